@@ -1,0 +1,156 @@
+// The frame: tab bar, the active tab, the bottom bar of keys, the `?` help overlay. The frame owns
+// the global keys; a tab that opens a text field or a dialog takes the keyboard with useCapture().
+import {Box, Text, useApp, useInput, useStdin} from 'ink';
+import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
+import {startBackends, type Backends} from '../backends/index.js';
+import {Help, type HelpSection} from './components/help.js';
+import {KeyHints} from './components/key-hints.js';
+import {BackendsContext, FrameContext, type Frame, type Hint, type Tone} from './context.js';
+import {useWindowSize} from './hooks/use-window-size.js';
+import {backupsTab} from './tabs/backups-tab.js';
+import {keysTab} from './tabs/keys-tab.js';
+import {monitorTab} from './tabs/monitor-tab.js';
+import {statusTab} from './tabs/status-tab.js';
+import type {TabDefinition} from './tabs/types.js';
+
+export const tabs: readonly TabDefinition[] = [statusTab, keysTab, monitorTab, backupsTab];
+
+export const minimumSize = {columns: 30, rows: 8};
+
+const globalHelp: HelpSection = {
+	title: 'Everywhere',
+	keys: [
+		['1 2 3 4', 'Status · Keys · Monitor · Backups'],
+		['Tab S-Tab', 'next / previous tab'],
+		['↑ ↓  j k', 'move'],
+		['PgUp PgDn', 'page up / down'],
+		['g G', 'top / bottom'],
+		['Enter', 'open'],
+		['Esc', 'back or cancel'],
+		['/', 'filter'],
+		['r', 'refresh now'],
+		['?', 'this help'],
+		['q  Ctrl-C', 'quit'],
+	],
+};
+
+type Props = {
+	readonly backends: Backends;
+	/** tab to open first (tests) */
+	readonly initialTab?: number;
+	/** start the backends after the first frame (off in tests that start them themselves) */
+	readonly startOnMount?: boolean;
+};
+
+function TabBar({active, width, readOnly}: {readonly active: number; readonly width: number; readonly readOnly: boolean}) {
+	const narrow = width < 60;
+	return (
+		<Box height={1} width={width} overflow="hidden">
+			<Text wrap="truncate">
+				{narrow ? null : <Text bold color="magenta">opsdeck </Text>}
+				{tabs.map((tab, i) => {
+					const label = narrow && i !== active ? `${i + 1}` : `${i + 1} ${tab.title}`;
+					return (
+						<Text key={tab.id} inverse={i === active} bold={i === active} color={i === active ? 'cyan' : undefined}>
+							{` ${label} `}
+						</Text>
+					);
+				})}
+				{readOnly ? <Text color="yellow">{narrow ? ' RO' : '  read-only'}</Text> : null}
+			</Text>
+		</Box>
+	);
+}
+
+export function App({backends, initialTab = 0, startOnMount = true}: Props) {
+	const {exit} = useApp();
+	const {isRawModeSupported} = useStdin();
+	const {columns, rows} = useWindowSize();
+	const [active, setActive] = useState(initialTab);
+	const [helpOpen, setHelpOpen] = useState(false);
+	const [hints, setHintsState] = useState<readonly Hint[]>([]);
+	const [captures, setCaptures] = useState<ReadonlySet<string>>(new Set());
+	const [flashState, setFlash] = useState<{message: string; tone: Tone} | undefined>();
+	const flashTimer = useRef<NodeJS.Timeout | undefined>(undefined);
+
+	useEffect(() => {
+		if (!startOnMount) return;
+		// After the first frame: loading the drivers must not delay it.
+		const timer = setTimeout(() => void startBackends(backends).catch(() => undefined), 0);
+		return () => clearTimeout(timer);
+	}, [backends, startOnMount]);
+
+	useEffect(() => () => clearTimeout(flashTimer.current), []);
+
+	const frame: Frame = useMemo(
+		() => ({
+			setHints: (next: readonly Hint[]) => setHintsState(previous => (JSON.stringify(previous) === JSON.stringify(next) ? previous : next)),
+			setCapture: (id: string, on: boolean) =>
+				setCaptures(previous => {
+					if (previous.has(id) === on) return previous;
+					const next = new Set(previous);
+					if (on) next.add(id);
+					else next.delete(id);
+					return next;
+				}),
+			flash: (message: string, tone: Tone = 'info') => {
+				clearTimeout(flashTimer.current);
+				setFlash({message, tone});
+				flashTimer.current = setTimeout(() => setFlash(undefined), 5000);
+			},
+		}),
+		[],
+	);
+
+	const capturing = captures.size > 0;
+	const canRead = isRawModeSupported === true;
+	const select = useCallback((index: number) => {
+		setActive((index + tabs.length) % tabs.length);
+		setHelpOpen(false);
+	}, []);
+
+	useInput(
+		(input, key) => {
+			if (helpOpen) {
+				if (key.escape || input === '?' || input === 'q') setHelpOpen(false);
+				return;
+			}
+			if (input === 'q') return exit();
+			if (input === '?') return setHelpOpen(true);
+			if (key.tab) return select(key.shift ? active - 1 : active + 1);
+			if (/^[1-4]$/.test(input)) return select(Number(input) - 1);
+		},
+		{isActive: canRead && !capturing},
+	);
+
+	const width = columns;
+	const height = Math.max(1, rows - 1);
+	if (columns < minimumSize.columns || rows < minimumSize.rows) {
+		return (
+			<Box width={width} height={height} overflow="hidden">
+				<Text color="yellow" wrap="truncate-end">{`opsdeck needs ${minimumSize.columns}x${minimumSize.rows} (now ${columns}x${rows}); q quits`}</Text>
+			</Box>
+		);
+	}
+
+	const bodyHeight = Math.max(1, height - 2);
+	const helpHints: Hint[] = [{key: 'Esc', label: 'close help'}, {key: 'q', label: 'close'}];
+	return (
+		<BackendsContext.Provider value={backends}>
+			<FrameContext.Provider value={frame}>
+				<Box flexDirection="column" width={width} height={height} overflow="hidden">
+					<TabBar active={active} width={width} readOnly={backends.config.readOnly} />
+					<Box height={bodyHeight} width={width} flexDirection="column" overflow="hidden">
+						{helpOpen ? <Help sections={[tabs[active]!.help, globalHelp]} width={width} height={bodyHeight} /> : null}
+						{tabs.map((tab, i) => (
+							<Box key={tab.id} display={i === active && !helpOpen ? 'flex' : 'none'} height={bodyHeight} width={width} flexDirection="column">
+								<tab.Component isActive={canRead && i === active && !helpOpen} isVisible={i === active} width={width} height={bodyHeight} />
+							</Box>
+						))}
+					</Box>
+					<KeyHints hints={helpOpen ? helpHints : hints} width={width} flash={flashState} />
+				</Box>
+			</FrameContext.Provider>
+		</BackendsContext.Provider>
+	);
+}

@@ -1,0 +1,98 @@
+// The one dialog every destructive action goes through: it says exactly what will happen, runs only
+// after the operator types the word shown and presses Enter, cancels on Esc and by itself after
+// 30 s (with a visible countdown). While it is open it has the keyboard to itself.
+import {Box, Text, useInput} from 'ink';
+import {useEffect, useRef, useState} from 'react';
+import {useCapture} from '../context.js';
+import {sanitize} from '../../text/sanitize.js';
+
+type Props = {
+	readonly title: string;
+	/** what will happen, one line each (untrusted parts are sanitized here) */
+	readonly lines: readonly string[];
+	/** the word to type, e.g. "flush" */
+	readonly word: string;
+	readonly onConfirm: () => void;
+	readonly onCancel: (reason: 'escape' | 'timeout') => void;
+	readonly timeoutMs?: number;
+	readonly width: number;
+	readonly isActive?: boolean;
+};
+
+export function ConfirmDialog({title, lines, word, onConfirm, onCancel, timeoutMs = 30_000, width, isActive = true}: Props) {
+	useCapture(isActive);
+	const [typed, setTyped] = useState('');
+	const [wrong, setWrong] = useState(false);
+	const [left, setLeft] = useState(Math.ceil(timeoutMs / 1000));
+	const done = useRef(false);
+	const cancelRef = useRef(onCancel);
+	cancelRef.current = onCancel;
+
+	useEffect(() => {
+		const deadline = Date.now() + timeoutMs;
+		let timer: NodeJS.Timeout;
+		const tick = () => {
+			const remaining = deadline - Date.now();
+			if (remaining <= 0) {
+				if (!done.current) {
+					done.current = true;
+					cancelRef.current('timeout');
+				}
+				return;
+			}
+			setLeft(Math.ceil(remaining / 1000));
+			timer = setTimeout(tick, Math.min(1000, remaining));
+		};
+		timer = setTimeout(tick, Math.min(1000, timeoutMs));
+		return () => clearTimeout(timer);
+	}, [timeoutMs]);
+
+	useInput(
+		(input, key) => {
+			if (done.current) return;
+			if (key.escape) {
+				done.current = true;
+				onCancel('escape');
+				return;
+			}
+			if (key.return) {
+				if (typed === word) {
+					done.current = true;
+					onConfirm();
+				} else {
+					setWrong(true);
+				}
+				return;
+			}
+			if (key.backspace || key.delete) {
+				setTyped(t => t.slice(0, -1));
+				setWrong(false);
+				return;
+			}
+			if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return;
+			if (input) {
+				// keep only printable text; a paste of controls must not reach the screen
+				const clean = input.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+				setTyped(t => (t + clean).slice(0, 64));
+				setWrong(false);
+			}
+		},
+		{isActive},
+	);
+
+	const inner = Math.max(10, width - 4);
+	return (
+		<Box flexDirection="column" borderStyle="round" borderColor="red" paddingX={1} width={Math.min(width, 100)}>
+			<Text bold color="red" wrap="truncate">{sanitize(title)}</Text>
+			{lines.map((line, i) => (
+				<Text key={i} wrap="wrap">{sanitize(line).slice(0, inner * 3)}</Text>
+			))}
+			<Text wrap="truncate">
+				Type <Text bold color="yellow">{word}</Text> and press Enter: <Text bold>{typed}</Text>
+				<Text inverse> </Text>
+			</Text>
+			{wrong ? <Text color="red" wrap="truncate">{`That is not "${word}". Nothing was done.`}</Text> : null}
+			<Text dimColor wrap="truncate">{`Esc cancels · cancels by itself in ${left}s`}</Text>
+		</Box>
+	);
+}

@@ -1,0 +1,28 @@
+// The cursor of a list: ↑↓ / j k move, PgUp PgDn page, g G (Home End) top and bottom.
+import {useInput} from 'ink';
+import {useEffect, useState} from 'react';
+
+export function clampCursor(cursor: number, count: number): number {
+	if (count <= 0) return 0;
+	return Math.min(Math.max(0, cursor), count - 1);
+}
+
+export function useListCursor(count: number, pageSize: number, isActive: boolean): readonly [number, (cursor: number) => void] {
+	const [cursor, setCursor] = useState(0);
+	useEffect(() => {
+		setCursor(c => clampCursor(c, count));
+	}, [count]);
+	useInput(
+		(input, key) => {
+			const page = Math.max(1, pageSize);
+			if (key.upArrow || input === 'k') setCursor(c => clampCursor(c - 1, count));
+			else if (key.downArrow || input === 'j') setCursor(c => clampCursor(c + 1, count));
+			else if (key.pageUp) setCursor(c => clampCursor(c - page, count));
+			else if (key.pageDown) setCursor(c => clampCursor(c + page, count));
+			else if (input === 'g' || key.home) setCursor(0);
+			else if (input === 'G' || key.end) setCursor(clampCursor(count - 1, count));
+		},
+		{isActive},
+	);
+	return [clampCursor(cursor, count), (c: number) => setCursor(clampCursor(c, count))] as const;
+}

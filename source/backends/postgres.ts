@@ -1,0 +1,144 @@
+// One shared pg Pool. Every query runs in a short transaction with SET LOCAL statement_timeout, so
+// the timeout holds through PgBouncer in transaction mode (a startup parameter would not).
+// A changed pg_postmaster_start_time() means the server restarted: counted as a reconnect.
+import type {Pool, PoolClient, QueryResultRow} from 'pg';
+import {mask} from '../text/mask.js';
+import {BackendDownError, type ReconnectResult, StatusKeeper, withTimeout} from './status.js';
+
+export const postgresTimeouts = {connectMs: 3000, statementMs: 5000};
+
+type PgModule = typeof import('pg');
+
+export type QueryOptions = {readonly timeoutMs?: number};
+
+export class PostgresBackend {
+	readonly name = 'postgres';
+	readonly maskedUrl: string;
+	readonly keeper = new StatusKeeper();
+	/** when the server process started, as last seen */
+	serverStartedAt: Date | undefined;
+	restarts = 0;
+	#pg: PgModule | undefined;
+	#pool: Pool | undefined;
+	#reconnecting: Promise<ReconnectResult> | undefined;
+	#closed = false;
+
+	constructor(readonly url: string, readonly options: {readonly connectTimeoutMs?: number; readonly statementTimeoutMs?: number; readonly max?: number} = {}) {
+		this.maskedUrl = mask(url);
+	}
+
+	get status() {
+		return this.keeper.status;
+	}
+
+	async start(): Promise<void> {
+		if (this.#pool || this.#closed) return;
+		this.#pg ??= ((await import('pg')) as unknown as {default: PgModule}).default;
+		if (this.#pool || this.#closed) return;
+		this.#pool = this.#create();
+	}
+
+	#create(): Pool {
+		const statementMs = this.options.statementTimeoutMs ?? postgresTimeouts.statementMs;
+		const pool = new this.#pg!.Pool({
+			connectionString: this.url,
+			max: this.options.max ?? 4,
+			connectionTimeoutMillis: this.options.connectTimeoutMs ?? postgresTimeouts.connectMs,
+			idleTimeoutMillis: 10_000,
+			application_name: 'opsdeck',
+			// client-side backstop for a server or network that stops answering altogether
+			query_timeout: statementMs + 2000,
+			keepAlive: true,
+			allowExitOnIdle: true,
+		});
+		// An idle client killed by the server emits here; without a listener the process would crash.
+		pool.on('error', error => {
+			if (this.#pool === pool) this.keeper.error(error);
+		});
+		return pool;
+	}
+
+	get pool(): Pool {
+		if (!this.#pool) throw new BackendDownError('postgres', this.#closed ? 'closed' : 'not started');
+		return this.#pool;
+	}
+
+	/** A query inside BEGIN; SET LOCAL statement_timeout; ...; COMMIT. */
+	async query<R extends QueryResultRow = QueryResultRow>(sql: string, params: unknown[] = [], options: QueryOptions = {}): Promise<R[]> {
+		await this.start();
+		const timeoutMs = Math.max(1, Math.round(options.timeoutMs ?? this.options.statementTimeoutMs ?? postgresTimeouts.statementMs));
+		let client: PoolClient;
+		try {
+			client = await this.pool.connect();
+		} catch (error) {
+			this.keeper.down(error);
+			throw error;
+		}
+		let broken: Error | undefined;
+		try {
+			await client.query(`BEGIN; SET LOCAL statement_timeout = ${timeoutMs}`);
+			const result = await client.query<R>(sql, params);
+			await client.query('COMMIT');
+			return result.rows;
+		} catch (error) {
+			const code = (error as {code?: string}).code;
+			// A connection-level failure: the client must not go back to the pool.
+			if (!code || /^(08|57P)/.test(code)) broken = error as Error;
+			else await client.query('ROLLBACK').catch(() => undefined);
+			throw error;
+		} finally {
+			client.release(broken ?? false);
+		}
+	}
+
+	/** select 1 with the server's start time: latency, state, restart detection. */
+	async ping(): Promise<number> {
+		const started = performance.now();
+		try {
+			const rows = await this.query<{started: Date}>('select pg_postmaster_start_time() as started', [], {timeoutMs: 3000});
+			const ms = performance.now() - started;
+			const serverStarted = rows[0]!.started;
+			const restarted = this.serverStartedAt !== undefined && serverStarted.getTime() !== this.serverStartedAt.getTime();
+			const wasUp = this.status.state === 'up';
+			this.serverStartedAt = serverStarted;
+			if (restarted) this.restarts++;
+			this.keeper.up(ms);
+			// a restart between two polls that never showed a down state still counts as a reconnect
+			if (restarted && wasUp) this.keeper.countReconnect();
+			return ms;
+		} catch (error) {
+			this.keeper.down(error);
+			throw error;
+		}
+	}
+
+	/** A new pool; the old one is ended in the background. Calls while one runs share it. */
+	reconnect(): Promise<ReconnectResult> {
+		this.#reconnecting ??= this.#doReconnect().finally(() => {
+			this.#reconnecting = undefined;
+		});
+		return this.#reconnecting;
+	}
+
+	async #doReconnect(): Promise<ReconnectResult> {
+		const started = performance.now();
+		await this.start();
+		const old = this.#pool;
+		this.#pool = this.#create();
+		if (old) void withTimeout(old.end(), 2000, 'pool end timed out').catch(() => undefined);
+		const wasUp = this.status.state === 'up';
+		try {
+			await this.ping();
+			if (wasUp) this.keeper.countReconnect();
+			return {ok: true, ms: performance.now() - started};
+		} catch {
+			return {ok: false, ms: performance.now() - started, error: this.status.lastError ?? 'unknown error', nextRetryMs: undefined};
+		}
+	}
+
+	async close(): Promise<void> {
+		this.#closed = true;
+		const pool = this.#pool;
+		if (pool) await withTimeout(pool.end(), 2000, 'pool end timed out').catch(() => undefined);
+	}
+}

@@ -1,0 +1,66 @@
+// What every one-shot command shares: output (always masked, JSON with --json), errors that map to
+// exit codes, and the y/N question a destructive command asks on a terminal.
+import readline from 'node:readline';
+import type {Backends} from '../backends/index.js';
+import type {Config} from '../config.js';
+import type {Flags} from '../flags.js';
+import {mask} from '../text/mask.js';
+
+export type CommandContext = {
+	/** the words after the command name */
+	readonly args: readonly string[];
+	readonly flags: Flags;
+	readonly config: Config;
+	/** created, not started: a command starts (and waits for) what it uses */
+	readonly backends: Backends;
+	readonly stdin: NodeJS.ReadStream;
+	readonly stdout: NodeJS.WriteStream;
+	readonly stderr: NodeJS.WriteStream;
+};
+
+/** Bad usage or a refusal: printed as one line, exit 2. */
+export class UsageError extends Error {}
+
+/** The operation failed: printed as one line, exit 1. */
+export class CommandError extends Error {}
+
+export const exitCodes = {done: 0, failed: 1, usage: 2} as const;
+
+export function print(ctx: Pick<CommandContext, 'stdout'>, text: string): void {
+	ctx.stdout.write(mask(text).replace(/\n?$/, '\n'));
+}
+
+export function printJson(ctx: Pick<CommandContext, 'stdout'>, value: unknown, pretty = true): void {
+	ctx.stdout.write(mask(JSON.stringify(value, null, pretty ? 2 : undefined)) + '\n');
+}
+
+export function warn(ctx: Pick<CommandContext, 'stderr'>, text: string): void {
+	ctx.stderr.write(`opsdeck: ${mask(text)}\n`);
+}
+
+/** A whole number flag within bounds, or a UsageError naming the flag. */
+export function intFlag(value: string | undefined, name: string, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
+	if (value === undefined) return fallback;
+	if (!/^\d+$/.test(value.trim()) || Number(value) < min || Number(value) > max) {
+		throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
+	}
+	return Number(value);
+}
+
+/**
+ * A destructive command's confirmation: --yes goes ahead; on a terminal it asks y/N; without a
+ * terminal it refuses (UsageError, exit 2) and nothing is done.
+ */
+export async function confirm(ctx: CommandContext, question: string): Promise<void> {
+	if (ctx.flags.yes) return;
+	if (!ctx.stdin.isTTY || !ctx.stdout.isTTY) {
+		throw new UsageError(`refused: ${question.replace(/\?$/, '')} needs --yes when there is no terminal to ask on`);
+	}
+	const rl = readline.createInterface({input: ctx.stdin, output: ctx.stdout});
+	const answer = await new Promise<string>(resolve => {
+		rl.question(`${mask(question)} [y/N] `, resolve);
+		rl.on('close', () => resolve(''));
+	});
+	rl.close();
+	if (!/^y(es)?$/i.test(answer.trim())) throw new UsageError('cancelled: nothing was done');
+}

@@ -1,0 +1,329 @@
+// One typed, validated Config. Precedence: flag > environment > .env in the working directory >
+// config file (opsdeck.config.json, or --config FILE) > default. Any invalid value is a
+// ConfigError with one line for the operator; the CLI prints it and exits 2.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type {Flags} from './flags.js';
+import {registerSecret} from './text/mask.js';
+
+export class ConfigError extends Error {}
+
+export type CollectionsLayout = {
+	readonly messages: string;
+	readonly pinned: string;
+	readonly backroom: string;
+	readonly reactions: string;
+	readonly maxMessages: number;
+	readonly ttlSeconds: number;
+	readonly pinnedTtlSeconds: number;
+	/** PostgreSQL: the source of truth */
+	readonly table: string;
+	readonly chatsTable: string;
+	readonly columns: {
+		readonly id: string;
+		readonly chat: string;
+		readonly username: string;
+		readonly content: string;
+		readonly createdAt: string;
+	};
+};
+
+export type Thresholds = {
+	readonly latencyMs: number;
+	readonly redisMemoryRatio: number;
+	readonly minFreeDiskRatio: number;
+};
+
+export type Config = {
+	readonly redisUrl: string;
+	readonly databaseUrl: string;
+	readonly sqlitePath: string;
+	readonly backupDir: string;
+	readonly backupRetention: number;
+	readonly backupEnabled: boolean;
+	readonly backupIntervalHours: number;
+	readonly pollIntervalMs: number;
+	readonly readOnly: boolean;
+	readonly appUrl: string | undefined;
+	readonly alertWebhookUrl: string | undefined;
+	readonly healthPort: number;
+	readonly healthHost: string;
+	readonly auditLog: string;
+	/** the config file in use (read, and written back by the Monitor tab's watch list) */
+	readonly configFile: string;
+	readonly scanCount: number;
+	readonly thresholds: Thresholds;
+	readonly collections: CollectionsLayout;
+	/** Monitor tab watch list; empty = every chat's messages key */
+	readonly watches: readonly string[];
+};
+
+export const defaultCollections: CollectionsLayout = {
+	messages: 'chat:{chat}:messages',
+	pinned: 'chat:{chat}:pinned',
+	backroom: 'chat:{chat}:backroom',
+	reactions: 'chat:{chat}:reactions:{message}',
+	maxMessages: 500,
+	ttlSeconds: 86_400,
+	pinnedTtlSeconds: 604_800,
+	table: 'messages',
+	chatsTable: 'chats',
+	columns: {id: 'id', chat: 'chat_code', username: 'username', content: 'content', createdAt: 'created_at'},
+};
+
+export const defaultThresholds: Thresholds = {latencyMs: 1000, redisMemoryRatio: 0.75, minFreeDiskRatio: 0.1};
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** KEY=value lines; # comments; optional quotes; `export ` prefix allowed. */
+export function parseDotenv(text: string): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const raw of text.split(/\r?\n/)) {
+		const line = raw.trim();
+		if (!line || line.startsWith('#')) continue;
+		const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+		if (!m) continue;
+		let value = m[2]!;
+		if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'"))) {
+			value = value.slice(1, -1);
+		} else {
+			value = value.replace(/\s+#.*$/, '');
+		}
+		out[m[1]!] = value;
+	}
+	return out;
+}
+
+function readJsonFile(file: string, explicit: boolean): Record<string, unknown> {
+	let text: string;
+	try {
+		text = fs.readFileSync(file, 'utf8');
+	} catch (error) {
+		if (!explicit && (error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+		throw new ConfigError(`cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+	}
+	try {
+		const parsed: unknown = JSON.parse(text);
+		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+		return parsed as Record<string, unknown>;
+	} catch {
+		throw new ConfigError(`config file ${file} is not a JSON object`);
+	}
+}
+
+function parseUrl(value: string, name: string, protocols: string[], what: string): string {
+	let url: URL;
+	try {
+		url = new URL(value);
+	} catch {
+		throw new ConfigError(`${name} is not ${what}`);
+	}
+	if (!protocols.includes(url.protocol)) throw new ConfigError(`${name} is not ${what}`);
+	return value;
+}
+
+function parseInteger(value: string | number, name: string, min: number, max: number): number {
+	const n = typeof value === 'number' ? value : /^\s*-?\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+	if (!Number.isInteger(n) || n < min || n > max) {
+		throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(String(value))})`);
+	}
+	return n;
+}
+
+function parseNumber(value: string | number, name: string, min: number, max: number): number {
+	const n = typeof value === 'number' ? value : Number(value);
+	if (!Number.isFinite(n) || n < min || n > max) {
+		throw new ConfigError(`${name} must be a number from ${min} to ${max} (got ${JSON.stringify(String(value))})`);
+	}
+	return n;
+}
+
+function parseBoolean(value: string | boolean, name: string): boolean {
+	if (typeof value === 'boolean') return value;
+	const v = value.trim().toLowerCase();
+	if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+	if (['0', 'false', 'no', 'off', ''].includes(v)) return false;
+	throw new ConfigError(`${name} must be true or false (got ${JSON.stringify(value)})`);
+}
+
+/** DATABASE_URL, else a URL built from the standard PG* variables, else undefined. */
+function postgresFromEnv(env: Env): string | undefined {
+	if (env.DATABASE_URL) return env.DATABASE_URL;
+	if (!env.PGHOST && !env.PGPORT && !env.PGUSER && !env.PGDATABASE && !env.PGPASSWORD) return undefined;
+	const host = env.PGHOST ?? '127.0.0.1';
+	const url = new URL(`postgres://${host.startsWith('/') ? 'localhost' : host}`);
+	url.port = env.PGPORT ?? '5432';
+	if (env.PGUSER) url.username = env.PGUSER;
+	if (env.PGPASSWORD) url.password = env.PGPASSWORD;
+	url.pathname = `/${env.PGDATABASE ?? env.PGUSER ?? 'postgres'}`;
+	if (host.startsWith('/')) url.searchParams.set('host', host);
+	return url.toString();
+}
+
+function str(value: unknown, name: string): string | undefined {
+	if (value === undefined || value === null) return undefined;
+	if (typeof value !== 'string') throw new ConfigError(`${name} in the config file must be a string`);
+	return value;
+}
+
+function collectionsFrom(file: Record<string, unknown>): CollectionsLayout {
+	const c = file.collections;
+	if (c === undefined) return defaultCollections;
+	if (!c || typeof c !== 'object' || Array.isArray(c)) throw new ConfigError('collections in the config file must be an object');
+	const o = c as Record<string, unknown>;
+	const columns = (o.columns ?? {}) as Record<string, unknown>;
+	const layout: CollectionsLayout = {
+		messages: str(o.messages, 'collections.messages') ?? defaultCollections.messages,
+		pinned: str(o.pinned, 'collections.pinned') ?? defaultCollections.pinned,
+		backroom: str(o.backroom, 'collections.backroom') ?? defaultCollections.backroom,
+		reactions: str(o.reactions, 'collections.reactions') ?? defaultCollections.reactions,
+		maxMessages: o.maxMessages === undefined ? defaultCollections.maxMessages : parseInteger(o.maxMessages as number, 'collections.maxMessages', 1, 10_000_000),
+		ttlSeconds: o.ttlSeconds === undefined ? defaultCollections.ttlSeconds : parseInteger(o.ttlSeconds as number, 'collections.ttlSeconds', 1, 10 * 365 * 86_400),
+		pinnedTtlSeconds: o.pinnedTtlSeconds === undefined ? defaultCollections.pinnedTtlSeconds : parseInteger(o.pinnedTtlSeconds as number, 'collections.pinnedTtlSeconds', 1, 10 * 365 * 86_400),
+		table: str(o.table, 'collections.table') ?? defaultCollections.table,
+		chatsTable: str(o.chatsTable, 'collections.chatsTable') ?? defaultCollections.chatsTable,
+		columns: {
+			id: str(columns.id, 'collections.columns.id') ?? defaultCollections.columns.id,
+			chat: str(columns.chat, 'collections.columns.chat') ?? defaultCollections.columns.chat,
+			username: str(columns.username, 'collections.columns.username') ?? defaultCollections.columns.username,
+			content: str(columns.content, 'collections.columns.content') ?? defaultCollections.columns.content,
+			createdAt: str(columns.createdAt, 'collections.columns.createdAt') ?? defaultCollections.columns.createdAt,
+		},
+	};
+	for (const name of ['messages', 'pinned', 'backroom', 'reactions'] as const) {
+		if (!layout[name].includes('{chat}')) throw new ConfigError(`collections.${name} must contain {chat}`);
+	}
+	if (!layout.reactions.includes('{message}')) throw new ConfigError('collections.reactions must contain {message}');
+	const ident = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
+	for (const [name, value] of Object.entries({table: layout.table, chatsTable: layout.chatsTable, ...layout.columns})) {
+		if (!ident.test(value)) throw new ConfigError(`collections.${name} is not a plain SQL name: ${JSON.stringify(value)}`);
+	}
+	return layout;
+}
+
+function defaultAuditLog(env: Env): string {
+	const state = env.XDG_STATE_HOME || path.join(env.HOME || os.homedir(), '.local', 'state');
+	return path.join(state, 'opsdeck', 'audit.log');
+}
+
+export type LoadOptions = {
+	readonly flags?: Flags;
+	readonly env?: Env;
+	readonly cwd?: string;
+};
+
+export function loadConfig(options: LoadOptions = {}): Config {
+	const flags = options.flags ?? {};
+	const cwd = options.cwd ?? process.cwd();
+	const processEnv = options.env ?? process.env;
+	const configFile = path.resolve(cwd, flags.config ?? processEnv.OPSDECK_CONFIG ?? 'opsdeck.config.json');
+	const file = readJsonFile(configFile, Boolean(flags.config ?? processEnv.OPSDECK_CONFIG));
+
+	let dotenv: Record<string, string> = {};
+	try {
+		dotenv = parseDotenv(fs.readFileSync(path.join(cwd, '.env'), 'utf8'));
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigError(`cannot read .env: ${(error as NodeJS.ErrnoException).code}`);
+	}
+	// environment beats .env
+	const env: Env = {...dotenv, ...processEnv};
+
+	const pick = <T>(flag: T | undefined, envName: string | undefined, fileKey: string | undefined): {value: T | string | undefined; name: string} => {
+		if (flag !== undefined) return {value: flag, name: `--${fileKey ?? envName}`};
+		if (envName && env[envName] !== undefined && env[envName] !== '') return {value: env[envName], name: envName};
+		if (fileKey && file[fileKey] !== undefined) return {value: file[fileKey] as T, name: `${fileKey} in ${path.basename(configFile)}`};
+		return {value: undefined, name: envName ?? fileKey ?? ''};
+	};
+
+	const redis = pick(flags.redisUrl, 'REDIS_URL', 'redisUrl');
+	const redisUrl = parseUrl(String(redis.value ?? 'redis://127.0.0.1:6379/0'), redis.name.replace('--redisUrl', '--redis-url'), ['redis:', 'rediss:'], 'a redis:// or rediss:// URL');
+	const redisDb = new URL(redisUrl).pathname.replace(/^\//, '');
+	if (redisDb && !/^\d{1,2}$/.test(redisDb)) throw new ConfigError(`${redis.name} has a database number that is not a number: ${JSON.stringify(redisDb)}`);
+
+	const pgFromEnv = postgresFromEnv(env);
+	const pgValue = flags.databaseUrl ?? pgFromEnv ?? str(file.databaseUrl, 'databaseUrl') ?? 'postgres://127.0.0.1:5432/postgres';
+	const pgName = flags.databaseUrl !== undefined ? '--database-url' : env.DATABASE_URL ? 'DATABASE_URL' : pgFromEnv ? 'PG* variables' : 'databaseUrl';
+	const databaseUrl = parseUrl(pgValue, pgName, ['postgres:', 'postgresql:'], 'a postgres:// or postgresql:// URL');
+
+	const sqlite = pick(flags.sqlite, 'SQLITE_PATH', 'sqlitePath');
+	const backup = pick(flags.backupDir, 'BACKUP_DIR', 'backupDir');
+	const retention = pick(undefined, 'BACKUP_RETENTION', 'backupRetention');
+	const enabled = pick(undefined, 'BACKUP_ENABLED', 'backupEnabled');
+	const hours = pick(undefined, 'BACKUP_INTERVAL_HOURS', 'backupIntervalHours');
+	const interval = pick(flags.interval, 'POLL_INTERVAL_MS', 'pollIntervalMs');
+	const readOnly = pick(flags.readOnly ? true : undefined, 'OPSDECK_READ_ONLY', 'readOnly');
+	const app = pick(flags.appUrl, 'APP_HEALTH_URL', 'appUrl');
+	const webhook = pick(undefined, 'ALERT_WEBHOOK_URL', 'alertWebhookUrl');
+	const port = pick(flags.port, 'HEALTH_PORT', 'healthPort');
+	const host = pick(flags.host, undefined, 'healthHost');
+	const audit = pick(flags.auditLog, 'OPSDECK_AUDIT_LOG', 'auditLog');
+	const scan = pick(undefined, 'SCAN_COUNT', 'scanCount');
+
+	const thresholdsFile = (file.thresholds ?? {}) as Record<string, unknown>;
+	const thresholds: Thresholds = {
+		latencyMs: thresholdsFile.latencyMs === undefined ? defaultThresholds.latencyMs : parseInteger(thresholdsFile.latencyMs as number, 'thresholds.latencyMs', 1, 600_000),
+		redisMemoryRatio: thresholdsFile.redisMemoryRatio === undefined ? defaultThresholds.redisMemoryRatio : parseNumber(thresholdsFile.redisMemoryRatio as number, 'thresholds.redisMemoryRatio', 0, 1),
+		minFreeDiskRatio: thresholdsFile.minFreeDiskRatio === undefined ? defaultThresholds.minFreeDiskRatio : parseNumber(thresholdsFile.minFreeDiskRatio as number, 'thresholds.minFreeDiskRatio', 0, 1),
+	};
+
+	const watches = file.watches ?? [];
+	if (!Array.isArray(watches) || watches.some(w => typeof w !== 'string' || w === '')) throw new ConfigError('watches in the config file must be a list of key names or patterns');
+
+	const appUrl = app.value === undefined ? undefined : parseUrl(String(app.value), app.name.replace('--appUrl', '--app-url'), ['http:', 'https:'], 'an http:// or https:// URL');
+	const alertWebhookUrl = webhook.value === undefined ? undefined : parseUrl(String(webhook.value), webhook.name, ['http:', 'https:'], 'an http:// or https:// URL');
+
+	const config: Config = {
+		redisUrl,
+		databaseUrl,
+		sqlitePath: path.resolve(cwd, String(sqlite.value ?? './data/app.db')),
+		backupDir: path.resolve(cwd, String(backup.value ?? './backups')),
+		backupRetention: parseInteger(String(retention.value ?? 7), retention.name, 1, 10_000),
+		backupEnabled: parseBoolean((enabled.value as string | boolean | undefined) ?? false, enabled.name),
+		backupIntervalHours: parseNumber(String(hours.value ?? 24), hours.name, 0.01, 24 * 365),
+		pollIntervalMs: parseInteger(String(interval.value ?? 1000), interval.name.replace('--pollIntervalMs', '--interval'), 250, 60_000),
+		readOnly: parseBoolean((readOnly.value as string | boolean | undefined) ?? false, readOnly.name.replace('--readOnly', '--read-only')),
+		appUrl,
+		alertWebhookUrl,
+		healthPort: parseInteger(String(port.value ?? 3000), port.name.replace('--healthPort', '--port'), 0, 65_535),
+		healthHost: String(host.value ?? '127.0.0.1'),
+		auditLog: path.resolve(cwd, String(audit.value ?? defaultAuditLog(env))),
+		configFile,
+		scanCount: parseInteger(String(scan.value ?? 1000), scan.name, 1, 1_000_000),
+		thresholds,
+		collections: collectionsFrom(file),
+		watches: watches as string[],
+	};
+	registerSecret(safeDecode(new URL(config.redisUrl).password));
+	registerSecret(safeDecode(new URL(config.databaseUrl).password));
+	registerSecret(env.PGPASSWORD);
+	return config;
+}
+
+function safeDecode(value: string): string {
+	try {
+		return decodeURIComponent(value);
+	} catch {
+		return value;
+	}
+}
+
+/** The Redis db number from the URL (0 when absent). */
+export function redisDb(config: Pick<Config, 'redisUrl'>): number {
+	const db = new URL(config.redisUrl).pathname.replace(/^\//, '');
+	return db ? Number(db) : 0;
+}
+
+/** Write one top-level key of the config file back (used for the Monitor watch list). */
+export function saveConfigKey(config: Pick<Config, 'configFile'>, key: string, value: unknown): void {
+	let current: Record<string, unknown> = {};
+	try {
+		current = JSON.parse(fs.readFileSync(config.configFile, 'utf8')) as Record<string, unknown>;
+	} catch {
+		current = {};
+	}
+	current[key] = value;
+	const tmp = `${config.configFile}.${process.pid}.tmp`;
+	fs.writeFileSync(tmp, JSON.stringify(current, null, '\t') + '\n');
+	fs.renameSync(tmp, config.configFile);
+}
