@@ -152,7 +152,13 @@ function postgresFromEnv(env: Env): string | undefined {
 	if (env.DATABASE_URL) return env.DATABASE_URL;
 	if (!env.PGHOST && !env.PGPORT && !env.PGUSER && !env.PGDATABASE && !env.PGPASSWORD) return undefined;
 	const host = env.PGHOST ?? '127.0.0.1';
-	const url = new URL(`postgres://${host.startsWith('/') ? 'localhost' : host}`);
+	if (env.PGPORT !== undefined && !/^\d{1,5}$/.test(env.PGPORT)) throw new ConfigError(`PGPORT must be a port number (got ${JSON.stringify(env.PGPORT)})`);
+	let url: URL;
+	try {
+		url = new URL(`postgres://${host.startsWith('/') ? 'localhost' : host}`);
+	} catch {
+		throw new ConfigError(`PGHOST is not a host name or socket directory (got ${JSON.stringify(host)})`);
+	}
 	url.port = env.PGPORT ?? '5432';
 	if (env.PGUSER) url.username = env.PGUSER;
 	if (env.PGPASSWORD) url.password = env.PGPASSWORD;
@@ -172,6 +178,7 @@ function collectionsFrom(file: Record<string, unknown>): CollectionsLayout {
 	if (c === undefined) return defaultCollections;
 	if (!c || typeof c !== 'object' || Array.isArray(c)) throw new ConfigError('collections in the config file must be an object');
 	const o = c as Record<string, unknown>;
+	if (o.columns !== undefined && (!o.columns || typeof o.columns !== 'object' || Array.isArray(o.columns))) throw new ConfigError('collections.columns must be an object');
 	const columns = (o.columns ?? {}) as Record<string, unknown>;
 	const layout: CollectionsLayout = {
 		messages: str(o.messages, 'collections.messages') ?? defaultCollections.messages,
@@ -196,7 +203,8 @@ function collectionsFrom(file: Record<string, unknown>): CollectionsLayout {
 	}
 	if (!layout.reactions.includes('{message}')) throw new ConfigError('collections.reactions must contain {message}');
 	const ident = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
-	for (const [name, value] of Object.entries({table: layout.table, chatsTable: layout.chatsTable, ...layout.columns})) {
+	const names = {table: layout.table, chatsTable: layout.chatsTable, ...Object.fromEntries(Object.entries(layout.columns).map(([k, v]) => [`columns.${k}`, v]))};
+	for (const [name, value] of Object.entries(names)) {
 		if (!ident.test(value)) throw new ConfigError(`collections.${name} is not a plain SQL name: ${JSON.stringify(value)}`);
 	}
 	return layout;
@@ -226,8 +234,9 @@ export function loadConfig(options: LoadOptions = {}): Config {
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigError(`cannot read .env: ${(error as NodeJS.ErrnoException).code}`);
 	}
-	// environment beats .env
-	const env: Env = {...dotenv, ...processEnv};
+	// environment beats .env; an empty variable counts as unset (as everywhere below), so it does not hide .env
+	const env: Record<string, string | undefined> = {...dotenv};
+	for (const [key, value] of Object.entries(processEnv)) if (value !== undefined && value !== '') env[key] = value;
 
 	const pick = <T>(flag: T | undefined, envName: string | undefined, fileKey: string | undefined): {value: T | string | undefined; name: string} => {
 		if (flag !== undefined) return {value: flag, name: `--${fileKey ?? envName}`};

@@ -1,6 +1,7 @@
 // One shared ioredis client. Loaded lazily (start()) so the console draws its first frame first.
 // Fails fast while down (no offline queue), never resends a write, backs off 100 ms → 5 s forever.
 import type {Cluster, Redis as RedisClient, RedisOptions} from 'ioredis';
+import calculateSlot from 'cluster-key-slot';
 import {mask} from '../text/mask.js';
 import {BackendDownError, type ReconnectResult, StatusKeeper, withTimeout} from './status.js';
 
@@ -10,14 +11,19 @@ export function backoffDelay(attempt: number): number {
 	return Math.min(redisTimeouts.backoffStartMs * 2 ** Math.max(0, attempt - 1), redisTimeouts.backoffMaxMs);
 }
 
-type RedisClass = typeof import('ioredis').Redis;
+type IoRedis = {readonly Redis: typeof import('ioredis').Redis; readonly Cluster: typeof import('ioredis').Cluster};
+
+/** Either a single server or a cluster: both route a command on one key to the right place. */
+export type AnyRedis = RedisClient | Cluster;
 
 export class RedisBackend {
 	readonly name = 'redis';
 	readonly maskedUrl: string;
 	readonly db: number;
 	readonly keeper = new StatusKeeper();
-	#Redis: RedisClass | undefined;
+	#io: IoRedis | undefined;
+	#cluster: Cluster | undefined;
+	#probed = false;
 	#client: RedisClient | undefined;
 	#reconnecting: Promise<ReconnectResult> | undefined;
 	#closed = false;
@@ -35,14 +41,16 @@ export class RedisBackend {
 	/** Loads ioredis and starts connecting; does not wait for the connection. */
 	async start(): Promise<void> {
 		if (this.#client || this.#closed) return;
-		this.#Redis ??= (await import('ioredis')).Redis;
+		if (!this.#io) {
+			const io = await import('ioredis');
+			this.#io = {Redis: io.Redis, Cluster: io.Cluster};
+		}
 		if (this.#client || this.#closed) return;
 		this.#client = this.#create();
 	}
 
-	#create(): RedisClient {
-		const Redis = this.#Redis!;
-		const options: RedisOptions = {
+	#options(): RedisOptions {
+		return {
 			connectTimeout: this.options.connectTimeoutMs ?? redisTimeouts.connectMs,
 			commandTimeout: this.options.commandTimeoutMs ?? redisTimeouts.commandMs,
 			enableOfflineQueue: false,
@@ -56,13 +64,29 @@ export class RedisBackend {
 			},
 			reconnectOnError: () => false,
 		};
-		const client = new Redis(this.url, options);
+	}
+
+	#create(): RedisClient {
+		const client = new this.#io!.Redis(this.url, this.#options());
 		// Without an 'error' listener ioredis prints "Unhandled error event".
 		client.on('error', error => {
 			if (this.#client === client) this.keeper.error(error);
 		});
 		client.on('ready', () => {
-			if (this.#client === client) this.keeper.up();
+			if (this.#client !== client) return;
+			if (this.#probed) {
+				this.keeper.up();
+				return;
+			}
+			// First connection: a cluster node is driven through ioredis' Cluster instead.
+			this.#probed = true;
+			client.info('cluster').then(
+				info => {
+					if (/cluster_enabled:1/.test(info)) this.#startCluster(client);
+					else this.keeper.up();
+				},
+				() => this.keeper.up(),
+			);
 		});
 		client.on('close', () => {
 			if (this.#client === client && !this.#closed) this.keeper.down(undefined);
@@ -73,8 +97,50 @@ export class RedisBackend {
 		return client;
 	}
 
-	/** The client, or BackendDownError at once when it is not connected (polls never queue). */
-	get client(): RedisClient {
+	#startCluster(seed: RedisClient): void {
+		const {host, port} = seed.options;
+		const {retryStrategy: _retry, ...redisOptions} = this.#options();
+		const cluster = new this.#io!.Cluster([{host, port}], {
+			redisOptions,
+			enableOfflineQueue: false,
+			enableReadyCheck: true,
+			slotsRefreshTimeout: 2000,
+			clusterRetryStrategy: (attempt: number) => {
+				const delay = backoffDelay(attempt);
+				this.keeper.retryAt(Date.now() + delay);
+				return delay;
+			},
+		});
+		cluster.on('error', error => {
+			if (this.#cluster === cluster) this.keeper.error(error);
+		});
+		cluster.on('ready', () => {
+			if (this.#cluster === cluster) this.keeper.up();
+		});
+		cluster.on('close', () => {
+			if (this.#cluster === cluster && !this.#closed) this.keeper.down(undefined);
+		});
+		cluster.on('end', () => {
+			if (this.#cluster === cluster && !this.#closed) this.keeper.down(undefined);
+		});
+		this.#cluster = cluster;
+	}
+
+	/**
+	 * The client, or BackendDownError at once when it is not connected (polls never queue).
+	 * On a cluster this is ioredis' Cluster, which routes a command on one key to its node; SCAN,
+	 * DBSIZE, INFO and pipelines over many keys go through masters() / groupByMaster() instead.
+	 */
+	get client(): AnyRedis {
+		if (this.#cluster) {
+			if (this.#cluster.status !== 'ready') throw new BackendDownError('redis', this.status.lastError ?? this.#cluster.status);
+			return this.#cluster;
+		}
+		return this.standalone;
+	}
+
+	/** The single-server client (not for a cluster: use client / masters()). */
+	get standalone(): RedisClient {
 		const client = this.#client;
 		if (!client) throw new BackendDownError('redis', this.#closed ? 'closed' : 'not started');
 		if (client.status !== 'ready') throw new BackendDownError('redis', this.status.lastError ?? client.status);
@@ -87,19 +153,42 @@ export class RedisBackend {
 	}
 
 	get isCluster(): boolean {
-		return false;
+		return this.#cluster !== undefined;
 	}
 
-	/** For a cluster-aware caller: the masters to scan (a standalone server is its own master). */
-	masters(): (RedisClient | Cluster)[] {
-		return [this.client];
+	/** The masters to SCAN / DBSIZE / INFO: every master of a cluster, or the one server. */
+	masters(): RedisClient[] {
+		const client = this.client;
+		if (client instanceof this.#io!.Cluster) return client.nodes('master');
+		return [client];
+	}
+
+	/** The master that owns a key (the one server when not a cluster). */
+	masterFor(key: string | Buffer): RedisClient {
+		const client = this.client;
+		if (!(client instanceof this.#io!.Cluster)) return client;
+		const nodeKey = client.slots[calculateSlot(key)]?.[0];
+		const master = client.nodes('master').find(node => `${node.options.host}:${node.options.port}` === nodeKey);
+		if (!master) throw new BackendDownError('redis', `no master for slot ${calculateSlot(key)} yet`);
+		return master;
+	}
+
+	/** Keys grouped by the master that owns them: one pipeline per master. */
+	groupByMaster<K extends string | Buffer>(keys: readonly K[]): Map<RedisClient, K[]> {
+		const groups = new Map<RedisClient, K[]>();
+		for (const key of keys) {
+			const master = this.masterFor(key);
+			const list = groups.get(master);
+			if (list) list.push(key);
+			else groups.set(master, [key]);
+		}
+		return groups;
 	}
 
 	/** Waits until connected, or rejects with the reason once the connect timeout has passed. */
 	async ready(timeoutMs = (this.options.connectTimeoutMs ?? redisTimeouts.connectMs) + 500): Promise<void> {
 		await this.start();
-		const client = this.#client!;
-		if (client.status === 'ready') return;
+		if (this.status.state === 'up') return;
 		await new Promise<void>((resolve, reject) => {
 			const done = (error?: Error) => {
 				clearTimeout(timer);
@@ -143,7 +232,12 @@ export class RedisBackend {
 		const started = performance.now();
 		await this.start();
 		const old = this.#client;
+		const oldCluster = this.#cluster;
+		this.#cluster = undefined;
+		this.#probed = false;
+		this.keeper.down(undefined);
 		this.#client = this.#create();
+		oldCluster?.disconnect(false);
 		if (old) {
 			old.removeAllListeners('ready');
 			old.removeAllListeners('close');
@@ -166,6 +260,11 @@ export class RedisBackend {
 
 	async close(): Promise<void> {
 		this.#closed = true;
+		const cluster = this.#cluster;
+		if (cluster) {
+			await withTimeout(cluster.quit(), 1000, 'quit timed out').catch(() => undefined);
+			cluster.disconnect(false);
+		}
 		const client = this.#client;
 		if (!client) return;
 		try {

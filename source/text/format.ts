@@ -16,10 +16,12 @@ export function formatBytes(bytes: number | undefined | null): string {
 export function formatDuration(ms: number | undefined | null): string {
 	if (ms === undefined || ms === null || !Number.isFinite(ms)) return '-';
 	if (ms < 0) return '-';
-	if (ms < 1000) return `${Math.round(ms)}ms`;
+	// boundaries where rounding would print the next unit's value (1000ms, 10.0s, 60s) move down
+	if (ms < 999.5) return `${Math.round(ms)}ms`;
 	const s = ms / 1000;
-	if (s < 60) return `${s < 10 ? s.toFixed(1) : Math.round(s)}s`;
-	const totalSeconds = Math.floor(s);
+	if (s < 9.95) return `${s.toFixed(1)}s`;
+	if (s < 59.5) return `${Math.round(s)}s`;
+	const totalSeconds = Math.round(s);
 	const d = Math.floor(totalSeconds / 86_400);
 	const h = Math.floor((totalSeconds % 86_400) / 3600);
 	const m = Math.floor((totalSeconds % 3600) / 60);
