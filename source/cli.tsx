@@ -58,11 +58,24 @@ async function main(): Promise<number> {
 	const cli = meow(help, {
 		importMeta: import.meta,
 		flags: flagSpec,
-		allowUnknownFlags: false,
+		// checked below, so the operator gets one line instead of meow's two
+		allowUnknownFlags: true,
 		autoHelp: true,
 		autoVersion: true,
 	});
 	const flags = cli.flags as Flags;
+	const known = new Set([...Object.keys(flagSpec), ...Object.values(flagSpec).map(spec => ('shortFlag' in spec ? spec.shortFlag : ''))]);
+	const unknown = Object.keys(cli.unnormalizedFlags).filter(name => !known.has(name));
+	if (unknown.length > 0) {
+		const name = unknown[0]!.replace(/[A-Z]/g, ch => `-${ch.toLowerCase()}`);
+		return fail(`unknown option --${name.slice(0, 40)}; see opsdeck --help`, 2);
+	}
+	for (const [name, spec] of Object.entries(flagSpec)) {
+		// `--limit` with no value arrives as an empty string
+		if (spec.type === 'string' && (flags as Record<string, unknown>)[name] === '') {
+			return fail(`--${name.replace(/[A-Z]/g, ch => `-${ch.toLowerCase()}`)} needs a value`, 2);
+		}
+	}
 	const [command, ...args] = cli.input;
 
 	let config;

@@ -1,0 +1,22 @@
+// opsdeck audit [--json] [--limit N]: the audit log of destructive actions, newest last.
+import {readAudit} from '../ops/mutations.js';
+import {sanitize} from '../text/sanitize.js';
+import {intFlag, print, printJson, type CommandContext} from './shared.js';
+
+export async function run(ctx: CommandContext): Promise<number> {
+	const limit = intFlag(ctx.flags.limit, 'limit', 50, 1, 1_000_000);
+	const entries = readAudit(ctx.config, limit);
+	if (ctx.flags.json) {
+		printJson(ctx, {file: ctx.config.auditLog, entries});
+		return 0;
+	}
+	if (entries.length === 0) {
+		print(ctx, `no entries in ${ctx.config.auditLog}`);
+		return 0;
+	}
+	for (const e of entries) {
+		const detail = e.error ? `  (${e.error})` : '';
+		print(ctx, sanitize(`${e.time}  ${e.user}@${e.host}  ${e.action}  ${e.target}  ${e.result}  ${e.durationMs}ms${detail}`));
+	}
+	return 0;
+}
