@@ -1,0 +1,17 @@
+// opsdeck reconnect postgres|redis: drop the connection, open a new one, say how it went.
+import {startBackends} from '../backends/index.js';
+import {reconnectBackend, reconnectMessage} from '../ops/health-reconnect.js';
+import {sanitize} from '../text/sanitize.js';
+import {print, printJson, UsageError, type CommandContext} from './shared.js';
+
+export async function run(ctx: CommandContext): Promise<number> {
+	const [which, ...rest] = ctx.args;
+	if ((which !== 'postgres' && which !== 'redis') || rest.length > 0) {
+		throw new UsageError(`usage: opsdeck reconnect postgres|redis${which ? ` (got "${sanitize(ctx.args.join(' ')).slice(0, 40)}")` : ''}`);
+	}
+	await startBackends(ctx.backends);
+	const result = await reconnectBackend(ctx.backends, which);
+	if (ctx.flags.json) printJson(ctx, {backend: which, ...result});
+	else print(ctx, `${which}: ${sanitize(reconnectMessage(result))}`);
+	return result.ok ? 0 : 1;
+}

@@ -1,0 +1,101 @@
+// opsdeck serve [--port N] [--host H]: GET /health (application/health+json) and GET /api/health
+// for external monitors. Health is polled every pollIntervalMs in the background and requests are
+// answered from the last report, so a busy monitor never hammers the backends. Each verdict change
+// is logged (masked) and sent to the alert webhook. Runs until SIGINT/SIGTERM, then exits 0.
+import http from 'node:http';
+import {startBackends} from '../backends/index.js';
+import {AlertNotifier} from '../ops/alerts.js';
+import {checkHealth, summary, type HealthReport} from '../ops/health.js';
+import {apiHealth, healthJson, httpStatusFor} from '../ops/health-http.js';
+import {sanitize} from '../text/sanitize.js';
+import {print, type CommandContext, UsageError} from './shared.js';
+
+function listen(server: http.Server, port: number, host: string): Promise<number> {
+	return new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, host, () => {
+			server.off('error', reject);
+			resolve((server.address() as {port: number}).port);
+		});
+	});
+}
+
+export async function run(ctx: CommandContext): Promise<number> {
+	if (ctx.args.length > 0) throw new UsageError(`serve takes no arguments (got "${sanitize(ctx.args[0]!).slice(0, 40)}")`);
+	const {config} = ctx;
+	const log = (line: string) => print(ctx, `${new Date().toISOString()} ${sanitize(line)}`);
+	const alerts = new AlertNotifier({url: config.alertWebhookUrl, log});
+	await startBackends(ctx.backends);
+
+	let latest: HealthReport | undefined;
+	let stopped = false;
+	let pollTimer: NodeJS.Timeout | undefined;
+	const poll = async (): Promise<HealthReport> => {
+		const report = await checkHealth(ctx.backends);
+		if (report.verdict !== latest?.verdict) log(`verdict ${latest ? `${latest.verdict} -> ` : ''}${summary(report)}`);
+		latest = report;
+		alerts.observe(report);
+		return report;
+	};
+	// chained, never overlapping: a slow check delays the next one instead of piling up
+	const loop = async () => {
+		await poll().catch(() => undefined);
+		if (!stopped) pollTimer = setTimeout(() => void loop(), config.pollIntervalMs);
+	};
+	const first = poll();
+	void first.finally(() => {
+		if (!stopped) pollTimer = setTimeout(() => void loop(), config.pollIntervalMs);
+	}).catch(() => undefined);
+
+	// AUTO-BACKUPS: startAutoBackups (ops/backups) is wired here when config.backupEnabled;
+	// keep its stop function and call it in shutdown() below.
+
+	const server = http.createServer((req, res) => {
+		const send = (status: number, type: string, body: unknown) => {
+			res.writeHead(status, {'content-type': type, 'cache-control': 'no-store'});
+			res.end(req.method === 'HEAD' ? undefined : JSON.stringify(body));
+		};
+		const path = (req.url ?? '/').split('?')[0];
+		if ((req.method !== 'GET' && req.method !== 'HEAD') || (path !== '/health' && path !== '/api/health')) {
+			send(404, 'application/json', {success: false, error: 'not found'});
+			return;
+		}
+		void (async () => {
+			const report = latest ?? (await first);
+			if (path === '/health') send(httpStatusFor(report.verdict), 'application/health+json', healthJson(report));
+			else send(httpStatusFor(report.verdict), 'application/json', apiHealth(report));
+		})().catch(() => send(500, 'application/json', {success: false, error: 'health check failed'}));
+	});
+	server.keepAliveTimeout = 5000;
+
+	let port: number;
+	try {
+		port = await listen(server, config.healthPort, config.healthHost);
+	} catch (error) {
+		stopped = true;
+		clearTimeout(pollTimer);
+		alerts.close();
+		const code = (error as NodeJS.ErrnoException).code;
+		throw new UsageError(`cannot listen on ${config.healthHost}:${config.healthPort}: ${code ?? (error as Error).message}`);
+	}
+	const shown = config.healthHost.includes(':') ? `[${config.healthHost}]` : config.healthHost;
+	log(`listening on http://${shown}:${port} (GET /health, /api/health)`);
+
+	await new Promise<void>(resolve => {
+		const shutdown = (signal: string) => {
+			process.off('SIGINT', onInt);
+			process.off('SIGTERM', onTerm);
+			log(`${signal}: stopping`);
+			stopped = true;
+			clearTimeout(pollTimer);
+			alerts.close();
+			server.closeAllConnections();
+			server.close(() => resolve());
+		};
+		const onInt = () => shutdown('SIGINT');
+		const onTerm = () => shutdown('SIGTERM');
+		process.on('SIGINT', onInt);
+		process.on('SIGTERM', onTerm);
+	});
+	return 0;
+}

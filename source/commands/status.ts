@@ -1,0 +1,22 @@
+// opsdeck status [--json]: the health of every backend. Exit 0 healthy, 1 degraded, 2 unhealthy.
+import {startBackends} from '../backends/index.js';
+import {checkHealth, summary, verdictExitCode} from '../ops/health.js';
+import {componentLines} from '../ops/health-text.js';
+import {sanitize} from '../text/sanitize.js';
+import {print, printJson, UsageError, type CommandContext} from './shared.js';
+
+export async function run(ctx: CommandContext): Promise<number> {
+	if (ctx.args.length > 0) throw new UsageError(`status takes no arguments (got "${sanitize(ctx.args[0]!).slice(0, 40)}")`);
+	await startBackends(ctx.backends);
+	const report = await checkHealth(ctx.backends);
+	if (ctx.flags.json) {
+		printJson(ctx, report);
+	} else {
+		const lines = componentLines(report);
+		const width = Math.max(...lines.map(l => l.name.length));
+		for (const line of lines) print(ctx, `${line.name.padEnd(width)}  ${line.state.padEnd(4)}  ${line.text}`);
+		print(ctx, `${'verdict'.padEnd(width)}  ${sanitize(summary(report))}`);
+		for (const reason of report.reasons.slice(1)) print(ctx, `${''.padEnd(width)}  ${sanitize(`${reason.level}: ${reason.message}`)}`);
+	}
+	return verdictExitCode(report.verdict);
+}
