@@ -108,9 +108,11 @@ export async function chatDetail(deps: Deps, chat: string, options: {readonly me
 		const shown = reactionKeyList.sort().slice(0, 200);
 		const hashes = await batch(deps.redis, shown.map(key => [key, 'hgetall', key] as BatchCommand));
 		reactions = shown.map((key, i) => {
-			const flatHash = (hashes[i]!.value as string[] | undefined) ?? [];
+			// ioredis turns an HGETALL reply into an object, even through call(); accept both shapes
+			const reply = hashes[i]!.value ?? [];
 			const counts: Record<string, number> = {};
-			for (let j = 0; j + 1 < flatHash.length; j += 2) counts[flatHash[j]!] = Number(flatHash[j + 1]);
+			if (Array.isArray(reply)) for (let j = 0; j + 1 < reply.length; j += 2) counts[String(reply[j])] = Number(reply[j + 1]);
+			else for (const [field, value] of Object.entries(reply as Record<string, string>)) counts[field] = Number(value);
 			return {key, message: parseReactionMessage(layout.reactions, chat, key) ?? key, counts};
 		});
 	}
