@@ -1,0 +1,88 @@
+// opsdeck demo [--chats N] [--force] [--traffic [--rate N]] [--json]: seeds the configured backends
+// with a sample chat app; --traffic then keeps writing like the live app until Ctrl-C / SIGTERM.
+// Existing data under the demo's names is refused (exit 2) unless --force; --traffic on demo data
+// that is already there just starts writing.
+import {DemoExistsError, describeExisting, inspectDemo, seedDemo, type DemoReport} from '../ops/demo.js';
+import {runTraffic, type TrafficCounts} from '../ops/demo-traffic.js';
+import {formatCount, formatDuration} from '../text/format.js';
+import {sanitize, sanitizeMultiline} from '../text/sanitize.js';
+import {intFlag, print, printJson, UsageError, type CommandContext} from './shared.js';
+
+function summary(r: DemoReport): string {
+	const out: string[] = [];
+	out.push(`${r.replaced ? 'replaced' : 'seeded'} the demo data in ${formatDuration(r.durationMs)}`);
+	out.push(`  PostgreSQL  ${r.postgres.url}`);
+	out.push(`    ${r.postgres.chatsTable}: ${formatCount(r.postgres.chats)} chats; ${r.postgres.messagesTable}: ${formatCount(r.postgres.messages)} messages (${formatCount(r.postgres.pinned)} pinned) by ${formatCount(r.postgres.users)} users (${formatCount(r.postgres.verified)} verified, a host per chat)`);
+	out.push(`  Redis       ${r.redis.url}`);
+	out.push(`    ${formatCount(r.redis.keys)} keys: ${r.redis.messageKeys} message caches (${formatCount(r.redis.cachedMessages)} messages), ${r.redis.pinnedKeys} pinned (${r.redis.pinnedMessages}), ${r.redis.backroomKeys} backroom (${formatCount(r.redis.backroomMessages)}), ${formatCount(r.redis.reactionKeys)} reaction hashes`);
+	if (r.redis.deletedKeys > 0) out.push(`    deleted ${formatCount(r.redis.deletedKeys)} keys of the previous demo chats first`);
+	if (r.redis.foreignKeys > 0) out.push(`    left ${formatCount(r.redis.foreignKeys)} layout keys of other chats alone`);
+	const t = r.sqlite.rows;
+	out.push(`  SQLite      ${r.sqlite.path} (${r.sqlite.journalMode})`);
+	out.push(`    players ${formatCount(t.players)}, inventories ${formatCount(t.inventories)}, moderation_log ${formatCount(t.moderation_log)}`);
+	out.push(r.backup.created ? `    backup ${r.backup.name ?? ''}` : `    no backup made: ${r.backup.note ?? 'unknown reason'}`);
+	if (r.outOfSync.length > 0) {
+		out.push('  out of sync on purpose (try compare on these):');
+		for (const o of r.outOfSync) out.push(`    ${o.chat}  ${o.missing.length} missing from the cache, ${o.extra.length} extra in the cache`);
+	}
+	const example = r.outOfSync[0]?.chat ?? r.chats[0]?.code;
+	out.push('');
+	out.push(`next: opsdeck   (the console)${example ? ` · opsdeck chat show ${example} --compare` : ''} · opsdeck demo --traffic`);
+	return sanitizeMultiline(out.join('\n'));
+}
+
+function tickLine(tick: TrafficCounts, totals: TrafficCounts): string {
+	const parts = [`+${tick.messages} messages`, `${tick.reactions} reactions`];
+	if (tick.deleted) parts.push(`${tick.deleted} deleted`);
+	if (tick.trimmed) parts.push(`${tick.trimmed} trimmed`);
+	if (tick.newChats.length) parts.push(`new chat ${tick.newChats.join(', ')}`);
+	if (tick.errors) parts.push(`${tick.errors} failed: ${tick.lastError ?? ''}`);
+	return sanitize(`${new Date().toISOString().slice(11, 19)}  ${parts.join(', ')}  (total ${formatCount(totals.messages)})`);
+}
+
+export async function run(ctx: CommandContext): Promise<number> {
+	if (ctx.args.length > 0) throw new UsageError(`demo takes no arguments (got ${JSON.stringify(ctx.args[0])}); see opsdeck --help`);
+	const chats = intFlag(ctx.flags.chats, 'chats', 24, 1, 500);
+	const rate = intFlag(ctx.flags.rate, 'rate', 5, 1, 10_000);
+	if (ctx.config.readOnly) throw new UsageError('read-only mode: demo refused (nothing was changed)');
+	const {backends} = ctx;
+	await Promise.all([backends.redis.ready(), backends.postgres.start()]);
+
+	let report: DemoReport | undefined;
+	const existing = ctx.flags.traffic && !ctx.flags.force ? await inspectDemo(backends) : undefined;
+	if (existing?.hasData) {
+		// --traffic on data that is already there writes into it, but only into the demo's own tables
+		if (!existing.postgres.marked || !existing.postgres.messagesTable) {
+			throw new UsageError(`refused: ${describeExisting(existing, ctx.config.sqlitePath)}, not written by opsdeck demo; use --force to replace it`);
+		}
+	} else {
+		try {
+			report = await seedDemo(backends, {chats, force: ctx.flags.force});
+		} catch (error) {
+			if (error instanceof DemoExistsError) throw new UsageError(`refused: already has demo data (${error.message}); use --force to replace it`);
+			throw error;
+		}
+		if (ctx.flags.json) printJson(ctx, ctx.flags.traffic ? {seeded: report} : report, !ctx.flags.traffic);
+		else print(ctx, summary(report));
+	}
+	if (!ctx.flags.traffic) return 0;
+
+	const controller = new AbortController();
+	const stop = () => controller.abort();
+	process.once('SIGINT', stop);
+	process.once('SIGTERM', stop);
+	try {
+		if (!ctx.flags.json) print(ctx, `writing about ${rate} messages a second to ${backends.postgres.maskedUrl} and ${backends.redis.maskedUrl}; Ctrl-C stops`);
+		const totals = await runTraffic(backends, {
+			rate,
+			signal: controller.signal,
+			onTick: (tick, sums) => (ctx.flags.json ? printJson(ctx, {tick}, false) : print(ctx, tickLine(tick, sums))),
+		});
+		if (ctx.flags.json) printJson(ctx, {stopped: totals}, false);
+		else print(ctx, sanitize(`stopped: wrote ${formatCount(totals.messages)} messages, ${formatCount(totals.reactions)} reactions, deleted ${formatCount(totals.deleted)}, trimmed ${formatCount(totals.trimmed)}, ${totals.newChats.length} new chats${totals.errors ? `, ${totals.errors} failed steps` : ''}`));
+		return 0;
+	} finally {
+		process.off('SIGINT', stop);
+		process.off('SIGTERM', stop);
+	}
+}

@@ -1,0 +1,228 @@
+// opsdeck demo: seeds the configured backends with a sample of the chat app. PostgreSQL gets the
+// chats and messages tables (one transaction), Redis the caches in the collections layout (most in
+// sync, a few deliberately not, so compare has something to find), SQLite a small data file.
+// It only ever touches its own tables, its own chats' keys and its own SQLite tables.
+import fs from 'node:fs';
+import type {Backends} from '../backends/index.js';
+import type {CollectionsLayout} from '../config.js';
+import {formatCount} from '../text/format.js';
+import {keyFor} from './layout.js';
+import {generateChats, makeReactions, messageJson, seededRandom, type DemoChat, type DemoMessage, type Random} from './demo-data.js';
+import {createTables, inTransaction, insertChats, insertMessages, inspectPostgres, type PostgresState} from './demo-postgres.js';
+import {runCommands, scanLayoutKeys, type RedisCommand} from './demo-redis.js';
+import {seedSqlite, type DemoSqliteReport} from './demo-sqlite.js';
+import {makeDemoBackup, type DemoBackup} from './demo-backup.js';
+
+type Deps = Pick<Backends, 'config' | 'redis' | 'postgres'>;
+
+export type DemoState = {
+	readonly postgres: PostgresState;
+	/** layout keys already in Redis, by chat */
+	readonly redisKeys: ReadonlyMap<string, readonly string[]>;
+	readonly sqliteExists: boolean;
+	/** anything of the demo's names holds data: a run without force refuses */
+	readonly hasData: boolean;
+};
+
+/** What is already there under the demo's names. With full, every layout key is listed (for force). */
+export async function inspectDemo(deps: Deps, options: {readonly full?: boolean} = {}): Promise<DemoState> {
+	const layout = deps.config.collections;
+	const [postgres, redisKeys] = await Promise.all([
+		inspectPostgres(deps.postgres, layout),
+		scanLayoutKeys(deps.redis, layout, {count: deps.config.scanCount, firstOnly: !options.full}),
+	]);
+	const sqliteExists = fs.existsSync(deps.config.sqlitePath);
+	return {postgres, redisKeys, sqliteExists, hasData: postgres.chats > 0 || postgres.messages > 0 || redisKeys.size > 0 || sqliteExists};
+}
+
+/** One line naming what is there, for the refusal. */
+export function describeExisting(state: DemoState, sqlitePath: string): string {
+	const parts: string[] = [];
+	if (state.postgres.chats > 0 || state.postgres.messages > 0) parts.push(`PostgreSQL tables hold ${formatCount(state.postgres.chats)} chats and ${formatCount(state.postgres.messages)} messages`);
+	if (state.redisKeys.size > 0) parts.push('Redis has keys in the collections layout');
+	if (state.sqliteExists) parts.push(`${sqlitePath} exists`);
+	return parts.join('; ');
+}
+
+export class DemoExistsError extends Error {}
+
+export type OutOfSync = {readonly chat: string; readonly missing: readonly string[]; readonly extra: readonly string[]};
+
+export type DemoReport = {
+	readonly replaced: boolean;
+	readonly durationMs: number;
+	readonly postgres: {readonly url: string; readonly chatsTable: string; readonly messagesTable: string; readonly chats: number; readonly messages: number; readonly pinned: number; readonly users: number; readonly verified: number; readonly hosts: number};
+	readonly redis: {
+		readonly url: string;
+		readonly keys: number;
+		readonly messageKeys: number;
+		readonly cachedMessages: number;
+		readonly pinnedKeys: number;
+		readonly pinnedMessages: number;
+		readonly backroomKeys: number;
+		readonly backroomMessages: number;
+		readonly reactionKeys: number;
+		/** layout keys of the demo's previous chats deleted (force) */
+		readonly deletedKeys: number;
+		/** layout keys of chats that are not the demo's, left alone */
+		readonly foreignKeys: number;
+	};
+	readonly outOfSync: readonly OutOfSync[];
+	readonly sqlite: DemoSqliteReport;
+	readonly backup: DemoBackup;
+	readonly chats: ReadonlyArray<{readonly code: string; readonly name: string; readonly messages: number; readonly cached: number}>;
+};
+
+export type SeedOptions = {
+	readonly chats: number;
+	readonly force?: boolean;
+	/** PRNG seed: the same seed gives the same sample (ids aside) */
+	readonly seed?: number;
+	readonly now?: number;
+	/** how many chats to put out of sync (default 3, fewer for tiny samples) */
+	readonly outOfSync?: number;
+};
+
+type CachePlan = {chat: DemoChat; db: DemoMessage[]; cache: DemoMessage[]};
+
+const newest = <T>(list: readonly T[], n: number): T[] => list.slice(Math.max(0, list.length - n));
+
+/** Which messages go where: extras are cached but deleted from the database, missing are not cached. */
+function planCaches(chats: readonly DemoChat[], layout: CollectionsLayout, random: Random, outOfSync: number): {plans: CachePlan[]; report: OutOfSync[]} {
+	const max = layout.maxMessages;
+	// prefer chats that fit in the cache, so "missing" means the same whatever window compare uses
+	const candidates = [...chats].sort((a, b) => Number(a.messages.length >= max) - Number(b.messages.length >= max) || b.messages.length - a.messages.length).filter(c => c.messages.length >= 4);
+	const chosen = new Map(candidates.slice(0, outOfSync).map((c, i) => [c, i % 3] as const));
+	const plans: CachePlan[] = [];
+	const report: OutOfSync[] = [];
+	for (const chat of chats) {
+		const window = newest(chat.messages, max);
+		const kind = chosen.get(chat);
+		const victims = window.filter(m => m.pinnedUntil === undefined);
+		const take = (n: number): Set<DemoMessage> => {
+			const set = new Set<DemoMessage>();
+			while (set.size < Math.min(n, victims.length)) set.add(victims[Math.floor(random() * victims.length)]!);
+			return set;
+		};
+		// kind 0: missing only; 1: extra only; 2: both
+		const extras = kind === 1 || kind === 2 ? take(2 + Math.floor(random() * 4)) : new Set<DemoMessage>();
+		const missing = kind === 0 || kind === 2 ? take(3 + Math.floor(random() * 8)) : new Set<DemoMessage>();
+		for (const m of extras) missing.delete(m);
+		const db = chat.messages.filter(m => !extras.has(m));
+		const cache = window.filter(m => !missing.has(m));
+		if (kind !== undefined) {
+			// computed from the final sets, the way compare sees them
+			const cachedIds = new Set(cache.map(m => m.id));
+			const dbIds = new Set(db.map(m => m.id));
+			report.push({chat: chat.code, missing: newest(db, max).filter(m => !cachedIds.has(m.id)).map(m => m.id), extra: cache.filter(m => !dbIds.has(m.id)).map(m => m.id)});
+		}
+		plans.push({chat, db, cache});
+	}
+	return {plans, report};
+}
+
+/** What the app's TTL would have left: refreshed at the last write, never below a minute. */
+function ttlLeft(ttlSeconds: number, lastMs: number | undefined, now: number): number {
+	const age = lastMs === undefined ? 0 : Math.floor((now - lastMs) / 1000);
+	return Math.max(Math.min(ttlSeconds, 60), Math.min(ttlSeconds, ttlSeconds - age));
+}
+
+function zadd(key: string, messages: readonly DemoMessage[], score: (m: DemoMessage) => number): RedisCommand[] {
+	const commands: RedisCommand[] = [];
+	for (let i = 0; i < messages.length; i += 250) {
+		const args: Array<string | number> = [];
+		for (const m of messages.slice(i, i + 250)) args.push(score(m), messageJson(m));
+		commands.push(['zadd', key, ...args]);
+	}
+	return commands;
+}
+
+export async function seedDemo(deps: Deps, options: SeedOptions): Promise<DemoReport> {
+	const started = performance.now();
+	const {config} = deps;
+	const layout = config.collections;
+	const now = options.now ?? Date.now();
+	const random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32));
+	const state = await inspectDemo(deps, {full: true});
+	if (state.hasData && !options.force) throw new DemoExistsError(describeExisting(state, config.sqlitePath));
+
+	const own = new Set(options.force ? state.postgres.codes : []);
+	const foreign = new Set([...state.redisKeys.keys()].filter(chat => !own.has(chat)));
+	const chats = generateChats({chats: options.chats, now, random, avoid: new Set([...own, ...foreign])});
+	const outOfSync = options.outOfSync ?? Math.min(3, Math.max(0, options.chats - 1));
+	const {plans, report} = planCaches(chats, layout, random, outOfSync);
+
+	await inTransaction(deps.postgres, async client => {
+		await createTables(client, layout, Boolean(options.force));
+		await insertChats(client, layout, chats);
+		await insertMessages(client, layout, plans.flatMap(p => p.db));
+	});
+
+	// Redis: first the demo's previous chats' keys, then the new caches.
+	const stale = [...own].flatMap(chat => state.redisKeys.get(chat) ?? []);
+	if (stale.length > 0) await runCommands(deps.redis, stale.map(key => ['del', key] as const));
+	const commands: RedisCommand[] = [];
+	const counts = {messageKeys: 0, cachedMessages: 0, pinnedKeys: 0, pinnedMessages: 0, backroomKeys: 0, backroomMessages: 0, reactionKeys: 0};
+	for (const {chat, cache} of plans) {
+		const ttl = ttlLeft(layout.ttlSeconds, chat.messages.at(-1)?.createdMs, now);
+		if (cache.length > 0) {
+			const key = keyFor(layout.messages, {chat: chat.code});
+			commands.push(...zadd(key, cache, m => m.createdMs), ['expire', key, ttl]);
+			counts.messageKeys++;
+			counts.cachedMessages += cache.length;
+		}
+		const pinned = chat.messages.filter(m => m.pinnedUntil !== undefined && m.pinnedUntil > now);
+		if (pinned.length > 0) {
+			const key = keyFor(layout.pinned, {chat: chat.code});
+			commands.push(...zadd(key, pinned, m => m.pinnedUntil!), ['expire', key, ttlLeft(layout.pinnedTtlSeconds, Math.max(...pinned.map(m => m.createdMs)), now)]);
+			counts.pinnedKeys++;
+			counts.pinnedMessages += pinned.length;
+		}
+		if (chat.backroom.length > 0) {
+			const key = keyFor(layout.backroom, {chat: chat.code});
+			commands.push(...zadd(key, chat.backroom, m => m.createdMs), ['expire', key, ttlLeft(layout.ttlSeconds, chat.backroom.at(-1)!.createdMs, now)]);
+			counts.backroomKeys++;
+			counts.backroomMessages += chat.backroom.length;
+		}
+		for (const m of cache) {
+			if (random() >= 0.12) continue;
+			const key = keyFor(layout.reactions, {chat: chat.code, message: m.id});
+			commands.push(['hset', key, ...Object.entries(makeReactions(random)).flat()], ['expire', key, ttl]);
+			counts.reactionKeys++;
+		}
+	}
+	await runCommands(deps.redis, commands);
+
+	const sqlite = await seedSqlite(config.sqlitePath, {random, now, chats: chats.map(c => c.code)});
+	const backup = await makeDemoBackup(config);
+
+	const users = new Map<string, readonly string[]>();
+	for (const chat of chats) for (const u of chat.users) users.set(u.username, u.badges);
+	const dbMessages = plans.reduce((n, p) => n + p.db.length, 0);
+	return {
+		replaced: Boolean(options.force) && state.hasData,
+		durationMs: Math.round(performance.now() - started),
+		postgres: {
+			url: deps.postgres.maskedUrl,
+			chatsTable: layout.chatsTable,
+			messagesTable: layout.table,
+			chats: chats.length,
+			messages: dbMessages,
+			pinned: plans.reduce((n, p) => n + p.db.filter(m => m.pinnedUntil !== undefined).length, 0),
+			users: users.size,
+			verified: [...users.values()].filter(b => b.includes('verified')).length,
+			hosts: chats.length,
+		},
+		redis: {
+			url: deps.redis.maskedUrl,
+			keys: counts.messageKeys + counts.pinnedKeys + counts.backroomKeys + counts.reactionKeys,
+			...counts,
+			deletedKeys: stale.length,
+			foreignKeys: [...foreign].reduce((n, chat) => n + (state.redisKeys.get(chat)?.length ?? 0), 0),
+		},
+		outOfSync: report,
+		sqlite,
+		backup,
+		chats: plans.map(p => ({code: p.chat.code, name: p.chat.name, messages: p.db.length, cached: p.cache.length})),
+	};
+}
