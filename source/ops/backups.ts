@@ -1,0 +1,219 @@
+// Backups of the app's SQLite file: create (a consistent snapshot, off the main thread), list,
+// verify, delete, prune, and the overview the Backups tab shows. Restore is in restore.ts.
+import fs from 'node:fs';
+import path from 'node:path';
+import type {Config} from '../config.js';
+import {formatCount} from '../text/format.js';
+import {newBackupName, partialName, resolveBackupName, sidecarName, type BackupKind} from './backup-names.js';
+import {diskSpace, fsyncDir, listBackups, readSidecar, writeSidecar, type BackupEntry, type BackupMeta, type Verification} from './backup-files.js';
+import {runWorkerTask, type InspectResult, type SnapshotResult} from './backup-worker.js';
+import {planPrune} from './backup-prune.js';
+import {runMutation} from './mutations.js';
+
+export {listBackups, diskSpace, type BackupEntry, type BackupMeta, type Verification} from './backup-files.js';
+export {planPrune, type PrunePlan} from './backup-prune.js';
+export {resolveBackupName, BackupNameError, parseBackupName, type BackupKind} from './backup-names.js';
+
+type BackupConfig = Pick<Config, 'sqlitePath' | 'backupDir'>;
+type MutatingConfig = BackupConfig & Pick<Config, 'readOnly' | 'auditLog' | 'backupRetention'>;
+
+export type BackupPhase = 'copy' | 'count' | 'hash' | 'check';
+/** ratio 0..1 of the whole job, and what it is doing now */
+export type ProgressFn = (ratio: number, phase: BackupPhase) => void;
+
+export class BackupError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'BackupError';
+	}
+}
+
+const phaseRatio: Record<BackupPhase, number> = {copy: 0, count: 0.9, hash: 0.94, check: 0.97};
+
+/**
+ * Takes a consistent snapshot of the data file while the app keeps writing: all pages copied in one
+ * step of SQLite's backup API in a worker thread, into a hidden `.NAME.partial`, fsynced, counted and
+ * hashed, then the sidecar is written and the file renamed into place. Never overwrites a backup.
+ */
+export async function createBackup(config: BackupConfig, options: {readonly kind?: BackupKind; readonly onProgress?: ProgressFn; readonly now?: Date} = {}): Promise<BackupEntry> {
+	const kind = options.kind ?? 'manual';
+	const source = config.sqlitePath;
+	if (!fs.existsSync(source)) throw new BackupError(`no SQLite data file at ${source}`);
+	const dir = config.backupDir;
+	await fs.promises.mkdir(dir, {recursive: true});
+	const started = options.now ?? new Date();
+	// Claim the name at once (an empty partial file, exclusive create): a second backup in the same
+	// second, in this process or another, picks another name. SQLite takes an empty file as a new database.
+	let name: string;
+	for (;;) {
+		name = newBackupName(dir, kind, started);
+		try {
+			fs.closeSync(fs.openSync(path.join(dir, partialName(name)), 'wx', 0o600));
+			break;
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+		}
+	}
+	const partial = path.join(dir, partialName(name));
+
+	const onProgress = options.onProgress;
+	let totalBytes = 0;
+	let copying = false;
+	let pollTimer: NodeJS.Timeout | undefined;
+	const poll = () => {
+		// the copy is one step inside SQLite: its progress is how much of the file is written so far
+		fs.stat(partial, (error, stat) => {
+			if (!copying) return;
+			if (!error && totalBytes > 0) onProgress?.(Math.min(0.89, (stat.size / totalBytes) * 0.9), 'copy');
+			pollTimer = setTimeout(poll, 100);
+		});
+	};
+	onProgress?.(0, 'copy');
+	let result: SnapshotResult;
+	try {
+		result = await runWorkerTask<SnapshotResult>({kind: 'snapshot', source, dest: partial}, progress => {
+			if (progress.phase === 'copy') {
+				totalBytes = progress.totalBytes ?? 0;
+				copying = true;
+				if (onProgress) poll();
+			} else {
+				copying = false;
+				onProgress?.(phaseRatio[progress.phase], progress.phase);
+			}
+		});
+	} catch (error) {
+		await removeQuietly([partial, `${partial}-journal`, `${partial}-wal`, `${partial}-shm`]);
+		throw new BackupError(`backup of ${source} failed: ${(error as Error).message}`);
+	} finally {
+		copying = false;
+		clearTimeout(pollTimer);
+	}
+	const meta: BackupMeta = {
+		name,
+		kind,
+		...result,
+		source,
+		createdAt: started.toISOString(),
+		durationMs: Math.round(Date.now() - started.getTime()),
+		verified: null,
+	};
+	// sidecar first: a crash between the two leaves an orphan sidecar (ignored), never a nameless backup
+	await writeSidecar(dir, meta);
+	await fs.promises.rename(partial, path.join(dir, name));
+	await fsyncDir(dir);
+	onProgress?.(1, 'hash');
+	return {name, path: path.join(dir, name), kind, sizeBytes: result.sizeBytes, createdAt: started.getTime(), meta, verified: null};
+}
+
+async function removeQuietly(files: readonly string[]): Promise<void> {
+	await Promise.all(files.map(file => fs.promises.rm(file, {force: true}).catch(() => undefined)));
+}
+
+export type VerifyResult = {
+	readonly name: string;
+	readonly ok: boolean;
+	readonly mode: 'quick' | 'integrity';
+	/** quick_check / integrity_check said ok */
+	readonly checkOk: boolean;
+	/** undefined when there is no sidecar to compare with */
+	readonly checksumOk: boolean | undefined;
+	readonly problems: readonly string[];
+	readonly verified: Verification;
+	/** row count per table in the backup (when asked) */
+	readonly tables: BackupMeta['tables'];
+	readonly sizeBytes: number;
+};
+
+/**
+ * quick_check (integrity_check with mode 'integrity') plus the sha256 against the sidecar; the result
+ * is recorded in the sidecar. A file that SQLite cannot even open is a failed verification, not a throw.
+ */
+export async function verifyBackup(
+	config: Pick<Config, 'backupDir' | 'sqlitePath'>,
+	name: string,
+	options: {readonly mode?: 'quick' | 'integrity'; readonly counts?: boolean; readonly onProgress?: ProgressFn} = {},
+): Promise<VerifyResult> {
+	const mode = options.mode ?? 'quick';
+	const dir = config.backupDir;
+	const file = resolveBackupName(dir, name);
+	const meta = readSidecar(dir, name);
+	const problems: string[] = [];
+	let inspected: InspectResult | undefined;
+	try {
+		inspected = await runWorkerTask<InspectResult>({kind: 'inspect', file, check: mode, hash: true, counts: options.counts ?? false}, p => {
+			options.onProgress?.(p.phase === 'hash' ? 0.1 : p.phase === 'check' ? 0.5 : 0.9, p.phase);
+		});
+	} catch (error) {
+		problems.push(`SQLite cannot read it: ${(error as Error).message}`);
+	}
+	if (inspected?.error) problems.push(`SQLite cannot read it: ${inspected.error}`);
+	const checkOk = inspected?.check === 'ok';
+	if (inspected && !inspected.error && !checkOk) problems.push(`${mode === 'integrity' ? 'integrity_check' : 'quick_check'}: ${inspected.check ?? 'no answer'}`);
+	let checksumOk: boolean | undefined;
+	if (meta && inspected?.sha256) {
+		checksumOk = meta.sha256 === inspected.sha256 && meta.sizeBytes === inspected.sizeBytes;
+		if (!checksumOk) {
+			problems.unshift(meta.sizeBytes === inspected.sizeBytes
+				? 'sha256 does not match the one recorded when it was taken (the file changed)'
+				: `size ${formatCount(inspected.sizeBytes)} bytes, ${formatCount(meta.sizeBytes)} recorded when it was taken (truncated or changed)`);
+		}
+	} else if (meta && !inspected) {
+		checksumOk = false;
+	}
+	const ok = problems.length === 0 && checkOk;
+	const verified: Verification = {at: new Date().toISOString(), ok, mode, ...(ok ? {} : {error: problems.join('; ')})};
+	const stat = fs.statSync(file);
+	const updated: BackupMeta = meta
+		? {...meta, verified}
+		: {
+			// a file copied in by hand: record what it is now, so later checks have a checksum to compare
+			name, kind: 'other', sizeBytes: stat.size, sha256: ok && inspected?.sha256 ? inspected.sha256 : '',
+			pageCount: inspected?.pageCount ?? 0, pageSize: inspected?.pageSize ?? 0, tables: inspected?.tables ?? {},
+			source: '', createdAt: new Date(stat.mtimeMs).toISOString(), verified,
+		};
+	await writeSidecar(dir, updated).catch(() => undefined);
+	options.onProgress?.(1, 'check');
+	return {name, ok, mode, checkOk, checksumOk, problems, verified, tables: inspected?.tables ?? {}, sizeBytes: stat.size};
+}
+
+/** Deletes one backup and its sidecar (through the mutation guard: refused in read-only mode). */
+export async function deleteBackup(config: MutatingConfig, name: string): Promise<void> {
+	const dir = config.backupDir;
+	const file = resolveBackupName(dir, name);
+	await runMutation(config, {action: 'delete-backup', target: file}, async () => {
+		await fs.promises.rm(file);
+		await fs.promises.rm(path.join(dir, sidecarName(name)), {force: true});
+		await fsyncDir(dir);
+	});
+}
+
+/** Deletes what planPrune says, through the mutation guard. Nothing to delete: nothing happens. */
+export async function pruneBackups(config: MutatingConfig, now = Date.now()): Promise<{removed: string[]; kept: string[]}> {
+	const entries = await listBackups(config.backupDir);
+	const plan = planPrune(entries, config.backupRetention, now);
+	const removed: string[] = [];
+	if (plan.remove.length === 0) return {removed, kept: plan.keep.map(e => e.name)};
+	await runMutation(config, {action: 'prune', target: `${config.backupDir}: ${plan.remove.length} of ${plan.keep.length + plan.remove.length} backups (keep ${config.backupRetention})`}, async () => {
+		for (const entry of plan.remove) {
+			await fs.promises.rm(entry.path, {force: true});
+			await fs.promises.rm(path.join(config.backupDir, sidecarName(entry.name)), {force: true});
+			removed.push(entry.name);
+		}
+		await fsyncDir(config.backupDir);
+	});
+	return {removed, kept: plan.keep.map(e => e.name)};
+}
+
+export type BackupOverview = {
+	readonly dir: string;
+	readonly backups: readonly BackupEntry[];
+	readonly retention: number;
+	readonly freeBytes: number | undefined;
+	readonly totalBytes: number | undefined;
+};
+
+/** What the Backups tab polls: the list plus the folder's free disk. */
+export async function backupOverview(config: Pick<Config, 'backupDir' | 'backupRetention'>): Promise<BackupOverview> {
+	const [backups, disk] = await Promise.all([listBackups(config.backupDir), diskSpace(config.backupDir)]);
+	return {dir: config.backupDir, backups, retention: config.backupRetention, freeBytes: disk?.freeBytes, totalBytes: disk?.totalBytes};
+}

@@ -1,0 +1,146 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import {afterEach, describe, expect, it} from 'vitest';
+import {createBackup, deleteBackup, listBackups, verifyBackup, BackupNameError, resolveBackupName} from '../../source/ops/backups.js';
+import {ReadOnlyError} from '../../source/ops/mutations.js';
+import {tempSqlite, type TempSqlite} from '../helpers/sqlite.js';
+import {backupConfig, grow, rowCount, startPairWriter, waitReady} from './backup-helpers.js';
+
+let temp: TempSqlite | undefined;
+afterEach(() => {
+	temp?.cleanup();
+	temp = undefined;
+});
+
+describe('createBackup', () => {
+	it('writes a named backup with a sidecar, lists it newest first and verifies it', async () => {
+		temp = tempSqlite({messages: 50});
+		const config = backupConfig(temp.dir, temp.path);
+		const ratios: number[] = [];
+		const first = await createBackup(config, {onProgress: r => ratios.push(r)});
+		expect(first.name).toMatch(/^manual_\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.db$/);
+		expect(ratios.at(-1)).toBe(1);
+		const sidecar = JSON.parse(fs.readFileSync(path.join(config.backupDir, `${first.name}.json`), 'utf8'));
+		expect(sidecar).toMatchObject({name: first.name, kind: 'manual', source: temp.path, tables: {chats: 2, messages: 50}, verified: null});
+		expect(sidecar.sha256).toMatch(/^[0-9a-f]{64}$/);
+		expect(sidecar.sizeBytes).toBe(fs.statSync(first.path).size);
+		expect(sidecar.pageCount * sidecar.pageSize).toBe(sidecar.sizeBytes);
+
+		const second = await createBackup(config, {kind: 'auto'});
+		// no partial or journal left behind
+		expect(fs.readdirSync(config.backupDir).filter(f => f.startsWith('.'))).toEqual([]);
+		const list = await listBackups(config.backupDir);
+		expect(list.map(e => e.name)).toEqual([second.name, first.name]);
+		expect(list[0]!.kind).toBe('auto');
+
+		const verified = await verifyBackup(config, first.name);
+		expect(verified).toMatchObject({ok: true, checkOk: true, checksumOk: true, mode: 'quick'});
+		expect((await listBackups(config.backupDir)).find(e => e.name === first.name)!.verified).toMatchObject({ok: true, mode: 'quick'});
+		expect((await verifyBackup(config, first.name, {mode: 'integrity'})).ok).toBe(true);
+	});
+
+	it('never overwrites: two backups in the same second get different names', async () => {
+		temp = tempSqlite();
+		const config = backupConfig(temp.dir, temp.path);
+		const now = new Date('2025-12-04T10:30:00.250Z');
+		const names = (await Promise.all([1, 2, 3].map(() => createBackup(config, {now})))).map(b => b.name).sort();
+		expect(names).toEqual(['manual_2025-12-04T10-30-00-250-2.db', 'manual_2025-12-04T10-30-00-250.db', 'manual_2025-12-04T10-30-00.db']);
+	});
+
+	it('refuses a missing data file with one line', async () => {
+		temp = tempSqlite({seed: false});
+		await expect(createBackup(backupConfig(temp.dir, temp.path))).rejects.toThrow(/no SQLite data file at/);
+	});
+
+	it('is a consistent snapshot while another process inserts ~1,000 rows a second', async () => {
+		temp = tempSqlite();
+		grow(temp.path, 40);
+		const writer = startPairWriter(temp.path);
+		try {
+			await waitReady(writer.child);
+			const config = backupConfig(temp.dir, temp.path);
+			for (let round = 0; round < 3; round++) {
+				const before = rowCount(temp.path, 'pair_a');
+				const backup = await createBackup(config);
+				expect(rowCount(temp.path, 'pair_a')).toBeGreaterThan(before); // the writer kept going
+				const db = new Database(backup.path, {readonly: true});
+				try {
+					expect(db.pragma('integrity_check', {simple: true})).toBe('ok');
+					const a = db.prepare('select count(*) as n, coalesce(max(seq), 0) as max from pair_a').get() as {n: number; max: number};
+					const b = db.prepare('select count(*) as n, coalesce(max(seq), 0) as max from pair_b').get() as {n: number; max: number};
+					// a prefix of the writes: both tables end at the same transaction, with no gap
+					expect(b).toEqual(a);
+					expect(a.max).toBe(a.n);
+				} finally {
+					db.close();
+				}
+				expect(backup.meta!.tables.pair_a).toBe(backup.meta!.tables.pair_b);
+			}
+		} finally {
+			await writer.stop();
+		}
+	});
+});
+
+describe('verifyBackup', () => {
+	it('fails a truncated or altered backup and records it in the sidecar', async () => {
+		temp = tempSqlite({messages: 500});
+		const config = backupConfig(temp.dir, temp.path);
+		const truncated = await createBackup(config);
+		fs.truncateSync(truncated.path, fs.statSync(truncated.path).size - 4096);
+		const t = await verifyBackup(config, truncated.name);
+		expect(t.ok).toBe(false);
+		expect(t.problems.join(' ')).toMatch(/truncated/);
+		expect((await listBackups(config.backupDir)).find(e => e.name === truncated.name)!.verified).toMatchObject({ok: false});
+
+		const altered = await createBackup(config, {now: new Date(Date.now() + 2000)});
+		const fd = fs.openSync(altered.path, 'r+');
+		fs.writeSync(fd, Buffer.from('garbage!'), 0, 8, 4096 + 100);
+		fs.closeSync(fd);
+		const a = await verifyBackup(config, altered.name);
+		expect(a.ok).toBe(false);
+		expect(a.checksumOk).toBe(false);
+		expect(a.problems[0]).toMatch(/sha256 does not match/);
+	});
+});
+
+describe('backup names', () => {
+	it('refuses paths, .., NUL and symlinks leading outside the folder', () => {
+		temp = tempSqlite();
+		const dir = path.join(temp.dir, 'backups');
+		fs.mkdirSync(dir);
+		fs.symlinkSync('/etc/passwd', path.join(dir, 'evil.db'));
+		fs.writeFileSync(path.join(temp.dir, 'outside.db'), 'x');
+		fs.symlinkSync(path.join(temp.dir, 'outside.db'), path.join(dir, 'outside.db'));
+		const cases: [string, RegExp][] = [
+			['../../etc/passwd', /is a path/],
+			['/etc/passwd', /is a path/],
+			['a\0b', /NUL byte/],
+			['..', /contains "\.\."/],
+			['evil.db', /symlink leading outside/],
+			['outside.db', /symlink leading outside/],
+			['missing.db', /no backup named "missing\.db"/],
+			['.hidden.db', /hidden or unfinished/],
+			['', /a backup name is required/],
+		];
+		for (const [name, message] of cases) {
+			expect(() => resolveBackupName(dir, name), name).toThrow(BackupNameError);
+			expect(() => resolveBackupName(dir, name), name).toThrow(message);
+		}
+	});
+});
+
+describe('deleteBackup', () => {
+	it('deletes a backup and its sidecar; read-only mode refuses and keeps both', async () => {
+		temp = tempSqlite();
+		const config = backupConfig(temp.dir, temp.path);
+		const backup = await createBackup(config);
+		await expect(deleteBackup({...config, readOnly: true}, backup.name)).rejects.toThrow(ReadOnlyError);
+		expect(fs.existsSync(backup.path)).toBe(true);
+		await deleteBackup(config, backup.name);
+		expect(fs.readdirSync(config.backupDir)).toEqual([]);
+		const audit = fs.readFileSync(config.auditLog, 'utf8').trim().split('\n').map(line => JSON.parse(line));
+		expect(audit.map(e => [e.action, e.result])).toEqual([['delete-backup', 'refused'], ['delete-backup', 'ok']]);
+	});
+});
