@@ -1,0 +1,115 @@
+// opsdeck chat list | show CODE [--messages N] [--reactions] [--compare] [--clear [--yes]]
+import {chatDetail, chatKeys, clearChat, listChats, type ChatDetail} from '../ops/collections.js';
+import {compareChat, type Comparison} from '../ops/compare.js';
+import {formatCount, formatTtl} from '../text/format.js';
+import {sanitize} from '../text/sanitize.js';
+import {messageLine, rows} from './keys-shared.js';
+import {confirm, intFlag, print, printJson, UsageError, type CommandContext} from './shared.js';
+
+const usage = 'usage: opsdeck chat list | show CODE [--messages N] [--reactions] [--compare] [--clear [--yes]]';
+
+function table(header: readonly string[], body: readonly (readonly string[])[]): string {
+	const widths = header.map((h, i) => Math.max(h.length, ...body.map(r => r[i]!.length)));
+	const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+	return [line(header), ...body.map(line)].join('\n');
+}
+
+async function list(ctx: CommandContext): Promise<number> {
+	await ctx.backends.redis.ready();
+	const chats = await listChats(ctx.backends);
+	if (ctx.flags.json) {
+		printJson(ctx, chats);
+		return 0;
+	}
+	if (chats.length === 0) {
+		print(ctx, 'no chat caches found');
+		return 0;
+	}
+	const n = (v: number | null) => (v === null ? '-' : formatCount(v));
+	print(ctx, table(
+		['chat', 'messages', 'pinned', 'backroom', 'reactions', 'ttl'],
+		chats.map(c => [sanitize(c.chat), n(c.messages), n(c.pinned), n(c.backroom), formatCount(c.reactions), c.messages === null ? '-' : formatTtl(c.ttlMs)]),
+	));
+	print(ctx, `${formatCount(chats.length)} chats`);
+	return 0;
+}
+
+export function comparisonText(c: Comparison): string {
+	const newest = (n: Comparison['redis']['newest']) => (n ? `${sanitize(n.id ?? '?')} at ${sanitize(n.time ?? '?')}` : '-');
+	const lines = [
+		rows([
+			['', 'redis / postgres'],
+			['messages', `${formatCount(c.redis.count)} / ${formatCount(c.database.count)} (${formatCount(c.database.window)} in the cache window)`],
+			['newest in redis', newest(c.redis.newest)],
+			['newest in postgres', newest(c.database.newest)],
+			['status', c.inSync ? 'in sync' : `OUT OF SYNC: ${c.missing.length} missing in redis, ${c.extra.length} extra in redis`],
+		]),
+	];
+	if (c.missing.length > 0) lines.push('', 'missing in redis (in the cache window, not cached):', ...c.missing.map(m => `  ${sanitize(m.id)}  ${sanitize(m.time ?? '')}  ${sanitize(m.username ?? '')}: ${sanitize(m.content ?? '')}`));
+	if (c.extra.length > 0) lines.push('', 'extra in redis (cached, not in the database):', ...c.extra.map(m => `  ${sanitize(m.id)}  ${sanitize(m.time ?? '')}  ${sanitize(m.username ?? '')}: ${sanitize(m.content ?? '')}`));
+	if (c.unidentified > 0) lines.push('', `${c.unidentified} cached members have no id`);
+	return lines.join('\n');
+}
+
+/** a key that does not exist has no TTL to speak of */
+const ttl = (ms: number) => (ms === -2 ? '-' : formatTtl(ms));
+
+function detailText(d: ChatDetail, withReactions: boolean): string {
+	const out = [
+		rows([
+			['chat', sanitize(d.chat)],
+			['messages', `${formatCount(d.counts.messages)}  ttl ${ttl(d.ttlMs.messages)}  (${sanitize(d.keys.messages)})`],
+			['pinned', `${formatCount(d.counts.pinned)}  ttl ${ttl(d.ttlMs.pinned)}`],
+			['backroom', `${formatCount(d.counts.backroom)}  ttl ${ttl(d.ttlMs.backroom)}`],
+			['reaction caches', formatCount(d.counts.reactions)],
+			['oldest', d.oldest ? messageLine(d.oldest) : '-'],
+			['newest', d.newest ? messageLine(d.newest) : '-'],
+		]),
+	];
+	if (d.messages.length > 0) out.push('', `last ${d.messages.length} messages:`, ...d.messages.map(m => `  ${messageLine(m)}`));
+	if (d.pinned.length > 0) out.push('', 'pinned:', ...d.pinned.map(m => `  ${messageLine(m)}`));
+	if (d.backroom.length > 0) out.push('', 'backroom:', ...d.backroom.map(m => `  ${messageLine(m)}`));
+	if (withReactions) {
+		out.push('', `reactions (${formatCount(d.counts.reactions)} caches):`);
+		for (const r of d.reactions ?? []) out.push(`  ${sanitize(r.message)}  ${Object.entries(r.counts).map(([e, n]) => `${sanitize(e)} ${n}`).join('  ')}`);
+	}
+	return out.join('\n');
+}
+
+async function show(ctx: CommandContext, code: string): Promise<number> {
+	const messages = intFlag(ctx.flags.messages, 'messages', 20, 1, 100_000);
+	await ctx.backends.redis.ready();
+	if (ctx.flags.clear) {
+		const keys = await chatKeys(ctx.backends, code);
+		if (keys.length === 0) {
+			if (ctx.flags.json) printJson(ctx, {chat: code, cleared: {deleted: 0, keys: []}});
+			else print(ctx, `chat ${sanitize(code)} has no cache keys: nothing to clear`);
+			return 0;
+		}
+		await confirm(ctx, `Delete the ${keys.length} cache keys of chat ${sanitize(code)} on ${ctx.backends.redis.maskedUrl}?`);
+		const result = await clearChat(ctx.backends, code, keys);
+		if (ctx.flags.json) printJson(ctx, {chat: code, cleared: result});
+		else print(ctx, `cleared chat ${sanitize(code)}: ${result.deleted} keys deleted`);
+		return 0;
+	}
+	const detail = await chatDetail(ctx.backends, code, {messages, reactions: ctx.flags.reactions === true});
+	const comparison = ctx.flags.compare ? await compareChat(ctx.backends, code) : undefined;
+	if (ctx.flags.json) {
+		printJson(ctx, {...detail, comparison});
+		return 0;
+	}
+	if (detail.empty && !comparison) {
+		print(ctx, `chat ${sanitize(code)}: nothing cached`);
+		return 0;
+	}
+	print(ctx, detailText(detail, ctx.flags.reactions === true));
+	if (comparison) print(ctx, `\ncompare with postgres:\n${comparisonText(comparison)}`);
+	return 0;
+}
+
+export async function run(ctx: CommandContext): Promise<number> {
+	const [sub, code, ...rest] = ctx.args;
+	if (sub === 'list' && code === undefined) return list(ctx);
+	if (sub === 'show' && code !== undefined && code !== '' && rest.length === 0) return show(ctx, code);
+	throw new UsageError(usage);
+}

@@ -1,0 +1,46 @@
+// opsdeck keys [PATTERN] [--type T] [--limit N] [--json]: SCAN (never KEYS), streamed — every
+// batch is written as it arrives, so a million keys never sit in one string. No per-key round
+// trips: the type filter is SCAN's own TYPE option.
+import {KeyScanner, isRedisType, redisTypes} from '../ops/keys.js';
+import {mask} from '../text/mask.js';
+import {sanitize} from '../text/sanitize.js';
+import {formatCount} from '../text/format.js';
+import {intFlag, UsageError, type CommandContext} from './shared.js';
+
+function write(ctx: CommandContext, text: string): Promise<void> | undefined {
+	if (ctx.stdout.write(mask(text))) return undefined;
+	return new Promise(resolve => ctx.stdout.once('drain', resolve));
+}
+
+export async function run(ctx: CommandContext): Promise<number> {
+	if (ctx.args.length > 1) throw new UsageError('keys takes one pattern (quote it: opsdeck keys "chat:*")');
+	const type = ctx.flags.type;
+	if (type !== undefined && !isRedisType(type)) throw new UsageError(`--type must be one of ${redisTypes.join(', ')} (got ${JSON.stringify(type)})`);
+	const limit = ctx.flags.limit === undefined ? undefined : intFlag(ctx.flags.limit, 'limit', 0, 1);
+	const pattern = ctx.args[0] ?? '*';
+	await ctx.backends.redis.ready();
+	const scanner = new KeyScanner(ctx.backends.redis, {pattern, type, count: Math.max(ctx.config.scanCount, 1000)});
+	const json = ctx.flags.json === true;
+	let count = 0;
+	if (json) await write(ctx, `{"pattern":${JSON.stringify(pattern)},"type":${JSON.stringify(type ?? null)},"keys":[`);
+	while (!scanner.done && (limit === undefined || count < limit)) {
+		let fresh = await scanner.step();
+		// the scanner keeps every key for the console; a command only needs this batch
+		scanner.keys.length = 0;
+		if (limit !== undefined && count + fresh.length > limit) fresh = fresh.slice(0, limit - count);
+		if (fresh.length === 0) continue;
+		const text = json
+			? (count > 0 ? ',' : '') + fresh.map(k => JSON.stringify(k)).join(',')
+			: fresh.map(k => sanitize(k)).join('\n') + '\n';
+		count += fresh.length;
+		const drained = write(ctx, text);
+		if (drained) await drained;
+	}
+	const progress = scanner.progress();
+	if (json) {
+		await write(ctx, `],"count":${count},"complete":${progress.done},"dbsize":${progress.total},"masters":${progress.masters}}\n`);
+	} else if (ctx.stderr.isTTY || ctx.stdout.isTTY) {
+		ctx.stderr.write(`${formatCount(count)} keys${progress.done ? '' : ' (limit reached)'} · DBSIZE ${formatCount(progress.total)}${progress.masters > 1 ? ` on ${progress.masters} masters` : ''}\n`);
+	}
+	return 0;
+}

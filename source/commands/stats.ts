@@ -1,0 +1,29 @@
+// opsdeck stats [--json]: exact totals over the whole cache (a full SCAN, never sampled).
+import {cacheStats} from '../ops/stats.js';
+import {formatCount, formatDuration} from '../text/format.js';
+import {sanitize} from '../text/sanitize.js';
+import {rows} from './keys-shared.js';
+import {print, printJson, UsageError, type CommandContext} from './shared.js';
+
+export async function run(ctx: CommandContext): Promise<number> {
+	if (ctx.args.length > 0) throw new UsageError('usage: opsdeck stats [--json]');
+	await ctx.backends.redis.ready();
+	const s = await cacheStats(ctx.backends);
+	if (ctx.flags.json) {
+		printJson(ctx, s);
+		return 0;
+	}
+	const c = s.configured;
+	print(ctx, rows([
+		['chats cached', formatCount(s.chatsCached)],
+		['messages cached', formatCount(s.messagesCached)],
+		['pinned caches', `${formatCount(s.pinnedCaches)} (${formatCount(s.pinnedMessages)} messages)`],
+		['backroom caches', `${formatCount(s.backroomCaches)} (${formatCount(s.backroomMessages)} messages)`],
+		['reaction caches', formatCount(s.reactionCaches)],
+		['largest cache', s.largest ? `${sanitize(s.largest.key)} (${formatCount(s.largest.messages)} messages)` : '-'],
+		['max per cache', `${formatCount(c.maxMessages)}${s.overMax > 0 ? ` (${formatCount(s.overMax)} caches over it)` : ''}`],
+		['ttl', `${formatDuration(c.ttlSeconds * 1000)} (pinned ${formatDuration(c.pinnedTtlSeconds * 1000)})`],
+		['scanned', `${formatCount(s.keysScanned)} cache keys on ${s.masters} master${s.masters === 1 ? '' : 's'}`],
+	]));
+	return 0;
+}
