@@ -1,9 +1,9 @@
 // opsdeck chat list | show CODE [--messages N] [--reactions] [--compare] [--clear [--yes]]
 import {chatDetail, chatKeys, clearChat, listChats, type ChatDetail} from '../ops/collections.js';
-import {compareChat, type Comparison} from '../ops/compare.js';
+import {compareChat} from '../ops/compare.js';
 import {formatCount, formatTtl} from '../text/format.js';
 import {sanitize} from '../text/sanitize.js';
-import {messageLine, rows} from './keys-shared.js';
+import {comparisonText, messageLine, rows} from '../ops/value-text.js';
 import {confirm, intFlag, print, printJson, UsageError, type CommandContext} from './shared.js';
 
 const usage = 'usage: opsdeck chat list | show CODE [--messages N] [--reactions] [--compare] [--clear [--yes]]';
@@ -32,23 +32,6 @@ async function list(ctx: CommandContext): Promise<number> {
 	));
 	print(ctx, `${formatCount(chats.length)} chats`);
 	return 0;
-}
-
-export function comparisonText(c: Comparison): string {
-	const newest = (n: Comparison['redis']['newest']) => (n ? `${sanitize(n.id ?? '?')} at ${sanitize(n.time ?? '?')}` : '-');
-	const lines = [
-		rows([
-			['', 'redis / postgres'],
-			['messages', `${formatCount(c.redis.count)} / ${formatCount(c.database.count)} (${formatCount(c.database.window)} in the cache window)`],
-			['newest in redis', newest(c.redis.newest)],
-			['newest in postgres', newest(c.database.newest)],
-			['status', c.inSync ? 'in sync' : `OUT OF SYNC: ${c.missing.length} missing in redis, ${c.extra.length} extra in redis`],
-		]),
-	];
-	if (c.missing.length > 0) lines.push('', 'missing in redis (in the cache window, not cached):', ...c.missing.map(m => `  ${sanitize(m.id)}  ${sanitize(m.time ?? '')}  ${sanitize(m.username ?? '')}: ${sanitize(m.content ?? '')}`));
-	if (c.extra.length > 0) lines.push('', 'extra in redis (cached, not in the database):', ...c.extra.map(m => `  ${sanitize(m.id)}  ${sanitize(m.time ?? '')}  ${sanitize(m.username ?? '')}: ${sanitize(m.content ?? '')}`));
-	if (c.unidentified > 0) lines.push('', `${c.unidentified} cached members have no id`);
-	return lines.join('\n');
 }
 
 /** a key that does not exist has no TTL to speak of */

@@ -3,7 +3,7 @@ import {keyDetails} from '../ops/keys.js';
 import {previewLimits, readValue} from '../ops/values.js';
 import {formatBytes, formatTtl} from '../text/format.js';
 import {sanitize} from '../text/sanitize.js';
-import {rows, sizeLine, valueLines} from './keys-shared.js';
+import {rows, sizeLine, valueLines} from '../ops/value-text.js';
 import {CommandError, intFlag, print, printJson, UsageError, type CommandContext} from './shared.js';
 
 export async function run(ctx: CommandContext): Promise<number> {

@@ -2,7 +2,7 @@
 import {cacheStats} from '../ops/stats.js';
 import {formatCount, formatDuration} from '../text/format.js';
 import {sanitize} from '../text/sanitize.js';
-import {rows} from './keys-shared.js';
+import {rows} from '../ops/value-text.js';
 import {print, printJson, UsageError, type CommandContext} from './shared.js';
 
 export async function run(ctx: CommandContext): Promise<number> {

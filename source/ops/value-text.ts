@@ -1,7 +1,8 @@
-// Text shared by the keys, inspect, chat and message commands: how a value preview and a cached
-// message read as lines. Everything untrusted goes through sanitize here.
-import type {CachedMessage} from '../ops/messages.js';
-import type {ValueItem, ValuePreview} from '../ops/values.js';
+// Pure text shaping shared by the commands and the Keys tab (no printing here): how a value preview, a cached
+// message and a comparison read as lines. Everything untrusted goes through sanitize here.
+import type {Comparison} from './compare.js';
+import type {CachedMessage} from './messages.js';
+import type {ValueItem, ValuePreview} from './values.js';
 import {formatCount} from '../text/format.js';
 import {sanitize, sanitizeMultiline} from '../text/sanitize.js';
 
@@ -54,4 +55,21 @@ export function messageLine(m: CachedMessage): string {
 export function rows(pairs: readonly (readonly [string, string])[]): string {
 	const width = Math.max(...pairs.map(([label]) => label.length));
 	return pairs.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
+}
+
+export function comparisonText(c: Comparison): string {
+	const newest = (n: Comparison['redis']['newest']) => (n ? `${sanitize(n.id ?? '?')} at ${sanitize(n.time ?? '?')}` : '-');
+	const lines = [
+		rows([
+			['', 'redis / postgres'],
+			['messages', `${formatCount(c.redis.count)} / ${formatCount(c.database.count)} (${formatCount(c.database.window)} in the cache window)`],
+			['newest in redis', newest(c.redis.newest)],
+			['newest in postgres', newest(c.database.newest)],
+			['status', c.inSync ? 'in sync' : `OUT OF SYNC: ${c.missing.length} missing in redis, ${c.extra.length} extra in redis`],
+		]),
+	];
+	if (c.missing.length > 0) lines.push('', 'missing in redis (in the cache window, not cached):', ...c.missing.map(m => `  ${sanitize(m.id)}  ${sanitize(m.time ?? '')}  ${sanitize(m.username ?? '')}: ${sanitize(m.content ?? '')}`));
+	if (c.extra.length > 0) lines.push('', 'extra in redis (cached, not in the database):', ...c.extra.map(m => `  ${sanitize(m.id)}  ${sanitize(m.time ?? '')}  ${sanitize(m.username ?? '')}: ${sanitize(m.content ?? '')}`));
+	if (c.unidentified > 0) lines.push('', `${c.unidentified} cached members have no id`);
+	return lines.join('\n');
 }
