@@ -1,0 +1,51 @@
+// The console's health poll. It runs whichever tab is shown (the Status tab is always mounted):
+// verdict-change alerts come from the console too. A backend that goes down or comes back
+// triggers a poll at once instead of waiting for the next tick.
+import {useEffect, useMemo, useRef} from 'react';
+import {AlertNotifier} from '../../ops/alerts.js';
+import {checkHealth, type HealthReport} from '../../ops/health.js';
+import {useBackends, useFrame} from '../context.js';
+import {usePoll} from './use-poll.js';
+
+export function useHealth() {
+	const backends = useBackends();
+	const {config} = backends;
+	const {flash} = useFrame();
+	const flashRef = useRef(flash);
+	flashRef.current = flash;
+
+	const alerts = useMemo(
+		() => new AlertNotifier({url: config.alertWebhookUrl, log: line => flashRef.current(line, 'warning')}),
+		[config.alertWebhookUrl],
+	);
+	useEffect(() => () => alerts.close(), [alerts]);
+
+	const poll = usePoll<HealthReport>(
+		async () => {
+			const report = await checkHealth(backends);
+			alerts.observe(report);
+			return report;
+		},
+		// every report differs (time, process memory): compare nothing, one update a tick
+		{intervalMs: config.pollIntervalMs, isEqual: () => false},
+		[backends, alerts],
+	);
+
+	const {refresh} = poll;
+	useEffect(() => {
+		const watch = (keeper: typeof backends.redis.keeper) => {
+			let state = keeper.status.state;
+			return keeper.onChange(status => {
+				if (status.state === state) return;
+				state = status.state;
+				refresh();
+			});
+		};
+		const offs = [watch(backends.redis.keeper), watch(backends.postgres.keeper)];
+		return () => {
+			for (const off of offs) off();
+		};
+	}, [backends, refresh]);
+
+	return poll;
+}
