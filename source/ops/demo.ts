@@ -3,9 +3,10 @@
 // sync, a few deliberately not, so compare has something to find), SQLite a small data file.
 // It only ever touches its own tables, its own chats' keys and its own SQLite tables.
 import fs from 'node:fs';
-import type {Backends} from '../backends/index.js';
+import {BackendDownError, type Backends} from '../backends/index.js';
 import type {CollectionsLayout} from '../config.js';
 import {formatCount} from '../text/format.js';
+import {errorMessage} from '../text/mask.js';
 import {keyFor} from './layout.js';
 import {generateChats, makeReactions, messageJson, seededRandom, type DemoChat, type DemoMessage, type Random} from './demo-data.js';
 import {createTables, inTransaction, insertChats, insertMessages, inspectPostgres, type PostgresState} from './demo-postgres.js';
@@ -28,7 +29,11 @@ export type DemoState = {
 export async function inspectDemo(deps: Deps, options: {readonly full?: boolean} = {}): Promise<DemoState> {
 	const layout = deps.config.collections;
 	const [postgres, redisKeys] = await Promise.all([
-		inspectPostgres(deps.postgres, layout),
+		// a refused connection says which store it was
+		inspectPostgres(deps.postgres, layout).catch((error: unknown) => {
+			const code = (error as {code?: string}).code;
+			throw code && /^(08|57P|28|3D)/.test(code) || /ECONN|ENOTFOUND|EAI_AGAIN|timeout/i.test(String(error)) ? new BackendDownError('postgres', errorMessage(error)) : error;
+		}),
 		scanLayoutKeys(deps.redis, layout, {count: deps.config.scanCount, firstOnly: !options.full}),
 	]);
 	const sqliteExists = fs.existsSync(deps.config.sqlitePath);
