@@ -56,6 +56,11 @@ function sum(values: readonly (number | null)[]): number | null {
 	return (values as number[]).reduce((a, b) => a + b, 0);
 }
 
+/** ioredis' words for a command sent on a socket that just died, in the operator's words */
+function friendly(message: string): string {
+	return /Stream isn't writeable|Connection is closed/.test(message) ? 'connection lost' : message;
+}
+
 export async function probeRedis(redis: RedisBackend, timeoutMs: number): Promise<RedisHealth> {
 	const base = {url: redis.maskedUrl, db: redis.db};
 	const empty = {
@@ -67,7 +72,7 @@ export async function probeRedis(redis: RedisBackend, timeoutMs: number): Promis
 		await waitWhileConnecting(redis.keeper, timeoutMs);
 		// While down the client fails fast anyway; not pinging keeps the backend's own last error
 		// (ECONNREFUSED) instead of replacing it with "redis is down: …".
-		if (redis.status.state !== 'up') throw new Error(redis.status.lastError ?? 'not connected');
+		if (redis.status.state !== 'up') throw new Error(redis.status.lastError ?? 'connection lost');
 		const latencyMs = await withTimeout(redis.ping(), timeoutMs, `no answer to PING within ${timeoutMs} ms`);
 		const infos = await withTimeout(
 			Promise.all(redis.masters().map(async master => parseInfo(await master.info()))),
@@ -105,7 +110,7 @@ export async function probeRedis(redis: RedisBackend, timeoutMs: number): Promis
 			...empty,
 			state: status.state === 'connecting' ? 'connecting' : 'down',
 			// the backend's own last error says why (ECONNREFUSED); ours only says "redis is down"
-			lastError: status.lastError ?? errorMessage(error),
+			lastError: friendly(status.lastError ?? errorMessage(error)),
 			reconnects: status.reconnects,
 		};
 	}
