@@ -1,0 +1,50 @@
+import {afterEach, describe, expect, it} from 'vitest';
+import {loadConfig} from '../../source/config.js';
+import {autoBackupState, startAutoBackups} from '../../source/ops/auto-backups.js';
+import {listBackups} from '../../source/ops/backups.js';
+import {tempSqlite, type TempSqlite} from '../helpers/sqlite.js';
+import {waitFor} from '../helpers/wait.js';
+
+let temp: TempSqlite | undefined;
+afterEach(() => {
+	temp?.cleanup();
+	temp = undefined;
+});
+
+function config(dir: string, env: Record<string, string>) {
+	return loadConfig({flags: {sqlite: `${dir}/app.db`, backupDir: `${dir}/backups`, auditLog: `${dir}/audit.log`}, env: {BACKUP_ENABLED: '1', ...env}, cwd: dir});
+}
+
+describe('startAutoBackups', () => {
+	it('takes one at start, schedules the next an interval later, takes one at stop; verifies them and prunes to the retention', async () => {
+		temp = tempSqlite();
+		// 0.01 h = 36 s is the shortest interval: the test checks the schedule, not the wait
+		const c = config(temp.dir, {BACKUP_INTERVAL_HOURS: '0.01', BACKUP_RETENTION: '1'});
+		const auto = startAutoBackups({config: c});
+		expect(startAutoBackups({config: c})).toBe(auto); // one scheduler per process
+		await waitFor(async () => (await listBackups(c.backupDir)).length === 1);
+		await waitFor(() => autoBackupState()?.nextAt !== undefined);
+		const state = autoBackupState()!;
+		expect(state.nextAt! - Date.now()).toBeGreaterThan(30_000);
+		expect(state.lastName).toMatch(/^auto_/);
+		const [first] = await listBackups(c.backupDir);
+		expect(first!.verified?.ok).toBe(true);
+
+		await auto.stop();
+		const after = await listBackups(c.backupDir);
+		// the shutdown backup was taken, and the one from the start pruned away (retention 1)
+		expect(after).toHaveLength(1);
+		expect(after[0]!.name).not.toBe(first!.name);
+		expect(after[0]!.kind).toBe('auto');
+		expect(autoBackupState()).toBeUndefined();
+	});
+
+	it('does nothing when BACKUP_ENABLED is off', async () => {
+		temp = tempSqlite();
+		const c = config(temp.dir, {BACKUP_ENABLED: '0'});
+		const auto = startAutoBackups({config: c});
+		expect(autoBackupState()).toMatchObject({enabled: false, nextAt: undefined});
+		await auto.stop();
+		expect(await listBackups(c.backupDir)).toEqual([]);
+	});
+});
