@@ -4,7 +4,7 @@
 // that is already there just starts writing.
 import {DemoExistsError, describeExisting, inspectDemo, seedDemo, type DemoReport} from '../ops/demo.js';
 import {runTraffic, type TrafficCounts} from '../ops/demo-traffic.js';
-import {formatCount, formatDuration} from '../text/format.js';
+import {formatBytes, formatCount, formatDuration} from '../text/format.js';
 import {sanitize, sanitizeMultiline} from '../text/sanitize.js';
 import {intFlag, print, printJson, UsageError, type CommandContext} from './shared.js';
 
@@ -20,7 +20,7 @@ function summary(r: DemoReport): string {
 	const t = r.sqlite.rows;
 	out.push(`  SQLite      ${r.sqlite.path} (${r.sqlite.journalMode})`);
 	out.push(`    players ${formatCount(t.players)}, inventories ${formatCount(t.inventories)}, moderation_log ${formatCount(t.moderation_log)}`);
-	out.push(r.backup.created ? `    backup ${r.backup.name ?? ''}` : `    no backup made: ${r.backup.note ?? 'unknown reason'}`);
+	out.push(r.backup.created ? `    backup ${r.backup.path ?? r.backup.name ?? ''} (${formatBytes(r.backup.sizeBytes)})` : `    no backup made: ${r.backup.note ?? 'unknown reason'}`);
 	if (r.outOfSync.length > 0) {
 		out.push('  out of sync on purpose (try compare on these):');
 		for (const o of r.outOfSync) out.push(`    ${o.chat}  ${o.missing.length} missing from the cache, ${o.extra.length} extra in the cache`);

@@ -1,18 +1,24 @@
 // The demo's one backup of its SQLite file, made by the backups op so it looks exactly like an
-// operator's manual backup in the Backups tab.
+// operator's manual backup in the Backups tab. A failed backup does not undo the seed: it is reported.
 import type {Config} from '../config.js';
+import {errorMessage} from '../text/mask.js';
+import {createBackup} from './backups.js';
 
 export type DemoBackup = {
 	readonly created: boolean;
-	/** the backup's name (e.g. manual_...), when created */
+	/** the backup's name (manual_...), when created */
 	readonly name?: string;
+	readonly path?: string;
 	readonly sizeBytes?: number;
 	/** why none was made */
 	readonly note?: string;
 };
 
-// TODO(demo): wire source/ops/backups.ts's create function here (it was being written when the
-// demo landed): make one `manual_` backup of config.sqlitePath into config.backupDir.
-export async function makeDemoBackup(_config: Config): Promise<DemoBackup> {
-	return {created: false, note: 'backups op not wired into the demo yet (TODO in source/ops/demo-backup.ts)'};
+export async function makeDemoBackup(config: Pick<Config, 'sqlitePath' | 'backupDir'>): Promise<DemoBackup> {
+	try {
+		const entry = await createBackup(config, {kind: 'manual'});
+		return {created: true, name: entry.name, path: entry.path, sizeBytes: entry.sizeBytes};
+	} catch (error) {
+		return {created: false, note: `backup failed: ${errorMessage(error)}`};
+	}
 }

@@ -63,6 +63,7 @@ describe('opsdeck demo', () => {
 		const messages = await rowCount('messages');
 		expect(out).toContain(`chats: 6 chats; messages: ${messages.toLocaleString('en-US')} messages`);
 		expect(out).toMatch(/out of sync on purpose/);
+		expect(out).toMatch(/backup .*manual_/);
 		expect(fs.existsSync(path.join(cwd, 'data', 'app.db'))).toBe(true);
 		expect(await redis.get('other:thing')).toBe('keep me');
 	});

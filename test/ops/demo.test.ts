@@ -110,6 +110,9 @@ describe('opsdeck demo seed', () => {
 				expect((db.prepare(`select count(*) as n from ${table}`).get() as {n: number}).n).toBe(first.sqlite.rows[table]);
 			}
 			expect(first.sqlite.rows.players + first.sqlite.rows.inventories + first.sqlite.rows.moderation_log).toBeGreaterThan(2000);
+			// and one manual backup of it, as the Backups tab lists them
+			expect(first.backup).toMatchObject({created: true, name: expect.stringMatching(/^manual_/)});
+			expect(fs.readdirSync(path.join(dir, 'backups'))).toContain(first.backup.name);
 		} finally {
 			db.close();
 		}
