@@ -34,7 +34,7 @@ beforeEach(async () => {
 type Run = {child: ChildProcess; out: () => string; err: () => string; exit: Promise<number | null>};
 
 function monitor(args: string[]): Run {
-	const env = {...process.env, REDIS_URL: server.url};
+	const env: NodeJS.ProcessEnv = {...process.env, REDIS_URL: server.url};
 	delete env.POLL_INTERVAL_MS;
 	const child = spawn(process.execPath, [bin, 'monitor', ...args], {cwd, env, stdio: ['ignore', 'pipe', 'pipe']});
 	let out = '';

@@ -1,0 +1,154 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {Redis} from 'ioredis';
+import {Profiler} from 'react';
+import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
+import {App} from '../../source/app/app.js';
+import {BackendsContext} from '../../source/app/context.js';
+import {columnsFor, monitorTab, stepInterval} from '../../source/app/tabs/monitor-tab.js';
+import {closeBackends, createBackends, type Backends} from '../../source/backends/index.js';
+import {loadConfig} from '../../source/config.js';
+import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
+import {keys, render, settle} from '../helpers/render.js';
+import {waitFor} from '../helpers/wait.js';
+
+let server: RedisServerHandle;
+let writer: Redis;
+let cwd: string;
+let backends: Backends;
+
+beforeAll(async () => {
+	server = await startRedis();
+	writer = new Redis(server.url);
+});
+
+afterAll(async () => {
+	writer.disconnect();
+	await server.stop();
+});
+
+beforeEach(async () => {
+	await writer.flushdb();
+	await writer.config('RESETSTAT');
+	cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-monitor-tab-'));
+	const config = loadConfig({env: {REDIS_URL: server.url, DATABASE_URL: 'postgres://127.0.0.1:1/x', POLL_INTERVAL_MS: '250'}, cwd});
+	backends = createBackends(config);
+	await backends.redis.ready();
+});
+
+afterEach(async () => {
+	await closeBackends(backends);
+	fs.rmSync(cwd, {recursive: true, force: true});
+});
+
+/** The table row of a key. */
+const line = (screen: string, key: string) => screen.split('\n').find(l => l.startsWith(key)) ?? '';
+
+/** PTTL calls the private server has answered: one per watched key per tick. */
+async function pttlCalls(): Promise<number> {
+	const info = await writer.info('commandstats');
+	return Number(/cmdstat_pttl:calls=(\d+)/.exec(info)?.[1] ?? 0);
+}
+
+describe('Monitor tab', () => {
+	it('shows +3 after three adds, -1 after a removal, gone when a key expires, and a new chat', async () => {
+		await writer.zadd('chat:A:messages', 1, 'a1', 2, 'a2');
+		await writer.zadd('chat:T:messages', 1, 't1');
+		await writer.pexpire('chat:T:messages', 1500);
+		const app = render(<App backends={backends} initialTab={2} startOnMount={false} />);
+		await app.waitFor(s => /chat:A:messages +2/.test(s));
+		expect(app.screen()).toMatch(/key +count +\+\/- +rate +TTL +history/);
+		expect(app.screen()).toContain('chat:*:messages');
+		await writer.zadd('chat:A:messages', 3, 'a3', 4, 'a4', 5, 'a5');
+		await app.waitFor(s => /chat:A:messages +5 +\+3/.test(s));
+		await writer.zrem('chat:A:messages', 'a1');
+		await app.waitFor(s => /chat:A:messages +4 +-1/.test(s));
+		await app.waitFor(s => /chat:T:messages +gone/.test(s), 5000);
+		await writer.zadd('chat:NEW:messages', 1, 'n1', 2, 'n2');
+		const screen = await app.waitFor(s => /chat:NEW:messages +2 +\+2/.test(s), 5000);
+		expect(screen).toMatch(/total \(2 keys\) +6/);
+	});
+
+	it('adds a watch with a, removes one with x (saved to the config file), pauses with space, changes the interval with + and -', async () => {
+		await writer.zadd('chat:A:messages', 1, 'a1');
+		await writer.rpush('jobs', 'j1', 'j2');
+		const app = render(<App backends={backends} initialTab={2} startOnMount={false} />);
+		await app.waitFor('chat:A:messages');
+		await app.press('a');
+		await app.waitFor('watch key or pattern:');
+		await settle(50);
+		await app.type('jobs');
+		await app.waitFor('watch key or pattern: jobs');
+		await settle(50);
+		await app.press(keys.enter);
+		await app.waitFor(s => /jobs +2/.test(s));
+		const config = () => JSON.parse(fs.readFileSync(path.join(cwd, 'opsdeck.config.json'), 'utf8')) as {watches: string[]};
+		expect(config().watches).toEqual(['chat:*:messages', 'jobs']);
+
+		// the cursor is on the first row (chat:A:messages): x removes its watch
+		await app.press('x');
+		await app.waitFor(s => !s.includes('chat:A:messages'));
+		expect(config().watches).toEqual(['jobs']);
+		await app.press('x');
+		await app.waitFor('the last watch cannot be removed');
+
+		await app.press(' ');
+		await app.waitFor('PAUSED');
+		const calls = await pttlCalls();
+		await writer.rpush('jobs', 'j3');
+		await new Promise(resolve => setTimeout(resolve, 800)); // three intervals: nothing may be counted
+		expect(await pttlCalls()).toBe(calls);
+		expect(line(app.screen(), 'jobs')).toMatch(/jobs +2/);
+		await app.press(' ');
+		await app.waitFor(s => /jobs +3 +\+1/.test(s) && !s.includes('PAUSED'));
+
+		await app.press('+');
+		await app.waitFor('every 500ms');
+		await app.press('-', '-');
+		await app.waitFor('every 250ms');
+		expect(stepInterval(250, -1)).toBe(250);
+		expect(stepInterval(60_000, 1)).toBe(60_000);
+	});
+
+	it('does not re-render while nothing changes, and keeps counting while another tab is shown', async () => {
+		await writer.zadd('chat:A:messages', 1, 'a1');
+		await writer.zadd('chat:B:messages', 1, 'b1');
+		let commits = 0;
+		// the tab alone (the frame's other tabs have timers of their own)
+		const Tab = monitorTab.Component;
+		const tab = (isVisible: boolean) => (
+			<BackendsContext.Provider value={backends}>
+				<Profiler id="monitor" onRender={() => commits++}>
+					<Tab isActive={isVisible} isVisible={isVisible} width={80} height={12} />
+				</Profiler>
+			</BackendsContext.Provider>
+		);
+		const app = render(tab(true));
+		await app.waitFor(s => /chat:B:messages +1/.test(s));
+		// let the first ticks settle (the sparkline filling up), then count commits over 6 ticks
+		await waitFor(async () => (await pttlCalls()) >= 2 * 14, {timeout: 10_000});
+		const before = commits;
+		const calls = await pttlCalls();
+		await waitFor(async () => (await pttlCalls()) >= calls + 2 * 6, {timeout: 10_000});
+		expect(commits - before).toBe(0);
+
+		// hidden (another tab shown): the counters keep going, nothing is drawn; back: shown at once
+		app.rerender(tab(false));
+		await settle(50);
+		const hiddenCommits = commits;
+		await writer.zadd('chat:B:messages', 2, 'b2', 3, 'b3');
+		const hidden = await pttlCalls();
+		await waitFor(async () => (await pttlCalls()) >= hidden + 2 * 3, {timeout: 10_000});
+		expect(commits).toBe(hiddenCommits);
+		app.rerender(tab(true));
+		const screen = await app.waitFor(s => /chat:B:messages +3/.test(s), 200);
+		expect(line(screen, 'chat:B:messages')).toMatch(/[▂▃▄▅▆▇█]/);
+	});
+
+	it('drops columns instead of wrapping on a narrow pane', () => {
+		expect(columnsFor(80).map(c => c.key)).toEqual(['key', 'count', 'delta', 'rate', 'ttl', 'spark']);
+		expect(columnsFor(40).map(c => c.key)).toEqual(['key', 'count', 'delta', 'ttl']);
+		expect(columnsFor(30).map(c => c.key)).toEqual(['key', 'count', 'delta']);
+	});
+});
