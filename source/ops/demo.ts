@@ -93,7 +93,7 @@ type CachePlan = {chat: DemoChat; db: DemoMessage[]; cache: DemoMessage[]};
 const newest = <T>(list: readonly T[], n: number): T[] => list.slice(Math.max(0, list.length - n));
 
 /** Which messages go where: extras are cached but deleted from the database, missing are not cached. */
-function planCaches(chats: readonly DemoChat[], layout: CollectionsLayout, random: Random, outOfSync: number): {plans: CachePlan[]; report: OutOfSync[]} {
+function planCaches(chats: readonly DemoChat[], layout: CollectionsLayout, random: Random, outOfSync: number, now: number): {plans: CachePlan[]; report: OutOfSync[]} {
 	const max = layout.maxMessages;
 	// prefer chats that fit in the cache, so "missing" means the same whatever window compare uses
 	const candidates = [...chats].sort((a, b) => Number(a.messages.length >= max) - Number(b.messages.length >= max) || b.messages.length - a.messages.length).filter(c => c.messages.length >= 4);
@@ -103,7 +103,9 @@ function planCaches(chats: readonly DemoChat[], layout: CollectionsLayout, rando
 	for (const chat of chats) {
 		const window = newest(chat.messages, max);
 		const kind = chosen.get(chat);
-		const victims = window.filter(m => m.pinnedUntil === undefined);
+		// "missing" means what compare means: in the newest maxMessages and younger than the TTL
+		const young = (m: DemoMessage) => m.createdMs > now - layout.ttlSeconds * 1000;
+		const victims = window.filter(m => m.pinnedUntil === undefined && young(m));
 		const take = (n: number): Set<DemoMessage> => {
 			const set = new Set<DemoMessage>();
 			while (set.size < Math.min(n, victims.length)) set.add(victims[Math.floor(random() * victims.length)]!);
@@ -119,7 +121,7 @@ function planCaches(chats: readonly DemoChat[], layout: CollectionsLayout, rando
 			// computed from the final sets, the way compare sees them
 			const cachedIds = new Set(cache.map(m => m.id));
 			const dbIds = new Set(db.map(m => m.id));
-			report.push({chat: chat.code, missing: newest(db, max).filter(m => !cachedIds.has(m.id)).map(m => m.id), extra: cache.filter(m => !dbIds.has(m.id)).map(m => m.id)});
+			report.push({chat: chat.code, missing: newest(db, max).filter(m => young(m) && !cachedIds.has(m.id)).map(m => m.id), extra: cache.filter(m => !dbIds.has(m.id)).map(m => m.id)});
 		}
 		plans.push({chat, db, cache});
 	}
@@ -155,7 +157,7 @@ export async function seedDemo(deps: Deps, options: SeedOptions): Promise<DemoRe
 	const foreign = new Set([...state.redisKeys.keys()].filter(chat => !own.has(chat)));
 	const chats = generateChats({chats: options.chats, now, random, avoid: new Set([...own, ...foreign])});
 	const outOfSync = options.outOfSync ?? Math.min(3, Math.max(0, options.chats - 1));
-	const {plans, report} = planCaches(chats, layout, random, outOfSync);
+	const {plans, report} = planCaches(chats, layout, random, outOfSync, now);
 
 	await inTransaction(deps.postgres, async client => {
 		await createTables(client, layout, Boolean(options.force));

@@ -9,6 +9,7 @@ import pg from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {closeBackends, createBackends, type Backends} from '../../source/backends/index.js';
 import {loadConfig} from '../../source/config.js';
+import {compareChat} from '../../source/ops/compare.js';
 import {DemoExistsError, seedDemo, type DemoReport} from '../../source/ops/demo.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/pg-db.js';
 import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
@@ -127,6 +128,16 @@ describe('opsdeck demo seed', () => {
 			const seen = await diff(code, 500);
 			const expected = reported.get(code);
 			expect({code, ...seen}).toEqual({code, missing: [...(expected?.missing ?? [])].sort(), extra: [...(expected?.extra ?? [])].sort()});
+		}
+	});
+
+	it("opsdeck's own compare finds exactly the reported differences, and none elsewhere", async () => {
+		const reported = new Map(first.outOfSync.map(o => [o.chat, o]));
+		for (const {code} of first.chats) {
+			const found = await compareChat(backends, code);
+			const expected = reported.get(code);
+			expect({code, missing: found.missing.map(m => m.id).sort(), extra: found.extra.map(m => m.id).sort()})
+				.toEqual({code, missing: [...(expected?.missing ?? [])].sort(), extra: [...(expected?.extra ?? [])].sort()});
 		}
 	});
 
