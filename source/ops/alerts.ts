@@ -82,7 +82,7 @@ export class AlertNotifier {
 					const cause = (error as {cause?: unknown}).cause;
 					const reason = cause instanceof Error ? cause.message : (error as Error).message;
 					const retryMs = this.options.retryMs ?? 30_000;
-					this.options.log?.(mask(`alert webhook failed (${reason}); ${this.#queue.length} queued, retrying in ${Math.round(retryMs / 1000)} s`));
+					this.options.log?.(mask(`alert webhook failed (${reason}); ${this.#queue.length} queued, retrying in ${retryMs < 1000 ? `${retryMs} ms` : `${Math.round(retryMs / 1000)} s`}`));
 					clearTimeout(this.#timer);
 					this.#timer = setTimeout(() => void this.#flush(), retryMs);
 					this.#timer.unref?.();
