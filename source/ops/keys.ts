@@ -137,6 +137,11 @@ export class KeyScanner {
 		this.#stopped = true;
 	}
 
+	/** Clears a stop, for a caller driving step() itself. */
+	resume(): void {
+		this.#stopped = false;
+	}
+
 	progress(): ScanProgress {
 		const masters = this.#masters ?? [];
 		const total = masters.reduce((sum, m) => sum + m.dbsize, 0);

@@ -1,0 +1,41 @@
+// TYPE, PTTL and MEMORY USAGE for the rows on screen only: one pipeline per master when the window
+// moves (debounced, so holding PgDn does not fire a pipeline per page), cached until a rescan.
+import {useEffect, useRef, useState} from 'react';
+import type {Backends} from '../../backends/index.js';
+import {keyDetails, type KeyDetail} from '../../ops/keys.js';
+
+export function useKeyDetails(backends: Backends, visible: readonly string[], generation: number): ReadonlyMap<string, KeyDetail> {
+	const [details, setDetails] = useState<ReadonlyMap<string, KeyDetail>>(new Map());
+	const cache = useRef(new Map<string, KeyDetail>());
+	const lastGeneration = useRef(generation);
+	const wanted = visible.join('\u0000');
+
+	useEffect(() => {
+		if (lastGeneration.current !== generation) {
+			lastGeneration.current = generation;
+			cache.current = new Map();
+			setDetails(new Map());
+		}
+		const keys = wanted === '' ? [] : wanted.split('\u0000').filter(k => !cache.current.has(k));
+		if (keys.length === 0) return;
+		let cancelled = false;
+		const timer = setTimeout(() => {
+			keyDetails(backends.redis, keys).then(
+				list => {
+					if (cancelled) return;
+					for (const d of list) cache.current.set(d.key, d);
+					// bounded: a long session of scrolling must not keep every detail forever
+					if (cache.current.size > 5000) cache.current = new Map([...cache.current].slice(-1000));
+					setDetails(new Map(cache.current));
+				},
+				() => undefined,
+			);
+		}, 40);
+		return () => {
+			cancelled = true;
+			clearTimeout(timer);
+		};
+	}, [backends, wanted, generation]);
+
+	return details;
+}

@@ -1,0 +1,114 @@
+// The Keys tab's scan: a KeyScanner run in the background (one SCAN call per master at a time),
+// with at most ~8 state updates a second however fast the keys come, stop / continue, rescan,
+// and a retry while Redis is down. The key array is the scanner's own, grown in place: a 100k
+// list is never copied per update; `version` says when it changed.
+import {useCallback, useEffect, useRef, useState} from 'react';
+import type {Backends} from '../../backends/index.js';
+import {KeyScanner, type RedisType, type ScanProgress} from '../../ops/keys.js';
+import {errorMessage} from '../../text/mask.js';
+
+export type KeyScan = {
+	readonly keys: readonly string[];
+	/** bumps whenever keys or progress changed */
+	readonly version: number;
+	readonly progress: ScanProgress | undefined;
+	readonly running: boolean;
+	readonly error: string | undefined;
+	readonly rescan: () => void;
+	/** stop when running, continue when stopped */
+	readonly toggle: () => void;
+	/** drop keys from the list (after a delete) */
+	readonly remove: (keys: readonly string[]) => void;
+};
+
+const emptyKeys: readonly string[] = [];
+const updateEveryMs = 120;
+
+export function useKeyScan(backends: Backends, options: {readonly pattern: string; readonly type: RedisType | undefined; readonly enabled: boolean}): KeyScan {
+	const {pattern, type, enabled} = options;
+	const [generation, setGeneration] = useState(0);
+	const [version, setVersion] = useState(0);
+	const [running, setRunning] = useState(false);
+	const [error, setError] = useState<string | undefined>();
+	const scannerRef = useRef<KeyScanner | undefined>(undefined);
+	const loopRef = useRef<(() => void) | undefined>(undefined);
+
+	useEffect(() => {
+		if (!enabled) return;
+		let cancelled = false;
+		let retry: NodeJS.Timeout | undefined;
+		let last = 0;
+		const scanner = new KeyScanner(backends.redis, {pattern, type, count: backends.config.scanCount});
+		scannerRef.current = scanner;
+		setVersion(v => v + 1);
+		setError(undefined);
+
+		const loop = async () => {
+			setRunning(true);
+			try {
+				while (!cancelled && !scanner.done && !scanner.stopped) {
+					await scanner.step();
+					const now = Date.now();
+					if (now - last >= updateEveryMs || scanner.done) {
+						last = now;
+						if (!cancelled) setVersion(v => v + 1);
+						// let Ink draw and keys be read between bursts of SCAN replies
+						await new Promise(resolve => setImmediate(resolve));
+					}
+				}
+				if (!cancelled) setError(undefined);
+			} catch (caught) {
+				if (cancelled) return;
+				setError(errorMessage(caught));
+				// down or not started yet: start over in a second
+				retry = setTimeout(() => {
+					if (!cancelled) setGeneration(g => g + 1);
+				}, 1000);
+			} finally {
+				if (!cancelled) {
+					setRunning(false);
+					setVersion(v => v + 1);
+				}
+			}
+		};
+		loopRef.current = () => void loop();
+		void loop();
+		return () => {
+			cancelled = true;
+			scanner.stop();
+			clearTimeout(retry);
+		};
+	}, [backends, pattern, type, enabled, generation]);
+
+	const rescan = useCallback(() => setGeneration(g => g + 1), []);
+	const toggle = useCallback(() => {
+		const scanner = scannerRef.current;
+		if (!scanner || scanner.done) return;
+		if (scanner.stopped) {
+			scanner.resume();
+			loopRef.current?.();
+		}
+		else scanner.stop();
+	}, []);
+	const remove = useCallback((gone: readonly string[]) => {
+		const scanner = scannerRef.current;
+		if (!scanner) return;
+		const set = new Set(gone);
+		let w = 0;
+		for (const key of scanner.keys) if (!set.has(key)) scanner.keys[w++] = key;
+		scanner.keys.length = w;
+		setVersion(v => v + 1);
+	}, []);
+
+	const scanner = scannerRef.current;
+	return {
+		keys: scanner?.keys ?? emptyKeys,
+		version,
+		progress: scanner?.progress(),
+		running,
+		error,
+		rescan,
+		toggle,
+		remove,
+	};
+}
