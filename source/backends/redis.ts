@@ -132,6 +132,8 @@ export class RedisBackend {
 	 * DBSIZE, INFO and pipelines over many keys go through masters() / groupByMaster() instead.
 	 */
 	get client(): AnyRedis {
+		// after close() the socket may still read 'ready' for a moment: closed is closed
+		if (this.#closed) throw new BackendDownError('redis', 'closed');
 		if (this.#cluster) {
 			if (this.#cluster.status !== 'ready') throw new BackendDownError('redis', this.status.lastError ?? this.#cluster.status);
 			return this.#cluster;
@@ -142,7 +144,7 @@ export class RedisBackend {
 	/** The single-server client (not for a cluster: use client / masters()). */
 	get standalone(): RedisClient {
 		const client = this.#client;
-		if (!client) throw new BackendDownError('redis', this.#closed ? 'closed' : 'not started');
+		if (!client || this.#closed) throw new BackendDownError('redis', this.#closed ? 'closed' : 'not started');
 		if (client.status !== 'ready') throw new BackendDownError('redis', this.status.lastError ?? client.status);
 		return client;
 	}

@@ -3,6 +3,7 @@
 import {execFileSync} from 'node:child_process';
 import crypto from 'node:crypto';
 import pg from 'pg';
+import {onProcessExit} from './exit-cleanup.js';
 
 /** Superuser connection to the local server (trust auth). Override with OPSDECK_TEST_PG_URL. */
 export const adminUrl = process.env.OPSDECK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -23,8 +24,8 @@ let exitHookInstalled = false;
 function installExitHook(): void {
 	if (exitHookInstalled) return;
 	exitHookInstalled = true;
-	// A file that forgot drop() (or crashed before it): drop synchronously with psql on exit.
-	process.on('exit', () => {
+	// A file that forgot drop() (or crashed before it): drop synchronously with psql on exit or SIGTERM.
+	onProcessExit(() => {
 		for (const name of created) {
 			try {
 				execFileSync('psql', [adminUrl, '-qAtc', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`], {stdio: 'ignore', timeout: 5000});

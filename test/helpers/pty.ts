@@ -2,6 +2,7 @@
 // output, so a test can press keys as a person would and read the screen the person would see.
 import pty from '@lydell/node-pty';
 import xtermHeadless from '@xterm/headless';
+import {onProcessExit} from './exit-cleanup.js';
 
 const {Terminal} = xtermHeadless;
 
@@ -88,7 +89,7 @@ export function runPty(command: string, args: readonly string[] = [], opts: PtyO
 	const rows = opts.rows ?? 24;
 	if (!exitHookInstalled) {
 		exitHookInstalled = true;
-		process.on('exit', () => {
+		onProcessExit(() => {
 			for (const p of live) {
 				try {
 					p.kill('SIGKILL');

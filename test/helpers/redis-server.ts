@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import {onProcessExit} from './exit-cleanup.js';
 import {freePort} from './ports.js';
 import {waitFor} from './wait.js';
 
@@ -33,7 +34,7 @@ function installExitHook(): void {
 	if (exitHookInstalled) return;
 	exitHookInstalled = true;
 	// A test that forgets stop() (or fails before it) must not leave a redis-server behind.
-	process.on('exit', () => {
+	onProcessExit(() => {
 		for (const child of running) {
 			try {
 				child.kill('SIGKILL');

@@ -10,6 +10,8 @@ export type TcpProxy = {
 	readonly accepted: number;
 	/** connections open right now */
 	readonly open: number;
+	/** bytes held by stall() and not yet forwarded (both directions) */
+	readonly heldBytes: number;
 	/**
 	 * Holds data instead of forwarding it: 'requests' (client → server), 'responses'
 	 * (server → client) or 'both' (default). New connections are still accepted.
@@ -88,6 +90,11 @@ export async function startProxy(opts: {targetPort: number; targetHost?: string;
 		},
 		get open() {
 			return pairs.size;
+		},
+		get heldBytes() {
+			let n = 0;
+			for (const pair of pairs) for (const data of [...pair.heldRequests, ...pair.heldResponses]) n += data.length;
+			return n;
 		},
 		stall(direction = 'both') {
 			stalled = direction;
