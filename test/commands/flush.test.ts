@@ -1,0 +1,74 @@
+// `opsdeck flush` as a user runs it (built CLI, no terminal) on a private redis-server: --yes
+// empties only the configured db; no --yes without a terminal and read-only both refuse (exit 2)
+// and leave every key. Needs `npm run build`.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {Redis} from 'ioredis';
+import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
+import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
+import {cliEnv, requireBuild, runCli} from '../helpers/health-env.js';
+
+let server: RedisServerHandle;
+let db0: Redis;
+let db1: Redis;
+let cwd: string;
+
+beforeAll(async () => {
+	requireBuild();
+	server = await startRedis();
+	db0 = new Redis(server.url);
+	db1 = new Redis(`redis://127.0.0.1:${server.port}/1`);
+	cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-flushcmd-'));
+});
+
+afterAll(async () => {
+	db0?.disconnect();
+	db1?.disconnect();
+	await server.stop();
+	fs.rmSync(cwd, {recursive: true, force: true});
+});
+
+beforeEach(async () => {
+	await db0.flushall();
+	await db0.mset('chat:a:messages', '1', 'chat:b:messages', '2', 'k', '3');
+	await db1.set('survivor', 'yes');
+});
+
+const env = (extra: Record<string, string> = {}) => cliEnv({REDIS_URL: server.url, OPSDECK_AUDIT_LOG: path.join(cwd, 'audit.log'), ...extra});
+const audit = () => fs.readFileSync(path.join(cwd, 'audit.log'), 'utf8').trim().split('\n').map(l => JSON.parse(l) as {action: string; result: string; target: string});
+
+describe('opsdeck flush', () => {
+	it('--yes: FLUSHDB of the configured db only; a key in another db survives', async () => {
+		const {code, stdout} = await runCli(['flush', '--yes'], {env: env(), cwd});
+		expect(code).toBe(0);
+		expect(stdout).toBe(`flushed: FLUSHDB on ${server.url}: 3 keys in db 0 (${/\((\d+) ms\)/.exec(stdout)![1]} ms)\n`);
+		expect(await db0.dbsize()).toBe(0);
+		expect(await db1.get('survivor')).toBe('yes');
+		expect(audit().slice(-1)[0]).toMatchObject({action: 'flush', result: 'ok'});
+	});
+
+	it('without --yes and no terminal: exit 2, every key still there', async () => {
+		const {code, stderr} = await runCli(['flush'], {env: env(), cwd});
+		expect(code).toBe(2);
+		expect(stderr).toMatch(/^opsdeck: refused: .*needs --yes/);
+		expect(await db0.dbsize()).toBe(3);
+		expect(await db1.dbsize()).toBe(1);
+	});
+
+	it('read-only: refused even with --yes, exit 2, keys still there, the refusal audited', async () => {
+		const {code, stderr} = await runCli(['flush', '--yes', '--read-only'], {env: env(), cwd});
+		expect(code).toBe(2);
+		expect(stderr).toBe('opsdeck: read-only mode: flush refused (nothing was changed)\n');
+		expect(await db0.dbsize()).toBe(3);
+		expect(audit().slice(-1)[0]).toMatchObject({action: 'flush', result: 'refused'});
+	});
+
+	it('--all --yes: FLUSHALL, every db emptied', async () => {
+		const {code, stdout} = await runCli(['flush', '--all', '--yes', '--json'], {env: env(), cwd});
+		expect(code).toBe(0);
+		expect(JSON.parse(stdout)).toMatchObject({all: true, flushed: true, db: 0, keys: 3});
+		expect(await db0.dbsize()).toBe(0);
+		expect(await db1.dbsize()).toBe(0);
+	});
+});
