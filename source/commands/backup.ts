@@ -1,0 +1,166 @@
+// opsdeck backup create | list | verify NAME [--integrity] | restore NAME [--yes] [--force] | prune [--yes] | delete NAME [--yes]
+// Human text by default, --json for JSON. Destructive ones (restore, prune, delete) ask y/N on a
+// terminal, need --yes without one, and are refused in read-only mode before anything is asked.
+import {createBackup, deleteBackup, listBackups, planPrune, pruneBackups, verifyBackup, BackupError, BackupNameError, type BackupEntry} from '../ops/backups.js';
+import {ReadOnlyError} from '../ops/mutations.js';
+import {planRestore, restoreBackup, RestoreRefusedError, type RestorePlan} from '../ops/restore.js';
+import {formatBytes, formatCount, formatDateTime, formatDuration} from '../text/format.js';
+import {sanitize} from '../text/sanitize.js';
+import {CommandError, confirm, print, printJson, UsageError, type CommandContext} from './shared.js';
+
+const usage = 'usage: opsdeck backup create | list | verify NAME | restore NAME [--yes] [--force] | prune | delete NAME';
+
+function entryJson(e: BackupEntry) {
+	return {
+		name: e.name,
+		kind: e.kind,
+		sizeBytes: e.sizeBytes,
+		createdAt: new Date(e.createdAt).toISOString(),
+		verified: e.verified,
+		sha256: e.meta?.sha256,
+		tables: e.meta?.tables,
+		path: e.path,
+	};
+}
+
+function verifiedText(e: Pick<BackupEntry, 'verified'>): string {
+	if (!e.verified) return 'no';
+	return e.verified.ok ? `ok ${e.verified.at.slice(0, 16).replace('T', ' ')}` : 'FAILED';
+}
+
+function nameArg(ctx: CommandContext, verb: string): string {
+	const name = ctx.args[1];
+	if (name === undefined) throw new UsageError(`backup ${verb} needs a backup NAME (see \`opsdeck backup list\`)`);
+	if (ctx.args.length > 2) throw new UsageError(`backup ${verb} takes one NAME; ${usage}`);
+	return name;
+}
+
+/** A progress bar on stderr while it runs, only when stderr is a terminal and output is for people. */
+function progressPrinter(ctx: CommandContext): ((ratio: number) => void) | undefined {
+	if (ctx.flags.json || !ctx.stderr.isTTY) return undefined;
+	let last = -1;
+	return ratio => {
+		const pct = Math.floor(ratio * 100);
+		if (pct === last) return;
+		last = pct;
+		const width = 30;
+		const filled = Math.round(ratio * width);
+		ctx.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(pct).padStart(3)}%${pct >= 100 ? '\n' : ''}`);
+	};
+}
+
+async function create(ctx: CommandContext): Promise<number> {
+	if (ctx.args.length > 1) throw new UsageError(`backup create takes no NAME (names are given automatically); ${usage}`);
+	const started = Date.now();
+	const progress = progressPrinter(ctx);
+	const entry = await createBackup(ctx.config, {kind: 'manual', onProgress: progress ? r => progress(r * 0.8) : undefined});
+	const verify = await verifyBackup(ctx.config, entry.name, {onProgress: progress ? r => progress(0.8 + r * 0.2) : undefined});
+	const ms = Date.now() - started;
+	if (ctx.flags.json) {
+		printJson(ctx, {...entryJson({...entry, verified: verify.verified}), durationMs: ms});
+	} else {
+		const tables = Object.keys(entry.meta?.tables ?? {}).length;
+		print(ctx, `created ${entry.name} (${formatBytes(entry.sizeBytes)}, ${tables} tables, quick_check ${verify.ok ? 'ok' : 'FAILED'}) in ${formatDuration(ms)}`);
+		print(ctx, `folder: ${ctx.config.backupDir}`);
+	}
+	return verify.ok ? 0 : 1;
+}
+
+async function list(ctx: CommandContext): Promise<number> {
+	const entries = await listBackups(ctx.config.backupDir);
+	if (ctx.flags.json) {
+		printJson(ctx, {dir: ctx.config.backupDir, retention: ctx.config.backupRetention, backups: entries.map(entryJson)});
+		return 0;
+	}
+	if (entries.length === 0) {
+		print(ctx, `no backups in ${ctx.config.backupDir} (opsdeck backup create takes one)`);
+		return 0;
+	}
+	const width = Math.max(4, ...entries.map(e => sanitize(e.name).length));
+	print(ctx, `${'NAME'.padEnd(width)}  KIND    ${'SIZE'.padStart(9)}  CREATED (UTC)        VERIFIED`);
+	for (const e of entries) {
+		print(ctx, `${sanitize(e.name).padEnd(width)}  ${e.kind.padEnd(6)}  ${formatBytes(e.sizeBytes).padStart(9)}  ${formatDateTime(e.createdAt)}  ${verifiedText(e)}`);
+	}
+	print(ctx, `${entries.length} backups in ${ctx.config.backupDir} (keep ${ctx.config.backupRetention})`);
+	return 0;
+}
+
+async function verify(ctx: CommandContext): Promise<number> {
+	const name = nameArg(ctx, 'verify');
+	const result = await verifyBackup(ctx.config, name, {mode: ctx.flags.integrity ? 'integrity' : 'quick'});
+	if (ctx.flags.json) printJson(ctx, result);
+	else if (result.ok) print(ctx, `${sanitize(name)}: ok (${result.mode === 'integrity' ? 'integrity_check' : 'quick_check'}${result.checksumOk ? ', sha256 matches' : ', no recorded sha256 to compare'})`);
+	else print(ctx, `${sanitize(name)}: FAILED: ${sanitize(result.problems.join('; '))}`);
+	return result.ok ? 0 : 1;
+}
+
+function planLines(plan: RestorePlan): string[] {
+	const lines = [`restore ${plan.live} from ${plan.name}`];
+	if (!plan.liveExists) lines.push('(there is no live file now)');
+	if (plan.liveError) lines.push(`the live file cannot be read now: ${plan.liveError}`);
+	const width = Math.max(5, ...plan.rows.map(r => sanitize(r.table).length));
+	lines.push(`${'TABLE'.padEnd(width)}  ${'NOW'.padStart(12)}  ${'BACKUP'.padStart(12)}`);
+	for (const row of plan.rows) lines.push(`${sanitize(row.table).padEnd(width)}  ${formatCount(row.now ?? undefined).padStart(12)}  ${formatCount(row.backup ?? undefined).padStart(12)}`);
+	if (plan.holders.length > 0) lines.push(`open in: ${plan.holders.map(h => `pid ${h.pid}${h.command ? ` (${sanitize(h.command)})` : ''}`).join(', ')}`);
+	lines.push('a safety_ backup of the live file is taken first');
+	return lines;
+}
+
+async function restore(ctx: CommandContext): Promise<number> {
+	const name = nameArg(ctx, 'restore');
+	// read-only: refused (and audited) before anything is checked or asked
+	if (ctx.config.readOnly) await restoreBackup(ctx.config, name);
+	const plan = await planRestore(ctx.config, name);
+	if (plan.holders.length > 0 && !ctx.flags.force) {
+		throw new UsageError(`${plan.live} is open in another process (${plan.holders.map(h => `pid ${h.pid}`).join(', ')}): stop it first, or use --force; nothing was changed`);
+	}
+	if (!ctx.flags.json) for (const line of planLines(plan)) print(ctx, line);
+	await confirm(ctx, `Restore ${plan.live} from ${name}?`);
+	const result = await restoreBackup(ctx.config, name, {force: ctx.flags.force ?? false});
+	if (ctx.flags.json) printJson(ctx, {...result, plan: {rows: plan.rows, holders: plan.holders}});
+	else print(ctx, `restored ${result.live} from ${name} in ${formatDuration(result.durationMs)} (quick_check ${result.check}); the state before is in ${result.safety ?? '(no live file before)'}`);
+	return 0;
+}
+
+async function prune(ctx: CommandContext): Promise<number> {
+	if (ctx.args.length > 1) throw new UsageError(`backup prune takes no NAME; ${usage}`);
+	if (ctx.config.readOnly) throw new ReadOnlyError('prune');
+	const plan = planPrune(await listBackups(ctx.config.backupDir), ctx.config.backupRetention);
+	if (plan.remove.length === 0) {
+		if (ctx.flags.json) printJson(ctx, {removed: [], kept: plan.keep.map(e => e.name)});
+		else print(ctx, `nothing to prune: ${plan.keep.length} backups, keep ${ctx.config.backupRetention}`);
+		return 0;
+	}
+	if (!ctx.flags.json) for (const e of plan.remove) print(ctx, `delete ${sanitize(e.name)} (${e.kind}, ${formatDateTime(e.createdAt)})`);
+	await confirm(ctx, `Delete ${plan.remove.length} backups, keeping ${plan.keep.length}?`);
+	const result = await pruneBackups(ctx.config);
+	if (ctx.flags.json) printJson(ctx, result);
+	else print(ctx, `pruned ${result.removed.length} backups; ${result.kept.length} kept`);
+	return 0;
+}
+
+async function remove(ctx: CommandContext): Promise<number> {
+	const name = nameArg(ctx, 'delete');
+	if (ctx.config.readOnly) await deleteBackup(ctx.config, name);
+	const entry = (await listBackups(ctx.config.backupDir)).find(e => e.name === name);
+	await confirm(ctx, `Delete backup ${name}${entry ? ` (${entry.kind}, ${formatBytes(entry.sizeBytes)}, ${formatDateTime(entry.createdAt)})` : ''}?`);
+	await deleteBackup(ctx.config, name);
+	if (ctx.flags.json) printJson(ctx, {deleted: name});
+	else print(ctx, `deleted ${sanitize(name)}`);
+	return 0;
+}
+
+const verbs: Record<string, (ctx: CommandContext) => Promise<number>> = {create, list, verify, restore, prune, delete: remove};
+
+export async function run(ctx: CommandContext): Promise<number> {
+	const verb = ctx.args[0];
+	const fn = verb === undefined ? undefined : verbs[verb];
+	if (!fn) throw new UsageError(verb === undefined ? usage : `unknown backup command "${sanitize(verb).slice(0, 40)}"; ${usage}`);
+	try {
+		return await fn(ctx);
+	} catch (error) {
+		if (error instanceof BackupNameError || error instanceof RestoreRefusedError) throw new UsageError(error.message);
+		if (error instanceof BackupError) throw new CommandError(error.message);
+		throw error;
+	}
+}
