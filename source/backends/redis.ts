@@ -43,7 +43,10 @@ export class RedisBackend {
 		if (this.#client || this.#closed) return;
 		if (!this.#io) {
 			const io = await import('ioredis');
-			this.#io = {Redis: io.Redis, Cluster: io.Cluster};
+			// esbuild's chunk for this CommonJS package exports only `default` (module.exports), Node
+			// also the named ones; module.exports carries Redis and Cluster in both.
+			const mod = (io as unknown as {default?: IoRedis}).default ?? io;
+			this.#io = {Redis: mod.Redis, Cluster: mod.Cluster};
 		}
 		if (this.#client || this.#closed) return;
 		this.#client = this.#create();
