@@ -1,12 +1,200 @@
-import {Box, Text} from 'ink';
-import {useHints} from '../context.js';
+// Backups: the backups of the SQLite file, newest first (name, kind, size, date, verified), a status
+// line (automatic backups, count vs retention, folder, free disk), and the actions: n create (with
+// a progress bar), v verify, Enter restore (plan + typed word), x delete (typed word), r refresh.
+// Read-only mode refuses restore and delete (through the mutation guard, so the refusal is audited).
+import {Box, Text, useInput} from 'ink';
+import {useCallback, useEffect, useRef, useState} from 'react';
+import {startAutoBackups, autoBackupState} from '../../ops/auto-backups.js';
+import {backupOverview, deleteBackup, type BackupEntry} from '../../ops/backups.js';
+import {restoreBackup, type RestorePlan} from '../../ops/restore.js';
+import {formatBytes, formatClock, formatCount, formatDateTime, formatPercent, fit} from '../../text/format.js';
+import {errorMessage} from '../../text/mask.js';
+import {sanitize} from '../../text/sanitize.js';
+import {ConfirmDialog} from '../components/confirm-dialog.js';
+import {progressBar} from '../components/progress-bar.js';
+import {Table, type Column} from '../components/table.js';
+import {useBackends, useFrame, useHints} from '../context.js';
+import {useBackupJobs} from '../hooks/use-backup-jobs.js';
+import {useListCursor} from '../hooks/use-list-cursor.js';
+import {usePoll} from '../hooks/use-poll.js';
 import type {TabDefinition, TabProps} from './types.js';
 
-function BackupsTab({isActive, width, height}: TabProps) {
-	useHints([{key: '?', label: 'help'}, {key: 'q', label: 'quit'}], isActive);
+const columns: Column<BackupEntry>[] = [
+	{key: 'name', title: 'NAME', value: e => e.name, minWidth: 12},
+	{key: 'kind', title: 'KIND', value: e => e.kind, width: 6, priority: 2},
+	{key: 'size', title: 'SIZE', value: e => formatBytes(e.sizeBytes), width: 8, align: 'right', priority: 3},
+	{key: 'date', title: 'DATE (UTC)', value: e => formatDateTime(e.createdAt).slice(0, 16), width: 16, priority: 4},
+	{
+		key: 'verified',
+		title: 'VERIFIED',
+		value: e => (e.verified ? (e.verified.ok ? 'ok' : 'FAILED') : '-'),
+		width: 8,
+		priority: 1,
+		color: e => (e.verified ? (e.verified.ok ? 'green' : 'red') : undefined),
+	},
+];
+
+type Dialog = {readonly kind: 'restore'; readonly plan: RestorePlan} | {readonly kind: 'delete'; readonly entry: BackupEntry};
+
+function planLines(plan: RestorePlan, room: number): string[] {
+	const lines = [`Replace ${plan.live} with backup ${plan.name}.`, 'A safety_ backup of the live file is taken first.'];
+	if (plan.liveError) lines.push(`The live file cannot be read now: ${plan.liveError}`);
+	const rows = plan.rows.slice(0, Math.max(1, room));
+	for (const row of rows) lines.push(`${row.table}: ${formatCount(row.now ?? undefined)} rows now -> ${formatCount(row.backup ?? undefined)} in the backup`);
+	if (plan.rows.length > rows.length) lines.push(`... and ${plan.rows.length - rows.length} more tables`);
+	return lines;
+}
+
+function StatusLine({width, count, retention, dir, freeBytes, totalBytes, auto}: {
+	readonly width: number;
+	readonly count: number;
+	readonly retention: number;
+	readonly dir: string;
+	readonly freeBytes: number | undefined;
+	readonly totalBytes: number | undefined;
+	readonly auto: string;
+}) {
+	const free = freeBytes === undefined ? 'free ?' : `free ${formatBytes(freeBytes)}${totalBytes ? ` (${formatPercent(freeBytes / totalBytes, 0)})` : ''}`;
+	const lowDisk = freeBytes !== undefined && totalBytes ? freeBytes / totalBytes < 0.1 : false;
+	const text = `${auto} · ${count}/${retention} kept · ${free} · ${dir}`;
+	return <Text wrap="truncate" color={lowDisk ? 'yellow' : undefined}>{fit(sanitize(text), width)}</Text>;
+}
+
+function autoText(enabled: boolean): string {
+	const state = autoBackupState();
+	if (!enabled || !state?.enabled) return 'auto: off';
+	if (state.running) return 'auto: on, running';
+	if (state.lastError) return `auto: on, last failed (${state.lastError})`;
+	return state.nextAt ? `auto: on, next ${formatClock(new Date(state.nextAt))}` : 'auto: on';
+}
+
+function BackupsTab({isActive, isVisible, width, height}: TabProps) {
+	const backends = useBackends();
+	const config = backends.config;
+	const frame = useFrame();
+	const [dialog, setDialog] = useState<Dialog | undefined>();
+
+	// Automatic backups run while the console runs (one scheduler per process; the shutdown backup is
+	// taken by whoever stops it at exit).
+	useEffect(() => {
+		if (config.backupEnabled) startAutoBackups(backends);
+	}, [backends, config.backupEnabled]);
+
+	const poll = usePoll(async () => ({...(await backupOverview(config)), auto: autoText(config.backupEnabled)}), {intervalMs: Math.max(config.pollIntervalMs, 1000), enabled: isVisible || dialog !== undefined}, [config]);
+	const jobs = useBackupJobs(config, result => {
+		frame.flash(sanitize(result.message), result.tone);
+		poll.refresh();
+	});
+	const backups = poll.data?.backups ?? [];
+	const tableHeight = Math.max(2, height - 2);
+	const [cursor] = useListCursor(backups.length, tableHeight - 1, isActive && !dialog);
+	const selected = backups[cursor];
+
+	useHints(dialog ? [] : [
+		{key: 'n', label: 'new backup'},
+		{key: 'Enter', label: 'restore'},
+		{key: 'v', label: 'verify'},
+		{key: 'x', label: 'delete'},
+		{key: 'r', label: 'refresh'},
+		{key: '?', label: 'help'},
+	], isActive);
+
+	const refuseReadOnly = useCallback((action: 'restore' | 'delete', name: string) => {
+		// the op refuses through runMutation, which audits the refusal
+		const attempt = action === 'restore' ? restoreBackup(config, name) : deleteBackup(config, name);
+		attempt.then(
+			() => undefined,
+			(error: unknown) => frame.flash(sanitize(errorMessage(error)), 'warning'),
+		);
+	}, [config, frame]);
+
+	// Ink swaps the input handler in an effect, which can lag a key behind a render on a busy
+	// machine: the handler reads the latest row and dialog state from a ref, never a stale closure.
+	const latest = useRef({selected, dialog});
+	latest.current = {selected, dialog};
+
+	useInput((input, key) => {
+		const {selected} = latest.current;
+		if (latest.current.dialog) return;
+		if (input === 'r') return poll.refresh();
+		if (input === 'n') {
+			if (!jobs.create()) frame.flash('a backup job is running; wait for it', 'warning');
+			return;
+		}
+		if (!selected) return;
+		if (input === 'v') {
+			if (!jobs.verify(selected.name)) frame.flash('a backup job is running; wait for it', 'warning');
+			return;
+		}
+		if (key.return) {
+			if (config.readOnly) return refuseReadOnly('restore', selected.name);
+			if (!jobs.plan(selected.name, plan => {
+				if (plan.holders.length > 0) {
+					frame.flash(`${plan.live} is open in another process (${plan.holders.map(h => `pid ${h.pid}`).join(', ')}): stop it first (or opsdeck backup restore --force)`, 'error');
+					return;
+				}
+				setDialog({kind: 'restore', plan});
+			})) frame.flash('a backup job is running; wait for it', 'warning');
+			return;
+		}
+		if (input === 'x') {
+			if (config.readOnly) return refuseReadOnly('delete', selected.name);
+			setDialog({kind: 'delete', entry: selected});
+		}
+	}, {isActive});
+
+	const cancel = useCallback((reason: 'escape' | 'timeout') => {
+		setDialog(undefined);
+		frame.flash(reason === 'timeout' ? 'cancelled after 30 s: nothing was done' : 'cancelled: nothing was done', 'info');
+	}, [frame]);
+
+	if (!isVisible) return null;
+	const status = poll.data;
+	const auto = status?.auto ?? autoText(config.backupEnabled);
 	return (
-		<Box width={width} height={height}>
-			<Text dimColor>Backups — not built yet</Text>
+		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+			<StatusLine width={width} count={backups.length} retention={config.backupRetention} dir={config.backupDir} freeBytes={status?.freeBytes} totalBytes={status?.totalBytes} auto={auto} />
+			{jobs.job ? (
+				<Text wrap="truncate" color="cyan">{fit(`${jobs.job.label} ${jobs.job.phase ? `(${jobs.job.phase}) ` : ''}`, Math.max(0, Math.min(24, width - 12))) + progressBar(jobs.job.ratio, Math.max(12, width - Math.min(24, width - 12)))}</Text>
+			) : (
+				<Text dimColor wrap="truncate">{poll.error ? fit(sanitize(`cannot read ${config.backupDir}: ${poll.error}`), width) : fit(selected?.verified?.error ? sanitize(`${selected.name}: ${selected.verified.error}`) : '', width)}</Text>
+			)}
+			{dialog?.kind === 'restore' ? (
+				<ConfirmDialog
+					title={`Restore ${dialog.plan.name}`}
+					lines={planLines(dialog.plan, height - 9)}
+					word="restore"
+					width={width}
+					onCancel={cancel}
+					onConfirm={() => {
+						setDialog(undefined);
+						jobs.restore(dialog.plan.name);
+					}}
+				/>
+			) : dialog?.kind === 'delete' ? (
+				<ConfirmDialog
+					title={`Delete backup ${dialog.entry.name}`}
+					lines={[`Deletes ${dialog.entry.name} (${dialog.entry.kind}, ${formatBytes(dialog.entry.sizeBytes)}, ${formatDateTime(dialog.entry.createdAt)}) and its sidecar.`]}
+					word="delete"
+					width={width}
+					onCancel={cancel}
+					onConfirm={() => {
+						setDialog(undefined);
+						jobs.remove(dialog.entry.name);
+					}}
+				/>
+			) : (
+				<Table
+					columns={columns}
+					rows={backups}
+					cursor={cursor}
+					height={tableHeight}
+					width={width}
+					rowKey={e => e.name}
+					showCursor={isActive}
+					empty={poll.loading ? 'reading the backup folder…' : 'no backups yet: n takes one'}
+				/>
+			)}
 		</Box>
 	);
 }
@@ -15,5 +203,14 @@ export const backupsTab: TabDefinition = {
 	id: 'backups',
 	title: 'Backups',
 	Component: BackupsTab,
-	help: {title: 'Backups', keys: []},
+	help: {
+		title: 'Backups',
+		keys: [
+			['n', 'take a backup now (consistent, while the app writes)'],
+			['Enter', 'restore the selected backup (shows the plan; type restore)'],
+			['v', 'verify: quick_check and sha256'],
+			['x', 'delete the selected backup (type delete)'],
+			['r', 'refresh'],
+		],
+	},
 };

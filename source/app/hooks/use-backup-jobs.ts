@@ -1,0 +1,81 @@
+// The Backups tab's long jobs: create, verify, plan + restore, delete. One at a time; progress as a
+// ratio while it runs; the result as a one-line message. The heavy work runs in a worker thread
+// (ops/backup-worker.ts), so the console keeps drawing and taking keys meanwhile.
+import {useCallback, useEffect, useRef, useState} from 'react';
+import type {Config} from '../../config.js';
+import {createBackup, deleteBackup, verifyBackup} from '../../ops/backups.js';
+import {planRestore, restoreBackup, type RestorePlan, type RestoreStep} from '../../ops/restore.js';
+import {formatBytes, formatDuration} from '../../text/format.js';
+import {errorMessage} from '../../text/mask.js';
+import type {Tone} from '../context.js';
+
+export type Job = {readonly label: string; readonly ratio: number; readonly phase: string};
+export type JobResult = {readonly message: string; readonly tone: Tone};
+
+const restoreRatio: Record<RestoreStep, number> = {copy: 0.1, verify: 0.35, safety: 0.55, swap: 0.85, check: 0.9};
+
+export function useBackupJobs(config: Config, onDone: (result: JobResult) => void) {
+	const [job, setJob] = useState<Job | undefined>();
+	const running = useRef(false);
+	const mounted = useRef(true);
+	const doneRef = useRef(onDone);
+	doneRef.current = onDone;
+	useEffect(() => () => {
+		mounted.current = false;
+	}, []);
+
+	/** Runs fn as the one job; refuses (false) while another runs. */
+	const run = useCallback(<T,>(label: string, fn: (progress: (ratio: number, phase: string) => void) => Promise<T>, message: (value: T) => JobResult): boolean => {
+		if (running.current) return false;
+		running.current = true;
+		setJob({label, ratio: 0, phase: ''});
+		let last = -1;
+		const progress = (ratio: number, phase: string) => {
+			// one render per percent at most
+			const pct = Math.floor(ratio * 100);
+			if (pct === last || !mounted.current) return;
+			last = pct;
+			setJob({label, ratio, phase});
+		};
+		void fn(progress).then(
+			value => doneRef.current(message(value)),
+			(error: unknown) => doneRef.current({message: `${label} failed: ${errorMessage(error)}`, tone: 'error'}),
+		).finally(() => {
+			running.current = false;
+			if (mounted.current) setJob(undefined);
+		});
+		return true;
+	}, []);
+
+	const create = useCallback(() => run('backup', async progress => {
+		const started = Date.now();
+		const entry = await createBackup(config, {kind: 'manual', onProgress: (r, phase) => progress(r * 0.85, phase)});
+		const verify = await verifyBackup(config, entry.name, {onProgress: (r, phase) => progress(0.85 + r * 0.15, phase)});
+		return {entry, ok: verify.ok, ms: Date.now() - started};
+	}, ({entry, ok, ms}) => ({
+		message: `created ${entry.name} (${formatBytes(entry.sizeBytes)}, ${ok ? 'verified' : 'VERIFY FAILED'}) in ${formatDuration(ms)}`,
+		tone: ok ? 'success' : 'error',
+	})), [config, run]);
+
+	const verify = useCallback((name: string) => run('verify', progress => verifyBackup(config, name, {onProgress: progress}), result => ({
+		message: result.ok ? `${name}: ok (quick_check, ${result.checksumOk ? 'sha256 matches' : 'no recorded sha256'})` : `${name}: FAILED: ${result.problems.join('; ')}`,
+		tone: result.ok ? 'success' : 'error',
+	})), [config, run]);
+
+	/** Verifies the backup and counts rows now and in it; hands the plan over for the dialog. */
+	const plan = useCallback((name: string, onPlan: (plan: RestorePlan) => void) => run('checking', async progress => {
+		progress(0.2, 'verify');
+		const result = await planRestore(config, name);
+		if (mounted.current) onPlan(result);
+		return result;
+	}, result => ({message: `${result.name} verified; type restore to go ahead`, tone: 'info'})), [config, run]);
+
+	const restore = useCallback((name: string) => run('restore', progress => restoreBackup(config, name, {onStep: step => progress(restoreRatio[step], step)}), result => ({
+		message: `restored ${result.name} in ${formatDuration(result.durationMs)} (quick_check ${result.check}); before: ${result.safety ?? 'no live file'}`,
+		tone: 'success',
+	})), [config, run]);
+
+	const remove = useCallback((name: string) => run('delete', () => deleteBackup(config, name), () => ({message: `deleted ${name}`, tone: 'success'})), [config, run]);
+
+	return {job, create, verify, plan, restore, remove};
+}

@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import {afterEach, describe, expect, it} from 'vitest';
+import {App} from '../../source/app/app.js';
+import {createBackends} from '../../source/backends/index.js';
+import {loadConfig} from '../../source/config.js';
+import {createBackup} from '../../source/ops/backups.js';
+import {keys, render, settle} from '../helpers/render.js';
+import {tempSqlite, type TempSqlite} from '../helpers/sqlite.js';
+
+let temp: TempSqlite | undefined;
+afterEach(() => {
+	temp?.cleanup();
+	temp = undefined;
+});
+
+function setup(extra: Record<string, string> = {}) {
+	temp = tempSqlite({messages: 12});
+	const config = loadConfig({
+		env: {
+			REDIS_URL: 'redis://127.0.0.1:1/0',
+			DATABASE_URL: 'postgres://127.0.0.1:1/x',
+			SQLITE_PATH: temp.path,
+			BACKUP_DIR: path.join(temp.dir, 'backups'),
+			POLL_INTERVAL_MS: '250',
+			...extra,
+		},
+		flags: {auditLog: path.join(temp.dir, 'audit.log')},
+		cwd: temp.dir,
+	});
+	const app = render(<App backends={createBackends(config)} startOnMount={false} initialTab={3} />);
+	return {app, config};
+}
+
+function messages(file: string): number {
+	const db = new Database(file, {readonly: true});
+	try {
+		return db.prepare('select count(*) from messages').pluck().get() as number;
+	} finally {
+		db.close();
+	}
+}
+
+describe('Backups tab', () => {
+	it('n creates a backup: the new row appears, verified, with the status line counting it', async () => {
+		const {app} = setup();
+		await app.waitFor('no backups yet');
+		expect(app.screen()).toMatch(/auto: off · 0\/7 kept · free /);
+		await app.press('n');
+		const screen = await app.waitFor(/manual_\S+\.db +manual .* ok/);
+		expect(screen).toMatch(/1\/7 kept/);
+		expect(screen).toMatch(/created manual_/);
+	});
+
+	it('Enter shows the plan and restores only after the word restore; x deletes after the word delete', async () => {
+		const {app, config} = setup();
+		const backup = await createBackup(config);
+		const db = new Database(config.sqlitePath);
+		db.exec('delete from messages where id > 2');
+		db.close();
+		await app.waitFor(backup.name);
+		await app.press(keys.enter);
+		await app.waitFor('Type restore and press Enter');
+		await settle(50); // the dialog takes keys from its first effect on, a moment after it is drawn
+		expect(app.screen()).toMatch(/messages: 2 rows now -> 12 in the backup/);
+		await app.type('restor');
+		await app.press(keys.enter);
+		await app.waitFor('That is not "restore". Nothing was done.');
+		expect(messages(config.sqlitePath)).toBe(2);
+		await app.type('e');
+		await settle(100); // Ink swaps the dialog's key handler in an effect: let it see the whole word
+		await app.press(keys.enter);
+		await app.waitFor(/restored manual_.*safety_/);
+		expect(messages(config.sqlitePath)).toBe(12);
+		await app.waitFor(/safety_\S+ +safety/);
+
+		// the newest row (the safety backup) is selected: delete it, after Esc once
+		await app.press('x');
+		await app.waitFor('Type delete and press Enter');
+		await app.press(keys.escape);
+		await app.waitFor('cancelled: nothing was done');
+		expect(fs.readdirSync(config.backupDir).filter(f => f.startsWith('safety_') && f.endsWith('.db'))).toHaveLength(1);
+		await app.press('x');
+		await app.waitFor('Type delete and press Enter');
+		await settle(50);
+		await app.type('delete');
+		await settle(100);
+		await app.press(keys.enter);
+		await app.waitFor(/deleted safety_/);
+		await app.waitFor(s => !/safety_\S+ +safety/.test(s));
+		expect(fs.readdirSync(config.backupDir).filter(f => f.startsWith('safety_'))).toEqual([]);
+	});
+
+	it('refuses restore and delete in read-only mode', async () => {
+		const {app, config} = setup({OPSDECK_READ_ONLY: '1'});
+		const backup = await createBackup(config);
+		await app.waitFor(backup.name);
+		await app.press(keys.enter);
+		await app.waitFor('read-only mode: restore refused');
+		await app.press('x');
+		await app.waitFor('read-only mode: delete-backup refused');
+		expect(fs.existsSync(backup.path)).toBe(true);
+		expect(app.screen()).not.toContain('Type');
+	});
+
+	it('refuses a corrupted backup before any dialog; v shows the verification failing', async () => {
+		const {app, config} = setup();
+		const broken = await createBackup(config);
+		fs.truncateSync(broken.path, 2048);
+		await app.waitFor(broken.name);
+		await app.press(keys.enter);
+		await app.waitFor(/failed verification/);
+		expect(app.screen()).not.toContain('Type restore');
+		await app.press('v');
+		await app.waitFor(/FAILED: size 2,048 bytes/);
+		await app.waitFor(/manual +\S+ +\S+ +[\d-]+ [\d:]+ +FAILED/);
+	});
+});
