@@ -50,7 +50,8 @@ async function loadChats(deps: Deps, random: Random): Promise<LiveChat[]> {
 				row_number() over (partition by ${s.chat} order by ${s.createdAt} desc) as rn from ${s.messages}) t where rn <= 20`, [], {timeoutMs: 15_000}),
 	]);
 	const live = new Map<string, LiveChat>();
-	for (const c of chats) live.set(c.code, {code: c.code, users: [], host: {username: 'host', badges: ['host']}, weight: 1 + Number(c.n) / 50, recent: []});
+	// busier chats get more traffic, but not all of it: a full cache's count cannot move (it is trimmed)
+	for (const c of chats) live.set(c.code, {code: c.code, users: [], host: {username: 'host', badges: ['host']}, weight: 1 + Math.sqrt(Number(c.n)) / 5, recent: []});
 	for (const u of users) {
 		const chat = live.get(u.chat);
 		if (!chat) continue;

@@ -81,7 +81,8 @@ describe('demo traffic', () => {
 			const key = `chat:${code}:messages`;
 			const n = await redis.zcard(key);
 			expect(n).toBeLessThanOrEqual(500);
-			if (busy.includes(code)) expect(n).toBe(500);
+			// a full cache stays full, less any message deleted since its last write (the app does not backfill)
+			if (busy.includes(code)) expect(n).toBeGreaterThanOrEqual(500 - totals.deleted);
 			// a chat that got traffic: the newest message is the same on both sides, TTL refreshed to the full day
 			const newestDb = (await sql.query<{id: string; created_at: Date}>('select id::text, created_at from messages where chat_code = $1 order by created_at desc limit 1', [code])).rows[0];
 			if (!newestDb || newestDb.created_at < started) continue;
