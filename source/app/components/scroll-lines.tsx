@@ -1,6 +1,7 @@
 // A scrollable block of text lines (already sanitized by whoever made them): j k ↑ ↓ PgUp PgDn g G.
 // Only the lines that fit are drawn; long lines are cut, never wrapped.
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
+import {useLatestInput} from '../hooks/use-latest-input.js';
 import {useEffect, useState} from 'react';
 import {fit} from '../../text/format.js';
 
@@ -20,7 +21,7 @@ export function ScrollLines({lines, width, height, isActive, resetKey}: Props) {
 	const room = Math.max(1, height - 1);
 	const maxTop = Math.max(0, lines.length - room);
 	useEffect(() => setTop(0), [resetKey]);
-	useInput(
+	useLatestInput(
 		(input, key) => {
 			const clamp = (n: number) => Math.min(maxTop, Math.max(0, n));
 			if (key.downArrow || input === 'j') setTop(t => clamp(t + 1));

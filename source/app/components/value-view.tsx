@@ -1,6 +1,7 @@
 // One key's value: type, TTL, memory, size ("preview — N total" when only part is shown) and the
 // value as lines; `n` reads the next page (HSCAN cursor, offset or stream id), `p` the first again.
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
+import {useLatestInput} from '../hooks/use-latest-input.js';
 import {useMemo, useState} from 'react';
 import type {Backends} from '../../backends/index.js';
 import {keyDetails} from '../../ops/keys.js';
@@ -29,7 +30,7 @@ export function ValueView({backends, redisKey, width, height, isActive, generati
 		const preview = await readValue(backends.redis, redisKey, {from});
 		return {detail: detail!, preview};
 	}, [backends, redisKey, from, generation]);
-	useInput(
+	useLatestInput(
 		input => {
 			const next = load.data?.preview.next;
 			if (input === 'n' && next !== undefined) setPages(p => [...p, next]);

@@ -30,7 +30,7 @@ export function useKeyScan(backends: Backends, options: {readonly pattern: strin
 	const [version, setVersion] = useState(0);
 	const [running, setRunning] = useState(false);
 	const [error, setError] = useState<string | undefined>();
-	const scannerRef = useRef<KeyScanner | undefined>(undefined);
+	const scannerRef = useRef<{scanner: KeyScanner; generation: number} | undefined>(undefined);
 	const loopRef = useRef<(() => void) | undefined>(undefined);
 
 	useEffect(() => {
@@ -39,7 +39,7 @@ export function useKeyScan(backends: Backends, options: {readonly pattern: strin
 		let retry: NodeJS.Timeout | undefined;
 		let last = 0;
 		const scanner = new KeyScanner(backends.redis, {pattern, type, count: backends.config.scanCount});
-		scannerRef.current = scanner;
+		scannerRef.current = {scanner, generation};
 		setVersion(v => v + 1);
 		setError(undefined);
 
@@ -82,7 +82,7 @@ export function useKeyScan(backends: Backends, options: {readonly pattern: strin
 
 	const rescan = useCallback(() => setGeneration(g => g + 1), []);
 	const toggle = useCallback(() => {
-		const scanner = scannerRef.current;
+		const scanner = scannerRef.current?.scanner;
 		if (!scanner || scanner.done) return;
 		if (scanner.stopped) {
 			scanner.resume();
@@ -91,7 +91,7 @@ export function useKeyScan(backends: Backends, options: {readonly pattern: strin
 		else scanner.stop();
 	}, []);
 	const remove = useCallback((gone: readonly string[]) => {
-		const scanner = scannerRef.current;
+		const scanner = scannerRef.current?.scanner;
 		if (!scanner) return;
 		const set = new Set(gone);
 		let w = 0;
@@ -100,12 +100,15 @@ export function useKeyScan(backends: Backends, options: {readonly pattern: strin
 		setVersion(v => v + 1);
 	}, []);
 
-	const scanner = scannerRef.current;
+	// Until the effect has started the scan for new options, the old scan is not shown as theirs.
+	const current = scannerRef.current;
+	const fresh = current !== undefined && current.generation === generation && current.scanner.pattern === (pattern.trim() ? pattern : '*') && current.scanner.type === type;
+	const scanner = fresh ? current.scanner : undefined;
 	return {
 		keys: scanner?.keys ?? emptyKeys,
 		version,
 		progress: scanner?.progress(),
-		running,
+		running: running || (enabled && !fresh),
 		error,
 		rescan,
 		toggle,

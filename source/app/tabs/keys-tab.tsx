@@ -2,7 +2,7 @@
 // size — details fetched for the rows on screen only); `/` pattern, `t` type filter, `T` tree by
 // ':' prefix; Enter opens a value, or for a cache key its chat (messages, pinned, backroom,
 // reactions); `c` compares a chat with PostgreSQL; `x` deletes a key, `X` clears a chat's cache.
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {compileLayout} from '../../ops/cache-scan.js';
 import {chatKeys, clearChat} from '../../ops/collections.js';
@@ -18,7 +18,8 @@ import {ValueView} from '../components/value-view.js';
 import {useBackends, useFrame, useHints} from '../context.js';
 import {useKeyDetails} from '../hooks/use-key-details.js';
 import {useKeyScan} from '../hooks/use-key-scan.js';
-import {useListCursor} from '../hooks/use-list-cursor.js';
+import {useLatestInput} from '../hooks/use-latest-input.js';
+import {useRowCursor} from '../hooks/use-row-cursor.js';
 import type {TabDefinition, TabProps} from './types.js';
 
 type View = {readonly kind: 'value'; readonly key: string} | {readonly kind: 'chat'; readonly chat: string; readonly key: string; readonly compare: boolean};
@@ -60,19 +61,19 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 	const top = views.at(-1);
 	const listActive = isActive && !top && !prompt && !dialog;
 	const tableHeight = Math.max(2, height - 1 - (prompt ? 1 : 0));
-	const [cursor, setCursor] = useListCursor(rows.length, tableHeight - 2, listActive);
+	const [cursor, setCursor] = useRowCursor(rows.length, tableHeight - 2, listActive);
 
-	// keep the cursor on the same key when the finished list gets sorted
-	const selectedRef = useRef<string | undefined>(undefined);
+	// Keep the cursor on the same key when the finished list gets sorted. Done during render, not
+	// in an effect: a key pressed before a late effect would otherwise be undone by it.
+	const selectedRef = useRef<{key: string | undefined; sorted: readonly string[]}>({key: undefined, sorted});
+	if (selectedRef.current.sorted !== sorted) {
+		const previous = selectedRef.current.key;
+		selectedRef.current = {key: previous, sorted};
+		const at = previous === undefined || tree ? -1 : sorted.indexOf(previous);
+		if (at >= 0 && at !== cursor) setCursor(at);
+	}
 	const selected = rowKey(cursor);
-	useEffect(() => {
-		if (done && selectedRef.current && !tree) {
-			const at = (rows as readonly string[]).indexOf(selectedRef.current);
-			if (at >= 0) setCursor(at);
-		}
-		// only when the sorted list arrives
-	}, [sorted]);
-	selectedRef.current = selected?.key;
+	selectedRef.current.key = selected?.key;
 
 	const visibleStart = windowStart(cursor, rows.length, tableHeight - 1);
 	const visibleKeys = useMemo(() => {
@@ -142,7 +143,7 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 
 	const chatOf = (key: string | undefined) => (key === undefined ? undefined : classify(key)?.chat);
 
-	useInput(
+	useLatestInput(
 		(input, key) => {
 			const row = rowKey(cursor);
 			if (input === '/') return setPrompt(true);
@@ -190,7 +191,7 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 		{isActive: listActive},
 	);
 
-	useInput(
+	useLatestInput(
 		(input, key) => {
 			if (!top) return;
 			if (key.escape) return pop();
