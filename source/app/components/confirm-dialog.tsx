@@ -21,7 +21,14 @@ type Props = {
 
 export function ConfirmDialog({title, lines, word, onConfirm, onCancel, timeoutMs = 30_000, width, isActive = true}: Props) {
 	useCapture(isActive);
-	const [typed, setTyped] = useState('');
+	const [typed, setTypedState] = useState('');
+	// The handler reads the ref, not the state: keys typed faster than React re-renders (a paste,
+	// "flush" + Enter in one burst) must all count, and Enter must see every letter before it.
+	const typedRef = useRef('');
+	const setTyped = (next: string) => {
+		typedRef.current = next;
+		setTypedState(next);
+	};
 	const [wrong, setWrong] = useState(false);
 	const [left, setLeft] = useState(Math.ceil(timeoutMs / 1000));
 	const done = useRef(false);
@@ -56,7 +63,7 @@ export function ConfirmDialog({title, lines, word, onConfirm, onCancel, timeoutM
 				return;
 			}
 			if (key.return) {
-				if (typed === word) {
+				if (typedRef.current === word) {
 					done.current = true;
 					onConfirm();
 				} else {
@@ -65,7 +72,7 @@ export function ConfirmDialog({title, lines, word, onConfirm, onCancel, timeoutM
 				return;
 			}
 			if (key.backspace || key.delete) {
-				setTyped(t => t.slice(0, -1));
+				setTyped(typedRef.current.slice(0, -1));
 				setWrong(false);
 				return;
 			}
@@ -73,7 +80,7 @@ export function ConfirmDialog({title, lines, word, onConfirm, onCancel, timeoutM
 			if (input) {
 				// keep only printable text; a paste of controls must not reach the screen
 				const clean = input.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
-				setTyped(t => (t + clean).slice(0, 64));
+				setTyped((typedRef.current + clean).slice(0, 64));
 				setWrong(false);
 			}
 		},
