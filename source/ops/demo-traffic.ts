@@ -32,6 +32,8 @@ export type TrafficOptions = {
 	readonly tickMs?: number;
 	readonly stepMs?: number;
 	readonly random?: Random;
+	/** a new chat opens about this often (default a minute) */
+	readonly newChatEveryMs?: number;
 };
 
 type LiveChat = {code: string; users: DemoUser[]; host: DemoUser; weight: number; recent: Array<{id: string; ms: number}>};
@@ -115,7 +117,7 @@ export async function runTraffic(deps: Deps, options: TrafficOptions): Promise<T
 		const count = Math.floor(due);
 		due -= count;
 		// about one new chat a minute (and always one when there are none)
-		if (chats.length === 0 || random() < dt / 60_000) {
+		if (chats.length === 0 || random() < dt / (options.newChatEveryMs ?? 60_000)) {
 			const code = chatCode(random);
 			const users = makeUsers(random, between(random, 4, 12));
 			const host = {username: users[0]!.username, badges: ['host']};

@@ -60,7 +60,7 @@ describe('demo traffic', () => {
 		const started = new Date();
 		const controller = new AbortController();
 		const ticks: TrafficCounts[] = [];
-		const done = runTraffic(backends, {rate: 200, signal: controller.signal, tickMs: 500, onTick: tick => ticks.push({...tick})});
+		const done = runTraffic(backends, {rate: 200, signal: controller.signal, tickMs: 500, newChatEveryMs: 100, onTick: tick => ticks.push({...tick})});
 		await waitFor(() => ticks.reduce((n, t) => n + t.messages, 0) >= 300, {timeout: 15_000, message: 'traffic messages'});
 		controller.abort();
 		const totals = await done;
@@ -77,6 +77,17 @@ describe('demo traffic', () => {
 		expect(await reactionTotal()).toBeGreaterThan(before.reactions);
 
 		const chats = (await sql.query<{code: string}>('select code from chats')).rows.map(r => r.code);
+		// new chats opened: in the chats table, and their first messages in both stores
+		expect(totals.newChats.length).toBeGreaterThan(0);
+		expect(chats).toEqual(expect.arrayContaining(totals.newChats));
+		expect(chats).toHaveLength(6 + totals.newChats.length);
+		let newMessages = 0;
+		for (const code of totals.newChats) {
+			const rows = Number((await sql.query('select count(*) as n from messages where chat_code = $1', [code])).rows[0].n);
+			expect(await redis.zcard(`chat:${code}:messages`)).toBe(rows);
+			newMessages += rows;
+		}
+		expect(newMessages).toBeGreaterThan(0);
 		for (const code of chats) {
 			const key = `chat:${code}:messages`;
 			const n = await redis.zcard(key);
