@@ -210,6 +210,9 @@ export class CounterMonitor {
 					commands.push([command ?? 'type', key], ['pttl', key]);
 				}
 				const replies = await exec(client, commands);
+				// PTTL fails only when the server or the connection does: that is a failed tick, not a gone key
+				const failed = replies.find((reply, i) => i % 2 === 1 && reply?.[0]);
+				if (failed || replies.length < commands.length) throw failed?.[0] ?? new Error('a reply is missing');
 				group.forEach((key, i) => this.#apply(byKey.get(key)!, commands[2 * i]![0]!, replies[2 * i], replies[2 * i + 1]));
 			}),
 		);

@@ -105,6 +105,27 @@ describe('opsdeck monitor', () => {
 		expect(plain.out()).toContain('evil\\x1b[31m:set');
 	});
 
+	it('keeps running while Redis is down and picks up again when it is back', async () => {
+		const own = await startRedis();
+		const ownWriter = new Redis(own.url, {lazyConnect: true, maxRetriesPerRequest: 1});
+		try {
+			await ownWriter.zadd('chat:R:messages', 1, 'a');
+			const run = monitor(['--plain', '--interval', '250', '--redis-url', own.url]);
+			await waitFor(() => /chat:R:messages {2}1 {2}TTL none/.test(run.out()), {timeout: 10_000, message: run.err()});
+			await own.kill();
+			await waitFor(() => run.err().includes('redis: '), {timeout: 10_000});
+			await own.restart(); // started again, empty
+			await waitFor(() => run.err().includes('redis is back'), {timeout: 15_000, message: run.err()});
+			await ownWriter.zadd('chat:R:messages', 1, 'a', 2, 'b');
+			await waitFor(() => run.out().includes('chat:R:messages  2  (+2)  new'), {timeout: 10_000, message: run.out()});
+			run.child.kill('SIGINT');
+			expect(await run.exit).toBe(0);
+		} finally {
+			ownWriter.disconnect();
+			await own.stop();
+		}
+	});
+
 	it('refuses --plain with --json (exit 2)', async () => {
 		const run = monitor(['--plain', '--json']);
 		expect(await run.exit).toBe(2);

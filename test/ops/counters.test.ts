@@ -4,6 +4,7 @@ import {RedisBackend} from '../../source/backends/redis.js';
 import {loadConfig} from '../../source/config.js';
 import {CounterMonitor, defaultWatches, isPattern, type CounterTick} from '../../source/ops/counters.js';
 import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
+import {startProxy} from '../helpers/tcp-proxy.js';
 import {waitFor} from '../helpers/wait.js';
 
 let server: RedisServerHandle;
@@ -111,6 +112,29 @@ describe('counters', () => {
 		await monitor.tick(backend); // LLEN on a set: WRONGTYPE, type asked again
 		const tick = await monitor.tick(backend);
 		expect(row(tick, 'later')).toMatchObject({type: 'set', count: 3});
+	});
+
+	it('fails the tick (no key marked gone) when the connection drops mid-tick, and counts on when it is back', async () => {
+		const proxy = await startProxy({targetPort: server.port});
+		const viaProxy = new RedisBackend(`redis://127.0.0.1:${proxy.port}/0`);
+		try {
+			await viaProxy.ready();
+			await writer.zadd('chat:D:messages', 1, 'a');
+			const monitor = new CounterMonitor({watches: ['chat:*:messages'], resolveEvery: 100});
+			expect(row(await monitor.tick(viaProxy), 'chat:D:messages')).toMatchObject({count: 1});
+			proxy.stall('responses');
+			const inFlight = monitor.tick(viaProxy);
+			await waitFor(() => proxy.heldBytes > 0);
+			proxy.cutAll();
+			await expect(inFlight).rejects.toThrow();
+			proxy.resume();
+			await writer.zadd('chat:D:messages', 2, 'b');
+			const back = await waitFor(() => monitor.tick(viaProxy), {timeout: 10_000, interval: 100});
+			expect(row(back, 'chat:D:messages')).toMatchObject({count: 2, delta: 1, gone: false, appeared: false});
+		} finally {
+			await viaProxy.close();
+			await proxy.close();
+		}
 	});
 
 	it('drops the keys of a removed watch and resolves an added one at once', async () => {

@@ -28,7 +28,7 @@ const deltaColor = (delta: number) => (delta > 0 ? 'green' : delta < 0 ? 'red' :
 
 const allColumns: readonly Column<CounterRow>[] = [
 	{key: 'key', title: 'key', value: r => r.key, minWidth: 12},
-	{key: 'count', title: 'count', value: r => r.count, width: 7, align: 'right', color: r => (r.gone ? 'red' : undefined)},
+	{key: 'count', title: 'count', value: r => r.count, width: 9, align: 'right', color: r => (r.gone ? 'red' : undefined)},
 	{key: 'delta', title: '+/-', value: r => r.deltaText, width: 6, align: 'right', color: r => deltaColor(r.delta)},
 	{key: 'rate', title: 'rate', value: r => r.rate, width: 7, align: 'right'},
 	{key: 'ttl', title: 'TTL', value: r => r.ttl, width: 7, align: 'right', color: r => (r.gone ? 'red' : undefined)},
