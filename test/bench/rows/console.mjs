@@ -1,0 +1,89 @@
+// P5: start to the first full frame (tab bar and bottom bar drawn) vs `node -e ""` in the same pty;
+// P5u: the same with the unbundled tsc build; P5b: the console's idle CPU and memory.
+import fs from 'node:fs';
+import {execFileSync} from 'node:child_process';
+import {bundleBin, plainBin} from '../lib/context.mjs';
+import {fullFrame, startPty} from '../lib/pty.mjs';
+import {alternate, sleep} from '../lib/stats.mjs';
+
+async function firstFrame(ctx, bin) {
+	const run = startPty('node', [bin, ...(await ctx.consoleArgs(0))], {cols: 100, rows: 30, env: ctx.env(), cwd: ctx.tmp});
+	const at = await run.waitUntil(() => fullFrame(run), 'the first full frame');
+	await run.quit();
+	return at - run.startedAt;
+}
+
+async function bareNode(ctx) {
+	const run = startPty('node', ['-e', ''], {cols: 100, rows: 30, env: ctx.env(), cwd: ctx.tmp});
+	const exit = await run.exited;
+	return exit.at - run.startedAt;
+}
+
+const frameNote = 'from spawning `node BIN` in a 100x30 pty until the chunk that completes the tab bar and the key-hint bar has arrived';
+
+export const P5 = {
+	id: 'P5',
+	work: 'start to first full frame (bundle)',
+	opsdeckCommand: `node build/bundle/bin.js: ${frameNote}`,
+	baselineCommand: 'node -e "" in the same pty, spawn to exit',
+	target: {kind: 'ms', max: 300, ratio: true},
+	async run(ctx) {
+		await ctx.redis();
+		return alternate(ctx.reps, () => firstFrame(ctx, bundleBin), () => bareNode(ctx), {log: ctx.log});
+	},
+};
+
+export const P5u = {
+	id: 'P5u',
+	work: 'start to first full frame (unbundled tsc build)',
+	opsdeckCommand: `node build/bin.js: ${frameNote}`,
+	baselineCommand: 'node -e "" in the same pty, spawn to exit',
+	target: {kind: 'info'},
+	async run(ctx) {
+		await ctx.redis();
+		return alternate(ctx.reps, () => firstFrame(ctx, plainBin), () => bareNode(ctx), {log: ctx.log});
+	},
+};
+
+function cpuTicks(pid) {
+	// /proc/PID/stat: the command name may hold spaces; fields after ')' start at field 3
+	const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return Number(fields[11]) + Number(fields[12]); // utime + stime
+}
+
+function rssMb(pid) {
+	const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+	const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+	return kb / 1024;
+}
+
+export const P5b = {
+	id: 'P5b',
+	work: 'idle console at 1 s polling: CPU and RSS',
+	opsdeckCommand: 'console on the Status tab (polls PostgreSQL, Redis with 1M keys, SQLite every 1 s), 5 s warm-up, then utime+stime from /proc/PID/stat over the window; RSS (VmRSS) at the end',
+	target: {kind: 'cpu', maxPercent: 1, maxRssMb: 100},
+	async run(ctx) {
+		const seconds = ctx.quick ? 15 : 60;
+		const hz = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+		const run = startPty('node', [bundleBin, ...(await ctx.consoleArgs(0, ['--interval', '1000']))], {cols: 100, rows: 30, env: ctx.env(), cwd: ctx.tmp});
+		await run.waitUntil(() => fullFrame(run), 'the first full frame');
+		await run.waitUntil(() => /Redis\s+up/.test(run.screen()), 'Redis up on the Status tab');
+		await sleep(5000);
+		const before = cpuTicks(run.pid);
+		const started = performance.now();
+		const rss = [];
+		for (let s = 0; s < seconds; s++) {
+			await sleep(1000);
+			rss.push(rssMb(run.pid));
+		}
+		const after = cpuTicks(run.pid);
+		const elapsed = (performance.now() - started) / 1000;
+		const percent = ((after - before) / hz / elapsed) * 100;
+		const endRss = rss.at(-1);
+		const bytes = run.bytes();
+		await run.quit();
+		ctx.log(`  ${seconds} s: CPU ${percent.toFixed(2)}% of a core, RSS ${endRss.toFixed(1)} MB (max ${Math.max(...rss).toFixed(1)} MB)`);
+		return {cpuPercent: percent, rssMb: endRss, rssMaxMb: Math.max(...rss), seconds, note: `${seconds} s window, ${(after - before)} ticks at ${hz} Hz; ${(bytes / 1024).toFixed(0)} KB drawn in all; RSS max ${Math.max(...rss).toFixed(1)} MB`};
+	},
+};

@@ -1,0 +1,83 @@
+// P3: backup of the ~500 MB SQLite file (opsdeck's op) vs `sqlite3 FILE ".backup OUT"`.
+// P4: restore of that backup over a live file, checks included, vs `cp`.
+import fs from 'node:fs';
+import path from 'node:path';
+import {createBackup} from '../../../build/ops/backups.js';
+import {restoreBackup} from '../../../build/ops/restore.js';
+import {mustRun} from '../lib/proc.mjs';
+import {alternate, now} from '../lib/stats.mjs';
+
+function rmAll(files) {
+	for (const file of files) fs.rmSync(file, {force: true, recursive: true});
+}
+
+/** a private copy of the cached data file (WAL mode), so nothing the bench does touches the cache */
+function liveCopy(ctx, name) {
+	const data = ctx.dataFile();
+	const live = path.join(ctx.tmp, name);
+	rmAll([live, `${live}-wal`, `${live}-shm`]);
+	fs.copyFileSync(data.file, live);
+	return {live, data};
+}
+
+export const P3 = {
+	id: 'P3',
+	work: 'backup of a ~500 MB SQLite file',
+	opsdeckCommand: 'createBackup() (the op behind `opsdeck backup create` and `n` on the Backups tab): one-step snapshot in a worker, row counts, fsync, sha256, sidecar',
+	baselineCommand: 'sqlite3 FILE ".backup OUT"',
+	target: {kind: 'ratio', max: 1.0},
+	async run(ctx) {
+		const {live, data} = liveCopy(ctx, 'p3-live.db');
+		const dir = path.join(ctx.tmp, 'p3-backups');
+		const out = path.join(ctx.tmp, 'p3-sqlite3.db');
+		const samples = await alternate(ctx.reps, async () => {
+			rmAll([dir]);
+			const t = now();
+			const entry = await createBackup({sqlitePath: live, backupDir: dir});
+			const ms = now() - t;
+			if (entry.sizeBytes < data.sizeBytes * 0.9) throw new Error(`backup is ${entry.sizeBytes} bytes`);
+			rmAll([dir]);
+			return ms;
+		}, async () => {
+			rmAll([out]);
+			const r = await mustRun('sqlite3', [live, `.backup ${out}`]);
+			rmAll([out]);
+			return r.ms;
+		}, {log: ctx.log});
+		rmAll([live, `${live}-wal`, `${live}-shm`]);
+		return {...samples, note: `${(data.sizeBytes / 1048576).toFixed(0)} MB, ${data.rows.toLocaleString('en-US')} messages, WAL mode; both fsync the copy`};
+	},
+};
+
+export const P4 = {
+	id: 'P4',
+	work: 'restore of that backup, check included',
+	opsdeckCommand: 'restoreBackup() over an existing live file: copy + fsync, sha256 + quick_check of the copy, safety backup of the live file, swap, quick_check (the plan shown before the confirm is not timed)',
+	baselineCommand: 'cp BACKUP LIVE (no fsync, no check)',
+	target: {kind: 'ratio', max: 2.0},
+	async run(ctx) {
+		const {live, data} = liveCopy(ctx, 'p4-live.db');
+		const dir = path.join(ctx.tmp, 'p4-backups');
+		rmAll([dir]);
+		const backup = await createBackup({sqlitePath: live, backupDir: dir});
+		const config = {sqlitePath: live, backupDir: dir, readOnly: false, auditLog: path.join(ctx.tmp, 'audit.log')};
+		const cpTarget = path.join(ctx.tmp, 'p4-cp.db');
+		const samples = await alternate(ctx.reps, async () => {
+			// a fresh live file each time (restored files would be identical, but the WAL state is not)
+			liveCopy(ctx, 'p4-live.db');
+			const t = now();
+			const result = await restoreBackup(config, backup.name);
+			const ms = now() - t;
+			if (result.check !== 'ok') throw new Error(`restore check: ${result.check}`);
+			for (const name of fs.readdirSync(dir)) if (name.startsWith('safety_')) rmAll([path.join(dir, name)]);
+			return ms;
+		}, async () => {
+			rmAll([cpTarget]);
+			const r = await mustRun('cp', [backup.path, cpTarget]);
+			rmAll([cpTarget]);
+			return r.ms;
+		}, {log: ctx.log});
+		rmAll([live, `${live}-wal`, `${live}-shm`, dir]);
+		return {...samples, note: `${(data.sizeBytes / 1048576).toFixed(0)} MB backup restored over a live file of the same size`};
+	},
+};

@@ -1,0 +1,162 @@
+// npm run bench [-- P1 P3 ...]: opsdeck side by side with the tools an operator would use instead.
+// Each pair runs alternately (BENCH_REPS, default 5), medians are compared, a table is printed and
+// written as JSON to test/bench/results/ (git-ignored); the rows measured are merged into
+// test/bench/latest.json, from which test/bench/RESULTS.md (cited by the README) is written.
+// BENCH_QUICK=1 shortens the idle-CPU window to 15 s. Needs `npm run build` first (the npm script does it).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {execFileSync} from 'node:child_process';
+import {createContext, root} from './lib/context.mjs';
+import {fmtMs, median, round} from './lib/stats.mjs';
+import {P1, P1b, P6} from './rows/keys.mjs';
+import {P2} from './rows/monitor.mjs';
+import {P3, P4} from './rows/sqlite.mjs';
+import {P5, P5u, P5b} from './rows/console.mjs';
+
+const allRows = [P1, P1b, P2, P3, P4, P5, P5u, P5b, P6];
+const benchDir = path.join(root, 'test/bench');
+
+function machine() {
+	const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
+	let commit;
+	try {
+		commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {cwd: root}).toString().trim();
+	} catch {
+		commit = undefined;
+	}
+	const version = cmd => {
+		try {
+			return execFileSync(cmd[0], cmd.slice(1)).toString().trim().split('\n')[0];
+		} catch {
+			return undefined;
+		}
+	};
+	return {
+		nproc: os.availableParallelism(),
+		cpu: /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model,
+		memGb: round(os.totalmem() / 2 ** 30, 1),
+		node: process.version,
+		os: `${os.type()} ${os.release()}`,
+		redis: version(['redis-server', '--version']),
+		sqlite3: version(['sqlite3', '--version'])?.split(' ')[0],
+		loadavg: os.loadavg().map(v => round(v, 2)),
+		commit,
+	};
+}
+
+function targetText(t) {
+	if (t.kind === 'ratio') return `<= ${t.max}x`;
+	if (t.kind === 'ms') return `<= ${t.max} ms`;
+	if (t.kind === 'cpu') return `<= ${t.maxPercent}% CPU, <= ${t.maxRssMb} MB`;
+	return 'info';
+}
+
+function summarize(row, result, ms) {
+	const base = {id: row.id, work: row.work, opsdeckCommand: row.opsdeckCommand, baselineCommand: row.baselineCommand ?? null, target: targetText(row.target), note: result.note ?? null, seconds: round(ms / 1000, 1)};
+	if (row.target.kind === 'cpu') {
+		return {...base, opsdeck: `${result.cpuPercent.toFixed(2)}% CPU, RSS ${result.rssMb.toFixed(0)} MB`, baseline: null, ratio: null,
+			cpuPercent: round(result.cpuPercent, 3), rssMb: round(result.rssMb, 1), rssMaxMb: round(result.rssMaxMb, 1),
+			pass: result.cpuPercent <= row.target.maxPercent && result.rssMaxMb <= row.target.maxRssMb};
+	}
+	const a = median(result.opsdeck);
+	const b = result.baseline ? median(result.baseline) : undefined;
+	const ratio = b === undefined ? undefined : a / b;
+	const pass = row.target.kind === 'ratio' ? ratio <= row.target.max : row.target.kind === 'ms' ? a <= row.target.max : null;
+	return {...base, opsdeck: fmtMs(a), baseline: b === undefined ? null : fmtMs(b), ratio: ratio === undefined ? null : round(ratio, 2),
+		opsdeckMedianMs: round(a, 2), baselineMedianMs: b === undefined ? null : round(b, 2),
+		opsdeckSamplesMs: result.opsdeck.map(v => round(v, 2)), baselineSamplesMs: result.baseline?.map(v => round(v, 2)) ?? null, pass};
+}
+
+function verdict(pass) {
+	return pass === true ? 'pass' : pass === false ? 'FAIL' : 'info';
+}
+
+function table(results) {
+	const head = ['#', 'work', 'opsdeck (median)', 'baseline (median)', 'ratio', 'target', 'result'];
+	const body = results.map(r => [r.id, r.work, r.opsdeck, r.baseline ?? '-', r.ratio === null ? '-' : `${r.ratio}x`, r.target, r.error ? `ERROR` : verdict(r.pass)]);
+	const widths = head.map((h, i) => Math.max(h.length, ...body.map(row => String(row[i]).length)));
+	const line = row => row.map((cell, i) => String(cell).padEnd(widths[i])).join('  ');
+	return [line(head), widths.map(w => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+function markdown(latest) {
+	const m = latest.machine;
+	const rows = allRows.map(r => latest.rows[r.id]).filter(Boolean);
+	const lines = [
+		'# opsdeck benchmark results',
+		'',
+		'Written by `npm run bench` (test/bench/run.mjs) from test/bench/latest.json. Each pair ran alternately,',
+		`${latest.reps} times or more; figures are medians. Baselines are the tools an operator would use instead.`,
+		'',
+		'| # | work | opsdeck | baseline | ratio | target | result |',
+		'|---|---|---|---|---|---|---|',
+		...rows.map(r => `| ${r.id} | ${r.work} | ${r.opsdeck} | ${r.baseline ?? '-'} | ${r.ratio === null ? '-' : `${r.ratio}x`} | ${r.target.replace('<=', '≤')} | ${r.error ? 'error' : verdict(r.pass)} |`),
+		'',
+		`Machine: ${m.nproc} CPUs (${m.cpu}), ${m.memGb} GB RAM, ${m.os}; Node ${m.node}; ${m.redis}; sqlite3 ${m.sqlite3};`,
+		`load average at the start ${m.loadavg.join(' / ')} (a shared machine: other jobs ran at the same time). Measured ${latest.updatedAt.slice(0, 16).replace('T', ' ')} UTC at commit ${m.commit ?? '?'}.`,
+		'',
+		'What each row measures:',
+		'',
+		...rows.map(r => `- **${r.id}** ${r.opsdeckCommand}${r.baselineCommand ? `; baseline: ${r.baselineCommand}` : ''}.${r.note ? ` ${r.note}.` : ''}`),
+		'',
+	];
+	return lines.join('\n');
+}
+
+async function main() {
+	const wanted = process.argv.slice(2).map(s => s.toUpperCase().replace(/^P(\d+)([A-Z]?)$/, (_, n, x) => `P${n}${x.toLowerCase()}`));
+	const unknown = wanted.filter(id => !allRows.some(r => r.id === id));
+	if (unknown.length > 0) {
+		console.error(`unknown row(s) ${unknown.join(', ')}; rows: ${allRows.map(r => r.id).join(' ')}`);
+		return 2;
+	}
+	const rows = wanted.length > 0 ? allRows.filter(r => wanted.includes(r.id)) : allRows;
+	const quick = process.env.BENCH_QUICK === '1';
+	const log = message => console.error(message);
+	const info = machine();
+	const ctx = createContext({log, quick});
+	const started = Date.now();
+	log(`opsdeck bench: ${rows.map(r => r.id).join(' ')} (${ctx.reps} rounds${quick ? ', quick' : ''}) on ${info.nproc} x ${info.cpu}, Node ${info.node}, load ${info.loadavg.join(' ')}`);
+	const results = [];
+	try {
+		for (const row of rows) {
+			log(`${row.id} ${row.work}`);
+			const t = Date.now();
+			try {
+				const result = await row.run(ctx);
+				results.push(summarize(row, result, Date.now() - t));
+			} catch (error) {
+				log(`  ${row.id} failed: ${error.stack ?? error}`);
+				results.push({id: row.id, work: row.work, opsdeck: '-', baseline: null, ratio: null, target: targetText(row.target), pass: false, error: String(error.message ?? error).split('\n')[0]});
+			}
+		}
+	} finally {
+		await ctx.close();
+	}
+	console.log(`\n${table(results)}\n`);
+
+	const at = new Date().toISOString();
+	const report = {at, durationS: round((Date.now() - started) / 1000, 1), reps: ctx.reps, quick, machine: info, rows: results};
+	fs.mkdirSync(path.join(benchDir, 'results'), {recursive: true});
+	const file = path.join(benchDir, 'results', `bench-${at.replace(/[:.]/g, '-')}.json`);
+	fs.writeFileSync(file, `${JSON.stringify(report, null, '\t')}\n`);
+	// latest.json keeps the newest figure of every row, so `npm run bench -- P3` updates only P3
+	const latestFile = path.join(benchDir, 'latest.json');
+	let latest = {rows: {}};
+	try {
+		latest = JSON.parse(fs.readFileSync(latestFile, 'utf8'));
+	} catch {
+		// first run
+	}
+	for (const r of results) if (!r.error) latest.rows[r.id] = {...r, measuredAt: at};
+	latest = {updatedAt: at, reps: ctx.reps, machine: info, rows: latest.rows};
+	fs.writeFileSync(latestFile, `${JSON.stringify(latest, null, '\t')}\n`);
+	fs.writeFileSync(path.join(benchDir, 'RESULTS.md'), markdown(latest));
+	log(`written: ${path.relative(root, file)}, test/bench/latest.json, test/bench/RESULTS.md (${report.durationS} s)`);
+	return results.some(r => r.error) ? 1 : 0;
+}
+
+process.exitCode = await main();
+// a pty or socket left half-closed must not keep the bench waiting
+setTimeout(() => process.exit(), 1000).unref();
