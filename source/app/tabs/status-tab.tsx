@@ -168,8 +168,11 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 	const report = health.data;
 	const reasons = report?.reasons.slice(1, 3) ?? [];
 	const headerLines = 1 + reasons.length + (action ? 1 : 0);
-	const bodyHeight = height - headerLines - 1;
-	const wide = width >= 70 && bodyHeight >= 14;
+	const cards = report ? cardsFor(report, config.thresholds) : [];
+	// two columns only when every card fits; otherwise one line per store
+	const columnHeight = (ids: Card['id'][]) => cards.filter(c => ids.includes(c.id)).reduce((n, c, i) => n + (i > 0 ? 1 : 0) + 1 + c.rows.length, 0);
+	const needed = 1 + Math.max(columnHeight(['postgres', 'sqlite']), columnHeight(['redis', 'app', 'process']));
+	const wide = width >= 70 && height - headerLines >= needed;
 	return (
 		<Box width={width} height={height} flexDirection="column" overflow="hidden">
 			<Header report={report} width={width} />
@@ -179,7 +182,7 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 			{action ? <Text color={toneColor[action.tone]} wrap="truncate">{sanitize(action.text)}</Text> : null}
 			{report
 				? wide
-					? <Box marginTop={1}><Wide cards={cardsFor(report, config.thresholds)} width={width} /></Box>
+					? <Box marginTop={1}><Wide cards={cards} width={width} /></Box>
 					: <Compact report={report} width={width} height={Math.max(0, height - headerLines)} />
 				: null}
 		</Box>
