@@ -2,9 +2,24 @@
 // hundreds (import('ink') alone is ~0.5 s of module loading unbundled). Native better-sqlite3
 // stays external; react-devtools-core (an optional Ink dev dependency) is aliased to a stub.
 import {build} from 'esbuild';
+import fs from 'node:fs';
 import {fileURLToPath} from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+// Ink's layout engine (yoga, emscripten) loads its inline WASM with `fetch(data: URL)` whenever
+// `typeof fetch` is a function: reading the global fetch makes Node load undici, then the base64 goes
+// through it — tens of ms before the first frame (the start-up profile of npm run bench, P5). Told
+// there is no fetch, it decodes the same inline bytes itself.
+const yogaWithoutFetch = {
+	name: 'yoga-without-fetch',
+	setup(b) {
+		b.onLoad({filter: /yoga-wasm-base64-esm\.js$/}, args => ({
+			contents: fs.readFileSync(args.path, 'utf8').replaceAll('typeof fetch', '"undefined"'),
+			loader: 'js',
+		}));
+	},
+};
 await build({
 	entryPoints: [`${root}/build/bin.js`],
 	outdir: `${root}/build/bundle`,
@@ -17,6 +32,7 @@ await build({
 	target: 'node20',
 	external: ['better-sqlite3', 'pg-native', 'cpu-features'],
 	alias: {'react-devtools-core': `${root}/scripts/devtools-stub.mjs`},
+	plugins: [yogaWithoutFetch],
 	banner: {js: "import {createRequire as __cr} from 'node:module'; const require = __cr(import.meta.url);"},
 	legalComments: 'none',
 	logLevel: 'warning',
