@@ -33,9 +33,10 @@ describe('tour: Keys on the demo', () => {
 			const lines = await waitForScreen(run, ls => {
 				const rows = ls.filter(l => /^chat:/.test(l));
 				const hints = ls.filter(l => l.trim()).at(-1) ?? '';
-				return rows.length > 0 && rows.every(r => r.startsWith(`chat:${code}:`)) && /Enter open/.test(hints);
+				// and the row details (type, TTL, size) have arrived for the messages key
+				const messages = rows.find(r => r.startsWith(`chat:${code}:messages `));
+				return rows.length > 0 && rows.every(r => r.startsWith(`chat:${code}:`)) && /Enter open/.test(hints) && / zset +\S+ +[\d.]+ [KM]?B/.test(messages ?? '');
 			}, `only chat:${code}:* keys listed`);
-			expect(lines.some(r => r.startsWith(`chat:${code}:messages `))).toBe(true);
 			expect(lines.filter(l => l.trim()).at(-1)).toMatch(/\/ pattern .*Enter open .*c compare/);
 
 			// Enter on a cache key opens its chat
