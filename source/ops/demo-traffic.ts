@@ -140,8 +140,9 @@ export async function runTraffic(deps: Deps, options: TrafficOptions): Promise<T
 		}
 		const s = demoSql(layout);
 		if (fresh.length > 0) await insertMessages(deps.postgres, layout, fresh);
-		if (doomed.length > 0) await deps.postgres.query(`delete from ${s.messages} where ${s.id} = any($1::uuid[])`, [doomed.map(d => d.id)]);
 		tick.messages += fresh.length;
+		if (doomed.length > 0) await deps.postgres.query(`delete from ${s.messages} where ${s.id} = any($1::uuid[])`, [doomed.map(d => d.id)]);
+		tick.deleted += doomed.length;
 		for (const m of fresh) {
 			const chat = chats.find(c => c.code === m.chat_code)!;
 			chat.recent.push({id: m.id, ms: m.createdMs});
@@ -159,26 +160,35 @@ export async function runTraffic(deps: Deps, options: TrafficOptions): Promise<T
 			commands.push(['expire', key, layout.ttlSeconds]);
 		}
 		const reactions = Math.floor(options.rate * 0.6 * (dt / 1000) + random());
+		let reacted = 0;
 		for (let i = 0; i < reactions; i++) {
 			const chat = pickWeighted(random, chats);
 			const target = chat.recent.length > 0 ? pick(random, chat.recent) : undefined;
 			if (!target) continue;
 			const key = keyFor(layout.reactions, {chat: chat.code, message: target.id});
 			commands.push(['hincrby', key, pick(random, reactionNames), 1], ['expire', key, layout.ttlSeconds]);
-			tick.reactions++;
+			reacted++;
 		}
+		// the database has the messages now; a cache that is down is reported as such (the app runs without it)
+		const cache = async <T>(fn: () => Promise<T>): Promise<T> => {
+			try {
+				return await fn();
+			} catch (error) {
+				throw new Error(`cache not updated: ${errorMessage(error)}`);
+			}
+		};
 		if (doomed.length > 0) {
-			const found = await runCommands(deps.redis, doomed.map(d => ['zrangebyscore', keyFor(layout.messages, {chat: d.chat.code}), d.ms, d.ms] as const));
+			const found = await cache(() => runCommands(deps.redis, doomed.map(d => ['zrangebyscore', keyFor(layout.messages, {chat: d.chat.code}), d.ms, d.ms] as const)));
 			doomed.forEach((d, i) => {
 				const members = ((found[i] as string[] | undefined) ?? []).filter(member => member.includes(d.id));
 				if (members.length > 0) commands.push(['zrem', keyFor(layout.messages, {chat: d.chat.code}), ...members]);
 				commands.push(['del', keyFor(layout.reactions, {chat: d.chat.code, message: d.id})]);
 			});
-			tick.deleted += doomed.length;
 		}
 		if (commands.length > 0) {
-			const results = await runCommands(deps.redis, commands);
+			const results = await cache(() => runCommands(deps.redis, commands));
 			for (const i of trims) tick.trimmed += Number(results[i] ?? 0);
+			tick.reactions += reacted;
 		}
 	};
 

@@ -34,6 +34,7 @@ beforeAll(async () => {
 	[server, database] = await Promise.all([startRedis(), createTestDatabase('opsdeck_demo_traffic')]);
 	dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-demo-traffic-'));
 	redis = new Redis(server.url);
+	redis.on('error', () => undefined); // the second test restarts the server
 	sql = new pg.Client({connectionString: database.url});
 	await sql.connect();
 	const config = loadConfig({env: {REDIS_URL: server.url, DATABASE_URL: database.url, SQLITE_PATH: path.join(dir, 'app.db'), BACKUP_DIR: path.join(dir, 'backups'), OPSDECK_AUDIT_LOG: path.join(dir, 'audit.log')}, cwd: dir});
@@ -110,5 +111,23 @@ describe('demo traffic', () => {
 				if (!ids.has(id)) expect(seededExtras.has(id)).toBe(true);
 			}
 		}
+	});
+	it('keeps writing to PostgreSQL while Redis is down, says so, and fills the cache again once it is back', async () => {
+		const before = Number((await sql.query('select count(*) as n from messages')).rows[0].n);
+		const controller = new AbortController();
+		const ticks: TrafficCounts[] = [];
+		const done = runTraffic(backends, {rate: 50, signal: controller.signal, tickMs: 250, onTick: tick => ticks.push({...tick})});
+		await waitFor(() => ticks.some(t => t.messages > 0), {timeout: 10_000});
+		await server.kill();
+		await waitFor(() => ticks.some(t => t.errors > 0), {timeout: 10_000, message: 'a failed step while Redis is down'});
+		await server.restart();
+		const cachedBefore = ticks.length;
+		// after the restart the cache is empty: new messages show up in it again
+		await waitFor(async () => ticks.length > cachedBefore && (await redis.keys('chat:*:messages').catch(() => [])).length > 0, {timeout: 15_000, message: 'cache written again'});
+		controller.abort();
+		const totals = await done;
+		expect(ticks.find(t => t.errors > 0)?.lastError).toMatch(/^cache not updated: .*redis/i);
+		const rows = Number((await sql.query('select count(*) as n from messages')).rows[0].n);
+		expect(rows).toBe(before + totals.messages - totals.deleted);
 	});
 });
