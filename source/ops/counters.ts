@@ -40,7 +40,7 @@ export type KeyCounter = {
 	readonly appeared: boolean;
 	/** it went in this tick */
 	readonly wentAway: boolean;
-	/** the last counts, oldest first (0 while gone) */
+	/** the last counts, oldest first (0 while gone); the monitor's own array, valid until the next tick */
 	readonly history: readonly number[];
 };
 
@@ -101,6 +101,9 @@ type Tracked = {
 	fresh: boolean;
 	/** a baseline key: its first count is not a change */
 	baseline: boolean;
+	/** the previous tick's count and presence */
+	prevCount: number | undefined;
+	prevPresent: boolean;
 };
 
 type Reply = [error: Error | null, result: unknown];
@@ -134,6 +137,7 @@ export class CounterMonitor {
 	setWatches(watches: readonly string[]): void {
 		this.#watches = [...new Set(watches)];
 		for (const [key, t] of this.#tracked) if (!this.#watches.includes(t.watch)) this.#tracked.delete(key);
+		this.#sort();
 		this.#needResolve = true;
 	}
 
@@ -144,7 +148,7 @@ export class CounterMonitor {
 		if (resolved) await this.#resolve(redis, signal, first);
 		signal?.throwIfAborted();
 
-		const tracked = [...this.#tracked.values()];
+		const tracked = this.#order;
 		let roundTrips = await this.#count(redis, tracked);
 		signal?.throwIfAborted();
 		// Keys whose type was just learnt (they appeared): count them now rather than a tick late.
@@ -158,8 +162,6 @@ export class CounterMonitor {
 		return this.#snapshot(tracked, at, elapsedMs, first, resolved, roundTrips);
 	}
 
-	#previous = new Map<string, {count: number | undefined; present: boolean}>();
-
 	async #resolve(redis: RedisForCounters, signal: AbortSignal | undefined, first: boolean): Promise<void> {
 		const newlyWatched = this.#needResolve;
 		this.#needResolve = false;
@@ -170,7 +172,7 @@ export class CounterMonitor {
 		for (const {key, watch} of found.keys) {
 			seen.add(key);
 			if (this.#tracked.has(key)) continue;
-			const t: Tracked = {key, watch, type: undefined, count: undefined, ttlMs: undefined, rate: 0, history: [], goneTicks: 0, fresh: true, baseline: first || newlyWatched};
+			const t: Tracked = {key, watch, type: undefined, count: undefined, ttlMs: undefined, rate: 0, history: [], goneTicks: 0, fresh: true, baseline: first || newlyWatched, prevCount: undefined, prevPresent: false};
 			this.#tracked.set(key, t);
 			added.push(t);
 		}
@@ -179,6 +181,13 @@ export class CounterMonitor {
 			if (!seen.has(key) && t.goneTicks >= this.#opts.resolveEvery && found.patterns.has(t.watch)) this.#tracked.delete(key);
 		}
 		if (added.length > 0) await this.#learnTypes(redis, added);
+		this.#sort();
+	}
+
+	/** Rows in key order, sorted when the key set changes rather than every tick. */
+	#order: Tracked[] = [];
+	#sort(): void {
+		this.#order = [...this.#tracked.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 	}
 
 	/** TYPE for keys just found: one pipeline per master. */
@@ -246,25 +255,21 @@ export class CounterMonitor {
 
 	#snapshot(tracked: Tracked[], at: number, elapsedMs: number | undefined, first: boolean, resolved: boolean, roundTrips: number): CounterTick {
 		const {historyLength, smoothing} = this.#opts;
-		const previous = this.#previous;
-		const next = new Map<string, {count: number | undefined; present: boolean}>();
 		const keys: KeyCounter[] = [];
-		for (const t of tracked.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
-			if (!this.#tracked.has(t.key)) continue;
+		for (const t of tracked) {
 			const present = t.ttlMs !== undefined && t.ttlMs !== -2;
-			const before = previous.get(t.key);
-			const wasPresent = before?.present ?? false;
+			const wasPresent = t.prevPresent;
 			let delta = 0;
 			let appeared = false;
 			let wentAway = false;
 			if (present && (wasPresent || (t.fresh && t.baseline))) {
-				delta = before?.count !== undefined && t.count !== undefined ? t.count - before.count : 0;
+				delta = t.prevCount !== undefined && t.count !== undefined ? t.count - t.prevCount : 0;
 			} else if (present) {
 				appeared = !first;
 				delta = t.count ?? 0;
 			} else if (wasPresent) {
 				wentAway = true;
-				delta = -(before?.count ?? 0);
+				delta = -(t.prevCount ?? 0);
 			}
 			t.fresh = false;
 			t.goneTicks = present ? 0 : t.goneTicks + 1;
@@ -273,7 +278,8 @@ export class CounterMonitor {
 			if (Math.abs(t.rate) < 0.01) t.rate = 0;
 			t.history.push(present ? (t.count ?? 0) : 0);
 			if (t.history.length > historyLength) t.history.splice(0, t.history.length - historyLength);
-			next.set(t.key, {count: t.count, present});
+			t.prevCount = t.count;
+			t.prevPresent = present;
 			keys.push({
 				key: t.key,
 				watch: t.watch,
@@ -285,10 +291,9 @@ export class CounterMonitor {
 				gone: !present,
 				appeared,
 				wentAway,
-				history: [...t.history],
+				history: t.history,
 			});
 		}
-		this.#previous = next;
 		const live = keys.filter(k => !k.gone);
 		const count = live.reduce((sum, k) => sum + (k.count ?? 0), 0);
 		this.#totalHistory.push(count);
