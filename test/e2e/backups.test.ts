@@ -26,7 +26,7 @@ const pause = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 describe('Backups tab in a terminal', () => {
 	it('creates with a progress bar while staying responsive, then restores only after the word', async () => {
-		const env = {
+		const env: Record<string, string | undefined> = {
 			...process.env,
 			SQLITE_PATH: temp.path,
 			BACKUP_DIR: path.join(temp.dir, 'backups'),
