@@ -166,6 +166,31 @@ describe('Keys tab', () => {
 	});
 });
 
+describe('Keys tab when Redis goes away', () => {
+	it('shows the error, then scans again by itself once Redis is back', async () => {
+		const flaky = await startRedis();
+		const client = new Redis(flaky.url, {lazyConnect: true});
+		try {
+			await client.connect();
+			await client.set('survivor', '1');
+			client.disconnect();
+			const backends = testBackends(flaky.url);
+			open.push(backends);
+			const app = render(<App backends={backends} initialTab={1} />);
+			await app.waitFor(s => s.includes('survivor') && s.includes('done'));
+			await flaky.kill();
+			await app.press('r');
+			await app.waitFor(/error: .*/, 10_000);
+			await flaky.restart();
+			// nothing pressed: the scan starts over when the backend reports Redis up again
+			await app.waitFor(s => s.includes('done') && !s.includes('error') && s.includes('0 keys'), 15_000);
+		} finally {
+			client.disconnect();
+			await flaky.stop();
+		}
+	});
+});
+
 describe('Keys tab with 100k keys', () => {
 	it('scrolls the whole list: G reaches the last key, g the first', async () => {
 		const big = await startRedis();

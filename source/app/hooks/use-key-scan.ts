@@ -14,6 +14,8 @@ export type KeyScan = {
 	readonly progress: ScanProgress | undefined;
 	readonly running: boolean;
 	readonly error: string | undefined;
+	/** Redis is still connecting: the scan starts when it is up */
+	readonly waiting: boolean;
 	readonly rescan: () => void;
 	/** stop when running, continue when stopped */
 	readonly toggle: () => void;
@@ -30,6 +32,7 @@ export function useKeyScan(backends: Backends, options: {readonly pattern: strin
 	const [version, setVersion] = useState(0);
 	const [running, setRunning] = useState(false);
 	const [error, setError] = useState<string | undefined>();
+	const [waiting, setWaiting] = useState(false);
 	const scannerRef = useRef<{scanner: KeyScanner; generation: number} | undefined>(undefined);
 	const loopRef = useRef<(() => void) | undefined>(undefined);
 
@@ -37,6 +40,7 @@ export function useKeyScan(backends: Backends, options: {readonly pattern: strin
 		if (!enabled) return;
 		let cancelled = false;
 		let retry: NodeJS.Timeout | undefined;
+		let stopWaiting: () => void = () => undefined;
 		let last = 0;
 		const scanner = new KeyScanner(backends.redis, {pattern, type, count: backends.config.scanCount});
 		scannerRef.current = {scanner, generation};
@@ -45,6 +49,7 @@ export function useKeyScan(backends: Backends, options: {readonly pattern: strin
 
 		const loop = async () => {
 			setRunning(true);
+			setWaiting(false);
 			try {
 				while (!cancelled && !scanner.done && !scanner.stopped) {
 					await scanner.step();
@@ -59,11 +64,21 @@ export function useKeyScan(backends: Backends, options: {readonly pattern: strin
 				if (!cancelled) setError(undefined);
 			} catch (caught) {
 				if (cancelled) return;
-				setError(errorMessage(caught));
-				// down or not started yet: start over in a second
-				retry = setTimeout(() => {
+				const state = backends.redis.status.state;
+				// still connecting (the console starts the drivers after its first frame) is not an error
+				setError(state === 'connecting' ? undefined : errorMessage(caught));
+				setWaiting(state === 'connecting');
+				// start over as soon as Redis is up again, or in a second
+				const again = () => {
+					off();
+					clearTimeout(retry);
 					if (!cancelled) setGeneration(g => g + 1);
-				}, 1000);
+				};
+				const off = backends.redis.keeper.onChange(status => {
+					if (status.state === 'up') again();
+				});
+				retry = setTimeout(again, state === 'connecting' ? 250 : 1000);
+				stopWaiting = off;
 			} finally {
 				if (!cancelled) {
 					setRunning(false);
@@ -77,6 +92,7 @@ export function useKeyScan(backends: Backends, options: {readonly pattern: strin
 			cancelled = true;
 			scanner.stop();
 			clearTimeout(retry);
+			stopWaiting();
 		};
 	}, [backends, pattern, type, enabled, generation]);
 
@@ -110,6 +126,7 @@ export function useKeyScan(backends: Backends, options: {readonly pattern: strin
 		progress: scanner?.progress(),
 		running: running || (enabled && !fresh),
 		error,
+		waiting,
 		rescan,
 		toggle,
 		remove,

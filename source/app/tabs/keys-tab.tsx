@@ -247,7 +247,7 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 	if (top?.kind === 'chat') return <ChatView key={`chat|${top.chat}|${top.compare}`} backends={backends} chat={top.chat} compare={top.compare} width={width} height={height} isActive={isActive} generation={generation} />;
 
 	const p = scan.progress;
-	const state = scan.error ? `error: ${scan.error}` : done ? 'done' : scan.running ? 'scanning…' : 'stopped';
+	const state = scan.error ? `error: ${scan.error}` : done ? 'done' : scan.waiting ? 'connecting to redis…' : scan.running ? 'scanning…' : 'stopped';
 	const percent = p && p.total > 0 ? `${Math.floor((p.scanned / p.total) * 100)}%` : '';
 	const narrow = width < 60;
 	const status = narrow ? [`${formatCount(scan.keys.length)} keys`, done ? undefined : percent, state, pattern === '*' ? undefined : sanitize(pattern)].filter(Boolean).join(' · ') : [
