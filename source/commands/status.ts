@@ -1,6 +1,6 @@
 // opsdeck status [--json]: the health of every backend. Exit 0 healthy, 1 degraded, 2 unhealthy.
 import {startBackends} from '../backends/index.js';
-import {checkHealth, summary, verdictExitCode} from '../ops/health.js';
+import {checkHealth, verdictExitCode} from '../ops/health.js';
 import {componentLines} from '../ops/health-text.js';
 import {sanitize} from '../text/sanitize.js';
 import {print, printJson, UsageError, type CommandContext} from './shared.js';
@@ -15,8 +15,10 @@ export async function run(ctx: CommandContext): Promise<number> {
 		const lines = componentLines(report);
 		const width = Math.max(...lines.map(l => l.name.length));
 		for (const line of lines) print(ctx, `${line.name.padEnd(width)}  ${line.state.padEnd(4)}  ${line.text}`);
-		print(ctx, `${'verdict'.padEnd(width)}  ${sanitize(summary(report))}`);
-		for (const reason of report.reasons.slice(1)) print(ctx, `${''.padEnd(width)}  ${sanitize(`${reason.level}: ${reason.message}`)}`);
+		// the verdict with its first reason, then any further reasons, one a line
+		const [first, ...more] = report.reasons;
+		print(ctx, `${'verdict'.padEnd(width)}  ${report.verdict}${first ? `: ${sanitize(first.message)}` : ''}`);
+		for (const reason of more) print(ctx, `${''.padEnd(width)}  ${sanitize(`${reason.level}: ${reason.message}`)}`);
 	}
 	return verdictExitCode(report.verdict);
 }
