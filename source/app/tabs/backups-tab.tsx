@@ -36,13 +36,21 @@ const columns: Column<BackupEntry>[] = [
 
 type Dialog = {readonly kind: 'restore'; readonly plan: RestorePlan} | {readonly kind: 'delete'; readonly entry: BackupEntry};
 
-function planLines(plan: RestorePlan, room: number): string[] {
-	const lines = [`Replace ${plan.live} with backup ${plan.name}.`, 'A safety_ backup of the live file is taken first.'];
+/** The restore plan, most important first, cut to the rows and columns the dialog has. */
+function planLines(plan: RestorePlan, room: number, width: number): string[] {
+	const lines = [`Replace ${plan.live} with backup ${plan.name}.`];
 	if (plan.liveError) lines.push(`The live file cannot be read now: ${plan.liveError}`);
-	const rows = plan.rows.slice(0, Math.max(1, room));
-	for (const row of rows) lines.push(`${row.table}: ${formatCount(row.now ?? undefined)} rows now -> ${formatCount(row.backup ?? undefined)} in the backup`);
-	if (plan.rows.length > rows.length) lines.push(`... and ${plan.rows.length - rows.length} more tables`);
-	return lines;
+	const tables = plan.rows.map(row => `${row.table}: ${formatCount(row.now ?? undefined)} rows now -> ${formatCount(row.backup ?? undefined)} in the backup`);
+	const space = Math.max(1, room - lines.length - 1);
+	if (tables.length > space) lines.push(...tables.slice(0, Math.max(0, space - 1)), `... and ${tables.length - Math.max(0, space - 1)} more tables`);
+	else lines.push(...tables);
+	lines.push('A safety_ backup of the live file is taken first.');
+	return fitLines(lines, room, width);
+}
+
+/** At most `room` lines, each cut to `width` (the dialog must never be taller than the tab). */
+function fitLines(lines: readonly string[], room: number, width: number): string[] {
+	return lines.slice(0, Math.max(1, room)).map(line => fit(sanitize(line), Math.max(1, width)));
 }
 
 function StatusLine({width, count, retention, dir, freeBytes, totalBytes, auto}: {
@@ -151,18 +159,16 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 	if (!isVisible) return null;
 	const status = poll.data;
 	const auto = status?.auto ?? autoText(config.backupEnabled);
-	return (
-		<Box flexDirection="column" width={width} height={height} overflow="hidden">
-			<StatusLine width={width} count={backups.length} retention={config.backupRetention} dir={config.backupDir} freeBytes={status?.freeBytes} totalBytes={status?.totalBytes} auto={auto} />
-			{jobs.job ? (
-				<Text wrap="truncate" color="cyan">{fit(`${jobs.job.label} ${jobs.job.phase ? `(${jobs.job.phase}) ` : ''}`, Math.max(0, Math.min(24, width - 12))) + progressBar(jobs.job.ratio, Math.max(12, width - Math.min(24, width - 12)))}</Text>
-			) : (
-				<Text dimColor wrap="truncate">{poll.error ? fit(sanitize(`cannot read ${config.backupDir}: ${poll.error}`), width) : fit(selected?.verified?.error ? sanitize(`${selected.name}: ${selected.verified.error}`) : '', width)}</Text>
-			)}
-			{dialog?.kind === 'restore' ? (
+	// A dialog takes the whole tab: borders, title, the word line, its error line and the countdown
+	// leave height - 6 rows for what it says.
+	const room = Math.max(1, height - 6);
+	const inner = Math.max(10, Math.min(width, 100) - 4);
+	if (dialog?.kind === 'restore') {
+		return (
+			<Box flexDirection="column" width={width} height={height} overflow="hidden">
 				<ConfirmDialog
 					title={`Restore ${dialog.plan.name}`}
-					lines={planLines(dialog.plan, height - 9)}
+					lines={planLines(dialog.plan, room, inner)}
 					word="restore"
 					width={width}
 					onCancel={cancel}
@@ -171,30 +177,47 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 						jobs.restore(dialog.plan.name);
 					}}
 				/>
-			) : dialog?.kind === 'delete' ? (
+			</Box>
+		);
+	}
+	if (dialog?.kind === 'delete') {
+		const entry = dialog.entry;
+		return (
+			<Box flexDirection="column" width={width} height={height} overflow="hidden">
 				<ConfirmDialog
-					title={`Delete backup ${dialog.entry.name}`}
-					lines={[`Deletes ${dialog.entry.name} (${dialog.entry.kind}, ${formatBytes(dialog.entry.sizeBytes)}, ${formatDateTime(dialog.entry.createdAt)}) and its sidecar.`]}
+					title={`Delete ${entry.name}`}
+					lines={fitLines([`Deletes backup ${entry.name} and its sidecar.`, `${entry.kind}, ${formatBytes(entry.sizeBytes)}, ${formatDateTime(entry.createdAt)} UTC`], room, inner)}
 					word="delete"
 					width={width}
 					onCancel={cancel}
 					onConfirm={() => {
 						setDialog(undefined);
-						jobs.remove(dialog.entry.name);
+						jobs.remove(entry.name);
 					}}
 				/>
+			</Box>
+		);
+	}
+	const jobLabel = jobs.job ? `${jobs.job.label}${jobs.job.phase ? ` (${jobs.job.phase})` : ''} ` : '';
+	const labelWidth = Math.min(jobLabel.length, Math.max(0, width - 12));
+	return (
+		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+			<StatusLine width={width} count={backups.length} retention={config.backupRetention} dir={config.backupDir} freeBytes={status?.freeBytes} totalBytes={status?.totalBytes} auto={auto} />
+			{jobs.job ? (
+				<Text wrap="truncate" color="cyan">{fit(jobLabel, labelWidth, true) + progressBar(jobs.job.ratio, Math.max(8, width - labelWidth))}</Text>
 			) : (
-				<Table
-					columns={columns}
-					rows={backups}
-					cursor={cursor}
-					height={tableHeight}
-					width={width}
-					rowKey={e => e.name}
-					showCursor={isActive}
-					empty={poll.loading ? 'reading the backup folder…' : 'no backups yet: n takes one'}
-				/>
+				<Text dimColor wrap="truncate">{poll.error ? fit(sanitize(`cannot read ${config.backupDir}: ${poll.error}`), width) : fit(selected?.verified?.error ? sanitize(`${selected.name}: ${selected.verified.error}`) : ' ', width)}</Text>
 			)}
+			<Table
+				columns={columns}
+				rows={backups}
+				cursor={cursor}
+				height={tableHeight}
+				width={width}
+				rowKey={e => e.name}
+				showCursor={isActive}
+				empty={poll.loading ? 'reading the backup folder…' : 'no backups yet: n takes one'}
+			/>
 		</Box>
 	);
 }
