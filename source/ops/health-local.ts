@@ -115,6 +115,10 @@ export async function probeBackups(dir: string, now = Date.now()): Promise<Backu
 	};
 }
 
+export function backupsFailed(dir: string, error: unknown): BackupsHealth {
+	return {dir, count: 0, newest: null, newestAgeMs: null, diskFreeBytes: null, diskTotalBytes: null, diskFreeRatio: null, error: errorMessage(error)};
+}
+
 /** GET the app's health URL; any 2xx (after redirects) within the timeout is up. */
 export async function probeApp(url: string, timeoutMs: number): Promise<AppHealth> {
 	const started = performance.now();

@@ -5,11 +5,12 @@
 // thresholds.minFreeDiskRatio free disk for backups → degraded. The console, `status` and `serve`
 // all call checkHealth().
 import type {Backends} from '../backends/index.js';
+import {withTimeout} from '../backends/status.js';
 import type {Thresholds} from '../config.js';
 import {formatDuration, formatPercent} from '../text/format.js';
 import {probePostgres, type PostgresHealth} from './health-postgres.js';
 import {probeRedis, type RedisHealth} from './health-redis.js';
-import {probeApp, probeBackups, probeProcess, probeSqlite, type AppHealth, type BackupsHealth, type ProcessHealth, type SqliteHealth} from './health-local.js';
+import {backupsFailed, probeApp, probeBackups, probeProcess, probeSqlite, type AppHealth, type BackupsHealth, type ProcessHealth, type SqliteHealth} from './health-local.js';
 
 export type {PostgresHealth} from './health-postgres.js';
 export type {RedisHealth} from './health-redis.js';
@@ -95,7 +96,8 @@ export async function checkHealth(backends: Backends, options: HealthOptions = {
 		probePostgres(backends.postgres, timeoutMs),
 		probeRedis(backends.redis, timeoutMs),
 		probeSqlite(backends.sqlite, timeoutMs),
-		probeBackups(config.backupDir),
+		// a hung network file system must not hold the whole report
+		withTimeout(probeBackups(config.backupDir), timeoutMs, `no answer from ${config.backupDir} within ${timeoutMs} ms`).catch(error => backupsFailed(config.backupDir, error)),
 		config.appUrl ? probeApp(config.appUrl, timeoutMs) : Promise.resolve(null),
 	]);
 	const parts = {postgres, redis, sqlite, backups, app};
