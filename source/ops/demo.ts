@@ -4,12 +4,12 @@
 // It only ever touches its own tables, its own chats' keys and its own SQLite tables.
 import fs from 'node:fs';
 import {BackendDownError, type Backends} from '../backends/index.js';
-import type {CollectionsLayout} from '../config.js';
 import {formatCount} from '../text/format.js';
 import {errorMessage} from '../text/mask.js';
 import {keyFor} from './layout.js';
-import {generateChats, makeReactions, messageJson, seededRandom, type DemoChat, type DemoMessage, type Random} from './demo-data.js';
+import {generateChats, makeReactions, seededRandom} from './demo-data.js';
 import {createTables, inTransaction, insertChats, insertMessages, inspectPostgres, type PostgresState} from './demo-postgres.js';
+import {planCaches, ttlLeft, zadd, type OutOfSync} from './demo-plan.js';
 import {runCommands, scanLayoutKeys, type RedisCommand} from './demo-redis.js';
 import {seedSqlite, type DemoSqliteReport} from './demo-sqlite.js';
 import {makeDemoBackup, type DemoBackup} from './demo-backup.js';
@@ -51,7 +51,7 @@ export function describeExisting(state: DemoState, sqlitePath: string): string {
 
 export class DemoExistsError extends Error {}
 
-export type OutOfSync = {readonly chat: string; readonly missing: readonly string[]; readonly extra: readonly string[]};
+export type {OutOfSync} from './demo-plan.js';
 
 export type DemoReport = {
 	readonly replaced: boolean;
@@ -87,62 +87,6 @@ export type SeedOptions = {
 	/** how many chats to put out of sync (default 3, fewer for tiny samples) */
 	readonly outOfSync?: number;
 };
-
-type CachePlan = {chat: DemoChat; db: DemoMessage[]; cache: DemoMessage[]};
-
-const newest = <T>(list: readonly T[], n: number): T[] => list.slice(Math.max(0, list.length - n));
-
-/** Which messages go where: extras are cached but deleted from the database, missing are not cached. */
-function planCaches(chats: readonly DemoChat[], layout: CollectionsLayout, random: Random, outOfSync: number, now: number): {plans: CachePlan[]; report: OutOfSync[]} {
-	const max = layout.maxMessages;
-	// prefer chats that fit in the cache, so "missing" means the same whatever window compare uses
-	const candidates = [...chats].sort((a, b) => Number(a.messages.length >= max) - Number(b.messages.length >= max) || b.messages.length - a.messages.length).filter(c => c.messages.length >= 4);
-	const chosen = new Map(candidates.slice(0, outOfSync).map((c, i) => [c, i % 3] as const));
-	const plans: CachePlan[] = [];
-	const report: OutOfSync[] = [];
-	for (const chat of chats) {
-		const window = newest(chat.messages, max);
-		const kind = chosen.get(chat);
-		// "missing" means what compare means: in the newest maxMessages and younger than the TTL
-		const young = (m: DemoMessage) => m.createdMs > now - layout.ttlSeconds * 1000;
-		const victims = window.filter(m => m.pinnedUntil === undefined && young(m));
-		const take = (n: number): Set<DemoMessage> => {
-			const set = new Set<DemoMessage>();
-			while (set.size < Math.min(n, victims.length)) set.add(victims[Math.floor(random() * victims.length)]!);
-			return set;
-		};
-		// kind 0: missing only; 1: extra only; 2: both
-		const extras = kind === 1 || kind === 2 ? take(2 + Math.floor(random() * 4)) : new Set<DemoMessage>();
-		const missing = kind === 0 || kind === 2 ? take(3 + Math.floor(random() * 8)) : new Set<DemoMessage>();
-		for (const m of extras) missing.delete(m);
-		const db = chat.messages.filter(m => !extras.has(m));
-		const cache = window.filter(m => !missing.has(m));
-		if (kind !== undefined) {
-			// computed from the final sets, the way compare sees them
-			const cachedIds = new Set(cache.map(m => m.id));
-			const dbIds = new Set(db.map(m => m.id));
-			report.push({chat: chat.code, missing: newest(db, max).filter(m => young(m) && !cachedIds.has(m.id)).map(m => m.id), extra: cache.filter(m => !dbIds.has(m.id)).map(m => m.id)});
-		}
-		plans.push({chat, db, cache});
-	}
-	return {plans, report};
-}
-
-/** What the app's TTL would have left: refreshed at the last write, never below a minute. */
-function ttlLeft(ttlSeconds: number, lastMs: number | undefined, now: number): number {
-	const age = lastMs === undefined ? 0 : Math.floor((now - lastMs) / 1000);
-	return Math.max(Math.min(ttlSeconds, 60), Math.min(ttlSeconds, ttlSeconds - age));
-}
-
-function zadd(key: string, messages: readonly DemoMessage[], score: (m: DemoMessage) => number): RedisCommand[] {
-	const commands: RedisCommand[] = [];
-	for (let i = 0; i < messages.length; i += 250) {
-		const args: Array<string | number> = [];
-		for (const m of messages.slice(i, i + 250)) args.push(score(m), messageJson(m));
-		commands.push(['zadd', key, ...args]);
-	}
-	return commands;
-}
 
 export async function seedDemo(deps: Deps, options: SeedOptions): Promise<DemoReport> {
 	const started = performance.now();
