@@ -1,0 +1,242 @@
+#!/usr/bin/env node
+// npm run media: the README's screenshots, from the real console. Seeds `opsdeck demo` into private
+// backends (a redis-server on a free port, a throwaway PostgreSQL database, a temp folder for the
+// SQLite file and backups), keeps `demo --traffic` writing, opens the bundled console in a
+// pseudo-terminal with a headless xterm, visits each tab as a person would and writes each screen
+// to media/*.svg. Needs `npm run build` first (the npm script does it), redis-server on PATH (or
+// REDIS_SERVER_BIN) and a PostgreSQL superuser at OPSDECK_TEST_PG_URL (default postgres@127.0.0.1).
+import {spawn} from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import pty from '@lydell/node-pty';
+import xtermHeadless from '@xterm/headless';
+import pg from 'pg';
+import {screenToSvg} from './svg.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const bin = path.join(here, '..', 'build', 'bundle', 'bin.js');
+const adminUrl = process.env.OPSDECK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const redisBinary = process.env.REDIS_SERVER_BIN ?? 'redis-server';
+const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+const cleanups = [];
+
+function log(message) {
+	process.stderr.write(`media: ${message}\n`);
+}
+
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const {port} = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+function ping(port) {
+	return new Promise(resolve => {
+		const socket = net.connect({port, host: '127.0.0.1'});
+		const done = ok => {
+			socket.destroy();
+			resolve(ok);
+		};
+		socket.setTimeout(300, () => done(false));
+		socket.once('error', () => done(false));
+		socket.once('connect', () => socket.write('PING\r\n'));
+		socket.once('data', data => done(data.toString().startsWith('+PONG')));
+	});
+}
+
+async function startRedis(dir) {
+	const port = await freePort();
+	const child = spawn(redisBinary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', ''], {stdio: 'ignore'});
+	cleanups.push(() => child.kill('SIGKILL'));
+	for (let i = 0; i < 200 && !(await ping(port)); i++) await sleep(25);
+	if (!(await ping(port))) throw new Error(`redis-server did not start on port ${port}`);
+	return `redis://127.0.0.1:${port}/0`;
+}
+
+async function admin(sql) {
+	const client = new pg.Client({connectionString: adminUrl});
+	client.on('error', () => undefined);
+	await client.connect();
+	try {
+		await client.query(sql);
+	} finally {
+		await client.end();
+	}
+}
+
+async function createDatabase() {
+	const name = `opsdeck_media_${crypto.randomBytes(5).toString('hex')}`;
+	await admin(`CREATE DATABASE "${name}"`);
+	cleanups.push(() => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+	const url = new URL(adminUrl);
+	url.pathname = `/${name}`;
+	return url.toString();
+}
+
+function cli(args, {cwd, env}) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [bin, ...args], {cwd, env, stdio: ['ignore', 'pipe', 'pipe']});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', d => (stdout += d));
+		child.stderr.on('data', d => (stderr += d));
+		child.on('error', reject);
+		child.on('close', code => (code === 0 ? resolve(stdout) : reject(new Error(`opsdeck ${args.join(' ')} exited ${code}: ${stderr.trim()}`))));
+	});
+}
+
+/** The console in a cols×rows pseudo-terminal, mirrored into a headless xterm. */
+function openConsole({cols, rows, cwd, env}) {
+	const term = new xtermHeadless.Terminal({cols, rows, allowProposedApi: true});
+	const child = pty.spawn(process.execPath, [bin], {name: 'xterm-256color', cols, rows, cwd, env});
+	cleanups.push(() => child.kill('SIGKILL'));
+	let exited = false;
+	child.onData(data => term.write(data));
+	child.onExit(() => (exited = true));
+	term.onData(data => !exited && child.write(data));
+	const flush = () => new Promise(resolve => term.write('', resolve));
+	const lines = () => {
+		const buffer = term.buffer.active;
+		return Array.from({length: rows}, (_, y) => buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
+	};
+	return {
+		term,
+		lines,
+		async waitFor(check, what, timeoutMs = 20_000) {
+			const test = typeof check === 'function' ? check : typeof check === 'string' ? ls => ls.join('\n').includes(check) : ls => check.test(ls.join('\n'));
+			const deadline = Date.now() + timeoutMs;
+			for (;;) {
+				await flush();
+				if (test(lines())) return lines();
+				if (Date.now() > deadline || exited) throw new Error(`${what ?? String(check)} not on screen. Screen:\n${lines().join('\n')}`);
+				await sleep(25);
+			}
+		},
+		/** one key per read, ~100 ms apart: a burst in one read is a paste for Ink */
+		async type(...keys) {
+			for (const key of keys) {
+				for (const ch of key.startsWith('\x1b') ? [key] : [...key]) {
+					child.write(ch);
+					await sleep(100);
+				}
+			}
+		},
+		/** lets one more poll tick land, then writes the screen */
+		async shot(file, title) {
+			await sleep(300);
+			await flush();
+			fs.writeFileSync(path.join(here, file), screenToSvg(term, {title}));
+			log(`wrote media/${file}`);
+		},
+		async quit() {
+			child.write('q');
+			for (let i = 0; i < 200 && !exited; i++) await sleep(25);
+		},
+	};
+}
+
+const keys = {enter: '\r', escape: '\x1b'};
+const hintsSay = word => ls => (ls.filter(l => l.trim()).at(-1) ?? '').includes(word);
+
+async function main() {
+	if (!fs.existsSync(bin)) throw new Error('build/bundle/bin.js is missing: run npm run build first');
+	const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-media-'));
+	cleanups.push(() => fs.rmSync(cwd, {recursive: true, force: true}));
+	const [redisUrl, databaseUrl] = await Promise.all([startRedis(cwd), createDatabase()]);
+	const env = {...process.env, REDIS_URL: redisUrl, DATABASE_URL: databaseUrl, OPSDECK_AUDIT_LOG: path.join(cwd, 'audit.log'), TERM: 'xterm-256color', COLORTERM: 'truecolor'};
+	for (const name of ['CI', 'CONTINUOUS_INTEGRATION', 'NO_COLOR', 'SQLITE_PATH', 'BACKUP_DIR', 'OPSDECK_CONFIG', 'OPSDECK_READ_ONLY', 'APP_HEALTH_URL', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGPASSWORD']) delete env[name];
+
+	log('seeding the demo (opsdeck demo)');
+	const seed = JSON.parse(await cli(['demo', '--json'], {cwd, env}));
+	const target = seed.outOfSync.find(o => o.missing.length > 0 && o.extra.length > 0) ?? seed.outOfSync[0];
+	const traffic = spawn(process.execPath, [bin, 'demo', '--traffic', '--rate', '8'], {cwd, env, stdio: 'ignore'});
+	cleanups.push(() => traffic.kill('SIGKILL'));
+
+	const cols = 100;
+	const rows = 30;
+	const screen = openConsole({cols, rows, cwd, env});
+	await screen.waitFor('every check passes');
+	await screen.waitFor(/ops\/s +[1-9]/, 'Redis ops/s from the traffic');
+	await screen.shot('status.svg', 'opsdeck — Status');
+
+	await screen.type('2');
+	await screen.waitFor(/· done/);
+	await screen.type('/');
+	await screen.waitFor('pattern:');
+	// a key typed right after the prompt shows can still reach the list (c = compare): a known race
+	await sleep(500);
+	await screen.type('chat:*:messages', keys.enter);
+	await screen.waitFor(ls => ls.some(l => l.startsWith('pattern chat:*:messages')) && ls.filter(l => l.startsWith('chat:')).every(l => /^chat:\S+:messages /.test(l)) && hintsSay('Enter open')(ls), 'the messages keys');
+	// walk the cursor down to the chat the demo put out of sync (rows are sorted, one screen)
+	const listed = screen.lines().filter(l => l.startsWith('chat:'));
+	const at = listed.findIndex(l => l.startsWith(`chat:${target.chat}:messages`));
+	await screen.type('g', ...Array(Math.max(0, at)).fill('j'));
+	await screen.shot('keys.svg', 'opsdeck — Keys');
+
+	await screen.waitFor(ls => ls.some(l => /^chat:\S+:messages +zset/.test(l)), 'the row details');
+	await screen.type(keys.enter);
+	await screen.waitFor(`chat ${target.chat}`);
+	await screen.waitFor(/^newest /m);
+	await screen.shot('chat.svg', `opsdeck — Keys: chat ${target.chat}`);
+	await screen.type('c');
+	await screen.waitFor('OUT OF SYNC');
+	await screen.shot('compare.svg', `opsdeck — Keys: compare ${target.chat} with PostgreSQL`);
+	await screen.type(keys.escape, keys.escape);
+
+	await screen.type('3');
+	await screen.waitFor(ls => /\+\d+ +[\d.]+\/s/.test(ls.find(l => l.startsWith('total')) ?? ''), 'the total moving');
+	// a few more ticks so the sparklines have some history
+	await sleep(4000);
+	await screen.shot('monitor.svg', 'opsdeck — Monitor (demo --traffic running)');
+
+	await screen.type('4');
+	await screen.waitFor(/manual_\S+/);
+	await screen.type('n');
+	await screen.waitFor(ls => ls.filter(l => /^\S*(manual|auto)_\S+/.test(l.replace(/^[>\s]+/, ''))).length >= 2 || ls.join('\n').includes('backup created'), 'the new backup');
+	await screen.waitFor(hintsSay('new backup'));
+	await screen.type('j', 'v');
+	await screen.waitFor(/ ok \(quick_check/);
+	await screen.type('g', keys.enter);
+	await screen.waitFor('Type restore and press Enter');
+	await screen.type('rest');
+	await screen.shot('restore.svg', 'opsdeck — Backups: restore (typed confirmation)');
+	await screen.type('ore', keys.enter);
+	await screen.waitFor(/restored manual_/);
+	await screen.waitFor(/^safety_\S+/m);
+	await screen.shot('backups.svg', 'opsdeck — Backups');
+	await screen.quit();
+
+	const pane = openConsole({cols: 40, rows: 10, cwd, env});
+	await pane.waitFor('1 Status');
+	await pane.type('3');
+	await pane.waitFor(/^total/m);
+	await sleep(3000);
+	await pane.shot('monitor-pane.svg', 'opsdeck in a 40x10 tmux pane');
+	await pane.quit();
+}
+
+let code = 0;
+try {
+	await main();
+} catch (error) {
+	log(error instanceof Error ? error.message : String(error));
+	code = 1;
+} finally {
+	for (const cleanup of cleanups.reverse()) {
+		try {
+			await cleanup();
+		} catch {
+			// best effort
+		}
+	}
+}
+process.exit(code);
