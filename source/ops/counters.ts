@@ -212,17 +212,23 @@ export class CounterMonitor {
 		const groups = [...redis.groupByMaster(keys.map(t => t.key))];
 		await Promise.all(
 			groups.map(async ([client, group]) => {
-				const commands: string[][] = [];
+				// written straight into the pipeline: this loop runs for every key on every tick
+				const pipeline = client.pipeline() as unknown as Record<string, (key: string) => unknown> & {exec(): Promise<Reply[] | null>};
+				const rows: Tracked[] = [];
+				const names: string[] = [];
 				for (const key of group) {
 					const t = byKey.get(key)!;
-					const command = t.type ? countCommands[t.type] : undefined;
-					commands.push([command ?? 'type', key], ['pttl', key]);
+					const name = (t.type && countCommands[t.type]) || 'type';
+					pipeline[name]!(key);
+					pipeline.pttl!(key);
+					rows.push(t);
+					names.push(name);
 				}
-				const replies = await exec(client, commands);
+				const replies = (await pipeline.exec()) ?? [];
 				// PTTL fails only when the server or the connection does: that is a failed tick, not a gone key
-				const failed = replies.find((reply, i) => i % 2 === 1 && reply?.[0]);
-				if (failed || replies.length < commands.length) throw failed?.[0] ?? new Error('a reply is missing');
-				group.forEach((key, i) => this.#apply(byKey.get(key)!, commands[2 * i]![0]!, replies[2 * i], replies[2 * i + 1]));
+				for (let i = 1; i < replies.length; i += 2) if (replies[i]![0]) throw replies[i]![0];
+				if (replies.length < 2 * rows.length) throw new Error('a reply is missing');
+				for (let i = 0; i < rows.length; i++) this.#apply(rows[i]!, names[i]!, replies[2 * i], replies[2 * i + 1]);
 			}),
 		);
 		return groups.length;
