@@ -38,6 +38,7 @@ describe('demo sample', () => {
 		const [chat] = generateChats({chats: 1, now, random: seededRandom(2)});
 		const m = chat!.messages[0]!;
 		expect(messageJson(m)).toBe(JSON.stringify({id: m.id, chat_code: m.chat_code, username: m.username, content: m.content, created_at: m.created_at, badges: m.badges}));
-		expect(Object.keys(JSON.parse(messageJson({...m, pinnedUntil: 1})) as object)).toEqual(['id', 'chat_code', 'username', 'content', 'created_at', 'badges']);
+		const pinned = {...m, pinnedUntil: now + 1};
+		expect(Object.keys(JSON.parse(messageJson(pinned)) as object)).toEqual(['id', 'chat_code', 'username', 'content', 'created_at', 'badges']);
 	});
 });
