@@ -150,14 +150,14 @@ export async function verifyBackup(
 	const checkOk = inspected?.check === 'ok';
 	if (inspected && !inspected.error && !checkOk) problems.push(`${mode === 'integrity' ? 'integrity_check' : 'quick_check'}: ${inspected.check ?? 'no answer'}`);
 	let checksumOk: boolean | undefined;
-	if (meta && inspected?.sha256) {
+	if (meta?.sha256 && inspected?.sha256) {
 		checksumOk = meta.sha256 === inspected.sha256 && meta.sizeBytes === inspected.sizeBytes;
 		if (!checksumOk) {
 			problems.unshift(meta.sizeBytes === inspected.sizeBytes
 				? 'sha256 does not match the one recorded when it was taken (the file changed)'
 				: `size ${formatCount(inspected.sizeBytes)} bytes, ${formatCount(meta.sizeBytes)} recorded when it was taken (truncated or changed)`);
 		}
-	} else if (meta && !inspected) {
+	} else if (meta?.sha256 && !inspected) {
 		checksumOk = false;
 	}
 	const ok = problems.length === 0 && checkOk;

@@ -108,6 +108,7 @@ export async function restoreBackup(
 		}
 		const dir = path.dirname(live);
 		await fs.promises.mkdir(dir, {recursive: true});
+		await removeStaleTemps(dir, path.basename(live));
 		const temp = path.join(dir, `.${path.basename(live)}.restore-${process.pid}.tmp`);
 		try {
 			options.onStep?.('copy');
@@ -139,16 +140,34 @@ export async function restoreBackup(
 	});
 }
 
+function alive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+/** Temp copies left by a restore that was killed (its process is gone). */
+async function removeStaleTemps(dir: string, base: string): Promise<void> {
+	const pattern = new RegExp(`^\\.${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.restore-(\\d+)\\.tmp(-wal|-shm|-journal)?$`);
+	for (const name of await fs.promises.readdir(dir).catch(() => [] as string[])) {
+		const m = pattern.exec(name);
+		if (m && !alive(Number(m[1]))) await fs.promises.rm(path.join(dir, name), {force: true}).catch(() => undefined);
+	}
+}
+
 /** The copy about to be installed is what was backed up: same size and sha256, and SQLite reads it. */
 async function verifyCopy(backupDir: string, name: string, temp: string): Promise<void> {
 	const meta = readSidecar(backupDir, name);
 	let result: InspectResult;
 	try {
-		result = await runWorkerTask<InspectResult>({kind: 'inspect', file: temp, check: 'quick', hash: Boolean(meta)});
+		result = await runWorkerTask<InspectResult>({kind: 'inspect', file: temp, check: 'quick', hash: Boolean(meta?.sha256)});
 	} catch (error) {
 		throw new RestoreRefusedError(`backup ${name} cannot be read by SQLite (${(error as Error).message}): nothing was changed`);
 	}
-	if (meta && (result.sha256 !== meta.sha256 || result.sizeBytes !== meta.sizeBytes)) {
+	if (meta?.sha256 && (result.sha256 !== meta.sha256 || result.sizeBytes !== meta.sizeBytes)) {
 		throw new RestoreRefusedError(`backup ${name} does not match its recorded sha256 (truncated or changed): nothing was changed`);
 	}
 	if (result.error) throw new RestoreRefusedError(`backup ${name} cannot be read by SQLite (${result.error}): nothing was changed`);
