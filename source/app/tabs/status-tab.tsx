@@ -147,11 +147,11 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 		return (
 			<Box width={width} height={height} flexDirection="column" overflow="hidden">
 				<ConfirmDialog
-					title="Flush the Redis cache?"
-					lines={[
-						`${dialog.description}.`,
-						`FLUSHDB ASYNC empties db ${dialog.db} only; other dbs are kept. The app refills its cache from PostgreSQL.`,
-					]}
+					// a small pane (40x10) keeps the title, the target and the word in view
+					title={height < 12 ? `FLUSHDB db ${dialog.db}: ${formatCount(dialog.keys)} keys` : 'Flush the Redis cache?'}
+					lines={height < 12
+						? [dialog.url]
+						: [`${dialog.description}.`, `FLUSHDB ASYNC empties db ${dialog.db} only; other dbs are kept. The app refills its cache from PostgreSQL.`]}
 					word="flush"
 					width={width}
 					isActive={isActive}
