@@ -7,7 +7,8 @@ import path from 'node:path';
 import {Redis} from 'ioredis';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
-import {cliEnv, requireBuild, runCli} from '../helpers/health-env.js';
+import {runPty} from '../helpers/pty.js';
+import {bin, cliEnv, requireBuild, runCli} from '../helpers/health-env.js';
 
 let server: RedisServerHandle;
 let db0: Redis;
@@ -70,5 +71,19 @@ describe('opsdeck flush', () => {
 		expect(JSON.parse(stdout)).toMatchObject({all: true, flushed: true, db: 0, keys: 3});
 		expect(await db0.dbsize()).toBe(0);
 		expect(await db1.dbsize()).toBe(0);
+	});
+
+	it('on a terminal it asks y/N: Enter (no) keeps every key, y flushes', async () => {
+		const no = runPty('node', [bin, 'flush'], {env: env(), cwd});
+		await no.waitForText(`FLUSHDB on ${server.url}: 3 keys in db 0. Flush? [y/N]`);
+		no.press('\r');
+		expect((await no.waitForExit()).exitCode).toBe(2);
+		expect(await db0.dbsize()).toBe(3);
+		const yes = runPty('node', [bin, 'flush'], {env: env(), cwd});
+		await yes.waitForText('[y/N]');
+		yes.press('y\r');
+		expect((await yes.waitForExit()).exitCode).toBe(0);
+		expect(await db0.dbsize()).toBe(0);
+		expect(await db1.get('survivor')).toBe('yes');
 	});
 });
