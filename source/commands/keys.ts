@@ -1,6 +1,7 @@
 // opsdeck keys [PATTERN] [--type T] [--limit N] [--json]: SCAN (never KEYS), streamed — every
 // batch is written as it arrives, so a million keys never sit in one string. No per-key round
-// trips: the type filter is SCAN's own TYPE option.
+// trips: the type filter is SCAN's own TYPE option. Like redis-cli --scan, a key SCAN returns twice
+// (the table was resized meanwhile) is printed twice: nothing grows with the keyspace.
 import {KeyScanner, isRedisType, redisTypes} from '../ops/keys.js';
 import {mask} from '../text/mask.js';
 import {sanitize} from '../text/sanitize.js';
@@ -19,7 +20,7 @@ export async function run(ctx: CommandContext): Promise<number> {
 	const limit = ctx.flags.limit === undefined ? undefined : intFlag(ctx.flags.limit, 'limit', 0, 1);
 	const pattern = ctx.args[0] ?? '*';
 	await ctx.backends.redis.ready();
-	const scanner = new KeyScanner(ctx.backends.redis, {pattern, type, count: Math.max(ctx.config.scanCount, 1000)});
+	const scanner = new KeyScanner(ctx.backends.redis, {pattern, type, count: Math.max(ctx.config.scanCount, 1000), readAhead: true, dedupe: false});
 	const json = ctx.flags.json === true;
 	let count = 0;
 	if (json) await write(ctx, `{"pattern":${JSON.stringify(pattern)},"type":${JSON.stringify(type ?? null)},"keys":[`);
@@ -30,7 +31,7 @@ export async function run(ctx: CommandContext): Promise<number> {
 		if (limit !== undefined && count + fresh.length > limit) fresh = fresh.slice(0, limit - count);
 		if (fresh.length === 0) continue;
 		const text = json
-			? (count > 0 ? ',' : '') + fresh.map(k => JSON.stringify(k)).join(',')
+			? (count > 0 ? ',' : '') + JSON.stringify(fresh).slice(1, -1)
 			: fresh.map(k => sanitize(k)).join('\n') + '\n';
 		count += fresh.length;
 		const drained = write(ctx, text);

@@ -69,9 +69,28 @@ export async function startRedis() {
 	};
 }
 
-/** Runs a command to completion: {ms, code, stdoutBytes, stdoutLines, stdout (when keep), stderr}. stdout is drained (counted) by this process for every command alike. */
-export function timedRun(command, args, {env, cwd, keep = false, input} = {}) {
+/** user+sys CPU seconds of a process so far, from /proc/PID/stat (for a server the bench started) */
+export function cpuSeconds(pid) {
+	const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+const timeBin = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/**
+ * Runs a command to completion: {ms, code, stdoutBytes, stdoutLines, stdout (when keep), stderr,
+ * cpuS}. stdout is drained (counted) by this process for every command alike. With `cpu`, the
+ * command runs under /usr/bin/time and cpuS is its user+sys CPU (a figure the machine's load
+ * disturbs less than wall time).
+ */
+export function timedRun(command, args, {env, cwd, keep = false, input, cpu = false} = {}) {
 	return new Promise((resolve, reject) => {
+		const cpuFile = cpu && timeBin ? path.join(os.tmpdir(), `opsdeck-bench-time-${process.pid}-${Math.random().toString(36).slice(2)}`) : undefined;
+		if (cpuFile) {
+			args = ['-f', '%U %S', '-o', cpuFile, command, ...args];
+			command = timeBin;
+		}
 		const started = now();
 		const child = spawn(command, args, {env: env ?? process.env, cwd, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']});
 		children.add(child);
@@ -92,7 +111,17 @@ export function timedRun(command, args, {env, cwd, keep = false, input} = {}) {
 		child.once('close', code => {
 			const ms = now() - started;
 			children.delete(child);
-			resolve({ms, code, stdoutBytes: bytes, stdoutLines: lines, stdout: keep ? Buffer.concat(kept).toString() : undefined, stderr});
+			let cpuS;
+			if (cpuFile) {
+				try {
+					const [user, sys] = fs.readFileSync(cpuFile, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
+					cpuS = user + sys;
+				} catch {
+					cpuS = undefined;
+				}
+				fs.rmSync(cpuFile, {force: true});
+			}
+			resolve({ms, code, stdoutBytes: bytes, stdoutLines: lines, stdout: keep ? Buffer.concat(kept).toString() : undefined, stderr, cpuS});
 		});
 	});
 }
