@@ -53,12 +53,13 @@ describe('Keys tab in a terminal', () => {
 			await run.waitForText('pattern:');
 			await typeSlowly(run, 'scores:*');
 			await run.waitForText('pattern: scores:*');
-			await sleep(50);
+			await sleep(100);
 			run.press(keys.enter);
 			await run.waitForText(/pattern scores:\* · 2 keys .*done/);
 			// sorted: daily, then weekly; move to weekly and open it
 			run.press(keys.down);
-			await sleep(50);
+			// let the cursor move land before Enter reads it (keys sent apart, as a person does)
+			await sleep(200);
 			run.press(keys.enter);
 			await run.waitForText('2 members');
 			expect(run.screen()).toContain('1764000000000 (2025-11-24 16:00:00Z)  alice');

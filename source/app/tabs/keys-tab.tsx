@@ -12,10 +12,9 @@ import {errorMessage} from '../../text/mask.js';
 import {sanitize} from '../../text/sanitize.js';
 import {ChatView} from '../components/chat-view.js';
 import {ConfirmDialog} from '../components/confirm-dialog.js';
-import {Prompt} from '../components/prompt.js';
 import {Table, windowStart, type Column} from '../components/table.js';
 import {ValueView} from '../components/value-view.js';
-import {useBackends, useFrame, useHints} from '../context.js';
+import {useBackends, useCapture, useFrame, useHints} from '../context.js';
 import {useKeyDetails} from '../hooks/use-key-details.js';
 import {useKeyScan} from '../hooks/use-key-scan.js';
 import {useLatestInput} from '../hooks/use-latest-input.js';
@@ -25,6 +24,12 @@ import type {TabDefinition, TabProps} from './types.js';
 type View = {readonly kind: 'value'; readonly key: string} | {readonly kind: 'chat'; readonly chat: string; readonly key: string; readonly compare: boolean};
 type Dialog = {readonly kind: 'delete'; readonly key: string; readonly lines: readonly string[]} | {readonly kind: 'clear'; readonly chat: string; readonly keys: readonly string[]; readonly lines: readonly string[]};
 type Row = {readonly key: string; readonly node?: TreeNode};
+
+/** the end of a long text, where the typing happens */
+function tail(text: string, room: number): string {
+	const chars = Array.from(text);
+	return chars.length > room ? '…' + chars.slice(chars.length - room + 1).join('') : text;
+}
 
 const typeCycle: readonly (RedisType | undefined)[] = [undefined, ...redisTypes];
 /** above this many keys the finished list stays in SCAN order (sorting would stall the console) */
@@ -38,7 +43,17 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 	const [tree, setTree] = useState(false);
 	const [prefix, setPrefix] = useState('');
 	const [views, setViews] = useState<readonly View[]>([]);
-	const [prompt, setPrompt] = useState(false);
+	// The pattern field is typed into through the tab's own always-subscribed handler (not a
+	// Prompt that subscribes when it opens): a key typed right after `/`, or Enter right after the
+	// last character, is never lost or read stale. The ref holds the text between renders.
+	const [draft, setDraft] = useState<string | undefined>();
+	const draftRef = useRef<string | undefined>(undefined);
+	const prompt = draft !== undefined;
+	useCapture(prompt && isActive);
+	const editDraft = (next: string | undefined) => {
+		draftRef.current = next;
+		setDraft(next);
+	};
 	const [dialog, setDialog] = useState<Dialog | undefined>();
 	const [generation, setGeneration] = useState(0);
 	const [seen, setSeen] = useState(false);
@@ -60,16 +75,24 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 
 	const top = views.at(-1);
 	const listActive = isActive && !top && !prompt && !dialog;
+	const listOrPrompt = isActive && !top && !dialog;
 	const tableHeight = Math.max(2, height - 1 - (prompt ? 1 : 0));
 	const [cursor, setCursor] = useRowCursor(rows.length, tableHeight - 2, listActive);
+	const submitPattern = (value: string) => {
+		editDraft(undefined);
+		setPattern(value.trim() === '' ? '*' : value.trim());
+		setPrefix('');
+		setCursor(0);
+	};
 
-	// Keep the cursor on the same key when the finished list gets sorted. Done during render, not
-	// in an effect: a key pressed before a late effect would otherwise be undone by it.
-	const selectedRef = useRef<{key: string | undefined; sorted: readonly string[]}>({key: undefined, sorted});
-	if (selectedRef.current.sorted !== sorted) {
+	// Keep the cursor on the same key when the finished list gets sorted (once, when the scan ends).
+	// Done during render, not in an effect: a key pressed before a late effect would be undone.
+	const selectedRef = useRef<{key: string | undefined; sorted: boolean}>({key: undefined, sorted: false});
+	const isSorted = sorted !== scan.keys;
+	if (selectedRef.current.sorted !== isSorted) {
 		const previous = selectedRef.current.key;
-		selectedRef.current = {key: previous, sorted};
-		const at = previous === undefined || tree ? -1 : sorted.indexOf(previous);
+		selectedRef.current = {key: previous, sorted: isSorted};
+		const at = previous === undefined || tree || !isSorted ? -1 : sorted.indexOf(previous);
 		if (at >= 0 && at !== cursor) setCursor(at);
 	}
 	const selected = rowKey(cursor);
@@ -145,8 +168,19 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 
 	useLatestInput(
 		(input, key) => {
+			if (draftRef.current !== undefined) {
+				const text = draftRef.current;
+				if (key.escape) return editDraft(undefined);
+				if (key.return) return submitPattern(text);
+				if (key.backspace || key.delete) return editDraft(text.slice(0, -1));
+				if (key.ctrl && input === 'u') return editDraft('');
+				if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return;
+				// a paste of controls must not reach the screen
+				if (input) editDraft((text + input.replace(/[\u0000-\u001f\u007f-\u009f]/g, '')).slice(0, 512));
+				return;
+			}
 			const row = rowKey(cursor);
-			if (input === '/') return setPrompt(true);
+			if (input === '/') return editDraft(pattern === '*' ? '' : pattern);
 			if (input === 't') {
 				const next = typeCycle[(typeCycle.indexOf(type) + 1) % typeCycle.length];
 				setType(next);
@@ -188,7 +222,7 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 				return void askClear(chat);
 			}
 		},
-		{isActive: listActive},
+		{isActive: listOrPrompt},
 	);
 
 	useLatestInput(
@@ -286,19 +320,11 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 				empty={scan.running || !seen ? 'scanning…' : 'no keys match'}
 			/>
 			{prompt ? (
-				<Prompt
-					label="pattern:"
-					initial={pattern === '*' ? '' : pattern}
-					width={width}
-					isActive={isActive}
-					onCancel={() => setPrompt(false)}
-					onSubmit={value => {
-						setPrompt(false);
-						setPattern(value.trim() === '' ? '*' : value.trim());
-						setPrefix('');
-						setCursor(0);
-					}}
-				/>
+				<Text wrap="truncate">
+					<Text color="cyan">pattern: </Text>
+					<Text>{tail(sanitize(draft ?? ''), Math.max(1, width - 11))}</Text>
+					<Text inverse> </Text>
+				</Text>
 			) : null}
 		</Box>
 	);
