@@ -38,7 +38,8 @@ const allColumns: readonly Column<CounterRow>[] = [
 /** The columns that fit: sparkline goes first, then rate, then TTL (key, count, +/- always stay). */
 export function columnsFor(width: number): Column<CounterRow>[] {
 	const dropOrder = ['spark', 'rate', 'ttl'];
-	let kept = [...allColumns];
+	// a narrow pane gives the key the room: counts over 9,999,999 are cut there, never the row
+	let kept = width < 60 ? allColumns.map(c => (c.key === 'count' ? {...c, width: 7} : c)) : [...allColumns];
 	const need = (cols: readonly Column<CounterRow>[]) => cols.reduce((sum, c) => sum + (c.width ?? c.minWidth ?? 0), 0) + cols.length - 1;
 	for (const key of dropOrder) {
 		if (need(kept) <= width) break;
