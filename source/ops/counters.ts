@@ -112,7 +112,8 @@ export class CounterMonitor {
 	#watches: string[];
 	readonly #opts: Required<Omit<CounterOptions, 'watches'>>;
 	readonly #tracked = new Map<string, Tracked>();
-	#ticks = 0;
+	#sinceResolve = 0;
+	#lastResolve = {at: 0, ms: 0};
 	#needResolve = true;
 	#lastAt: number | undefined;
 	#truncated = false;
@@ -144,8 +145,14 @@ export class CounterMonitor {
 	/** One tick: resolve when due, then one pipeline per master for every watched key. */
 	async tick(redis: RedisForCounters, signal?: AbortSignal): Promise<CounterTick> {
 		const first = this.#lastAt === undefined;
-		const resolved = this.#needResolve || this.#ticks % this.#opts.resolveEvery === 0;
-		if (resolved) await this.#resolve(redis, signal, first);
+		const resolved = this.#needResolve || this.#resolveDue();
+		if (resolved) {
+			const started = Date.now();
+			await this.#resolve(redis, signal, first);
+			this.#lastResolve = {at: Date.now(), ms: Date.now() - started};
+			this.#sinceResolve = 0;
+		}
+		this.#sinceResolve++;
 		signal?.throwIfAborted();
 
 		const tracked = this.#order;
@@ -158,8 +165,16 @@ export class CounterMonitor {
 		const at = Date.now();
 		const elapsedMs = this.#lastAt === undefined ? undefined : Math.max(1, at - this.#lastAt);
 		this.#lastAt = at;
-		this.#ticks++;
 		return this.#snapshot(tracked, at, elapsedMs, first, resolved, roundTrips);
+	}
+
+	/**
+	 * Every resolveEvery ticks, but on a big keyspace (a SCAN pass that takes long) no more than a
+	 * tenth of the time goes to SCAN: the next pass waits ten times as long as the last one took.
+	 */
+	#resolveDue(): boolean {
+		if (this.#sinceResolve < this.#opts.resolveEvery) return false;
+		return Date.now() - this.#lastResolve.at >= 10 * this.#lastResolve.ms;
 	}
 
 	async #resolve(redis: RedisForCounters, signal: AbortSignal | undefined, first: boolean): Promise<void> {
