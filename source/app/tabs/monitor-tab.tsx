@@ -167,10 +167,10 @@ export const monitorTab: TabDefinition = {
 	help: {
 		title: 'Monitor',
 		keys: [
-			['a', 'add a watch (key or pattern)'],
-			['x', "remove the selected row's watch"],
+			['a', 'watch a key or pattern'],
+			['x', "remove this row's watch"],
 			['space', 'pause / resume'],
-			['+ -', 'longer / shorter interval (250 ms .. 60 s)'],
+			['+ -', 'interval up / down'],
 			['r', 'count now'],
 			['↑ ↓  j k', 'select a row'],
 		],
