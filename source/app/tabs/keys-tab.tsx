@@ -3,18 +3,17 @@
 // ':' prefix; Enter opens a value, or for a cache key its chat (messages, pinned, backroom,
 // reactions); `c` compares a chat with PostgreSQL; `x` deletes a key, `X` clears a chat's cache.
 import {Box, Text} from 'ink';
-import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
+import {useEffect, useMemo, useRef, useState} from 'react';
 import {compileLayout} from '../../ops/cache-scan.js';
-import {chatKeys, clearChat} from '../../ops/collections.js';
-import {deleteKey, redisTypes, treeLevel, type KeyDetail, type RedisType, type TreeNode} from '../../ops/keys.js';
-import {fit, formatBytes, formatCount, formatTtl} from '../../text/format.js';
-import {errorMessage} from '../../text/mask.js';
+import {redisTypes, treeLevel, type KeyDetail, type RedisType} from '../../ops/keys.js';
+import {fit} from '../../text/format.js';
 import {sanitize} from '../../text/sanitize.js';
 import {ChatView} from '../components/chat-view.js';
-import {ConfirmDialog} from '../components/confirm-dialog.js';
-import {Table, windowStart, type Column} from '../components/table.js';
+import {Table, windowStart} from '../components/table.js';
 import {ValueView} from '../components/value-view.js';
 import {useBackends, useCapture, useFrame, useHints} from '../context.js';
+import {keyColumns, scanStatus, type Row} from '../components/key-list.js';
+import {useKeyActions} from '../hooks/use-key-actions.js';
 import {useKeyDetails} from '../hooks/use-key-details.js';
 import {useKeyScan} from '../hooks/use-key-scan.js';
 import {useLatestInput} from '../hooks/use-latest-input.js';
@@ -22,8 +21,6 @@ import {useRowCursor} from '../hooks/use-row-cursor.js';
 import type {TabDefinition, TabProps} from './types.js';
 
 type View = {readonly kind: 'value'; readonly key: string} | {readonly kind: 'chat'; readonly chat: string; readonly key: string; readonly compare: boolean};
-type Dialog = {readonly kind: 'delete'; readonly key: string; readonly lines: readonly string[]} | {readonly kind: 'clear'; readonly chat: string; readonly keys: readonly string[]; readonly lines: readonly string[]};
-type Row = {readonly key: string; readonly node?: TreeNode};
 
 /** the end of a long text, where the typing happens */
 function tail(text: string, room: number): string {
@@ -54,7 +51,6 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 		draftRef.current = next;
 		setDraft(next);
 	};
-	const [dialog, setDialog] = useState<Dialog | undefined>();
 	const [generation, setGeneration] = useState(0);
 	const [seen, setSeen] = useState(false);
 	useEffect(() => {
@@ -72,6 +68,20 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 		const r = rows[i];
 		return r === undefined ? undefined : typeof r === 'string' ? {key: r} : r;
 	};
+
+	// details are fetched for the rows on screen below; the dialog reads the latest through a ref
+	const detailsRef = useRef<ReadonlyMap<string, KeyDetail>>(new Map());
+	const actions = useKeyActions(backends, () => detailsRef.current, {
+		onDeleted: key => {
+			scan.remove([key]);
+			setViews(v => v.filter(x => x.key !== key));
+		},
+		onCleared: (chat, keys) => {
+			scan.remove(keys);
+			setViews(v => v.filter(x => !(x.kind === 'chat' && x.chat === chat) && !keys.includes(x.key)));
+		},
+	});
+	const dialog = actions.dialog;
 
 	const top = views.at(-1);
 	const listActive = isActive && !top && !prompt && !dialog;
@@ -108,6 +118,7 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 		return out;
 	}, [rows, visibleStart, tableHeight, scan.version]);
 	const details = useKeyDetails(backends, isVisible ? visibleKeys : [], generation);
+	detailsRef.current = details;
 
 	const push = (view: View) => setViews(v => [...v, view]);
 	const pop = () => setViews(v => v.slice(0, -1));
@@ -118,51 +129,6 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 		else push({kind: 'value', key});
 	};
 
-	const askDelete = useCallback(async (key: string) => {
-		if (backends.config.readOnly) {
-			await deleteKey(backends.config, backends.redis, key).catch(error => frame.flash(errorMessage(error), 'error'));
-			return;
-		}
-		const d = details.get(key);
-		setDialog({kind: 'delete', key, lines: [`DEL ${sanitize(key)} on ${backends.redis.maskedUrl}`, d ? `${d.type}, ${formatBytes(d.bytes)}, ttl ${formatTtl(d.pttl)}` : '']});
-	}, [backends, details, frame]);
-
-	const askClear = useCallback(async (chat: string) => {
-		if (backends.config.readOnly) {
-			await clearChat(backends, chat, []).catch(error => frame.flash(errorMessage(error), 'error'));
-			return;
-		}
-		try {
-			const keys = await chatKeys(backends, chat);
-			if (keys.length === 0) return frame.flash(`chat ${sanitize(chat)} has no cache keys`, 'warning');
-			const list = keys.slice(0, 3).map(k => `  ${sanitize(k)}`);
-			if (keys.length > 3) list.push(`  … and ${keys.length - 3} more`);
-			setDialog({kind: 'clear', chat, keys, lines: [`DEL the ${keys.length} cache keys of chat ${sanitize(chat)} on ${backends.redis.maskedUrl}:`, ...list]});
-		} catch (error) {
-			frame.flash(errorMessage(error), 'error');
-		}
-	}, [backends, frame]);
-
-	const confirmDialog = async () => {
-		const d = dialog;
-		setDialog(undefined);
-		if (!d) return;
-		try {
-			if (d.kind === 'delete') {
-				const removed = await deleteKey(backends.config, backends.redis, d.key);
-				frame.flash(removed ? `deleted ${sanitize(d.key)}` : `${sanitize(d.key)} was already gone`, 'success');
-				scan.remove([d.key]);
-				setViews(v => v.filter(x => x.key !== d.key));
-			} else {
-				const result = await clearChat(backends, d.chat, d.keys);
-				frame.flash(`cleared chat ${sanitize(d.chat)}: ${result.deleted} keys deleted`, 'success');
-				scan.remove(d.keys);
-				setViews(v => v.filter(x => !(x.kind === 'chat' && x.chat === d.chat) && !d.keys.includes(x.key)));
-			}
-		} catch (error) {
-			frame.flash(errorMessage(error), 'error');
-		}
-	};
 
 	const chatOf = (key: string | undefined) => (key === undefined ? undefined : classify(key)?.chat);
 
@@ -214,12 +180,12 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 				return open(row.key);
 			}
 			if (row.node?.isGroup) return;
-			if (input === 'x') return void askDelete(row.key);
+			if (input === 'x') return void actions.askDelete(row.key);
 			const chat = chatOf(row.key);
 			if (input === 'c' || input === 'X') {
 				if (!chat) return frame.flash('not a chat cache key', 'warning');
 				if (input === 'c') return push({kind: 'chat', chat, key: row.key, compare: true});
-				return void askClear(chat);
+				return void actions.askClear(chat);
 			}
 		},
 		{isActive: listOrPrompt},
@@ -230,9 +196,9 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 			if (!top) return;
 			if (key.escape) return pop();
 			if (input === 'r') return setGeneration(g => g + 1);
-			if (input === 'x') return void askDelete(top.key);
+			if (input === 'x') return void actions.askDelete(top.key);
 			const chat = top.kind === 'chat' ? top.chat : chatOf(top.key);
-			if (input === 'X' && chat) return void askClear(chat);
+			if (input === 'X' && chat) return void actions.askClear(chat);
 			if (top.kind === 'chat' && !top.compare && input === 'c') return push({...top, compare: true});
 			if (top.kind === 'chat' && input === 'v') return push({kind: 'value', key: top.key});
 		},
@@ -257,56 +223,14 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 		: [{key: 'Esc', label: 'back'}, {key: 'j k', label: 'scroll'}, {key: 'n p', label: 'next/prev page'}, {key: 'x', label: 'delete'}, {key: 'r', label: 'reload'}];
 	useHints(prompt ? [{key: 'Enter', label: 'scan'}, {key: 'Esc', label: 'cancel'}] : top ? viewHints : listHints, isActive && !dialog);
 
-	if (dialog) {
-		return (
-			<Box width={width} height={height} flexDirection="column">
-				<ConfirmDialog
-					title={dialog.kind === 'delete' ? 'Delete key' : 'Clear chat cache'}
-					lines={dialog.lines}
-					word={dialog.kind === 'delete' ? 'delete' : 'clear'}
-					onConfirm={() => void confirmDialog()}
-					onCancel={reason => {
-						setDialog(undefined);
-						frame.flash(reason === 'timeout' ? 'cancelled (timed out): nothing was done' : 'cancelled: nothing was done', 'info');
-					}}
-					width={width}
-					isActive={isActive}
-				/>
-			</Box>
-		);
-	}
+	if (dialog) return <Box width={width} height={height} flexDirection="column">{actions.render(width, isActive)}</Box>;
 
 	// a key per view: going from a chat to its comparison starts a fresh load, not the old lines
 	if (top?.kind === 'value') return <ValueView key={`value|${top.key}`} backends={backends} redisKey={top.key} width={width} height={height} isActive={isActive} generation={generation} />;
 	if (top?.kind === 'chat') return <ChatView key={`chat|${top.chat}|${top.compare}`} backends={backends} chat={top.chat} compare={top.compare} width={width} height={height} isActive={isActive} generation={generation} />;
 
-	const p = scan.progress;
-	const state = scan.error ? `error: ${scan.error}` : done ? 'done' : scan.waiting ? 'connecting to redis…' : scan.running ? 'scanning…' : 'stopped';
-	const percent = p && p.total > 0 ? `${Math.floor((p.scanned / p.total) * 100)}%` : '';
-	const narrow = width < 60;
-	const status = narrow ? [`${formatCount(scan.keys.length)} keys`, done ? undefined : percent, state, pattern === '*' ? undefined : sanitize(pattern)].filter(Boolean).join(' · ') : [
-		pattern === '*' ? 'all keys' : `pattern ${sanitize(pattern)}`,
-		type ? `type ${type}` : undefined,
-		tree ? `tree ${prefix ? sanitize(prefix) : '/'}${done ? '' : ' (partial)'}` : undefined,
-		`${formatCount(scan.keys.length)} keys`,
-		p && p.total > 0 ? `scanned ${formatCount(p.scanned)} of ${formatCount(p.total)}${p.masters > 1 ? ` on ${p.masters} masters` : ''}` : undefined,
-		state,
-	].filter(Boolean).join(' · ');
-
-	const detail = (row: Row): KeyDetail | undefined => (row.node?.isGroup ? undefined : details.get(row.key));
-	const columns: Column<Row | string>[] = [
-		{key: 'key', title: tree ? 'name' : 'key', value: r => (typeof r === 'string' ? r : r.node ? r.node.name : r.key), minWidth: 12},
-		...(tree ? [{key: 'count', title: done ? 'keys' : 'keys (partial)', width: done ? 8 : 14, align: 'right' as const, value: (r: Row | string) => (typeof r !== 'string' && r.node?.isGroup ? formatCount(r.node.count) : '')}] : []),
-		{key: 'type', title: 'type', width: 6, priority: 1, value: r => detail(typeof r === 'string' ? {key: r} : r)?.type ?? ''},
-		{key: 'ttl', title: 'ttl', width: 8, priority: 2, align: 'right', value: r => {
-			const d = detail(typeof r === 'string' ? {key: r} : r);
-			return d ? formatTtl(d.pttl) : '';
-		}},
-		{key: 'size', title: 'size', width: 9, priority: 3, align: 'right', value: r => {
-			const d = detail(typeof r === 'string' ? {key: r} : r);
-			return d ? formatBytes(d.bytes) : '';
-		}},
-	];
+	const status = scanStatus({scan, done, pattern, type, tree, prefix, width});
+	const columns = keyColumns(tree, done, details);
 
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
