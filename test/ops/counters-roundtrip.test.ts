@@ -100,4 +100,23 @@ describe('a tick over 1,000 watched keys', () => {
 			await proxy.close();
 		}
 	});
+
+	it('spends at most a tenth of the time on SCAN when a pattern pass is slow', async () => {
+		const proxy = await startDelayProxy(server.port, 100);
+		const backend = new RedisBackend(`redis://127.0.0.1:${proxy.port}/0`);
+		try {
+			await backend.ready(10_000);
+			// due every tick, but the first pass (SCAN + TYPE: ≥ 400 ms here) holds the next one off ≥ 4 s
+			const monitor = new CounterMonitor({watches: ['chat:*:messages'], resolveEvery: 1});
+			const started = Date.now();
+			expect((await monitor.tick(backend)).resolved).toBe(true);
+			const resolvedMs = Date.now() - started;
+			const next = [];
+			for (let i = 0; i < 3; i++) next.push((await monitor.tick(backend)).resolved);
+			if (Date.now() - started < 10 * resolvedMs) expect(next).toEqual([false, false, false]);
+		} finally {
+			await backend.close();
+			await proxy.close();
+		}
+	});
 });
