@@ -9,11 +9,13 @@ export async function run(ctx: CommandContext): Promise<number> {
 	if (id === undefined || id === '' || ctx.args.length > 1) throw new UsageError('usage: opsdeck message ID [--json]');
 	await ctx.backends.redis.ready();
 	const found = await findMessage(ctx.backends, id);
+	// a lookup PostgreSQL could not answer is a failure (exit 1), but what Redis has is still shown
+	const code = found.database.error || (!found.database.found && !found.redis.found) ? 1 : 0;
 	if (ctx.flags.json) {
 		printJson(ctx, found);
-		return found.database.found || found.redis.found ? 0 : 1;
+		return code;
 	}
-	if (!found.database.found && !found.redis.found) throw new CommandError(`message ${sanitize(id)} is neither in PostgreSQL nor in Redis`);
+	if (!found.database.found && !found.redis.found && !found.database.error) throw new CommandError(`message ${sanitize(id)} is neither in PostgreSQL nor in Redis`);
 	const row = found.database.row;
 	const lines = [
 		`message ${sanitize(id)}`,
@@ -26,7 +28,7 @@ export async function run(ctx: CommandContext): Promise<number> {
 				['  created', sanitize(row.createdAt ?? '')],
 				['  content', sanitize(row.content ?? '')],
 			])
-			: '  not found',
+			: found.database.error ? `  unavailable: ${sanitize(found.database.error)}` : '  not found',
 		'',
 		'redis:',
 	];
@@ -36,5 +38,5 @@ export async function run(ctx: CommandContext): Promise<number> {
 		lines.push(`  reactions ${sanitize(found.redis.reactions.key)}  ${Object.entries(found.redis.reactions.counts).map(([e, n]) => `${sanitize(e)} ${n}`).join('  ')}`);
 	}
 	print(ctx, lines.join('\n'));
-	return 0;
+	return code;
 }

@@ -3,6 +3,7 @@
 // (validated as plain names) and are quoted; values are always parameters.
 import type {Backends} from '../backends/index.js';
 import type {CollectionsLayout} from '../config.js';
+import {errorMessage} from '../text/mask.js';
 import {escapeGlob, keyFor, patternFor} from './layout.js';
 import {scanAll} from './keys.js';
 import {parseFlat, type CachedMessage} from './messages.js';
@@ -118,6 +119,8 @@ export type MessageLookup = {
 	readonly id: string;
 	readonly database: {
 		readonly found: boolean;
+		/** PostgreSQL could not be asked (down, no such table): the Redis side is still shown */
+		readonly error?: string;
 		readonly row?: {readonly id: string; readonly chat: string; readonly username: string | null; readonly content: string | null; readonly createdAt: string | undefined};
 	};
 	readonly redis: {
@@ -145,6 +148,7 @@ export async function findMessage(deps: Deps, id: string): Promise<MessageLookup
 	const layout = deps.config.collections;
 	const n = sqlNames(layout);
 	let row: MessageLookup['database']['row'];
+	let dbError: string | undefined;
 	try {
 		const rows = await deps.postgres.query<{id: string; chat: string; username: string | null; content: string | null; created_at: unknown}>(
 			`select ${n.id}::text as id, ${n.chat}::text as chat, ${n.username}::text as username, ${n.content}::text as content, ${n.createdAt} as created_at
@@ -155,7 +159,7 @@ export async function findMessage(deps: Deps, id: string): Promise<MessageLookup
 		if (r) row = {id: r.id, chat: r.chat, username: r.username, content: r.content, createdAt: iso(r.created_at)};
 	} catch (error) {
 		// not a valid value for the id column (e.g. not a uuid): the database cannot have it
-		if ((error as {code?: string}).code !== '22P02') throw error;
+		if ((error as {code?: string}).code !== '22P02') dbError = errorMessage(error);
 	}
 	// Where to look in Redis: the chat the database names, else every chat's sorted sets.
 	const collections = ['messages', 'pinned', 'backroom'] as const;
@@ -179,5 +183,5 @@ export async function findMessage(deps: Deps, id: string): Promise<MessageLookup
 		const flat = await deps.redis.client.hgetall(key);
 		if (Object.keys(flat).length > 0) reactions = {key, counts: Object.fromEntries(Object.entries(flat).map(([k, v]) => [k, Number(v)]))};
 	}
-	return {id, database: row ? {found: true, row} : {found: false}, redis: {found: locations.length > 0, locations, reactions}};
+	return {id, database: row ? {found: true, row} : dbError ? {found: false, error: dbError} : {found: false}, redis: {found: locations.length > 0, locations, reactions}};
 }

@@ -111,6 +111,15 @@ describe('opsdeck message', () => {
 	});
 });
 
+describe('opsdeck message with PostgreSQL down', () => {
+	it('still shows where Redis caches it, says why the database side is missing, exit 1', async () => {
+		const r = await runCli(['message', inSync[1]!.id, '--redis-url', server.url, '--database-url', 'postgres://127.0.0.1:1/none'], {cwd});
+		expect(r.code).toBe(1);
+		expect(r.stdout).toMatch(/postgres:\s+unavailable: .*ECONNREFUSED/);
+		expect(r.stdout).toMatch(/redis:[\s\S]*messages\s+chat:SYNC01:messages/);
+	});
+});
+
 describe('opsdeck chat show --clear --yes', () => {
 	it('deletes only that chat\'s keys and audits it', async () => {
 		const r = await cli('chat', 'show', 'SYNC01', '--clear', '--yes');
