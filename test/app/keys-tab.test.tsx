@@ -191,6 +191,35 @@ describe('Keys tab when Redis goes away', () => {
 	});
 });
 
+describe('Keys tab scan control', () => {
+	it('s stops the scan where it is and continues it to the end', async () => {
+		const slow = await startRedis();
+		const client = new Redis(slow.url);
+		try {
+			const p = client.pipeline();
+			for (let i = 0; i < 20_000; i++) p.set(`n:${i}`, 'v');
+			await p.exec();
+			// COUNT 2: thousands of round trips, time enough to stop it half way
+			const backends = testBackends(slow.url, {env: {SCAN_COUNT: '2'}});
+			open.push(backends);
+			const app = render(<App backends={backends} initialTab={1} />);
+			await app.waitFor(s => s.includes('scanning…') && /[1-9][\d,]* keys/.test(s));
+			await settle(100);
+			await app.press('s');
+			const stopped = await app.waitFor('stopped');
+			const count = /([\d,]+) keys/.exec(stopped)![1];
+			expect(count).not.toBe('20,000');
+			await settle(300);
+			expect(app.screen()).toContain(`${count} keys`);
+			await app.press('s');
+			await app.waitFor(s => s.includes('20,000 keys') && s.includes('done'), 20_000);
+		} finally {
+			client.disconnect();
+			await slow.stop();
+		}
+	});
+});
+
 describe('Keys tab with 100k keys', () => {
 	it('scrolls the whole list: G reaches the last key, g the first', async () => {
 		const big = await startRedis();

@@ -215,7 +215,7 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 		{key: 'x', label: 'delete'},
 		{key: 'X', label: 'clear chat'},
 		{key: 'r', label: 'rescan'},
-		{key: 's', label: scan.running ? 'stop' : 'continue'},
+		...(done ? [] : [{key: 's', label: scan.running ? 'stop scan' : 'continue scan'}]),
 		{key: '?', label: 'help'},
 	];
 	const viewHints = top?.kind === 'chat'
