@@ -109,16 +109,31 @@ export function App({backends, initialTab = 0, startOnMount = true}: Props) {
 		setHelpOpen(false);
 	}, []);
 
+	// Ink re-subscribes the handler in an effect after each render: a key that arrives in between
+	// reaches the previous handler, so it reads the current state from a ref, never a stale closure.
+	const current = useRef({helpOpen, active});
+	current.current = {helpOpen, active};
 	useInput(
 		(input, key) => {
-			if (helpOpen) {
-				if (key.escape || input === '?' || input === 'q') setHelpOpen(false);
+			const now = current.current;
+			if (now.helpOpen) {
+				if (key.escape || input === '?' || input === 'q') {
+					now.helpOpen = false;
+					setHelpOpen(false);
+				}
 				return;
 			}
 			if (input === 'q') return exit();
-			if (input === '?') return setHelpOpen(true);
-			if (key.tab) return select(key.shift ? active - 1 : active + 1);
-			if (/^[1-4]$/.test(input)) return select(Number(input) - 1);
+			if (input === '?') {
+				now.helpOpen = true;
+				return setHelpOpen(true);
+			}
+			const go = (index: number) => {
+				now.active = (index + tabs.length) % tabs.length;
+				select(index);
+			};
+			if (key.tab) return go(key.shift ? now.active - 1 : now.active + 1);
+			if (/^[1-4]$/.test(input)) return go(Number(input) - 1);
 		},
 		{isActive: canRead && !capturing},
 	);

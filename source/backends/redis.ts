@@ -220,7 +220,8 @@ export class RedisBackend {
 			this.keeper.up(ms);
 			return ms;
 		} catch (error) {
-			this.keeper.down(error);
+			// BackendDownError already quotes the last error: recording it again would nest it
+			this.keeper.down(error instanceof BackendDownError ? undefined : error);
 			throw error;
 		}
 	}
@@ -278,5 +279,7 @@ export class RedisBackend {
 			// fall through to disconnect
 		}
 		client.disconnect(false);
+		// a socket still connecting would hold the process until its connect timeout
+		(client as unknown as {stream?: {destroy?: () => void}}).stream?.destroy?.();
 	}
 }
