@@ -90,6 +90,20 @@ describe('Keys tab', () => {
 		await app.waitFor(s => s.includes('pattern leader*') && !s.includes('2 members'));
 	});
 
+	it('pages a long list: preview — N total, n next page, p back', async () => {
+		await direct.rpush('longlist', ...Array.from({length: 250}, (_, i) => `item${i}`));
+		const {app} = start();
+		await scanPattern(app, 'longlist', 1);
+		await app.press(keys.enter);
+		await app.waitFor('preview — 250 total (100 items shown)');
+		expect(app.screen()).toContain('0  item0');
+		await settle(100);
+		await app.press('n');
+		await app.waitFor(s => s.includes('page 2') && s.includes('100  item100'));
+		await app.press('p');
+		await app.waitFor(s => !s.includes('page 2') && s.includes('0  item0'));
+	});
+
 	it('cycles the type filter and shows a tree by ":" prefix', async () => {
 		const {app} = start();
 		await app.waitFor('done');
