@@ -30,11 +30,18 @@ export type InspectResult = {
 
 export type WorkerTask =
 	| {readonly kind: 'snapshot'; readonly source: string; readonly dest: string}
-	| {readonly kind: 'inspect'; readonly file: string; readonly check?: 'quick' | 'integrity'; readonly hash?: boolean; readonly counts?: boolean}
+	| {readonly kind: 'inspect'; readonly file: string; readonly check?: 'quick' | 'integrity' | 'open'; readonly hash?: boolean; readonly counts?: boolean}
 	| {readonly kind: 'settle'; readonly file: string; readonly busyTimeoutMs: number};
 
 /** settle: whether another connection holds a lock, and the WAL folded into the file when it could be. */
-export type SettleResult = {readonly busy: boolean; readonly checkpointed: boolean; readonly journalMode: string | undefined; readonly error: string | undefined};
+export type SettleResult = {
+	readonly busy: boolean;
+	readonly checkpointed: boolean;
+	/** the checkpoint wrote pages into the file (its bytes changed) */
+	readonly changed: boolean;
+	readonly journalMode: string | undefined;
+	readonly error: string | undefined;
+};
 
 export type WorkerProgress = {readonly phase: 'copy' | 'hash' | 'count' | 'check'; readonly totalBytes?: number};
 
@@ -129,9 +136,15 @@ function inspect() {
 	try {
 		const db = new Database(task.file, {readonly: true, fileMustExist: true, timeout: 5000});
 		try {
+			// through mmap, quick_check reads pages without a syscall each (about twice as fast)
+			db.pragma('mmap_size = 1099511627776');
 			pageCount = db.pragma('page_count', {simple: true});
 			pageSize = db.pragma('page_size', {simple: true});
-			if (task.check) {
+			if (task.check === 'open') {
+				// the file opens, its schema reads, and it is as long as its pages say
+				db.prepare('select count(*) from sqlite_schema').get();
+				check = pageCount * pageSize === sizeBytes ? 'ok' : 'size ' + sizeBytes + ' bytes, pages say ' + pageCount * pageSize;
+			} else if (task.check) {
 				post({type: 'progress', phase: 'check'});
 				const rows = db.pragma(task.check === 'integrity' ? 'integrity_check(20)' : 'quick_check(20)', {simple: false});
 				check = rows.map(r => Object.values(r)[0]).join('; ');
@@ -158,7 +171,7 @@ function settle() {
 	try {
 		db = new Database(task.file, {fileMustExist: true, timeout: task.busyTimeoutMs});
 	} catch (error) {
-		return {busy: false, checkpointed: false, journalMode: undefined, error: error.message};
+		return {busy: false, checkpointed: false, changed: false, journalMode: undefined, error: error.message};
 	}
 	try {
 		const journalMode = db.pragma('journal_mode', {simple: true});
@@ -166,17 +179,18 @@ function settle() {
 			db.exec('BEGIN EXCLUSIVE');
 			db.exec('ROLLBACK');
 		} catch (error) {
-			if (error.code && String(error.code).startsWith('SQLITE_BUSY')) return {busy: true, checkpointed: false, journalMode, error: undefined};
-			return {busy: false, checkpointed: false, journalMode, error: error.message};
+			if (error.code && String(error.code).startsWith('SQLITE_BUSY')) return {busy: true, checkpointed: false, changed: false, journalMode, error: undefined};
+			return {busy: false, checkpointed: false, changed: false, journalMode, error: error.message};
 		}
-		let checkpointed = true;
+		let checkpointed = true, changed = false;
 		if (journalMode === 'wal') {
 			const row = db.pragma('wal_checkpoint(TRUNCATE)')[0];
-			checkpointed = row && row.busy === 0;
+			checkpointed = Boolean(row) && row.busy === 0;
+			changed = !row || row.checkpointed !== 0;
 		}
-		return {busy: false, checkpointed, journalMode, error: undefined};
+		return {busy: false, checkpointed, changed, journalMode, error: undefined};
 	} catch (error) {
-		return {busy: false, checkpointed: false, journalMode: undefined, error: error.message};
+		return {busy: false, checkpointed: false, changed: false, journalMode: undefined, error: error.message};
 	} finally {
 		db.close();
 	}

@@ -9,9 +9,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type {Config} from '../config.js';
-import {createBackup, verifyBackup, BackupError, type VerifyResult} from './backups.js';
+import {verifyBackup, BackupError, type VerifyResult} from './backups.js';
+import {keepSafety, type Safety} from './restore-safety.js';
 import {fsyncDir, fsyncPath, readSidecar} from './backup-files.js';
-import {newBackupName, resolveBackupName} from './backup-names.js';
+import {resolveBackupName} from './backup-names.js';
 import {runWorkerTask, type InspectResult, type SettleResult, type TableCounts} from './backup-worker.js';
 import {findHolders, type Holder} from './db-holders.js';
 import {runMutation} from './mutations.js';
@@ -96,9 +97,10 @@ export async function restoreBackup(
 	options: {readonly force?: boolean; readonly onStep?: (step: RestoreStep) => void} = {},
 ): Promise<RestoreResult> {
 	const backupPath = resolveBackupName(config.backupDir, name);
-	const live = config.sqlitePath;
-	return runMutation(config, {action: 'restore', target: `${live} from ${name}`}, async () => {
+	return runMutation(config, {action: 'restore', target: `${config.sqlitePath} from ${name}`}, async () => {
 		const started = Date.now();
+		// the real file: a symlinked data path keeps its symlink, the file it points to is replaced
+		const live = realOrSelf(config.sqlitePath);
 		const liveExists = fs.existsSync(live);
 		if (liveExists && !options.force) {
 			const holders = await findHolders(live);
@@ -110,34 +112,84 @@ export async function restoreBackup(
 		await fs.promises.mkdir(dir, {recursive: true});
 		await removeStaleTemps(dir, path.basename(live));
 		const temp = path.join(dir, `.${path.basename(live)}.restore-${process.pid}.tmp`);
+		let safety: Safety | undefined;
 		try {
+			// 1. copy; meanwhile, in worker threads: check the backup's bytes (unless a verification
+			//    recorded minutes ago still holds) and describe the live file for its safety sidecar
 			options.onStep?.('copy');
+			const checks = verifyBytes(config.backupDir, name, backupPath);
+			const described = liveExists ? runWorkerTask<InspectResult>({kind: 'inspect', file: live, hash: true, counts: true}) : undefined;
+			checks.catch(() => undefined);
+			described?.catch(() => undefined);
 			await fs.promises.copyFile(backupPath, temp);
 			await fsyncPath(temp);
 			options.onStep?.('verify');
-			await verifyCopy(config.backupDir, name, temp);
+			await checks;
 
-			let safety: string | undefined;
+			// 2. the live file's WAL folded in, then kept as the safety backup
 			if (liveExists) {
 				const settled = await runWorkerTask<SettleResult>({kind: 'settle', file: live, busyTimeoutMs: 250});
 				if (settled.busy && !options.force) {
 					throw new RestoreRefusedError(`${live} is locked by another connection (a write in progress): stop the app first, or use --force; nothing was changed`);
 				}
 				options.onStep?.('safety');
-				safety = await takeSafety(config, live);
+				// the description holds only if folding the WAL in did not change the file
+				const known = settled.changed ? undefined : await described?.catch(() => undefined);
+				safety = await keepSafety(config, live, {linkable: settled.checkpointed && !settled.error, known: known?.error ? undefined : known});
 			}
+
+			// 3. the swap: stale WAL files out first (an old WAL would be replayed into the new file), then rename
 			options.onStep?.('swap');
 			await removeFiles([`${live}-wal`, `${live}-shm`, `${live}-journal`]);
 			await fs.promises.rename(temp, live);
 			await fsyncDir(dir);
+			const safetyName = await safety?.commit();
+
+			// 4. the result: these bytes passed quick_check above; here it opens, its schema reads,
+			//    its size is what its pages say (and the safety sidecar is written meanwhile)
 			options.onStep?.('check');
-			const after = await runWorkerTask<InspectResult>({kind: 'inspect', file: live, check: 'quick'});
-			if (after.check !== 'ok') throw new BackupError(`restored file failed quick_check: ${after.error ?? after.check ?? 'no answer'}`);
-			return {name, live, safety, check: after.check, durationMs: Date.now() - started};
+			const [after] = await Promise.all([
+				runWorkerTask<InspectResult>({kind: 'inspect', file: live, check: 'open'}),
+				safety?.describe(),
+			]);
+			if (after.error || after.check !== 'ok') throw new BackupError(`the restored file does not check out: ${after.error ?? after.check ?? 'no answer'}`);
+			return {name, live, safety: safetyName, check: after.check, durationMs: Date.now() - started};
 		} finally {
+			await safety?.abandon();
 			await removeFiles([temp, `${temp}-wal`, `${temp}-shm`, `${temp}-journal`]).catch(() => undefined);
 		}
 	});
+}
+
+function realOrSelf(file: string): string {
+	try {
+		return fs.realpathSync(file);
+	} catch {
+		return path.resolve(file);
+	}
+}
+
+const trustVerifiedForMs = 15 * 60_000;
+
+/**
+ * The backup's bytes are what was backed up (same size and sha256 as the sidecar) and SQLite reads
+ * them (quick_check): both in worker threads at once, while the caller copies the file. A passed
+ * verification recorded in the last minutes (the plan shown before the confirm makes one) stands,
+ * as long as the file has not been modified since.
+ */
+async function verifyBytes(backupDir: string, name: string, file: string): Promise<void> {
+	const meta = readSidecar(backupDir, name);
+	const stat = await fs.promises.stat(file);
+	const at = meta?.verified?.ok ? Date.parse(meta.verified.at) : Number.NaN;
+	if (meta?.sha256 && meta.sizeBytes === stat.size && at >= stat.mtimeMs && Date.now() - at < trustVerifiedForMs) return;
+	const refuse = (why: string) => new RestoreRefusedError(`backup ${name} ${why}: nothing was changed`);
+	const [hashed, checked] = await Promise.all([
+		meta?.sha256 ? runWorkerTask<InspectResult>({kind: 'inspect', file, hash: true}) : undefined,
+		runWorkerTask<InspectResult>({kind: 'inspect', file, check: 'quick'}),
+	]);
+	if (meta?.sha256 && hashed && (hashed.sha256 !== meta.sha256 || hashed.sizeBytes !== meta.sizeBytes)) throw refuse('does not match its recorded sha256 (truncated or changed)');
+	if (checked.error) throw refuse(`cannot be read by SQLite (${checked.error})`);
+	if (checked.check !== 'ok') throw refuse(`failed quick_check (${checked.check ?? 'no answer'})`);
 }
 
 function alive(pid: number): boolean {
@@ -155,36 +207,5 @@ async function removeStaleTemps(dir: string, base: string): Promise<void> {
 	for (const name of await fs.promises.readdir(dir).catch(() => [] as string[])) {
 		const m = pattern.exec(name);
 		if (m && !alive(Number(m[1]))) await fs.promises.rm(path.join(dir, name), {force: true}).catch(() => undefined);
-	}
-}
-
-/** The copy about to be installed is what was backed up: same size and sha256, and SQLite reads it. */
-async function verifyCopy(backupDir: string, name: string, temp: string): Promise<void> {
-	const meta = readSidecar(backupDir, name);
-	let result: InspectResult;
-	try {
-		result = await runWorkerTask<InspectResult>({kind: 'inspect', file: temp, check: 'quick', hash: Boolean(meta?.sha256)});
-	} catch (error) {
-		throw new RestoreRefusedError(`backup ${name} cannot be read by SQLite (${(error as Error).message}): nothing was changed`);
-	}
-	if (meta?.sha256 && (result.sha256 !== meta.sha256 || result.sizeBytes !== meta.sizeBytes)) {
-		throw new RestoreRefusedError(`backup ${name} does not match its recorded sha256 (truncated or changed): nothing was changed`);
-	}
-	if (result.error) throw new RestoreRefusedError(`backup ${name} cannot be read by SQLite (${result.error}): nothing was changed`);
-	if (result.check !== 'ok') throw new RestoreRefusedError(`backup ${name} failed quick_check (${result.check ?? 'no answer'}): nothing was changed`);
-}
-
-/** A safety_ backup of the live file; when SQLite cannot read it (that may be why we restore), its raw bytes. */
-async function takeSafety(config: Pick<Config, 'sqlitePath' | 'backupDir'>, live: string): Promise<string> {
-	try {
-		return (await createBackup(config, {kind: 'safety'})).name;
-	} catch {
-		await fs.promises.mkdir(config.backupDir, {recursive: true});
-		const name = newBackupName(config.backupDir, 'safety');
-		const target = path.join(config.backupDir, name);
-		await fs.promises.copyFile(live, target, fs.constants.COPYFILE_EXCL);
-		await fsyncPath(target);
-		await fsyncDir(config.backupDir);
-		return name;
 	}
 }
