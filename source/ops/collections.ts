@@ -76,9 +76,13 @@ export type ChatDetail = {
 	readonly empty: boolean;
 };
 
-/** The reaction-hash keys of one chat (a SCAN with the chat filled in). */
+/**
+ * The reaction-hash keys of one chat (a SCAN with the chat filled in). The pattern matches few
+ * keys, so a bigger COUNT walks a million-key space in ~100 calls instead of ~1,000 (each call
+ * stays a few ms on the server).
+ */
 export async function reactionKeys(deps: Deps, chat: string): Promise<string[]> {
-	return scanAll(deps.redis, {pattern: patternFor(deps.config.collections.reactions, {chat}), count: deps.config.scanCount});
+	return scanAll(deps.redis, {pattern: patternFor(deps.config.collections.reactions, {chat}), count: Math.max(deps.config.scanCount, 10_000)});
 }
 
 export async function chatDetail(deps: Deps, chat: string, options: {readonly messages?: number; readonly reactions?: boolean} = {}): Promise<ChatDetail> {
