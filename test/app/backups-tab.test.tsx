@@ -5,6 +5,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {App} from '../../source/app/app.js';
 import {createBackends} from '../../source/backends/index.js';
 import {loadConfig} from '../../source/config.js';
+import {startAutoBackups} from '../../source/ops/auto-backups.js';
 import {createBackup} from '../../source/ops/backups.js';
 import {keys, render, settle} from '../helpers/render.js';
 import {tempSqlite, type TempSqlite} from '../helpers/sqlite.js';
@@ -51,6 +52,19 @@ describe('Backups tab', () => {
 		const screen = await app.waitFor(/manual_\S+\.db +manual .* ok/);
 		expect(screen).toMatch(/1\/7 kept/);
 		expect(screen).toMatch(/created manual_/);
+	});
+
+	it('with BACKUP_ENABLED the console takes an automatic backup at start and shows the next time', async () => {
+		const {app, config} = setup({BACKUP_ENABLED: '1', BACKUP_INTERVAL_HOURS: '6'});
+		try {
+			const screen = await app.waitFor(/auto_\S+ +auto .* ok/);
+			await app.waitFor(/auto: on, next \d\d-\d\d \d\d:\d\d UTC · 1\/7 kept/);
+			expect(screen).not.toContain('manual_');
+		} finally {
+			// the scheduler is one per process: stop it (this takes the shutdown backup)
+			await startAutoBackups({config}).stop();
+		}
+		expect(fs.readdirSync(config.backupDir).filter(f => f.startsWith('auto_') && f.endsWith('.db'))).toHaveLength(2);
 	});
 
 	it('Enter shows the plan and restores only after the word restore; x deletes after the word delete', async () => {

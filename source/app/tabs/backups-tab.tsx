@@ -7,7 +7,7 @@ import {useCallback, useEffect, useRef, useState} from 'react';
 import {startAutoBackups, autoBackupState} from '../../ops/auto-backups.js';
 import {backupOverview, deleteBackup, type BackupEntry} from '../../ops/backups.js';
 import {restoreBackup, type RestorePlan} from '../../ops/restore.js';
-import {formatBytes, formatClock, formatCount, formatDateTime, formatPercent, fit} from '../../text/format.js';
+import {formatBytes, formatCount, formatDateTime, formatPercent, fit} from '../../text/format.js';
 import {errorMessage} from '../../text/mask.js';
 import {sanitize} from '../../text/sanitize.js';
 import {ConfirmDialog} from '../components/confirm-dialog.js';
@@ -73,7 +73,8 @@ function autoText(enabled: boolean): string {
 	if (!enabled || !state?.enabled) return 'auto: off';
 	if (state.running) return 'auto: on, running';
 	if (state.lastError) return `auto: on, last failed (${state.lastError})`;
-	return state.nextAt ? `auto: on, next ${formatClock(new Date(state.nextAt))}` : 'auto: on';
+	// UTC, like the dates in the table and the backup names
+	return state.nextAt ? `auto: on, next ${formatDateTime(state.nextAt).slice(5, 16)} UTC` : 'auto: on';
 }
 
 function BackupsTab({isActive, isVisible, width, height}: TabProps) {
