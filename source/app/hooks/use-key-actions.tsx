@@ -21,7 +21,7 @@ export type KeyActions = {
 	readonly dialog: Dialog | undefined;
 	readonly askDelete: (key: string) => Promise<void>;
 	readonly askClear: (chat: string) => Promise<void>;
-	readonly render: (width: number, isActive: boolean) => ReactNode;
+	readonly render: (width: number, height: number, isActive: boolean) => ReactNode;
 };
 
 export function useKeyActions(
@@ -74,11 +74,12 @@ export function useKeyActions(
 		}
 	};
 
-	const render = (width: number, isActive: boolean) =>
+	const render = (width: number, height: number, isActive: boolean) =>
 		dialog ? (
 			<ConfirmDialog
 				title={dialog.kind === 'delete' ? 'Delete key' : 'Clear chat cache'}
-				lines={dialog.lines}
+				// a small pane keeps the line that says what goes; the list of keys needs room
+				lines={height < 14 ? dialog.lines.slice(0, 1) : dialog.lines}
 				word={dialog.kind === 'delete' ? 'delete' : 'clear'}
 				onConfirm={() => void confirm(dialog)}
 				onCancel={reason => {

@@ -221,9 +221,10 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 	const viewHints = top?.kind === 'chat'
 		? [{key: 'Esc', label: 'back'}, ...(top.compare ? [] : [{key: 'c', label: 'compare'}, {key: 'v', label: 'raw value'}]), {key: 'j k', label: 'scroll'}, {key: 'X', label: 'clear chat'}, {key: 'r', label: 'reload'}]
 		: [{key: 'Esc', label: 'back'}, {key: 'j k', label: 'scroll'}, {key: 'n p', label: 'next/prev page'}, {key: 'x', label: 'delete'}, {key: 'r', label: 'reload'}];
-	useHints(prompt ? [{key: 'Enter', label: 'scan'}, {key: 'Esc', label: 'cancel'}] : top ? viewHints : listHints, isActive && !dialog);
+	const dialogHints = [{key: 'Enter', label: 'confirm (after the word)'}, {key: 'Esc', label: 'cancel'}];
+	useHints(dialog ? dialogHints : prompt ? [{key: 'Enter', label: 'scan'}, {key: 'Esc', label: 'cancel'}] : top ? viewHints : listHints, isActive);
 
-	if (dialog) return <Box width={width} height={height} flexDirection="column">{actions.render(width, isActive)}</Box>;
+	if (dialog) return <Box width={width} height={height} flexDirection="column">{actions.render(width, height, isActive)}</Box>;
 
 	// a key per view: going from a chat to its comparison starts a fresh load, not the old lines
 	if (top?.kind === 'value') return <ValueView key={`value|${top.key}`} backends={backends} redisKey={top.key} width={width} height={height} isActive={isActive} generation={generation} />;
