@@ -1,9 +1,26 @@
 // One shared pg Pool. Every query runs in a short transaction with SET LOCAL statement_timeout, so
 // the timeout holds through PgBouncer in transaction mode (a startup parameter would not).
 // A changed pg_postmaster_start_time() means the server restarted: counted as a reconnect.
+import os from 'node:os';
 import type {Pool, PoolClient, QueryResultRow} from 'pg';
 import {mask} from '../text/mask.js';
 import {BackendDownError, type ReconnectResult, StatusKeeper, withTimeout} from './status.js';
+
+function osUser(): string {
+	try {
+		return os.userInfo().username;
+	} catch {
+		return 'postgres';
+	}
+}
+
+/** Like libpq: no user in the URL nor PGUSER → the OS user (pg alone would need $USER set). */
+function withDefaultUser(url: string): string {
+	const parsed = new URL(url);
+	if (parsed.username || process.env.PGUSER) return url;
+	parsed.username = osUser();
+	return parsed.toString();
+}
 
 export const postgresTimeouts = {connectMs: 3000, statementMs: 5000};
 
@@ -41,7 +58,7 @@ export class PostgresBackend {
 	#create(): Pool {
 		const statementMs = this.options.statementTimeoutMs ?? postgresTimeouts.statementMs;
 		const pool = new this.#pg!.Pool({
-			connectionString: this.url,
+			connectionString: withDefaultUser(this.url),
 			max: this.options.max ?? 4,
 			connectionTimeoutMillis: this.options.connectTimeoutMs ?? postgresTimeouts.connectMs,
 			idleTimeoutMillis: 10_000,

@@ -30,6 +30,7 @@ export function cardsFor(report: HealthReport, thresholds: Thresholds): Card[] {
 		note: pg.state === 'up' ? ms(pg.latencyMs) : undefined,
 		noteColor: slow(pg.latencyMs) ? 'yellow' : 'green',
 		rows: [
+			{label: 'url', value: pg.url},
 			{label: 'version', value: pg.version ?? '-'},
 			{label: 'uptime', value: secs(pg.uptimeSeconds)},
 			{label: 'conns', value: pg.connections === null ? '-' : `${formatCount(pg.connections)} / ${formatCount(pg.maxConnections)}`, color: warnIf(pgRatio !== null && pgRatio > 0.8)},
@@ -52,6 +53,7 @@ export function cardsFor(report: HealthReport, thresholds: Thresholds): Card[] {
 		note: redis.state === 'up' ? `${ms(redis.latencyMs)}${redis.cluster ? `  cluster of ${redis.masters}` : ''}` : undefined,
 		noteColor: slow(redis.latencyMs) ? 'yellow' : 'green',
 		rows: [
+			{label: 'url', value: redis.url},
 			{label: 'version', value: redis.version ?? '-'},
 			{label: 'uptime', value: secs(redis.uptimeSeconds)},
 			{label: 'memory', value: memory, color: warnIf(redis.memoryRatio !== null && redis.memoryRatio > thresholds.redisMemoryRatio)},
