@@ -184,9 +184,13 @@ function settle() {
 		}
 		let checkpointed = true, changed = false;
 		if (journalMode === 'wal') {
+			// TRUNCATE reports 0 frames once it has reset the WAL: whether the file changes is told by
+			// the WAL holding anything beforehand (conservative: any bytes at all)
+			let walBytes = 0;
+			try { walBytes = fs.statSync(task.file + '-wal').size; } catch {}
 			const row = db.pragma('wal_checkpoint(TRUNCATE)')[0];
 			checkpointed = Boolean(row) && row.busy === 0;
-			changed = !row || row.checkpointed !== 0;
+			changed = walBytes > 0;
 		}
 		return {busy: false, checkpointed, changed, journalMode, error: undefined};
 	} catch (error) {

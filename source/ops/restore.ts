@@ -125,6 +125,8 @@ export async function restoreBackup(
 			await fsyncPath(temp);
 			options.onStep?.('verify');
 			await checks;
+			// (before the settle below opens the live file: the two must not overlap)
+			const liveInfo = await described?.catch(() => undefined);
 
 			// 2. the live file's WAL folded in, then kept as the safety backup
 			if (liveExists) {
@@ -134,7 +136,7 @@ export async function restoreBackup(
 				}
 				options.onStep?.('safety');
 				// the description holds only if folding the WAL in did not change the file
-				const known = settled.changed ? undefined : await described?.catch(() => undefined);
+				const known = settled.changed ? undefined : liveInfo;
 				safety = await keepSafety(config, live, {linkable: settled.checkpointed && !settled.error, known: known?.error ? undefined : known});
 			}
 

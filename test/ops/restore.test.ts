@@ -1,5 +1,7 @@
 import {spawn} from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {createRequire} from 'node:module';
 import Database from 'better-sqlite3';
 import {afterEach, describe, expect, it} from 'vitest';
@@ -94,6 +96,60 @@ describe('restore', () => {
 			expect(forced.check).toBe('ok');
 		} finally {
 			holder.kill('SIGKILL');
+		}
+	});
+
+	it('folds a live WAL into the safety backup, and its sidecar matches the file', async () => {
+		temp = tempSqlite({messages: 10, keepOpen: true});
+		const config = backupConfig(temp.dir, temp.path);
+		const backup = await createBackup(config);
+		// the app (here: this process, which the holder check leaves out) wrote into the WAL, not yet folded in
+		temp.db!.pragma('wal_autocheckpoint = 0');
+		temp.db!.prepare("insert into messages (chat_code, username, content, created_at) values ('lobby', 'x', 'in the wal', 0)").run();
+		expect(fs.statSync(`${temp.path}-wal`).size).toBeGreaterThan(0);
+		// the connection stays open (idle): closing it would fold the WAL in itself
+		const result = await restoreBackup(config, backup.name);
+		const safety = (await listBackups(config.backupDir)).find(e => e.name === result.safety)!;
+		expect(rowCount(safety.path, 'messages')).toBe(11);
+		expect(safety.meta?.tables.messages).toBe(11);
+		expect(safety.meta?.sha256).toBe(sha256(safety.path));
+		expect(rowCount(temp.path, 'messages')).toBe(10);
+	});
+
+	it('restores where there is no live file yet, and through a symlinked data path (the link stays)', async () => {
+		temp = tempSqlite({messages: 7});
+		const config = backupConfig(temp.dir, temp.path);
+		const backup = await createBackup(config);
+		fs.rmSync(temp.path);
+		const first = await restoreBackup(config, backup.name);
+		expect(first.safety).toBeUndefined();
+		expect(rowCount(temp.path, 'messages')).toBe(7);
+
+		const link = path.join(temp.dir, 'current.db');
+		fs.symlinkSync(temp.path, link);
+		addMessages(temp.path, 2);
+		const viaLink = await restoreBackup({...config, sqlitePath: link}, backup.name);
+		expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+		expect(rowCount(temp.path, 'messages')).toBe(7);
+		expect(rowCount(path.join(config.backupDir, viaLink.safety!), 'messages')).toBe(9);
+	});
+
+	it('takes a real copy as the safety backup when the backup folder is on another filesystem', async () => {
+		const shm = '/dev/shm';
+		if (!fs.existsSync(shm) || fs.statSync(shm).dev === fs.statSync(os.tmpdir()).dev) return; // nothing to cross here
+		temp = tempSqlite({messages: 5});
+		const backupDir = fs.mkdtempSync(path.join(shm, 'opsdeck-backups-'));
+		try {
+			const config = {...backupConfig(temp.dir, temp.path), backupDir};
+			const backup = await createBackup(config);
+			addMessages(temp.path, 4);
+			const result = await restoreBackup(config, backup.name);
+			expect(rowCount(temp.path, 'messages')).toBe(5);
+			const safety = (await listBackups(backupDir)).find(e => e.name === result.safety)!;
+			expect(rowCount(safety.path, 'messages')).toBe(9);
+			expect(safety.meta?.sha256).toMatch(/^[0-9a-f]{64}$/);
+		} finally {
+			fs.rmSync(backupDir, {recursive: true, force: true});
 		}
 	});
 
