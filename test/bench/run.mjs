@@ -2,7 +2,12 @@
 // Each pair runs alternately (BENCH_REPS, default 5), medians are compared, a table is printed and
 // written as JSON to test/bench/results/ (git-ignored); the rows measured are merged into
 // test/bench/latest.json, from which test/bench/RESULTS.md (cited by the README) is written.
-// BENCH_QUICK=1 shortens the idle-CPU window to 15 s. Needs `npm run build` first (the npm script does it).
+// BENCH_QUICK=1 shortens the idle-CPU window to 15 s; BENCH_REPS sets the rounds (default 5).
+// Needs `npm run build` first (the npm script does it), redis-server, redis-cli and sqlite3 on the
+// PATH, and the local PostgreSQL for the console's Status card (BENCH_DATABASE_URL, default
+// postgres://postgres@127.0.0.1:5432/postgres; only read). Redis data goes to a private
+// redis-server on a free port, files to a temp dir; the 500 MB SQLite file is cached in
+// $TMPDIR/opsdeck-bench-cache (BENCH_SQLITE_MB to change its size).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,7 +43,7 @@ function machine() {
 		memGb: round(os.totalmem() / 2 ** 30, 1),
 		node: process.version,
 		os: `${os.type()} ${os.release()}`,
-		redis: version(['redis-server', '--version']),
+		redis: version(['redis-server', '--version'])?.replace(/^Redis server v=(\S+).*/, 'Redis $1'),
 		sqlite3: version(['sqlite3', '--version'])?.split(' ')[0],
 		loadavg: os.loadavg().map(v => round(v, 2)),
 		commit,
@@ -101,6 +106,12 @@ function markdown(latest) {
 		...rows.map(r => `- **${r.id}** ${r.opsdeckCommand}${r.baselineCommand ? `; baseline: ${r.baselineCommand}` : ''}.${r.note ? ` ${r.note}.` : ''}`),
 		'',
 	];
+	// what the profiles showed, written by hand (test/bench/FINDINGS.md), follows the figures
+	try {
+		lines.push(fs.readFileSync(path.join(benchDir, 'FINDINGS.md'), 'utf8').trim(), '');
+	} catch {
+		// none yet
+	}
 	return lines.join('\n');
 }
 
@@ -112,6 +123,24 @@ async function main() {
 		return 2;
 	}
 	const rows = wanted.length > 0 ? allRows.filter(r => wanted.includes(r.id)) : allRows;
+	const missing = ['redis-server', 'redis-cli', 'sqlite3'].filter(bin => {
+		try {
+			execFileSync('sh', ['-c', `command -v ${bin}`], {stdio: 'ignore'});
+			return false;
+		} catch {
+			return true;
+		}
+	});
+	if (missing.length > 0) {
+		console.error(`the bench needs ${missing.join(', ')} on the PATH`);
+		return 2;
+	}
+	for (const file of ['build/bundle/bin.js', 'build/bin.js']) {
+		if (!fs.existsSync(path.join(root, file))) {
+			console.error(`${file} is missing: run \`npm run build\` (npm run bench does)`);
+			return 2;
+		}
+	}
 	const quick = process.env.BENCH_QUICK === '1';
 	const log = message => console.error(message);
 	const info = machine();
