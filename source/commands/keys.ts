@@ -23,6 +23,8 @@ export async function run(ctx: CommandContext): Promise<number> {
 	const scanner = new KeyScanner(ctx.backends.redis, {pattern, type, count: Math.max(ctx.config.scanCount, 1000), readAhead: true, dedupe: false});
 	const json = ctx.flags.json === true;
 	let count = 0;
+	const pending: string[] = [];
+	let pendingBytes = 0;
 	if (json) await write(ctx, `{"pattern":${JSON.stringify(pattern)},"type":${JSON.stringify(type ?? null)},"keys":[`);
 	while (!scanner.done && (limit === undefined || count < limit)) {
 		let fresh = await scanner.step();
@@ -34,9 +36,17 @@ export async function run(ctx: CommandContext): Promise<number> {
 			? (count > 0 ? ',' : '') + JSON.stringify(fresh).slice(1, -1)
 			: fresh.map(k => sanitize(k)).join('\n') + '\n';
 		count += fresh.length;
-		const drained = write(ctx, text);
-		if (drained) await drained;
+		// one write per ~256 KB, not per batch: each write to a file or pipe is a syscall
+		pending.push(text);
+		pendingBytes += text.length;
+		if (pendingBytes >= 256 * 1024) {
+			const drained = write(ctx, pending.join(''));
+			pending.length = 0;
+			pendingBytes = 0;
+			if (drained) await drained;
+		}
 	}
+	if (pending.length > 0) await write(ctx, pending.join(''));
 	const progress = scanner.progress();
 	if (json) {
 		await write(ctx, `],"count":${count},"complete":${progress.done},"dbsize":${progress.total},"masters":${progress.masters}}\n`);
