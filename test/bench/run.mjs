@@ -91,19 +91,20 @@ function markdown(latest) {
 	const lines = [
 		'# opsdeck benchmark results',
 		'',
-		'Written by `npm run bench` (test/bench/run.mjs) from test/bench/latest.json. Each pair ran alternately,',
-		`${latest.reps} times or more; figures are medians. Baselines are the tools an operator would use instead.`,
+		'Written by `npm run bench` (test/bench/run.mjs) from test/bench/latest.json. Each pair ran alternately',
+		'(the order flipping every round), 5 rounds unless BENCH_REPS said otherwise; figures are medians. Baselines',
+		'are the tools an operator would use instead.',
 		'',
 		'| # | work | opsdeck | baseline | ratio | target | result |',
 		'|---|---|---|---|---|---|---|',
-		...rows.map(r => `| ${r.id} | ${r.work} | ${r.opsdeck} | ${r.baseline ?? '-'} | ${r.ratio === null ? '-' : `${r.ratio}x`} | ${r.target.replace('<=', '≤')} | ${r.error ? 'error' : verdict(r.pass)} |`),
+		...rows.map(r => `| ${r.id} | ${r.work} | ${r.opsdeck} | ${r.baseline ?? '-'} | ${r.ratio === null ? '-' : `${r.ratio}x`} | ${r.target.replaceAll('<=', '≤')} | ${r.error ? 'error' : verdict(r.pass)} |`),
 		'',
 		`Machine: ${m.nproc} CPUs (${m.cpu}), ${m.memGb} GB RAM, ${m.os}; Node ${m.node}; ${m.redis}; sqlite3 ${m.sqlite3};`,
 		`load average at the start ${m.loadavg.join(' / ')} (a shared machine: other jobs ran at the same time). Measured ${latest.updatedAt.slice(0, 16).replace('T', ' ')} UTC at commit ${m.commit ?? '?'}.`,
 		'',
 		'What each row measures:',
 		'',
-		...rows.map(r => `- **${r.id}** ${r.opsdeckCommand}${r.baselineCommand ? `; baseline: ${r.baselineCommand}` : ''}.${r.note ? ` ${r.note}.` : ''}`),
+		...rows.map(r => `- **${r.id}** ${r.opsdeckCommand}${r.baselineCommand ? `; baseline: ${r.baselineCommand}` : ''}.${r.note ? ` ${r.note}.` : ''}${r.reps && r.reps !== 5 ? ` (${r.reps} rounds)` : ''}`),
 		'',
 	];
 	// what the profiles showed, written by hand (test/bench/FINDINGS.md), follows the figures
@@ -180,7 +181,7 @@ async function main() {
 	} catch {
 		// first run
 	}
-	for (const r of results) if (!r.error) latest.rows[r.id] = {...r, measuredAt: at};
+	for (const r of results) if (!r.error) latest.rows[r.id] = {...r, reps: ctx.reps, quick, measuredAt: at};
 	latest = {updatedAt: at, reps: ctx.reps, machine: info, rows: latest.rows};
 	fs.writeFileSync(latestFile, `${JSON.stringify(latest, null, '\t')}\n`);
 	fs.writeFileSync(path.join(benchDir, 'RESULTS.md'), markdown(latest));
