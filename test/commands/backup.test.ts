@@ -36,14 +36,14 @@ describe('opsdeck backup', () => {
 	it('create, list, verify, restore (asks without --yes), prune, delete', () => {
 		const created = opsdeck('backup', 'create', '--json');
 		expect(created.err).toBe('');
-		expect(created.code).toBe(0);
+		expect(created.code, created.err).toBe(0);
 		const backup = JSON.parse(created.out) as {name: string; verified: {ok: boolean}; tables: Record<string, number>};
 		expect(backup.name).toMatch(/^manual_.*\.db$/);
 		expect(backup.verified.ok).toBe(true);
 		expect(backup.tables.messages).toBe(30);
 
 		const listed = opsdeck('backup', 'list');
-		expect(listed.code).toBe(0);
+		expect(listed.code, listed.err).toBe(0);
 		expect(listed.out).toContain(backup.name);
 		expect(listed.out).toMatch(/manual +[\d.]+ KB/);
 
@@ -61,16 +61,17 @@ describe('opsdeck backup', () => {
 
 		const restored = opsdeck('backup', 'restore', backup.name, '--yes');
 		expect(restored.err).toBe('');
-		expect(restored.code).toBe(0);
+		expect(restored.code, restored.err).toBe(0);
 		expect(restored.out).toMatch(/restored .*\(quick_check ok\).*safety_/);
 		expect(messages()).toBe(30);
 
 		// three backups now (manual, safety, and one more): prune keeps 2, the young safety one among them
-		expect(opsdeck('backup', 'create').code).toBe(0);
+		const again = opsdeck('backup', 'create');
+		expect(again.code, again.err).toBe(0);
 		const noYes = opsdeck('backup', 'prune');
 		expect(noYes.code, noYes.err).toBe(2);
 		const pruned = opsdeck('backup', 'prune', '--yes', '--json');
-		expect(pruned.code).toBe(0);
+		expect(pruned.code, pruned.err).toBe(0);
 		const result = JSON.parse(pruned.out) as {removed: string[]; kept: string[]};
 		expect(result.kept).toHaveLength(2);
 		expect(result.kept.some(n => n.startsWith('safety_'))).toBe(true);
@@ -78,7 +79,8 @@ describe('opsdeck backup', () => {
 		const [keep] = result.kept;
 		const deleteNoYes = opsdeck('backup', 'delete', keep!);
 		expect(deleteNoYes.code, deleteNoYes.err).toBe(2);
-		expect(opsdeck('backup', 'delete', keep!, '--yes').code).toBe(0);
+		const deleted = opsdeck('backup', 'delete', keep!, '--yes');
+		expect(deleted.code, deleted.err).toBe(0);
 		expect(opsdeck('backup', 'list', '--json').out).not.toContain(keep);
 	});
 
