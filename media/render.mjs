@@ -173,7 +173,7 @@ async function main() {
 	await screen.type('/');
 	await screen.waitFor('pattern:');
 	// a key typed right after the prompt shows can still reach the list (c = compare): a known race
-	await sleep(500);
+	await sleep(Number(process.env.MEDIA_PROMPT_PAUSE ?? 500));
 	await screen.type('chat:*:messages', keys.enter);
 	await screen.waitFor(ls => ls.some(l => l.startsWith('pattern chat:*:messages')) && ls.filter(l => l.startsWith('chat:')).every(l => /^chat:\S+:messages /.test(l)) && hintsSay('Enter open')(ls), 'the messages keys');
 	// walk the cursor down to the chat the demo put out of sync (rows are sorted, one screen)
