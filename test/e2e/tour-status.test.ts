@@ -2,7 +2,7 @@
 // The Status tab says every store is up and the verdict is healthy; `?` explains its keys; `q`
 // gives the terminal back. Keys only in, screen only out. Needs `npm run build` first.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {startDemoTour, typeKeys, type DemoTour} from '../helpers/demo-tour.js';
+import {startDemoTour, typeKeys, waitForScreen, type DemoTour} from '../helpers/demo-tour.js';
 
 let tour: DemoTour;
 beforeAll(async () => {
@@ -14,15 +14,16 @@ describe('tour: Status on the demo', () => {
 	it('shows every store up and healthy, explains its keys, and quits cleanly', async () => {
 		const run = tour.openConsole();
 		try {
-			await run.waitForText('HEALTHY', 15_000);
-			await run.waitForText('every check passes', 15_000);
-			// a card per store, each up, with the demo's data in it
-			await run.waitForText(/PostgreSQL +up/, 15_000);
-			await run.waitForText(/Redis +up/, 15_000);
-			await run.waitForText(/SQLite +up/, 15_000);
-			await run.waitForText(new RegExp(`keys db0 +${tour.seed.redis.keys.toLocaleString('en-US')}\\b`), 15_000);
-			await run.waitForText(/backup +newest .* ago \(1 kept\)/, 15_000);
-			expect(run.screen()).not.toMatch(/DOWN|unhealthy|degraded/i);
+			// one frame with the verdict and a card per store, each up, with the demo's data in it
+			const keyCount = tour.seed.redis.keys.toLocaleString('en-US');
+			await waitForScreen(run, lines => {
+				const screen = lines.join('\n');
+				return /HEALTHY +every check passes/.test(screen)
+					&& /PostgreSQL +up/.test(screen) && /Redis +up/.test(screen) && /SQLite +up/.test(screen)
+					&& new RegExp(`keys db0 +${keyCount}\\b`).test(screen)
+					&& /backup +newest .* ago \(1 kept\)/.test(screen)
+					&& !/DOWN|unhealthy|degraded/i.test(screen);
+			}, 'healthy, every store up, the demo data counted');
 			// the bottom bar names the keys that work here
 			expect(run.lines().filter(l => l.trim()).at(-1)).toMatch(/P reconnect PG .*F flush.*\? help.*q quit/);
 

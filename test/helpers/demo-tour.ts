@@ -41,7 +41,7 @@ export type DemoTour = {
 };
 
 // Settings a developer's shell may carry that would point the tour at other backends or files.
-const inherited = ['REDIS_URL', 'DATABASE_URL', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGPASSWORD', 'SQLITE_PATH', 'BACKUP_DIR', 'OPSDECK_CONFIG', 'OPSDECK_READ_ONLY', 'APP_HEALTH_URL', 'ALERT_WEBHOOK_URL', 'BACKUP_ENABLED', 'POLL_INTERVAL_MS'];
+const inherited = ['REDIS_URL', 'DATABASE_URL', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGPASSWORD', 'SQLITE_PATH', 'BACKUP_DIR', 'OPSDECK_CONFIG', 'OPSDECK_READ_ONLY', 'APP_HEALTH_URL', 'ALERT_WEBHOOK_URL', 'BACKUP_ENABLED', 'BACKUP_RETENTION', 'BACKUP_INTERVAL_HOURS', 'POLL_INTERVAL_MS', 'HEALTH_PORT', 'SCAN_COUNT'];
 
 export const pause = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
