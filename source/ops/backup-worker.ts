@@ -130,6 +130,15 @@ function inspect() {
 		post({type: 'progress', phase: 'hash'});
 		sha = sha256(task.file);
 	}
+	if (!task.check && !task.counts) {
+		// the checksum alone: page size and count from the header, without SQLite opening the file
+		// (so no -wal/-shm appear beside it while another worker reads it)
+		const header = Buffer.alloc(100);
+		const fd = fs.openSync(task.file, 'r');
+		try { fs.readSync(fd, header, 0, 100, 0); } finally { fs.closeSync(fd); }
+		const raw = header.readUInt16BE(16);
+		return {sizeBytes, sha256: sha, pageSize: raw === 1 ? 65536 : raw, pageCount: header.readUInt32BE(28), tables: {}, check: undefined, error: undefined};
+	}
 	// Never leave -wal/-shm files behind that were not there before.
 	const had = ['-wal', '-shm'].filter(s => fs.existsSync(task.file + s));
 	let check, pageCount, pageSize, error, tables = {};
