@@ -218,7 +218,7 @@ async function main() {
 	const pane = openConsole({cols: 40, rows: 10, cwd, env});
 	await pane.waitFor('1 Status');
 	await pane.type('3');
-	await pane.waitFor(/^total/m);
+	await pane.waitFor(/^total \(\d+ keys\) +[1-9]/m, 'the pane counting the chats');
 	await sleep(3000);
 	await pane.shot('monitor-pane.svg', 'opsdeck in a 40x10 tmux pane');
 	await pane.quit();
