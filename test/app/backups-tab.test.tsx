@@ -1,4 +1,6 @@
+import {spawn} from 'node:child_process';
 import fs from 'node:fs';
+import {createRequire} from 'node:module';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {afterEach, describe, expect, it} from 'vitest';
@@ -104,6 +106,23 @@ describe('Backups tab', () => {
 		await app.waitFor(/deleted safety_/);
 		await app.waitFor(s => !/safety_\S+ +safety/.test(s));
 		expect(fs.readdirSync(config.backupDir).filter(f => f.startsWith('safety_'))).toEqual([]);
+	});
+
+	it('does not offer a restore while another process holds the data file open', async () => {
+		const {app, config} = setup();
+		const backup = await createBackup(config);
+		const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+		const code = `const D = require(${JSON.stringify(driver)}); const db = new D(${JSON.stringify(config.sqlitePath)}); db.prepare('select 1').get(); console.log('open'); setInterval(() => {}, 1000);`;
+		const holder = spawn(process.execPath, ['-e', code], {stdio: ['ignore', 'pipe', 'inherit']});
+		try {
+			await new Promise<void>(resolve => holder.stdout.once('data', () => resolve()));
+			await app.waitFor(backup.name);
+			await app.press(keys.enter);
+			await app.waitFor(`is open in another process (pid ${holder.pid})`);
+			expect(app.screen()).not.toContain('Type restore');
+		} finally {
+			holder.kill('SIGKILL');
+		}
 	});
 
 	it('refuses restore and delete in read-only mode', async () => {

@@ -68,7 +68,12 @@ export function useBackupJobs(config: Config, onDone: (result: JobResult) => voi
 		const result = await planRestore(config, name);
 		if (mounted.current) onPlan(result);
 		return result;
-	}, result => ({message: `${result.name} verified; type restore to go ahead`, tone: 'info'})), [config, run]);
+	}, result => (result.holders.length > 0
+		? {
+			message: `${result.live} is open in another process (${result.holders.map(h => `pid ${h.pid}`).join(', ')}): stop it first (or opsdeck backup restore --force); nothing was changed`,
+			tone: 'error',
+		}
+		: {message: `${result.name} verified; type restore to go ahead`, tone: 'info'})), [config, run]);
 
 	const restore = useCallback((name: string) => run('restore', progress => restoreBackup(config, name, {onStep: step => progress(restoreRatio[step], step)}), result => ({
 		message: `restored ${result.name} in ${formatDuration(result.durationMs)} (quick_check ${result.check}); before: ${result.safety ?? 'no live file'}`,
