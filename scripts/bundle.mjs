@@ -7,6 +7,21 @@ import {fileURLToPath} from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+// React, react-reconciler and scheduler pick their build at run time from NODE_ENV, so both builds
+// land in the bundle: the development reconciler alone is 750 KB that every start parses. bin.ts
+// runs with NODE_ENV=production, so the bundle keeps only the production build (start-up, bench
+// P5). Only entry files of exactly this two-branch shape are rewritten.
+const twoBuilds = /^'use strict';\s*if \(process\.env\.NODE_ENV === 'production'\) \{\s*module\.exports = require\(('[^']+')\);\s*\} else \{\s*module\.exports = require\('[^']+'\);\s*\}\s*$/;
+const productionReact = {
+	name: 'production-react',
+	setup(b) {
+		b.onLoad({filter: /[\\/]node_modules[\\/](react|react-reconciler|scheduler)[\\/][^\\/]+\.js$/}, args => {
+			const match = twoBuilds.exec(fs.readFileSync(args.path, 'utf8'));
+			return match ? {contents: `'use strict';\nmodule.exports = require(${match[1]});\n`, loader: 'js'} : undefined;
+		});
+	},
+};
+
 // Ink's layout engine (yoga, emscripten) loads its inline WASM with `fetch(data: URL)` whenever
 // `typeof fetch` is a function: reading the global fetch makes Node load undici, then the base64 goes
 // through it — tens of ms before the first frame (the start-up profile of npm run bench, P5). Told
@@ -32,7 +47,7 @@ await build({
 	target: 'node20',
 	external: ['better-sqlite3', 'pg-native', 'cpu-features'],
 	alias: {'react-devtools-core': `${root}/scripts/devtools-stub.mjs`},
-	plugins: [yogaWithoutFetch],
+	plugins: [yogaWithoutFetch, productionReact],
 	banner: {js: "import {createRequire as __cr} from 'node:module'; const require = __cr(import.meta.url);"},
 	legalComments: 'none',
 	logLevel: 'warning',
