@@ -4,7 +4,7 @@
 import os from 'node:os';
 import type {Pool, PoolClient, QueryResultRow} from 'pg';
 import {mask} from '../text/mask.js';
-import {BackendDownError, type ReconnectResult, StatusKeeper, withTimeout} from './status.js';
+import {BackendDownError, ReconnectGate, type ReconnectResult, StatusKeeper, withTimeout} from './status.js';
 
 function osUser(): string {
 	try {
@@ -37,10 +37,11 @@ export class PostgresBackend {
 	restarts = 0;
 	#pg: PgModule | undefined;
 	#pool: Pool | undefined;
-	#reconnecting: Promise<ReconnectResult> | undefined;
 	#closed = false;
+	readonly #gate: ReconnectGate;
 
-	constructor(readonly url: string, readonly options: {readonly connectTimeoutMs?: number; readonly statementTimeoutMs?: number; readonly max?: number} = {}) {
+	constructor(readonly url: string, readonly options: {readonly connectTimeoutMs?: number; readonly statementTimeoutMs?: number; readonly max?: number; readonly reconnectCooldownMs?: number} = {}) {
+		this.#gate = new ReconnectGate(options.reconnectCooldownMs);
 		this.maskedUrl = mask(url);
 	}
 
@@ -131,10 +132,7 @@ export class PostgresBackend {
 
 	/** A new pool; the old one is ended in the background. Calls while one runs share it. */
 	reconnect(): Promise<ReconnectResult> {
-		this.#reconnecting ??= this.#doReconnect().finally(() => {
-			this.#reconnecting = undefined;
-		});
-		return this.#reconnecting;
+		return this.#gate.run(() => this.#doReconnect());
 	}
 
 	async #doReconnect(): Promise<ReconnectResult> {

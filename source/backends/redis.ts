@@ -3,7 +3,7 @@
 import type {Cluster, Redis as RedisClient, RedisOptions} from 'ioredis';
 import calculateSlot from 'cluster-key-slot';
 import {mask} from '../text/mask.js';
-import {BackendDownError, type ReconnectResult, StatusKeeper, withTimeout} from './status.js';
+import {BackendDownError, ReconnectGate, type ReconnectResult, StatusKeeper, withTimeout} from './status.js';
 
 export const redisTimeouts = {connectMs: 3000, commandMs: 5000, backoffStartMs: 100, backoffMaxMs: 5000};
 
@@ -25,10 +25,11 @@ export class RedisBackend {
 	#cluster: Cluster | undefined;
 	#probed = false;
 	#client: RedisClient | undefined;
-	#reconnecting: Promise<ReconnectResult> | undefined;
 	#closed = false;
+	readonly #gate: ReconnectGate;
 
-	constructor(readonly url: string, readonly options: {readonly connectTimeoutMs?: number; readonly commandTimeoutMs?: number} = {}) {
+	constructor(readonly url: string, readonly options: {readonly connectTimeoutMs?: number; readonly commandTimeoutMs?: number; readonly reconnectCooldownMs?: number} = {}) {
+		this.#gate = new ReconnectGate(options.reconnectCooldownMs);
 		this.maskedUrl = mask(url);
 		const db = new URL(url).pathname.replace(/^\//, '');
 		this.db = db ? Number(db) : 0;
@@ -228,10 +229,7 @@ export class RedisBackend {
 
 	/** Drops the connection and opens a new one. Calls while one runs share it: one reconnect. */
 	reconnect(): Promise<ReconnectResult> {
-		this.#reconnecting ??= this.#doReconnect().finally(() => {
-			this.#reconnecting = undefined;
-		});
-		return this.#reconnecting;
+		return this.#gate.run(() => this.#doReconnect());
 	}
 
 	async #doReconnect(): Promise<ReconnectResult> {

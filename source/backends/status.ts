@@ -119,3 +119,28 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, message: s
 		if (timer) clearTimeout(timer);
 	}
 }
+
+/**
+ * One reconnect for a burst of requests: calls while one runs share it, and calls within
+ * `cooldownMs` after a successful one get its result (an operator pressing R five times, however
+ * slowly the keys arrive over SSH, gets one reconnect). A failed one can be retried at once.
+ */
+export class ReconnectGate {
+	#running: Promise<ReconnectResult> | undefined;
+	#last: {at: number; result: ReconnectResult} | undefined;
+
+	constructor(readonly cooldownMs = 1000) {}
+
+	run(reconnect: () => Promise<ReconnectResult>): Promise<ReconnectResult> {
+		if (this.#running) return this.#running;
+		const last = this.#last;
+		if (last?.result.ok && performance.now() - last.at < this.cooldownMs) return Promise.resolve(last.result);
+		this.#running = reconnect().then(result => {
+			this.#last = {at: performance.now(), result};
+			return result;
+		}).finally(() => {
+			this.#running = undefined;
+		});
+		return this.#running;
+	}
+}

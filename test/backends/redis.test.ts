@@ -10,7 +10,7 @@ import {type RedisServerHandle, startRedis} from '../helpers/redis-server.js';
 import {type Blackhole, type TcpProxy, startBlackhole, startProxy} from '../helpers/tcp-proxy.js';
 import {sleep, timed, waitFor} from '../helpers/wait.js';
 
-const fast = {connectTimeoutMs: 1000, commandTimeoutMs: 1000} as const;
+const fast = {connectTimeoutMs: 1000, commandTimeoutMs: 1000, reconnectCooldownMs: 300} as const;
 
 // Anything that escapes the backend as an unhandled error fails the file.
 const escaped: unknown[] = [];
@@ -123,7 +123,10 @@ describe('RedisBackend', () => {
 		expect(await opsdeckConnections(client)).toBe(1);
 		expect(await backend.ping()).toBeGreaterThanOrEqual(0);
 
-		// a later call is a new reconnect
+		// within the cooldown another call is the same reconnect; after it, a new one
+		expect(await backend.reconnect()).toBe(results[0]);
+		expect(backend.status.reconnects).toBe(before + 1);
+		await sleep(fast.reconnectCooldownMs);
 		expect((await backend.reconnect()).ok).toBe(true);
 		expect(backend.status.reconnects).toBe(before + 2);
 	});

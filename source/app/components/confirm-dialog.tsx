@@ -4,6 +4,7 @@
 import {Box, Text, useInput} from 'ink';
 import {useEffect, useRef, useState} from 'react';
 import {useCapture} from '../context.js';
+import {typeInto} from './typing.js';
 import {sanitize} from '../../text/sanitize.js';
 
 type Props = {
@@ -57,31 +58,23 @@ export function ConfirmDialog({title, lines, word, onConfirm, onCancel, timeoutM
 	useInput(
 		(input, key) => {
 			if (done.current) return;
-			if (key.escape) {
+			const typed = typeInto(typedRef.current, input, key, 64);
+			if (typed.cancel) {
 				done.current = true;
 				onCancel('escape');
 				return;
 			}
-			if (key.return) {
-				if (typedRef.current === word) {
+			if (typed.value !== typedRef.current) {
+				setTyped(typed.value);
+				setWrong(false);
+			}
+			if (typed.submit) {
+				if (typed.value === word) {
 					done.current = true;
 					onConfirm();
 				} else {
 					setWrong(true);
 				}
-				return;
-			}
-			if (key.backspace || key.delete) {
-				setTyped(typedRef.current.slice(0, -1));
-				setWrong(false);
-				return;
-			}
-			if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return;
-			if (input) {
-				// keep only printable text; a paste of controls must not reach the screen
-				const clean = input.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
-				setTyped((typedRef.current + clean).slice(0, 64));
-				setWrong(false);
 			}
 		},
 		{isActive},

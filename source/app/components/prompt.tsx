@@ -1,7 +1,8 @@
 // A one-line text field (filter, pattern, new watch). Enter submits, Esc cancels. Takes the keyboard.
 import {Box, Text, useInput} from 'ink';
-import {useState} from 'react';
+import {useRef, useState} from 'react';
 import {useCapture} from '../context.js';
+import {typeInto} from './typing.js';
 import {fit} from '../../text/format.js';
 
 type Props = {
@@ -15,15 +16,18 @@ type Props = {
 
 export function Prompt({label, initial = '', onSubmit, onCancel, width, isActive = true}: Props) {
 	useCapture(isActive);
-	const [value, setValue] = useState(initial);
+	const [value, setValueState] = useState(initial);
+	// read from a ref: keys typed faster than React re-renders all count, and Enter sees them all
+	const valueRef = useRef(initial);
 	useInput(
 		(input, key) => {
-			if (key.escape) return onCancel();
-			if (key.return) return onSubmit(value);
-			if (key.backspace || key.delete) return setValue(v => v.slice(0, -1));
-			if (key.ctrl && input === 'u') return setValue('');
-			if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return;
-			if (input) setValue(v => (v + input.replace(/[\u0000-\u001f\u007f-\u009f]/g, '')).slice(0, 512));
+			const typed = typeInto(valueRef.current, input, key);
+			if (typed.cancel) return onCancel();
+			if (typed.value !== valueRef.current) {
+				valueRef.current = typed.value;
+				setValueState(typed.value);
+			}
+			if (typed.submit) onSubmit(typed.value);
 		},
 		{isActive},
 	);

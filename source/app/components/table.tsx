@@ -13,7 +13,7 @@ export type Column<Row> = {
 	readonly width?: number;
 	readonly minWidth?: number;
 	readonly align?: 'left' | 'right';
-	/** lower is dropped first when the terminal is narrow; 0 (default) is never dropped */
+	/** when the terminal is narrow the highest number is dropped first; 0 (default) is never dropped */
 	readonly priority?: number;
 	readonly color?: (row: Row) => string | undefined;
 };
@@ -43,8 +43,8 @@ export function layoutColumns<Row>(columns: readonly Column<Row>[], width: numbe
 	const need = (cols: Column<Row>[]) => cols.reduce((sum, c) => sum + (c.width ?? c.minWidth ?? 8), 0) + Math.max(0, cols.length - 1);
 	while (need(kept) > width && kept.some(c => (c.priority ?? 0) > 0)) {
 		const droppable = kept.filter(c => (c.priority ?? 0) > 0);
-		const lowest = droppable.reduce((a, b) => ((b.priority ?? 0) > (a.priority ?? 0) ? b : a));
-		kept = kept.filter(c => c !== lowest);
+		const first = droppable.reduce((a, b) => ((b.priority ?? 0) > (a.priority ?? 0) ? b : a));
+		kept = kept.filter(c => c !== first);
 	}
 	const fixed = kept.reduce((sum, c) => sum + (c.width ?? 0), 0) + Math.max(0, kept.length - 1);
 	const flexible = kept.filter(c => c.width === undefined);
