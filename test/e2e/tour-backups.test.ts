@@ -82,5 +82,5 @@ describe('tour: Backups on the demo', () => {
 		} finally {
 			run.kill('SIGKILL');
 		}
-	});
+	}, 90_000);
 });

@@ -71,5 +71,5 @@ describe('tour: Keys on the demo', () => {
 		} finally {
 			run.kill('SIGKILL');
 		}
-	});
+	}, 90_000);
 });

@@ -68,5 +68,5 @@ describe('tour: Monitor on the demo', () => {
 		} finally {
 			run.kill('SIGKILL');
 		}
-	});
+	}, 90_000);
 });

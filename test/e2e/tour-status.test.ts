@@ -47,5 +47,5 @@ describe('tour: Status on the demo', () => {
 		} finally {
 			run.kill('SIGKILL');
 		}
-	});
+	}, 90_000);
 });
