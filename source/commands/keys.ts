@@ -4,7 +4,7 @@
 // (the table was resized meanwhile) is printed twice: nothing grows with the keyspace.
 import {KeyScanner, isRedisType, redisTypes} from '../ops/keys.js';
 import {mask} from '../text/mask.js';
-import {sanitize} from '../text/sanitize.js';
+import {jsonText, sanitize} from '../text/sanitize.js';
 import {formatCount} from '../text/format.js';
 import {intFlag, UsageError, type CommandContext} from './shared.js';
 
@@ -25,7 +25,7 @@ export async function run(ctx: CommandContext): Promise<number> {
 	let count = 0;
 	const pending: string[] = [];
 	let pendingBytes = 0;
-	if (json) await write(ctx, `{"pattern":${JSON.stringify(pattern)},"type":${JSON.stringify(type ?? null)},"keys":[`);
+	if (json) await write(ctx, `{"pattern":${jsonText(pattern)},"type":${jsonText(type ?? null)},"keys":[`);
 	while (!scanner.done && (limit === undefined || count < limit)) {
 		let fresh = await scanner.step();
 		// the scanner keeps every key for the console; a command only needs this batch
@@ -33,7 +33,7 @@ export async function run(ctx: CommandContext): Promise<number> {
 		if (limit !== undefined && count + fresh.length > limit) fresh = fresh.slice(0, limit - count);
 		if (fresh.length === 0) continue;
 		const text = json
-			? (count > 0 ? ',' : '') + JSON.stringify(fresh).slice(1, -1)
+			? (count > 0 ? ',' : '') + jsonText(fresh).slice(1, -1)
 			: fresh.map(k => sanitize(k)).join('\n') + '\n';
 		count += fresh.length;
 		// one write per ~256 KB, not per batch: each write to a file or pipe is a syscall

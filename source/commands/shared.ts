@@ -5,6 +5,7 @@ import type {Backends} from '../backends/index.js';
 import type {Config} from '../config.js';
 import type {Flags} from '../flags.js';
 import {mask} from '../text/mask.js';
+import {jsonText} from '../text/sanitize.js';
 
 export type CommandContext = {
 	/** the words after the command name */
@@ -31,7 +32,7 @@ export function print(ctx: Pick<CommandContext, 'stdout'>, text: string): void {
 }
 
 export function printJson(ctx: Pick<CommandContext, 'stdout'>, value: unknown, pretty = true): void {
-	ctx.stdout.write(mask(JSON.stringify(value, null, pretty ? 2 : undefined)) + '\n');
+	ctx.stdout.write(mask(jsonText(value, pretty ? 2 : undefined)) + '\n');
 }
 
 export function warn(ctx: Pick<CommandContext, 'stderr'>, text: string): void {

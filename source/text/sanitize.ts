@@ -54,3 +54,12 @@ export function sanitizeBytes(bytes: Uint8Array, max = 4096): string {
 	if (isBinary(bytes)) return hex(bytes, max);
 	return sanitize(Buffer.from(bytes).toString('utf8'));
 }
+
+// JSON.stringify escapes C0 controls but leaves DEL, C1 controls (0x9B is CSI to some terminals),
+// bidi overrides and zero-width characters raw. Escaped as \uXXXX the JSON means the same data.
+const jsonUnsafe = /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
+
+/** JSON text that is safe to print on a terminal: same data, nothing a terminal acts on. */
+export function jsonText(value: unknown, space?: number): string {
+	return JSON.stringify(value, null, space).replace(jsonUnsafe, ch => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
