@@ -36,10 +36,14 @@ describe('tour: Monitor on the demo', () => {
 			traffic = tour.spawnCli(['demo', '--traffic', '--rate', '20']);
 			let out = '';
 			traffic.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+			traffic.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+			// a second process has to start and connect first: allow it more time on a loaded machine
 			lines = await waitForScreen(run, ls => {
 				const line = totalLine(ls);
 				return totalCount(line) !== cached && /\s\+\d+\s/.test(line ?? '') && /\d\/s/.test(line ?? '');
-			}, 'the total moving with +N and a rate');
+			}, 'the total moving with +N and a rate', 30_000).catch((error: Error) => {
+				throw new Error(`${error.message}\ndemo --traffic said:\n${out}`);
+			});
 			// and so do the rows of the chats written to
 			expect(lines.some(l => /^chat:\S+:messages +[\d,]+ +\+\d+ +[\d.]+\/s/.test(l))).toBe(true);
 			const first = totalCount(totalLine(lines));
