@@ -2,6 +2,8 @@
 // backend, alternate screen out. The terminal is restored whatever happens (exit safety net).
 import {render} from 'ink';
 import {closeBackends, type Backends} from '../backends/index.js';
+import {startAutoBackups} from '../ops/auto-backups.js';
+import {mask} from '../text/mask.js';
 import {App} from './app.js';
 
 const enterAlt = '\u001b[?1049h';
@@ -34,8 +36,16 @@ export async function runConsole(backends: Backends): Promise<number> {
 		await instance.waitUntilExit();
 	} finally {
 		instance.cleanup();
-		await closeBackends(backends);
 		restore();
+		if (backends.config.backupEnabled) {
+			// BACKUP_ENABLED: the Backups tab started the schedule; a graceful exit takes one more
+			process.stderr.write('opsdeck: taking the shutdown backup…\n');
+			const auto = startAutoBackups(backends);
+			await auto.stop();
+			const last = auto.state();
+			process.stderr.write(last.lastError ? `opsdeck: shutdown backup failed: ${mask(last.lastError)}\n` : `opsdeck: shutdown backup ${last.lastName ?? ''} done\n`);
+		}
+		await closeBackends(backends);
 		for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.off(signal, onSignal);
 	}
 	return 0;

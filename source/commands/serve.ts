@@ -5,6 +5,7 @@
 import http from 'node:http';
 import {startBackends} from '../backends/index.js';
 import {AlertNotifier} from '../ops/alerts.js';
+import {startAutoBackups} from '../ops/auto-backups.js';
 import {checkHealth, summary, type HealthReport} from '../ops/health.js';
 import {apiHealth, healthJson, httpStatusFor} from '../ops/health-http.js';
 import {sanitize} from '../text/sanitize.js';
@@ -47,8 +48,9 @@ export async function run(ctx: CommandContext): Promise<number> {
 		if (!stopped) pollTimer = setTimeout(() => void loop(), config.pollIntervalMs);
 	}).catch(() => undefined);
 
-	// AUTO-BACKUPS: startAutoBackups (ops/backups) is wired here when config.backupEnabled;
-	// keep its stop function and call it in shutdown() below.
+	// BACKUP_ENABLED: one backup now, one every interval, one at shutdown (below)
+	const autoBackups = config.backupEnabled ? startAutoBackups(ctx.backends) : undefined;
+	if (autoBackups) log(`automatic backups every ${config.backupIntervalHours} h into ${config.backupDir}`);
 
 	const server = http.createServer((req, res) => {
 		const send = (status: number, type: string, body: unknown) => {
@@ -97,5 +99,11 @@ export async function run(ctx: CommandContext): Promise<number> {
 		process.on('SIGINT', onInt);
 		process.on('SIGTERM', onTerm);
 	});
+	if (autoBackups) {
+		log('taking the shutdown backup');
+		await autoBackups.stop();
+		const last = autoBackups.state();
+		log(last.lastError ? `shutdown backup failed: ${last.lastError}` : `shutdown backup ${last.lastName ?? ''} done`);
+	}
 	return 0;
 }
