@@ -235,7 +235,7 @@ export class WorkerTaskError extends Error {
 /** Runs one task in a fresh worker thread; progress messages arrive on the main thread as they happen. */
 export function runWorkerTask<T extends SnapshotResult | InspectResult | SettleResult>(task: WorkerTask, onProgress?: (progress: WorkerProgress) => void): Promise<T> {
 	return new Promise<T>((resolve, reject) => {
-		const worker = new Worker(workerCode, {eval: true, workerData: {task, driver: driver()}});
+		const worker = new Worker(workerCode, {eval: true, execArgv: [], workerData: {task, driver: driver()}});
 		let settled = false;
 		const finish = (fn: () => void) => {
 			if (settled) return;
