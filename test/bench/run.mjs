@@ -2,7 +2,8 @@
 // Each pair runs alternately (BENCH_REPS, default 5), medians are compared, a table is printed and
 // written as JSON to test/bench/results/ (git-ignored); the rows measured are merged into
 // test/bench/latest.json, from which test/bench/RESULTS.md (cited by the README) is written.
-// BENCH_QUICK=1 shortens the idle-CPU window to 15 s; BENCH_REPS sets the rounds (default 5).
+// BENCH_QUICK=1 shortens the idle-CPU window to 15 s; BENCH_REPS sets the rounds (default 5);
+// `node test/bench/run.mjs --report` only rewrites RESULTS.md (after editing FINDINGS.md).
 // Needs `npm run build` first (the npm script does it), redis-server, redis-cli and sqlite3 on the
 // PATH, and the local PostgreSQL for the console's Status card (BENCH_DATABASE_URL, default
 // postgres://postgres@127.0.0.1:5432/postgres; only read). Redis data goes to a private
@@ -117,6 +118,13 @@ function markdown(latest) {
 }
 
 async function main() {
+	if (process.argv.includes('--report')) {
+		// RESULTS.md again from latest.json and FINDINGS.md, nothing measured
+		const latest = JSON.parse(fs.readFileSync(path.join(benchDir, 'latest.json'), 'utf8'));
+		fs.writeFileSync(path.join(benchDir, 'RESULTS.md'), markdown(latest));
+		console.error('written: test/bench/RESULTS.md');
+		return 0;
+	}
 	const wanted = process.argv.slice(2).map(s => s.toUpperCase().replace(/^P(\d+)([A-Z]?)$/, (_, n, x) => `P${n}${x.toLowerCase()}`));
 	const unknown = wanted.filter(id => !allRows.some(r => r.id === id));
 	if (unknown.length > 0) {
