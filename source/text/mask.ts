@@ -32,5 +32,13 @@ export function errorMessage(error: unknown): string {
 	} else {
 		message = String(error);
 	}
-	return mask(message.split('\n')[0]!.trim());
+	return mask(friendly(message.split('\n')[0]!.trim()));
+}
+
+// ioredis' words for "the connection went away" describe its options, not what happened.
+function friendly(message: string): string {
+	if (/^Reached the max retries per request limit/.test(message)) return 'connection lost (the command was not sent again)';
+	if (/^Stream isn't writeable and enableOfflineQueue options is false/.test(message)) return 'not connected';
+	if (/^Connection is closed\.?$/.test(message)) return 'connection closed';
+	return message;
 }

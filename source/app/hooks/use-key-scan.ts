@@ -5,6 +5,7 @@
 import {useCallback, useEffect, useRef, useState} from 'react';
 import type {Backends} from '../../backends/index.js';
 import {KeyScanner, type RedisType, type ScanProgress} from '../../ops/keys.js';
+import {formatDuration} from '../../text/format.js';
 import {errorMessage} from '../../text/mask.js';
 
 export type KeyScan = {
@@ -66,7 +67,9 @@ export function useKeyScan(backends: Backends, options: {readonly pattern: strin
 				if (cancelled) return;
 				const state = backends.redis.status.state;
 				// still connecting (the console starts the drivers after its first frame) is not an error
-				setError(state === 'connecting' ? undefined : errorMessage(caught));
+				const nextAt = backends.redis.status.nextRetryAt;
+				const next = state === 'down' && nextAt !== undefined ? ` · next try in ${formatDuration(Math.max(0, nextAt - Date.now()))}` : '';
+				setError(state === 'connecting' ? undefined : errorMessage(caught) + next);
 				setWaiting(state === 'connecting');
 				// start over as soon as Redis is up again, or in a second
 				const again = () => {

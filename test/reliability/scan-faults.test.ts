@@ -1,0 +1,114 @@
+// Issue 7 against the Keys tab (bundled console, real pty, private redis-server):
+//  1  Redis killed (SIGKILL) during a key scan: shown down with the retry delay, the scan stops
+//     cleanly and starts over when Redis is back; no unhandled error.
+//  6  SCAN while keys are added and removed all the time: no crash, no key twice on screen, the
+//     console still answers keys.
+import {Redis} from 'ioredis';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {cliEnv} from '../helpers/health-env.js';
+import {runPty} from '../helpers/pty.js';
+import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
+import {binPath} from '../helpers/run-cli.js';
+import {tempSqlite, type TempSqlite} from '../helpers/sqlite.js';
+
+let server: RedisServerHandle;
+let sqlite: TempSqlite;
+const pause = (ms = 100) => new Promise(resolve => setTimeout(resolve, ms));
+
+beforeAll(async () => {
+	server = await startRedis({args: ['--enable-debug-command', 'local']});
+	sqlite = tempSqlite();
+});
+afterAll(async () => {
+	await server.stop();
+	sqlite.cleanup();
+});
+
+function console_(cols = 100, rows = 24) {
+	const env = cliEnv({REDIS_URL: server.url, SQLITE_PATH: sqlite.path, OPSDECK_AUDIT_LOG: `${sqlite.dir}/audit.log`});
+	return runPty('node', [binPath], {cols, rows, env, cwd: sqlite.dir});
+}
+
+describe('key scan under faults', () => {
+	it('case 1: Redis killed mid-scan → down with the retry delay; starts over when back', async () => {
+		const admin = new Redis(server.url);
+		await admin.call('DEBUG', 'POPULATE', '1000000', 'big');
+		admin.disconnect();
+		const run = console_();
+		await run.waitForText('1 Status', 15_000);
+		await pause(300);
+		run.press('2');
+		await run.waitForText(/scanned [\d,]+ of 1,000,000 · scanning/, 15_000);
+		await server.kill();
+		await run.waitForText(/error: .*next try in/, 10_000);
+		expect(run.exit).toBeUndefined();
+
+		await server.restart();
+		const back = new Redis(server.url);
+		await back.call('DEBUG', 'POPULATE', '1000', 'small');
+		back.disconnect();
+		// the scan starts over by itself and finishes on what is there now
+		await run.waitForText(/1,000 keys · .*done/, 20_000);
+		expect(run.screen()).toMatch(/small:\d+/);
+		run.press('q');
+		expect((await run.waitForExit(10_000)).exitCode).toBe(0);
+		expect(run.rawOutput()).not.toMatch(/Unhandled|TypeError|at .*\.js:\d+/);
+	});
+
+	it('case 6: keys added and removed during the scan: no duplicates on screen, keys still answered', async () => {
+		const admin = new Redis(server.url);
+		await admin.flushall();
+		await admin.call('DEBUG', 'POPULATE', '100000', 'stable');
+		// a churner adds and removes keys in bulk while the console scans
+		let churning = true;
+		const churn = (async () => {
+			const writer = new Redis(server.url);
+			let round = 0;
+			while (churning) {
+				const pipeline = writer.pipeline();
+				for (let i = 0; i < 2000; i++) pipeline.set(`churn:${round}:${i}`, 'x');
+				if (round > 0) for (let i = 0; i < 2000; i++) pipeline.del(`churn:${round - 1}:${i}`);
+				await pipeline.exec();
+				round++;
+			}
+			writer.disconnect();
+		})();
+		try {
+			const run = console_(100, 40);
+			await run.waitForText('1 Status', 15_000);
+			await pause(300);
+			run.press('2');
+			await run.waitForText(/keys · (scanned|done)/, 15_000);
+			// the console answers while it scans: move down and open the help
+			run.press('j');
+			await pause();
+			run.press('?');
+			await run.waitForText('Esc or ? closes this help', 5000);
+			run.press('\u001b');
+			await run.waitForNoText('closes this help', 5000);
+			await run.waitForText(/· done/, 30_000);
+			// page through the list: no key twice on a screen, and none on two pages (consecutive
+			// windows may overlap only where the list ends)
+			const order: string[] = [];
+			let previous: string[] = [];
+			for (let page = 0; page < 20; page++) {
+				await run.flush();
+				const screen = run.lines().slice(3, -1).map(line => /^\s*((?:stable|churn):[\w:]+)/.exec(line)?.[1]).filter((k): k is string => k !== undefined);
+				expect(new Set(screen).size).toBe(screen.length);
+				const overlap = previous.findIndex(k => k === screen[0]);
+				order.push(...(overlap >= 0 ? screen.slice(previous.length - overlap) : screen));
+				previous = screen;
+				run.press('\u001b[6~');
+				await pause(60);
+			}
+			expect(order.length).toBeGreaterThan(100);
+			expect(new Set(order).size).toBe(order.length);
+			run.press('q');
+			expect((await run.waitForExit(10_000)).exitCode).toBe(0);
+		} finally {
+			churning = false;
+			await churn;
+			admin.disconnect();
+		}
+	});
+});
