@@ -3,6 +3,7 @@
 // stays external; react-devtools-core (an optional Ink dev dependency) is aliased to a stub.
 import {build} from 'esbuild';
 import fs from 'node:fs';
+import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -50,9 +51,10 @@ const yogaWithoutFetch = {
 		}));
 	},
 };
-await build({
+const outdir = `${root}/build/bundle`;
+const result = await build({
 	entryPoints: [`${root}/build/bin.js`],
-	outdir: `${root}/build/bundle`,
+	outdir,
 	// dynamic imports (store drivers, commands) become chunks loaded only when used
 	splitting: true,
 	chunkNames: 'chunks/[name]-[hash]',
@@ -66,4 +68,17 @@ await build({
 	banner: {js: "import {createRequire as __cr} from 'node:module'; const require = __cr(import.meta.url);"},
 	legalComments: 'none',
 	logLevel: 'warning',
+	metafile: true,
 });
+
+// Chunk names carry a content hash: without this, every build left the previous chunks behind
+// (and `npm pack` would ship them). Removed after the new ones are written, so a console started
+// meanwhile never finds its chunks missing.
+// (metafile paths are relative to esbuild's working directory, the process's cwd)
+const current = new Set(Object.keys(result.metafile.outputs).map(file => path.resolve(file)));
+const chunks = path.join(outdir, 'chunks');
+const names = fs.existsSync(chunks) ? fs.readdirSync(chunks) : [];
+// never delete anything unless the paths line up with what was just written
+if (names.some(name => current.has(path.join(chunks, name)))) {
+	for (const name of names) if (!current.has(path.join(chunks, name))) fs.rmSync(path.join(chunks, name), {force: true});
+}
