@@ -51,6 +51,7 @@ const yogaWithoutFetch = {
 		}));
 	},
 };
+
 const outdir = `${root}/build/bundle`;
 const result = await build({
 	entryPoints: [`${root}/build/bin.js`],
