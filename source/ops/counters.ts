@@ -179,8 +179,9 @@ export class CounterMonitor {
 
 	async #resolve(redis: RedisForCounters, signal: AbortSignal | undefined, first: boolean): Promise<void> {
 		const newlyWatched = this.#needResolve;
-		this.#needResolve = false;
 		const found = await resolveWatches(redis, this.#watches, {scanCount: this.#opts.scanCount, maxKeys: this.#opts.maxKeys, signal});
+		// only once it worked: a resolve that failed (Redis still connecting) is tried again next tick
+		this.#needResolve = false;
 		this.#truncated = found.truncated;
 		const seen = new Set<string>();
 		const added: Tracked[] = [];
