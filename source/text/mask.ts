@@ -38,7 +38,7 @@ export function errorMessage(error: unknown): string {
 // ioredis' words for "the connection went away" describe its options, not what happened.
 function friendly(message: string): string {
 	if (/^Reached the max retries per request limit/.test(message)) return 'connection lost (the command was not sent again)';
-	if (/^Stream isn't writeable and enableOfflineQueue options is false/.test(message)) return 'not connected';
+	if (/^Stream isn't writeable and enableOfflineQueue options is false/.test(message)) return 'connection lost';
 	if (/^Connection is closed\.?$/.test(message)) return 'connection closed';
 	return message;
 }
