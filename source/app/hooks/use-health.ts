@@ -7,12 +7,14 @@ import {checkHealth, type HealthReport} from '../../ops/health.js';
 import {useBackends, useFrame} from '../context.js';
 import {usePoll} from './use-poll.js';
 
-export function useHealth() {
+export function useHealth(isVisible = true) {
 	const backends = useBackends();
 	const {config} = backends;
 	const {flash} = useFrame();
 	const flashRef = useRef(flash);
 	flashRef.current = flash;
+	const visibleRef = useRef(isVisible);
+	visibleRef.current = isVisible;
 
 	const alerts = useMemo(
 		() => new AlertNotifier({url: config.alertWebhookUrl, log: line => flashRef.current(line, 'warning')}),
@@ -26,12 +28,17 @@ export function useHealth() {
 			alerts.observe(report);
 			return report;
 		},
-		// every report differs (time, process memory): compare nothing, one update a tick
-		{intervalMs: config.pollIntervalMs, isEqual: () => false},
+		// every report differs (time, process memory): one update a tick while shown; while another
+		// tab is shown the poll goes on (alerts) but keeps its report to itself — no render at all
+		{intervalMs: config.pollIntervalMs, isEqual: () => !visibleRef.current},
 		[backends, alerts],
 	);
 
 	const {refresh} = poll;
+	// shown again: a fresh report at once rather than the one from when it was hidden
+	useEffect(() => {
+		if (isVisible) refresh();
+	}, [isVisible, refresh]);
 	useEffect(() => {
 		const watch = (keeper: typeof backends.redis.keeper) => {
 			let state = keeper.status.state;

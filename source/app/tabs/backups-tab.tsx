@@ -89,7 +89,12 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 		if (config.backupEnabled) startAutoBackups(backends);
 	}, [backends, config.backupEnabled]);
 
-	const poll = usePoll(async () => ({...(await backupOverview(config)), auto: autoText(config.backupEnabled)}), {intervalMs: Math.max(config.pollIntervalMs, 1000), enabled: isVisible || dialog !== undefined}, [config]);
+	// free disk to the MiB: a few bytes written elsewhere must not redraw an unchanged screen
+	const poll = usePoll(async () => {
+		const overview = await backupOverview(config);
+		const mib = (n: number | undefined) => (n === undefined ? n : Math.round(n / 1048576) * 1048576);
+		return {...overview, freeBytes: mib(overview.freeBytes), auto: autoText(config.backupEnabled)};
+	}, {intervalMs: Math.max(config.pollIntervalMs, 1000), enabled: isVisible || dialog !== undefined}, [config]);
 	const jobs = useBackupJobs(config, result => {
 		frame.flash(sanitize(result.message), result.tone);
 		poll.refresh();

@@ -76,7 +76,7 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 	const backends = useBackends();
 	const {config} = backends;
 	const {flash} = useFrame();
-	const health = useHealth();
+	const health = useHealth(isVisible);
 	const [action, setAction] = useState<Action | undefined>();
 	const [dialog, setDialog] = useState<FlushTarget | undefined>();
 	const mounted = useRef(true);
