@@ -1,6 +1,8 @@
-// The cursor of a list: ↑↓ / j k move, PgUp PgDn page, g G (Home End) top and bottom.
-import {useInput} from 'ink';
-import {useEffect, useState} from 'react';
+// The cursor of a list: ↑↓ / j k move, PgUp PgDn page, g G (Home End) top and bottom. The handler
+// reads the row count of the latest render (useLatestInput), so `G` right after the list grew goes
+// to the real last row.
+import {useState} from 'react';
+import {useLatestInput} from './use-latest-input.js';
 
 export function clampCursor(cursor: number, count: number): number {
 	if (count <= 0) return 0;
@@ -9,10 +11,7 @@ export function clampCursor(cursor: number, count: number): number {
 
 export function useListCursor(count: number, pageSize: number, isActive: boolean): readonly [number, (cursor: number) => void] {
 	const [cursor, setCursor] = useState(0);
-	useEffect(() => {
-		setCursor(c => clampCursor(c, count));
-	}, [count]);
-	useInput(
+	useLatestInput(
 		(input, key) => {
 			const page = Math.max(1, pageSize);
 			if (key.upArrow || input === 'k') setCursor(c => clampCursor(c - 1, count));

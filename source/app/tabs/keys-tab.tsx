@@ -17,7 +17,7 @@ import {useKeyActions} from '../hooks/use-key-actions.js';
 import {useKeyDetails} from '../hooks/use-key-details.js';
 import {useKeyScan} from '../hooks/use-key-scan.js';
 import {useLatestInput} from '../hooks/use-latest-input.js';
-import {useRowCursor} from '../hooks/use-row-cursor.js';
+import {useListCursor} from '../hooks/use-list-cursor.js';
 import type {TabDefinition, TabProps} from './types.js';
 
 type View = {readonly kind: 'value'; readonly key: string} | {readonly kind: 'chat'; readonly chat: string; readonly key: string; readonly compare: boolean};
@@ -87,7 +87,7 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 	const listActive = isActive && !top && !prompt && !dialog;
 	const listOrPrompt = isActive && !top && !dialog;
 	const tableHeight = Math.max(2, height - 1 - (prompt ? 1 : 0));
-	const [cursor, setCursor] = useRowCursor(rows.length, tableHeight - 2, listActive);
+	const [cursor, setCursor] = useListCursor(rows.length, tableHeight - 2, listActive);
 	const submitPattern = (value: string) => {
 		editDraft(undefined);
 		setPattern(value.trim() === '' ? '*' : value.trim());
