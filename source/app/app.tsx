@@ -45,7 +45,7 @@ type Props = {
 function TabBar({active, width, readOnly}: {readonly active: number; readonly width: number; readonly readOnly: boolean}) {
 	const narrow = width < 60;
 	return (
-		<Box height={1} width={width} overflow="hidden">
+		<Box height={1} width={width} overflowY="hidden">
 			<Text wrap="truncate">
 				{narrow ? null : <Text bold color="magenta">opsdeck </Text>}
 				{tabs.map((tab, i) => {
@@ -142,7 +142,7 @@ export function App({backends, initialTab = 0, startOnMount = true}: Props) {
 	const height = Math.max(1, rows - 1);
 	if (columns < minimumSize.columns || rows < minimumSize.rows) {
 		return (
-			<Box width={width} height={height} overflow="hidden">
+			<Box width={width} height={height} overflowY="hidden">
 				<Text color="yellow" wrap="truncate-end">{`opsdeck needs ${minimumSize.columns}x${minimumSize.rows} (now ${columns}x${rows}); q quits`}</Text>
 			</Box>
 		);
@@ -153,9 +153,9 @@ export function App({backends, initialTab = 0, startOnMount = true}: Props) {
 	return (
 		<BackendsContext.Provider value={backends}>
 			<FrameContext.Provider value={frame}>
-				<Box flexDirection="column" width={width} height={height} overflow="hidden">
+				<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 					<TabBar active={active} width={width} readOnly={backends.config.readOnly} />
-					<Box height={bodyHeight} width={width} flexDirection="column" overflow="hidden">
+					<Box height={bodyHeight} width={width} flexDirection="column" overflowY="hidden">
 						{helpOpen ? <Help sections={[tabs[active]!.help, globalHelp]} width={width} height={bodyHeight} /> : null}
 						{tabs.map((tab, i) => (
 							<Box key={tab.id} display={i === active && !helpOpen ? 'flex' : 'none'} height={bodyHeight} width={width} flexDirection="column">

@@ -59,7 +59,7 @@ export function ChatView({backends, chat, compare, width, height, isActive, gene
 	}, [load.data]);
 	const title = `${compare ? 'compare' : 'chat'} ${sanitize(chat)}${compare ? ' with postgres' : ''}`;
 	return (
-		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			<Text bold color="cyan" wrap="truncate">{fit(title + (load.loading ? '  loading…' : ''), width)}</Text>
 			{load.error ? <Text color="red" wrap="truncate">{fit(load.error, width)}</Text> : null}
 			<ScrollLines lines={lines} width={width} height={Math.max(1, height - 1 - (load.error ? 1 : 0))} isActive={isActive} resetKey={`${chat}|${compare}`} />

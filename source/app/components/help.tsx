@@ -17,7 +17,7 @@ export function Help({sections, width, height}: Props) {
 	const room = Math.max(1, height - 1);
 	const shown = lines.length > room ? lines.slice(0, room - 1).concat({text: `… ${lines.length - room + 1} more (widen the terminal)`}) : lines;
 	return (
-		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			{shown.map((line, i) =>
 				line.key === undefined ? (
 					<Text key={i} bold={line.bold} color={line.bold ? 'cyan' : undefined} wrap="truncate">{fit(line.text, width)}</Text>

@@ -29,7 +29,7 @@ export function KeyHints({hints, width, flash}: Props) {
 		used += size;
 	}
 	return (
-		<Box height={1} width={width} overflow="hidden">
+		<Box height={1} width={width} overflowY="hidden">
 			<Text wrap="truncate">
 				{parts.map(hint => (
 					<Text key={hint.key + hint.label}>

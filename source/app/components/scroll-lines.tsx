@@ -37,7 +37,7 @@ export function ScrollLines({lines, width, height, isActive, resetKey}: Props) {
 	const shown = lines.slice(start, start + room);
 	const more = lines.length > room ? `lines ${start + 1}-${start + shown.length} of ${lines.length}` : '';
 	return (
-		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			{shown.map((line, i) => (
 				<Text key={start + i} color={line.color} bold={line.bold} dimColor={line.dim} wrap="truncate">
 					{/* an empty Text takes no line in Ink: a blank line is a space */}

@@ -70,7 +70,7 @@ export function Table<Row>({columns, rows, cursor = 0, height, width, rowKey, sh
 	const start = windowStart(cursor, rows.length, visible);
 	const shown = rows.slice(start, start + visible);
 	return (
-		<Box flexDirection="column" height={height} width={width} overflow="hidden">
+		<Box flexDirection="column" height={height} width={width} overflowY="hidden">
 			<Text bold wrap="truncate">
 				{layout.map(({column, width: w}, i) => (i > 0 ? ' ' : '') + cell(column.title, w, column.align)).join('')}
 			</Text>

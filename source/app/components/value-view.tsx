@@ -43,7 +43,7 @@ export function ValueView({backends, redisKey, width, height, isActive, generati
 		? `${load.data.detail.type}  ttl ${formatTtl(load.data.detail.pttl)}  ${formatBytes(load.data.detail.bytes)}  ${sizeLine(load.data.preview)}${pages.length > 1 ? `  page ${pages.length}` : ''}`
 		: load.loading ? 'loading…' : '';
 	return (
-		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			<Text bold color="cyan" wrap="truncate">{fit(sanitize(redisKey), width)}</Text>
 			<Text wrap="truncate">{fit(head, width)}</Text>
 			{load.error ? <Text color="red" wrap="truncate">{fit(load.error, width)}</Text> : null}

@@ -168,7 +168,7 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 	const inner = Math.max(10, Math.min(width, 100) - 4);
 	if (dialog?.kind === 'restore') {
 		return (
-			<Box flexDirection="column" width={width} height={height} overflow="hidden">
+			<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 				<ConfirmDialog
 					title={`Restore ${dialog.plan.name}`}
 					lines={planLines(dialog.plan, room, inner)}
@@ -186,7 +186,7 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 	if (dialog?.kind === 'delete') {
 		const entry = dialog.entry;
 		return (
-			<Box flexDirection="column" width={width} height={height} overflow="hidden">
+			<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 				<ConfirmDialog
 					title={`Delete ${entry.name}`}
 					lines={fitLines([`Deletes backup ${entry.name} and its sidecar.`, `${entry.kind}, ${formatBytes(entry.sizeBytes)}, ${formatDateTime(entry.createdAt)} UTC`], room, inner)}
@@ -204,7 +204,7 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 	const jobLabel = jobs.job ? `${jobs.job.label}${jobs.job.phase ? ` (${jobs.job.phase})` : ''} ` : '';
 	const labelWidth = Math.min(jobLabel.length, Math.max(0, width - 12));
 	return (
-		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			<StatusLine width={width} count={backups.length} retention={config.backupRetention} dir={config.backupDir} freeBytes={status?.freeBytes} totalBytes={status?.totalBytes} auto={auto} />
 			{jobs.job ? (
 				<Text wrap="truncate" color="cyan">{fit(jobLabel, labelWidth, true) + progressBar(jobs.job.ratio, Math.max(8, width - labelWidth))}</Text>

@@ -234,7 +234,7 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 	const columns = keyColumns(tree, done, details);
 
 	return (
-		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			<Text wrap="truncate" color={scan.error ? 'red' : undefined} dimColor={!scan.error}>{fit(status, width)}</Text>
 			<Table
 				columns={columns}

@@ -125,7 +125,7 @@ function MonitorTab({isActive, isVisible, width, height}: TabProps) {
 		...(view.truncated ? ['(capped)'] : []),
 	].join(' · ');
 	return (
-		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			{adding ? (
 				<Prompt
 					label="watch key or pattern:"

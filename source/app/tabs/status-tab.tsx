@@ -145,7 +145,7 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 	if (!isVisible) return null;
 	if (dialog) {
 		return (
-			<Box width={width} height={height} flexDirection="column" overflow="hidden">
+			<Box width={width} height={height} flexDirection="column" overflowY="hidden">
 				<ConfirmDialog
 					// a small pane (40x10) keeps the title, the target and the word in view
 					title={height < 12 ? `FLUSHDB db ${dialog.db}: ${formatCount(dialog.keys)} keys` : 'Flush the Redis cache?'}
@@ -174,7 +174,7 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 	const needed = 1 + Math.max(columnHeight(['postgres', 'sqlite']), columnHeight(['redis', 'app', 'process']));
 	const wide = width >= 70 && height - headerLines >= needed;
 	return (
-		<Box width={width} height={height} flexDirection="column" overflow="hidden">
+		<Box width={width} height={height} flexDirection="column" overflowY="hidden">
 			<Header report={report} width={width} />
 			{reasons.map((reason, i) => (
 				<Text key={i} color={verdictColor[reason.level]} wrap="truncate">{`  ${sanitize(reason.message)}`}</Text>
