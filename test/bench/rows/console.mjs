@@ -87,3 +87,38 @@ export const P5b = {
 		return {cpuPercent: percent, rssMb: endRss, rssMaxMb: Math.max(...rss), seconds, note: `${seconds} s window, ${(after - before)} ticks at ${hz} Hz; ${(bytes / 1024).toFixed(0)} KB drawn in all; RSS max ${Math.max(...rss).toFixed(1)} MB`};
 	},
 };
+
+// The Monitor tab left open in a pane: the use the idle figure is about. 30 s warm-up so the
+// totals sparkline has filled (until then it grows every tick, as it should).
+export const P5c = {
+	id: 'P5c',
+	work: 'idle console at 1 s polling, Monitor tab (1,000 watched keys)',
+	opsdeckCommand: 'console on the Monitor tab watching chat:*:messages (1,000 sorted sets, nothing writing; health still polled in the background), 30 s warm-up, then utime+stime from /proc/PID/stat over the window; RSS (VmRSS) at the end',
+	target: {kind: 'cpu', maxPercent: 1, maxRssMb: 100},
+	async run(ctx) {
+		const seconds = ctx.quick ? 15 : 60;
+		const hz = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+		const run = startPty('node', [bundleBin, ...(await ctx.consoleArgs(2, ['--interval', '1000']))], {cols: 100, rows: 30, env: ctx.env(), cwd: ctx.tmp});
+		await run.waitUntil(() => fullFrame(run), 'the first full frame');
+		await run.waitUntil(() => /Redis\s+up/.test(run.screen()), 'Redis up on the Status tab');
+		await sleep(300);
+		run.press('3');
+		await run.waitUntil(() => /1000 keys/.test(run.screen()), 'the Monitor tab with its 1,000 keys');
+		await sleep(30_000);
+		const before = cpuTicks(run.pid);
+		const started = performance.now();
+		const rss = [];
+		for (let s = 0; s < seconds; s++) {
+			await sleep(1000);
+			rss.push(rssMb(run.pid));
+		}
+		const after = cpuTicks(run.pid);
+		const elapsed = (performance.now() - started) / 1000;
+		const percent = ((after - before) / hz / elapsed) * 100;
+		const endRss = rss.at(-1);
+		const bytes = run.bytes();
+		await run.quit();
+		ctx.log(`  ${seconds} s: CPU ${percent.toFixed(2)}% of a core, RSS ${endRss.toFixed(1)} MB (max ${Math.max(...rss).toFixed(1)} MB)`);
+		return {cpuPercent: percent, rssMb: endRss, rssMaxMb: Math.max(...rss), seconds, note: `${seconds} s window, ${(after - before)} ticks at ${hz} Hz; ${(bytes / 1024).toFixed(0)} KB drawn in all; RSS max ${Math.max(...rss).toFixed(1)} MB`};
+	},
+};
