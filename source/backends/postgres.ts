@@ -83,6 +83,14 @@ export class PostgresBackend {
 
 	/** A query inside BEGIN; SET LOCAL statement_timeout; ...; COMMIT. */
 	async query<R extends QueryResultRow = QueryResultRow>(sql: string, params: unknown[] = [], options: QueryOptions = {}): Promise<R[]> {
+		return this.transaction(async client => (await client.query<R>(sql, params)).rows, options);
+	}
+
+	/**
+	 * fn on one pooled client inside BEGIN; SET LOCAL statement_timeout (PgBouncer-safe) … COMMIT;
+	 * ROLLBACK on an error, and a client whose connection failed never goes back to the pool.
+	 */
+	async transaction<T>(fn: (client: PoolClient) => Promise<T>, options: QueryOptions = {}): Promise<T> {
 		await this.start();
 		const timeoutMs = Math.max(1, Math.round(options.timeoutMs ?? this.options.statementTimeoutMs ?? postgresTimeouts.statementMs));
 		let client: PoolClient;
@@ -95,9 +103,9 @@ export class PostgresBackend {
 		let broken: Error | undefined;
 		try {
 			await client.query(`BEGIN; SET LOCAL statement_timeout = ${timeoutMs}`);
-			const result = await client.query<R>(sql, params);
+			const result = await fn(client);
 			await client.query('COMMIT');
-			return result.rows;
+			return result;
 		} catch (error) {
 			const code = (error as {code?: string}).code;
 			// A connection-level failure: the client must not go back to the pool.

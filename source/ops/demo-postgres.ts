@@ -64,23 +64,8 @@ export async function inspectPostgres(postgres: PostgresBackend, layout: Collect
 }
 
 /** BEGIN … COMMIT on one pooled client, with a statement timeout long enough for the seed. */
-export async function inTransaction<T>(postgres: PostgresBackend, fn: (client: PoolClient) => Promise<T>, timeoutMs = 60_000): Promise<T> {
-	await postgres.start();
-	const client = await postgres.pool.connect();
-	let broken: Error | undefined;
-	try {
-		await client.query(`BEGIN; SET LOCAL statement_timeout = ${timeoutMs}`);
-		const result = await fn(client);
-		await client.query('COMMIT');
-		return result;
-	} catch (error) {
-		const code = (error as {code?: string}).code;
-		if (!code || /^(08|57P)/.test(code)) broken = error as Error;
-		else await client.query('ROLLBACK').catch(() => undefined);
-		throw error;
-	} finally {
-		client.release(broken ?? false);
-	}
+export function inTransaction<T>(postgres: PostgresBackend, fn: (client: PoolClient) => Promise<T>, timeoutMs = 60_000): Promise<T> {
+	return postgres.transaction(fn, {timeoutMs});
 }
 
 /** Drops (when replace) and creates the two tables; the chats table is marked as the demo's. */
