@@ -58,34 +58,37 @@ function rssMb(pid) {
 	return kb / 1024;
 }
 
+/** The console idling on one view: CPU (utime+stime) over the window, RSS sampled each second. */
+async function idle(ctx, {db, openView}) {
+	const seconds = ctx.quick ? 15 : 60;
+	const hz = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+	const run = startPty('node', [bundleBin, ...(await ctx.consoleArgs(db, ['--interval', '1000']))], {cols: 100, rows: 30, env: ctx.env(), cwd: ctx.tmp});
+	await run.waitUntil(() => fullFrame(run), 'the first full frame');
+	await run.waitUntil(() => /Redis\s+up/.test(run.screen()), 'Redis up on the Status tab');
+	await openView(run);
+	const before = cpuTicks(run.pid);
+	const started = performance.now();
+	const rss = [];
+	for (let s = 0; s < seconds; s++) {
+		await sleep(1000);
+		rss.push(rssMb(run.pid));
+	}
+	const after = cpuTicks(run.pid);
+	const elapsed = (performance.now() - started) / 1000;
+	const percent = ((after - before) / hz / elapsed) * 100;
+	const endRss = rss.at(-1);
+	const bytes = run.bytes();
+	await run.quit();
+	ctx.log(`  ${seconds} s: CPU ${percent.toFixed(2)}% of a core, RSS ${endRss.toFixed(1)} MB (max ${Math.max(...rss).toFixed(1)} MB)`);
+	return {cpuPercent: percent, rssMb: endRss, rssMaxMb: Math.max(...rss), seconds, note: `${seconds} s window, ${(after - before)} ticks at ${hz} Hz; ${(bytes / 1024).toFixed(0)} KB drawn in all; RSS max ${Math.max(...rss).toFixed(1)} MB`};
+}
+
 export const P5b = {
 	id: 'P5b',
 	work: 'idle console at 1 s polling: CPU and RSS',
 	opsdeckCommand: 'console on the Status tab (polls PostgreSQL, Redis with 1M keys, SQLite every 1 s), 5 s warm-up, then utime+stime from /proc/PID/stat over the window; RSS (VmRSS) at the end',
 	target: {kind: 'cpu', maxPercent: 1, maxRssMb: 100},
-	async run(ctx) {
-		const seconds = ctx.quick ? 15 : 60;
-		const hz = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-		const run = startPty('node', [bundleBin, ...(await ctx.consoleArgs(0, ['--interval', '1000']))], {cols: 100, rows: 30, env: ctx.env(), cwd: ctx.tmp});
-		await run.waitUntil(() => fullFrame(run), 'the first full frame');
-		await run.waitUntil(() => /Redis\s+up/.test(run.screen()), 'Redis up on the Status tab');
-		await sleep(5000);
-		const before = cpuTicks(run.pid);
-		const started = performance.now();
-		const rss = [];
-		for (let s = 0; s < seconds; s++) {
-			await sleep(1000);
-			rss.push(rssMb(run.pid));
-		}
-		const after = cpuTicks(run.pid);
-		const elapsed = (performance.now() - started) / 1000;
-		const percent = ((after - before) / hz / elapsed) * 100;
-		const endRss = rss.at(-1);
-		const bytes = run.bytes();
-		await run.quit();
-		ctx.log(`  ${seconds} s: CPU ${percent.toFixed(2)}% of a core, RSS ${endRss.toFixed(1)} MB (max ${Math.max(...rss).toFixed(1)} MB)`);
-		return {cpuPercent: percent, rssMb: endRss, rssMaxMb: Math.max(...rss), seconds, note: `${seconds} s window, ${(after - before)} ticks at ${hz} Hz; ${(bytes / 1024).toFixed(0)} KB drawn in all; RSS max ${Math.max(...rss).toFixed(1)} MB`};
-	},
+	run: ctx => idle(ctx, {db: 0, openView: () => sleep(5000)}),
 };
 
 // The Monitor tab left open in a pane: the use the idle figure is about. 30 s warm-up so the
@@ -95,30 +98,13 @@ export const P5c = {
 	work: 'idle console at 1 s polling, Monitor tab (1,000 watched keys)',
 	opsdeckCommand: 'console on the Monitor tab watching chat:*:messages (1,000 sorted sets, nothing writing; health still polled in the background), 30 s warm-up, then utime+stime from /proc/PID/stat over the window; RSS (VmRSS) at the end',
 	target: {kind: 'cpu', maxPercent: 1, maxRssMb: 100},
-	async run(ctx) {
-		const seconds = ctx.quick ? 15 : 60;
-		const hz = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-		const run = startPty('node', [bundleBin, ...(await ctx.consoleArgs(2, ['--interval', '1000']))], {cols: 100, rows: 30, env: ctx.env(), cwd: ctx.tmp});
-		await run.waitUntil(() => fullFrame(run), 'the first full frame');
-		await run.waitUntil(() => /Redis\s+up/.test(run.screen()), 'Redis up on the Status tab');
-		await sleep(300);
-		run.press('3');
-		await run.waitUntil(() => /1000 keys/.test(run.screen()), 'the Monitor tab with its 1,000 keys');
-		await sleep(30_000);
-		const before = cpuTicks(run.pid);
-		const started = performance.now();
-		const rss = [];
-		for (let s = 0; s < seconds; s++) {
-			await sleep(1000);
-			rss.push(rssMb(run.pid));
-		}
-		const after = cpuTicks(run.pid);
-		const elapsed = (performance.now() - started) / 1000;
-		const percent = ((after - before) / hz / elapsed) * 100;
-		const endRss = rss.at(-1);
-		const bytes = run.bytes();
-		await run.quit();
-		ctx.log(`  ${seconds} s: CPU ${percent.toFixed(2)}% of a core, RSS ${endRss.toFixed(1)} MB (max ${Math.max(...rss).toFixed(1)} MB)`);
-		return {cpuPercent: percent, rssMb: endRss, rssMaxMb: Math.max(...rss), seconds, note: `${seconds} s window, ${(after - before)} ticks at ${hz} Hz; ${(bytes / 1024).toFixed(0)} KB drawn in all; RSS max ${Math.max(...rss).toFixed(1)} MB`};
-	},
+	run: ctx => idle(ctx, {
+		db: 2,
+		async openView(run) {
+			await sleep(300);
+			run.press('3');
+			await run.waitUntil(() => /1000 keys/.test(run.screen()), 'the Monitor tab with its 1,000 keys');
+			await sleep(30_000);
+		},
+	}),
 };
