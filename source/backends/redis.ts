@@ -61,6 +61,9 @@ export class RedisBackend {
 			autoResendUnfulfilledCommands: false,
 			maxRetriesPerRequest: 0,
 			connectionName: 'opsdeck',
+			// ioredis waits this long for a socket that is already gone to 'close' (a ref'd timer that
+			// kept one-shot commands alive 2 s after a refused connection)
+			disconnectTimeout: 300,
 			retryStrategy: (attempt: number) => {
 				const delay = backoffDelay(attempt);
 				this.keeper.retryAt(Date.now() + delay);
@@ -240,7 +243,14 @@ export class RedisBackend {
 		this.#cluster = undefined;
 		this.#probed = false;
 		this.keeper.down(undefined);
-		this.#client = this.#create();
+		const fresh = this.#create();
+		this.#client = fresh;
+		// the new connection's first attempt ending without 'ready' (refused, reset) is the answer:
+		// no need to wait out the connect timeout
+		const failed = new Promise<never>((_, reject) => {
+			fresh.once('close', () => reject(new Error(this.status.lastError ?? 'connection closed')));
+		});
+		failed.catch(() => undefined);
 		oldCluster?.disconnect(false);
 		if (old) {
 			old.removeAllListeners('ready');
@@ -249,7 +259,7 @@ export class RedisBackend {
 			old.disconnect(false);
 		}
 		try {
-			await this.ready();
+			await Promise.race([this.ready(), failed]);
 			return {ok: true, ms: performance.now() - started};
 		} catch (error) {
 			const next = this.status.nextRetryAt;
