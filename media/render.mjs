@@ -8,58 +8,23 @@
 import {spawn} from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import pty from '@lydell/node-pty';
 import xtermHeadless from '@xterm/headless';
 import pg from 'pg';
+import {startRedis} from '../test/bench/lib/proc.mjs';
 import {screenToSvg} from './svg.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bin = path.join(here, '..', 'build', 'bundle', 'bin.js');
 const adminUrl = process.env.OPSDECK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const redisBinary = process.env.REDIS_SERVER_BIN ?? 'redis-server';
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 const cleanups = [];
 
 function log(message) {
 	process.stderr.write(`media: ${message}\n`);
-}
-
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const {port} = server.address();
-			server.close(() => resolve(port));
-		});
-	});
-}
-
-function ping(port) {
-	return new Promise(resolve => {
-		const socket = net.connect({port, host: '127.0.0.1'});
-		const done = ok => {
-			socket.destroy();
-			resolve(ok);
-		};
-		socket.setTimeout(300, () => done(false));
-		socket.once('error', () => done(false));
-		socket.once('connect', () => socket.write('PING\r\n'));
-		socket.once('data', data => done(data.toString().startsWith('+PONG')));
-	});
-}
-
-async function startRedis(dir) {
-	const port = await freePort();
-	const child = spawn(redisBinary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', ''], {stdio: 'ignore'});
-	cleanups.push(() => child.kill('SIGKILL'));
-	for (let i = 0; i < 200 && !(await ping(port)); i++) await sleep(25);
-	if (!(await ping(port))) throw new Error(`redis-server did not start on port ${port}`);
-	return `redis://127.0.0.1:${port}/0`;
 }
 
 async function admin(sql) {
@@ -151,7 +116,9 @@ async function main() {
 	if (!fs.existsSync(bin)) throw new Error('build/bundle/bin.js is missing: run npm run build first');
 	const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-media-'));
 	cleanups.push(() => fs.rmSync(cwd, {recursive: true, force: true}));
-	const [redisUrl, databaseUrl] = await Promise.all([startRedis(cwd), createDatabase()]);
+	const [redis, databaseUrl] = await Promise.all([startRedis(), createDatabase()]);
+	cleanups.push(() => redis.stop());
+	const redisUrl = redis.url(0);
 	const env = {...process.env, REDIS_URL: redisUrl, DATABASE_URL: databaseUrl, OPSDECK_AUDIT_LOG: path.join(cwd, 'audit.log'), TERM: 'xterm-256color', COLORTERM: 'truecolor'};
 	for (const name of ['CI', 'CONTINUOUS_INTEGRATION', 'NO_COLOR', 'SQLITE_PATH', 'BACKUP_DIR', 'OPSDECK_CONFIG', 'OPSDECK_READ_ONLY', 'APP_HEALTH_URL', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGPASSWORD']) delete env[name];
 

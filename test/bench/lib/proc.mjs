@@ -46,7 +46,7 @@ function ping(port) {
 export async function startRedis() {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-bench-redis-'));
 	const port = await freePort();
-	const child = spawn('redis-server', [
+	const child = spawn(process.env.REDIS_SERVER_BIN ?? 'redis-server', [
 		'--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no',
 		'--dir', dir, '--logfile', '', '--enable-debug-command', 'local', '--databases', '16',
 	], {stdio: 'ignore'});
