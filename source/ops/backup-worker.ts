@@ -10,6 +10,7 @@ export type TableCounts = Record<string, number | null>;
 
 export type SnapshotResult = {
 	readonly sizeBytes: number;
+	/** '' when the task was asked not to hash (a follow task hashes the copy instead) */
 	readonly sha256: string;
 	readonly pageCount: number;
 	readonly pageSize: number;
@@ -28,8 +29,17 @@ export type InspectResult = {
 	readonly error: string | undefined;
 };
 
+/** follow: the sha256 of a file another worker is writing, and whether those bytes are the final ones. */
+export type FollowResult = {
+	readonly sha256: string;
+	readonly sizeBytes: number;
+	/** hashed before the writer finished (overlapped with its fsync) and found unchanged afterwards */
+	readonly early: boolean;
+};
+
 export type WorkerTask =
-	| {readonly kind: 'snapshot'; readonly source: string; readonly dest: string}
+	| {readonly kind: 'snapshot'; readonly source: string; readonly dest: string; readonly hash?: boolean}
+	| {readonly kind: 'follow'; readonly file: string; readonly expectedBytes: number; readonly quietMs: number}
 	| {readonly kind: 'inspect'; readonly file: string; readonly check?: 'quick' | 'integrity' | 'open'; readonly hash?: boolean; readonly counts?: boolean}
 	| {readonly kind: 'settle'; readonly file: string; readonly busyTimeoutMs: number};
 
@@ -118,9 +128,66 @@ async function snapshot() {
 	}
 	for (const suffix of ['-wal', '-shm']) fs.rmSync(task.dest + suffix, {force: true});
 	fsyncFile(task.dest);
-	post({type: 'progress', phase: 'hash'});
-	const sha = sha256(task.dest);
+	let sha = '';
+	if (task.hash !== false) {
+		post({type: 'progress', phase: 'hash'});
+		sha = sha256(task.dest);
+	}
 	return {sizeBytes: fs.statSync(task.dest).size, sha256: sha, pageCount, pageSize, tables: counts};
+}
+
+// The sha256 of the copy a snapshot task is writing, overlapped with the end of that copy: SQLite
+// writes every page, then fsyncs (often a good part of the whole time). This worker starts hashing
+// once the file has its final length and has not been written to for quietMs (so only the fsync is
+// left), then, told by the main thread that the snapshot task is done ('final'), proves the bytes it
+// hashed are the final ones: same inode, size, mtime and ctime to the nanosecond (any write after the
+// hash began would have moved the mtime past the one seen, which was quietMs old) and the same first
+// page (the one SQLite rewrites at commit). Anything else, or no early start: it hashes the file now.
+function follow() {
+	return new Promise((resolve, reject) => {
+		let final = false, early, timer;
+		const key = st => [st.ino, st.size, st.mtimeNs, st.ctimeNs].join(':');
+		const head = () => {
+			const buffer = Buffer.alloc(65536);
+			const fd = fs.openSync(task.file, 'r');
+			try { return buffer.subarray(0, fs.readSync(fd, buffer, 0, buffer.length, 0)); } finally { fs.closeSync(fd); }
+		};
+		const finish = () => {
+			try {
+				if (early) {
+					const st = fs.statSync(task.file, {bigint: true});
+					if (key(st) === early.key && head().equals(early.head)) return resolve({sha256: early.sha256, sizeBytes: Number(st.size), early: true});
+				}
+				const size = fs.statSync(task.file).size;
+				resolve({sha256: sha256(task.file), sizeBytes: size, early: false});
+			} catch (error) {
+				reject(error);
+			}
+		};
+		const tick = () => {
+			timer = undefined;
+			if (final) return;
+			try {
+				const st = fs.statSync(task.file, {bigint: true});
+				if (Number(st.size) === task.expectedBytes && Date.now() - Number(st.mtimeNs / 1000000n) >= task.quietMs) {
+					const first = head();
+					early = {key: key(st), head: first, sha256: sha256(task.file)};
+					post({type: 'progress', phase: 'hash'}); // hashed ahead (tests wait for this)
+					return;
+				}
+			} catch {
+				// not there yet, or gone (the snapshot failed): 'final' or terminate() ends this
+			}
+			timer = setTimeout(tick, 5);
+		};
+		parentPort.on('message', message => {
+			if (!message || message.type !== 'final' || final) return;
+			final = true;
+			clearTimeout(timer);
+			finish();
+		});
+		tick();
+	});
 }
 
 function inspect() {
@@ -211,7 +278,7 @@ function settle() {
 
 (async () => {
 	try {
-		const result = task.kind === 'snapshot' ? await snapshot() : task.kind === 'settle' ? settle() : inspect();
+		const result = task.kind === 'snapshot' ? await snapshot() : task.kind === 'follow' ? await follow() : task.kind === 'settle' ? settle() : inspect();
 		post({type: 'done', result});
 	} catch (error) {
 		post({type: 'error', message: error && error.message ? error.message : String(error), code: error && error.code});
@@ -232,10 +299,25 @@ export class WorkerTaskError extends Error {
 	}
 }
 
+type TaskResult = SnapshotResult | InspectResult | SettleResult | FollowResult;
+
+/** A task running in its own worker thread: its result, a way to message it, a way to stop it. */
+export type WorkerHandle<T> = {
+	readonly result: Promise<T>;
+	post(message: unknown): void;
+	/** stops the worker; its result rejects if it had not settled */
+	stop(): void;
+};
+
 /** Runs one task in a fresh worker thread; progress messages arrive on the main thread as they happen. */
-export function runWorkerTask<T extends SnapshotResult | InspectResult | SettleResult>(task: WorkerTask, onProgress?: (progress: WorkerProgress) => void): Promise<T> {
-	return new Promise<T>((resolve, reject) => {
-		const worker = new Worker(workerCode, {eval: true, execArgv: [], workerData: {task, driver: driver()}});
+export function runWorkerTask<T extends TaskResult>(task: WorkerTask, onProgress?: (progress: WorkerProgress) => void): Promise<T> {
+	return startWorkerTask<T>(task, onProgress).result;
+}
+
+export function startWorkerTask<T extends TaskResult>(task: WorkerTask, onProgress?: (progress: WorkerProgress) => void): WorkerHandle<T> {
+	let worker!: Worker;
+	const result = new Promise<T>((resolve, reject) => {
+		worker = new Worker(workerCode, {eval: true, execArgv: [], workerData: {task, driver: driver()}});
 		let settled = false;
 		const finish = (fn: () => void) => {
 			if (settled) return;
@@ -251,4 +333,9 @@ export function runWorkerTask<T extends SnapshotResult | InspectResult | SettleR
 		worker.on('error', error => finish(() => reject(error)));
 		worker.on('exit', code => finish(() => reject(new Error(`backup worker stopped (exit ${code})`))));
 	});
+	return {
+		result,
+		post: message => worker.postMessage(message),
+		stop: () => void worker.terminate(),
+	};
 }

@@ -6,7 +6,7 @@ import type {Config} from '../config.js';
 import {formatCount} from '../text/format.js';
 import {newBackupName, partialName, resolveBackupName, sidecarName, type BackupKind} from './backup-names.js';
 import {diskSpace, fsyncDir, listBackups, readSidecar, writeSidecar, type BackupEntry, type BackupMeta, type Verification} from './backup-files.js';
-import {runWorkerTask, type InspectResult, type SnapshotResult} from './backup-worker.js';
+import {runWorkerTask, startWorkerTask, type FollowResult, type InspectResult, type SnapshotResult, type WorkerHandle} from './backup-worker.js';
 import {planPrune} from './backup-prune.js';
 import {runMutation} from './mutations.js';
 
@@ -30,10 +30,14 @@ export class BackupError extends Error {
 
 const phaseRatio: Record<BackupPhase, number> = {copy: 0, count: 0.9, hash: 0.94, check: 0.97};
 
+/** how long the copy must have gone unwritten (at its full length) before the follower hashes it */
+const followQuietMs = 20;
+
 /**
  * Takes a consistent snapshot of the data file while the app keeps writing: all pages copied in one
- * step of SQLite's backup API in a worker thread, into a hidden `.NAME.partial`, fsynced, counted and
- * hashed, then the sidecar is written and the file renamed into place. Never overwrites a backup.
+ * step of SQLite's backup API in a worker thread, into a hidden `.NAME.partial`, fsynced and counted,
+ * its sha256 taken by a second worker (overlapping SQLite's fsync), then the sidecar is written and
+ * the file renamed into place. Never overwrites a backup.
  */
 export async function createBackup(config: BackupConfig, options: {readonly kind?: BackupKind; readonly onProgress?: ProgressFn; readonly now?: Date} = {}): Promise<BackupEntry> {
 	const kind = options.kind ?? 'manual';
@@ -69,11 +73,23 @@ export async function createBackup(config: BackupConfig, options: {readonly kind
 		});
 	};
 	onProgress?.(0, 'copy');
+	// Two workers: the snapshot (copy, row counts, fsync) and a follower that hashes the copy. The
+	// follower starts as soon as SQLite has written the last page and only its fsync is left, and
+	// proves afterwards that it hashed the final bytes (else it hashes them again): the sha256 overlaps
+	// the fsync and the counts instead of coming after them.
+	let follower: WorkerHandle<FollowResult> | undefined;
+	const follow = (expectedBytes: number) => {
+		follower = startWorkerTask<FollowResult>({kind: 'follow', file: partial, expectedBytes, quietMs: followQuietMs});
+		follower.result.catch(() => undefined);
+		return follower;
+	};
 	let result: SnapshotResult;
+	let sha256: string;
 	try {
-		result = await runWorkerTask<SnapshotResult>({kind: 'snapshot', source, dest: partial}, progress => {
+		const snapshot = await runWorkerTask<SnapshotResult>({kind: 'snapshot', source, dest: partial, hash: false}, progress => {
 			if (progress.phase === 'copy') {
 				totalBytes = progress.totalBytes ?? 0;
+				follower ??= follow(totalBytes);
 				copying = true;
 				if (onProgress) poll();
 			} else {
@@ -81,7 +97,15 @@ export async function createBackup(config: BackupConfig, options: {readonly kind
 				onProgress?.(phaseRatio[progress.phase], progress.phase);
 			}
 		});
+		onProgress?.(phaseRatio.hash, 'hash');
+		const hasher = follower ?? follow(-1);
+		hasher.post({type: 'final'});
+		const hashed = await hasher.result;
+		if (hashed.sizeBytes !== snapshot.sizeBytes) throw new Error(`the copy is ${hashed.sizeBytes} bytes after hashing, ${snapshot.sizeBytes} before`);
+		result = snapshot;
+		sha256 = hashed.sha256;
 	} catch (error) {
+		follower?.stop();
 		await removeQuietly([partial, `${partial}-journal`, `${partial}-wal`, `${partial}-shm`]);
 		throw new BackupError(`backup of ${source} failed: ${(error as Error).message}`);
 	} finally {
@@ -92,6 +116,7 @@ export async function createBackup(config: BackupConfig, options: {readonly kind
 		name,
 		kind,
 		...result,
+		sha256,
 		source,
 		createdAt: started.toISOString(),
 		durationMs: Math.round(Date.now() - started.getTime()),

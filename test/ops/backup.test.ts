@@ -5,7 +5,8 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {createBackup, deleteBackup, listBackups, verifyBackup, BackupNameError, resolveBackupName} from '../../source/ops/backups.js';
 import {ReadOnlyError} from '../../source/ops/mutations.js';
 import {tempSqlite, type TempSqlite} from '../helpers/sqlite.js';
-import {backupConfig, grow, rowCount, startPairWriter, waitReady} from './backup-helpers.js';
+import {startWorkerTask, type FollowResult} from '../../source/ops/backup-worker.js';
+import {backupConfig, grow, rowCount, sha256, startPairWriter, waitReady} from './backup-helpers.js';
 
 let temp: TempSqlite | undefined;
 afterEach(() => {
@@ -24,6 +25,7 @@ describe('createBackup', () => {
 		const sidecar = JSON.parse(fs.readFileSync(path.join(config.backupDir, `${first.name}.json`), 'utf8'));
 		expect(sidecar).toMatchObject({name: first.name, kind: 'manual', source: temp.path, tables: {chats: 2, messages: 50}, verified: null});
 		expect(sidecar.sha256).toMatch(/^[0-9a-f]{64}$/);
+		expect(sidecar.sha256).toBe(sha256(first.path)); // what sha256sum says of the file
 		expect(sidecar.sizeBytes).toBe(fs.statSync(first.path).size);
 		expect(sidecar.pageCount * sidecar.pageSize).toBe(sidecar.sizeBytes);
 
@@ -76,10 +78,57 @@ describe('createBackup', () => {
 					db.close();
 				}
 				expect(backup.meta!.tables.pair_a).toBe(backup.meta!.tables.pair_b);
+				expect(backup.meta!.sha256).toBe(sha256(backup.path));
 			}
 		} finally {
 			await writer.stop();
 		}
+	});
+});
+
+describe('the sha256 follower (hashes a copy while its writer finishes)', () => {
+	const follow = (file: string, expectedBytes: number) => {
+		let hashedAhead!: () => void;
+		const ahead = new Promise<void>(resolve => {
+			hashedAhead = resolve;
+		});
+		const handle = startWorkerTask<FollowResult>({kind: 'follow', file, expectedBytes, quietMs: 20}, () => hashedAhead());
+		return {handle, ahead};
+	};
+
+	it('keeps the hash it took ahead when the file did not change afterwards', async () => {
+		temp = tempSqlite({seed: false});
+		const file = path.join(temp.dir, 'copy.bin');
+		fs.writeFileSync(file, Buffer.alloc(1 << 20, 7));
+		const {handle, ahead} = follow(file, 1 << 20);
+		await ahead;
+		handle.post({type: 'final'});
+		expect(await handle.result).toEqual({sha256: sha256(file), sizeBytes: 1 << 20, early: true});
+	});
+
+	it('hashes again when the file was written after the hash ahead (same length, any page)', async () => {
+		temp = tempSqlite({seed: false});
+		const file = path.join(temp.dir, 'copy.bin');
+		for (const offset of [0, 300_000]) {
+			fs.writeFileSync(file, Buffer.alloc(1 << 20, 7));
+			const {handle, ahead} = follow(file, 1 << 20);
+			await ahead;
+			const fd = fs.openSync(file, 'r+');
+			fs.writeSync(fd, Buffer.from('changed'), 0, 7, offset);
+			fs.closeSync(fd);
+			handle.post({type: 'final'});
+			expect(await handle.result).toEqual({sha256: sha256(file), sizeBytes: 1 << 20, early: false});
+		}
+	});
+
+	it('waits for the end when the file never reaches the expected length', async () => {
+		temp = tempSqlite({seed: false});
+		const file = path.join(temp.dir, 'copy.bin');
+		fs.writeFileSync(file, Buffer.alloc(4096, 1));
+		const {handle} = follow(file, 8192);
+		fs.appendFileSync(file, Buffer.alloc(100, 2));
+		handle.post({type: 'final'});
+		expect(await handle.result).toEqual({sha256: sha256(file), sizeBytes: 4196, early: false});
 	});
 });
 
