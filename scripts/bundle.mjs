@@ -52,6 +52,38 @@ const yogaWithoutFetch = {
 	},
 };
 
+// string-width builds /^\p{RGI_Emoji}$/v when Ink loads: ~20 ms to build it and ~20 ms more to
+// compile it on its first test, before the first frame (bench P5), for text that is nearly all
+// ASCII. Every RGI emoji sequence begins with an Emoji code point (UTS #51: keycaps with 0-9 # *,
+// flags with regional indicators, tag and ZWJ sequences with an emoji character), so a segment that
+// does not is never tested against it, and the big regex is built on first real need. Same answers.
+const eagerRgi = 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;';
+const lazyRgi = 'let rgiEmojiRegex;\nconst emojiStart = /^\\p{Emoji}/u;\nconst isRgiEmoji = segment => emojiStart.test(segment) && (rgiEmojiRegex ??= /^\\p{RGI_Emoji}$/v).test(segment);';
+const stringWidthLazyEmoji = {
+	name: 'string-width-lazy-emoji',
+	setup(b) {
+		b.onLoad({filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/}, args => {
+			const source = fs.readFileSync(args.path, 'utf8');
+			if (!source.includes(eagerRgi) || source.split('rgiEmojiRegex.test(segment)').length !== 2) return undefined;
+			return {contents: source.replace(eagerRgi, () => lazyRgi).replace('rgiEmojiRegex.test(segment)', 'isRgiEmoji(segment)'), loader: 'js'};
+		});
+	},
+};
+
+// pg asks whether it runs in a Cloudflare Worker by reading the global Response, which makes Node
+// load undici (~30 ms of the drivers' start, right after the first frame). The bundle is for Node
+// (platform: 'node'), where the answer is always no.
+const cloudflareProbe = 'function getStreamFuncs() {\n  if (isCloudflareRuntime()) {';
+const pgNodeOnly = {
+	name: 'pg-node-only',
+	setup(b) {
+		b.onLoad({filter: /[\\/]node_modules[\\/]pg[\\/]lib[\\/]stream\.js$/}, args => {
+			const source = fs.readFileSync(args.path, 'utf8');
+			return source.includes(cloudflareProbe) ? {contents: source.replace(cloudflareProbe, () => 'function getStreamFuncs() {\n  if (false) {'), loader: 'js'} : undefined;
+		});
+	},
+};
+
 const outdir = `${root}/build/bundle`;
 const result = await build({
 	entryPoints: [`${root}/build/bin.js`],
@@ -65,7 +97,7 @@ const result = await build({
 	target: 'node20',
 	external: ['better-sqlite3', 'pg-native', 'cpu-features'],
 	alias: {'react-devtools-core': `${root}/scripts/devtools-stub.mjs`},
-	plugins: [yogaWithoutFetch, productionReact, meowLazyNormalize],
+	plugins: [yogaWithoutFetch, productionReact, meowLazyNormalize, stringWidthLazyEmoji, pgNodeOnly],
 	banner: {js: "import {createRequire as __cr} from 'node:module'; const require = __cr(import.meta.url);"},
 	legalComments: 'none',
 	logLevel: 'warning',
