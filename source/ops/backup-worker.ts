@@ -37,11 +37,15 @@ export type FollowResult = {
 	readonly early: boolean;
 };
 
-export type WorkerTask =
+export type WorkerTask = (
 	| {readonly kind: 'snapshot'; readonly source: string; readonly dest: string; readonly hash?: boolean}
 	| {readonly kind: 'follow'; readonly file: string; readonly expectedBytes: number; readonly quietMs: number}
 	| {readonly kind: 'inspect'; readonly file: string; readonly check?: 'quick' | 'integrity' | 'open'; readonly hash?: boolean; readonly counts?: boolean}
-	| {readonly kind: 'settle'; readonly file: string; readonly busyTimeoutMs: number};
+	| {readonly kind: 'settle'; readonly file: string; readonly busyTimeoutMs: number}
+) & {
+	/** start the worker (thread, SQLite driver loaded) now but the task only when posted {type: 'go'} */
+	readonly waitForGo?: boolean;
+};
 
 /** settle: whether another connection holds a lock, and the WAL folded into the file when it could be. */
 export type SettleResult = {
@@ -278,6 +282,12 @@ function settle() {
 
 (async () => {
 	try {
+		if (task.waitForGo) await new Promise(resolve => parentPort.on('message', function go(message) {
+			if (message && message.type === 'go') {
+				parentPort.off('message', go);
+				resolve();
+			}
+		}));
 		const result = task.kind === 'snapshot' ? await snapshot() : task.kind === 'follow' ? await follow() : task.kind === 'settle' ? settle() : inspect();
 		post({type: 'done', result});
 	} catch (error) {

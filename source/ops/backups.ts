@@ -150,8 +150,10 @@ export type VerifyResult = {
 };
 
 /**
- * quick_check (integrity_check with mode 'integrity') plus the sha256 against the sidecar; the result
- * is recorded in the sidecar. A file that SQLite cannot even open is a failed verification, not a throw.
+ * quick_check (integrity_check with mode 'integrity') plus the sha256 against the sidecar, in two
+ * worker threads at once; the result is recorded in the sidecar. Row counts (when asked) come from
+ * the sidecar when the sha256 matches (the same bytes were counted when the backup was taken), else
+ * SQLite counts them. A file that SQLite cannot even open is a failed verification, not a throw.
  */
 export async function verifyBackup(
 	config: Pick<Config, 'backupDir' | 'sqlitePath'>,
@@ -163,13 +165,21 @@ export async function verifyBackup(
 	const file = resolveBackupName(dir, name);
 	const meta = readSidecar(dir, name);
 	const problems: string[] = [];
+	const recordedCounts = options.counts && meta?.sha256 && meta.tables && Object.keys(meta.tables).length > 0 ? meta.tables : undefined;
+	let finished = 0;
+	const step = (phase: BackupPhase) => () => options.onProgress?.(++finished === 1 ? 0.5 : 0.9, phase);
+	options.onProgress?.(0, 'check');
+	const [hashed, checked] = await Promise.allSettled([
+		runWorkerTask<InspectResult>({kind: 'inspect', file, hash: true}).finally(step('hash')),
+		runWorkerTask<InspectResult>({kind: 'inspect', file, check: mode, counts: Boolean(options.counts) && !recordedCounts}).finally(step('check')),
+	]);
 	let inspected: InspectResult | undefined;
-	try {
-		inspected = await runWorkerTask<InspectResult>({kind: 'inspect', file, check: mode, hash: true, counts: options.counts ?? false}, p => {
-			options.onProgress?.(p.phase === 'hash' ? 0.1 : p.phase === 'check' ? 0.5 : 0.9, p.phase);
-		});
-	} catch (error) {
-		problems.push(`SQLite cannot read it: ${(error as Error).message}`);
+	if (hashed.status === 'rejected') problems.push(`cannot read it: ${(hashed.reason as Error).message}`);
+	if (checked.status === 'rejected') problems.push(`SQLite cannot read it: ${(checked.reason as Error).message}`);
+	else {
+		const hash = hashed.status === 'fulfilled' ? hashed.value : undefined;
+		// the sha256 and size as read by the hashing worker, the rest as SQLite saw it
+		inspected = {...checked.value, sha256: hash?.sha256, sizeBytes: hash?.sizeBytes ?? checked.value.sizeBytes};
 	}
 	if (inspected?.error) problems.push(`SQLite cannot read it: ${inspected.error}`);
 	const checkOk = inspected?.check === 'ok';
@@ -182,8 +192,8 @@ export async function verifyBackup(
 				? 'sha256 does not match the one recorded when it was taken (the file changed)'
 				: `size ${formatCount(inspected.sizeBytes)} bytes, ${formatCount(meta.sizeBytes)} recorded when it was taken (truncated or changed)`);
 		}
-	} else if (meta?.sha256 && !inspected) {
-		checksumOk = false;
+	} else if (meta?.sha256) {
+		checksumOk = false; // the file could not be read to the end
 	}
 	const ok = problems.length === 0 && checkOk;
 	const verified: Verification = {at: new Date().toISOString(), ok, mode, ...(ok ? {} : {error: problems.join('; ')})};
@@ -198,7 +208,7 @@ export async function verifyBackup(
 		};
 	await writeSidecar(dir, updated).catch(() => undefined);
 	options.onProgress?.(1, 'check');
-	return {name, ok, mode, checkOk, checksumOk, problems, verified, tables: inspected?.tables ?? {}, sizeBytes: stat.size};
+	return {name, ok, mode, checkOk, checksumOk, problems, verified, tables: (checksumOk && recordedCounts) || inspected?.tables || {}, sizeBytes: stat.size};
 }
 
 /** Deletes one backup and its sidecar (through the mutation guard: refused in read-only mode). */

@@ -1,11 +1,14 @@
 // Restore a backup over the live data file, so that a crash at any moment leaves the live file
 // either the old database or the new one, never a mix:
-//   1. the backup is copied to a hidden temp file beside the live one, fsynced, and that copy is
-//      verified (sha256 against the sidecar, quick_check) — a bad backup stops here, nothing touched;
-//   2. a safety_ backup of the live file is taken;
-//   3. the live WAL is folded into the file (checkpoint TRUNCATE), then the -wal/-shm/-journal files
-//      are removed — an old WAL left beside the new file would be replayed into it;
-//   4. rename(temp → live) (atomic), fsync the folder, quick_check the result.
+//   1. the backup is copied to a hidden temp file beside the live one and fsynced; meanwhile the
+//      backup's bytes are checked (sha256 against the sidecar, quick_check; a passed verification
+//      recorded minutes ago stands), holders of the live file are looked for and the live file is
+//      described for its safety sidecar — a bad backup or a holder stops here, nothing touched;
+//   2. the live WAL is folded into the file (checkpoint TRUNCATE) and the live file kept as the
+//      safety_ backup (hard link, or a real backup);
+//   3. the -wal/-shm/-journal files are removed — an old WAL left beside the new file would be
+//      replayed into it — then rename(temp → live) (atomic) and fsync the folder;
+//   4. the result opens, its schema reads and its size is what its pages say.
 import fs from 'node:fs';
 import path from 'node:path';
 import type {Config} from '../config.js';
@@ -13,7 +16,7 @@ import {verifyBackup, BackupError, type VerifyResult} from './backups.js';
 import {keepSafety, type Safety} from './restore-safety.js';
 import {fsyncDir, fsyncPath, readSidecar} from './backup-files.js';
 import {resolveBackupName} from './backup-names.js';
-import {runWorkerTask, type InspectResult, type SettleResult, type TableCounts} from './backup-worker.js';
+import {runWorkerTask, startWorkerTask, type InspectResult, type SettleResult, type TableCounts} from './backup-worker.js';
 import {findHolders, type Holder} from './db-holders.js';
 import {runMutation} from './mutations.js';
 
@@ -64,10 +67,11 @@ async function countLive(live: string): Promise<{tables: TableCounts; error: str
  */
 export async function planRestore(config: Pick<Config, 'sqlitePath' | 'backupDir'>, name: string): Promise<RestorePlan> {
 	const backupPath = resolveBackupName(config.backupDir, name);
-	const verify = await verifyBackup(config, name, {counts: true});
-	if (!verify.ok) throw new RestoreRefusedError(`backup ${name} failed verification (${verify.problems.join('; ')}): nothing was changed`);
 	const live = config.sqlitePath;
-	const [current, holders] = await Promise.all([countLive(live), findHolders(live)]);
+	// all at once: the backup verified (sha256 and quick_check, each in a worker), the live file
+	// counted, its holders found; only reading, so a failed verification throws away the rest
+	const [verify, current, holders] = await Promise.all([verifyBackup(config, name, {counts: true}), countLive(live), findHolders(live)]);
+	if (!verify.ok) throw new RestoreRefusedError(`backup ${name} failed verification (${verify.problems.join('; ')}): nothing was changed`);
 	return {name, backupPath, live, liveExists: fs.existsSync(live), liveError: current.error, rows: planRows(current.tables, verify.tables), holders, verify};
 }
 
@@ -102,42 +106,54 @@ export async function restoreBackup(
 		// the real file: a symlinked data path keeps its symlink, the file it points to is replaced
 		const live = realOrSelf(config.sqlitePath);
 		const liveExists = fs.existsSync(live);
-		if (liveExists && !options.force) {
-			const holders = await findHolders(live);
-			if (holders.length > 0) {
-				throw new RestoreRefusedError(`${live} is open in another process (${describeHolders(holders)}): stop it first, or use --force; nothing was changed`);
-			}
-		}
 		const dir = path.dirname(live);
 		await fs.promises.mkdir(dir, {recursive: true});
 		await removeStaleTemps(dir, path.basename(live));
 		const temp = path.join(dir, `.${path.basename(live)}.restore-${process.pid}.tmp`);
+		// the workers for the settle and the final check start now (thread up, SQLite loaded) and run
+		// their task when told: no thread start-up on the way from the copy to the swap
+		const settler = liveExists ? startWorkerTask<SettleResult>({kind: 'settle', file: live, busyTimeoutMs: 250, waitForGo: true}) : undefined;
+		const checker = startWorkerTask<InspectResult>({kind: 'inspect', file: live, check: 'open', waitForGo: true});
+		settler?.result.catch(() => undefined);
+		checker.result.catch(() => undefined);
 		let safety: Safety | undefined;
 		try {
-			// 1. copy; meanwhile, in worker threads: check the backup's bytes (unless a verification
-			//    recorded minutes ago still holds) and describe the live file for its safety sidecar
+			// 1. copy to a temp file beside the live one; meanwhile: who holds the live file (refused
+			//    below, before anything is touched), the backup's bytes checked in worker threads (unless
+			//    a verification recorded minutes ago still holds), the live file described for its
+			//    safety sidecar
 			options.onStep?.('copy');
+			const holders = liveExists && !options.force ? findHolders(live) : Promise.resolve([]);
 			const checks = verifyBytes(config.backupDir, name, backupPath);
+			const liveBefore = liveExists ? await fileKey(live) : undefined;
 			const described = liveExists ? runWorkerTask<InspectResult>({kind: 'inspect', file: live, hash: true, counts: true}) : undefined;
+			holders.catch(() => undefined);
 			checks.catch(() => undefined);
 			described?.catch(() => undefined);
 			await fs.promises.copyFile(backupPath, temp);
 			await fsyncPath(temp);
+			const held = await holders;
+			if (held.length > 0) {
+				throw new RestoreRefusedError(`${live} is open in another process (${describeHolders(held)}): stop it first, or use --force; nothing was changed`);
+			}
 			options.onStep?.('verify');
 			await checks;
 			// (before the settle below opens the live file: the two must not overlap)
 			const liveInfo = await described?.catch(() => undefined);
 
 			// 2. the live file's WAL folded in, then kept as the safety backup
-			if (liveExists) {
-				const settled = await runWorkerTask<SettleResult>({kind: 'settle', file: live, busyTimeoutMs: 250});
+			if (liveExists && settler) {
+				settler.post({type: 'go'});
+				const settled = await settler.result;
 				if (settled.busy && !options.force) {
 					throw new RestoreRefusedError(`${live} is locked by another connection (a write in progress): stop the app first, or use --force; nothing was changed`);
 				}
 				options.onStep?.('safety');
-				// the description holds only if folding the WAL in did not change the file
-				const known = settled.changed ? undefined : liveInfo;
-				safety = await keepSafety(config, live, {linkable: settled.checkpointed && !settled.error, known: known?.error ? undefined : known});
+				// the description holds only if the file is what was described: folding the WAL in did
+				// not change it, nor did anything else meanwhile (same inode, size, mtime, ctime)
+				const unchanged = !settled.changed && liveBefore !== undefined && liveBefore === await fileKey(live);
+				const known = unchanged && !liveInfo?.error ? liveInfo : undefined;
+				safety = await keepSafety(config, live, {linkable: settled.checkpointed && !settled.error, known});
 			}
 
 			// 3. the swap: stale WAL files out first (an old WAL would be replayed into the new file), then rename
@@ -150,17 +166,27 @@ export async function restoreBackup(
 			// 4. the result: these bytes passed quick_check above; here it opens, its schema reads,
 			//    its size is what its pages say (and the safety sidecar is written meanwhile)
 			options.onStep?.('check');
-			const [after] = await Promise.all([
-				runWorkerTask<InspectResult>({kind: 'inspect', file: live, check: 'open'}),
-				safety?.describe(),
-			]);
+			checker.post({type: 'go'});
+			const [after] = await Promise.all([checker.result, safety?.describe()]);
 			if (after.error || after.check !== 'ok') throw new BackupError(`the restored file does not check out: ${after.error ?? after.check ?? 'no answer'}`);
 			return {name, live, safety: safetyName, check: after.check, durationMs: Date.now() - started};
 		} finally {
+			settler?.stop();
+			checker.stop();
 			await safety?.abandon();
 			await removeFiles([temp, `${temp}-wal`, `${temp}-shm`, `${temp}-journal`]).catch(() => undefined);
 		}
 	});
+}
+
+/** identity and last change of a file: equal keys, same bytes (as far as the filesystem tells) */
+async function fileKey(file: string): Promise<string | undefined> {
+	try {
+		const st = await fs.promises.stat(file, {bigint: true});
+		return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+	} catch {
+		return undefined;
+	}
 }
 
 function realOrSelf(file: string): string {

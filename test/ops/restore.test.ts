@@ -49,6 +49,7 @@ describe('restore', () => {
 		const safety = (await listBackups(config.backupDir)).find(e => e.name === result.safety)!;
 		expect(safety.kind).toBe('safety');
 		expect(rowCount(safety.path, 'messages')).toBe(25);
+		expect(safety.meta).toMatchObject({sha256: sha256(safety.path), tables: {messages: 25}});
 		// no temp file left beside the live one
 		expect(fs.readdirSync(temp.dir).filter(f => f.includes('restore'))).toEqual([]);
 		const audit = fs.readFileSync(config.auditLog, 'utf8').trim().split('\n').map(line => JSON.parse(line));
@@ -92,10 +93,26 @@ describe('restore', () => {
 			expect(error).toBeInstanceOf(RestoreRefusedError);
 			expect(String(error)).toContain(`pid ${holder.pid}`);
 			expect(String(error)).toMatch(/--force/);
+			expect(rowCount(temp.path, 'chats')).toBeGreaterThan(0);
+			expect(fs.readdirSync(temp.dir).filter(f => f.includes('restore'))).toEqual([]);
+			expect(fs.readdirSync(config.backupDir).filter(f => f.startsWith('safety_'))).toEqual([]);
 			const forced = await restoreBackup(config, backup.name, {force: true});
 			expect(forced.check).toBe('ok');
 		} finally {
 			holder.kill('SIGKILL');
+		}
+	});
+
+	it('shows the backup\'s row counts from its sidecar or, for a file copied in by hand, counted by SQLite', async () => {
+		temp = tempSqlite({messages: 20});
+		const config = backupConfig(temp.dir, temp.path);
+		const backup = await createBackup(config);
+		addMessages(temp.path, 4);
+		fs.copyFileSync(backup.path, path.join(config.backupDir, 'by-hand.db'));
+		for (const name of [backup.name, 'by-hand.db', 'by-hand.db']) {
+			const plan = await planRestore(config, name);
+			expect(plan.rows.find(r => r.table === 'messages'), name).toEqual({table: 'messages', now: 24, backup: 20});
+			expect(plan.verify).toMatchObject({ok: true, checkOk: true});
 		}
 	});
 
