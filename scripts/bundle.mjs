@@ -5,6 +5,7 @@ import {build} from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {inkFast} from './ink-fast/plugin.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -97,7 +98,7 @@ const result = await build({
 	target: 'node20',
 	external: ['better-sqlite3', 'pg-native', 'cpu-features'],
 	alias: {'react-devtools-core': `${root}/scripts/devtools-stub.mjs`},
-	plugins: [yogaWithoutFetch, productionReact, meowLazyNormalize, stringWidthLazyEmoji, pgNodeOnly],
+	plugins: [yogaWithoutFetch, productionReact, meowLazyNormalize, inkFast, stringWidthLazyEmoji, pgNodeOnly],
 	banner: {js: "import {createRequire as __cr} from 'node:module'; const require = __cr(import.meta.url);"},
 	legalComments: 'none',
 	logLevel: 'warning',

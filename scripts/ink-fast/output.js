@@ -1,0 +1,159 @@
+// A drop-in for ink/build/output.js (Ink 6), swapped in by scripts/bundle.mjs. Ink builds every frame
+// from scratch: a grid of one object per cell, every line of text tokenized into styled characters,
+// every row turned back into a string — for the whole screen, even when one clock digit changed.
+// In a console left open all day that is most of its idle CPU (bench P5b/P5c). This version gives
+// the same string for the same operations (test/app/ink-output.test.ts compares the two), but
+//   - the tokenizing and width caches live across frames (bounded), and
+//   - a row is composed only when what is written on it differs from a row composed before: the
+//     composed string is cached under the row's exact inputs (width, and each write's x and text).
+// The clipping and transformer logic is Ink's, line for line.
+import sliceAnsi from 'slice-ansi';
+import stringWidth from 'string-width';
+import {styledCharsFromTokens, styledCharsToString, tokenize} from '@alcalzone/ansi-tokenize';
+
+const cacheLimit = 4000;
+
+/** A Map that forgets everything once it holds `limit` entries (the working set of a screen is small). */
+function boundedSet(map, key, value) {
+	if (map.size >= cacheLimit) map.clear();
+	map.set(key, value);
+	return value;
+}
+
+const widths = new Map();
+const blockWidths = new Map();
+const styledChars = new Map();
+const rowCache = new Map();
+
+const caches = {
+	getStyledChars(line) {
+		return styledChars.get(line) ?? boundedSet(styledChars, line, styledCharsFromTokens(tokenize(line)));
+	},
+	getStringWidth(text) {
+		return widths.get(text) ?? boundedSet(widths, text, stringWidth(text));
+	},
+	getWidestLine(text) {
+		let cached = blockWidths.get(text);
+		if (cached === undefined) {
+			let lineWidth = 0;
+			for (const line of text.split('\n')) lineWidth = Math.max(lineWidth, caches.getStringWidth(line));
+			cached = boundedSet(blockWidths, text, lineWidth);
+		}
+		return cached;
+	},
+};
+
+/** Ink's composition of one row: blank cells, then each write's styled characters in order. */
+function composeRow(width, writes) {
+	const row = [];
+	for (let x = 0; x < width; x++) row.push({type: 'char', value: ' ', fullWidth: false, styles: []});
+	for (const {x, line} of writes) {
+		const characters = caches.getStyledChars(line);
+		let offsetX = x;
+		for (const character of characters) {
+			row[offsetX] = character;
+			const characterWidth = Math.max(1, caches.getStringWidth(character.value));
+			if (characterWidth > 1) {
+				for (let index = 1; index < characterWidth; index++) {
+					row[offsetX + index] = {type: 'char', value: '', fullWidth: false, styles: character.styles};
+				}
+			}
+			offsetX += characterWidth;
+		}
+	}
+	return styledCharsToString(row.filter(item => item !== undefined)).trimEnd();
+}
+
+export default class Output {
+	width;
+	height;
+	operations = [];
+	caches = caches;
+
+	constructor(options) {
+		const {width, height} = options;
+		this.width = width;
+		this.height = height;
+	}
+
+	write(x, y, text, options) {
+		const {transformers} = options;
+		if (!text) return;
+		this.operations.push({type: 'write', x, y, text, transformers});
+	}
+
+	clip(clip) {
+		this.operations.push({type: 'clip', clip});
+	}
+
+	unclip() {
+		this.operations.push({type: 'unclip'});
+	}
+
+	get() {
+		// what each row receives, in order: [x, line] after clipping and transformers
+		const rows = [];
+		for (let y = 0; y < this.height; y++) rows.push([]);
+		const clips = [];
+		for (const operation of this.operations) {
+			if (operation.type === 'clip') clips.push(operation.clip);
+			if (operation.type === 'unclip') clips.pop();
+			if (operation.type === 'write') {
+				const {text, transformers} = operation;
+				let {x, y} = operation;
+				let lines = text.split('\n');
+				const clip = clips.at(-1);
+				if (clip) {
+					const clipHorizontally = typeof clip?.x1 === 'number' && typeof clip?.x2 === 'number';
+					const clipVertically = typeof clip?.y1 === 'number' && typeof clip?.y2 === 'number';
+					if (clipHorizontally) {
+						const width = caches.getWidestLine(text);
+						if (x + width < clip.x1 || x > clip.x2) continue;
+					}
+					if (clipVertically) {
+						const height = lines.length;
+						if (y + height < clip.y1 || y > clip.y2) continue;
+					}
+					if (clipHorizontally) {
+						lines = lines.map(line => {
+							const from = x < clip.x1 ? clip.x1 - x : 0;
+							const width = caches.getStringWidth(line);
+							const to = x + width > clip.x2 ? clip.x2 - x : width;
+							return sliceAnsi(line, from, to);
+						});
+						if (x < clip.x1) x = clip.x1;
+					}
+					if (clipVertically) {
+						const from = y < clip.y1 ? clip.y1 - y : 0;
+						const height = lines.length;
+						const to = y + height > clip.y2 ? clip.y2 - y : height;
+						lines = lines.slice(from, to);
+						if (y < clip.y1) y = clip.y1;
+					}
+				}
+				let offsetY = 0;
+				for (let [index, line] of lines.entries()) {
+					const row = rows[y + offsetY];
+					if (!row) continue;
+					for (const transformer of transformers) line = transformer(line, index);
+					row.push({x, line});
+					offsetY++;
+				}
+			}
+		}
+		const out = [];
+		for (const writes of rows) {
+			if (writes.length === 0) {
+				out.push('');
+				continue;
+			}
+			// the row's exact inputs, unambiguous (lengths before each text)
+			let key = `${this.width}`;
+			for (const {x, line} of writes) key += `|${x}:${line.length}:${line}`;
+			let composed = rowCache.get(key);
+			if (composed === undefined) composed = boundedSet(rowCache, key, composeRow(this.width, writes));
+			out.push(composed);
+		}
+		return {output: out.join('\n'), height: rows.length};
+	}
+}
