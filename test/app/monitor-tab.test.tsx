@@ -146,6 +146,24 @@ describe('Monitor tab', () => {
 		expect(line(screen, 'chat:B:messages')).toMatch(/[▂▃▄▅▆▇█]/);
 	});
 
+	it('sends Redis nothing until the tab is first shown (a console left on the Status tab)', async () => {
+		await writer.zadd('chat:A:messages', 1, 'a1');
+		const Tab = monitorTab.Component;
+		const tab = (isVisible: boolean) => (
+			<BackendsContext.Provider value={backends}>
+				<Tab isActive={isVisible} isVisible={isVisible} width={80} height={12} />
+			</BackendsContext.Provider>
+		);
+		const app = render(tab(false));
+		// POLL_INTERVAL_MS is 250: four intervals hidden, not one count, not one SCAN
+		await settle(1000);
+		expect(await pttlCalls()).toBe(0);
+		expect(/cmdstat_scan:/.test(await writer.info('commandstats'))).toBe(false);
+		app.rerender(tab(true));
+		await app.waitFor(s => /chat:A:messages +1/.test(s));
+		expect(await pttlCalls()).toBeGreaterThan(0);
+	});
+
 	it('drops columns instead of wrapping on a narrow pane', () => {
 		expect(columnsFor(80).map(c => c.key)).toEqual(['key', 'count', 'delta', 'rate', 'ttl', 'spark']);
 		expect(columnsFor(40).map(c => c.key)).toEqual(['key', 'count', 'delta', 'ttl']);

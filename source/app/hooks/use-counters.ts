@@ -1,6 +1,8 @@
-// The Monitor tab's live counters. Ticks on a chained timeout whether or not the tab is on screen
-// (the tab is always mounted, so history keeps growing), but only draws while visible, and only
-// when what would be drawn differs from the last frame: an idle pane left open all day does not
+// The Monitor tab's live counters. Counting starts the first time the tab is shown (a console
+// left on another tab does not send Redis a count and a PTTL per watched key every tick for
+// nothing); from then on it ticks on a chained timeout whether or not the tab is on screen (the
+// tab is always mounted, so history keeps growing), but only draws while visible, and only when
+// what would be drawn differs from the last frame: an idle pane left open all day does not
 // re-render at all.
 import {useCallback, useEffect, useRef, useState} from 'react';
 import {CounterMonitor, type CounterTick, type RedisForCounters} from '../../ops/counters.js';
@@ -82,6 +84,8 @@ export function useCounters({redis, watches, scanCount, intervalMs, paused, isVi
 	const visible = useRef(isVisible);
 	visible.current = isVisible;
 	const [view, setView] = useState<CountersView>(() => viewOf(undefined, undefined));
+	const [started, setStarted] = useState(isVisible);
+	if (isVisible && !started) setStarted(true);
 	const kick = useRef<() => void>(() => undefined);
 
 	const draw = useCallback(() => {
@@ -119,15 +123,16 @@ export function useCounters({redis, watches, scanCount, intervalMs, paused, isVi
 	pausedRef.current = paused;
 	useEffect(() => {
 		monitor.current!.setWatches(JSON.parse(watchKey) as string[]);
+		if (!started) return;
 		if (!pausedRef.current) return kick.current();
 		// paused: count once so the rows follow the new watch list
 		const controller = new AbortController();
 		void count(controller.signal);
 		return () => controller.abort();
-	}, [watchKey, count]);
+	}, [watchKey, count, started]);
 
 	useEffect(() => {
-		if (paused) return;
+		if (paused || !started) return;
 		const controller = new AbortController();
 		let timer: NodeJS.Timeout | undefined;
 		let running = false;
@@ -157,7 +162,7 @@ export function useCounters({redis, watches, scanCount, intervalMs, paused, isVi
 			clearTimeout(timer);
 			kick.current = () => undefined;
 		};
-	}, [intervalMs, paused, count]);
+	}, [intervalMs, paused, count, started]);
 
 	// back on screen: show what was counted meanwhile
 	useEffect(() => {
