@@ -47,6 +47,8 @@ describe('PostgresBackend', () => {
 		await backend.query('insert into chats values ($1, $2), ($3, $4)', ['lobby', 'Lobby', 'dev', 'Developers']);
 		const rows = await backend.query<{code: string; name: string}>('select code, name from chats order by code');
 		expect(rows).toEqual([{code: 'dev', name: 'Developers'}, {code: 'lobby', name: 'Lobby'}]);
+		// without parameters the statement travels in one string with BEGIN … COMMIT: a trailing ; is fine
+		expect(await backend.query('select count(*)::int as n from chats;\n')).toEqual([{n: 2}]);
 		const ms = await backend.ping();
 		expect(ms).toBeGreaterThanOrEqual(0);
 		expect(backend.status.state).toBe('up');
