@@ -17,6 +17,9 @@ export const tabs: readonly TabDefinition[] = [statusTab, keysTab, monitorTab, b
 
 export const minimumSize = {columns: 30, rows: 8};
 
+/** no view has set its hints yet (the bottom bar shows the ones asked for during the first render) */
+const noHints: readonly Hint[] = [];
+
 const globalHelp: HelpSection = {
 	title: 'Everywhere',
 	keys: [
@@ -41,6 +44,11 @@ type Props = {
 	/** start the backends after the first frame (off in tests that start them themselves) */
 	readonly startOnMount?: boolean;
 };
+
+/** Rendered after the tabs: in the first render, the active tab's useHints has filled firstHints. */
+function BottomBar({hints, firstHints, width, flash}: {readonly hints: readonly Hint[]; readonly firstHints: {readonly current: readonly Hint[] | undefined}; readonly width: number; readonly flash: {message: string; tone: Tone} | undefined}) {
+	return <KeyHints hints={hints === noHints ? (firstHints.current ?? noHints) : hints} width={width} flash={flash} />;
+}
 
 function TabBar({active, width, readOnly}: {readonly active: number; readonly width: number; readonly readOnly: boolean}) {
 	const narrow = width < 60;
@@ -68,7 +76,8 @@ export function App({backends, initialTab = 0, startOnMount = true}: Props) {
 	const {columns, rows} = useWindowSize();
 	const [active, setActive] = useState(initialTab);
 	const [helpOpen, setHelpOpen] = useState(false);
-	const [hints, setHintsState] = useState<readonly Hint[]>([]);
+	const [hints, setHintsState] = useState<readonly Hint[]>(noHints);
+	const firstHints = useRef<readonly Hint[] | undefined>(undefined);
 	const [captures, setCaptures] = useState<ReadonlySet<string>>(new Set());
 	const [flashState, setFlash] = useState<{message: string; tone: Tone} | undefined>();
 	const flashTimer = useRef<NodeJS.Timeout | undefined>(undefined);
@@ -93,6 +102,7 @@ export function App({backends, initialTab = 0, startOnMount = true}: Props) {
 					else next.delete(id);
 					return next;
 				}),
+			firstHints,
 			flash: (message: string, tone: Tone = 'info') => {
 				clearTimeout(flashTimer.current);
 				setFlash({message, tone});
@@ -163,7 +173,7 @@ export function App({backends, initialTab = 0, startOnMount = true}: Props) {
 							</Box>
 						))}
 					</Box>
-					<KeyHints hints={helpOpen ? helpHints : hints} width={width} flash={flashState} />
+					<BottomBar hints={helpOpen ? helpHints : hints} firstHints={firstHints} width={width} flash={flashState} />
 				</Box>
 			</FrameContext.Provider>
 		</BackendsContext.Provider>

@@ -8,6 +8,8 @@ export type Tone = 'info' | 'success' | 'warning' | 'error';
 
 export type Frame = {
 	readonly setHints: (hints: readonly Hint[]) => void;
+	/** what the active view asked for while the very first frame was rendered (see useHints) */
+	readonly firstHints?: {current: readonly Hint[] | undefined};
 	/** while any capture is on, the frame's own keys (1-4, Tab, q, ?) are off */
 	readonly setCapture: (id: string, on: boolean) => void;
 	readonly flash: (message: string, tone?: Tone) => void;
@@ -28,8 +30,11 @@ export function useFrame(): Frame {
 
 /** Shows these hints in the bottom bar while the calling view is active. */
 export function useHints(hints: readonly Hint[], isActive: boolean): void {
-	const {setHints} = useFrame();
+	const {setHints, firstHints} = useFrame();
 	const key = JSON.stringify(hints);
+	// The effect below runs after Ink has drawn the first frame, and Ink draws the next one no sooner
+	// than 33 ms later: the first frame's bottom bar reads these from the render itself.
+	if (isActive && firstHints && firstHints.current === undefined) firstHints.current = hints;
 	useEffect(() => {
 		if (isActive) setHints(JSON.parse(key) as Hint[]);
 	}, [key, isActive, setHints]);
