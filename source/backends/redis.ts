@@ -3,6 +3,7 @@
 import type {Cluster, Redis as RedisClient, RedisOptions} from 'ioredis';
 import calculateSlot from 'cluster-key-slot';
 import {mask} from '../text/mask.js';
+import {RawPipe} from './redis-pipe.js';
 import {BackendDownError, ReconnectGate, type ReconnectResult, StatusKeeper, withTimeout} from './status.js';
 
 export const redisTimeouts = {connectMs: 3000, commandMs: 5000, backoffStartMs: 100, backoffMaxMs: 5000};
@@ -182,6 +183,29 @@ export class RedisBackend {
 		return master;
 	}
 
+	/**
+	 * A bare pipeline connection to the server behind `client` (one of masters()): same address,
+	 * TLS, credentials and database. Kept per server; dropped on reconnect and close.
+	 */
+	pipeFor(client: RedisClient): RawPipe {
+		const o = client.options;
+		const id = `${o.path ?? `${o.host}:${o.port}`}/${o.db ?? 0}`;
+		let pipe = this.#pipes.get(id);
+		if (!pipe) {
+			const target = {host: o.host, port: o.port, path: o.path, tls: o.tls, username: o.username, password: o.password, db: o.db, connectionName: o.connectionName};
+			pipe = new RawPipe(target, this.options.commandTimeoutMs ?? redisTimeouts.commandMs);
+			this.#pipes.set(id, pipe);
+		}
+		return pipe;
+	}
+
+	#pipes = new Map<string, RawPipe>();
+
+	#closePipes(): void {
+		for (const pipe of this.#pipes.values()) pipe.close();
+		this.#pipes.clear();
+	}
+
 	/** Keys grouped by the master that owns them: one pipeline per master. */
 	groupByMaster<K extends string | Buffer>(keys: readonly K[]): Map<RedisClient, K[]> {
 		const groups = new Map<RedisClient, K[]>();
@@ -241,6 +265,7 @@ export class RedisBackend {
 		const old = this.#client;
 		const oldCluster = this.#cluster;
 		this.#cluster = undefined;
+		this.#closePipes();
 		this.#probed = false;
 		this.keeper.down(undefined);
 		const fresh = this.#create();
@@ -274,6 +299,7 @@ export class RedisBackend {
 
 	async close(): Promise<void> {
 		this.#closed = true;
+		this.#closePipes();
 		const cluster = this.#cluster;
 		if (cluster) {
 			await withTimeout(cluster.quit(), 1000, 'quit timed out').catch(() => undefined);

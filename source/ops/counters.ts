@@ -5,6 +5,7 @@
 // count fails (WRONGTYPE) or the key goes.
 import type {Redis as RedisClient} from 'ioredis';
 import type {Config} from '../config.js';
+import {encodeCommand, type RawReply} from '../backends/redis-pipe.js';
 import {patternFor} from './layout.js';
 import {resolveWatches, type RedisForCounters} from './watch-resolve.js';
 
@@ -228,6 +229,25 @@ export class CounterMonitor {
 		const groups = [...redis.groupByMaster(keys.map(t => t.key))];
 		await Promise.all(
 			groups.map(async ([client, group]) => {
+				const pipe = redis.pipeFor?.(client);
+				if (pipe) {
+					// the whole pipeline as one RESP string, one write, one pass over the replies
+					const rows: Tracked[] = [];
+					const names: string[] = [];
+					let payload = '';
+					for (const key of group) {
+						const t = byKey.get(key)!;
+						const name = (t.type && countCommands[t.type]) || 'type';
+						payload += encodeCommand([name, key]) + encodeCommand(['pttl', key]);
+						rows.push(t);
+						names.push(name);
+					}
+					const replies = await pipe.exec(payload, 2 * rows.length);
+					for (let i = 1; i < replies.length; i += 2) if (replies[i] instanceof Error) throw replies[i];
+					const asReply = (r: RawReply | undefined): Reply | undefined => (r === undefined ? undefined : r instanceof Error ? [r, undefined] : [null, r]);
+					for (let i = 0; i < rows.length; i++) this.#apply(rows[i]!, names[i]!, asReply(replies[2 * i]), asReply(replies[2 * i + 1]));
+					return;
+				}
 				// written straight into the pipeline: this loop runs for every key on every tick
 				const pipeline = client.pipeline() as unknown as Record<string, (key: string) => unknown> & {exec(): Promise<Reply[] | null>};
 				const rows: Tracked[] = [];

@@ -1,11 +1,14 @@
 // Turns a watch list (exact keys and glob patterns) into keys: SCAN MATCH on every master for the
 // patterns (never KEYS), the exact keys as they are (they are watched even while they do not exist).
 import type {Redis as RedisClient} from 'ioredis';
+import type {RawPipe} from '../backends/redis-pipe.js';
 
 /** What the counters need from the Redis backend (RedisBackend fits). */
 export type RedisForCounters = {
 	masters(): RedisClient[];
 	groupByMaster<K extends string>(keys: readonly K[]): Map<RedisClient, K[]>;
+	/** a bare pipeline connection to a master (RedisBackend has one); without it, ioredis pipelines */
+	pipeFor?(client: RedisClient): RawPipe;
 };
 
 /** A watch with an unescaped *, ? or [ is a pattern; anything else is one exact key. */
