@@ -146,6 +146,37 @@ describe('Monitor tab', () => {
 		expect(line(screen, 'chat:B:messages')).toMatch(/[▂▃▄▅▆▇█]/);
 	});
 
+	it('redraws for a change on screen, not for a TTL scrolled out of sight; scrolled to, it shows the latest TTL', async () => {
+		// 30 chats, a table 10 rows high: chat:K00 … chat:K08 on screen, chat:K29 far below
+		for (let i = 0; i < 30; i++) await writer.zadd(`chat:K${String(i).padStart(2, '0')}:messages`, 1, 'm1');
+		let commits = 0;
+		const Tab = monitorTab.Component;
+		const app = render(
+			<BackendsContext.Provider value={backends}>
+				<Profiler id="monitor" onRender={() => commits++}>
+					<Tab isActive isVisible width={80} height={12} />
+				</Profiler>
+			</BackendsContext.Provider>,
+		);
+		await app.waitFor(s => /chat:K00:messages +1/.test(s));
+		expect(app.screen()).not.toContain('chat:K29');
+		await waitFor(async () => (await pttlCalls()) >= 30 * 14, {timeout: 10_000}); // the sparklines filled
+		const before = commits;
+		// a new TTL far below (the totals stay as they are: what an idle pane sees every second)
+		await writer.expire('chat:K29:messages', 7200);
+		const calls = await pttlCalls();
+		await waitFor(async () => (await pttlCalls()) >= calls + 30 * 4, {timeout: 10_000});
+		expect(commits - before).toBe(0);
+
+		await writer.zadd('chat:K01:messages', 2, 'm2');
+		await app.waitFor(s => /chat:K01:messages +2 +\+1/.test(s));
+		expect(commits).toBeGreaterThan(before);
+
+		await app.press('G');
+		const screen = await app.waitFor(s => s.includes('chat:K29:messages'));
+		expect(line(screen, 'chat:K29:messages')).toMatch(/chat:K29:messages +1 .* 1h59m/);
+	});
+
 	it('sends Redis nothing until the tab is first shown (a console left on the Status tab)', async () => {
 		await writer.zadd('chat:A:messages', 1, 'a1');
 		const Tab = monitorTab.Component;

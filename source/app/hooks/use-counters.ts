@@ -9,6 +9,7 @@ import {CounterMonitor, type CounterTick, type RedisForCounters} from '../../ops
 import {formatCount, formatDelta, formatTtl} from '../../text/format.js';
 import {errorMessage} from '../../text/mask.js';
 import {sparkline} from '../components/sparkline.js';
+import {windowStart} from '../components/table.js';
 
 /** How many ticks of history the sparkline column shows at most. */
 export const sparkWidth = 12;
@@ -38,21 +39,27 @@ export function formatRate(rate: number): string {
 	return Math.abs(rate) >= 100 ? `${Math.round(rate)}/s` : `${rate.toFixed(1)}/s`;
 }
 
+type TickKey = CounterTick['keys'][number];
+
+function rowOf(k: TickKey): CounterRow {
+	return {
+		key: k.key,
+		watch: k.watch,
+		count: k.gone ? 'gone' : formatCount(k.count),
+		delta: k.delta,
+		deltaText: k.delta === 0 ? '' : formatDelta(k.delta),
+		rate: formatRate(k.rate),
+		ttl: k.gone ? 'gone' : formatTtl(k.ttlMs),
+		spark: sparkline(k.history, sparkWidth),
+		gone: k.gone,
+	};
+}
+
 /** What the tab draws from a tick: strings at display precision, so equal views mean an equal screen. */
 export function viewOf(tick: CounterTick | undefined, error: string | undefined): CountersView {
 	if (!tick) return {rows: [], totals: undefined, error, truncated: false, loading: error === undefined};
 	return {
-		rows: tick.keys.map(k => ({
-			key: k.key,
-			watch: k.watch,
-			count: k.gone ? 'gone' : formatCount(k.count),
-			delta: k.delta,
-			deltaText: k.delta === 0 ? '' : formatDelta(k.delta),
-			rate: formatRate(k.rate),
-			ttl: k.gone ? 'gone' : formatTtl(k.ttlMs),
-			spark: sparkline(k.history, sparkWidth),
-			gone: k.gone,
-		})),
+		rows: tick.keys.map(k => rowOf(k)),
 		totals: {
 			keys: tick.totals.keys,
 			count: formatCount(tick.totals.count),
@@ -67,6 +74,24 @@ export function viewOf(tick: CounterTick | undefined, error: string | undefined)
 	};
 }
 
+/** The rows the table shows: its cursor and how many rows fit (see windowStart). */
+export type CountersWindow = {readonly cursor: number; readonly visible: number};
+
+/**
+ * Everything of a view that reaches the screen when the table shows `window`: the rows in it, the
+ * totals, how many rows there are and how many are gone (the status line). Rows scrolled out of
+ * sight are not part of it: with 1,000 watched keys, some TTL ticks over to the next minute every
+ * second, and that alone must not redraw a screen on which nothing moves.
+ */
+export function screenSignature(tick: CounterTick | undefined, error: string | undefined, window: CountersWindow): string {
+	if (!tick) return JSON.stringify(viewOf(undefined, error));
+	const start = windowStart(window.cursor, tick.keys.length, window.visible);
+	const shown = tick.keys.slice(start, start + window.visible).map(k => rowOf(k));
+	const gone = tick.keys.reduce((n, k) => n + (k.gone ? 1 : 0), 0);
+	const {rows: _rows, ...rest} = viewOf({...tick, keys: []}, error);
+	return JSON.stringify({shown, start, count: tick.keys.length, gone, rest});
+}
+
 type Options = {
 	readonly redis: RedisForCounters;
 	readonly watches: readonly string[];
@@ -74,9 +99,11 @@ type Options = {
 	readonly intervalMs: number;
 	readonly paused: boolean;
 	readonly isVisible: boolean;
+	/** the table's window, as last rendered (set by the tab); the whole list when not given */
+	readonly window?: {readonly current: CountersWindow};
 };
 
-export function useCounters({redis, watches, scanCount, intervalMs, paused, isVisible}: Options): {readonly view: CountersView; readonly refresh: () => void} {
+export function useCounters({redis, watches, scanCount, intervalMs, paused, isVisible, window}: Options): {readonly view: CountersView; readonly refresh: () => void; readonly redraw: () => void} {
 	const monitor = useRef<CounterMonitor | undefined>(undefined);
 	monitor.current ??= new CounterMonitor({watches, scanCount});
 	const latest = useRef<{tick: CounterTick | undefined; error: string | undefined}>({tick: undefined, error: undefined});
@@ -88,13 +115,16 @@ export function useCounters({redis, watches, scanCount, intervalMs, paused, isVi
 	if (isVisible && !started) setStarted(true);
 	const kick = useRef<() => void>(() => undefined);
 
+	const windowRef = useRef(window);
+	windowRef.current = window;
 	const draw = useCallback(() => {
 		if (!visible.current) return;
-		const next = viewOf(latest.current.tick, latest.current.error);
-		const key = JSON.stringify(next);
+		const {tick, error} = latest.current;
+		const shown = windowRef.current?.current ?? {cursor: 0, visible: Number.MAX_SAFE_INTEGER};
+		const key = screenSignature(tick, error, shown);
 		if (key === drawn.current) return;
 		drawn.current = key;
-		setView(next);
+		setView(viewOf(tick, error));
 	}, []);
 
 	// One tick at a time on the monitor (a paused one-off tick and the loop must not overlap).
@@ -169,5 +199,5 @@ export function useCounters({redis, watches, scanCount, intervalMs, paused, isVi
 		if (isVisible) draw();
 	}, [isVisible, draw]);
 
-	return {view, refresh: useCallback(() => kick.current(), [])};
+	return {view, refresh: useCallback(() => kick.current(), []), redraw: draw};
 }

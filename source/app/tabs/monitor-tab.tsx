@@ -3,7 +3,7 @@
 // watch, `x` removes the selected row's watch (both saved to the config file), space pauses,
 // +/- change the interval. Columns are dropped, never wrapped, on a narrow pane.
 import {Box, Text, useInput} from 'ink';
-import {useCallback, useState} from 'react';
+import {useCallback, useEffect, useRef, useState} from 'react';
 import {saveConfigKey} from '../../config.js';
 import {defaultWatches} from '../../ops/counters.js';
 import {fit} from '../../text/format.js';
@@ -12,7 +12,7 @@ import {sanitize} from '../../text/sanitize.js';
 import {layoutColumns, Table, type Column} from '../components/table.js';
 import {Prompt} from '../components/prompt.js';
 import {useBackends, useFrame, useHints} from '../context.js';
-import {useCounters, type CounterRow, type CountersView} from '../hooks/use-counters.js';
+import {useCounters, type CounterRow, type CountersView, type CountersWindow} from '../hooks/use-counters.js';
 import {useListCursor} from '../hooks/use-list-cursor.js';
 import type {TabDefinition, TabProps} from './types.js';
 
@@ -75,9 +75,14 @@ function MonitorTab({isActive, isVisible, width, height}: TabProps) {
 	const [intervalMs, setIntervalMs] = useState(config.pollIntervalMs);
 	const [paused, setPaused] = useState(false);
 	const [adding, setAdding] = useState(false);
-	const {view, refresh} = useCounters({redis, watches, scanCount: config.scanCount, intervalMs, paused, isVisible});
 	const tableHeight = Math.max(2, height - 2);
+	// the rows on screen: a tick redraws only when what they show (or the totals) changed
+	const shownWindow = useRef<CountersWindow>({cursor: 0, visible: tableHeight - 1});
+	const {view, refresh, redraw} = useCounters({redis, watches, scanCount: config.scanCount, intervalMs, paused, isVisible, window: shownWindow});
 	const [cursor] = useListCursor(view.rows.length, tableHeight - 1, isActive && !adding);
+	shownWindow.current = {cursor, visible: tableHeight - 1};
+	// scrolled or resized: the rows that came into view are drawn from the latest tick at once
+	useEffect(() => redraw(), [cursor, tableHeight, redraw]);
 
 	const save = useCallback(
 		(next: readonly string[], message: string) => {
