@@ -105,6 +105,21 @@ describe('Status tab', () => {
 		expect(JSON.parse(hook.bodies[1]!)).toMatchObject({previous: 'degraded', verdict: 'healthy'});
 	});
 
+	it('without a webhook, polls nothing while another tab is shown, and polls again at once when back', async () => {
+		const infoCalls = async () => Number(/cmdstat_info:calls=(\d+)/.exec(await db0.info('commandstats'))?.[1] ?? 0);
+		const app = await console_({POLL_INTERVAL_MS: '250'});
+		await app.waitFor(redisUp, 10_000);
+		await app.press('4');
+		await app.waitFor(s => !redisUp.test(s));
+		await settle(300);
+		const hidden = await infoCalls();
+		await settle(1200); // nearly five intervals on the Backups tab
+		expect(await infoCalls() - hidden).toBeLessThanOrEqual(1); // (this test's own INFO)
+		await app.press('1');
+		await app.waitFor(redisUp, 5000);
+		await vi.waitFor(async () => expect(await infoCalls()).toBeGreaterThan(hidden + 1), {timeout: 3000});
+	});
+
 	it('R reconnects Redis and says how long it took', async () => {
 		const app = await console_();
 		await app.waitFor(redisUp, 10_000);

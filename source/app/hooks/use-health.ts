@@ -1,6 +1,7 @@
-// The console's health poll. It runs whichever tab is shown (the Status tab is always mounted):
-// verdict-change alerts come from the console too. A backend that goes down or comes back
-// triggers a poll at once instead of waiting for the next tick.
+// The console's health poll. With an alert webhook configured it runs whichever tab is shown (the
+// Status tab is always mounted): verdict-change alerts come from the console too. Without one,
+// nothing but the Status tab reads the report, so it polls only while that tab is shown. A backend
+// that goes down or comes back triggers a poll at once instead of waiting for the next tick.
 import {useEffect, useMemo, useRef} from 'react';
 import {AlertNotifier} from '../../ops/alerts.js';
 import {checkHealth, type HealthReport} from '../../ops/health.js';
@@ -30,15 +31,17 @@ export function useHealth(isVisible = true) {
 		},
 		// every report differs (time, process memory): one update a tick while shown; while another
 		// tab is shown the poll goes on (alerts) but keeps its report to itself — no render at all
-		{intervalMs: config.pollIntervalMs, isEqual: () => !visibleRef.current},
+		{intervalMs: config.pollIntervalMs, enabled: isVisible || Boolean(config.alertWebhookUrl), isEqual: () => !visibleRef.current},
 		[backends, alerts],
 	);
 
 	const {refresh} = poll;
-	// shown again: a fresh report at once rather than the one from when it was hidden
+	// shown again: a fresh report at once rather than the one from when it was hidden (a poll that
+	// was off while hidden starts with one by itself)
+	const pollsHidden = Boolean(config.alertWebhookUrl);
 	useEffect(() => {
-		if (isVisible) refresh();
-	}, [isVisible, refresh]);
+		if (isVisible && pollsHidden) refresh();
+	}, [isVisible, pollsHidden, refresh]);
 	useEffect(() => {
 		const watch = (keeper: typeof backends.redis.keeper) => {
 			let state = keeper.status.state;
