@@ -53,9 +53,36 @@ class ReplyReader {
 		return line;
 	}
 
+	/** An integer reply's digits read straight from the bytes (the common case: counts and TTLs). */
+	#integer(): number | undefined {
+		const buffer = this.#buffer;
+		let i = this.#offset + 1;
+		let negative = false;
+		if (buffer[i] === 0x2d) {
+			negative = true;
+			i++;
+		}
+		let value = 0;
+		for (; i < buffer.length; i++) {
+			const byte = buffer[i]!;
+			if (byte === 0x0d) break;
+			if (byte < 0x30 || byte > 0x39 || value > 2 ** 52) return this.#slowInteger();
+			value = value * 10 + (byte - 0x30);
+		}
+		if (i + 1 >= buffer.length) return undefined;
+		this.#offset = i + 2;
+		return negative ? -value : value;
+	}
+
+	#slowInteger(): number | undefined {
+		const line = this.#line();
+		return line === undefined ? undefined : Number(line);
+	}
+
 	#read(): RawReply | undefined {
 		if (this.#offset >= this.#buffer.length) return undefined;
 		const type = this.#buffer[this.#offset];
+		if (type === 0x3a) return this.#integer();
 		const line = this.#line();
 		if (line === undefined) return undefined;
 		switch (type) {
@@ -115,7 +142,7 @@ export class RawPipe {
 	 * time: a second call waits for the first. Past `timeoutMs` (connecting included) the connection
 	 * is dropped and the call rejects; the next call connects again.
 	 */
-	exec(payload: string, count: number, timeoutMs = this.timeoutMs): Promise<RawReply[]> {
+	exec(payload: string | Buffer, count: number, timeoutMs = this.timeoutMs): Promise<RawReply[]> {
 		const run = this.#chain.then(() => this.#exec(payload, count, timeoutMs));
 		this.#chain = run.catch(() => undefined);
 		return run;
@@ -126,7 +153,7 @@ export class RawPipe {
 		this.#drop(new Error('closed'));
 	}
 
-	async #exec(payload: string, count: number, timeoutMs: number): Promise<RawReply[]> {
+	async #exec(payload: string | Buffer, count: number, timeoutMs: number): Promise<RawReply[]> {
 		if (this.#closed) throw new Error('closed');
 		let timer: NodeJS.Timeout | undefined;
 		const deadline = new Promise<never>((_, reject) => {
@@ -143,12 +170,12 @@ export class RawPipe {
 		}
 	}
 
-	async #send(payload: string, count: number): Promise<RawReply[]> {
+	async #send(payload: string | Buffer, count: number): Promise<RawReply[]> {
 		if (!this.#socket) await this.#connect();
 		return this.#request(payload, count);
 	}
 
-	#request(payload: string, count: number): Promise<RawReply[]> {
+	#request(payload: string | Buffer, count: number): Promise<RawReply[]> {
 		const socket = this.#socket;
 		if (!socket) return Promise.reject(new Error('connection lost'));
 		return new Promise<RawReply[]>((resolve, reject) => {

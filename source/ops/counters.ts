@@ -105,6 +105,8 @@ type Tracked = {
 	/** the previous tick's count and presence */
 	prevCount: number | undefined;
 	prevPresent: boolean;
+	/** the key's count (or TYPE) command and PTTL in RESP, for the command named */
+	encoded?: {readonly name: string; readonly bytes: Buffer};
 };
 
 type Reply = [error: Error | null, result: unknown];
@@ -231,18 +233,20 @@ export class CounterMonitor {
 			groups.map(async ([client, group]) => {
 				const pipe = redis.pipeFor?.(client);
 				if (pipe) {
-					// the whole pipeline as one RESP string, one write, one pass over the replies
+					// the whole pipeline in one write (each key's two commands encoded once, kept while
+					// its type stays the same), one pass over the replies
 					const rows: Tracked[] = [];
 					const names: string[] = [];
-					let payload = '';
+					const parts: Buffer[] = [];
 					for (const key of group) {
 						const t = byKey.get(key)!;
 						const name = (t.type && countCommands[t.type]) || 'type';
-						payload += encodeCommand([name, key]) + encodeCommand(['pttl', key]);
+						if (t.encoded?.name !== name) t.encoded = {name, bytes: Buffer.from(encodeCommand([name, key]) + encodeCommand(['pttl', key]))};
+						parts.push(t.encoded.bytes);
 						rows.push(t);
 						names.push(name);
 					}
-					const replies = await pipe.exec(payload, 2 * rows.length);
+					const replies = await pipe.exec(Buffer.concat(parts), 2 * rows.length);
 					for (let i = 1; i < replies.length; i += 2) if (replies[i] instanceof Error) throw replies[i];
 					const asReply = (r: RawReply | undefined): Reply | undefined => (r === undefined ? undefined : r instanceof Error ? [r, undefined] : [null, r]);
 					for (let i = 0; i < rows.length; i++) this.#apply(rows[i]!, names[i]!, asReply(replies[2 * i]), asReply(replies[2 * i + 1]));

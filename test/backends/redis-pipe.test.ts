@@ -55,13 +55,15 @@ describe('RawPipe', () => {
 			['GET', 'greeting'],
 			['GET', 'missing'],
 			['LRANGE', 'list', '0', '-1'],
+			['INCRBY', 'n', '-123456789012345'],
+			['INCRBY', 'm', '9007199254740000'],
 		]);
 		expect(replies[0]).toBe(3);
 		expect(replies[1]).toBeGreaterThan(55_000);
 		expect(replies.slice(2, 4)).toEqual(['zset', -2]);
 		expect(replies[4]).toBeInstanceOf(Error);
 		expect((replies[4] as Error).message).toMatch(/^WRONGTYPE/);
-		expect(replies.slice(5)).toEqual(['héllo\r\nworld', null, ['x', 'y']]);
+		expect(replies.slice(5)).toEqual(['héllo\r\nworld', null, ['x', 'y'], -123456789012345, 9007199254740000]);
 		// it authenticated as that user, in that database, under the name ioredis would give it
 		const list = String(await admin.call('CLIENT', 'LIST'));
 		expect(list).toMatch(/name=opsdeck .*db=3 .*user=watcher/);
