@@ -91,9 +91,20 @@ describe('key scan under faults', () => {
 			// windows may overlap only where the list ends)
 			const order: string[] = [];
 			let previous: string[] = [];
+			// the screen once it has settled (a frame can reach the terminal in more than one chunk,
+			// and one read half-way through would see the old rows below the new ones)
+			const settledScreen = async () => {
+				let last = '';
+				for (;;) {
+					await run.flush();
+					const now = run.lines().join('\n');
+					if (now === last) return run.lines();
+					last = now;
+					await pause(40);
+				}
+			};
 			for (let page = 0; page < 20; page++) {
-				await run.flush();
-				const screen = run.lines().slice(3, -1).map(line => /^\s*((?:stable|churn):[\w:]+)/.exec(line)?.[1]).filter((k): k is string => k !== undefined);
+				const screen = (await settledScreen()).slice(3, -1).map(line => /^\s*((?:stable|churn):[\w:]+)/.exec(line)?.[1]).filter((k): k is string => k !== undefined);
 				expect(new Set(screen).size).toBe(screen.length);
 				const overlap = previous.findIndex(k => k === screen[0]);
 				order.push(...(overlap >= 0 ? screen.slice(previous.length - overlap) : screen));
