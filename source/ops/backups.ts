@@ -46,6 +46,7 @@ export async function createBackup(config: BackupConfig, options: {readonly kind
 	const dir = config.backupDir;
 	await fs.promises.mkdir(dir, {recursive: true});
 	const started = options.now ?? new Date();
+	await removeStalePartials(dir, started.getTime());
 	// Claim the name at once (an empty partial file, exclusive create): a second backup in the same
 	// second, in this process or another, picks another name. SQLite takes an empty file as a new database.
 	let name: string;
@@ -128,6 +129,24 @@ export async function createBackup(config: BackupConfig, options: {readonly kind
 	await fsyncDir(dir);
 	onProgress?.(1, 'hash');
 	return {name, path: path.join(dir, name), kind, sizeBytes: result.sizeBytes, createdAt: started.getTime(), meta, verified: null};
+}
+
+/** A partial file no one has written to (nor linked) for this long is what a killed backup left. */
+const stalePartialMs = 60 * 60_000;
+
+/**
+ * The hidden `.NAME.partial` files (and their -wal/-shm/-journal) of backups or restores that were
+ * killed half-way: removed once unchanged for an hour (ctime: a running copy writes to its file
+ * all the time, a restore's hard link is seconds old), so a killed 500 MB backup does not hold its
+ * disk space for ever.
+ */
+async function removeStalePartials(dir: string, now: number): Promise<void> {
+	for (const name of await fs.promises.readdir(dir).catch(() => [] as string[])) {
+		if (!/^\..+\.partial(-wal|-shm|-journal)?$/.test(name)) continue;
+		const file = path.join(dir, name);
+		const stat = await fs.promises.lstat(file).catch(() => undefined);
+		if (stat?.isFile() && now - stat.ctimeMs > stalePartialMs) await fs.promises.rm(file, {force: true}).catch(() => undefined);
+	}
 }
 
 async function removeQuietly(files: readonly string[]): Promise<void> {

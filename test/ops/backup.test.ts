@@ -50,6 +50,22 @@ describe('createBackup', () => {
 		expect(names).toEqual(['manual_2025-12-04T10-30-00-250-2.db', 'manual_2025-12-04T10-30-00-250.db', 'manual_2025-12-04T10-30-00.db']);
 	});
 
+	it('removes what a killed backup left (a hidden .partial unchanged for an hour), never a fresh one', async () => {
+		temp = tempSqlite();
+		const config = backupConfig(temp.dir, temp.path);
+		fs.mkdirSync(config.backupDir, {recursive: true});
+		const left = path.join(config.backupDir, '.manual_2025-12-04T10-30-00.db.partial');
+		fs.writeFileSync(left, Buffer.alloc(64 * 1024));
+		fs.writeFileSync(`${left}-journal`, 'x');
+		// written just now: it may be a backup still running in another process
+		const first = await createBackup(config);
+		expect(fs.existsSync(left) && fs.existsSync(`${left}-journal`)).toBe(true);
+		// an hour and more later, untouched: gone, with its journal; the backups stay
+		const later = await createBackup(config, {now: new Date(Date.now() + 61 * 60_000)});
+		expect(fs.existsSync(left) || fs.existsSync(`${left}-journal`)).toBe(false);
+		expect((await listBackups(config.backupDir)).map(b => b.name).sort()).toEqual([first.name, later.name].sort());
+	});
+
 	it('refuses a missing data file with one line', async () => {
 		temp = tempSqlite({seed: false});
 		await expect(createBackup(backupConfig(temp.dir, temp.path))).rejects.toThrow(/no SQLite data file at/);
