@@ -231,44 +231,24 @@ export class CounterMonitor {
 		const groups = [...redis.groupByMaster(keys.map(t => t.key))];
 		await Promise.all(
 			groups.map(async ([client, group]) => {
-				const pipe = redis.pipeFor?.(client);
-				if (pipe) {
-					// the whole pipeline in one write (each key's two commands encoded once, kept while
-					// its type stays the same), one pass over the replies
-					const rows: Tracked[] = [];
-					const names: string[] = [];
-					const parts: Buffer[] = [];
-					for (const key of group) {
-						const t = byKey.get(key)!;
-						const name = (t.type && countCommands[t.type]) || 'type';
-						if (t.encoded?.name !== name) t.encoded = {name, bytes: Buffer.from(encodeCommand([name, key]) + encodeCommand(['pttl', key]))};
-						parts.push(t.encoded.bytes);
-						rows.push(t);
-						names.push(name);
-					}
-					const replies = await pipe.exec(Buffer.concat(parts), 2 * rows.length);
-					for (let i = 1; i < replies.length; i += 2) if (replies[i] instanceof Error) throw replies[i];
-					const asReply = (r: RawReply | undefined): Reply | undefined => (r === undefined ? undefined : r instanceof Error ? [r, undefined] : [null, r]);
-					for (let i = 0; i < rows.length; i++) this.#apply(rows[i]!, names[i]!, asReply(replies[2 * i]), asReply(replies[2 * i + 1]));
-					return;
-				}
-				// written straight into the pipeline: this loop runs for every key on every tick
-				const pipeline = client.pipeline() as unknown as Record<string, (key: string) => unknown> & {exec(): Promise<Reply[] | null>};
+				// the whole pipeline in one write on the master's bare connection (each key's two
+				// commands encoded once, kept while its type stays the same), one pass over the replies
 				const rows: Tracked[] = [];
 				const names: string[] = [];
+				const parts: Buffer[] = [];
 				for (const key of group) {
 					const t = byKey.get(key)!;
 					const name = (t.type && countCommands[t.type]) || 'type';
-					pipeline[name]!(key);
-					pipeline.pttl!(key);
+					if (t.encoded?.name !== name) t.encoded = {name, bytes: Buffer.from(encodeCommand([name, key]) + encodeCommand(['pttl', key]))};
+					parts.push(t.encoded.bytes);
 					rows.push(t);
 					names.push(name);
 				}
-				const replies = (await pipeline.exec()) ?? [];
+				const replies = await redis.pipeFor(client).exec(Buffer.concat(parts), 2 * rows.length);
 				// PTTL fails only when the server or the connection does: that is a failed tick, not a gone key
-				for (let i = 1; i < replies.length; i += 2) if (replies[i]![0]) throw replies[i]![0];
-				if (replies.length < 2 * rows.length) throw new Error('a reply is missing');
-				for (let i = 0; i < rows.length; i++) this.#apply(rows[i]!, names[i]!, replies[2 * i], replies[2 * i + 1]);
+				for (let i = 1; i < replies.length; i += 2) if (replies[i] instanceof Error) throw replies[i];
+				const asReply = (r: RawReply | undefined): Reply | undefined => (r === undefined ? undefined : r instanceof Error ? [r, undefined] : [null, r]);
+				for (let i = 0; i < rows.length; i++) this.#apply(rows[i]!, names[i]!, asReply(replies[2 * i]), asReply(replies[2 * i + 1]));
 			}),
 		);
 		return groups.length;

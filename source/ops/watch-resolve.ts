@@ -7,8 +7,8 @@ import type {RawPipe} from '../backends/redis-pipe.js';
 export type RedisForCounters = {
 	masters(): RedisClient[];
 	groupByMaster<K extends string>(keys: readonly K[]): Map<RedisClient, K[]>;
-	/** a bare pipeline connection to a master (RedisBackend has one); without it, ioredis pipelines */
-	pipeFor?(client: RedisClient): RawPipe;
+	/** a bare pipeline connection to a master (the counts of every tick go over it) */
+	pipeFor(client: RedisClient): RawPipe;
 };
 
 /** A watch with an unescaped *, ? or [ is a pattern; anything else is one exact key. */
