@@ -10,8 +10,6 @@ export type TableCounts = Record<string, number | null>;
 
 export type SnapshotResult = {
 	readonly sizeBytes: number;
-	/** '' when the task was asked not to hash (a follow task hashes the copy instead) */
-	readonly sha256: string;
 	readonly pageCount: number;
 	readonly pageSize: number;
 	readonly tables: TableCounts;
@@ -38,7 +36,7 @@ export type FollowResult = {
 };
 
 export type WorkerTask = (
-	| {readonly kind: 'snapshot'; readonly source: string; readonly dest: string; readonly hash?: boolean}
+	| {readonly kind: 'snapshot'; readonly source: string; readonly dest: string}
 	| {readonly kind: 'follow'; readonly file: string; readonly expectedBytes: number; readonly quietMs: number}
 	| {readonly kind: 'inspect'; readonly file: string; readonly check?: 'quick' | 'integrity' | 'open'; readonly hash?: boolean; readonly counts?: boolean}
 	| {readonly kind: 'settle'; readonly file: string; readonly busyTimeoutMs: number}
@@ -132,12 +130,8 @@ async function snapshot() {
 	}
 	for (const suffix of ['-wal', '-shm']) fs.rmSync(task.dest + suffix, {force: true});
 	fsyncFile(task.dest);
-	let sha = '';
-	if (task.hash !== false) {
-		post({type: 'progress', phase: 'hash'});
-		sha = sha256(task.dest);
-	}
-	return {sizeBytes: fs.statSync(task.dest).size, sha256: sha, pageCount, pageSize, tables: counts};
+	// (its sha256 is taken by a follow task, overlapping this one's fsync)
+	return {sizeBytes: fs.statSync(task.dest).size, pageCount, pageSize, tables: counts};
 }
 
 // The sha256 of the copy a snapshot task is writing, overlapped with the end of that copy: SQLite

@@ -87,7 +87,7 @@ export async function createBackup(config: BackupConfig, options: {readonly kind
 	let result: SnapshotResult;
 	let sha256: string;
 	try {
-		const snapshot = await runWorkerTask<SnapshotResult>({kind: 'snapshot', source, dest: partial, hash: false}, progress => {
+		const snapshot = await runWorkerTask<SnapshotResult>({kind: 'snapshot', source, dest: partial}, progress => {
 			if (progress.phase === 'copy') {
 				totalBytes = progress.totalBytes ?? 0;
 				follower ??= follow(totalBytes);
