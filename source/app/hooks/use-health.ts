@@ -23,6 +23,8 @@ export function useHealth(isVisible = true) {
 	);
 	useEffect(() => () => alerts.close(), [alerts]);
 
+	// only the Status tab reads the report; the alerts need it on every tab
+	const pollsHidden = Boolean(config.alertWebhookUrl);
 	const poll = usePoll<HealthReport>(
 		async () => {
 			const report = await checkHealth(backends);
@@ -30,15 +32,14 @@ export function useHealth(isVisible = true) {
 			return report;
 		},
 		// every report differs (time, process memory): one update a tick while shown; while another
-		// tab is shown the poll goes on (alerts) but keeps its report to itself — no render at all
-		{intervalMs: config.pollIntervalMs, enabled: isVisible || Boolean(config.alertWebhookUrl), isEqual: () => !visibleRef.current},
+		// tab is shown the poll goes on only for the alerts and keeps its report to itself — no render
+		{intervalMs: config.pollIntervalMs, enabled: isVisible || pollsHidden, isEqual: () => !visibleRef.current},
 		[backends, alerts],
 	);
 
 	const {refresh} = poll;
 	// shown again: a fresh report at once rather than the one from when it was hidden (a poll that
 	// was off while hidden starts with one by itself)
-	const pollsHidden = Boolean(config.alertWebhookUrl);
 	useEffect(() => {
 		if (isVisible && pollsHidden) refresh();
 	}, [isVisible, pollsHidden, refresh]);
