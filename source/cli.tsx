@@ -4,7 +4,7 @@ import {createBackends, closeBackends, BackendDownError} from './backends/index.
 import {ConfigError, loadConfig} from './config.js';
 import {flagSpec, type Flags} from './flags.js';
 import {CommandError, UsageError, type CommandContext} from './commands/shared.js';
-import {ReadOnlyError} from './ops/mutations.js';
+import {AuditError, ReadOnlyError} from './ops/mutations.js';
 import {errorMessage} from './text/mask.js';
 
 const help = `
@@ -112,7 +112,7 @@ async function main(): Promise<number> {
 	try {
 		return await module.run({args, flags, config, backends, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr});
 	} catch (error) {
-		if (error instanceof UsageError || error instanceof ReadOnlyError) return fail(errorMessage(error), 2);
+		if (error instanceof UsageError || error instanceof ReadOnlyError || error instanceof AuditError) return fail(errorMessage(error), 2);
 		if (error instanceof CommandError || error instanceof BackendDownError) return fail(errorMessage(error), 1);
 		if (process.env.OPSDECK_DEBUG) process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
 		return fail(errorMessage(error), 1);
