@@ -24,7 +24,7 @@ const help = `
     stats    [--json]                        totals across the cache
     monitor  [PATTERN...] [--interval MS] [--plain | --json]
     backup   create | list | verify NAME | restore NAME [--yes] [--force] | prune | delete NAME
-    sqlite   check | vacuum | analyze | export TABLE [--format csv|json] [--output FILE]
+    sqlite   check | vacuum [--yes] | analyze [--yes] | export TABLE [--format csv|json] [--output FILE]
     audit    [--json] [--limit N]            the audit log of destructive actions
     demo     [--traffic] [--chats N] [--rate N] [--force]   seed a sample chat backend
 

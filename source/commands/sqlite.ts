@@ -1,4 +1,4 @@
-// opsdeck sqlite check | vacuum | analyze | export TABLE [--format csv|json] [--output FILE]
+// opsdeck sqlite check | vacuum [--yes] | analyze [--yes] | export TABLE [--format csv|json] [--output FILE]
 // Maintenance of the SQLite data file. export streams rows (a big table never sits in memory) to
 // stdout or to FILE; `--json` alone means `--format json`.
 import fs from 'node:fs';
@@ -9,7 +9,7 @@ import {sanitize} from '../text/sanitize.js';
 import {refuseReadOnly, runMutation} from '../ops/mutations.js';
 import {CommandError, confirm, print, printJson, UsageError, warn, type CommandContext} from './shared.js';
 
-const usage = 'usage: opsdeck sqlite check | vacuum | analyze | export TABLE [--format csv|json] [--output FILE]';
+const usage = 'usage: opsdeck sqlite check | vacuum [--yes] | analyze [--yes] | export TABLE [--format csv|json] [--output FILE]';
 
 function requireFile(ctx: CommandContext): void {
 	if (!fs.existsSync(ctx.config.sqlitePath)) throw new CommandError(`no SQLite data file at ${ctx.config.sqlitePath}`);

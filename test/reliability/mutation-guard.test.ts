@@ -23,6 +23,7 @@ import {seedDemo} from '../../source/ops/demo.js';
 import {deleteKey} from '../../source/ops/keys.js';
 import {mutations, readAudit, ReadOnlyError, type AuditEntry, type Mutation} from '../../source/ops/mutations.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/pg-db.js';
+import {runPty} from '../helpers/pty.js';
 import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
 import {keys, render, settle} from '../helpers/render.js';
 import {binPath, runCli} from '../helpers/run-cli.js';
@@ -361,6 +362,21 @@ describe('a mutation killed while it runs', () => {
 		const json = JSON.parse((await cli(['audit', '--json'], killEnv)).stdout) as {entries: AuditEntry[]};
 		expect(json.entries).toMatchObject([{action: 'restore', result: 'started', unfinished: 'started, no result — killed?'}]);
 	}, 60_000);
+});
+
+describe('y/N on a terminal', () => {
+	it('answered no: cancelled, nothing flushed, the refusal on record', async () => {
+		await db0.mset('y:1', '1', 'y:2', '2');
+		const before = await db0.dbsize();
+		const entries = readAudit({auditLog}, 10_000).length;
+		const pty = runPty(process.execPath, [binPath, 'flush'], {env: {...process.env, ...env}, cwd: dir});
+		await pty.waitForText('Flush? [y/N]', 10_000);
+		pty.press('n\r');
+		expect((await pty.waitForExit(10_000)).exitCode).toBe(2);
+		expect(pty.screen()).toContain('opsdeck: cancelled: nothing was done');
+		expect(readAudit({auditLog}, 10_000).slice(entries)).toMatchObject([{action: 'flush', result: 'refused', error: 'not confirmed (answered no)'}]);
+		expect(await db0.dbsize()).toBe(before);
+	}, 30_000);
 });
 
 describe("the console's dialog", () => {
