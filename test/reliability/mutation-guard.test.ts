@@ -29,7 +29,7 @@ import {keys, render, settle} from '../helpers/render.js';
 import {binPath, runCli} from '../helpers/run-cli.js';
 import {tempSqlite, type TempSqlite} from '../helpers/sqlite.js';
 import {waitFor} from '../helpers/wait.js';
-import {grow, sha256} from '../ops/backup-helpers.js';
+import {grow, sha256, startPairWriter, waitReady} from '../ops/backup-helpers.js';
 
 let server: RedisServerHandle;
 let database: TestDatabase;
@@ -361,6 +361,29 @@ describe('a mutation killed while it runs', () => {
 		expect(shown.stdout).toMatch(new RegExp(`  restore  ${live.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} from ${name.replace(/\./g, '\\.')}  started, no result — killed\\?\\n$`));
 		const json = JSON.parse((await cli(['audit', '--json'], killEnv)).stdout) as {entries: AuditEntry[]};
 		expect(json.entries).toMatchObject([{action: 'restore', result: 'started', unfinished: 'started, no result — killed?'}]);
+	}, 60_000);
+});
+
+describe('holders found on restore', () => {
+	it('the refusal is on record', async () => {
+		const holdDir = path.join(dir, 'held');
+		const live = path.join(holdDir, 'app.db');
+		fs.mkdirSync(holdDir, {recursive: true});
+		fs.copyFileSync(sqlite.path, live);
+		const holdEnv = {...env, SQLITE_PATH: live, BACKUP_DIR: path.join(holdDir, 'backups'), OPSDECK_AUDIT_LOG: path.join(holdDir, 'audit.log')};
+		const name = (await createBackup(loadConfig({env: holdEnv, cwd: dir}), {kind: 'manual'})).name;
+		const writer = startPairWriter(live);
+		try {
+			await waitReady(writer.child);
+			const r = await cli(['backup', 'restore', name, '--yes'], holdEnv);
+			expect(r.stderr).toMatch(/is open in another process \(pid \d+/);
+			expect(r.code).toBe(2);
+			const audit = readAudit({auditLog: holdEnv.OPSDECK_AUDIT_LOG});
+			expect(audit).toMatchObject([{action: 'restore', result: 'refused'}]);
+			expect(audit[0]!.error).toContain(`pid ${writer.child.pid}`);
+		} finally {
+			await writer.stop();
+		}
 	}, 60_000);
 });
 
