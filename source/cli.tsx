@@ -4,7 +4,7 @@ import {createBackends, closeBackends, BackendDownError} from './backends/index.
 import {ConfigError, loadConfig} from './config.js';
 import {flagSpec, type Flags} from './flags.js';
 import {CommandError, UsageError, type CommandContext} from './commands/shared.js';
-import {ReadOnlyError} from './ops/mutations.js';
+import {AuditError, ReadOnlyError} from './ops/mutations.js';
 import {errorMessage} from './text/mask.js';
 
 const help = `
@@ -24,7 +24,7 @@ const help = `
     stats    [--json]                        totals across the cache
     monitor  [PATTERN...] [--interval MS] [--plain | --json]
     backup   create | list | verify NAME | restore NAME [--yes] [--force] | prune | delete NAME
-    sqlite   check | vacuum | analyze | export TABLE [--format csv|json] [--output FILE]
+    sqlite   check | vacuum [--yes] | analyze [--yes] | export TABLE [--format csv|json] [--output FILE]
     audit    [--json] [--limit N]            the audit log of destructive actions
     demo     [--traffic] [--chats N] [--rate N] [--force]   seed a sample chat backend
 
@@ -112,7 +112,7 @@ async function main(): Promise<number> {
 	try {
 		return await module.run({args, flags, config, backends, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr});
 	} catch (error) {
-		if (error instanceof UsageError || error instanceof ReadOnlyError) return fail(errorMessage(error), 2);
+		if (error instanceof UsageError || error instanceof ReadOnlyError || error instanceof AuditError) return fail(errorMessage(error), 2);
 		if (error instanceof CommandError || error instanceof BackendDownError) return fail(errorMessage(error), 1);
 		if (process.env.OPSDECK_DEBUG) process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
 		return fail(errorMessage(error), 1);

@@ -1,5 +1,6 @@
-// opsdeck audit [--json] [--limit N]: the audit log of destructive actions, newest last.
-import {readAudit} from '../ops/mutations.js';
+// opsdeck audit [--json] [--limit N]: the audit log of destructive actions, newest last. A mutation
+// whose result line never came (its process was killed after it started) shows as such.
+import {readAudit, unfinishedNote} from '../ops/mutations.js';
 import {sanitize} from '../text/sanitize.js';
 import {intFlag, print, printJson, type CommandContext} from './shared.js';
 
@@ -7,7 +8,7 @@ export async function run(ctx: CommandContext): Promise<number> {
 	const limit = intFlag(ctx.flags.limit, 'limit', 50, 1, 1_000_000);
 	const entries = readAudit(ctx.config, limit);
 	if (ctx.flags.json) {
-		printJson(ctx, {file: ctx.config.auditLog, entries});
+		printJson(ctx, {file: ctx.config.auditLog, entries: entries.map(e => (e.result === 'started' ? {...e, unfinished: unfinishedNote(e)} : e))});
 		return 0;
 	}
 	if (entries.length === 0) {
@@ -16,7 +17,8 @@ export async function run(ctx: CommandContext): Promise<number> {
 	}
 	for (const e of entries) {
 		const detail = e.error ? `  (${e.error})` : '';
-		print(ctx, sanitize(`${e.time}  ${e.user}@${e.host}  ${e.action}  ${e.target}  ${e.result}  ${e.durationMs}ms${detail}`));
+		const result = e.result === 'started' ? unfinishedNote(e) : `${e.result}  ${e.durationMs}ms${detail}`;
+		print(ctx, sanitize(`${e.time}  ${e.user}@${e.host}  ${e.action}  ${e.target}  ${result}`));
 	}
 	return 0;
 }

@@ -2,7 +2,7 @@
 // Human text by default, --json for JSON. Destructive ones (restore, prune, delete) ask y/N on a
 // terminal, need --yes without one, and are refused in read-only mode before anything is asked.
 import {createBackup, deleteBackup, listBackups, planPrune, pruneBackups, verifyBackup, BackupError, BackupNameError, type BackupEntry} from '../ops/backups.js';
-import {ReadOnlyError} from '../ops/mutations.js';
+import {auditRefusal, refuseReadOnly} from '../ops/mutations.js';
 import {planRestore, restoreBackup, RestoreRefusedError, type RestorePlan} from '../ops/restore.js';
 import {formatBytes, formatCount, formatDateTime, formatDuration} from '../text/format.js';
 import {sanitize} from '../text/sanitize.js';
@@ -112,10 +112,11 @@ async function restore(ctx: CommandContext): Promise<number> {
 	if (ctx.config.readOnly) await restoreBackup(ctx.config, name);
 	const plan = await planRestore(ctx.config, name);
 	if (plan.holders.length > 0 && !ctx.flags.force) {
+		auditRefusal(ctx.config, {action: 'restore', target: `${ctx.config.sqlitePath} from ${name}`}, `held open by ${plan.holders.map(h => `pid ${h.pid}`).join(', ')}`);
 		throw new UsageError(`${plan.live} is open in another process (${plan.holders.map(h => `pid ${h.pid}`).join(', ')}): stop it first, or use --force; nothing was changed`);
 	}
 	if (!ctx.flags.json) for (const line of planLines(plan)) print(ctx, line);
-	await confirm(ctx, `Restore ${plan.live} from ${name}?`);
+	await confirm(ctx, {action: 'restore', target: `${ctx.config.sqlitePath} from ${name}`}, `Restore ${plan.live} from ${name}?`);
 	const result = await restoreBackup(ctx.config, name, {force: ctx.flags.force ?? false});
 	if (ctx.flags.json) printJson(ctx, {...result, plan: {rows: plan.rows, holders: plan.holders}});
 	else print(ctx, `restored ${result.live} from ${name} in ${formatDuration(result.durationMs)} (quick_check ${result.check}); the state before is in ${result.safety ?? '(no live file before)'}`);
@@ -124,7 +125,7 @@ async function restore(ctx: CommandContext): Promise<number> {
 
 async function prune(ctx: CommandContext): Promise<number> {
 	if (ctx.args.length > 1) throw new UsageError(`backup prune takes no NAME; ${usage}`);
-	if (ctx.config.readOnly) throw new ReadOnlyError('prune');
+	refuseReadOnly(ctx.config, {action: 'prune', target: ctx.config.backupDir});
 	const plan = planPrune(await listBackups(ctx.config.backupDir), ctx.config.backupRetention);
 	if (plan.remove.length === 0) {
 		if (ctx.flags.json) printJson(ctx, {removed: [], kept: plan.keep.map(e => e.name)});
@@ -132,7 +133,7 @@ async function prune(ctx: CommandContext): Promise<number> {
 		return 0;
 	}
 	if (!ctx.flags.json) for (const e of plan.remove) print(ctx, `delete ${sanitize(e.name)} (${e.kind}, ${formatDateTime(e.createdAt)})`);
-	await confirm(ctx, `Delete ${plan.remove.length} backups, keeping ${plan.keep.length}?`);
+	await confirm(ctx, {action: 'prune', target: `${ctx.config.backupDir}: ${plan.remove.length} of ${plan.keep.length + plan.remove.length} backups (keep ${ctx.config.backupRetention})`}, `Delete ${plan.remove.length} backups, keeping ${plan.keep.length}?`);
 	const result = await pruneBackups(ctx.config);
 	if (ctx.flags.json) printJson(ctx, result);
 	else print(ctx, `pruned ${result.removed.length} backups; ${result.kept.length} kept`);
@@ -143,7 +144,7 @@ async function remove(ctx: CommandContext): Promise<number> {
 	const name = nameArg(ctx, 'delete');
 	if (ctx.config.readOnly) await deleteBackup(ctx.config, name);
 	const entry = (await listBackups(ctx.config.backupDir)).find(e => e.name === name);
-	await confirm(ctx, `Delete backup ${name}${entry ? ` (${entry.kind}, ${formatBytes(entry.sizeBytes)}, ${formatDateTime(entry.createdAt)})` : ''}?`);
+	await confirm(ctx, {action: 'delete-backup', target: entry?.path ?? name}, `Delete backup ${name}${entry ? ` (${entry.kind}, ${formatBytes(entry.sizeBytes)}, ${formatDateTime(entry.createdAt)})` : ''}?`);
 	await deleteBackup(ctx.config, name);
 	if (ctx.flags.json) printJson(ctx, {deleted: name});
 	else print(ctx, `deleted ${sanitize(name)}`);

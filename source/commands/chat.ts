@@ -69,7 +69,7 @@ async function show(ctx: CommandContext, code: string): Promise<number> {
 			else print(ctx, `chat ${sanitize(code)} has no cache keys: nothing to clear`);
 			return 0;
 		}
-		await confirm(ctx, `Delete the ${keys.length} cache keys of chat ${sanitize(code)} on ${ctx.backends.redis.maskedUrl}?`);
+		await confirm(ctx, {action: 'clear-chat', target: `${ctx.backends.redis.maskedUrl} chat ${JSON.stringify(code)} (${keys.length} keys)`}, `Delete the ${keys.length} cache keys of chat ${sanitize(code)} on ${ctx.backends.redis.maskedUrl}?`);
 		const result = await clearChat(ctx.backends, code, keys);
 		if (ctx.flags.json) printJson(ctx, {chat: code, cleared: result});
 		else print(ctx, `cleared chat ${sanitize(code)}: ${result.deleted} keys deleted`);

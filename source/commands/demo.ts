@@ -4,6 +4,7 @@
 // that is already there just starts writing.
 import {DemoExistsError, describeExisting, inspectDemo, seedDemo, type DemoReport} from '../ops/demo.js';
 import {runTraffic, type TrafficCounts} from '../ops/demo-traffic.js';
+import {refuseReadOnly} from '../ops/mutations.js';
 import {formatBytes, formatCount, formatDuration} from '../text/format.js';
 import {sanitize, sanitizeMultiline} from '../text/sanitize.js';
 import {intFlag, print, printJson, UsageError, type CommandContext} from './shared.js';
@@ -44,7 +45,8 @@ export async function run(ctx: CommandContext): Promise<number> {
 	if (ctx.args.length > 0) throw new UsageError(`demo takes no arguments (got ${JSON.stringify(ctx.args[0])}); see opsdeck --help`);
 	const chats = intFlag(ctx.flags.chats, 'chats', 24, 1, 500);
 	const rate = intFlag(ctx.flags.rate, 'rate', 5, 1, 10_000);
-	if (ctx.config.readOnly) throw new UsageError('read-only mode: demo refused (nothing was changed)');
+	// refused (and audited) before any store is touched
+	refuseReadOnly(ctx.config, {action: 'demo', target: `${ctx.backends.postgres.maskedUrl}, ${ctx.backends.redis.maskedUrl}, ${ctx.config.sqlitePath}`});
 	const {backends} = ctx;
 	await Promise.all([backends.redis.ready(), backends.postgres.start()]);
 

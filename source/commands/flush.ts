@@ -17,7 +17,7 @@ export async function run(ctx: CommandContext): Promise<number> {
 	await startBackends(ctx.backends);
 	await ctx.backends.redis.ready();
 	const target = await flushTarget(ctx.backends, {all});
-	await confirm(ctx, `${target.description}. Flush?`);
+	await confirm(ctx, {action: 'flush', target: target.description}, `${target.description}. Flush?`);
 	const {ms} = await flushRedis(ctx.config, ctx.backends, target);
 	if (ctx.flags.json) printJson(ctx, {...target, flushed: true, ms});
 	else print(ctx, `flushed: ${target.description} (${ms} ms)`);

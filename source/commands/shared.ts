@@ -4,6 +4,7 @@ import readline from 'node:readline';
 import type {Backends} from '../backends/index.js';
 import type {Config} from '../config.js';
 import type {Flags} from '../flags.js';
+import {auditRefusal, type MutationRequest} from '../ops/mutations.js';
 import {mask} from '../text/mask.js';
 import {jsonText} from '../text/sanitize.js';
 
@@ -49,12 +50,14 @@ export function intFlag(value: string | undefined, name: string, fallback: numbe
 }
 
 /**
- * A destructive command's confirmation: --yes goes ahead; on a terminal it asks y/N; without a
- * terminal it refuses (UsageError, exit 2) and nothing is done.
+ * A destructive command's confirmation, for one entry of the mutation registry: --yes goes ahead;
+ * on a terminal it asks y/N; without a terminal it refuses (UsageError, exit 2) and nothing is
+ * done. A refusal is audited (a warning on stderr when the audit log cannot be written).
  */
-export async function confirm(ctx: CommandContext, question: string): Promise<void> {
+export async function confirm(ctx: CommandContext, request: MutationRequest, question: string): Promise<void> {
 	if (ctx.flags.yes) return;
 	if (!ctx.stdin.isTTY || !ctx.stdout.isTTY) {
+		auditRefusal(ctx.config, request, 'no --yes and no terminal to ask on');
 		throw new UsageError(`refused: ${question.replace(/\?$/, '')} needs --yes when there is no terminal to ask on`);
 	}
 	const rl = readline.createInterface({input: ctx.stdin, output: ctx.stdout});
@@ -63,5 +66,8 @@ export async function confirm(ctx: CommandContext, question: string): Promise<vo
 		rl.on('close', () => resolve(''));
 	});
 	rl.close();
-	if (!/^y(es)?$/i.test(answer.trim())) throw new UsageError('cancelled: nothing was done');
+	if (!/^y(es)?$/i.test(answer.trim())) {
+		auditRefusal(ctx.config, request, 'not confirmed (answered no)');
+		throw new UsageError('cancelled: nothing was done');
+	}
 }

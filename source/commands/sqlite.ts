@@ -1,4 +1,4 @@
-// opsdeck sqlite check | vacuum | analyze | export TABLE [--format csv|json] [--output FILE]
+// opsdeck sqlite check | vacuum [--yes] | analyze [--yes] | export TABLE [--format csv|json] [--output FILE]
 // Maintenance of the SQLite data file. export streams rows (a big table never sits in memory) to
 // stdout or to FILE; `--json` alone means `--format json`.
 import fs from 'node:fs';
@@ -6,9 +6,10 @@ import {finished} from 'node:stream/promises';
 import {analyzeDatabase, checkDatabase, exportTable, TableNotFoundError, vacuumDatabase} from '../ops/sqlite-maintenance.js';
 import {formatBytes, formatCount, formatDuration} from '../text/format.js';
 import {sanitize} from '../text/sanitize.js';
-import {CommandError, print, printJson, UsageError, warn, type CommandContext} from './shared.js';
+import {refuseReadOnly, runMutation} from '../ops/mutations.js';
+import {CommandError, confirm, print, printJson, UsageError, warn, type CommandContext} from './shared.js';
 
-const usage = 'usage: opsdeck sqlite check | vacuum | analyze | export TABLE [--format csv|json] [--output FILE]';
+const usage = 'usage: opsdeck sqlite check | vacuum [--yes] | analyze [--yes] | export TABLE [--format csv|json] [--output FILE]';
 
 function requireFile(ctx: CommandContext): void {
 	if (!fs.existsSync(ctx.config.sqlitePath)) throw new CommandError(`no SQLite data file at ${ctx.config.sqlitePath}`);
@@ -29,16 +30,21 @@ async function check(ctx: CommandContext): Promise<number> {
 }
 
 async function vacuum(ctx: CommandContext): Promise<number> {
-	if (ctx.config.readOnly) throw new UsageError('read-only mode: vacuum refused (it rewrites the file)');
-	const result = await vacuumDatabase(ctx.backends.sqlite);
+	// it rewrites the whole file (and blocks the app's writes meanwhile): confirmed and audited
+	const request = {action: 'sqlite-vacuum', target: ctx.config.sqlitePath} as const;
+	refuseReadOnly(ctx.config, request);
+	await confirm(ctx, request, `VACUUM ${ctx.config.sqlitePath} (rewrites the file; the app's writes wait meanwhile)?`);
+	const result = await runMutation(ctx.config, request, () => vacuumDatabase(ctx.backends.sqlite));
 	if (ctx.flags.json) printJson(ctx, result);
 	else print(ctx, `vacuumed ${ctx.config.sqlitePath}: ${formatBytes(result.beforeBytes)} -> ${formatBytes(result.afterBytes)} in ${formatDuration(result.durationMs)}`);
 	return 0;
 }
 
 async function analyze(ctx: CommandContext): Promise<number> {
-	if (ctx.config.readOnly) throw new UsageError('read-only mode: analyze refused (it writes statistics)');
-	const result = await analyzeDatabase(ctx.backends.sqlite);
+	const request = {action: 'sqlite-analyze', target: ctx.config.sqlitePath} as const;
+	refuseReadOnly(ctx.config, request);
+	await confirm(ctx, request, `ANALYZE ${ctx.config.sqlitePath} (writes the statistics the query planner uses)?`);
+	const result = await runMutation(ctx.config, request, () => analyzeDatabase(ctx.backends.sqlite));
 	if (ctx.flags.json) printJson(ctx, result);
 	else print(ctx, `analyzed ${result.tables} tables in ${formatDuration(result.durationMs)}`);
 	return 0;

@@ -7,6 +7,7 @@ import {BackendDownError, type Backends} from '../backends/index.js';
 import {formatCount} from '../text/format.js';
 import {errorMessage} from '../text/mask.js';
 import {keyFor} from './layout.js';
+import {MutationRefusedError, runMutation} from './mutations.js';
 import {generateChats, makeReactions, seededRandom} from './demo-data.js';
 import {createTables, inTransaction, insertChats, insertMessages, inspectPostgres, type PostgresState} from './demo-postgres.js';
 import {planCaches, ttlLeft, zadd, type OutOfSync} from './demo-plan.js';
@@ -49,7 +50,7 @@ export function describeExisting(state: DemoState, sqlitePath: string): string {
 	return parts.join('; ');
 }
 
-export class DemoExistsError extends Error {}
+export class DemoExistsError extends MutationRefusedError {}
 
 export type {OutOfSync} from './demo-plan.js';
 
@@ -88,7 +89,13 @@ export type SeedOptions = {
 	readonly outOfSync?: number;
 };
 
+/** Seeds through the mutation guard: read-only refuses, the run (or the refusal) is audited. */
 export async function seedDemo(deps: Deps, options: SeedOptions): Promise<DemoReport> {
+	const target = `${deps.postgres.maskedUrl}, ${deps.redis.maskedUrl}, ${deps.config.sqlitePath}${options.force ? ' (--force: replaces the demo data)' : ''}`;
+	return runMutation(deps.config, {action: 'demo', target}, () => seedUnguarded(deps, options));
+}
+
+async function seedUnguarded(deps: Deps, options: SeedOptions): Promise<DemoReport> {
 	const started = performance.now();
 	const {config} = deps;
 	const layout = config.collections;

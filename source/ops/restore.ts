@@ -18,14 +18,14 @@ import {fsyncDir, fsyncPath, readSidecar} from './backup-files.js';
 import {resolveBackupName} from './backup-names.js';
 import {runWorkerTask, startWorkerTask, type InspectResult, type SettleResult, type TableCounts} from './backup-worker.js';
 import {findHolders, type Holder} from './db-holders.js';
-import {runMutation} from './mutations.js';
+import {MutationRefusedError, runMutation} from './mutations.js';
 
 export {findHolders, type Holder} from './db-holders.js';
 
 type RestoreConfig = Pick<Config, 'sqlitePath' | 'backupDir' | 'readOnly' | 'auditLog'>;
 
 /** The restore cannot go ahead as asked (exit 2 in a command): nothing was changed. */
-export class RestoreRefusedError extends Error {
+export class RestoreRefusedError extends MutationRefusedError {
 	constructor(message: string) {
 		super(message);
 		this.name = 'RestoreRefusedError';

@@ -63,11 +63,11 @@ describe('opsdeck sqlite', () => {
 		expect(opsdeck('export', 'chats').out).toContain('lobby,Lobby');
 	});
 
-	it('vacuum and analyze run, and are refused in read-only mode', () => {
-		expect(opsdeck('vacuum').out).toMatch(/^vacuumed .* -> /);
-		expect(opsdeck('analyze').out).toMatch(/^analyzed 3 tables/);
+	it('vacuum and analyze run (with --yes), and are refused in read-only mode', () => {
+		expect(opsdeck('vacuum', '--yes').out).toMatch(/^vacuumed .* -> /);
+		expect(opsdeck('analyze', '--yes').out).toMatch(/^analyzed 3 tables/);
 		const ro = opsdeck('vacuum', '--read-only');
 		expect(ro.code).toBe(2);
-		expect(ro.err).toMatch(/read-only mode: vacuum refused/);
+		expect(ro.err).toMatch(/read-only mode: sqlite-vacuum refused/);
 	});
 });

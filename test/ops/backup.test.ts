@@ -206,6 +206,6 @@ describe('deleteBackup', () => {
 		await deleteBackup(config, backup.name);
 		expect(fs.readdirSync(config.backupDir)).toEqual([]);
 		const audit = fs.readFileSync(config.auditLog, 'utf8').trim().split('\n').map(line => JSON.parse(line));
-		expect(audit.map(e => [e.action, e.result])).toEqual([['delete-backup', 'refused'], ['delete-backup', 'ok']]);
+		expect(audit.map(e => [e.action, e.result])).toEqual([['delete-backup', 'refused'], ['delete-backup', 'started'], ['delete-backup', 'ok']]);
 	});
 });

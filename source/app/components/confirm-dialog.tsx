@@ -1,9 +1,12 @@
 // The one dialog every destructive action goes through: it says exactly what will happen, runs only
 // after the operator types the word shown and presses Enter, cancels on Esc and by itself after
 // 30 s (with a visible countdown). While it is open it has the keyboard to itself.
+// It confirms one entry of the mutation registry: the word comes from the entry, and every refusal
+// (a wrong word, Esc, the timeout) is audited here, with a warning flashed when it cannot be.
 import {Box, Text, useInput} from 'ink';
 import {useEffect, useRef, useState} from 'react';
-import {useCapture} from '../context.js';
+import {auditRefusal, mutationSpec, type MutationRequest} from '../../ops/mutations.js';
+import {useBackends, useCapture, useFrame} from '../context.js';
 import {typeInto} from './typing.js';
 import {sanitize} from '../../text/sanitize.js';
 
@@ -11,8 +14,8 @@ type Props = {
 	readonly title: string;
 	/** what will happen, one line each (untrusted parts are sanitized here) */
 	readonly lines: readonly string[];
-	/** the word to type, e.g. "flush" */
-	readonly word: string;
+	/** what it confirms (the registry entry and its target): the word to type, and what a refusal audits */
+	readonly request: MutationRequest;
 	readonly onConfirm: () => void;
 	readonly onCancel: (reason: 'escape' | 'timeout') => void;
 	readonly timeoutMs?: number;
@@ -20,8 +23,14 @@ type Props = {
 	readonly isActive?: boolean;
 };
 
-export function ConfirmDialog({title, lines, word, onConfirm, onCancel, timeoutMs = 30_000, width, isActive = true}: Props) {
+export function ConfirmDialog({title, lines, request, onConfirm, onCancel, timeoutMs = 30_000, width, isActive = true}: Props) {
 	useCapture(isActive);
+	const {config} = useBackends();
+	const {flash} = useFrame();
+	const word = mutationSpec(request.action).word;
+	const refuse = (reason: string) => auditRefusal(config, request, reason, text => flash(text, 'warning'));
+	const refuseRef = useRef(refuse);
+	refuseRef.current = refuse;
 	const [typed, setTypedState] = useState('');
 	// The handler reads the ref, not the state: keys typed faster than React re-renders (a paste,
 	// "flush" + Enter in one burst) must all count, and Enter must see every letter before it.
@@ -45,6 +54,8 @@ export function ConfirmDialog({title, lines, word, onConfirm, onCancel, timeoutM
 				if (!done.current) {
 					done.current = true;
 					cancelRef.current('timeout');
+					// after the caller's own message, so a warning that it is not on record stays in view
+					refuseRef.current(`not confirmed within ${Math.round(timeoutMs / 1000)} s`);
 				}
 				return;
 			}
@@ -62,6 +73,7 @@ export function ConfirmDialog({title, lines, word, onConfirm, onCancel, timeoutM
 			if (typed.cancel) {
 				done.current = true;
 				onCancel('escape');
+				refuse('cancelled (Esc)');
 				return;
 			}
 			if (typed.value !== typedRef.current) {
@@ -74,6 +86,8 @@ export function ConfirmDialog({title, lines, word, onConfirm, onCancel, timeoutM
 					onConfirm();
 				} else {
 					setWrong(true);
+					// what was typed is not logged: it could be anything, a pasted password included
+					refuse(`wrong confirmation word typed (not "${word}")`);
 				}
 			}
 		},

@@ -80,7 +80,9 @@ export function useKeyActions(
 				title={dialog.kind === 'delete' ? 'Delete key' : 'Clear chat cache'}
 				// a small pane keeps the line that says what goes; the list of keys needs room
 				lines={height < 14 ? dialog.lines.slice(0, 1) : dialog.lines}
-				word={dialog.kind === 'delete' ? 'delete' : 'clear'}
+				request={dialog.kind === 'delete'
+					? {action: 'delete-key', target: `${backends.redis.maskedUrl} key ${JSON.stringify(dialog.key)}`}
+					: {action: 'clear-chat', target: `${backends.redis.maskedUrl} chat ${JSON.stringify(dialog.chat)} (${dialog.keys.length} keys)`}}
 				onConfirm={() => void confirm(dialog)}
 				onCancel={reason => {
 					setDialog(undefined);

@@ -6,6 +6,7 @@ import {Box, Text, useInput} from 'ink';
 import {useCallback, useEffect, useRef, useState} from 'react';
 import {startAutoBackups, autoBackupState} from '../../ops/auto-backups.js';
 import {backupOverview, deleteBackup, type BackupEntry} from '../../ops/backups.js';
+import {auditRefusal} from '../../ops/mutations.js';
 import {restoreBackup, type RestorePlan} from '../../ops/restore.js';
 import {formatBytes, formatCount, formatDateTime, formatPercent, fit} from '../../text/format.js';
 import {errorMessage} from '../../text/mask.js';
@@ -145,6 +146,7 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 			// (a live file another process holds open gets no dialog: the plan's message says why)
 			if (!jobs.plan(selected.name, plan => {
 				if (plan.holders.length === 0) setDialog({kind: 'restore', plan});
+				else auditRefusal(config, {action: 'restore', target: `${config.sqlitePath} from ${plan.name}`}, `held open by ${plan.holders.map(h => `pid ${h.pid}`).join(', ')}`, text => frame.flash(text, 'warning'));
 			})) frame.flash('a backup job is running; wait for it', 'warning');
 			return;
 		}
@@ -172,7 +174,7 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 				<ConfirmDialog
 					title={`Restore ${dialog.plan.name}`}
 					lines={planLines(dialog.plan, room, inner)}
-					word="restore"
+					request={{action: 'restore', target: `${config.sqlitePath} from ${dialog.plan.name}`}}
 					width={width}
 					onCancel={cancel}
 					onConfirm={() => {
@@ -190,7 +192,7 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 				<ConfirmDialog
 					title={`Delete ${entry.name}`}
 					lines={fitLines([`Deletes backup ${entry.name} and its sidecar.`, `${entry.kind}, ${formatBytes(entry.sizeBytes)}, ${formatDateTime(entry.createdAt)} UTC`], room, inner)}
-					word="delete"
+					request={{action: 'delete-backup', target: entry.path}}
 					width={width}
 					onCancel={cancel}
 					onConfirm={() => {

@@ -152,7 +152,7 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 					lines={height < 12
 						? [dialog.url]
 						: [`${dialog.description}.`, `FLUSHDB ASYNC empties db ${dialog.db} only; other dbs are kept. The app refills its cache from PostgreSQL.`]}
-					word="flush"
+					request={{action: 'flush', target: dialog.description}}
 					width={width}
 					isActive={isActive}
 					onConfirm={() => confirmFlush(dialog)}
