@@ -157,7 +157,8 @@ export async function chatKeys(deps: Deps, chat: string): Promise<string[]> {
 export async function clearChat(deps: Deps, chat: string, keys?: readonly string[]): Promise<{deleted: number; keys: readonly string[]}> {
 	const list = keys ?? (await chatKeys(deps, chat));
 	return runMutation(deps.config, {action: 'clear-chat', target: `${deps.redis.maskedUrl} chat ${JSON.stringify(chat)} (${list.length} keys)`}, async () => {
-		const results = await batch(deps.redis, list.map(k => [k, 'del', k] as BatchCommand));
+		// each master's connection checked on the configured db right before its DELs go out
+		const results = await batch(deps.redis, list.map(k => [k, 'del', k] as BatchCommand), undefined, {confirm: true});
 		let deleted = 0;
 		for (const r of results) {
 			if (r.error) throw r.error;
