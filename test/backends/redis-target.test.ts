@@ -99,9 +99,9 @@ describe('issue 13, case 1: a db the server does not have', () => {
 	it('RawPipe with a bad db fails the call rather than counting db 0', async () => {
 		const pipe = new RawPipe({host: '127.0.0.1', port: server.port, db: 99});
 		try {
-			await expect(pipe.exec(encodeCommand(['DBSIZE']), 1)).rejects.toThrow(/SELECT: ERR DB index is out of range/);
+			await expect(pipe.exec(encodeCommand(['DBSIZE']), 1)).rejects.toThrow(/^SELECT 99: ERR DB index is out of range$/);
 			// and again on the next call (a fresh connection, the same refusal)
-			await expect(pipe.exec(encodeCommand(['DBSIZE']), 1)).rejects.toThrow(/SELECT/);
+			await expect(pipe.exec(encodeCommand(['DBSIZE']), 1)).rejects.toThrow(/^SELECT 99: /);
 		} finally {
 			pipe.close();
 		}
