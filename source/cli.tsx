@@ -1,6 +1,6 @@
 // meow: the help text and flags; then either one one-shot command or the console.
 import meow from 'meow';
-import {createBackends, closeBackends, BackendDownError} from './backends/index.js';
+import {createBackends, closeBackends, BackendDownError, WrongTargetError} from './backends/index.js';
 import {ConfigError, loadConfig} from './config.js';
 import {flagSpec, type Flags} from './flags.js';
 import {CommandError, UsageError, type CommandContext} from './commands/shared.js';
@@ -112,7 +112,8 @@ async function main(): Promise<number> {
 	try {
 		return await module.run({args, flags, config, backends, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr});
 	} catch (error) {
-		if (error instanceof UsageError || error instanceof ReadOnlyError || error instanceof AuditError) return fail(errorMessage(error), 2);
+		// a URL naming a db the server refuses is the operator's to fix, like bad usage (issue 13)
+		if (error instanceof UsageError || error instanceof ReadOnlyError || error instanceof WrongTargetError || error instanceof AuditError) return fail(errorMessage(error), 2);
 		if (error instanceof CommandError || error instanceof BackendDownError) return fail(errorMessage(error), 1);
 		if (process.env.OPSDECK_DEBUG) process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
 		return fail(errorMessage(error), 1);

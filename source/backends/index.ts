@@ -37,6 +37,6 @@ export async function closeBackends(backends: Backends, limitMs = 5000): Promise
 }
 
 export {BackendDownError, type BackendStatus, type BackendState, type ReconnectResult} from './status.js';
-export {RedisBackend} from './redis.js';
+export {RedisBackend, WrongTargetError} from './redis.js';
 export {PostgresBackend} from './postgres.js';
 export {SqliteBackend} from './sqlite.js';

@@ -221,7 +221,9 @@ export class RawPipe {
 		const replies = await this.#request(hello.map(encodeCommand).join(''), hello.length);
 		replies.forEach((reply, i) => {
 			if (reply instanceof Error && hello[i]![0] !== 'CLIENT') {
-				const error = new Error(`${hello[i]![0]}: ${reply.message}`);
+				// a refused SELECT names its db (the socket would otherwise count db 0); AUTH never its password
+				const command = hello[i]![0] === 'SELECT' ? `SELECT ${target.db}` : hello[i]![0];
+				const error = new Error(`${command}: ${reply.message}`);
 				this.#drop(error);
 				throw error;
 			}

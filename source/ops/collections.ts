@@ -1,7 +1,7 @@
 // The app's chat caches (the configurable layout in config.collections): the list of chats, one
 // chat in detail, and clearing one chat's cache. Comparing with PostgreSQL lives in compare.ts.
 import type {Backends} from '../backends/index.js';
-import {keyFor, patternFor} from './layout.js';
+import {keyFor, messageAffixes, patternFor} from './layout.js';
 import {scanAll} from './keys.js';
 import {parseFlat, type CachedMessage} from './messages.js';
 import {runMutation} from './mutations.js';
@@ -137,8 +137,11 @@ export async function chatDetail(deps: Deps, chat: string, options: {readonly me
 }
 
 function parseReactionMessage(template: string, chat: string, key: string): string | undefined {
-	const [before, after] = keyFor(template, {chat, message: '\u0000'}).split('\u0000') as [string, string];
-	if (!key.startsWith(before) || !key.endsWith(after)) return undefined;
+	// the chat code is filled in literally: a code holding "{message}" or a NUL cannot shift the split
+	const affixes = messageAffixes(template, chat);
+	if (!affixes) return undefined;
+	const {before, after} = affixes;
+	if (key.length < before.length + after.length || !key.startsWith(before) || !key.endsWith(after)) return undefined;
 	return key.slice(before.length, key.length - after.length);
 }
 
@@ -154,7 +157,8 @@ export async function chatKeys(deps: Deps, chat: string): Promise<string[]> {
 export async function clearChat(deps: Deps, chat: string, keys?: readonly string[]): Promise<{deleted: number; keys: readonly string[]}> {
 	const list = keys ?? (await chatKeys(deps, chat));
 	return runMutation(deps.config, {action: 'clear-chat', target: `${deps.redis.maskedUrl} chat ${JSON.stringify(chat)} (${list.length} keys)`}, async () => {
-		const results = await batch(deps.redis, list.map(k => [k, 'del', k] as BatchCommand));
+		// each master's connection checked on the configured db right before its DELs go out
+		const results = await batch(deps.redis, list.map(k => [k, 'del', k] as BatchCommand), undefined, {confirm: true});
 		let deleted = 0;
 		for (const r of results) {
 			if (r.error) throw r.error;

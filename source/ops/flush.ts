@@ -1,6 +1,8 @@
 // Flushing the Redis cache: FLUSHDB ASYNC of the configured db only (every master of a cluster),
 // or FLUSHALL ASYNC (command line only). Always through runMutation: read-only refuses, the audit
 // log records it. The caller has the operator confirm first, naming flushTarget()'s text.
+// Each master's connection is checked to be on the configured db right before it counts and right
+// before it flushes: a failed SELECT leaves a connection on db 0 (issue 13: db 0 was emptied).
 import type {Backends} from '../backends/index.js';
 import type {Config} from '../config.js';
 import {formatCount} from '../text/format.js';
@@ -24,7 +26,12 @@ export type FlushResult = FlushTarget & {readonly ms: number};
 export async function flushTarget(backends: Pick<Backends, 'redis'>, options: {readonly all?: boolean} = {}): Promise<FlushTarget> {
 	const {redis} = backends;
 	const all = options.all ?? false;
-	const sizes = await Promise.all(redis.masters().map(master => master.dbsize()));
+	const sizes = await Promise.all(
+		redis.masters().map(async master => {
+			await redis.confirmTarget(master);
+			return master.dbsize();
+		}),
+	);
 	const keys = sizes.reduce((a, b) => a + b, 0);
 	const where = redis.isCluster ? `${redis.maskedUrl} (cluster, ${sizes.length} masters)` : redis.maskedUrl;
 	const description = all
@@ -42,7 +49,14 @@ export async function flushRedis(
 	const started = performance.now();
 	await runMutation(config, {action: 'flush', target: target.description}, async () => {
 		// masters() re-read here: the topology may have changed while the operator typed
-		await Promise.all(backends.redis.masters().map(master => (target.all ? master.flushall('ASYNC') : master.flushdb('ASYNC'))));
+		const {redis} = backends;
+		await Promise.all(
+			redis.masters().map(async master => {
+				await redis.confirmTarget(master);
+				// sent in the continuation of the check: no reconnect can come between them
+				return target.all ? master.flushall('ASYNC') : master.flushdb('ASYNC');
+			}),
+		);
 	});
 	return {ms: Math.round(performance.now() - started)};
 }

@@ -259,6 +259,8 @@ export function treeLevel(keys: readonly string[], prefix = ''): TreeNode[] {
 /** DEL one key, through the mutation guard (refused in read-only mode, audited). */
 export async function deleteKey(config: Pick<Config, 'readOnly' | 'auditLog'>, redis: RedisBackend, key: string): Promise<boolean> {
 	return runMutation(config, {action: 'delete-key', target: `${redis.maskedUrl} key ${JSON.stringify(key)}`}, async () => {
+		// checked on the connection that deletes, right before (a failed SELECT leaves it on db 0)
+		await redis.confirmTarget(redis.masterFor(key));
 		const removed = await redis.client.del(key);
 		return removed > 0;
 	});

@@ -8,8 +8,12 @@ export type BatchCommand = readonly [route: string, command: string, ...args: (s
 
 export type BatchResult = {readonly error?: Error; readonly value?: unknown};
 
-/** Runs the commands in chunks (bounded memory for 1M keys), one pipeline per master per chunk. */
-export async function batch(redis: RedisBackend, commands: readonly BatchCommand[], chunk = 5000): Promise<BatchResult[]> {
+/**
+ * Runs the commands in chunks (bounded memory for 1M keys), one pipeline per master per chunk.
+ * `confirm` (for writes): each pipeline is sent right after its connection is seen on the
+ * configured db (RedisBackend.confirmTarget).
+ */
+export async function batch(redis: RedisBackend, commands: readonly BatchCommand[], chunk = 5000, options: {readonly confirm?: boolean} = {}): Promise<BatchResult[]> {
 	const results: BatchResult[] = new Array<BatchResult>(commands.length);
 	for (let start = 0; start < commands.length; start += chunk) {
 		const part = commands.slice(start, start + chunk);
@@ -22,6 +26,7 @@ export async function batch(redis: RedisBackend, commands: readonly BatchCommand
 		}
 		await Promise.all(
 			[...groups].map(async ([master, indexes]) => {
+				if (options.confirm) await redis.confirmTarget(master);
 				const pipeline = master.pipeline();
 				for (const i of indexes) {
 					const [, command, ...args] = part[i]!;
