@@ -93,6 +93,14 @@ describe('Keys tab with keys that are not UTF-8 (issue 14, point 3)', () => {
 		expect(row(screen, 'bin:\\xff')).toBeUndefined();
 	});
 
+	it('a key holding a NUL byte gets its own details (type, size)', async () => {
+		await direct.flushdb();
+		await direct.hset(Buffer.from('nul:\u0000:z', 'latin1'), 'f', 'v');
+		await direct.set('nul:', 'a look-alike of the first half');
+		const app = start();
+		await app.waitFor(s => s.includes('2 keys') && s.includes('done') && /nul:\\x00:z\s+hash/.test(s) && /nul:\s+string/.test(s));
+	});
+
 	it('a chat key that is not UTF-8 opens its own chat', async () => {
 		await direct.flushdb();
 		const a = message('x', 1, 'in the ff chat');
