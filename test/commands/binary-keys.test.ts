@@ -92,3 +92,14 @@ describe('opsdeck inspect names each of them (issue 14, point 3)', () => {
 		expect(plain.keyHex).toBeUndefined();
 	});
 });
+
+describe('opsdeck chat list with chat codes that are not UTF-8 (issue 14, point 3)', () => {
+	it('lists the \\xff chat and the U+FFFD chat as two chats, each with its own count', async () => {
+		await direct.zadd(Buffer.from('chat:\xff:messages', 'latin1'), 1, JSON.stringify({id: 'a'}));
+		await direct.zadd(Buffer.from('chat:\ufffd:messages', 'utf8'), 1, JSON.stringify({id: 'b'}), 2, JSON.stringify({id: 'c'}));
+		const r = await cli('chat', 'list');
+		expect(r.code, r.stderr).toBe(0);
+		expect(r.stdout).toMatch(/^\\xff\s+1\s/m);
+		expect(r.stdout).toMatch(/^\ufffd\s+2\s/m);
+	});
+});
