@@ -3,6 +3,8 @@ import {chatDetail, chatKeys, clearChat, listChats, type ChatDetail} from '../op
 import {compareChat} from '../ops/compare.js';
 import {formatCount, formatTtl} from '../text/format.js';
 import {sanitize} from '../text/sanitize.js';
+// a chat code comes from a key's bytes: shown like the key (\xff, never a look-alike U+FFFD)
+import {keyText} from '../ops/key-bytes.js';
 import {comparisonText, messageLine, rows} from '../ops/value-text.js';
 import {confirm, intFlag, print, printJson, UsageError, type CommandContext} from './shared.js';
 
@@ -28,7 +30,7 @@ async function list(ctx: CommandContext): Promise<number> {
 	const n = (v: number | null) => (v === null ? '-' : formatCount(v));
 	print(ctx, table(
 		['chat', 'messages', 'pinned', 'backroom', 'reactions', 'ttl'],
-		chats.map(c => [sanitize(c.chat), n(c.messages), n(c.pinned), n(c.backroom), formatCount(c.reactions), c.messages === null ? '-' : formatTtl(c.ttlMs)]),
+		chats.map(c => [keyText(c.chat), n(c.messages), n(c.pinned), n(c.backroom), formatCount(c.reactions), c.messages === null ? '-' : formatTtl(c.ttlMs)]),
 	));
 	print(ctx, `${formatCount(chats.length)} chats`);
 	return 0;
@@ -40,8 +42,8 @@ const ttl = (ms: number) => (ms === -2 ? '-' : formatTtl(ms));
 function detailText(d: ChatDetail, withReactions: boolean): string {
 	const out = [
 		rows([
-			['chat', sanitize(d.chat)],
-			['messages', `${formatCount(d.counts.messages)}  ttl ${ttl(d.ttlMs.messages)}  (${sanitize(d.keys.messages)})`],
+			['chat', keyText(d.chat)],
+			['messages', `${formatCount(d.counts.messages)}  ttl ${ttl(d.ttlMs.messages)}  (${keyText(d.keys.messages)})`],
 			['pinned', `${formatCount(d.counts.pinned)}  ttl ${ttl(d.ttlMs.pinned)}`],
 			['backroom', `${formatCount(d.counts.backroom)}  ttl ${ttl(d.ttlMs.backroom)}`],
 			['reaction caches', formatCount(d.counts.reactions)],

@@ -2,9 +2,13 @@
 // batch is written as it arrives, so a million keys never sit in one string. No per-key round
 // trips: the type filter is SCAN's own TYPE option. Like redis-cli --scan, a key SCAN returns twice
 // (the table was resized meanwhile) is printed twice: nothing grows with the keyspace.
+// Keys are printed as keyText shows them (a byte that is not UTF-8 as \xHH, a backslash doubled),
+// the form `opsdeck inspect` reads back; in JSON a key that is not UTF-8 is an object with its
+// exact bytes in hex beside that shown name (issue 14, point 3).
 import {KeyScanner, isRedisType, redisTypes} from '../ops/keys.js';
+import {isBinaryKey, keyHex, keyText} from '../ops/key-bytes.js';
 import {mask} from '../text/mask.js';
-import {jsonText, sanitize} from '../text/sanitize.js';
+import {jsonText} from '../text/sanitize.js';
 import {formatCount} from '../text/format.js';
 import {intFlag, UsageError, type CommandContext} from './shared.js';
 
@@ -33,8 +37,8 @@ export async function run(ctx: CommandContext): Promise<number> {
 		if (limit !== undefined && count + fresh.length > limit) fresh = fresh.slice(0, limit - count);
 		if (fresh.length === 0) continue;
 		const text = json
-			? (count > 0 ? ',' : '') + jsonText(fresh).slice(1, -1)
-			: fresh.map(k => sanitize(k)).join('\n') + '\n';
+			? (count > 0 ? ',' : '') + jsonText(fresh.map(k => (isBinaryKey(k) ? {key: keyText(k), keyHex: keyHex(k)} : k))).slice(1, -1)
+			: fresh.map(k => keyText(k)).join('\n') + '\n';
 		count += fresh.length;
 		// one write per ~256 KB, not per batch: each write to a file or pipe is a syscall
 		pending.push(text);

@@ -6,6 +6,7 @@ import type {CollectionsLayout} from '../config.js';
 import {errorMessage} from '../text/mask.js';
 import {escapeGlob, keyFor, patternFor} from './layout.js';
 import {scanAll} from './keys.js';
+import {keyBytes} from './key-bytes.js';
 import {parseFlat, type CachedMessage} from './messages.js';
 
 type Deps = Pick<Backends, 'redis' | 'postgres' | 'config'>;
@@ -68,7 +69,7 @@ async function existingIds(deps: Deps, ids: readonly string[]): Promise<Set<stri
 async function cachedMessages(deps: Deps, chat: string, cap = 100_000): Promise<{messages: CachedMessage[]; ttlMs: number}> {
 	const key = keyFor(deps.config.collections.messages, {chat});
 	const client = deps.redis.client;
-	const [flat, ttlMs] = await Promise.all([client.zrange(key, -cap, -1, 'WITHSCORES'), client.pttl(key)]);
+	const [flat, ttlMs] = await Promise.all([client.zrange(keyBytes(key), -cap, -1, 'WITHSCORES'), client.pttl(keyBytes(key))]);
 	return {messages: parseFlat(flat), ttlMs};
 }
 
@@ -137,7 +138,7 @@ async function findInZset(deps: Deps, key: string, id: string): Promise<CachedMe
 	let cursor = '0';
 	let rounds = 0;
 	do {
-		const [next, flat] = await client.zscan(key, cursor, 'MATCH', `*${escapeGlob(id)}*`, 'COUNT', 1000);
+		const [next, flat] = await client.zscan(keyBytes(key), cursor, 'MATCH', `*${escapeGlob(id)}*`, 'COUNT', 1000);
 		cursor = next;
 		for (const m of parseFlat(flat)) if (m.id?.toLowerCase() === id.toLowerCase()) found.push(m);
 	} while (cursor !== '0' && ++rounds < 10_000);
@@ -180,7 +181,7 @@ export async function findMessage(deps: Deps, id: string): Promise<MessageLookup
 	let reactions: MessageLookup['redis']['reactions'];
 	if (chat) {
 		const key = keyFor(layout.reactions, {chat, message: id});
-		const flat = await deps.redis.client.hgetall(key);
+		const flat = await deps.redis.client.hgetall(keyBytes(key));
 		if (Object.keys(flat).length > 0) reactions = {key, counts: Object.fromEntries(Object.entries(flat).map(([k, v]) => [k, Number(v)]))};
 	}
 	return {id, database: row ? {found: true, row} : dbError ? {found: false, error: dbError} : {found: false}, redis: {found: locations.length > 0, locations, reactions}};

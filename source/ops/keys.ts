@@ -3,6 +3,7 @@
 // per master; grouping by ':' prefix.
 import type {RedisBackend} from '../backends/redis.js';
 import {batch, type BatchCommand} from './redis-batch.js';
+import {keyBytes, keyFromBytes} from './key-bytes.js';
 import {runMutation} from './mutations.js';
 import type {Config} from '../config.js';
 
@@ -73,6 +74,8 @@ type MasterState = {
  * One scan of the keyspace. `step()` runs one SCAN call on every unfinished master; `run()` loops
  * until done, stopped or a limit; a stopped scan continues where it was with run() again. Keys are
  * appended to `keys` (the same array, grown in place: the console reads it without copying).
+ * SCAN's replies are read as bytes and each key named by keyFromBytes: a key that is not UTF-8
+ * keeps its identity (issue 14, point 3) and goes back to Redis as the same bytes (keyBytes).
  */
 export class KeyScanner {
 	readonly keys: string[] = [];
@@ -113,19 +116,22 @@ export class KeyScanner {
 	async step(): Promise<string[]> {
 		const masters = await this.#init();
 		const fresh: string[] = [];
-		const args: (string | number)[] = ['MATCH', this.pattern, 'COUNT', this.count];
+		// a pattern built from a key (a chat's reactions) matches that key's exact bytes
+		const args: (string | number | Buffer)[] = ['MATCH', keyBytes(this.pattern), 'COUNT', this.count];
 		if (this.type) args.push('TYPE', this.type);
 		await Promise.all(
 			masters
 				.filter(m => !m.done)
 				.map(async m => {
-					const call = m.pending ?? m.client.call('scan', m.cursor, ...args);
+					const call = m.pending ?? m.client.callBuffer('scan', m.cursor, ...args);
 					m.pending = undefined;
-					const [next, batchKeys] = (await call) as [string, string[]];
+					const [cursor, raw] = (await call) as [Buffer, Buffer[]];
+					const next = cursor.toString();
+					const batchKeys = raw.map(keyFromBytes);
 					m.cursor = next;
 					if (next === '0') m.done = true;
 					else if (this.readAhead) {
-						m.pending = m.client.call('scan', next, ...args);
+						m.pending = m.client.callBuffer('scan', next, ...args);
 						// a read-ahead nobody waits for (the scan was dropped) must not be an unhandled rejection
 						m.pending.catch(() => undefined);
 					}
@@ -259,9 +265,11 @@ export function treeLevel(keys: readonly string[], prefix = ''): TreeNode[] {
 /** DEL one key, through the mutation guard (refused in read-only mode, audited). */
 export async function deleteKey(config: Pick<Config, 'readOnly' | 'auditLog'>, redis: RedisBackend, key: string): Promise<boolean> {
 	return runMutation(config, {action: 'delete-key', target: `${redis.maskedUrl} key ${JSON.stringify(key)}`}, async () => {
-		// checked on the connection that deletes, right before (a failed SELECT leaves it on db 0)
-		await redis.confirmTarget(redis.masterFor(key));
-		const removed = await redis.client.del(key);
+		// checked on the connection that deletes, right before (a failed SELECT leaves it on db 0);
+		// the exact bytes of the key, for the slot and for DEL
+		const bytes = keyBytes(key);
+		await redis.confirmTarget(redis.masterFor(bytes));
+		const removed = await redis.client.del(bytes);
 		return removed > 0;
 	});
 }

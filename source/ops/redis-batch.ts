@@ -2,8 +2,13 @@
 // node only accepts keys whose slot it owns, and ioredis' Cluster pipeline refuses mixed slots),
 // results handed back in the order asked.
 import type {RedisBackend} from '../backends/redis.js';
+import {keyBytes} from './key-bytes.js';
 
-/** [routing key, command, ...args], e.g. [k, 'zcard', k] or [k, 'memory', 'usage', k] */
+/**
+ * [routing key, command, ...args], e.g. [k, 'zcard', k] or [k, 'memory', 'usage', k]. Keys are the
+ * names of ops/key-bytes: each string is sent as its exact bytes (keyBytes), so a key that is not
+ * UTF-8 is the same key here as in the SCAN that found it.
+ */
 export type BatchCommand = readonly [route: string, command: string, ...args: (string | number)[]];
 
 export type BatchResult = {readonly error?: Error; readonly value?: unknown};
@@ -19,7 +24,7 @@ export async function batch(redis: RedisBackend, commands: readonly BatchCommand
 		const part = commands.slice(start, start + chunk);
 		const groups = new Map<ReturnType<RedisBackend['masterFor']>, number[]>();
 		for (let i = 0; i < part.length; i++) {
-			const master = redis.masterFor(part[i]![0]);
+			const master = redis.masterFor(keyBytes(part[i]![0]));
 			const list = groups.get(master);
 			if (list) list.push(i);
 			else groups.set(master, [i]);
@@ -30,7 +35,7 @@ export async function batch(redis: RedisBackend, commands: readonly BatchCommand
 				const pipeline = master.pipeline();
 				for (const i of indexes) {
 					const [, command, ...args] = part[i]!;
-					pipeline.call(command, ...args);
+					pipeline.call(command, ...args.map(a => (typeof a === 'string' ? keyBytes(a) : a)));
 				}
 				const replies = (await pipeline.exec()) ?? [];
 				indexes.forEach((i, n) => {

@@ -4,6 +4,7 @@
 // (text, or hex when binary): whoever draws or prints them sanitizes.
 import type {RedisBackend} from '../backends/redis.js';
 import {hex, isBinary} from '../text/sanitize.js';
+import {keyBytes} from './key-bytes.js';
 
 export const previewLimits = {items: 100, bytes: 64 * 1024};
 
@@ -84,14 +85,16 @@ class Budget {
 	}
 }
 
-export async function readValue(redis: RedisBackend, key: string, options: ValueOptions = {}): Promise<ValuePreview> {
+export async function readValue(redis: RedisBackend, name: string, options: ValueOptions = {}): Promise<ValuePreview> {
+	// the exact bytes of the key (ops/key-bytes): a key that is not UTF-8 is read, not its look-alike
+	const key = keyBytes(name);
 	const limit = Math.max(1, options.limit ?? previewLimits.items);
 	const maxBytes = Math.max(64, options.maxBytes ?? previewLimits.bytes);
 	const client = redis.client;
 	const type = await client.type(key);
 	const budget = new Budget(maxBytes);
 	const offset = options.from !== undefined && /^\d+$/.test(options.from) ? Number(options.from) : 0;
-	const base = {key, type};
+	const base = {key: name, type};
 
 	switch (type) {
 		case 'none':

@@ -8,6 +8,7 @@ import {compareChat, type Comparison} from '../../ops/compare.js';
 import {comparisonText, messageLine} from '../../ops/value-text.js';
 import {fit, formatCount, formatTtl} from '../../text/format.js';
 import {sanitize} from '../../text/sanitize.js';
+import {keyText} from '../../ops/key-bytes.js';
 import {useLoad} from '../hooks/use-load.js';
 import {ScrollLines, type Line} from './scroll-lines.js';
 
@@ -57,7 +58,7 @@ export function ChatView({backends, chat, compare, width, height, isActive, gene
 		if (load.data?.detail) return chatLines(load.data.detail);
 		return [];
 	}, [load.data]);
-	const title = `${compare ? 'compare' : 'chat'} ${sanitize(chat)}${compare ? ' with postgres' : ''}`;
+	const title = `${compare ? 'compare' : 'chat'} ${keyText(chat)}${compare ? ' with postgres' : ''}`;
 	return (
 		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			<Text bold color="cyan" wrap="truncate">{fit(title + (load.loading ? '  loading…' : ''), width)}</Text>

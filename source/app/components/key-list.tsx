@@ -1,6 +1,7 @@
 // The Keys tab's list: its columns (key or tree name, group count, type, TTL, size — details only
 // for the rows on screen) and the one status line with the scan's progress.
 import type {KeyDetail, RedisType, TreeNode} from '../../ops/keys.js';
+import {keyText} from '../../ops/key-bytes.js';
 import {formatBytes, formatCount, formatTtl} from '../../text/format.js';
 import {sanitize} from '../../text/sanitize.js';
 import type {KeyScan} from '../hooks/use-key-scan.js';
@@ -15,7 +16,8 @@ export function keyColumns(tree: boolean, done: boolean, details: ReadonlyMap<st
 		return r.node?.isGroup ? undefined : details.get(r.key);
 	};
 	return [
-		{key: 'key', title: tree ? 'name' : 'key', value: r => (typeof r === 'string' ? r : r.node ? r.node.name : r.key), minWidth: 12},
+		// keyText: a key that is not UTF-8 shows its bytes (\xff), never a look-alike of another key
+		{key: 'key', title: tree ? 'name' : 'key', value: r => keyText(typeof r === 'string' ? r : r.node ? r.node.name : r.key), minWidth: 12},
 		// counts of a group grow while the scan runs: the title says so until it is done
 		...(tree ? [{key: 'count', title: done ? 'keys' : 'keys (partial)', width: done ? 8 : 14, align: 'right' as const, value: (r: Row | string) => (typeof r !== 'string' && r.node?.isGroup ? formatCount(r.node.count) : '')}] : []),
 		// Table drops the highest priority number first on a narrow terminal: size, then TTL
@@ -52,7 +54,7 @@ export function scanStatus({scan, done, pattern, type, tree, prefix, width}: Sta
 	return [
 		pattern === '*' ? 'all keys' : `pattern ${sanitize(pattern)}`,
 		type ? `type ${type}` : undefined,
-		tree ? `tree ${prefix ? sanitize(prefix) : '/'}${done ? '' : ' (partial)'}` : undefined,
+		tree ? `tree ${prefix ? keyText(prefix) : '/'}${done ? '' : ' (partial)'}` : undefined,
 		`${formatCount(scan.keys.length)} keys`,
 		p && p.total > 0 ? `scanned ${formatCount(p.scanned)} of ${formatCount(p.total)}${p.masters > 1 ? ` on ${p.masters} masters` : ''}` : undefined,
 		state,

@@ -8,7 +8,7 @@ import {keyDetails} from '../../ops/keys.js';
 import {sizeLine, valueLines} from '../../ops/value-text.js';
 import {readValue} from '../../ops/values.js';
 import {fit, formatBytes, formatTtl} from '../../text/format.js';
-import {sanitize} from '../../text/sanitize.js';
+import {keyText} from '../../ops/key-bytes.js';
 import {useLoad} from '../hooks/use-load.js';
 import {ScrollLines, type Line} from './scroll-lines.js';
 
@@ -44,7 +44,7 @@ export function ValueView({backends, redisKey, width, height, isActive, generati
 		: load.loading ? 'loading…' : '';
 	return (
 		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
-			<Text bold color="cyan" wrap="truncate">{fit(sanitize(redisKey), width)}</Text>
+			<Text bold color="cyan" wrap="truncate">{fit(keyText(redisKey), width)}</Text>
 			<Text wrap="truncate">{fit(head, width)}</Text>
 			{load.error ? <Text color="red" wrap="truncate">{fit(load.error, width)}</Text> : null}
 			{load.data?.preview.type === 'none' ? <Text color="yellow">{fit('this key no longer exists', width)}</Text> : null}

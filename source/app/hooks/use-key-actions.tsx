@@ -8,7 +8,7 @@ import {chatKeys, clearChat} from '../../ops/collections.js';
 import {deleteKey, type KeyDetail} from '../../ops/keys.js';
 import {formatBytes, formatTtl} from '../../text/format.js';
 import {errorMessage} from '../../text/mask.js';
-import {sanitize} from '../../text/sanitize.js';
+import {keyText} from '../../ops/key-bytes.js';
 import {ConfirmDialog} from '../components/confirm-dialog.js';
 import {useFrame} from '../context.js';
 
@@ -38,7 +38,7 @@ export function useKeyActions(
 			return;
 		}
 		const d = details().get(key);
-		setDialog({kind: 'delete', key, lines: [`DEL ${sanitize(key)} on ${backends.redis.maskedUrl}`, d ? `${d.type}, ${formatBytes(d.bytes)}, ttl ${formatTtl(d.pttl)}` : '']});
+		setDialog({kind: 'delete', key, lines: [`DEL ${keyText(key)} on ${backends.redis.maskedUrl}`, d ? `${d.type}, ${formatBytes(d.bytes)}, ttl ${formatTtl(d.pttl)}` : '']});
 	};
 
 	const askClear = async (chat: string) => {
@@ -48,10 +48,10 @@ export function useKeyActions(
 		}
 		try {
 			const keys = await chatKeys(backends, chat);
-			if (keys.length === 0) return frame.flash(`chat ${sanitize(chat)} has no cache keys`, 'warning');
-			const list = keys.slice(0, 3).map(k => `  ${sanitize(k)}`);
+			if (keys.length === 0) return frame.flash(`chat ${keyText(chat)} has no cache keys`, 'warning');
+			const list = keys.slice(0, 3).map(k => `  ${keyText(k)}`);
 			if (keys.length > 3) list.push(`  … and ${keys.length - 3} more`);
-			setDialog({kind: 'clear', chat, keys, lines: [`DEL the ${keys.length} cache keys of chat ${sanitize(chat)} on ${backends.redis.maskedUrl}:`, ...list]});
+			setDialog({kind: 'clear', chat, keys, lines: [`DEL the ${keys.length} cache keys of chat ${keyText(chat)} on ${backends.redis.maskedUrl}:`, ...list]});
 		} catch (error) {
 			frame.flash(errorMessage(error), 'error');
 		}
@@ -62,11 +62,11 @@ export function useKeyActions(
 		try {
 			if (d.kind === 'delete') {
 				const removed = await deleteKey(backends.config, backends.redis, d.key);
-				frame.flash(removed ? `deleted ${sanitize(d.key)}` : `${sanitize(d.key)} was already gone`, 'success');
+				frame.flash(removed ? `deleted ${keyText(d.key)}` : `${keyText(d.key)} was already gone`, 'success');
 				on.onDeleted(d.key);
 			} else {
 				const result = await clearChat(backends, d.chat, d.keys);
-				frame.flash(`cleared chat ${sanitize(d.chat)}: ${result.deleted} keys deleted`, 'success');
+				frame.flash(`cleared chat ${keyText(d.chat)}: ${result.deleted} keys deleted`, 'success');
 				on.onCleared(d.chat, d.keys);
 			}
 		} catch (error) {

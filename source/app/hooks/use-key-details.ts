@@ -8,7 +8,11 @@ export function useKeyDetails(backends: Backends, visible: readonly string[], ge
 	const [details, setDetails] = useState<ReadonlyMap<string, KeyDetail>>(new Map());
 	const cache = useRef(new Map<string, KeyDetail>());
 	const lastGeneration = useRef(generation);
-	const wanted = visible.join('\u0000');
+	// the dependency names the keys unambiguously (a key may hold any byte, NUL included); the
+	// effect reads the keys themselves, never splits a joined string
+	const wanted = JSON.stringify(visible);
+	const visibleRef = useRef(visible);
+	visibleRef.current = visible;
 
 	useEffect(() => {
 		if (lastGeneration.current !== generation) {
@@ -16,7 +20,7 @@ export function useKeyDetails(backends: Backends, visible: readonly string[], ge
 			cache.current = new Map();
 			setDetails(new Map());
 		}
-		const keys = wanted === '' ? [] : wanted.split('\u0000').filter(k => !cache.current.has(k));
+		const keys = visibleRef.current.filter(k => !cache.current.has(k));
 		if (keys.length === 0) return;
 		let cancelled = false;
 		const timer = setTimeout(() => {
