@@ -6,7 +6,7 @@ import {flagSpec, type Flags} from './flags.js';
 import {commandHelpText, earlyRequest, generalHelp, isCommand, packageVersion} from './commands/help.js';
 import {CommandError, UsageError, type CommandContext} from './commands/shared.js';
 import {ReadOnlyError} from './ops/mutations.js';
-import {errorMessage} from './text/mask.js';
+import {errorMessage, registerUrlSecrets, urlSecrets} from './text/mask.js';
 
 
 type CommandModule = {readonly run: (ctx: CommandContext) => Promise<number>};
@@ -39,6 +39,25 @@ function answerEarly(argv: readonly string[]): number | undefined {
 	return 0;
 }
 
+/**
+ * A password given as --redis-url or --database-url sits in argv, which `ps` shows to every user
+ * of the box: registered for masking, the process renamed at once (process.title overwrites argv,
+ * so `ps` stops showing it), and a one-line hint to use the environment or the config file
+ * (issue 14, point 4).
+ */
+function hidePasswordFlags(flags: Flags, command: string | undefined): void {
+	const given = [
+		['--redis-url', flags.redisUrl, 'REDIS_URL'],
+		['--database-url', flags.databaseUrl, 'DATABASE_URL'],
+	].filter(([, url]) => url !== undefined && urlSecrets(url).length > 0);
+	if (given.length === 0) return;
+	for (const [, url] of given) registerUrlSecrets(url);
+	process.title = command && isCommand(command) ? `opsdeck ${command}` : 'opsdeck';
+	const names = given.map(([flag]) => flag).join(' and ');
+	const env = given.map(([, , name]) => name).join(' or ');
+	process.stderr.write(`opsdeck: ${names} ${given.length > 1 ? 'hold passwords' : 'holds a password'}, which ps shows to other users until opsdeck renames itself: put it in ${env} (the environment or .env) or in the config file instead\n`);
+}
+
 async function main(): Promise<number> {
 	const early = answerEarly(process.argv.slice(2));
 	if (early !== undefined) return early;
@@ -65,6 +84,7 @@ async function main(): Promise<number> {
 		}
 	}
 	const [command, ...args] = cli.input;
+	hidePasswordFlags(flags, command);
 
 	let config;
 	try {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import {ConfigError, readConfigFile} from './config-file.js';
 import type {Flags} from './flags.js';
 import {savedWatches} from './ops/watch-store.js';
-import {registerSecret} from './text/mask.js';
+import {registerSecret, registerUrlSecrets} from './text/mask.js';
 
 export {ConfigError} from './config-file.js';
 
@@ -249,6 +249,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
 		return {value: undefined, name: envName ?? fileKey ?? ''};
 	};
 
+	registerSecrets(flags, env, file);
 	const redis = pick(flags.redisUrl, 'REDIS_URL', 'redisUrl');
 	const redisUrl = parseUrl(String(redis.value ?? 'redis://127.0.0.1:6379/0'), redis.name.replace('--redisUrl', '--redis-url'), ['redis:', 'rediss:'], 'a redis:// or rediss:// URL');
 	const redisDb = new URL(redisUrl).pathname.replace(/^\//, '');
@@ -312,18 +313,45 @@ export function loadConfig(options: LoadOptions = {}): Config {
 		collections: collectionsFrom(file),
 		watches,
 	};
-	registerSecret(safeDecode(new URL(config.redisUrl).password));
-	registerSecret(safeDecode(new URL(config.databaseUrl).password));
-	registerSecret(env.PGPASSWORD);
 	return config;
 }
 
-function safeDecode(value: string): string {
-	try {
-		return decodeURIComponent(value);
-	} catch {
-		return value;
+/**
+ * Every password opsdeck may come to print, registered for masking before any value is checked
+ * (an error about one setting must not show another's password): the Redis and PostgreSQL URLs
+ * from every source (userinfo and ?password=/sslpassword=, as each driver reads them),
+ * PGPASSWORD, and the .pgpass file pg falls back to.
+ */
+function registerSecrets(flags: Flags, env: Env, file: Record<string, unknown>): void {
+	for (const url of [flags.redisUrl, flags.databaseUrl, env.REDIS_URL, env.DATABASE_URL, file.redisUrl, file.databaseUrl, env.APP_HEALTH_URL, env.ALERT_WEBHOOK_URL]) {
+		if (typeof url === 'string') registerUrlSecrets(url);
 	}
+	registerSecret(env.PGPASSWORD);
+	registerSecret(process.env.PGPASSWORD);
+	const pgpass = env.PGPASSFILE || path.join(env.HOME || os.homedir(), '.pgpass');
+	for (const password of pgpassPasswords(pgpass)) registerSecret(password);
+}
+
+/** The password field of every line of a .pgpass file (host:port:db:user:password; \: and \\ escaped). */
+export function pgpassPasswords(file: string): string[] {
+	let text: string;
+	try {
+		text = fs.readFileSync(file, 'utf8');
+	} catch {
+		return [];
+	}
+	const passwords: string[] = [];
+	for (const line of text.split(/\r?\n/)) {
+		if (!line.trim() || line.startsWith('#')) continue;
+		const fields: string[] = [''];
+		for (let i = 0; i < line.length; i++) {
+			if (line[i] === '\\' && i + 1 < line.length) fields[fields.length - 1] += line[++i];
+			else if (line[i] === ':' && fields.length < 5) fields.push('');
+			else fields[fields.length - 1] += line[i];
+		}
+		if (fields.length === 5 && fields[4]) passwords.push(fields[4]);
+	}
+	return passwords;
 }
 
 /** The Redis db number from the URL (0 when absent). */
