@@ -102,7 +102,7 @@ export const commandHelp = {
 	monitor: {
 		usage: '[PATTERN...] [--interval MS] [--plain | --json]',
 		summary: 'live counters for keys or patterns, until Ctrl-C',
-		about: 'The Monitor tab as a stream: a line per key that changed each tick (--plain, the default) or one JSON object a tick (--json). Default watches: the config\'s, else every chat\'s messages key.',
+		about: 'The Monitor tab as a stream: a line per key that changed each tick (--plain, the default) or one JSON object a tick (--json). Default watches: the list the Monitor tab saved, else the config file\'s, else every chat\'s messages key.',
 		options: [
 			['--interval MS', 'tick interval (250 - 60000; default 1000)'],
 			['--plain', 'a line per change (the default)'],
