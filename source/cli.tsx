@@ -3,49 +3,11 @@ import meow from 'meow';
 import {createBackends, closeBackends, BackendDownError, WrongTargetError} from './backends/index.js';
 import {ConfigError, loadConfig} from './config.js';
 import {flagSpec, type Flags} from './flags.js';
+import {commandHelpText, earlyRequest, generalHelp, isCommand, packageVersion} from './commands/help.js';
 import {CommandError, UsageError, type CommandContext} from './commands/shared.js';
 import {AuditError, ReadOnlyError} from './ops/mutations.js';
-import {errorMessage} from './text/mask.js';
+import {errorMessage, registerUrlSecrets, urlSecrets} from './text/mask.js';
 
-const help = `
-  Usage
-    $ opsdeck                      the console (Status, Keys, Monitor, Backups)
-    $ opsdeck <command> [options]
-
-  Commands
-    status   [--json]                        health of every backend (exit 0 healthy, 1 degraded, 2 unhealthy)
-    serve    [--port N] [--host H]           HTTP: GET /health and /api/health
-    reconnect postgres|redis
-    flush    [--all] [--yes]                 FLUSHDB (or FLUSHALL with --all)
-    keys     [PATTERN] [--type T] [--limit N] [--json]
-    inspect  KEY [--limit N] [--json]
-    chat     list | show CODE [--messages N] [--reactions] [--compare] [--clear [--yes]]
-    message  ID                              one message in PostgreSQL and in Redis
-    stats    [--json]                        totals across the cache
-    monitor  [PATTERN...] [--interval MS] [--plain | --json]
-    backup   create | list | verify NAME | restore NAME [--yes] [--force] | prune | delete NAME
-    sqlite   check | vacuum [--yes] | analyze [--yes] | export TABLE [--format csv|json] [--output FILE]
-    audit    [--json] [--limit N]            the audit log of destructive actions
-    demo     [--traffic] [--chats N] [--rate N] [--force]   seed a sample chat backend
-
-  Options
-    --redis-url URL        Redis (REDIS_URL)              default redis://127.0.0.1:6379/0
-    --database-url URL     PostgreSQL (DATABASE_URL, PG*) default postgres://127.0.0.1:5432/postgres
-    --sqlite FILE          SQLite data file (SQLITE_PATH)  default ./data/app.db
-    --backup-dir DIR       backups (BACKUP_DIR)            default ./backups
-    --interval MS          poll interval (POLL_INTERVAL_MS) default 1000
-    --read-only            refuse every destructive action (OPSDECK_READ_ONLY=1)
-    --app-url URL          the app's own health URL (APP_HEALTH_URL)
-    --config FILE          config file                     default ./opsdeck.config.json
-    --audit-log FILE       audit log    default $XDG_STATE_HOME/opsdeck/audit.log
-    --json                 JSON output
-    --yes                  do it without asking
-    --help, --version
-
-  Exit codes: 0 done, 1 failed, 2 bad usage or refused (status: 0 healthy, 1 degraded, 2 unhealthy).
-`;
-
-const commandNames = ['status', 'serve', 'reconnect', 'flush', 'keys', 'inspect', 'chat', 'message', 'stats', 'monitor', 'backup', 'sqlite', 'audit', 'demo'] as const;
 
 type CommandModule = {readonly run: (ctx: CommandContext) => Promise<number>};
 
@@ -54,14 +16,59 @@ function fail(message: string, code: number): number {
 	return code;
 }
 
+const kebab = (name: string) => name.replace(/[A-Z]/g, ch => `-${ch.toLowerCase()}`);
+
+/**
+ * `--help`/`-h` anywhere, `opsdeck help [COMMAND]`, `--version`/`-v`: answered from the command
+ * line alone, before meow, the config or any backend (issue 13, case 2). undefined: not asked.
+ */
+function answerEarly(argv: readonly string[]): number | undefined {
+	const valueFlags = new Set(Object.entries(flagSpec).filter(([, spec]) => spec.type === 'string').map(([name]) => kebab(name)));
+	const request = earlyRequest(argv, valueFlags);
+	if (!request) return undefined;
+	if (request.kind === 'version') {
+		process.stdout.write(`${packageVersion()}\n`);
+		return 0;
+	}
+	if (request.command === undefined || request.command === 'help') {
+		process.stdout.write(generalHelp());
+		return 0;
+	}
+	if (!isCommand(request.command)) return fail(`unknown command "${request.command.slice(0, 40)}"; see opsdeck --help`, 2);
+	process.stdout.write(commandHelpText(request.command));
+	return 0;
+}
+
+/**
+ * A password given as --redis-url or --database-url sits in argv, which `ps` shows to every user
+ * of the box: registered for masking, the process renamed at once (process.title overwrites argv,
+ * so `ps` stops showing it), and a one-line hint to use the environment or the config file
+ * (issue 14, point 4).
+ */
+function hidePasswordFlags(flags: Flags, command: string | undefined): void {
+	const given = [
+		['--redis-url', flags.redisUrl, 'REDIS_URL'],
+		['--database-url', flags.databaseUrl, 'DATABASE_URL'],
+	].filter(([, url]) => url !== undefined && urlSecrets(url).length > 0);
+	if (given.length === 0) return;
+	for (const [, url] of given) registerUrlSecrets(url);
+	process.title = command && isCommand(command) ? `opsdeck ${command}` : 'opsdeck';
+	const names = given.map(([flag]) => flag).join(' and ');
+	const env = given.map(([, , name]) => name).join(' or ');
+	process.stderr.write(`opsdeck: ${names} ${given.length > 1 ? 'hold passwords' : 'holds a password'}, which ps shows to other users until opsdeck renames itself: put it in ${env} (the environment or .env) or in the config file instead\n`);
+}
+
 async function main(): Promise<number> {
-	const cli = meow(help, {
+	const early = answerEarly(process.argv.slice(2));
+	if (early !== undefined) return early;
+	const cli = meow(generalHelp(), {
 		importMeta: import.meta,
 		flags: flagSpec,
 		// checked below, so the operator gets one line instead of meow's two
 		allowUnknownFlags: true,
-		autoHelp: true,
-		autoVersion: true,
+		// answered by answerEarly: meow's own only sees a lone --help and would run `flush --help --yes`
+		autoHelp: false,
+		autoVersion: false,
 	});
 	const flags = cli.flags as Flags;
 	const known = new Set([...Object.keys(flagSpec), ...Object.values(flagSpec).map(spec => ('shortFlag' in spec ? spec.shortFlag : ''))]);
@@ -77,6 +84,7 @@ async function main(): Promise<number> {
 		}
 	}
 	const [command, ...args] = cli.input;
+	hidePasswordFlags(flags, command);
 
 	let config;
 	try {
@@ -94,7 +102,7 @@ async function main(): Promise<number> {
 		return runConsole(createBackends(config));
 	}
 
-	if (!(commandNames as readonly string[]).includes(command)) {
+	if (!isCommand(command)) {
 		return fail(`unknown command "${command.slice(0, 40)}"; see opsdeck --help`, 2);
 	}
 

@@ -4,10 +4,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {ConfigError, readConfigFile} from './config-file.js';
 import type {Flags} from './flags.js';
-import {registerSecret} from './text/mask.js';
+import {savedWatches} from './ops/watch-store.js';
+import {registerSecret, registerUrlSecrets} from './text/mask.js';
 
-export class ConfigError extends Error {}
+export {ConfigError} from './config-file.js';
 
 export type CollectionsLayout = {
 	readonly messages: string;
@@ -50,12 +52,14 @@ export type Config = {
 	readonly healthPort: number;
 	readonly healthHost: string;
 	readonly auditLog: string;
-	/** the config file in use (read, and written back by the Monitor tab's watch list) */
+	/** the config file in use (read only: opsdeck never writes it) */
 	readonly configFile: string;
+	/** opsdeck's own state file for the Monitor's watch list ($XDG_STATE_HOME/opsdeck/watches.json) */
+	readonly watchesFile: string;
 	readonly scanCount: number;
 	readonly thresholds: Thresholds;
 	readonly collections: CollectionsLayout;
-	/** Monitor tab watch list; empty = every chat's messages key */
+	/** Monitor tab watch list (the saved one, else the config file's); empty = every chat's messages key */
 	readonly watches: readonly string[];
 };
 
@@ -76,40 +80,33 @@ export const defaultThresholds: Thresholds = {latencyMs: 1000, redisMemoryRatio:
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** KEY=value lines; # comments; optional quotes; `export ` prefix allowed. */
+/**
+ * KEY=value lines; # comments; optional quotes; `export ` prefix allowed. A line that is none of
+ * these (or a quote left open) is a ConfigError naming the line, never skipped: a skipped line is a
+ * setting silently not in force. The line itself is not quoted back (it may hold a password).
+ */
 export function parseDotenv(text: string): Record<string, string> {
 	const out: Record<string, string> = {};
-	for (const raw of text.split(/\r?\n/)) {
+	const lines = text.split(/\r?\n/);
+	for (const [index, raw] of lines.entries()) {
 		const line = raw.trim();
 		if (!line || line.startsWith('#')) continue;
 		const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
-		if (!m) continue;
+		if (!m) throw new ConfigError(`.env line ${index + 1} is not KEY=value`);
 		let value = m[2]!;
-		if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'"))) {
-			value = value.slice(1, -1);
+		const quote = value[0];
+		if (quote === '"' || quote === "'") {
+			const close = value.indexOf(quote, 1);
+			if (close === -1) throw new ConfigError(`.env line ${index + 1}: the ${quote === '"' ? 'double' : 'single'} quote is not closed`);
+			const rest = value.slice(close + 1).trim();
+			if (rest && !rest.startsWith('#')) throw new ConfigError(`.env line ${index + 1}: text after the closing quote`);
+			value = value.slice(1, close);
 		} else {
 			value = value.replace(/\s+#.*$/, '');
 		}
 		out[m[1]!] = value;
 	}
 	return out;
-}
-
-function readJsonFile(file: string, explicit: boolean): Record<string, unknown> {
-	let text: string;
-	try {
-		text = fs.readFileSync(file, 'utf8');
-	} catch (error) {
-		if (!explicit && (error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-		throw new ConfigError(`cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-	}
-	try {
-		const parsed: unknown = JSON.parse(text);
-		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-		return parsed as Record<string, unknown>;
-	} catch {
-		throw new ConfigError(`config file ${file} is not a JSON object`);
-	}
 }
 
 function parseUrl(value: string, name: string, protocols: string[], what: string): string {
@@ -132,7 +129,8 @@ function parseInteger(value: string | number, name: string, min: number, max: nu
 }
 
 function parseNumber(value: string | number, name: string, min: number, max: number): number {
-	const n = typeof value === 'number' ? value : Number(value);
+	// decimal only: Number('0x10') is 16 and Number('') is 0
+	const n = typeof value === 'number' ? value : /^\s*-?(\d+\.?\d*|\.\d+)\s*$/.test(value) ? Number(value) : Number.NaN;
 	if (!Number.isFinite(n) || n < min || n > max) {
 		throw new ConfigError(`${name} must be a number from ${min} to ${max} (got ${JSON.stringify(String(value))})`);
 	}
@@ -152,7 +150,8 @@ function postgresFromEnv(env: Env): string | undefined {
 	if (env.DATABASE_URL) return env.DATABASE_URL;
 	if (!env.PGHOST && !env.PGPORT && !env.PGUSER && !env.PGDATABASE && !env.PGPASSWORD) return undefined;
 	const host = env.PGHOST ?? '127.0.0.1';
-	if (env.PGPORT !== undefined && !/^\d{1,5}$/.test(env.PGPORT)) throw new ConfigError(`PGPORT must be a port number (got ${JSON.stringify(env.PGPORT)})`);
+	// 1..65535: the URL port setter silently ignores 99999 and the driver would go to 5432
+	if (env.PGPORT !== undefined && !(/^\d{1,5}$/.test(env.PGPORT) && Number(env.PGPORT) >= 1 && Number(env.PGPORT) <= 65_535)) throw new ConfigError(`PGPORT must be a port number (got ${JSON.stringify(env.PGPORT)})`);
 	let url: URL;
 	try {
 		url = new URL(`postgres://${host.startsWith('/') ? 'localhost' : host}`);
@@ -210,9 +209,13 @@ function collectionsFrom(file: Record<string, unknown>): CollectionsLayout {
 	return layout;
 }
 
-function defaultAuditLog(env: Env): string {
+function stateFile(env: Env, name: string): string {
 	const state = env.XDG_STATE_HOME || path.join(env.HOME || os.homedir(), '.local', 'state');
-	return path.join(state, 'opsdeck', 'audit.log');
+	return path.join(state, 'opsdeck', name);
+}
+
+function defaultAuditLog(env: Env): string {
+	return stateFile(env, 'audit.log');
 }
 
 export type LoadOptions = {
@@ -226,14 +229,15 @@ export function loadConfig(options: LoadOptions = {}): Config {
 	const cwd = options.cwd ?? process.cwd();
 	const processEnv = options.env ?? process.env;
 	const configFile = path.resolve(cwd, flags.config ?? processEnv.OPSDECK_CONFIG ?? 'opsdeck.config.json');
-	const file = readJsonFile(configFile, Boolean(flags.config ?? processEnv.OPSDECK_CONFIG));
+	const file = readConfigFile(configFile, Boolean(flags.config ?? processEnv.OPSDECK_CONFIG));
 
-	let dotenv: Record<string, string> = {};
+	let dotenvText = '';
 	try {
-		dotenv = parseDotenv(fs.readFileSync(path.join(cwd, '.env'), 'utf8'));
+		dotenvText = fs.readFileSync(path.join(cwd, '.env'), 'utf8');
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigError(`cannot read .env: ${(error as NodeJS.ErrnoException).code}`);
 	}
+	const dotenv = parseDotenv(dotenvText);
 	// environment beats .env; an empty variable counts as unset (as everywhere below), so it does not hide .env
 	const env: Record<string, string | undefined> = {...dotenv};
 	for (const [key, value] of Object.entries(processEnv)) if (value !== undefined && value !== '') env[key] = value;
@@ -245,10 +249,13 @@ export function loadConfig(options: LoadOptions = {}): Config {
 		return {value: undefined, name: envName ?? fileKey ?? ''};
 	};
 
+	registerSecrets(flags, env, file);
 	const redis = pick(flags.redisUrl, 'REDIS_URL', 'redisUrl');
 	const redisUrl = parseUrl(String(redis.value ?? 'redis://127.0.0.1:6379/0'), redis.name.replace('--redisUrl', '--redis-url'), ['redis:', 'rediss:'], 'a redis:// or rediss:// URL');
 	const redisDb = new URL(redisUrl).pathname.replace(/^\//, '');
 	if (redisDb && !/^\d{1,2}$/.test(redisDb)) throw new ConfigError(`${redis.name} has a database number that is not a number: ${JSON.stringify(redisDb)}`);
+	// ioredis takes ?db=N when the path has none, while opsdeck would name db 0: one place for the db
+	if (new URL(redisUrl).searchParams.has('db')) throw new ConfigError(`${redis.name}: give the database in the path (redis://host:6379/N), not as ?db=`);
 
 	const pgFromEnv = postgresFromEnv(env);
 	const pgValue = flags.databaseUrl ?? pgFromEnv ?? str(file.databaseUrl, 'databaseUrl') ?? 'postgres://127.0.0.1:5432/postgres';
@@ -269,15 +276,17 @@ export function loadConfig(options: LoadOptions = {}): Config {
 	const audit = pick(flags.auditLog, 'OPSDECK_AUDIT_LOG', 'auditLog');
 	const scan = pick(undefined, 'SCAN_COUNT', 'scanCount');
 
-	const thresholdsFile = (file.thresholds ?? {}) as Record<string, unknown>;
+	// types are checked by readConfigFile: here only the ranges
+	const thresholdsFile = (file.thresholds ?? {}) as Record<string, number | undefined>;
 	const thresholds: Thresholds = {
-		latencyMs: thresholdsFile.latencyMs === undefined ? defaultThresholds.latencyMs : parseInteger(thresholdsFile.latencyMs as number, 'thresholds.latencyMs', 1, 600_000),
-		redisMemoryRatio: thresholdsFile.redisMemoryRatio === undefined ? defaultThresholds.redisMemoryRatio : parseNumber(thresholdsFile.redisMemoryRatio as number, 'thresholds.redisMemoryRatio', 0, 1),
-		minFreeDiskRatio: thresholdsFile.minFreeDiskRatio === undefined ? defaultThresholds.minFreeDiskRatio : parseNumber(thresholdsFile.minFreeDiskRatio as number, 'thresholds.minFreeDiskRatio', 0, 1),
+		latencyMs: thresholdsFile.latencyMs === undefined ? defaultThresholds.latencyMs : parseInteger(thresholdsFile.latencyMs, 'thresholds.latencyMs', 1, 600_000),
+		redisMemoryRatio: thresholdsFile.redisMemoryRatio === undefined ? defaultThresholds.redisMemoryRatio : parseNumber(thresholdsFile.redisMemoryRatio, 'thresholds.redisMemoryRatio', 0, 1),
+		minFreeDiskRatio: thresholdsFile.minFreeDiskRatio === undefined ? defaultThresholds.minFreeDiskRatio : parseNumber(thresholdsFile.minFreeDiskRatio, 'thresholds.minFreeDiskRatio', 0, 1),
 	};
 
-	const watches = file.watches ?? [];
-	if (!Array.isArray(watches) || watches.some(w => typeof w !== 'string' || w === '')) throw new ConfigError('watches in the config file must be a list of key names or patterns');
+	// the list the Monitor saved for this config file wins over the config file's (read as the initial list)
+	const watchesFile = stateFile(env, 'watches.json');
+	const watches = savedWatches(watchesFile, configFile) ?? ((file.watches ?? []) as string[]);
 
 	const appUrl = app.value === undefined ? undefined : parseUrl(String(app.value), app.name.replace('--appUrl', '--app-url'), ['http:', 'https:'], 'an http:// or https:// URL');
 	const alertWebhookUrl = webhook.value === undefined ? undefined : parseUrl(String(webhook.value), webhook.name, ['http:', 'https:'], 'an http:// or https:// URL');
@@ -298,41 +307,55 @@ export function loadConfig(options: LoadOptions = {}): Config {
 		healthHost: String(host.value ?? '127.0.0.1'),
 		auditLog: path.resolve(cwd, String(audit.value ?? defaultAuditLog(env))),
 		configFile,
+		watchesFile,
 		scanCount: parseInteger(String(scan.value ?? 1000), scan.name, 1, 1_000_000),
 		thresholds,
 		collections: collectionsFrom(file),
-		watches: watches as string[],
+		watches,
 	};
-	registerSecret(safeDecode(new URL(config.redisUrl).password));
-	registerSecret(safeDecode(new URL(config.databaseUrl).password));
-	registerSecret(env.PGPASSWORD);
 	return config;
 }
 
-function safeDecode(value: string): string {
-	try {
-		return decodeURIComponent(value);
-	} catch {
-		return value;
+/**
+ * Every password opsdeck may come to print, registered for masking before any value is checked
+ * (an error about one setting must not show another's password): the Redis and PostgreSQL URLs
+ * from every source (userinfo and ?password=/sslpassword=, as each driver reads them),
+ * PGPASSWORD, and the .pgpass file pg falls back to.
+ */
+function registerSecrets(flags: Flags, env: Env, file: Record<string, unknown>): void {
+	for (const url of [flags.redisUrl, flags.databaseUrl, env.REDIS_URL, env.DATABASE_URL, file.redisUrl, file.databaseUrl, env.APP_HEALTH_URL, env.ALERT_WEBHOOK_URL]) {
+		if (typeof url === 'string') registerUrlSecrets(url);
 	}
+	registerSecret(env.PGPASSWORD);
+	registerSecret(process.env.PGPASSWORD);
+	const pgpass = env.PGPASSFILE || path.join(env.HOME || os.homedir(), '.pgpass');
+	for (const password of pgpassPasswords(pgpass)) registerSecret(password);
+}
+
+/** The password field of every line of a .pgpass file (host:port:db:user:password; \: and \\ escaped). */
+export function pgpassPasswords(file: string): string[] {
+	let text: string;
+	try {
+		text = fs.readFileSync(file, 'utf8');
+	} catch {
+		return [];
+	}
+	const passwords: string[] = [];
+	for (const line of text.split(/\r?\n/)) {
+		if (!line.trim() || line.startsWith('#')) continue;
+		const fields: string[] = [''];
+		for (let i = 0; i < line.length; i++) {
+			if (line[i] === '\\' && i + 1 < line.length) fields[fields.length - 1] += line[++i];
+			else if (line[i] === ':' && fields.length < 5) fields.push('');
+			else fields[fields.length - 1] += line[i];
+		}
+		if (fields.length === 5 && fields[4]) passwords.push(fields[4]);
+	}
+	return passwords;
 }
 
 /** The Redis db number from the URL (0 when absent). */
 export function redisDb(config: Pick<Config, 'redisUrl'>): number {
 	const db = new URL(config.redisUrl).pathname.replace(/^\//, '');
 	return db ? Number(db) : 0;
-}
-
-/** Write one top-level key of the config file back (used for the Monitor watch list). */
-export function saveConfigKey(config: Pick<Config, 'configFile'>, key: string, value: unknown): void {
-	let current: Record<string, unknown> = {};
-	try {
-		current = JSON.parse(fs.readFileSync(config.configFile, 'utf8')) as Record<string, unknown>;
-	} catch {
-		current = {};
-	}
-	current[key] = value;
-	const tmp = `${config.configFile}.${process.pid}.tmp`;
-	fs.writeFileSync(tmp, JSON.stringify(current, null, '\t') + '\n');
-	fs.renameSync(tmp, config.configFile);
 }

@@ -32,7 +32,7 @@ export const flagSpec = {
 	traffic: {type: 'boolean'},
 	chats: {type: 'string'},
 	rate: {type: 'string'},
-	version: {type: 'boolean'},
+	version: {type: 'boolean', shortFlag: 'v'},
 	help: {type: 'boolean', shortFlag: 'h'},
 } as const;
 

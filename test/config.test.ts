@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {ConfigError, defaultCollections, loadConfig, parseDotenv, redisDb, saveConfigKey} from '../source/config.js';
+import {ConfigError, defaultCollections, loadConfig, parseDotenv, redisDb} from '../source/config.js';
 import type {Flags} from '../source/flags.js';
 import {mask} from '../source/text/mask.js';
 
@@ -144,14 +144,6 @@ describe('config file', () => {
 		expect(config.thresholds).toEqual({latencyMs: 250, redisMemoryRatio: 0.5, minFreeDiskRatio: 0.1});
 	});
 
-	it('saveConfigKey writes one key back and keeps the others', () => {
-		writeConfigFile({redisUrl: 'redis://keep:6379/0'});
-		const config = load();
-		saveConfigKey(config, 'watches', ['a', 'b:*']);
-		const reloaded = load();
-		expect(reloaded.watches).toEqual(['a', 'b:*']);
-		expect(reloaded.redisUrl).toBe('redis://keep:6379/0');
-	});
 });
 
 describe('PostgreSQL from the standard PG* variables', () => {
@@ -197,9 +189,24 @@ describe('.env parsing', () => {
 			'C="quoted # not a comment"',
 			"D='single'",
 			'E=value # trailing comment',
-			'not a line',
 			'F=',
-		].join('\r\n'))).toEqual({A: '1', B: 'two', C: 'quoted # not a comment', D: 'single', E: 'value', F: ''});
+			'G="quoted" # and a comment',
+		].join('\r\n'))).toEqual({A: '1', B: 'two', C: 'quoted # not a comment', D: 'single', E: 'value', F: '', G: 'quoted'});
+	});
+
+	// issue 13, case 17: a malformed line was skipped (its setting silently not in force)
+	it('a malformed line is one error naming the line, never skipped (and never quoted: it may hold a password)', () => {
+		const cases: [string[], string][] = [
+			[['A=1', 'REDIS_URL redis://:pw@h:6379/0'], '.env line 2 is not KEY=value'],
+			[['=value'], '.env line 1 is not KEY=value'],
+			[['1ABC=x'], '.env line 1 is not KEY=value'],
+			[['# c', 'DATABASE_URL="postgres://u:pw@h/db'], '.env line 2: the double quote is not closed'],
+			[["A='x' y"], '.env line 1: text after the closing quote'],
+		];
+		for (const [lines, message] of cases) {
+			writeDotenv(lines);
+			expect(configError(), lines.join(' / ')).toBe(message);
+		}
 	});
 });
 
@@ -269,30 +276,83 @@ describe('errors: one line the operator can act on', () => {
 
 	it('a wrongly typed setting in the config file', () => {
 		writeConfigFile({databaseUrl: 5432});
-		expect(configError()).toBe('databaseUrl in the config file must be a string');
+		expect(configError()).toBe('databaseUrl in opsdeck.config.json must be a string (got 5432)');
 		writeConfigFile({watches: 'chat:*'});
-		expect(configError()).toBe('watches in the config file must be a list of key names or patterns');
+		expect(configError()).toBe('watches in opsdeck.config.json must be a list of key names or patterns (got "chat:*")');
 		writeConfigFile({thresholds: {redisMemoryRatio: 2}});
 		expect(configError()).toBe('thresholds.redisMemoryRatio must be a number from 0 to 1 (got "2")');
 	});
 
 	it('a bad collections layout', () => {
 		const cases: [unknown, string][] = [
-			[[], 'collections in the config file must be an object'],
+			[[], 'collections in opsdeck.config.json must be an object (got a list)'],
 			[{messages: 'chat:messages'}, 'collections.messages must contain {chat}'],
-			[{pinned: 7}, 'collections.pinned in the config file must be a string'],
+			[{pinned: 7}, 'collections.pinned in opsdeck.config.json must be a string (got 7)'],
 			[{reactions: 'chat:{chat}:reactions'}, 'collections.reactions must contain {message}'],
 			[{maxMessages: 0}, 'collections.maxMessages must be a whole number from 1 to 10000000 (got "0")'],
-			[{ttlSeconds: 'long'}, 'collections.ttlSeconds must be a whole number from 1 to 315360000 (got "long")'],
+			[{ttlSeconds: 'long'}, 'collections.ttlSeconds in opsdeck.config.json must be a number (got "long")'],
+			[{ttlSeconds: 1.5}, 'collections.ttlSeconds must be a whole number from 1 to 315360000 (got "1.5")'],
 			[{table: 'messages; drop table chats'}, 'collections.table is not a plain SQL name: "messages; drop table chats"'],
 			[{chatsTable: 'a.b.c'}, 'collections.chatsTable is not a plain SQL name: "a.b.c"'],
 			[{columns: {createdAt: 'created at'}}, 'collections.columns.createdAt is not a plain SQL name: "created at"'],
-			[{columns: 'id'}, 'collections.columns must be an object'],
+			[{columns: 'id'}, 'collections.columns in opsdeck.config.json must be an object (got "id")'],
+			[{columns: {created_at: 'x'}}, 'unknown key collections.columns.created_at in opsdeck.config.json: did you mean collections.columns.createdAt?'],
+			[{messagess: 'chat:{chat}:m'}, 'unknown key collections.messagess in opsdeck.config.json: did you mean collections.messages?'],
 		];
 		for (const [collections, message] of cases) {
 			writeConfigFile({collections});
 			expect(configError(), JSON.stringify(collections)).toBe(message);
 		}
+	});
+});
+
+// issue 13, case 17: unknown keys were silently ignored, `"readOnly": 1` said "value.trim is not a
+// function", `"thresholds": "x"` was ignored. Every key, nested ones too, is checked.
+describe('every key of the config file is checked', () => {
+	const cases: [unknown, string][] = [
+		[{redisURL: 'redis://h:6379/0'}, 'unknown key redisURL in opsdeck.config.json: did you mean redisUrl?'],
+		[{REDIS_URL: 'redis://h:6379/0'}, 'unknown key REDIS_URL in opsdeck.config.json: did you mean redisUrl?'],
+		[{databseUrl: 'postgres://h/db'}, 'unknown key databseUrl in opsdeck.config.json: did you mean databaseUrl?'],
+		[{watch: ['a']}, 'unknown key watch in opsdeck.config.json: did you mean watches?'],
+		[{readOnly: 1}, 'readOnly in opsdeck.config.json must be true or false (got 1)'],
+		[{readOnly: 'yes'}, 'readOnly in opsdeck.config.json must be true or false (got "yes")'],
+		[{backupEnabled: null}, 'backupEnabled in opsdeck.config.json must be true or false (got null)'],
+		[{thresholds: 'x'}, 'thresholds in opsdeck.config.json must be an object (got "x")'],
+		[{thresholds: {latency: 5}}, 'unknown key thresholds.latency in opsdeck.config.json: did you mean thresholds.latencyMs?'],
+		[{thresholds: {p99: 5}}, 'unknown key thresholds.p99 in opsdeck.config.json: the keys here are latencyMs, redisMemoryRatio, minFreeDiskRatio'],
+		[{thresholds: {latencyMs: '500'}}, 'thresholds.latencyMs in opsdeck.config.json must be a number (got "500")'],
+		[{backupRetention: '14'}, 'backupRetention in opsdeck.config.json must be a number (got "14")'],
+		[{pollIntervalMs: true}, 'pollIntervalMs in opsdeck.config.json must be a number (got true)'],
+		[{sqlitePath: ['a.db']}, 'sqlitePath in opsdeck.config.json must be a string (got a list)'],
+		[{watches: ['ok', 3]}, 'watches in opsdeck.config.json must be a list of key names or patterns (got a list)'],
+		[{collections: {columns: {id: {}}}}, 'collections.columns.id in opsdeck.config.json must be a string (got an object)'],
+		[{'\u001b]0;pwned\u0007': 1}, 'unknown key \\x1b]0;pwned\\x07 in opsdeck.config.json: the keys here are redisUrl, databaseUrl, sqlitePath, backupDir, backupRetention, backupEnabled, backupIntervalHours, pollIntervalMs, readOnly, appUrl, alertWebhookUrl, healthPort, healthHost, auditLog, scanCount, thresholds, collections, watches'],
+	];
+	it.each(cases)('%j', (content, message) => {
+		writeConfigFile(content);
+		expect(configError()).toBe(message);
+	});
+
+	it('a full, correct file still loads (and $schema is allowed)', () => {
+		writeConfigFile({
+			$schema: './opsdeck.schema.json',
+			redisUrl: 'redis://h:6379/1', databaseUrl: 'postgres://h/db', sqlitePath: 'a.db', backupDir: 'b', backupRetention: 9, backupEnabled: true,
+			backupIntervalHours: 12, pollIntervalMs: 2000, readOnly: false, appUrl: 'http://h/health', alertWebhookUrl: 'https://hooks/x', healthPort: 3001,
+			healthHost: '0.0.0.0', auditLog: 'audit.log', scanCount: 500, thresholds: {latencyMs: 500}, collections: {columns: {id: 'id'}}, watches: ['a:*'],
+		});
+		expect(load()).toMatchObject({backupRetention: 9, readOnly: false, healthPort: 3001, watches: ['a:*']});
+	});
+});
+
+// issue 13, case 17: environment values that were taken wrongly instead of refused
+describe('bad environment values: one line each', () => {
+	it.each([
+		[{PGHOST: 'db', PGPORT: '99999'}, 'PGPORT must be a port number (got "99999")'],
+		[{PGHOST: 'db', PGPORT: '0'}, 'PGPORT must be a port number (got "0")'],
+		[{BACKUP_INTERVAL_HOURS: '0x10'}, 'BACKUP_INTERVAL_HOURS must be a number from 0.01 to 8760 (got "0x10")'],
+		[{REDIS_URL: 'redis://127.0.0.1:6379?db=5'}, 'REDIS_URL: give the database in the path (redis://host:6379/N), not as ?db='],
+	] as const)('%j', (env, message) => {
+		expect(configError({env})).toBe(message);
 	});
 });
 

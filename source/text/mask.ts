@@ -1,21 +1,107 @@
-// Passwords never reach the screen, a log or JSON output. mask() hides the password part of any
-// URL inside a text, and any secret registered at start-up (passwords taken from the config),
-// so driver error messages that quote a connection string are safe too.
+// Passwords never reach the screen, a log or JSON output. mask() hides, in any text:
+// - the password of every URL, read the way the drivers read it: the userinfo ends at the LAST `@`
+//   of the authority (`redis://:p@ssW0rd@host` has the password `p@ssW0rd`), and the query
+//   parameters that carry one (`?password=`, `sslpassword=`, any length, even a common word);
+// - every secret registered at start-up (the config's passwords, PGPASSWORD, .pgpass), in each form
+//   it can be printed in (as given, decoded, percent-encoded), wherever it appears — when it is long
+//   enough not to be an ordinary word (a short one is masked in URL contexts only, above).
 const secrets = new Set<string>();
 
-export function registerSecret(secret: string | undefined): void {
-	if (secret && secret.length >= 3) secrets.add(secret);
+/** Shorter secrets are masked in URLs only: masking "chat" everywhere would mangle every key name. */
+export const minFreeTextSecret = 6;
+
+/** Query parameters that carry a password or a key's passphrase (libpq: password, sslpassword). */
+const secretParams = ['password', 'pass', 'pwd', 'sslpassword', 'passphrase', 'sslpassphrase'];
+
+let sorted: string[] | undefined;
+
+function addForm(form: string | undefined): void {
+	if (form && form.length >= minFreeTextSecret && !secrets.has(form)) {
+		secrets.add(form);
+		sorted = undefined;
+	}
 }
 
-const urlPassword = /([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)([^\s@/]+)(@)/gi;
+/** A secret and the forms it is printed in: as given, percent-encoded (URL component, userinfo, query). */
+export function registerSecret(secret: string | undefined): void {
+	if (!secret) return;
+	addForm(secret);
+	addForm(encodeURIComponent(secret));
+	addForm(new URLSearchParams({p: secret}).toString().slice(2));
+	try {
+		const url = new URL('redis://h');
+		url.password = secret;
+		addForm(url.password);
+	} catch {
+		// not a form a URL can hold
+	}
+}
+
+function safeDecode(value: string): string {
+	try {
+		return decodeURIComponent(value);
+	} catch {
+		return value;
+	}
+}
+
+/**
+ * The passwords a connection URL carries, as the drivers read it: the userinfo's (split at the
+ * last `@`) and the query's (`password`, `sslpassword`, ...), raw and decoded. [] when none.
+ */
+export function urlSecrets(url: string): string[] {
+	const found: string[] = [];
+	const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url);
+	const authority = m?.[1] ?? '';
+	const at = authority.lastIndexOf('@');
+	if (at !== -1) {
+		const userinfo = authority.slice(0, at);
+		const colon = userinfo.indexOf(':');
+		if (colon !== -1 && colon < userinfo.length - 1) found.push(userinfo.slice(colon + 1), safeDecode(userinfo.slice(colon + 1)));
+	}
+	const query = /\?([^#]*)/.exec(url)?.[1];
+	if (query) {
+		for (const part of query.split('&')) {
+			const eq = part.indexOf('=');
+			const name = safeDecode(eq === -1 ? part : part.slice(0, eq)).toLowerCase();
+			if (eq !== -1 && secretParams.includes(name) && part.length > eq + 1) {
+				const raw = part.slice(eq + 1);
+				found.push(raw, safeDecode(raw.replace(/\+/g, ' ')));
+			}
+		}
+	}
+	return [...new Set(found)];
+}
+
+/** Registers every password a connection URL carries (see urlSecrets). */
+export function registerUrlSecrets(url: string | undefined): void {
+	if (!url) return;
+	for (const secret of urlSecrets(url)) registerSecret(secret);
+}
+
+// scheme://authority: the authority runs to the first / ? # or blank, or a character no URL has
+// raw (a quote ends a JSON string: `"url":"redis://h","by":"a@b"` is two strings, not a userinfo);
+// its userinfo runs to its last @. A password with such a character is masked as a registered secret.
+const urlAuthority = /([a-z][a-z0-9+.-]*:\/\/)([^\s/?#"<>`{}|\\^]*)/gi;
+const queryPassword = new RegExp(`([?&;\\s]|^)(${secretParams.join('|')})=([^&\\s#;]*)`, 'gi');
+
+function maskAuthority(_match: string, scheme: string, authority: string): string {
+	const at = authority.lastIndexOf('@');
+	if (at === -1) return scheme + authority;
+	const userinfo = authority.slice(0, at);
+	const colon = userinfo.indexOf(':');
+	if (colon === -1 || colon === userinfo.length - 1) return scheme + authority;
+	return `${scheme}${userinfo.slice(0, colon + 1)}***${authority.slice(at)}`;
+}
 
 export function mask(text: string): string {
-	// the regex costs as much as the rest of `opsdeck keys` on a long batch of key names: only run it when a URL can be there
-	let out = text.includes('://') ? text.replace(urlPassword, '$1***$3') : text;
-	for (const secret of secrets) {
+	// the regexes cost as much as the rest of `opsdeck keys` on a long batch of key names: only run them when a URL or a parameter can be there
+	let out = text.includes('://') ? text.replace(urlAuthority, maskAuthority) : text;
+	if (/pass|pwd/i.test(out)) out = out.replace(queryPassword, (_m, before: string, name: string, value: string) => (value ? `${before}${name}=***` : `${before}${name}=`));
+	// longest first: a secret inside a longer one must not leave the longer one's tail behind
+	sorted ??= [...secrets].sort((a, b) => b.length - a.length);
+	for (const secret of sorted) {
 		if (out.includes(secret)) out = out.split(secret).join('***');
-		const encoded = encodeURIComponent(secret);
-		if (encoded !== secret && out.includes(encoded)) out = out.split(encoded).join('***');
 	}
 	return out;
 }

@@ -9,6 +9,7 @@ import {BackendsContext} from '../../source/app/context.js';
 import {columnsFor, monitorTab, stepInterval} from '../../source/app/tabs/monitor-tab.js';
 import {closeBackends, createBackends, type Backends} from '../../source/backends/index.js';
 import {loadConfig} from '../../source/config.js';
+import {savedWatches} from '../../source/ops/watch-store.js';
 import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
 import {keys, render, settle} from '../helpers/render.js';
 import {waitFor} from '../helpers/wait.js';
@@ -32,7 +33,7 @@ beforeEach(async () => {
 	await writer.flushdb();
 	await writer.config('RESETSTAT');
 	cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-monitor-tab-'));
-	const config = loadConfig({env: {REDIS_URL: server.url, DATABASE_URL: 'postgres://127.0.0.1:1/x', POLL_INTERVAL_MS: '250'}, cwd});
+	const config = loadConfig({env: {REDIS_URL: server.url, DATABASE_URL: 'postgres://127.0.0.1:1/x', POLL_INTERVAL_MS: '250', XDG_STATE_HOME: path.join(cwd, 'state')}, cwd});
 	backends = createBackends(config);
 	await backends.redis.ready();
 });
@@ -70,7 +71,7 @@ describe('Monitor tab', () => {
 		expect(screen).toMatch(/total \(2 keys\) +6/);
 	});
 
-	it('adds a watch with a, removes one with x (saved to the config file), pauses with space, changes the interval with + and -', async () => {
+	it('adds a watch with a, removes one with x (saved to the state file), pauses with space, changes the interval with + and -', async () => {
 		await writer.zadd('chat:A:messages', 1, 'a1');
 		await writer.rpush('jobs', 'j1', 'j2');
 		const app = render(<App backends={backends} initialTab={2} startOnMount={false} />);
@@ -83,13 +84,15 @@ describe('Monitor tab', () => {
 		await settle(50);
 		await app.press(keys.enter);
 		await app.waitFor(s => /jobs +2/.test(s));
-		const config = () => JSON.parse(fs.readFileSync(path.join(cwd, 'opsdeck.config.json'), 'utf8')) as {watches: string[]};
-		expect(config().watches).toEqual(['chat:*:messages', 'jobs']);
+		const config = () => savedWatches(path.join(cwd, 'state', 'opsdeck', 'watches.json'), path.join(cwd, 'opsdeck.config.json'));
+		expect(config()).toEqual(['chat:*:messages', 'jobs']);
+		// issue 13, case 12: no config file was there, and none is made
+		expect(fs.existsSync(path.join(cwd, 'opsdeck.config.json'))).toBe(false);
 
 		// the cursor is on the first row (chat:A:messages): x removes its watch
 		await app.press('x');
 		await app.waitFor(s => !s.includes('chat:A:messages'));
-		expect(config().watches).toEqual(['jobs']);
+		expect(config()).toEqual(['jobs']);
 		await app.press('x');
 		await app.waitFor('the last watch cannot be removed');
 
@@ -109,6 +112,60 @@ describe('Monitor tab', () => {
 		await app.waitFor('every 250ms');
 		expect(stepInterval(250, -1)).toBe(250);
 		expect(stepInterval(60_000, 1)).toBe(60_000);
+	});
+
+	// issue 13, case 12: `a` rewrote an unparsable config file as {"watches": …} (every other setting
+	// gone) and replaced a symlinked config file with a regular one
+	it('saves watches to $XDG_STATE_HOME/opsdeck/watches.json, never to the config file (symlinked, or unparsable mid-edit); a restart reads them', async () => {
+		await writer.zadd('chat:A:messages', 1, 'a1');
+		await writer.rpush('jobs', 'j1', 'j2');
+		const real = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-real-config-'));
+		const realFile = path.join(real, 'opsdeck.json');
+		const link = path.join(cwd, 'opsdeck.config.json');
+		const content = JSON.stringify({redisUrl: server.url, backupRetention: 14, thresholds: {latencyMs: 500}, appUrl: 'http://127.0.0.1:1/health', watches: ['chat:*:messages']}, null, 2);
+		fs.writeFileSync(realFile, content);
+		fs.symlinkSync(realFile, link);
+		const state = path.join(cwd, 'xdg-state');
+		const env = {DATABASE_URL: 'postgres://127.0.0.1:1/x', POLL_INTERVAL_MS: '250', XDG_STATE_HOME: state};
+		const config = loadConfig({env, cwd});
+		expect(config.watches).toEqual(['chat:*:messages']);
+		const own = createBackends(config);
+		try {
+			await own.redis.ready();
+			const app = render(<App backends={own} initialTab={2} startOnMount={false} />);
+			await app.waitFor('chat:A:messages');
+			await app.press('a');
+			await app.waitFor('watch key or pattern:');
+			await settle(50);
+			await app.type('jobs');
+			await app.waitFor('watch key or pattern: jobs');
+			await settle(50);
+			await app.press(keys.enter);
+			await app.waitFor(s => /jobs +2/.test(s));
+			expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+			expect(fs.readFileSync(realFile, 'utf8')).toBe(content);
+			const stateFile = path.join(state, 'opsdeck', 'watches.json');
+			expect(fs.statSync(stateFile).mode & 0o777).toBe(0o600);
+			expect(fs.readdirSync(path.dirname(stateFile))).toEqual(['watches.json']);
+
+			// the operator is half-way through an edit: x must leave the file as it is
+			fs.writeFileSync(realFile, '{"redisUrl": ');
+			await app.press('x');
+			await app.waitFor(s => !s.includes('chat:A:messages') && /removed watch/.test(s));
+			expect(fs.readFileSync(realFile, 'utf8')).toBe('{"redisUrl": ');
+			expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+			expect(fs.readdirSync(cwd).sort()).toEqual(['opsdeck.config.json', 'xdg-state']);
+
+			// restart: the saved list wins over the config file's
+			fs.writeFileSync(realFile, content);
+			expect(loadConfig({env, cwd}).watches).toEqual(['jobs']);
+			// another config file (another app on the box) keeps its own list
+			fs.writeFileSync(path.join(cwd, 'other.json'), JSON.stringify({watches: ['queue:*']}));
+			expect(loadConfig({env, cwd, flags: {config: 'other.json'}}).watches).toEqual(['queue:*']);
+		} finally {
+			await closeBackends(own);
+			fs.rmSync(real, {recursive: true, force: true});
+		}
 	});
 
 	it('does not re-render while nothing changes, and keeps counting while another tab is shown', async () => {

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {errorMessage, mask, registerSecret} from '../../source/text/mask.js';
+import {errorMessage, mask, registerSecret, registerUrlSecrets, urlSecrets} from '../../source/text/mask.js';
 
 describe('mask', () => {
 	it('hides the password of a redis URL', () => {
@@ -49,5 +49,41 @@ describe('errorMessage', () => {
 		expect(errorMessage(coded)).toBe('ECONNREFUSED');
 		const aggregate = new AggregateError([new Error('connect ECONNREFUSED 127.0.0.1:1'), new Error('connect ECONNREFUSED ::1:1')], '');
 		expect(errorMessage(aggregate)).toBe('connect ECONNREFUSED 127.0.0.1:1');
+	});
+});
+
+// issue 14, point 4: URLs read the way the drivers read them
+describe('mask: every password form', () => {
+	it('splits the userinfo at the last @, as the drivers do', () => {
+		expect(mask('redis://:p@ssW0rd@host:6379/0')).toBe('redis://:***@host:6379/0');
+		expect(mask('postgres://app:a@b@c@db:5432/app and redis://u:x@@h')).toBe('postgres://app:***@db:5432/app and redis://u:***@h');
+	});
+
+	it('masks ?password=, sslpassword= and the like in any case, of any length', () => {
+		expect(mask('redis://h:6379/0?password=p%40ss')).toBe('redis://h:6379/0?password=***');
+		expect(mask('postgres://u@h/db?sslmode=require&sslpassword=kp&PASSWORD=x')).toBe('postgres://u@h/db?sslmode=require&sslpassword=***&PASSWORD=***');
+		expect(mask('host=db password=hunter2 user=app')).toBe('host=db password=*** user=app');
+	});
+
+	it('masks a short common word as a password in a URL, and leaves the word alone elsewhere', () => {
+		registerSecret('chat');
+		expect(mask('postgres://app:chat@db/app')).toBe('postgres://app:***@db/app');
+		expect(mask('chat:A:messages')).toBe('chat:A:messages');
+	});
+
+	it('does not run a userinfo across a JSON string boundary', () => {
+		const json = '{"url":"redis://h:6379/0","by":"ops@example.com"}';
+		expect(mask(json)).toBe(json);
+	});
+
+	it('urlSecrets and registerUrlSecrets: raw, decoded and re-encoded forms', () => {
+		expect(urlSecrets('redis://:p@ss%2FW0rd@h:6379/0')).toEqual(['p@ss%2FW0rd', 'p@ss/W0rd']);
+		expect(urlSecrets('postgres://u@h/db?password=a%20b+c&sslpassword=kp')).toEqual(['a%20b+c', 'a b c', 'kp']);
+		expect(urlSecrets('redis://h:6379/0')).toEqual([]);
+		registerUrlSecrets('redis://:Qz$9!x y@h:6379/0');
+		expect(mask('auth Qz$9!x y failed')).toBe('auth *** failed');
+		expect(mask('auth Qz%249!x%20y failed')).toBe('auth *** failed');
+		expect(mask('auth Qz$9!x%20y failed')).toBe('auth *** failed');
+		expect(mask('auth Qz%249%21x+y failed')).toBe('auth *** failed');
 	});
 });

@@ -1,11 +1,11 @@
 // Monitor: live counters for watched keys and patterns (default: every chat's messages key). One
 // row a key: count, +N/-N since the last tick, rate, TTL, sparkline; a totals row. `a` adds a
-// watch, `x` removes the selected row's watch (both saved to the config file), space pauses,
+// watch, `x` removes the selected row's watch (both saved to opsdeck's state file, never the config file), space pauses,
 // +/- change the interval. Columns are dropped, never wrapped, on a narrow pane.
 import {Box, Text, useInput} from 'ink';
 import {useCallback, useEffect, useRef, useState} from 'react';
-import {saveConfigKey} from '../../config.js';
 import {defaultWatches} from '../../ops/counters.js';
+import {saveWatches} from '../../ops/watch-store.js';
 import {fit} from '../../text/format.js';
 import {errorMessage} from '../../text/mask.js';
 import {sanitize} from '../../text/sanitize.js';
@@ -88,7 +88,7 @@ function MonitorTab({isActive, isVisible, width, height}: TabProps) {
 		(next: readonly string[], message: string) => {
 			setWatches(next);
 			try {
-				saveConfigKey(config, 'watches', next);
+				saveWatches(config.watchesFile, config.configFile, next);
 				flash(message, 'success');
 			} catch (error) {
 				flash(`${message}, not saved: ${errorMessage(error)}`, 'warning');

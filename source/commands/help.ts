@@ -1,0 +1,289 @@
+// Every help text in one place: the command list, each command's own help (usage, options, an
+// example) and the global options. cli.tsx prints them for `--help`/`-h` anywhere on the line,
+// `opsdeck help [COMMAND]` and `-v`/`--version` before it parses anything else, loads the config
+// or touches a backend: asking for help never runs the command (issue 13, case 2).
+import fs from 'node:fs';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+type CommandHelp = {
+	/** what follows `opsdeck NAME` in the usage line */
+	readonly usage: string;
+	/** one line for the command list */
+	readonly summary: string;
+	/** longer text under the usage line */
+	readonly about: string;
+	readonly options: ReadonlyArray<readonly [string, string]>;
+	readonly examples: readonly string[];
+};
+
+const json: readonly [string, string] = ['--json', 'JSON output'];
+const yes: readonly [string, string] = ['--yes, -y', 'do it without asking (needed when there is no terminal)'];
+
+export const commandHelp = {
+	status: {
+		usage: '[--json]',
+		summary: 'health of every backend (exit 0 healthy, 1 degraded, 2 unhealthy)',
+		about: 'Checks PostgreSQL, Redis, SQLite (and the app\'s health URL when set) once and prints a card for each and one verdict.',
+		options: [json],
+		examples: ['opsdeck status', 'opsdeck status --json | jq .verdict'],
+	},
+	serve: {
+		usage: '[--port N] [--host H]',
+		summary: 'HTTP: GET /health and /api/health',
+		about: 'Polls the backends every --interval ms and answers GET /health and /api/health from the last result (200 healthy or degraded, 503 unhealthy) until SIGTERM.',
+		options: [
+			['--port N', 'port to listen on (HEALTH_PORT; default 3000)'],
+			['--host H', 'address to listen on (default 127.0.0.1)'],
+			['--interval MS', 'poll interval (POLL_INTERVAL_MS; default 1000)'],
+		],
+		examples: ['opsdeck serve --port 3000', 'opsdeck serve --host 0.0.0.0'],
+	},
+	reconnect: {
+		usage: 'postgres|redis [--json]',
+		summary: 'drop a backend\'s connection and open a new one',
+		about: 'Closes the connection to PostgreSQL or Redis, opens a new one and says how it went.',
+		options: [json],
+		examples: ['opsdeck reconnect postgres'],
+	},
+	flush: {
+		usage: '[--all] [--yes] [--json]',
+		summary: 'FLUSHDB (or FLUSHALL with --all)',
+		about: 'Empties the configured Redis db (FLUSHDB), or every db with --all (FLUSHALL). Asks y/N on a terminal; refused in read-only mode; written to the audit log.',
+		options: [['--all', 'FLUSHALL: every db of the server'], yes, json],
+		examples: ['opsdeck flush --yes', 'opsdeck flush --redis-url redis://127.0.0.1:6379/9'],
+	},
+	keys: {
+		usage: '[PATTERN] [--type T] [--limit N] [--json]',
+		summary: 'Redis keys matching a glob pattern (SCAN, never KEYS)',
+		about: 'Lists the keys that match PATTERN (a glob; default *), streamed as SCAN finds them. Quote the pattern so the shell leaves it alone; put -- before a pattern that starts with -.',
+		options: [
+			['--type T', 'only keys of this type: string, hash, list, set, zset, stream'],
+			['--limit N', 'stop after N keys'],
+			json,
+		],
+		examples: ['opsdeck keys \'chat:*:pinned\' --limit 10', 'opsdeck keys --type zset --json', 'opsdeck keys -- \'-odd-*\''],
+	},
+	inspect: {
+		usage: 'KEY [--limit N] [--json]',
+		summary: 'one key: type, TTL, memory and its value',
+		about: 'Shows a key\'s type, TTL, memory and a bounded preview of its value (every type; binary as hex). Put -- before a KEY that starts with -.',
+		options: [['--limit N', 'items of the value to show'], json],
+		examples: ['opsdeck inspect chat:AYVQB827:messages --limit 5', 'opsdeck inspect -- -odd-key'],
+	},
+	chat: {
+		usage: 'list | show CODE [--messages N] [--reactions] [--compare] [--clear [--yes]]',
+		summary: 'a chat\'s caches, compared with PostgreSQL',
+		about: 'list: every cached chat with its counts and TTL.\nshow CODE: one chat\'s messages, pinned, backroom and reaction caches; --compare checks them against PostgreSQL; --clear deletes that chat\'s cache keys (asks first; refused in read-only mode).',
+		options: [
+			['--messages N', 'show the last N messages (default 20)'],
+			['--reactions', 'add the reaction counts'],
+			['--compare', 'compare the cache with PostgreSQL'],
+			['--clear', 'delete this chat\'s cache keys (the app refills them)'],
+			yes,
+			json,
+		],
+		examples: ['opsdeck chat list', 'opsdeck chat show OWOHC534 --messages 3 --compare'],
+	},
+	message: {
+		usage: 'ID [--json]',
+		summary: 'one message in PostgreSQL and in Redis',
+		about: 'Shows a message as PostgreSQL has it and where the Redis cache holds it.',
+		options: [json],
+		examples: ['opsdeck message fa06c5a2-51ba-43f9-90f2-be13850e85c8'],
+	},
+	stats: {
+		usage: '[--json]',
+		summary: 'totals across the cache',
+		about: 'Exact totals over the whole cache (a full SCAN): chats, messages, pinned, backroom and reaction caches, the largest cache.',
+		options: [json],
+		examples: ['opsdeck stats'],
+	},
+	monitor: {
+		usage: '[PATTERN...] [--interval MS] [--plain | --json]',
+		summary: 'live counters for keys or patterns, until Ctrl-C',
+		about: 'The Monitor tab as a stream: a line per key that changed each tick (--plain, the default) or one JSON object a tick (--json). Default watches: the list the Monitor tab saved, else the config file\'s, else every chat\'s messages key.',
+		options: [
+			['--interval MS', 'tick interval (250 - 60000; default 1000)'],
+			['--plain', 'a line per change (the default)'],
+			['--json', 'one JSON object a tick (NDJSON)'],
+		],
+		examples: ['opsdeck monitor \'chat:*:messages\' --plain', 'opsdeck monitor queue:jobs --json --interval 5000'],
+	},
+	backup: {
+		usage: 'create | list | verify NAME [--integrity] | restore NAME [--yes] [--force] | prune [--yes] | delete NAME [--yes]',
+		summary: 'backups of the SQLite data file',
+		about: 'create: a consistent backup now, verified.\nlist: the backups, newest first.\nverify NAME: quick_check and the recorded sha256.\nrestore NAME: takes a safety_ backup of the live file, then puts NAME in place (asks first).\nprune: keeps the newest BACKUP_RETENTION backups (asks first).\ndelete NAME: removes one backup (asks first).\nrestore, prune and delete are refused in read-only mode and written to the audit log.',
+		options: [
+			['--integrity', 'verify with the full integrity_check'],
+			['--force', 'restore even while another process holds the file'],
+			yes,
+			json,
+		],
+		examples: ['opsdeck backup create', 'opsdeck backup restore manual_2026-11-22T10-15-16.db --yes', 'opsdeck backup prune --yes'],
+	},
+	sqlite: {
+		usage: 'check | vacuum [--yes] | analyze [--yes] | export TABLE [--format csv|json] [--output FILE]',
+		summary: 'maintenance and export of the SQLite data file',
+		about: 'check: integrity_check and foreign_key_check.\nvacuum, analyze: what they say (they ask y/N on a terminal, need --yes without one; refused in read-only mode).\nexport TABLE: its rows as CSV or JSON, to stdout or FILE.',
+		options: [
+			['--format csv|json', 'export format (default csv)'],
+			['--output FILE', 'write the export to FILE instead of stdout'],
+			yes,
+			json,
+		],
+		examples: ['opsdeck sqlite check', 'opsdeck sqlite export players --format json --output players.json'],
+	},
+	audit: {
+		usage: '[--json] [--limit N]',
+		summary: 'the audit log of destructive actions',
+		about: 'The newest entries of the audit log (time, user, host, action, target, result), newest last.',
+		options: [['--limit N', 'entries to show (default 50)'], json],
+		examples: ['opsdeck audit --limit 10'],
+	},
+	demo: {
+		usage: '[--traffic] [--chats N] [--rate N] [--force]',
+		summary: 'seed a sample chat backend (and keep writing with --traffic)',
+		about: 'Fills the configured backends with a sample chat app (its own tables, keys and SQLite file); refuses to replace data of the same names without --force. --traffic then writes like the live app until Ctrl-C.',
+		options: [
+			['--chats N', 'how many chats (default 24)'],
+			['--traffic', 'keep writing messages until Ctrl-C'],
+			['--rate N', 'messages a second with --traffic (default 5)'],
+			['--force', 'replace earlier demo data'],
+			json,
+		],
+		examples: ['opsdeck demo', 'opsdeck demo --traffic --rate 20'],
+	},
+} as const satisfies Record<string, CommandHelp>;
+
+export type CommandName = keyof typeof commandHelp;
+
+export const commandNames = Object.keys(commandHelp) as CommandName[];
+
+export function isCommand(name: string): name is CommandName {
+	return Object.hasOwn(commandHelp, name);
+}
+
+const globalOptions: ReadonlyArray<readonly [string, string]> = [
+	['--redis-url URL', 'Redis (REDIS_URL)               default redis://127.0.0.1:6379/0'],
+	['--database-url URL', 'PostgreSQL (DATABASE_URL, PG*)  default postgres://127.0.0.1:5432/postgres'],
+	['--sqlite FILE', 'SQLite data file (SQLITE_PATH)   default ./data/app.db'],
+	['--backup-dir DIR', 'backups (BACKUP_DIR)             default ./backups'],
+	['--interval MS', 'poll interval (POLL_INTERVAL_MS) default 1000'],
+	['--read-only', 'refuse every destructive action (OPSDECK_READ_ONLY=1)'],
+	['--app-url URL', 'the app\'s own health URL (APP_HEALTH_URL)'],
+	['--config FILE', 'config file                      default ./opsdeck.config.json'],
+	['--audit-log FILE', 'audit log                        default $XDG_STATE_HOME/opsdeck/audit.log'],
+	['--help, -h', 'help (also after a command: opsdeck flush --help)'],
+	['--version, -v', 'the version'],
+];
+
+function table(rows: ReadonlyArray<readonly [string, string]>, indent = '    '): string {
+	const width = Math.max(...rows.map(([left]) => left.length)) + 2;
+	return rows.map(([left, right]) => `${indent}${left.padEnd(width)}${right}`).join('\n');
+}
+
+function wrap(text: string, width: number): string[] {
+	const lines: string[] = [];
+	let line = '';
+	for (const word of text.split(' ')) {
+		if (line && line.length + 1 + word.length > width) {
+			lines.push(line);
+			line = word;
+		} else {
+			line = line ? `${line} ${word}` : word;
+		}
+	}
+	return [...lines, line];
+}
+
+/** `opsdeck --help`: the command list and the global options. */
+export function generalHelp(): string {
+	const width = Math.max(...commandNames.map(name => name.length)) + 1;
+	return [
+		'',
+		'  Usage',
+		'    $ opsdeck                      the console (Status, Keys, Monitor, Backups)',
+		'    $ opsdeck <command> [options]',
+		'    $ opsdeck help <command>       that command\'s options and examples (or: opsdeck <command> --help)',
+		'',
+		'  Commands',
+		...commandNames.map(name => `    ${name.padEnd(width)} ${commandHelp[name].summary}`),
+		'',
+		'  Options (every command)',
+		table(globalOptions),
+		'',
+		'  Put -- before an argument that starts with - (a key or pattern): after --, everything is data.',
+		'  Exit codes: 0 done, 1 failed, 2 bad usage or refused (status: 0 healthy, 1 degraded, 2 unhealthy).',
+		'',
+	].join('\n');
+}
+
+/** `opsdeck NAME --help`: its usage, what it does, its options and an example. */
+export function commandHelpText(name: CommandName): string {
+	const help: CommandHelp = commandHelp[name];
+	return [
+		'',
+		`  Usage: opsdeck ${name} ${help.usage}`,
+		'',
+		...help.about.split('\n').flatMap(line => wrap(line, 94)).map(line => `  ${line}`),
+		'',
+		'  Options',
+		table(help.options),
+		'    (and the options of every command: --redis-url, --database-url, --sqlite, --backup-dir,',
+		'     --config, --read-only, --audit-log; see opsdeck --help)',
+		'',
+		`  Example${help.examples.length > 1 ? 's' : ''}`,
+		...help.examples.map(example => `    $ ${example}`),
+		'',
+	].join('\n');
+}
+
+export type EarlyRequest = {readonly kind: 'help'; readonly command?: string} | {readonly kind: 'version'};
+
+/**
+ * Reads the command line the way the flag parser will, before anything else runs: `--help`/`-h`
+ * anywhere before `--` (a bad flag or a bad config beside it does not matter), `opsdeck help
+ * [COMMAND]`, or `--version`/`-v`. After `--` every word is data. `valueFlags` are the long flags
+ * that take a value (the value is not a positional word), in kebab case.
+ */
+export function earlyRequest(argv: readonly string[], valueFlags: ReadonlySet<string>): EarlyRequest | undefined {
+	const words: string[] = [];
+	let help = false;
+	let version = false;
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i]!;
+		if (arg === '--') break;
+		if (arg.startsWith('--')) {
+			const [name, value] = [arg.slice(2).split('=', 1)[0]!, arg.includes('=')];
+			if (name === 'help') help = true;
+			else if (name === 'version') version = true;
+			// `--output FILE`: FILE is the flag's value, not a word (the parser takes it unless it looks like a flag)
+			else if (!value && valueFlags.has(name) && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('-')) i++;
+		} else if (arg.startsWith('-') && arg.length > 1 && !/^-\d/.test(arg)) {
+			if (arg.includes('h')) help = true;
+			if (arg.includes('v')) version = true;
+		} else {
+			words.push(arg);
+		}
+	}
+	if (words[0] === 'help') return {kind: 'help', command: words[1]};
+	if (help) return {kind: 'help', command: words[0]};
+	if (version) return {kind: 'version'};
+	return undefined;
+}
+
+/** The version in package.json (looked up from here: build/bin.js and build/bundle/bin.js alike). */
+export function packageVersion(): string {
+	let dir = path.dirname(fileURLToPath(import.meta.url));
+	for (let i = 0; i < 5; i++) {
+		try {
+			const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as {name?: string; version?: string};
+			if (pkg.name === 'opsdeck' && pkg.version) return pkg.version;
+		} catch {
+			// not here: one folder up
+		}
+		dir = path.dirname(dir);
+	}
+	return 'unknown';
+}
