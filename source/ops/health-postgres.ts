@@ -2,6 +2,7 @@
 // uptime, connections, database size and cache hit ratio. A failing stats query (permissions on a
 // managed server) leaves those values empty but the server up.
 import type {PostgresBackend} from '../backends/index.js';
+import {connectionLost} from '../backends/postgres.js';
 import {withTimeout} from '../backends/status.js';
 import {errorMessage} from '../text/mask.js';
 import {roundMs, type ProbeState} from './health-wait.js';
@@ -47,6 +48,9 @@ export async function probePostgres(postgres: PostgresBackend, timeoutMs: number
 		try {
 			stats = (await postgres.query<StatsRow>(statsSql, [], {timeoutMs}))[0];
 		} catch (error) {
+			// the connection went away between the ping and the stats: the server decides, with one more
+			// ping (a failure → down with its reason; a single terminated backend leaves it up)
+			if (connectionLost(error)) await withTimeout(postgres.ping(), timeoutMs, `no answer within ${timeoutMs} ms`);
 			statsError = errorMessage(error);
 		}
 		return {
