@@ -31,8 +31,12 @@ export const postgresTimeouts = {connectMs: 3000, statementMs: 5000};
  */
 export class ConnectionLostError extends Error {
 	readonly code = '08006';
-	constructor(reason: string | undefined, options?: ErrorOptions) {
-		super(`postgres down: connection lost${reason ? ` (${reason})` : ''}`, options);
+	/** the message without "postgres down: ", for a status that names the backend itself */
+	readonly reason: string;
+	constructor(detail: string | undefined, options?: ErrorOptions) {
+		const reason = `connection lost${detail ? ` (${detail})` : ''}`;
+		super(`postgres down: ${reason}`, options);
+		this.reason = reason;
 		this.name = 'ConnectionLostError';
 	}
 }
@@ -98,7 +102,7 @@ export class PostgresBackend {
 		});
 		// An idle client killed by the server emits here; without a listener the process would crash.
 		pool.on('error', error => {
-			if (this.#pool === pool) this.keeper.error(connectionLost(error) ?? error);
+			if (this.#pool === pool) this.keeper.error(connectionLost(error)?.reason ?? error);
 		});
 		// pg-pool takes its listener off a client while it is checked out: a connection dropped under
 		// a query in flight (postmaster killed, a proxy cut) then emitted 'error' on a client nobody
@@ -106,7 +110,7 @@ export class PostgresBackend {
 		// the query in flight still fails (pg rejects it), and #withClient throws it away.
 		pool.on('connect', client => {
 			client.on('error', error => {
-				if (this.#pool === pool) this.keeper.error(connectionLost(error) ?? error);
+				if (this.#pool === pool) this.keeper.error(connectionLost(error)?.reason ?? error);
 			});
 		});
 		return pool;
@@ -156,8 +160,10 @@ export class PostgresBackend {
 		try {
 			client = await this.pool.connect();
 		} catch (error) {
-			this.keeper.down(error);
-			throw error;
+			// a connection cut during its start-up is a lost connection too
+			const lost = connectionLost(error);
+			this.keeper.down(lost?.reason ?? error);
+			throw lost ?? error;
 		}
 		let broken: Error | undefined;
 		try {
@@ -169,7 +175,7 @@ export class PostgresBackend {
 			if (lost || !code || /^(08|57P)/.test(code)) broken = error as Error;
 			else await client.query('ROLLBACK').catch(() => undefined);
 			if (lost) {
-				this.keeper.error(lost);
+				this.keeper.error(lost.reason);
 				throw lost;
 			}
 			throw error;
@@ -194,7 +200,7 @@ export class PostgresBackend {
 			if (restarted && wasUp) this.keeper.countReconnect();
 			return ms;
 		} catch (error) {
-			this.keeper.down(error);
+			this.keeper.down(connectionLost(error)?.reason ?? error);
 			throw error;
 		}
 	}

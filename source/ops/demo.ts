@@ -4,6 +4,7 @@
 // It only ever touches its own tables, its own chats' keys and its own SQLite tables.
 import fs from 'node:fs';
 import {BackendDownError, type Backends} from '../backends/index.js';
+import {connectionLost} from '../backends/postgres.js';
 import {formatCount} from '../text/format.js';
 import {errorMessage} from '../text/mask.js';
 import {keyFor} from './layout.js';
@@ -32,6 +33,7 @@ export async function inspectDemo(deps: Deps, options: {readonly full?: boolean}
 		// a refused connection says which store it was
 		inspectPostgres(deps.postgres, layout).catch((error: unknown) => {
 			const code = (error as {code?: string}).code;
+			if (connectionLost(error)) throw connectionLost(error)!;
 			throw code && /^(08|57P|28|3D)/.test(code) || /ECONN|ENOTFOUND|EAI_AGAIN|timeout/i.test(String(error)) ? new BackendDownError('postgres', errorMessage(error)) : error;
 		}),
 		scanLayoutKeys(deps.redis, layout, {count: deps.config.scanCount, firstOnly: !options.full}),
