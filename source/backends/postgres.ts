@@ -42,8 +42,8 @@ export class ConnectionLostError extends Error {
 }
 
 // pg's and net's words for a connection that is gone; 57P0x = the server ended it (terminated,
-// crash shutdown, starting up); 08xxx = connection exceptions.
-const lostWords = /Connection terminated|not queryable|ECONNRESET|EPIPE|socket hang up|write after end/i;
+// crash shutdown, starting up); 08xxx = connection exceptions. A connect timeout stays a timeout.
+const lostWords = /Connection terminated(?! due to connection timeout)|not queryable|ECONNRESET|EPIPE|socket hang up|write after end/i;
 
 /** The error as a ConnectionLostError when it means the connection is gone, otherwise undefined. */
 export function connectionLost(error: unknown): ConnectionLostError | undefined {
