@@ -3,9 +3,15 @@
 // The built CLI talks to a fresh database through the suite's TCP proxy; the proxy cuts every
 // connection the moment a chosen query goes out (the query is in flight), or while a compare query
 // waits on a lock. A command exits with one line; serve and the console keep going and recover.
+import {execFileSync} from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {PostgresBackend} from '../../source/backends/postgres.js';
+import {onProcessExit} from '../helpers/exit-cleanup.js';
+import {freePort} from '../helpers/ports.js';
 import {cliEnv, requireBuild, runCli, startCli} from '../helpers/health-env.js';
 import {adminQuery, createTestDatabase, type TestDatabase} from '../helpers/pg-db.js';
 import {runPty} from '../helpers/pty.js';
@@ -183,6 +189,118 @@ describe('long-running: serve and the console ride out a drop (issue 13, case 13
 		} finally {
 			heal();
 			if (!run.exit) run.kill('SIGKILL');
+		}
+	});
+});
+
+// A postmaster killed for real: a private cluster (initdb once for this file, trust, fsync off) on a
+// free port, run as the postgres OS user; the test SIGKILLs the postmaster under a query in flight.
+const pgBin = '/usr/lib/postgresql/15/bin';
+const canCluster = process.getuid?.() === 0 && fs.existsSync(path.join(pgBin, 'initdb'));
+
+type Cluster = {readonly port: number; readonly url: string; postmasterPid(): number; start(): void; stop(): void};
+
+function asPostgres(command: string, args: string[]): void {
+	execFileSync('runuser', ['-u', 'postgres', '--', path.join(pgBin, command), ...args], {stdio: 'ignore', timeout: 60_000});
+}
+
+async function startCluster(): Promise<Cluster> {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-pgcluster-'));
+	const uid = Number(execFileSync('id', ['-u', 'postgres']).toString());
+	const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());
+	fs.chownSync(dir, uid, gid);
+	const data = path.join(dir, 'data');
+	asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '--no-instructions']);
+	const port = await freePort();
+	const postmasterPid = () => Number(fs.readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+	const start = () => asPostgres('pg_ctl', ['-D', data, '-l', path.join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=10 -c shared_buffers=8MB`, 'start']);
+	const stop = () => {
+		try {
+			asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
+		} catch {
+			// already gone
+		}
+	};
+	const off = onProcessExit(() => {
+		stop();
+		fs.rmSync(dir, {recursive: true, force: true});
+	});
+	start();
+	return {
+		port,
+		url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+		postmasterPid,
+		start,
+		stop() {
+			stop();
+			off();
+			fs.rmSync(dir, {recursive: true, force: true});
+		},
+	};
+}
+
+/** The pids whose parent is pid (the postmaster's backends), from /proc. */
+function childrenOf(pid: number): number[] {
+	const pids: number[] = [];
+	for (const name of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(name)) continue;
+		try {
+			const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+			if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) pids.push(Number(name));
+		} catch {
+			// gone meanwhile
+		}
+	}
+	return pids;
+}
+
+const alive = (pid: number) => {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+};
+
+describe.runIf(canCluster)('a postmaster killed with SIGKILL mid-query (issue 13, case 13)', () => {
+	let cluster: Cluster;
+	const escaped: unknown[] = [];
+	const onEscape = (error: unknown) => escaped.push(error);
+	beforeAll(async () => {
+		cluster = await startCluster();
+		process.on('uncaughtException', onEscape);
+		process.on('unhandledRejection', onEscape);
+	}, 60_000);
+	afterAll(() => {
+		process.off('uncaughtException', onEscape);
+		process.off('unhandledRejection', onEscape);
+		cluster?.stop();
+	});
+
+	it('the query in flight fails with "postgres down: connection lost", the backend is down, then up when the server is back', async () => {
+		const backend = new PostgresBackend(cluster.url, {max: 2, connectTimeoutMs: 1000});
+		try {
+			await backend.ping();
+			const running = backend.query('select pg_sleep(5)', [], {timeoutMs: 8000}).then(() => 'finished', (error: unknown) => error);
+			const activity = () => adminQuery(`select 1 from pg_stat_activity where application_name = 'opsdeck' and state = 'active' and query like '%pg_sleep%'`, [], cluster.url);
+			await waitFor(async () => (await activity()).length > 0, {timeout: 5000});
+			const postmaster = cluster.postmasterPid();
+			const backends = childrenOf(postmaster);
+			process.kill(postmaster, 'SIGKILL');
+			const result = await running;
+			expect(String((result as Error).message)).toBe('postgres down: connection lost');
+			await expect(backend.ping()).rejects.toThrow();
+			expect(backend.status.state).toBe('down');
+			// the orphaned backends notice their postmaster's death and go; then the server can start again
+			await waitFor(() => backends.every(pid => !alive(pid)), {timeout: 10_000});
+			cluster.start();
+			await waitFor(() => backend.ping(), {timeout: 10_000});
+			expect(backend.status.state).toBe('up');
+			expect(backend.status.reconnects).toBeGreaterThanOrEqual(1);
+			expect(escaped).toEqual([]);
+		} finally {
+			await backend.close();
 		}
 	});
 });
