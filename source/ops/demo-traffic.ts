@@ -119,7 +119,7 @@ export async function runTraffic(deps: Deps, options: TrafficOptions): Promise<T
 	const random = options.random ?? seededRandom(Math.floor(Math.random() * 2 ** 32));
 	const stepMs = options.stepMs ?? 200;
 	const tickMs = options.tickMs ?? 1000;
-	let generation = await generationOf(deps);
+	let generation: string | null | undefined = await generationOf(deps);
 	let chats = await loadChats(deps, random);
 	const lockName = seedLockName(layout);
 	const totals = emptyCounts();
@@ -247,6 +247,8 @@ export async function runTraffic(deps: Deps, options: TrafficOptions): Promise<T
 		} catch (error) {
 			tick.errors++;
 			tick.lastError = errorMessage(error);
+			// a rolled-back step may have opened a chat in memory only: read the chats again next time
+			if (!(error instanceof CacheError)) generation = undefined;
 		}
 		last = now;
 		if (now - lastTick >= tickMs) {
