@@ -24,6 +24,37 @@ function withDefaultUser(url: string): string {
 
 export const postgresTimeouts = {connectMs: 3000, statementMs: 5000};
 
+/**
+ * A query whose connection went away under it (server killed, network cut, pg_terminate_backend):
+ * "postgres down: connection lost", with the server's own words when it said any. code 08006
+ * (connection_failure) so callers that sort errors by SQLSTATE see a connection failure.
+ */
+export class ConnectionLostError extends Error {
+	readonly code = '08006';
+	/** the message without "postgres down: ", for a status that names the backend itself */
+	readonly reason: string;
+	constructor(detail: string | undefined, options?: ErrorOptions) {
+		const reason = `connection lost${detail ? ` (${detail})` : ''}`;
+		super(`postgres down: ${reason}`, options);
+		this.reason = reason;
+		this.name = 'ConnectionLostError';
+	}
+}
+
+// pg's and net's words for a connection that is gone; 57P0x = the server ended it (terminated,
+// crash shutdown, starting up); 08xxx = connection exceptions. A connect timeout stays a timeout.
+const lostWords = /Connection terminated(?! due to connection timeout)|not queryable|ECONNRESET|EPIPE|socket hang up|write after end/i;
+
+/** The error as a ConnectionLostError when it means the connection is gone, otherwise undefined. */
+export function connectionLost(error: unknown): ConnectionLostError | undefined {
+	if (error instanceof ConnectionLostError) return error;
+	const {code, message} = (error ?? {}) as {code?: unknown; message?: unknown};
+	const text = typeof message === 'string' ? message : '';
+	if (typeof code === 'string' && /^(57P0[123]|08)/.test(code)) return new ConnectionLostError(text.split('\n')[0] || undefined, {cause: error});
+	if (code === 'ECONNRESET' || code === 'EPIPE' || lostWords.test(text)) return new ConnectionLostError(undefined, {cause: error});
+	return undefined;
+}
+
 type PgModule = typeof import('pg');
 
 export type QueryOptions = {readonly timeoutMs?: number};
@@ -71,7 +102,16 @@ export class PostgresBackend {
 		});
 		// An idle client killed by the server emits here; without a listener the process would crash.
 		pool.on('error', error => {
-			if (this.#pool === pool) this.keeper.error(error);
+			if (this.#pool === pool) this.keeper.error(connectionLost(error)?.reason ?? error);
+		});
+		// pg-pool takes its listener off a client while it is checked out: a connection dropped under
+		// a query in flight (postmaster killed, a proxy cut) then emitted 'error' on a client nobody
+		// listened to, and crashed the process. Every client gets its own listener for its whole life;
+		// the query in flight still fails (pg rejects it), and #withClient throws it away.
+		pool.on('connect', client => {
+			client.on('error', error => {
+				if (this.#pool === pool) this.keeper.error(connectionLost(error)?.reason ?? error);
+			});
 		});
 		return pool;
 	}
@@ -120,17 +160,24 @@ export class PostgresBackend {
 		try {
 			client = await this.pool.connect();
 		} catch (error) {
-			this.keeper.down(error);
-			throw error;
+			// a connection cut during its start-up is a lost connection too
+			const lost = connectionLost(error);
+			this.keeper.down(lost?.reason ?? error);
+			throw lost ?? error;
 		}
 		let broken: Error | undefined;
 		try {
 			return await fn(client);
 		} catch (error) {
 			const code = (error as {code?: string}).code;
+			const lost = connectionLost(error);
 			// A connection-level failure: the client must not go back to the pool.
-			if (!code || /^(08|57P)/.test(code)) broken = error as Error;
+			if (lost || !code || /^(08|57P)/.test(code)) broken = error as Error;
 			else await client.query('ROLLBACK').catch(() => undefined);
+			if (lost) {
+				this.keeper.error(lost.reason);
+				throw lost;
+			}
 			throw error;
 		} finally {
 			client.release(broken ?? false);
@@ -153,7 +200,7 @@ export class PostgresBackend {
 			if (restarted && wasUp) this.keeper.countReconnect();
 			return ms;
 		} catch (error) {
-			this.keeper.down(error);
+			this.keeper.down(connectionLost(error)?.reason ?? error);
 			throw error;
 		}
 	}

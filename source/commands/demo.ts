@@ -2,7 +2,7 @@
 // with a sample chat app; --traffic then keeps writing like the live app until Ctrl-C / SIGTERM.
 // Existing data under the demo's names is refused (exit 2) unless --force; --traffic on demo data
 // that is already there just starts writing.
-import {DemoExistsError, describeExisting, inspectDemo, seedDemo, type DemoReport} from '../ops/demo.js';
+import {DemoExistsError, DemoUnfinishedError, describeExisting, inspectDemo, seedDemo, type DemoReport} from '../ops/demo.js';
 import {runTraffic, type TrafficCounts} from '../ops/demo-traffic.js';
 import {refuseReadOnly} from '../ops/mutations.js';
 import {formatBytes, formatCount, formatDuration} from '../text/format.js';
@@ -37,6 +37,7 @@ function tickLine(tick: TrafficCounts, totals: TrafficCounts): string {
 	if (tick.deleted) parts.push(`${tick.deleted} deleted`);
 	if (tick.trimmed) parts.push(`${tick.trimmed} trimmed`);
 	if (tick.newChats.length) parts.push(`new chat ${tick.newChats.join(', ')}`);
+	if (tick.waiting) parts.push('waiting for a demo reseed to finish');
 	if (tick.errors) parts.push(`${tick.errors} failed: ${tick.lastError ?? ''}`);
 	return sanitize(`${new Date().toISOString().slice(11, 19)}  ${parts.join(', ')}  (total ${formatCount(totals.messages)})`);
 }
@@ -52,6 +53,8 @@ export async function run(ctx: CommandContext): Promise<number> {
 
 	let report: DemoReport | undefined;
 	const existing = ctx.flags.traffic && !ctx.flags.force ? await inspectDemo(backends) : undefined;
+	// traffic would wait for ever on a reseed nobody is finishing
+	if (existing?.postgres.pending) throw new UsageError(`refused: ${new DemoUnfinishedError().message}`);
 	if (existing?.hasData) {
 		// --traffic on data that is already there writes into it, but only into the demo's own tables
 		if (!existing.postgres.marked || !existing.postgres.messagesTable) {
@@ -61,6 +64,7 @@ export async function run(ctx: CommandContext): Promise<number> {
 		try {
 			report = await seedDemo(backends, {chats, force: ctx.flags.force});
 		} catch (error) {
+			if (error instanceof DemoUnfinishedError) throw new UsageError(`refused: ${error.message}`);
 			if (error instanceof DemoExistsError) throw new UsageError(`refused: already has demo data (${error.message}); use --force to replace it`);
 			throw error;
 		}

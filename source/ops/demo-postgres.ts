@@ -11,6 +11,39 @@ export type Queryable = {query(text: string, params: unknown[]): Promise<unknown
 /** A comment on the chats table: --traffic only writes into tables the demo made. */
 export const demoMarker = 'opsdeck demo data';
 
+// A reseed commits PostgreSQL with the marker "redis pending" (and the chats whose cache keys must
+// go), writes Redis, then clears it: a run killed in between leaves the marker, the next
+// `demo --force` finishes the job and `demo` alone says so. Traffic holds this advisory lock
+// (shared) for each step and the reseed takes it exclusively, so they never interleave.
+const pendingPrefix = `${demoMarker}; redis pending `;
+
+/** The advisory lock's key: one per chats table. */
+export function seedLockName(layout: CollectionsLayout): string {
+	return `opsdeck demo seed ${layout.chatsTable}`;
+}
+
+/** The chats table's comment while Redis is not yet written: the stale chats ride along. */
+export function pendingComment(stale: readonly string[]): string {
+	return `${pendingPrefix}${JSON.stringify({stale})}`;
+}
+
+/** marked: the demo made this table; pending: the stale chats of an unfinished reseed. */
+export function parseMarker(comment: string | null | undefined): {marked: boolean; pending: string[] | undefined} {
+	if (comment === demoMarker) return {marked: true, pending: undefined};
+	if (!comment?.startsWith(pendingPrefix)) return {marked: false, pending: undefined};
+	try {
+		const {stale} = JSON.parse(comment.slice(pendingPrefix.length)) as {stale?: unknown};
+		return {marked: true, pending: Array.isArray(stale) ? stale.filter((c): c is string => typeof c === 'string') : []};
+	} catch {
+		return {marked: true, pending: []};
+	}
+}
+
+/** COMMENT ON cannot take a parameter: a literal with its quotes doubled. */
+export async function setMarker(client: Queryable, layout: CollectionsLayout, comment: string): Promise<void> {
+	await client.query(`comment on table ${demoSql(layout).chats} is '${comment.replaceAll("'", "''")}'`, []);
+}
+
 /** "a.b" → "a"."b" (config.ts has already checked these are plain names). */
 export function quoteIdent(name: string): string {
 	return name.split('.').map(part => `"${part.replaceAll('"', '""')}"`).join('.');
@@ -48,6 +81,8 @@ export type PostgresState = {
 	readonly marked: boolean;
 	/** chat codes in the chats table (the demo's own chats, when marked) */
 	readonly codes: string[];
+	/** a reseed committed PostgreSQL and did not finish Redis: the chats whose keys are stale */
+	readonly pending: string[] | undefined;
 };
 
 export async function inspectPostgres(postgres: PostgresBackend, layout: CollectionsLayout): Promise<PostgresState> {
@@ -60,7 +95,7 @@ export async function inspectPostgres(postgres: PostgresBackend, layout: Collect
 	const messagesTable = Boolean(row?.messages);
 	const codes = chatsTable ? (await postgres.query<{code: string}>(`select code from ${sql.chats} order by code`, [], {timeoutMs: 15_000})).map(r => r.code) : [];
 	const messages = messagesTable ? Number((await postgres.query<{n: string}>(`select count(*) as n from ${sql.messages}`, [], {timeoutMs: 15_000}))[0]!.n) : 0;
-	return {chatsTable, messagesTable, chats: codes.length, messages, marked: row?.comment === demoMarker, codes};
+	return {chatsTable, messagesTable, chats: codes.length, messages, ...parseMarker(row?.comment), codes};
 }
 
 /** BEGIN … COMMIT on one pooled client, with a statement timeout long enough for the seed. */

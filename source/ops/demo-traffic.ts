@@ -2,11 +2,14 @@
 // messages due at the rate go to PostgreSQL first, then to the cache (ZADD, trim to the maximum
 // with ZREMRANGEBYRANK, TTL refreshed); reactions are HINCRBY; now and then a message is deleted
 // from both stores or a new chat opens. A failing store is counted and retried next step.
+// Each step runs in one PostgreSQL transaction holding the demo's seed lock shared (Redis written
+// inside it too): a `demo --force` waits for the step, and while it reseeds (lock taken, or its
+// "redis pending" marker still set) the steps wait quietly, then reload the new chats.
 import type {Backends} from '../backends/index.js';
 import {errorMessage} from '../text/mask.js';
 import {between, chatCode, makeMessage, makeUsers, messageJson, pick, seededRandom, type DemoMessage, type DemoUser, type Random} from './demo-data.js';
 import {chatNames, reactionNames} from './demo-words.js';
-import {demoSql, insertChats, insertMessages} from './demo-postgres.js';
+import {demoSql, insertChats, insertMessages, parseMarker, seedLockName, type Queryable} from './demo-postgres.js';
 import {runCommands, type RedisCommand} from './demo-redis.js';
 import {keyFor} from './layout.js';
 
@@ -21,6 +24,8 @@ export type TrafficCounts = {
 	newChats: string[];
 	errors: number;
 	lastError?: string;
+	/** steps spent waiting for a reseed (demo --force) to finish */
+	waiting?: number;
 };
 
 export type TrafficOptions = {
@@ -36,9 +41,17 @@ export type TrafficOptions = {
 	readonly newChatEveryMs?: number;
 };
 
+class CacheError extends Error {}
+
 type LiveChat = {code: string; users: DemoUser[]; host: DemoUser; weight: number; recent: Array<{id: string; ms: number}>};
 
-const emptyCounts = (): TrafficCounts => ({messages: 0, reactions: 0, deleted: 0, trimmed: 0, newChats: [], errors: 0});
+const emptyCounts = (): TrafficCounts => ({messages: 0, reactions: 0, deleted: 0, trimmed: 0, newChats: [], errors: 0, waiting: 0});
+
+/** Which seed the chats table is: a reseed drops and creates it, so its oid changes. */
+async function generationOf(deps: Deps): Promise<string | null> {
+	const [row] = await deps.postgres.query<{oid: string | null}>('select to_regclass($1)::oid::text as oid', [demoSql(deps.config.collections).chats]);
+	return row?.oid ?? null;
+}
 
 /** The chats, who talks in them and their newest messages, from PostgreSQL. */
 async function loadChats(deps: Deps, random: Random): Promise<LiveChat[]> {
@@ -97,6 +110,7 @@ function add(into: TrafficCounts, from: TrafficCounts): void {
 	into.trimmed += from.trimmed;
 	into.newChats.push(...from.newChats);
 	into.errors += from.errors;
+	into.waiting = (into.waiting ?? 0) + (from.waiting ?? 0);
 	if (from.lastError) into.lastError = from.lastError;
 }
 
@@ -105,14 +119,39 @@ export async function runTraffic(deps: Deps, options: TrafficOptions): Promise<T
 	const random = options.random ?? seededRandom(Math.floor(Math.random() * 2 ** 32));
 	const stepMs = options.stepMs ?? 200;
 	const tickMs = options.tickMs ?? 1000;
-	const chats = await loadChats(deps, random);
+	let generation: string | null | undefined = await generationOf(deps);
+	let chats = await loadChats(deps, random);
+	const lockName = seedLockName(layout);
 	const totals = emptyCounts();
 	let tick = emptyCounts();
 	let due = 0;
 	let last = Date.now();
 	let lastTick = last;
 
-	const step = async (now: number, dt: number) => {
+	/** 'wait' while a reseed runs or is unfinished, 'reload' once a new seed is in place */
+	const step = async (now: number, dt: number): Promise<'done' | 'wait' | 'reload'> => {
+		let cacheError: unknown;
+		const outcome = await deps.postgres.transaction(async client => {
+			const [gate] = (await client.query<{free: boolean; oid: string | null; comment: string | null}>(
+				`select pg_try_advisory_xact_lock_shared(hashtext($1)) as free, to_regclass($2)::oid::text as oid, obj_description(to_regclass($2), 'pg_class') as comment`,
+				[lockName, demoSql(layout).chats],
+			)).rows;
+			if (!gate?.free || parseMarker(gate.comment).pending) return 'wait' as const;
+			if (gate.oid !== generation) return 'reload' as const;
+			try {
+				await write(client, now, dt);
+			} catch (error) {
+				// the database has the messages: commit them, then report the cache
+				if (!(error instanceof CacheError)) throw error;
+				cacheError = error;
+			}
+			return 'done' as const;
+		});
+		if (cacheError) throw cacheError;
+		return outcome;
+	};
+
+	const write = async (client: Queryable, now: number, dt: number) => {
 		due += (options.rate * dt) / 1000;
 		const count = Math.floor(due);
 		due -= count;
@@ -121,7 +160,7 @@ export async function runTraffic(deps: Deps, options: TrafficOptions): Promise<T
 			const code = chatCode(random);
 			const users = makeUsers(random, between(random, 4, 12));
 			const host = {username: users[0]!.username, badges: ['host']};
-			await insertChats(deps.postgres, layout, [{code, name: `${pick(random, chatNames)} ${between(random, 2, 99)}`}]);
+			await insertChats(client, layout, [{code, name: `${pick(random, chatNames)} ${between(random, 2, 99)}`}]);
 			chats.push({code, users: [host, ...users.slice(1)], host, weight: 2, recent: []});
 			tick.newChats.push(code);
 		}
@@ -139,9 +178,9 @@ export async function runTraffic(deps: Deps, options: TrafficOptions): Promise<T
 			if (victim) doomed.push({chat, ...victim});
 		}
 		const s = demoSql(layout);
-		if (fresh.length > 0) await insertMessages(deps.postgres, layout, fresh);
+		if (fresh.length > 0) await insertMessages(client, layout, fresh);
 		tick.messages += fresh.length;
-		if (doomed.length > 0) await deps.postgres.query(`delete from ${s.messages} where ${s.id} = any($1::uuid[])`, [doomed.map(d => d.id)]);
+		if (doomed.length > 0) await client.query(`delete from ${s.messages} where ${s.id} = any($1::uuid[])`, [doomed.map(d => d.id)]);
 		tick.deleted += doomed.length;
 		for (const m of fresh) {
 			const chat = chats.find(c => c.code === m.chat_code)!;
@@ -174,7 +213,7 @@ export async function runTraffic(deps: Deps, options: TrafficOptions): Promise<T
 			try {
 				return await fn();
 			} catch (error) {
-				throw new Error(`cache not updated: ${errorMessage(error)}`);
+				throw new CacheError(`cache not updated: ${errorMessage(error)}`);
 			}
 		};
 		if (doomed.length > 0) {
@@ -195,10 +234,21 @@ export async function runTraffic(deps: Deps, options: TrafficOptions): Promise<T
 	while (!options.signal.aborted) {
 		const now = Date.now();
 		try {
-			await step(now, now - last);
+			const outcome = await step(now, now - last);
+			if (outcome !== 'done') {
+				// nothing written: no burst of saved-up messages afterwards
+				due = 0;
+				tick.waiting = (tick.waiting ?? 0) + (outcome === 'wait' ? 1 : 0);
+			}
+			if (outcome === 'reload') {
+				generation = await generationOf(deps);
+				chats = await loadChats(deps, random);
+			}
 		} catch (error) {
 			tick.errors++;
 			tick.lastError = errorMessage(error);
+			// a rolled-back step may have opened a chat in memory only: read the chats again next time
+			if (!(error instanceof CacheError)) generation = undefined;
 		}
 		last = now;
 		if (now - lastTick >= tickMs) {

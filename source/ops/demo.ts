@@ -4,12 +4,13 @@
 // It only ever touches its own tables, its own chats' keys and its own SQLite tables.
 import fs from 'node:fs';
 import {BackendDownError, type Backends} from '../backends/index.js';
+import {connectionLost} from '../backends/postgres.js';
 import {formatCount} from '../text/format.js';
 import {errorMessage} from '../text/mask.js';
 import {keyFor} from './layout.js';
 import {MutationRefusedError, runMutation} from './mutations.js';
 import {generateChats, makeReactions, seededRandom} from './demo-data.js';
-import {createTables, inTransaction, insertChats, insertMessages, inspectPostgres, type PostgresState} from './demo-postgres.js';
+import {createTables, demoMarker, demoSql, inTransaction, insertChats, insertMessages, inspectPostgres, parseMarker, pendingComment, seedLockName, setMarker, type PostgresState} from './demo-postgres.js';
 import {planCaches, ttlLeft, zadd, type OutOfSync} from './demo-plan.js';
 import {runCommands, scanLayoutKeys, type RedisCommand} from './demo-redis.js';
 import {seedSqlite, type DemoSqliteReport} from './demo-sqlite.js';
@@ -33,6 +34,7 @@ export async function inspectDemo(deps: Deps, options: {readonly full?: boolean}
 		// a refused connection says which store it was
 		inspectPostgres(deps.postgres, layout).catch((error: unknown) => {
 			const code = (error as {code?: string}).code;
+			if (connectionLost(error)) throw connectionLost(error)!;
 			throw code && /^(08|57P|28|3D)/.test(code) || /ECONN|ENOTFOUND|EAI_AGAIN|timeout/i.test(String(error)) ? new BackendDownError('postgres', errorMessage(error)) : error;
 		}),
 		scanLayoutKeys(deps.redis, layout, {count: deps.config.scanCount, firstOnly: !options.full}),
@@ -51,6 +53,13 @@ export function describeExisting(state: DemoState, sqlitePath: string): string {
 }
 
 export class DemoExistsError extends MutationRefusedError {}
+
+/** A `demo --force` was killed between its PostgreSQL commit and the end of its Redis writes. */
+export class DemoUnfinishedError extends Error {
+	constructor() {
+		super('the last demo --force was interrupted: PostgreSQL has the new demo data, Redis is not finished; run opsdeck demo --force to finish it');
+	}
+}
 
 export type {OutOfSync} from './demo-plan.js';
 
@@ -102,6 +111,7 @@ async function seedUnguarded(deps: Deps, options: SeedOptions): Promise<DemoRepo
 	const now = options.now ?? Date.now();
 	const random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32));
 	const state = await inspectDemo(deps, {full: true});
+	if (state.postgres.pending && !options.force) throw new DemoUnfinishedError();
 	if (state.hasData && !options.force) throw new DemoExistsError(describeExisting(state, config.sqlitePath));
 
 	const own = new Set(options.force ? state.postgres.codes : []);
@@ -110,14 +120,29 @@ async function seedUnguarded(deps: Deps, options: SeedOptions): Promise<DemoRepo
 	const outOfSync = options.outOfSync ?? Math.min(3, Math.max(0, options.chats - 1));
 	const {plans, report} = planCaches(chats, layout, random, outOfSync, now);
 
-	await inTransaction(deps.postgres, async client => {
+	// PostgreSQL in one transaction, under the seed lock (traffic steps finish first, then wait), and
+	// committed with the "redis pending" marker naming every chat whose cache keys must go.
+	const staleChats = await inTransaction(deps.postgres, async client => {
+		await client.query('select pg_advisory_xact_lock(hashtext($1))', [seedLockName(layout)]);
+		const stale = new Set<string>();
+		if (options.force) {
+			// read again under the lock: traffic may have opened chats since the inspection
+			const s = demoSql(layout);
+			const [row] = (await client.query<{chats: string | null; comment: string | null}>(`select to_regclass($1)::text as chats, obj_description(to_regclass($1), 'pg_class') as comment`, [s.chats])).rows;
+			if (row?.chats) for (const r of (await client.query<{code: string}>(`select code from ${s.chats}`)).rows) stale.add(r.code);
+			for (const chat of parseMarker(row?.comment).pending ?? []) stale.add(chat);
+		}
 		await createTables(client, layout, Boolean(options.force));
 		await insertChats(client, layout, chats);
 		await insertMessages(client, layout, plans.flatMap(p => p.db));
+		await setMarker(client, layout, pendingComment([...stale]));
+		return stale;
 	});
 
-	// Redis: first the demo's previous chats' keys, then the new caches.
-	const stale = [...own].flatMap(chat => state.redisKeys.get(chat) ?? []);
+	// Redis: first every key of the stale chats (scanned now: traffic wrote until the lock), then
+	// the new caches, then the marker cleared. A kill in between is finished by the next --force.
+	const keysNow = staleChats.size > 0 ? await scanLayoutKeys(deps.redis, layout, {count: config.scanCount}) : new Map<string, string[]>();
+	const stale = [...staleChats].flatMap(chat => keysNow.get(chat) ?? []);
 	if (stale.length > 0) await runCommands(deps.redis, stale.map(key => ['del', key] as const));
 	const commands: RedisCommand[] = [];
 	const counts = {messageKeys: 0, cachedMessages: 0, pinnedKeys: 0, pinnedMessages: 0, backroomKeys: 0, backroomMessages: 0, reactionKeys: 0};
@@ -150,6 +175,7 @@ async function seedUnguarded(deps: Deps, options: SeedOptions): Promise<DemoRepo
 		}
 	}
 	await runCommands(deps.redis, commands);
+	await setMarker(deps.postgres, layout, demoMarker);
 
 	const sqlite = await seedSqlite(config.sqlitePath, {random, now, chats: chats.map(c => c.code)});
 	const backup = await makeDemoBackup(config);
@@ -176,7 +202,7 @@ async function seedUnguarded(deps: Deps, options: SeedOptions): Promise<DemoRepo
 			keys: counts.messageKeys + counts.pinnedKeys + counts.backroomKeys + counts.reactionKeys,
 			...counts,
 			deletedKeys: stale.length,
-			foreignKeys: [...foreign].reduce((n, chat) => n + (state.redisKeys.get(chat)?.length ?? 0), 0),
+			foreignKeys: [...foreign].filter(chat => !staleChats.has(chat)).reduce((n, chat) => n + (state.redisKeys.get(chat)?.length ?? 0), 0),
 		},
 		outOfSync: report,
 		sqlite,

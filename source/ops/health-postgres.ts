@@ -2,6 +2,7 @@
 // uptime, connections, database size and cache hit ratio. A failing stats query (permissions on a
 // managed server) leaves those values empty but the server up.
 import type {PostgresBackend} from '../backends/index.js';
+import {ConnectionLostError, connectionLost} from '../backends/postgres.js';
 import {withTimeout} from '../backends/status.js';
 import {errorMessage} from '../text/mask.js';
 import {roundMs, type ProbeState} from './health-wait.js';
@@ -38,6 +39,11 @@ select current_setting('server_version') as version,
        pg_database_size(current_database()) as size,
        (select blks_hit::float8 / nullif(blks_hit + blks_read, 0) from pg_stat_database where datname = current_database()) as hit_ratio`;
 
+/** The card names the backend itself: "connection lost", not "postgres down: connection lost". */
+function reason(error: unknown): string {
+	return error instanceof ConnectionLostError ? errorMessage(error.reason) : errorMessage(error);
+}
+
 export async function probePostgres(postgres: PostgresBackend, timeoutMs: number): Promise<PostgresHealth> {
 	const base = {url: postgres.maskedUrl};
 	try {
@@ -47,7 +53,10 @@ export async function probePostgres(postgres: PostgresBackend, timeoutMs: number
 		try {
 			stats = (await postgres.query<StatsRow>(statsSql, [], {timeoutMs}))[0];
 		} catch (error) {
-			statsError = errorMessage(error);
+			// the connection went away between the ping and the stats: the server decides, with one more
+			// ping (a failure → down with its reason; a single terminated backend leaves it up)
+			if (connectionLost(error)) await withTimeout(postgres.ping(), timeoutMs, `no answer within ${timeoutMs} ms`);
+			statsError = reason(error);
 		}
 		return {
 			...base,
@@ -73,7 +82,7 @@ export async function probePostgres(postgres: PostgresBackend, timeoutMs: number
 			maxConnections: null,
 			databaseSizeBytes: null,
 			cacheHitRatio: null,
-			lastError: errorMessage(error),
+			lastError: reason(error),
 			reconnects: postgres.status.reconnects,
 		};
 	}

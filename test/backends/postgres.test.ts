@@ -156,6 +156,46 @@ describe('PostgresBackend', () => {
 		expect(await backend.query('select 3 as three')).toEqual([{three: 3}]);
 	});
 
+	// issue 13, case 13: a connection dropped under a query in flight emitted 'error' on a
+	// checked-out client with no listener: "Unhandled 'error' event" took the process down.
+	it('a proxy cut under a query in flight fails it with "postgres down: connection lost"; nothing escapes; traffic again → it works', async () => {
+		const proxy = await startProxy({targetPort: 5432});
+		cleanups.push(() => proxy.close());
+		const url = new URL(db.url);
+		url.port = String(proxy.port);
+		const backend = track(new PostgresBackend(url.toString(), {max: 2}));
+		await backend.ping();
+		const running = timed(() => backend.query('select pg_sleep(5)', [], {timeoutMs: 8000}));
+		await waitFor(async () => (await activity()).some(row => row.state === 'active' && row.application_name === 'opsdeck'), {timeout: 3000});
+		proxy.cutAll();
+		const result = await running;
+		expect(result.ok).toBe(false);
+		expect(String((result.error as Error).message)).toBe('postgres down: connection lost');
+		expect(result.ms).toBeLessThan(4000);
+		expect(backend.status.lastError).toBe('connection lost');
+		// the proxy passes traffic again: a new connection, the next query works
+		expect(await backend.query('select 1 as one')).toEqual([{one: 1}]);
+		expect(backend.status.state).toBe('up');
+		// the server's side of the cut connection sleeps on, unaware: end it for the tests after this one
+		await adminQuery(`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and state = 'active' and query like '%pg_sleep(5)%'`, [db.name]);
+	});
+
+	// issue 13, case 13: the same hole with no query running: a client checked out inside a
+	// transaction (the demo seeds inside one while it writes Redis) terminated from another session.
+	it('pg_terminate_backend of a checked-out client between two queries: no crash, the next query fails as connection lost', async () => {
+		const backend = track(new PostgresBackend(db.url, {max: 2}));
+		const result = await timed(() => backend.transaction(async client => {
+			const pid = (await client.query<{pid: number}>('select pg_backend_pid() as pid')).rows[0]!.pid;
+			expect(await adminQuery('select pg_terminate_backend($1) as ok', [pid])).toEqual([{ok: true}]);
+			// the server's FATAL arrives with no query active: the client emits 'error' right away
+			await waitFor(() => backend.status.lastError?.includes('connection lost'), {timeout: 3000});
+			return client.query('select 2');
+		}));
+		expect(result.ok).toBe(false);
+		expect(String((result.error as Error).message)).toMatch(/^postgres down: connection lost/);
+		expect(await backend.query('select 3 as three')).toEqual([{three: 3}]);
+	});
+
 	it('reconnect() called 5 times at once makes exactly one reconnect', async () => {
 		const backend = track(new PostgresBackend(db.url, {max: 4}));
 		await backend.ping();

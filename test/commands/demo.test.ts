@@ -129,3 +129,102 @@ describe('opsdeck demo', () => {
 		expect(lines.slice(0, -1).every(line => 'tick' in line)).toBe(true);
 	});
 });
+
+// issue 13, case 18: `demo --force` while `demo --traffic` ran made traffic fail every second on a
+// foreign key; a `demo --force` killed after its PostgreSQL commit left PostgreSQL new and Redis old.
+describe('opsdeck demo: a reseed under traffic, and a killed reseed (issue 13, case 18)', () => {
+	const chatCodes = async () => new Set((await sql.query<{code: string}>('select code from chats')).rows.map(r => r.code));
+
+	/** Chats that have layout keys in Redis. */
+	async function cachedChats(): Promise<Set<string>> {
+		const chats = new Set<string>();
+		for (const key of await redis.keys('chat:*')) chats.add(key.split(':')[1]!);
+		return chats;
+	}
+
+	it('traffic waits out demo --force quietly and goes on writing into the new chats', async () => {
+		const traffic = demo(['--traffic', '--rate', '40']);
+		try {
+			await waitFor(() => (traffic.out().match(/\+\d+ messages/g) ?? []).length >= 2, {timeout: 15_000, message: `${traffic.out()} ${traffic.err()}`});
+			const reseed = demo(['--force', '--chats', '5']);
+			expect(await reseed.exit, reseed.err()).toBe(0);
+			const reseededAt = new Date();
+			const fresh = await chatCodes();
+			const ticksBefore = (traffic.out().match(/\+\d+ messages/g) ?? []).length;
+			// traffic writes new messages into the new chats, in both stores
+			await waitFor(async () => Number((await sql.query('select count(*) as n from messages where created_at > $1', [reseededAt])).rows[0].n) >= 10, {timeout: 15_000, message: traffic.out()});
+			await waitFor(() => (traffic.out().match(/\+\d+ messages/g) ?? []).length >= ticksBefore + 2, {timeout: 15_000});
+			traffic.child.kill('SIGINT');
+			expect(await traffic.exit).toBe(0);
+			expect(traffic.err()).toBe('');
+			expect(traffic.out()).not.toMatch(/failed|error|violates/i);
+			const written = (await sql.query<{chat: string}>('select distinct chat_code as chat from messages where created_at > $1', [reseededAt])).rows.map(r => r.chat);
+			expect(written.length).toBeGreaterThan(0);
+			for (const chat of written) expect(fresh.has(chat) || (await chatCodes()).has(chat)).toBe(true);
+			// the cache holds no chat PostgreSQL does not have
+			const inPg = await chatCodes();
+			expect([...(await cachedChats())].filter(chat => !inPg.has(chat))).toEqual([]);
+		} finally {
+			traffic.child.kill('SIGKILL');
+		}
+	});
+
+	it('a demo --force killed after its PostgreSQL commit: demo alone says so; the next --force leaves both stores consistent', async () => {
+		const before = await chatCodes();
+		// Redis takes no writes for a while: the reseed commits PostgreSQL, then waits on its first Redis write
+		await redis.call('CLIENT', 'PAUSE', '30000', 'WRITE');
+		const killed = demo(['--force', '--chats', '4']);
+		try {
+			// PostgreSQL has the new chats (committed): kill it there
+			await waitFor(async () => {
+				const now = await chatCodes();
+				return now.size > 0 && [...now].every(code => !before.has(code));
+			}, {timeout: 20_000, message: killed.err()});
+			killed.child.kill('SIGKILL');
+			await killed.exit;
+		} finally {
+			await redis.call('CLIENT', 'UNPAUSE');
+		}
+		const halfway = await chatCodes();
+		// Redis still has the old chats only
+		expect([...(await cachedChats())].some(chat => before.has(chat))).toBe(true);
+		expect([...(await cachedChats())].some(chat => halfway.has(chat))).toBe(false);
+
+		const plain = demo([]);
+		expect(await plain.exit).toBe(2);
+		expect(plain.err()).toMatch(/^opsdeck: refused: the last demo --force was interrupted.*run opsdeck demo --force/);
+		expect(plain.err().trim().split('\n')).toHaveLength(1);
+		const traffic = demo(['--traffic']);
+		expect(await traffic.exit).toBe(2);
+		expect(traffic.err()).toMatch(/interrupted/);
+
+		const again = demo(['--force', '--chats', '4', '--json']);
+		expect(await again.exit, again.err()).toBe(0);
+		const report = JSON.parse(again.out()) as {outOfSync: {chat: string}[]; chats: {code: string}[]};
+		const inPg = await chatCodes();
+		expect(inPg).toEqual(new Set(report.chats.map(c => c.code)));
+		// no cache of a chat PostgreSQL does not have (neither the killed run's nor the ones before)
+		expect([...(await cachedChats())].filter(chat => !inPg.has(chat))).toEqual([]);
+		// opsdeck's own compare: exactly the intended chats are out of sync
+		const outOfSync: string[] = [];
+		for (const chat of inPg) {
+			const run = spawnCompare(chat);
+			const result = JSON.parse(await run) as {comparison: {inSync: boolean}};
+			if (!result.comparison.inSync) outOfSync.push(chat);
+		}
+		expect(outOfSync.sort()).toEqual(report.outOfSync.map(o => o.chat).sort());
+		expect(await redis.get('other:thing')).toBe('keep me');
+	});
+});
+
+/** `opsdeck chat show CODE --compare --json`, its stdout. */
+function spawnCompare(chat: string): Promise<string> {
+	const child = spawn(process.execPath, [bin, 'chat', 'show', chat, '--compare', '--json'], {
+		cwd,
+		env: {...process.env, REDIS_URL: server.url, DATABASE_URL: database.url, OPSDECK_AUDIT_LOG: path.join(cwd, 'audit.log')},
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let out = '';
+	child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+	return new Promise(resolve => child.on('close', () => resolve(out)));
+}

@@ -21,6 +21,11 @@ export type TcpProxy = {
 	resume(): void;
 	/** Destroys every open connection (both sides); held data is dropped. */
 	cutAll(): void;
+	/**
+	 * Calls fn with each chunk a client sends, before it is forwarded (undefined: no more calls), e.g.
+	 * to cut when a given query goes out. A chunk whose connection fn cut is not forwarded.
+	 */
+	onRequest(fn: ((data: Buffer) => void) | undefined): void;
 	/** Cuts everything and stops listening. */
 	close(): Promise<void>;
 };
@@ -46,6 +51,7 @@ export async function startProxy(opts: {targetPort: number; targetHost?: string;
 	const pairs = new Set<Pair>();
 	let stalled: StallDirection | undefined;
 	let accepted = 0;
+	let requestHook: ((data: Buffer) => void) | undefined;
 	const holds = (direction: 'requests' | 'responses') => stalled === 'both' || stalled === direction;
 
 	const server = net.createServer(client => {
@@ -63,6 +69,8 @@ export async function startProxy(opts: {targetPort: number; targetHost?: string;
 		client.on('close', end);
 		upstream.on('close', end);
 		client.on('data', data => {
+			requestHook?.(data);
+			if (!pairs.has(pair)) return;
 			if (holds('requests')) pair.heldRequests.push(data);
 			else upstream.write(data);
 		});
@@ -107,6 +115,9 @@ export async function startProxy(opts: {targetPort: number; targetHost?: string;
 			}
 		},
 		cutAll,
+		onRequest(fn) {
+			requestHook = fn;
+		},
 		async close() {
 			cutAll();
 			await closeServer(server);
