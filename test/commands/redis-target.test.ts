@@ -32,7 +32,8 @@ beforeEach(async () => {
 	await db0.mset('chat:a:messages', '1', 'chat:b:messages', '2', 'k', '3');
 });
 
-const cli = (redisUrl: string, ...args: string[]) => runCli([...args, '--redis-url', redisUrl, '--audit-log', path.join(cwd, 'audit.log')], {cwd});
+// the URL through the environment, as an operator sets it (a password on the command line gets a hint line)
+const cli = (redisUrl: string, ...args: string[]) => runCli([...args, '--audit-log', path.join(cwd, 'audit.log')], {cwd, env: {REDIS_URL: redisUrl}});
 const url99 = () => `redis://127.0.0.1:${server.port}/99`;
 const oneLine = /^opsdeck: [^\n]*SELECT 99 failed[^\n]*ERR DB index is out of range[^\n]*the server has 4 databases[^\n]*\n$/;
 

@@ -128,6 +128,6 @@ describe('deleteKey', () => {
 		await expect(deleteKey({...backends.config, readOnly: true}, backends.redis, 'kept')).rejects.toBeInstanceOf(ReadOnlyError);
 		expect(await direct.exists('kept')).toBe(1);
 		const audit = fs.readFileSync(backends.config.auditLog, 'utf8').trim().split('\n').map(l => JSON.parse(l) as {action: string; result: string});
-		expect(audit.map(a => `${a.action}:${a.result}`)).toEqual(['delete-key:ok', 'delete-key:refused']);
+		expect(audit.map(a => `${a.action}:${a.result}`)).toEqual(['delete-key:started', 'delete-key:ok', 'delete-key:refused']);
 	});
 });
