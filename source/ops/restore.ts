@@ -20,7 +20,7 @@ import path from 'node:path';
 import type {Config} from '../config.js';
 import {verifyBackup, BackupError, type VerifyResult} from './backups.js';
 import {keepSafety, type Safety} from './restore-safety.js';
-import {fsyncDir, fsyncPath, readSidecar} from './backup-files.js';
+import {fsyncDir, readSidecar} from './backup-files.js';
 import {resolveBackupName} from './backup-names.js';
 import {runWorkerTask, startWorkerTask, type CopyResult, type InspectResult, type SettleResult, type TableCounts, type WorkerHandle} from './backup-worker.js';
 import {scanHolders, type Holder} from './db-holders.js';
@@ -218,7 +218,7 @@ export async function restoreBackup(config: RestoreConfig, name: string, options
 			if (checked.pageCount * checked.pageSize !== checked.sizeBytes) throw refuse(`is ${checked.sizeBytes} bytes as copied, its pages say ${checked.pageCount * checked.pageSize}`);
 			// (before the lock below opens the live file: the two must not overlap)
 			const liveInfo = await described?.catch(() => undefined);
-			await options.beforeCommit?.();
+			if (options.beforeCommit) await untilAborted(options.beforeCommit(), () => undefined, signal);
 			stopIfAsked();
 
 			// 2. the write lock taken and held, the WAL folded in, the live file kept as the safety backup

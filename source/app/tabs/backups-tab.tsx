@@ -142,9 +142,10 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 		}
 		if (key.return) {
 			if (config.readOnly) return refuseReadOnly('restore', selected.name);
-			// (a live file another process holds open gets no dialog: the plan's message says why)
+			// (a live file another process holds open, or whose holders cannot be known, gets no
+			// dialog: the plan's message says why)
 			if (!jobs.plan(selected.name, plan => {
-				if (plan.holders.length === 0) setDialog({kind: 'restore', plan});
+				if (plan.holders.length === 0 && !plan.holdersUnknown) setDialog({kind: 'restore', plan});
 			})) frame.flash('a backup job is running; wait for it', 'warning');
 			return;
 		}
