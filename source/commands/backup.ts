@@ -150,7 +150,7 @@ async function restore(ctx: CommandContext): Promise<number> {
 		warn(ctx, `interrupted (${signal ?? 'stopped'}): nothing was changed`);
 		return 128 + signalNumbers[signal ?? 'SIGINT'];
 	}
-	for (const temp of result.removedTemps) warn(ctx, `removed ${sanitize(temp)}, the temp copy a killed restore had left`);
+	for (const left of result.removed) warn(ctx, `removed ${sanitize(left)}`);
 	if (ctx.flags.json) printJson(ctx, {...result, plan: {rows: plan.rows, holders: plan.holders}});
 	else print(ctx, `restored ${result.live} from ${name} in ${formatDuration(result.durationMs)} (quick_check ${result.check}, ${result.owner}); the state before is in ${result.safety ?? '(no live file before)'}`);
 	if (signal) {

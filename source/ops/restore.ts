@@ -21,7 +21,7 @@ import type {Config} from '../config.js';
 import {verifyBackup, BackupError, type VerifyResult} from './backups.js';
 import {keepSafety, type Safety} from './restore-safety.js';
 import {fsyncDir, readSidecar} from './backup-files.js';
-import {resolveBackupName} from './backup-names.js';
+import {resolveBackupName, sidecarName} from './backup-names.js';
 import {runWorkerTask, startWorkerTask, type CopyResult, type InspectResult, type SettleResult, type TableCounts, type WorkerHandle} from './backup-worker.js';
 import {scanHolders, type Holder} from './db-holders.js';
 import {ownerText, selfText} from './file-owner.js';
@@ -112,8 +112,8 @@ export type RestoreResult = {
 	readonly durationMs: number;
 	/** the restored file's owner, group and mode (those of the file it replaced) */
 	readonly owner: string;
-	/** temp copies that killed restores had left beside the live file, removed by this one */
-	readonly removedTemps: readonly string[];
+	/** what killed restores had left (temp copies beside the live file, links to it), removed by this one */
+	readonly removed: readonly string[];
 };
 
 export type RestoreOptions = {
@@ -173,7 +173,7 @@ export async function restoreBackup(config: RestoreConfig, name: string, options
 		});
 		const dir = path.dirname(live);
 		await fs.promises.mkdir(dir, {recursive: true});
-		const removedTemps = await removeStaleTemps(dir, path.basename(live));
+		const removed = await removeStaleTemps(dir, path.basename(live));
 		const temp = path.join(dir, `.${path.basename(live)}.restore-${process.pid}.tmp`);
 		let copier: WorkerHandle<CopyResult> | undefined;
 		let checker: WorkerHandle<InspectResult> | undefined;
@@ -238,6 +238,7 @@ export async function restoreBackup(config: RestoreConfig, name: string, options
 				// not change it, nor did anything else meanwhile (same inode, size, mtime, ctime)
 				const unchanged = !state.changed && liveBefore !== undefined && liveBefore === await fileKey(live);
 				const known = unchanged && !liveInfo?.error ? liveInfo : undefined;
+				removed.push(...await removeAliases(config.backupDir, live));
 				safety = await keepSafety(config, live, {linkable: state.locked && state.checkpointed && !state.error, known});
 				stopIfAsked();
 			}
@@ -257,7 +258,7 @@ export async function restoreBackup(config: RestoreConfig, name: string, options
 			const owner = ownerText(after);
 			if (after.size !== copied.sizeBytes) throw new BackupError(`the restored file is ${after.size} bytes, ${copied.sizeBytes} were copied`);
 			if (liveStat && owner !== ownerText(liveStat)) throw new BackupError(`the restored file is ${owner}, the file it replaced was ${ownerText(liveStat)}`);
-			return {name, live, safety: safety?.name, check: checked.check, durationMs: Date.now() - started, owner, removedTemps};
+			return {name, live, safety: safety?.name, check: checked.check, durationMs: Date.now() - started, owner, removed};
 		} finally {
 			copier?.stop();
 			checker?.stop();
@@ -308,6 +309,27 @@ function realOrSelf(file: string): string {
 	}
 }
 
+/**
+ * A restore killed between keeping the safety backup (a hard link) and the swap leaves a safety_
+ * name on the live file's own inode: it would change with every write of the app. It holds nothing
+ * the live file does not, so the next restore removes that name (and its sidecar) and says so.
+ */
+async function removeAliases(backupDir: string, live: string): Promise<string[]> {
+	const removed: string[] = [];
+	const liveStat = await fs.promises.stat(live).catch(() => undefined);
+	if (!liveStat || liveStat.nlink < 2) return removed;
+	for (const name of await fs.promises.readdir(backupDir).catch(() => [] as string[])) {
+		if (!name.startsWith('safety_') || !name.endsWith('.db')) continue;
+		const st = await fs.promises.lstat(path.join(backupDir, name)).catch(() => undefined);
+		if (!st || st.dev !== liveStat.dev || st.ino !== liveStat.ino) continue;
+		await fs.promises.rm(path.join(backupDir, name), {force: true});
+		await fs.promises.rm(path.join(backupDir, sidecarName(name)), {force: true});
+		removed.push(`${name} (a link to the live file a killed restore had left)`);
+	}
+	if (removed.length > 0) await fsyncDir(backupDir);
+	return removed;
+}
+
 function alive(pid: number): boolean {
 	try {
 		process.kill(pid, 0);
@@ -327,7 +349,7 @@ async function removeStaleTemps(dir: string, base: string): Promise<string[]> {
 	for (const name of await fs.promises.readdir(dir).catch(() => [] as string[])) {
 		const m = pattern.exec(name);
 		if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) {
-			await fs.promises.rm(path.join(dir, name), {force: true}).then(() => removed.push(name), () => undefined);
+			await fs.promises.rm(path.join(dir, name), {force: true}).then(() => removed.push(`${name} (the temp copy of a killed restore)`), () => undefined);
 		}
 	}
 	return removed;
