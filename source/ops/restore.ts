@@ -149,9 +149,10 @@ function untilAborted<T>(result: Promise<T>, stop: () => void, signal: AbortSign
 			stop();
 			reject(interruption(signal));
 		};
+		// (handled in every case: a stopped worker's result rejects, and no one else awaits it)
+		result.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
 		if (signal.aborted) return onAbort();
 		signal.addEventListener('abort', onAbort, {once: true});
-		result.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
 	});
 }
 
@@ -177,6 +178,7 @@ export async function restoreBackup(config: RestoreConfig, name: string, options
 		const temp = path.join(dir, `.${path.basename(live)}.restore-${process.pid}.tmp`);
 		let copier: WorkerHandle<CopyResult> | undefined;
 		let checker: WorkerHandle<InspectResult> | undefined;
+		let describer: WorkerHandle<InspectResult> | undefined;
 		let lock: WorkerHandle<SettleResult> | undefined;
 		let safety: Safety | undefined;
 		let swapped = false;
@@ -199,7 +201,8 @@ export async function restoreBackup(config: RestoreConfig, name: string, options
 			// 1. the copy, hashed as it is copied; meanwhile the live file described for its safety sidecar
 			options.onStep?.('copy');
 			const liveBefore = liveStat ? await fileKey(live) : undefined;
-			const described = liveStat ? runWorkerTask<InspectResult>({kind: 'inspect', file: live, hash: true, counts: true}) : undefined;
+			describer = liveStat ? startWorkerTask<InspectResult>({kind: 'inspect', file: live, hash: true, counts: true}) : undefined;
+			const described = describer?.result;
 			described?.catch(() => undefined);
 			copier = startWorkerTask<CopyResult>({kind: 'copy', source: backupPath, dest: temp}, progress => {
 				if (progress.phase === 'copy' && progress.totalBytes !== undefined) options.onCopy?.(progress.doneBytes ?? 0, progress.totalBytes);
@@ -262,6 +265,7 @@ export async function restoreBackup(config: RestoreConfig, name: string, options
 		} finally {
 			copier?.stop();
 			checker?.stop();
+			describer?.stop();
 			await release();
 			if (!swapped) await safety?.abandon().catch(() => undefined);
 			await removeFiles([temp, `${temp}-wal`, `${temp}-shm`, `${temp}-journal`]).catch(() => undefined);
