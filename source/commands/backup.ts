@@ -152,7 +152,7 @@ async function restore(ctx: CommandContext): Promise<number> {
 	}
 	for (const left of result.removed) warn(ctx, `removed ${sanitize(left)}`);
 	if (ctx.flags.json) printJson(ctx, {...result, plan: {rows: plan.rows, holders: plan.holders}});
-	else print(ctx, `restored ${result.live} from ${name} in ${formatDuration(result.durationMs)} (quick_check ${result.check}, ${result.owner}); the state before is in ${result.safety ?? '(no live file before)'}`);
+	else print(ctx, `restored ${result.live} from ${name} in ${formatDuration(result.durationMs)} (quick_check ${result.check}); the state before is in ${result.safety ?? '(no live file before)'}; owner ${result.owner}`);
 	if (signal) {
 		warn(ctx, `interrupted (${signal}) at the swap: the restore was finished`);
 		return 128 + signalNumbers[signal];

@@ -6,7 +6,7 @@
 import {useCallback, useEffect, useRef, useState} from 'react';
 import type {Config} from '../../config.js';
 import {createBackup, deleteBackup, verifyBackup} from '../../ops/backups.js';
-import {holdersRefusal, planRestore, restoreBackup, RestoreInterruptedError, type RestorePlan, type RestoreResult, type RestoreStep} from '../../ops/restore.js';
+import {planRestore, restoreBackup, RestoreInterruptedError, type RestorePlan, type RestoreResult, type RestoreStep} from '../../ops/restore.js';
 import {formatBytes, formatDuration} from '../../text/format.js';
 import {errorMessage} from '../../text/mask.js';
 import type {Tone} from '../context.js';
@@ -77,10 +77,16 @@ export function useBackupJobs(config: Config, onDone: (result: JobResult) => voi
 		if (mounted.current) onPlan(result);
 		return result;
 	}, result => {
-		const refusal = holdersRefusal(result.live, result.holders, result.holdersUnknown);
-		return refusal
-			? {message: refusal.replace('or use --force', 'or opsdeck backup restore --force').replace('and use --force', 'and use opsdeck backup restore --force'), tone: 'error'}
-			: {message: `${result.name} verified; type restore to go ahead`, tone: 'info'};
+		if (result.holders.length > 0) {
+			return {
+				message: `${result.live} is open in another process (${result.holders.map(h => `pid ${h.pid}`).join(', ')}): stop it first (or opsdeck backup restore --force); nothing was changed`,
+				tone: 'error',
+			};
+		}
+		if (result.holdersUnknown) {
+			return {message: `cannot tell whether another process has ${result.live} open: ${result.holdersUnknown}; stop the app, then opsdeck backup restore --force; nothing was changed`, tone: 'error'};
+		}
+		return {message: `${result.name} verified; type restore to go ahead`, tone: 'info'};
 	}), [config, run]);
 
 	const restore = useCallback((name: string) => run('restore', async progress => {
