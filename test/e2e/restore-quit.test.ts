@@ -119,6 +119,25 @@ describe('quitting the console during a restore (issue 13, case 8)', () => {
 		expect(lastAudit()).toMatchObject({action: 'restore', result: 'ok'});
 	}, 180_000);
 
+	it('Ctrl-C asks the same question; a second Ctrl-C abandons', async () => {
+		emptyMessages();
+		const before = sha256(temp.path);
+		const run = await startRestore();
+		try {
+			run.press('\x03');
+			await run.waitForText('Quit now?');
+			await pause(100);
+			run.press('\x03');
+			expect((await run.waitForExit(30_000)).exitCode).toBe(0);
+			expect(run.rawOutput()).toContain('interrupted (abandoned): nothing was changed');
+		} finally {
+			run.kill('SIGKILL');
+		}
+		expect(sha256(temp.path)).toBe(before);
+		expect(leftovers()).toEqual([]);
+		expect(lastAudit()).toMatchObject({action: 'restore', result: 'failed', error: 'interrupted (abandoned): nothing was changed'});
+	}, 180_000);
+
 	it('SIGTERM during a restore: abandoned cleanly (temp removed, audited), then it quits', async () => {
 		emptyMessages();
 		const before = sha256(temp.path);
