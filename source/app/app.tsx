@@ -12,6 +12,7 @@ import {keysTab} from './tabs/keys-tab.js';
 import {monitorTab} from './tabs/monitor-tab.js';
 import {statusTab} from './tabs/status-tab.js';
 import type {TabDefinition} from './tabs/types.js';
+import {currentWork, holdWork, setQuitNote} from './work-in-progress.js';
 
 export const tabs: readonly TabDefinition[] = [statusTab, keysTab, monitorTab, backupsTab];
 
@@ -33,7 +34,7 @@ const globalHelp: HelpSection = {
 		['/', 'filter'],
 		['r', 'refresh now'],
 		['?', 'this help'],
-		['q  Ctrl-C', 'quit'],
+		['q  Ctrl-C', 'quit (during a restore: asks finish or abandon)'],
 	],
 };
 
@@ -48,6 +49,20 @@ type Props = {
 /** Rendered after the tabs: in the first render, the active tab's useHints has filled firstHints. */
 function BottomBar({hints, firstHints, width, flash}: {readonly hints: readonly Hint[]; readonly firstHints: {readonly current: readonly Hint[] | undefined}; readonly width: number; readonly flash: {message: string; tone: Tone} | undefined}) {
 	return <KeyHints hints={hints === noHints ? (firstHints.current ?? noHints) : hints} width={width} flash={flash} />;
+}
+
+type QuitState = {readonly label: string; readonly phase: 'ask' | 'finishing' | 'abandoning'};
+
+/** The question `q` asks while a restore runs (the restore waits before touching the live file meanwhile). */
+function QuitQuestion({quit, width}: {readonly quit: QuitState; readonly width: number}) {
+	const lines = quit.phase === 'ask'
+		? [`A ${quit.label} is running. Quit now?`, 'f  finish it, then quit', 'a  abandon it (nothing is changed), then quit', 'Esc  keep working']
+		: [quit.phase === 'finishing' ? `Finishing the ${quit.label}, then quitting…` : `Abandoning the ${quit.label}, then quitting…`];
+	return (
+		<Box flexDirection="column" borderStyle="round" borderColor="yellow" width={Math.min(width, 72)} paddingX={1}>
+			{lines.map(line => <Text key={line} wrap="truncate">{line}</Text>)}
+		</Box>
+	);
 }
 
 function TabBar({active, width, readOnly}: {readonly active: number; readonly width: number; readonly readOnly: boolean}) {
@@ -81,6 +96,8 @@ export function App({backends, initialTab = 0, startOnMount = true}: Props) {
 	const [captures, setCaptures] = useState<ReadonlySet<string>>(new Set());
 	const [flashState, setFlash] = useState<{message: string; tone: Tone} | undefined>();
 	const flashTimer = useRef<NodeJS.Timeout | undefined>(undefined);
+	const [quit, setQuit] = useState<QuitState | undefined>();
+	const releaseHold = useRef<(() => void) | undefined>(undefined);
 
 	useEffect(() => {
 		if (!startOnMount) return;
@@ -119,13 +136,59 @@ export function App({backends, initialTab = 0, startOnMount = true}: Props) {
 		setHelpOpen(false);
 	}, []);
 
+	// q / Ctrl-C: quit, unless destructive work runs (issue 13, case 8): then ask finish / abandon,
+	// the work held before it touches the live file meanwhile; once answered, quit when it is over.
+	const quitting = useRef<QuitState | undefined>(undefined);
+	const endWork = useCallback((how: 'finish' | 'abandon') => {
+		const work = currentWork();
+		const label = quitting.current?.label ?? 'job';
+		if (work && how === 'abandon') work.abandon('abandoned');
+		releaseHold.current?.();
+		releaseHold.current = undefined;
+		quitting.current = {label, phase: how === 'finish' ? 'finishing' : 'abandoning'};
+		setQuit(quitting.current);
+		if (!work) return exit();
+		void work.done.then(line => {
+			setQuitNote(line);
+			exit();
+		});
+	}, [exit]);
+	const requestQuit = useCallback((again: boolean) => {
+		const now = quitting.current;
+		if (now) {
+			// a second Ctrl-C while asked: abandon
+			if (again && now.phase === 'ask') endWork('abandon');
+			return;
+		}
+		const work = currentWork();
+		if (!work) return exit();
+		releaseHold.current = holdWork();
+		quitting.current = {label: work.label, phase: 'ask'};
+		setQuit(quitting.current);
+	}, [endWork, exit]);
+
 	// Ink re-subscribes the handler in an effect after each render: a key that arrives in between
 	// reaches the previous handler, so it reads the current state from a ref, never a stale closure.
-	const current = useRef({helpOpen, active});
-	current.current = {helpOpen, active};
+	const current = useRef({helpOpen, active, capturing});
+	current.current = {helpOpen, active, capturing};
 	useInput(
 		(input, key) => {
 			const now = current.current;
+			if (key.ctrl && input === 'c') return requestQuit(true);
+			if (quitting.current) {
+				if (quitting.current.phase !== 'ask') return;
+				if (input === 'f') return endWork('finish');
+				if (input === 'a') return endWork('abandon');
+				if (key.escape) {
+					releaseHold.current?.();
+					releaseHold.current = undefined;
+					quitting.current = undefined;
+					setQuit(undefined);
+				}
+				return;
+			}
+			// a tab's text field or dialog has the keyboard
+			if (now.capturing) return;
 			if (now.helpOpen) {
 				if (key.escape || input === '?' || input === 'q') {
 					now.helpOpen = false;
@@ -133,7 +196,7 @@ export function App({backends, initialTab = 0, startOnMount = true}: Props) {
 				}
 				return;
 			}
-			if (input === 'q') return exit();
+			if (input === 'q') return requestQuit(false);
 			if (input === '?') {
 				now.helpOpen = true;
 				return setHelpOpen(true);
@@ -145,7 +208,7 @@ export function App({backends, initialTab = 0, startOnMount = true}: Props) {
 			if (key.tab) return go(key.shift ? now.active - 1 : now.active + 1);
 			if (/^[1-4]$/.test(input)) return go(Number(input) - 1);
 		},
-		{isActive: canRead && !capturing},
+		{isActive: canRead},
 	);
 
 	const width = columns;
@@ -160,20 +223,22 @@ export function App({backends, initialTab = 0, startOnMount = true}: Props) {
 
 	const bodyHeight = Math.max(1, height - 2);
 	const helpHints: Hint[] = [{key: 'Esc', label: 'close help'}, {key: 'q', label: 'close'}];
+	const quitHints: Hint[] = quit?.phase === 'ask' ? [{key: 'f', label: 'finish, quit'}, {key: 'a', label: 'abandon, quit'}, {key: 'Esc', label: 'keep working'}] : [];
 	return (
 		<BackendsContext.Provider value={backends}>
 			<FrameContext.Provider value={frame}>
 				<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 					<TabBar active={active} width={width} readOnly={backends.config.readOnly} />
 					<Box height={bodyHeight} width={width} flexDirection="column" overflowY="hidden">
-						{helpOpen ? <Help sections={[tabs[active]!.help, globalHelp]} width={width} height={bodyHeight} /> : null}
+						{quit ? <QuitQuestion quit={quit} width={width} /> : null}
+						{helpOpen && !quit ? <Help sections={[tabs[active]!.help, globalHelp]} width={width} height={bodyHeight} /> : null}
 						{tabs.map((tab, i) => (
-							<Box key={tab.id} display={i === active && !helpOpen ? 'flex' : 'none'} height={bodyHeight} width={width} flexDirection="column">
-								<tab.Component isActive={canRead && i === active && !helpOpen} isVisible={i === active} width={width} height={bodyHeight} />
+							<Box key={tab.id} display={i === active && !helpOpen && !quit ? 'flex' : 'none'} height={bodyHeight} width={width} flexDirection="column">
+								<tab.Component isActive={canRead && i === active && !helpOpen && !quit} isVisible={i === active} width={width} height={bodyHeight} />
 							</Box>
 						))}
 					</Box>
-					<BottomBar hints={helpOpen ? helpHints : hints} firstHints={firstHints} width={width} flash={flashState} />
+					<BottomBar hints={quit ? quitHints : helpOpen ? helpHints : hints} firstHints={firstHints} width={width} flash={flashState} />
 				</Box>
 			</FrameContext.Provider>
 		</BackendsContext.Provider>

@@ -3,10 +3,10 @@
 // terminal, need --yes without one, and are refused in read-only mode before anything is asked.
 import {createBackup, deleteBackup, listBackups, planPrune, pruneBackups, verifyBackup, BackupError, BackupNameError, type BackupEntry} from '../ops/backups.js';
 import {auditRefusal, refuseReadOnly} from '../ops/mutations.js';
-import {planRestore, restoreBackup, RestoreRefusedError, type RestorePlan} from '../ops/restore.js';
+import {holdersRefusal, planRestore, restoreBackup, RestoreInterruptedError, RestoreRefusedError, type RestorePlan, type RestoreResult} from '../ops/restore.js';
 import {formatBytes, formatCount, formatDateTime, formatDuration} from '../text/format.js';
 import {sanitize} from '../text/sanitize.js';
-import {CommandError, confirm, print, printJson, UsageError, type CommandContext} from './shared.js';
+import {CommandError, confirm, print, printJson, UsageError, warn, type CommandContext} from './shared.js';
 
 const usage = 'usage: opsdeck backup create | list | verify NAME | restore NAME [--yes] [--force] | prune | delete NAME';
 
@@ -102,8 +102,38 @@ function planLines(plan: RestorePlan): string[] {
 	lines.push(`${'TABLE'.padEnd(width)}  ${'NOW'.padStart(12)}  ${'BACKUP'.padStart(12)}`);
 	for (const row of plan.rows) lines.push(`${sanitize(row.table).padEnd(width)}  ${formatCount(row.now ?? undefined).padStart(12)}  ${formatCount(row.backup ?? undefined).padStart(12)}`);
 	if (plan.holders.length > 0) lines.push(`open in: ${plan.holders.map(h => `pid ${h.pid}${h.command ? ` (${sanitize(h.command)})` : ''}`).join(', ')}`);
+	if (plan.holdersUnknown) lines.push(`cannot tell which processes have it open: ${plan.holdersUnknown}`);
 	lines.push('a safety_ backup of the live file is taken first');
 	return lines;
+}
+
+const signalNumbers = {SIGHUP: 1, SIGINT: 2, SIGTERM: 15} as const;
+
+/**
+ * Runs the restore with SIGINT/SIGTERM/SIGHUP caught (issue 13, case 10): a signal before the swap
+ * stops it, its temp files are removed, "interrupted: nothing was changed", exit 128 + the signal's
+ * number; from the swap on it finishes and says so.
+ */
+async function restoreInterruptible(ctx: CommandContext, name: string): Promise<{result?: RestoreResult; signal?: keyof typeof signalNumbers}> {
+	const controller = new AbortController();
+	let caught: keyof typeof signalNumbers | undefined;
+	const handlers = (Object.keys(signalNumbers) as (keyof typeof signalNumbers)[]).map(signal => {
+		const handler = () => {
+			caught ??= signal;
+			controller.abort(signal);
+		};
+		process.on(signal, handler);
+		return () => process.off(signal, handler);
+	});
+	try {
+		const result = await restoreBackup(ctx.config, name, {force: ctx.flags.force ?? false, signal: controller.signal});
+		return {result, signal: caught};
+	} catch (error) {
+		if (error instanceof RestoreInterruptedError) return {signal: caught};
+		throw error;
+	} finally {
+		for (const off of handlers) off();
+	}
 }
 
 async function restore(ctx: CommandContext): Promise<number> {
@@ -111,15 +141,25 @@ async function restore(ctx: CommandContext): Promise<number> {
 	// read-only: refused (and audited) before anything is checked or asked
 	if (ctx.config.readOnly) await restoreBackup(ctx.config, name);
 	const plan = await planRestore(ctx.config, name);
-	if (plan.holders.length > 0 && !ctx.flags.force) {
-		auditRefusal(ctx.config, {action: 'restore', target: `${ctx.config.sqlitePath} from ${name}`}, `held open by ${plan.holders.map(h => `pid ${h.pid}`).join(', ')}`);
-		throw new UsageError(`${plan.live} is open in another process (${plan.holders.map(h => `pid ${h.pid}`).join(', ')}): stop it first, or use --force; nothing was changed`);
+	const refusal = ctx.flags.force ? undefined : holdersRefusal(plan.live, plan.holders, plan.holdersUnknown);
+	if (refusal) {
+		auditRefusal(ctx.config, {action: 'restore', target: `${ctx.config.sqlitePath} from ${name}`}, refusal);
+		throw new UsageError(refusal);
 	}
 	if (!ctx.flags.json) for (const line of planLines(plan)) print(ctx, line);
 	await confirm(ctx, {action: 'restore', target: `${ctx.config.sqlitePath} from ${name}`}, `Restore ${plan.live} from ${name}?`);
-	const result = await restoreBackup(ctx.config, name, {force: ctx.flags.force ?? false});
+	const {result, signal} = await restoreInterruptible(ctx, name);
+	if (!result) {
+		warn(ctx, `interrupted (${signal ?? 'stopped'}): nothing was changed`);
+		return 128 + signalNumbers[signal ?? 'SIGINT'];
+	}
+	for (const left of result.removed) warn(ctx, `removed ${sanitize(left)}`);
 	if (ctx.flags.json) printJson(ctx, {...result, plan: {rows: plan.rows, holders: plan.holders}});
-	else print(ctx, `restored ${result.live} from ${name} in ${formatDuration(result.durationMs)} (quick_check ${result.check}); the state before is in ${result.safety ?? '(no live file before)'}`);
+	else print(ctx, `restored ${result.live} from ${name} in ${formatDuration(result.durationMs)} (quick_check ${result.check}); the state before is in ${result.safety ?? '(no live file before)'}; owner ${result.owner}`);
+	if (signal) {
+		warn(ctx, `interrupted (${signal}) at the swap: the restore was finished`);
+		return 128 + signalNumbers[signal];
+	}
 	return 0;
 }
 

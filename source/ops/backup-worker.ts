@@ -39,15 +39,25 @@ export type WorkerTask = (
 	| {readonly kind: 'snapshot'; readonly source: string; readonly dest: string}
 	| {readonly kind: 'follow'; readonly file: string; readonly expectedBytes: number; readonly quietMs: number}
 	| {readonly kind: 'inspect'; readonly file: string; readonly check?: 'quick' | 'integrity' | 'open'; readonly hash?: boolean; readonly counts?: boolean}
-	| {readonly kind: 'settle'; readonly file: string; readonly busyTimeoutMs: number}
+	| {readonly kind: 'copy'; readonly source: string; readonly dest: string}
+	| {readonly kind: 'lock'; readonly file: string; readonly busyTimeoutMs: number}
 ) & {
 	/** start the worker (thread, SQLite driver loaded) now but the task only when posted {type: 'go'} */
 	readonly waitForGo?: boolean;
 };
 
-/** settle: whether another connection holds a lock, and the WAL folded into the file when it could be. */
+/** copy: the bytes copied, and the sha256 of exactly those bytes (hashed as they were read). */
+export type CopyResult = {readonly sha256: string; readonly sizeBytes: number};
+
+/**
+ * lock: whether another connection holds a write transaction (busy), and the WAL folded into the
+ * file when it could be. Unless busy, the task then holds the write lock (BEGIN IMMEDIATE) and says
+ * so with a 'locked' message carrying this result (onLocked), until it is posted {type: 'release'}.
+ */
 export type SettleResult = {
 	readonly busy: boolean;
+	/** the write lock is held (until release) */
+	readonly locked: boolean;
 	readonly checkpointed: boolean;
 	/** the checkpoint wrote pages into the file (its bytes changed) */
 	readonly changed: boolean;
@@ -55,7 +65,12 @@ export type SettleResult = {
 	readonly error: string | undefined;
 };
 
-export type WorkerProgress = {readonly phase: 'copy' | 'hash' | 'count' | 'check'; readonly totalBytes?: number};
+export type WorkerProgress = {
+	readonly phase: 'copy' | 'hash' | 'count' | 'check';
+	readonly totalBytes?: number;
+	/** copy: bytes copied so far */
+	readonly doneBytes?: number;
+};
 
 // CommonJS, plain JavaScript: runs inside the worker.
 const workerCode = String.raw`
@@ -238,40 +253,102 @@ function inspect() {
 	return {sizeBytes, sha256: sha, pageCount, pageSize, tables, check, error};
 }
 
-// Before a restore replaces the file: is anyone writing (BEGIN EXCLUSIVE with a short timeout), and
-// fold the WAL into the file so that removing the -wal/-shm files afterwards loses nothing.
-function settle() {
+// A restore's copy of a backup into its temp file (made beforehand by the main thread with the live
+// file's owner and mode, so it is opened, not created): every chunk is hashed as it is read and
+// those very bytes written, so the sha256 is that of what was copied, whatever the backup file does
+// meanwhile. Then fsynced.
+function copy() {
+	const hash = crypto.createHash('sha256');
+	const src = fs.openSync(task.source, 'r');
+	let dst;
+	try {
+		dst = fs.openSync(task.dest, 'r+');
+		fs.ftruncateSync(dst, 0);
+		const total = fs.fstatSync(src).size;
+		const buffer = Buffer.allocUnsafe(4 << 20);
+		let done = 0, reported = 0;
+		post({type: 'progress', phase: 'copy', doneBytes: 0, totalBytes: total});
+		for (;;) {
+			const n = fs.readSync(src, buffer, 0, buffer.length, null);
+			if (n === 0) break;
+			const chunk = n === buffer.length ? buffer : buffer.subarray(0, n);
+			hash.update(chunk);
+			for (let at = 0; at < n; ) at += fs.writeSync(dst, chunk, at, n - at, null);
+			done += n;
+			if (done - reported >= 16 << 20) {
+				reported = done;
+				post({type: 'progress', phase: 'copy', doneBytes: done, totalBytes: total});
+			}
+		}
+		fs.fsyncSync(dst);
+		return {sha256: hash.digest('hex'), sizeBytes: done};
+	} finally {
+		fs.closeSync(src);
+		if (dst !== undefined) fs.closeSync(dst);
+	}
+}
+
+// Before a restore replaces the file: fold the WAL into the file (checkpoint TRUNCATE), then take
+// the write lock (BEGIN IMMEDIATE: in WAL mode the one lock a writer needs) and hold it until the
+// main thread has kept the file as the safety backup and removed its -wal/-shm: a writer in a
+// transaction is detected (busy after the timeout), and no commit can land between the checkpoint
+// and the swap (it would be in neither the safety backup nor the restored file). A commit that
+// slipped in between the checkpoint and the lock is folded in by another round.
+function lockState(db) {
+	const journalMode = db.pragma('journal_mode', {simple: true});
+	const walBytes = () => { try { return fs.statSync(task.file + '-wal').size; } catch { return 0; } };
+	let checkpointed = true, changed = false;
+	for (let round = 0; ; round++) {
+		if (journalMode === 'wal') {
+			// TRUNCATE reports 0 frames once it has reset the WAL: whether the file changes is told by
+			// the WAL holding anything beforehand (conservative: any bytes at all)
+			if (walBytes() > 0) changed = true;
+			const row = db.pragma('wal_checkpoint(TRUNCATE)')[0];
+			checkpointed = Boolean(row) && row.busy === 0;
+		}
+		try {
+			db.exec('BEGIN IMMEDIATE');
+		} catch (error) {
+			if (error.code && String(error.code).startsWith('SQLITE_BUSY')) return {busy: true, locked: false, checkpointed: false, changed, journalMode, error: undefined};
+			throw error;
+		}
+		if (journalMode !== 'wal' || !checkpointed || walBytes() === 0) break;
+		if (round >= 4) {
+			checkpointed = false; // still held: the safety backup is a real copy (it reads the WAL too)
+			break;
+		}
+		db.exec('ROLLBACK');
+	}
+	// the lock is on the connection: a read of the schema makes sure it can read the file at all
+	db.prepare('select count(*) from sqlite_schema').get();
+	return {busy: false, locked: true, checkpointed, changed, journalMode, error: undefined};
+}
+
+async function lock() {
 	let db;
 	try {
 		db = new Database(task.file, {fileMustExist: true, timeout: task.busyTimeoutMs});
 	} catch (error) {
-		return {busy: false, checkpointed: false, changed: false, journalMode: undefined, error: error.message};
+		return {busy: false, locked: false, checkpointed: false, changed: false, journalMode: undefined, error: error.message};
 	}
+	let state;
 	try {
-		const journalMode = db.pragma('journal_mode', {simple: true});
-		try {
-			db.exec('BEGIN EXCLUSIVE');
-			db.exec('ROLLBACK');
-		} catch (error) {
-			if (error.code && String(error.code).startsWith('SQLITE_BUSY')) return {busy: true, checkpointed: false, changed: false, journalMode, error: undefined};
-			return {busy: false, checkpointed: false, changed: false, journalMode, error: error.message};
-		}
-		let checkpointed = true, changed = false;
-		if (journalMode === 'wal') {
-			// TRUNCATE reports 0 frames once it has reset the WAL: whether the file changes is told by
-			// the WAL holding anything beforehand (conservative: any bytes at all)
-			let walBytes = 0;
-			try { walBytes = fs.statSync(task.file + '-wal').size; } catch {}
-			const row = db.pragma('wal_checkpoint(TRUNCATE)')[0];
-			checkpointed = Boolean(row) && row.busy === 0;
-			changed = walBytes > 0;
-		}
-		return {busy: false, checkpointed, changed, journalMode, error: undefined};
+		state = lockState(db);
 	} catch (error) {
-		return {busy: false, checkpointed: false, changed: false, journalMode: undefined, error: error.message};
-	} finally {
-		db.close();
+		state = {busy: false, locked: false, checkpointed: false, changed: false, journalMode: undefined, error: error.message};
 	}
+	if (state.locked) {
+		post({type: 'locked', lock: state});
+		await new Promise(resolve => parentPort.on('message', function release(message) {
+			if (message && message.type === 'release') {
+				parentPort.off('message', release);
+				resolve();
+			}
+		}));
+	}
+	try { if (db.inTransaction) db.exec('ROLLBACK'); } catch {}
+	db.close();
+	return state;
 }
 
 (async () => {
@@ -282,7 +359,7 @@ function settle() {
 				resolve();
 			}
 		}));
-		const result = task.kind === 'snapshot' ? await snapshot() : task.kind === 'follow' ? await follow() : task.kind === 'settle' ? settle() : inspect();
+		const result = task.kind === 'snapshot' ? await snapshot() : task.kind === 'follow' ? await follow() : task.kind === 'lock' ? await lock() : task.kind === 'copy' ? copy() : inspect();
 		post({type: 'done', result});
 	} catch (error) {
 		post({type: 'error', message: error && error.message ? error.message : String(error), code: error && error.code});
@@ -303,7 +380,7 @@ export class WorkerTaskError extends Error {
 	}
 }
 
-type TaskResult = SnapshotResult | InspectResult | SettleResult | FollowResult;
+type TaskResult = SnapshotResult | InspectResult | SettleResult | FollowResult | CopyResult;
 
 /** A task running in its own worker thread: its result, a way to message it, a way to stop it. */
 export type WorkerHandle<T> = {
@@ -318,7 +395,12 @@ export function runWorkerTask<T extends TaskResult>(task: WorkerTask, onProgress
 	return startWorkerTask<T>(task, onProgress).result;
 }
 
-export function startWorkerTask<T extends TaskResult>(task: WorkerTask, onProgress?: (progress: WorkerProgress) => void): WorkerHandle<T> {
+export function startWorkerTask<T extends TaskResult>(
+	task: WorkerTask,
+	onProgress?: (progress: WorkerProgress) => void,
+	/** lock task: the lock is held */
+	onLocked?: (state: SettleResult) => void,
+): WorkerHandle<T> {
 	let worker!: Worker;
 	const result = new Promise<T>((resolve, reject) => {
 		worker = new Worker(workerCode, {eval: true, execArgv: [], workerData: {task, driver: driver()}});
@@ -329,8 +411,9 @@ export function startWorkerTask<T extends TaskResult>(task: WorkerTask, onProgre
 			fn();
 			void worker.terminate();
 		};
-		worker.on('message', (message: {type: string; result?: T; message?: string; code?: string} & WorkerProgress) => {
-			if (message.type === 'progress') onProgress?.({phase: message.phase, totalBytes: message.totalBytes});
+		worker.on('message', (message: {type: string; result?: T; message?: string; code?: string; lock?: SettleResult} & WorkerProgress) => {
+			if (message.type === 'progress') onProgress?.({phase: message.phase, totalBytes: message.totalBytes, doneBytes: message.doneBytes});
+			else if (message.type === 'locked' && message.lock) onLocked?.(message.lock);
 			else if (message.type === 'done') finish(() => resolve(message.result as T));
 			else if (message.type === 'error') finish(() => reject(new WorkerTaskError(message.message ?? 'worker failed', message.code)));
 		});

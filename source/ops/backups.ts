@@ -143,6 +143,9 @@ const stalePartialMs = 60 * 60_000;
 async function removeStalePartials(dir: string, now: number): Promise<void> {
 	for (const name of await fs.promises.readdir(dir).catch(() => [] as string[])) {
 		if (!/^\..+\.partial(-wal|-shm|-journal)?$/.test(name)) continue;
+		// a safety backup's partial may be the only copy of the state before a restore: never removed
+		// here, only listed (issue 13, case 9)
+		if (name.startsWith('.safety_')) continue;
 		const file = path.join(dir, name);
 		const stat = await fs.promises.lstat(file).catch(() => undefined);
 		if (stat?.isFile() && now - stat.ctimeMs > stalePartialMs) await fs.promises.rm(file, {force: true}).catch(() => undefined);

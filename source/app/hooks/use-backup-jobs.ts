@@ -1,18 +1,26 @@
 // The Backups tab's long jobs: create, verify, plan + restore, delete. One at a time; progress as a
 // ratio while it runs; the result as a one-line message. The heavy work runs in a worker thread
-// (ops/backup-worker.ts), so the console keeps drawing and taking keys meanwhile.
+// (ops/backup-worker.ts), so the console keeps drawing and taking keys meanwhile. A restore registers
+// as work in progress: quitting asks whether to finish or abandon it, and holds it before it
+// touches the live file while asking (work-in-progress.ts).
 import {useCallback, useEffect, useRef, useState} from 'react';
 import type {Config} from '../../config.js';
 import {createBackup, deleteBackup, verifyBackup} from '../../ops/backups.js';
-import {planRestore, restoreBackup, type RestorePlan, type RestoreStep} from '../../ops/restore.js';
+import {planRestore, restoreBackup, RestoreInterruptedError, type RestorePlan, type RestoreResult, type RestoreStep} from '../../ops/restore.js';
 import {formatBytes, formatDuration} from '../../text/format.js';
 import {errorMessage} from '../../text/mask.js';
 import type {Tone} from '../context.js';
+import {beginWork, workGate} from '../work-in-progress.js';
 
 export type Job = {readonly label: string; readonly ratio: number; readonly phase: string};
 export type JobResult = {readonly message: string; readonly tone: Tone};
 
-const restoreRatio: Record<RestoreStep, number> = {copy: 0.1, verify: 0.35, safety: 0.55, swap: 0.85, check: 0.9};
+// the copy reports its bytes between 0.02 and 0.6
+const restoreRatio: Record<RestoreStep, number> = {copy: 0.02, verify: 0.6, safety: 0.75, swap: 0.9, check: 0.95};
+
+function restoredMessage(result: RestoreResult): string {
+	return `restored ${result.name} in ${formatDuration(result.durationMs)} (quick_check ${result.check}); before: ${result.safety ?? 'no live file'}`;
+}
 
 export function useBackupJobs(config: Config, onDone: (result: JobResult) => void) {
 	const [job, setJob] = useState<Job | undefined>();
@@ -68,17 +76,37 @@ export function useBackupJobs(config: Config, onDone: (result: JobResult) => voi
 		const result = await planRestore(config, name);
 		if (mounted.current) onPlan(result);
 		return result;
-	}, result => (result.holders.length > 0
-		? {
-			message: `${result.live} is open in another process (${result.holders.map(h => `pid ${h.pid}`).join(', ')}): stop it first (or opsdeck backup restore --force); nothing was changed`,
-			tone: 'error',
+	}, result => {
+		if (result.holders.length > 0) {
+			return {
+				message: `${result.live} is open in another process (${result.holders.map(h => `pid ${h.pid}`).join(', ')}): stop it first (or opsdeck backup restore --force); nothing was changed`,
+				tone: 'error',
+			};
 		}
-		: {message: `${result.name} verified; type restore to go ahead`, tone: 'info'})), [config, run]);
+		if (result.holdersUnknown) {
+			return {message: `cannot tell whether another process has ${result.live} open: ${result.holdersUnknown}; stop the app, then opsdeck backup restore --force; nothing was changed`, tone: 'error'};
+		}
+		return {message: `${result.name} verified; type restore to go ahead`, tone: 'info'};
+	}), [config, run]);
 
-	const restore = useCallback((name: string) => run('restore', progress => restoreBackup(config, name, {onStep: step => progress(restoreRatio[step], step)}), result => ({
-		message: `restored ${result.name} in ${formatDuration(result.durationMs)} (quick_check ${result.check}); before: ${result.safety ?? 'no live file'}`,
-		tone: 'success',
-	})), [config, run]);
+	const restore = useCallback((name: string) => run('restore', async progress => {
+		const controller = new AbortController();
+		let settle!: (line: string) => void;
+		beginWork({label: `restore of ${name}`, abandon: reason => controller.abort(reason), done: new Promise<string>(resolve => (settle = resolve))});
+		try {
+			const result = await restoreBackup(config, name, {
+				onStep: step => progress(restoreRatio[step], step),
+				onCopy: (done, total) => progress(restoreRatio.copy + (restoreRatio.verify - restoreRatio.copy) * (total > 0 ? done / total : 1), 'copy'),
+				signal: controller.signal,
+				beforeCommit: workGate,
+			});
+			settle(restoredMessage(result));
+			return result;
+		} catch (error) {
+			settle(error instanceof RestoreInterruptedError ? `restore of ${name} ${error.message}` : `restore of ${name} failed: ${errorMessage(error)}`);
+			throw error;
+		}
+	}, result => ({message: restoredMessage(result), tone: 'success'})), [config, run]);
 
 	const remove = useCallback((name: string) => run('delete', () => deleteBackup(config, name), () => ({message: `deleted ${name}`, tone: 'success'})), [config, run]);
 

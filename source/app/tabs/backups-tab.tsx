@@ -7,7 +7,7 @@ import {useCallback, useEffect, useRef, useState} from 'react';
 import {startAutoBackups, autoBackupState} from '../../ops/auto-backups.js';
 import {backupOverview, deleteBackup, type BackupEntry} from '../../ops/backups.js';
 import {auditRefusal} from '../../ops/mutations.js';
-import {restoreBackup, type RestorePlan} from '../../ops/restore.js';
+import {holdersRefusal, restoreBackup, type RestorePlan} from '../../ops/restore.js';
 import {formatBytes, formatCount, formatDateTime, formatPercent, fit} from '../../text/format.js';
 import {errorMessage} from '../../text/mask.js';
 import {sanitize} from '../../text/sanitize.js';
@@ -143,10 +143,11 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 		}
 		if (key.return) {
 			if (config.readOnly) return refuseReadOnly('restore', selected.name);
-			// (a live file another process holds open gets no dialog: the plan's message says why)
+			// (a live file another process holds open, or whose holders cannot be known, gets no
+			// dialog: the plan's message says why)
 			if (!jobs.plan(selected.name, plan => {
-				if (plan.holders.length === 0) setDialog({kind: 'restore', plan});
-				else auditRefusal(config, {action: 'restore', target: `${config.sqlitePath} from ${plan.name}`}, `held open by ${plan.holders.map(h => `pid ${h.pid}`).join(', ')}`, text => frame.flash(text, 'warning'));
+				if (plan.holders.length === 0 && !plan.holdersUnknown) setDialog({kind: 'restore', plan});
+				else auditRefusal(config, {action: 'restore', target: `${config.sqlitePath} from ${plan.name}`}, holdersRefusal(plan.live, plan.holders, plan.holdersUnknown) ?? 'held open', text => frame.flash(text, 'warning'));
 			})) frame.flash('a backup job is running; wait for it', 'warning');
 			return;
 		}

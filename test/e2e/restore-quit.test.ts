@@ -1,0 +1,156 @@
+// Issue 13, case 8: quitting the console while a restore runs never drops it half-way. `q` asks
+// (finish / abandon) and the restore waits before touching the live file meanwhile; abandon leaves
+// the live file as it was, no temp file, an audit line; finish restores, then quits. A signal
+// abandons it cleanly. The bundled bin in a real pseudo-terminal (`npm run build` first).
+import fs from 'node:fs';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import Database from 'better-sqlite3';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {createBackup} from '../../source/ops/backups.js';
+import {runPty, type PtyRun} from '../helpers/pty.js';
+import {tempSqlite, type TempSqlite} from '../helpers/sqlite.js';
+import {grow, rowCount, sha256} from '../ops/backup-helpers.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = path.join(root, 'build/bundle/bin.js');
+let temp: TempSqlite;
+let backupName: string;
+
+beforeAll(async () => {
+	if (!fs.existsSync(bin)) throw new Error('build/bundle/bin.js is missing: run npm run build first');
+	temp = tempSqlite({messages: 40});
+	// big enough that the restore's copy takes a visible while
+	grow(temp.path, 150);
+	backupName = (await createBackup({sqlitePath: temp.path, backupDir: path.join(temp.dir, 'backups')})).name;
+}, 120_000);
+afterAll(() => temp?.cleanup());
+
+const pause = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+function emptyMessages(): void {
+	const db = new Database(temp.path);
+	db.exec('delete from messages');
+	db.close();
+}
+
+type AuditLine = {action: string; result: string; error?: string};
+function lastAudit(): AuditLine | undefined {
+	const file = path.join(temp.dir, 'audit.log');
+	if (!fs.existsSync(file)) return undefined;
+	return fs.readFileSync(file, 'utf8').trim().split('\n').map(line => JSON.parse(line) as AuditLine).at(-1);
+}
+
+function leftovers(): string[] {
+	return fs.readdirSync(temp.dir).filter(f => f.includes('.restore-'));
+}
+
+/** The console on the Backups tab with a restore of the backup under way (its copy running). */
+async function startRestore(): Promise<PtyRun> {
+	const env: Record<string, string | undefined> = {
+		...process.env,
+		SQLITE_PATH: temp.path,
+		BACKUP_DIR: path.join(temp.dir, 'backups'),
+		OPSDECK_AUDIT_LOG: path.join(temp.dir, 'audit.log'),
+		REDIS_URL: 'redis://127.0.0.1:1/0',
+		DATABASE_URL: 'postgres://127.0.0.1:1/x',
+	};
+	delete env.OPSDECK_READ_ONLY;
+	delete env.BACKUP_ENABLED;
+	const run = runPty('node', [bin], {cols: 100, rows: 24, env, cwd: temp.dir});
+	await run.waitForText('1 Status');
+	run.press('4');
+	await run.waitForText(backupName, 15_000);
+	await pause(100);
+	run.press('\r');
+	await run.waitForText('Type restore and press Enter', 60_000);
+	await pause(100);
+	// one key per read, as a person types
+	for (const ch of 'restore') {
+		run.press(ch);
+		await pause(40);
+	}
+	await pause(100);
+	run.press('\r');
+	await run.waitForText(/restore \(copy\)/, 30_000);
+	return run;
+}
+
+describe('quitting the console during a restore (issue 13, case 8)', () => {
+	it('q asks; abandon: the live file as it was, no temp file, an audit line, then it quits', async () => {
+		emptyMessages();
+		const before = sha256(temp.path);
+		const run = await startRestore();
+		try {
+			run.press('q');
+			await run.waitForText('Quit now?');
+			expect(run.screen()).toMatch(/f +finish it, then quit/);
+			expect(run.screen()).toMatch(/a +abandon it \(nothing is changed\), then quit/);
+			// it waits while asked: nothing is replaced meanwhile
+			await pause(1500);
+			expect(run.exit).toBeUndefined();
+			expect(sha256(temp.path)).toBe(before);
+			run.press('a');
+			expect((await run.waitForExit(30_000)).exitCode).toBe(0);
+			expect(run.rawOutput()).toContain('interrupted (abandoned): nothing was changed');
+		} finally {
+			run.kill('SIGKILL');
+		}
+		expect(sha256(temp.path)).toBe(before);
+		expect(rowCount(temp.path, 'messages')).toBe(0);
+		expect(leftovers()).toEqual([]);
+		expect(lastAudit()).toMatchObject({action: 'restore', result: 'failed', error: 'interrupted (abandoned): nothing was changed'});
+	}, 180_000);
+
+	it('q, then finish: the restore is done, then it quits', async () => {
+		emptyMessages();
+		const run = await startRestore();
+		try {
+			run.press('q');
+			await run.waitForText('Quit now?');
+			run.press('f');
+			expect((await run.waitForExit(60_000)).exitCode).toBe(0);
+			expect(run.rawOutput()).toMatch(/restored manual_\S+ in /);
+		} finally {
+			run.kill('SIGKILL');
+		}
+		expect(rowCount(temp.path, 'messages')).toBe(40);
+		expect(leftovers()).toEqual([]);
+		expect(lastAudit()).toMatchObject({action: 'restore', result: 'ok'});
+	}, 180_000);
+
+	it('Ctrl-C asks the same question; a second Ctrl-C abandons', async () => {
+		emptyMessages();
+		const before = sha256(temp.path);
+		const run = await startRestore();
+		try {
+			run.press('\x03');
+			await run.waitForText('Quit now?');
+			await pause(100);
+			run.press('\x03');
+			expect((await run.waitForExit(30_000)).exitCode).toBe(0);
+			expect(run.rawOutput()).toContain('interrupted (abandoned): nothing was changed');
+		} finally {
+			run.kill('SIGKILL');
+		}
+		expect(sha256(temp.path)).toBe(before);
+		expect(leftovers()).toEqual([]);
+		expect(lastAudit()).toMatchObject({action: 'restore', result: 'failed', error: 'interrupted (abandoned): nothing was changed'});
+	}, 180_000);
+
+	it('SIGTERM during a restore: abandoned cleanly (temp removed, audited), then it quits', async () => {
+		emptyMessages();
+		const before = sha256(temp.path);
+		const run = await startRestore();
+		try {
+			run.kill('SIGTERM');
+			await run.waitForExit(30_000);
+			expect(run.rawOutput()).toContain('interrupted (SIGTERM): nothing was changed');
+		} finally {
+			run.kill('SIGKILL');
+		}
+		expect(sha256(temp.path)).toBe(before);
+		expect(leftovers()).toEqual([]);
+		expect(lastAudit()).toMatchObject({action: 'restore', result: 'failed', error: 'interrupted (SIGTERM): nothing was changed'});
+	}, 180_000);
+});
