@@ -1,8 +1,9 @@
 // opsdeck backup create | list | verify NAME [--integrity] | restore NAME [--yes] [--force] | prune [--yes] | delete NAME [--yes]
 // Human text by default, --json for JSON. Destructive ones (restore, prune, delete) ask y/N on a
 // terminal, need --yes without one, and are refused in read-only mode before anything is asked.
-import {createBackup, deleteBackup, listBackups, planPrune, pruneBackups, verifyBackup, BackupError, BackupNameError, type BackupEntry} from '../ops/backups.js';
+import {createBackup, deleteBackup, listBackups, planPrune, pruneBackups, verifyBackup, BackupDirError, BackupError, BackupNameError, type BackupEntry} from '../ops/backups.js';
 import {ReadOnlyError} from '../ops/mutations.js';
+import {withInterrupt} from '../ops/temp-files.js';
 import {planRestore, restoreBackup, RestoreRefusedError, type RestorePlan} from '../ops/restore.js';
 import {formatBytes, formatCount, formatDateTime, formatDuration} from '../text/format.js';
 import {sanitize} from '../text/sanitize.js';
@@ -53,8 +54,13 @@ async function create(ctx: CommandContext): Promise<number> {
 	if (ctx.args.length > 1) throw new UsageError(`backup create takes no NAME (names are given automatically); ${usage}`);
 	const started = Date.now();
 	const progress = progressPrinter(ctx);
-	const entry = await createBackup(ctx.config, {kind: 'manual', onProgress: progress ? r => progress(r * 0.8) : undefined});
-	const verify = await verifyBackup(ctx.config, entry.name, {onProgress: progress ? r => progress(0.8 + r * 0.2) : undefined});
+	let created: string | undefined;
+	const said = () => (created ? `backup ${created} was made but not verified (opsdeck backup verify ${created})` : 'nothing was changed (no partial backup left)');
+	const {entry, verify} = await withInterrupt(ctx.stderr, said, async () => {
+		const entry = await createBackup(ctx.config, {kind: 'manual', onProgress: progress ? r => progress(r * 0.8) : undefined, onCreated: name => (created = name)});
+		const verify = await verifyBackup(ctx.config, entry.name, {onProgress: progress ? r => progress(0.8 + r * 0.2) : undefined});
+		return {entry, verify};
+	});
 	const ms = Date.now() - started;
 	if (ctx.flags.json) {
 		printJson(ctx, {...entryJson({...entry, verified: verify.verified}), durationMs: ms});
@@ -87,7 +93,7 @@ async function list(ctx: CommandContext): Promise<number> {
 
 async function verify(ctx: CommandContext): Promise<number> {
 	const name = nameArg(ctx, 'verify');
-	const result = await verifyBackup(ctx.config, name, {mode: ctx.flags.integrity ? 'integrity' : 'quick'});
+	const result = await withInterrupt(ctx.stderr, () => 'nothing was changed', () => verifyBackup(ctx.config, name, {mode: ctx.flags.integrity ? 'integrity' : 'quick'}));
 	if (ctx.flags.json) printJson(ctx, result);
 	else if (result.ok) print(ctx, `${sanitize(name)}: ok (${result.mode === 'integrity' ? 'integrity_check' : 'quick_check'}${result.checksumOk ? ', sha256 matches' : ', no recorded sha256 to compare'})`);
 	else print(ctx, `${sanitize(name)}: FAILED: ${sanitize(result.problems.join('; '))}`);
@@ -159,7 +165,7 @@ export async function run(ctx: CommandContext): Promise<number> {
 	try {
 		return await fn(ctx);
 	} catch (error) {
-		if (error instanceof BackupNameError || error instanceof RestoreRefusedError) throw new UsageError(error.message);
+		if (error instanceof BackupNameError || error instanceof RestoreRefusedError || error instanceof BackupDirError) throw new UsageError(error.message);
 		if (error instanceof BackupError) throw new CommandError(error.message);
 		throw error;
 	}

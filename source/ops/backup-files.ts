@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {parseBackupName, sidecarName, type ListedKind} from './backup-names.js';
 import type {TableCounts} from './backup-worker.js';
+import {forgetTemp, trackTemp} from './temp-files.js';
+import {formatBytes} from '../text/format.js';
 
 export type Verification = {
 	readonly at: string;
@@ -61,14 +63,22 @@ export async function fsyncDir(dir: string): Promise<void> {
 /** Writes a small file atomically: temp name, fsync, rename. */
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
 	const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-	const handle = await fs.promises.open(temp, 'w', 0o600);
+	trackTemp(temp);
 	try {
-		await handle.writeFile(text);
-		await handle.sync();
+		const handle = await fs.promises.open(temp, 'w', 0o600);
+		try {
+			await handle.writeFile(text);
+			await handle.sync();
+		} finally {
+			await handle.close();
+		}
+		await fs.promises.rename(temp, file);
+	} catch (error) {
+		await fs.promises.rm(temp, {force: true}).catch(() => undefined);
+		throw error;
 	} finally {
-		await handle.close();
+		forgetTemp(temp);
 	}
-	await fs.promises.rename(temp, file);
 }
 
 export function readSidecar(dir: string, name: string): BackupMeta | undefined {
@@ -133,4 +143,24 @@ export async function diskSpace(dir: string): Promise<{freeBytes: number; totalB
 			at = parent;
 		}
 	}
+}
+
+/**
+ * A failed write into `dir` named for the operator: a full disk (with the free space and what was
+ * needed), a read-only filesystem or a permission problem, with the path, instead of SQLite's bare
+ * "disk I/O error" (issue 13, case 14). undefined when the error is none of these.
+ */
+export async function storageProblem(error: unknown, dir: string, neededBytes?: number): Promise<string | undefined> {
+	const code = String((error as NodeJS.ErrnoException)?.code ?? '');
+	const message = String((error as Error)?.message ?? '');
+	const disk = await diskSpace(dir);
+	const free = disk ? `${formatBytes(disk.freeBytes)} free` : 'free space unknown';
+	const need = neededBytes === undefined ? '' : `, about ${formatBytes(neededBytes)} needed`;
+	const full = code === 'ENOSPC' || code === 'SQLITE_FULL' || /disk is full|no space left/i.test(message);
+	const lowOnSpace = disk !== undefined && neededBytes !== undefined && disk.freeBytes < neededBytes;
+	if (full || (code.startsWith('SQLITE_IOERR') && lowOnSpace)) return `disk full: ${dir} (${free}${need})`;
+	if (code === 'EROFS' || /read-only file ?system/i.test(message)) return `read-only filesystem: cannot write to ${dir}`;
+	if (code === 'EACCES' || code === 'EPERM' || code.startsWith('SQLITE_READONLY') || /permission denied/i.test(message)) return `permission denied: cannot write to ${dir}`;
+	if (code.startsWith('SQLITE_IOERR') || /disk I\/O error/i.test(message)) return `disk I/O error writing to ${dir} (${free}${need})`;
+	return undefined;
 }

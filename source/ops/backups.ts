@@ -5,7 +5,9 @@ import path from 'node:path';
 import type {Config} from '../config.js';
 import {formatCount} from '../text/format.js';
 import {newBackupName, partialName, resolveBackupName, sidecarName, type BackupKind} from './backup-names.js';
-import {diskSpace, fsyncDir, listBackups, readSidecar, writeSidecar, type BackupEntry, type BackupMeta, type Verification} from './backup-files.js';
+import {diskSpace, fsyncDir, listBackups, readSidecar, storageProblem, writeSidecar, type BackupEntry, type BackupMeta, type Verification} from './backup-files.js';
+import {ensureDir, EnsureDirError} from './ensure-dir.js';
+import {forgetTemp, trackTemp} from './temp-files.js';
 import {runWorkerTask, startWorkerTask, type FollowResult, type InspectResult, type SnapshotResult, type WorkerHandle} from './backup-worker.js';
 import {planPrune} from './backup-prune.js';
 import {runMutation} from './mutations.js';
@@ -28,6 +30,14 @@ export class BackupError extends Error {
 	}
 }
 
+/** The backup folder cannot be made or used where it is configured (a refusal, exit 2). */
+export class BackupDirError extends BackupError {
+	constructor(message: string) {
+		super(message);
+		this.name = 'BackupDirError';
+	}
+}
+
 const phaseRatio: Record<BackupPhase, number> = {copy: 0, count: 0.9, hash: 0.94, check: 0.97};
 
 /** how long the copy must have gone unwritten (at its full length) before the follower hashes it */
@@ -39,12 +49,20 @@ const followQuietMs = 20;
  * its sha256 taken by a second worker (overlapping SQLite's fsync), then the sidecar is written and
  * the file renamed into place. Never overwrites a backup.
  */
-export async function createBackup(config: BackupConfig, options: {readonly kind?: BackupKind; readonly onProgress?: ProgressFn; readonly now?: Date} = {}): Promise<BackupEntry> {
+export async function createBackup(
+	config: BackupConfig,
+	options: {readonly kind?: BackupKind; readonly onProgress?: ProgressFn; readonly now?: Date; /** the backup has its name (from here on an interruption leaves it, unverified) */ readonly onCreated?: (name: string) => void} = {},
+): Promise<BackupEntry> {
 	const kind = options.kind ?? 'manual';
 	const source = config.sqlitePath;
 	if (!fs.existsSync(source)) throw new BackupError(`no SQLite data file at ${source}`);
 	const dir = config.backupDir;
-	await fs.promises.mkdir(dir, {recursive: true});
+	try {
+		await ensureDir(dir);
+	} catch (error) {
+		if (error instanceof EnsureDirError) throw new BackupDirError(error.message);
+		throw error;
+	}
 	const started = options.now ?? new Date();
 	await removeStalePartials(dir, started.getTime());
 	// Claim the name at once (an empty partial file, exclusive create): a second backup in the same
@@ -56,10 +74,11 @@ export async function createBackup(config: BackupConfig, options: {readonly kind
 			fs.closeSync(fs.openSync(path.join(dir, partialName(name)), 'wx', 0o600));
 			break;
 		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new BackupError(`backup of ${source} failed: ${await storageProblem(error, dir) ?? (error as Error).message}`);
 		}
 	}
 	const partial = path.join(dir, partialName(name));
+	trackTemp(partial); // Ctrl-C from here on removes it (and its -wal/-shm/-journal)
 
 	const onProgress = options.onProgress;
 	let totalBytes = 0;
@@ -108,7 +127,9 @@ export async function createBackup(config: BackupConfig, options: {readonly kind
 	} catch (error) {
 		follower?.stop();
 		await removeQuietly([partial, `${partial}-journal`, `${partial}-wal`, `${partial}-shm`]);
-		throw new BackupError(`backup of ${source} failed: ${(error as Error).message}`);
+		forgetTemp(partial);
+		const named = await storageProblem(error, dir, totalBytes > 0 ? totalBytes : fs.statSync(source).size);
+		throw new BackupError(`backup of ${source} failed: ${named ?? (error as Error).message}`);
 	} finally {
 		copying = false;
 		clearTimeout(pollTimer);
@@ -124,8 +145,16 @@ export async function createBackup(config: BackupConfig, options: {readonly kind
 		verified: null,
 	};
 	// sidecar first: a crash between the two leaves an orphan sidecar (ignored), never a nameless backup
-	await writeSidecar(dir, meta);
-	await fs.promises.rename(partial, path.join(dir, name));
+	try {
+		await writeSidecar(dir, meta);
+		await fs.promises.rename(partial, path.join(dir, name));
+	} catch (error) {
+		await removeQuietly([partial, path.join(dir, sidecarName(name))]);
+		forgetTemp(partial);
+		throw new BackupError(`backup of ${source} failed: ${await storageProblem(error, dir) ?? (error as Error).message}`);
+	}
+	forgetTemp(partial);
+	options.onCreated?.(name);
 	await fsyncDir(dir);
 	onProgress?.(1, 'hash');
 	return {name, path: path.join(dir, name), kind, sizeBytes: result.sizeBytes, createdAt: started.getTime(), meta, verified: null};
@@ -143,6 +172,8 @@ const stalePartialMs = 60 * 60_000;
 async function removeStalePartials(dir: string, now: number): Promise<void> {
 	for (const name of await fs.promises.readdir(dir).catch(() => [] as string[])) {
 		if (!/^\..+\.partial(-wal|-shm|-journal)?$/.test(name)) continue;
+		// a safety backup's partial may be the only copy of the state before a restore: listed, never removed here
+		if (name.startsWith('.safety_')) continue;
 		const file = path.join(dir, name);
 		const stat = await fs.promises.lstat(file).catch(() => undefined);
 		if (stat?.isFile() && now - stat.ctimeMs > stalePartialMs) await fs.promises.rm(file, {force: true}).catch(() => undefined);

@@ -1,0 +1,178 @@
+// Issue 13 (Trust I) cases 4, 10, 15 for backups and export, on real files with the built CLI
+// (`npm run build` first): nothing is lost, nothing is left behind, nothing spins.
+import {spawn, spawnSync} from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {binPath} from '../helpers/run-cli.js';
+import {tempSqlite, type TempSqlite} from '../helpers/sqlite.js';
+
+let temp: TempSqlite;
+let backupDir: string;
+
+beforeAll(() => {
+	if (!fs.existsSync(binPath)) throw new Error('build/bin.js is missing: run npm run build first');
+	temp = tempSqlite({messages: 30});
+	backupDir = path.join(temp.dir, 'backups');
+});
+afterAll(() => temp?.cleanup());
+
+function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = {...process.env, SQLITE_PATH: temp.path, BACKUP_DIR: backupDir, OPSDECK_AUDIT_LOG: path.join(temp.dir, 'audit.log'), ...extra};
+	delete env.OPSDECK_READ_ONLY;
+	return env;
+}
+
+function opsdeck(args: readonly string[], extra: Record<string, string> = {}): {code: number | null; out: string; err: string} {
+	const result = spawnSync(process.execPath, [binPath, ...args], {cwd: temp.dir, env: cliEnv(extra), encoding: 'utf8', timeout: 20_000});
+	return {code: result.status, out: result.stdout, err: result.stderr};
+}
+
+function messageCount(file = temp.path): number {
+	const db = new Database(file, {readonly: true});
+	try {
+		return db.prepare('select count(*) from messages').pluck().get() as number;
+	} finally {
+		db.close();
+	}
+}
+
+// issue 13, case 15
+describe('a backup folder that cannot be made', () => {
+	it('BACKUP_DIR under /proc: refused at once with one line naming it (it spun at 100% CPU for ever)', () => {
+		const started = Date.now();
+		const result = opsdeck(['backup', 'create'], {BACKUP_DIR: '/proc/x/backups'});
+		expect(result.code, result.err).toBe(2);
+		expect(result.err).toMatch(/^opsdeck: cannot create \/proc\/x\/backups: \/proc is on the kernel's proc filesystem/);
+		expect(result.err.trim().split('\n')).toHaveLength(1);
+		expect(Date.now() - started).toBeLessThan(15_000);
+	});
+
+	it('BACKUP_DIR below a regular file: refused, naming the file', () => {
+		const file = path.join(temp.dir, 'not-a-dir');
+		fs.writeFileSync(file, 'x');
+		const result = opsdeck(['backup', 'create'], {BACKUP_DIR: path.join(file, 'backups')});
+		expect(result.code, result.err).toBe(2);
+		expect(result.err).toContain(`${file} is not a directory`);
+	});
+});
+
+// issue 13, case 4
+describe('sqlite export --output', () => {
+	it('an unknown table leaves an existing FILE as it was (it was deleted), with --force too, and in read-only mode', () => {
+		const file = path.join(temp.dir, 'keep.csv');
+		fs.writeFileSync(file, 'precious\n');
+		for (const extra of [[], ['--force'], ['--force', '--read-only']]) {
+			const result = opsdeck(['sqlite', 'export', 'nope', '--output', file, ...extra]);
+			expect(result.code, result.err).toBe(2);
+			expect(fs.readFileSync(file, 'utf8')).toBe('precious\n');
+		}
+		expect(fs.readdirSync(temp.dir).filter(name => name.includes('.tmp'))).toEqual([]);
+	});
+
+	it('an existing FILE is replaced only with --force', () => {
+		const file = path.join(temp.dir, 'out.csv');
+		fs.writeFileSync(file, 'old\n');
+		const refused = opsdeck(['sqlite', 'export', 'messages', '--output', file]);
+		expect(refused.code, refused.err).toBe(2);
+		expect(refused.err).toMatch(/exists: use --force/);
+		expect(fs.readFileSync(file, 'utf8')).toBe('old\n');
+		const forced = opsdeck(['sqlite', 'export', 'messages', '--output', file, '--force']);
+		expect(forced.code, forced.err).toBe(0);
+		expect(fs.readFileSync(file, 'utf8').split('\r\n')[0]).toBe('id,chat_code,username,content,created_at');
+		const fresh = path.join(temp.dir, 'fresh.csv');
+		expect(opsdeck(['sqlite', 'export', 'chats', '--output', fresh]).code).toBe(0);
+		expect(fs.readFileSync(fresh, 'utf8')).toContain('lobby,Lobby');
+	});
+
+	it('the live data file, its -wal, a symlink or a ../ path to it, and the backup folder are refused even with --force (it truncated and deleted the database)', () => {
+		const link = path.join(temp.dir, 'link.db');
+		fs.symlinkSync(temp.path, link);
+		fs.mkdirSync(path.join(temp.dir, 'x'), {recursive: true});
+		fs.mkdirSync(backupDir, {recursive: true});
+		const before = fs.readFileSync(temp.path);
+		const outputs = [temp.path, link, `./x/../${path.basename(temp.path)}`, `${temp.path}-wal`, `${temp.path}-shm`, path.join(backupDir, 'manual_2025-01-01T00-00-00.db')];
+		for (const output of outputs) {
+			for (const extra of [[], ['--force']]) {
+				const result = opsdeck(['sqlite', 'export', 'messages', '--output', output, ...extra]);
+				expect(result.code, `${output}: ${result.err}`).toBe(2);
+				expect(result.err).toMatch(/refused/);
+			}
+		}
+		expect(fs.readFileSync(temp.path).equals(before)).toBe(true);
+		expect(messageCount()).toBe(30);
+		expect(fs.existsSync(path.join(backupDir, 'manual_2025-01-01T00-00-00.db'))).toBe(false);
+	});
+});
+
+/** A data file big enough that a copy takes a moment (a blob table of `mb` MB). */
+function bigDatabase(mb: number): string {
+	const file = path.join(temp.dir, `big-${mb}.db`);
+	if (fs.existsSync(file)) return file;
+	const db = new Database(file);
+	db.exec('create table messages (id integer primary key, b blob)');
+	const insert = db.prepare('insert into messages (b) values (randomblob(1048576))');
+	db.transaction(() => {
+		for (let i = 0; i < mb; i++) insert.run();
+	})();
+	db.close();
+	return file;
+}
+
+/** Spawns the CLI and sends `signal` as soon as a file matching `appears` shows up in `dir`. */
+function interruptWhen(args: readonly string[], env: NodeJS.ProcessEnv, dir: string, appears: RegExp, signal: NodeJS.Signals): Promise<{code: number | null; signal: NodeJS.Signals | null; err: string; sent: boolean}> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [binPath, ...args], {cwd: temp.dir, env, stdio: ['ignore', 'ignore', 'pipe']});
+		let err = '';
+		let sent = false;
+		child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+		const timer = setInterval(() => {
+			let names: string[] = [];
+			try {
+				names = fs.readdirSync(dir);
+			} catch {
+				return;
+			}
+			if (names.some(name => appears.test(name))) {
+				clearInterval(timer);
+				sent = true;
+				child.kill(signal);
+			}
+		}, 1);
+		child.once('error', reject);
+		child.once('close', (code, sig) => {
+			clearInterval(timer);
+			resolve({code, signal: sig, err, sent});
+		});
+	});
+}
+
+// issue 13, case 10
+describe('interrupted', () => {
+	const exitCodes: Record<string, number> = {SIGINT: 130, SIGTERM: 143, SIGHUP: 129};
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+		it(`backup create, ${signal} mid-copy: exit ${exitCodes[signal]}, "interrupted: nothing was changed", no partial file left (it left 95-307 MB .partial files)`, async () => {
+			const source = bigDatabase(48);
+			const dir = path.join(temp.dir, `backups-${signal}`);
+			const result = await interruptWhen(['backup', 'create'], cliEnv({SQLITE_PATH: source, BACKUP_DIR: dir}), dir, /\.partial$/, signal);
+			expect(result.sent).toBe(true);
+			expect(result.signal).toBe(null);
+			expect(result.code, result.err).toBe(exitCodes[signal]);
+			expect(result.err).toMatch(new RegExp(`^opsdeck: interrupted: nothing was changed .*\\(${signal}\\)\\n$`));
+			expect(fs.readdirSync(dir)).toEqual([]);
+		});
+	}
+
+	it('sqlite export --output, SIGINT mid-write: the temp file is removed and the target never appears', async () => {
+		const source = bigDatabase(48);
+		const dir = path.join(temp.dir, 'export-int');
+		fs.mkdirSync(dir);
+		const out = path.join(dir, 'rows.json');
+		const result = await interruptWhen(['sqlite', 'export', 'messages', '--json', '--output', out], cliEnv({SQLITE_PATH: source}), dir, /\.tmp$/, 'SIGINT');
+		expect(result.sent).toBe(true);
+		expect(result.code, result.err).toBe(130);
+		expect(result.err).toMatch(/^opsdeck: interrupted: nothing was changed/);
+		expect(fs.readdirSync(dir)).toEqual([]);
+	});
+});
