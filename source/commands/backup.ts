@@ -7,7 +7,7 @@ import {withInterrupt} from '../ops/temp-files.js';
 import {planRestore, restoreBackup, RestoreRefusedError, type RestorePlan} from '../ops/restore.js';
 import {formatBytes, formatCount, formatDateTime, formatDuration} from '../text/format.js';
 import {sanitize} from '../text/sanitize.js';
-import {CommandError, confirm, print, printJson, UsageError, type CommandContext} from './shared.js';
+import {CommandError, confirm, print, printJson, UsageError, warn, type CommandContext} from './shared.js';
 
 const usage = 'usage: opsdeck backup create | list | verify NAME | restore NAME [--yes] [--force] | prune | delete NAME';
 
@@ -97,6 +97,7 @@ async function verify(ctx: CommandContext): Promise<number> {
 	if (ctx.flags.json) printJson(ctx, result);
 	else if (result.ok) print(ctx, `${sanitize(name)}: ok (${result.mode === 'integrity' ? 'integrity_check' : 'quick_check'}${result.checksumOk ? ', sha256 matches' : ', no recorded sha256 to compare'})`);
 	else print(ctx, `${sanitize(name)}: FAILED: ${sanitize(result.problems.join('; '))}`);
+	if (result.notRecorded && !ctx.flags.json) warn(ctx, `the result is not recorded in the sidecar: ${sanitize(result.notRecorded)}`);
 	return result.ok ? 0 : 1;
 }
 

@@ -197,6 +197,8 @@ export type VerifyResult = {
 	/** row count per table in the backup (when asked) */
 	readonly tables: BackupMeta['tables'];
 	readonly sizeBytes: number;
+	/** why the result could not be written to the sidecar (read-only or full folder) */
+	readonly notRecorded?: string;
 };
 
 /**
@@ -256,9 +258,10 @@ export async function verifyBackup(
 			pageCount: inspected?.pageCount ?? 0, pageSize: inspected?.pageSize ?? 0, tables: inspected?.tables ?? {},
 			source: '', createdAt: new Date(stat.mtimeMs).toISOString(), verified,
 		};
-	await writeSidecar(dir, updated).catch(() => undefined);
+	// a read-only or full folder: the check still stands, it just cannot be written down
+	const notRecorded = await writeSidecar(dir, updated).then(() => undefined, async (error: unknown) => (await storageProblem(error, dir)) ?? (error as Error).message);
 	options.onProgress?.(1, 'check');
-	return {name, ok, mode, checkOk, checksumOk, problems, verified, tables: (checksumOk && recordedCounts) || inspected?.tables || {}, sizeBytes: stat.size};
+	return {name, ok, mode, checkOk, checksumOk, problems, verified, tables: (checksumOk && recordedCounts) || inspected?.tables || {}, sizeBytes: stat.size, ...(notRecorded ? {notRecorded} : {})};
 }
 
 /** Deletes one backup and its sidecar (through the mutation guard: refused in read-only mode). */

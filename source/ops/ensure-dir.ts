@@ -64,7 +64,8 @@ export async function ensureDir(dir: string): Promise<void> {
 		fs.accessSync(at, fs.constants.W_OK | fs.constants.X_OK);
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
-		throw new EnsureDirError(`cannot create ${dir}: ${at} is ${code === 'EROFS' ? 'on a read-only filesystem' : 'not writable'} (${code ?? 'access denied'})`);
+		const why = `${code === 'EROFS' ? 'on a read-only filesystem' : 'not writable'} (${code ?? 'access denied'})`;
+		throw new EnsureDirError(at === path.resolve(dir) ? `cannot write to ${dir}: it is ${why}` : `cannot create ${dir}: ${at} is ${why}`);
 	}
 	if (at === path.resolve(dir)) return;
 	try {
