@@ -23,7 +23,7 @@ const help = `
     message  ID                              one message in PostgreSQL and in Redis
     stats    [--json]                        totals across the cache
     monitor  [PATTERN...] [--interval MS] [--plain | --json]
-    backup   create | list | verify NAME | restore NAME [--yes] [--force] | prune | delete NAME
+    backup   create | list | verify NAME | restore NAME [--yes] [--force] | prune [--manual] | delete NAME
     sqlite   check | vacuum | analyze | export TABLE [--format csv|json] [--output FILE]
     audit    [--json] [--limit N]            the audit log of destructive actions
     demo     [--traffic] [--chats N] [--rate N] [--force]   seed a sample chat backend

@@ -1,7 +1,7 @@
-// opsdeck backup create | list | verify NAME [--integrity] | restore NAME [--yes] [--force] | prune [--yes] | delete NAME [--yes]
+// opsdeck backup create | list | verify NAME [--integrity] | restore NAME [--yes] [--force] | prune [--manual] [--yes] | delete NAME [--yes]
 // Human text by default, --json for JSON. Destructive ones (restore, prune, delete) ask y/N on a
 // terminal, need --yes without one, and are refused in read-only mode before anything is asked.
-import {createBackup, deleteBackup, listBackups, planPrune, pruneBackups, verifyBackup, BackupDirError, BackupError, BackupNameError, type BackupEntry} from '../ops/backups.js';
+import {createBackup, deleteBackup, listBackups, listLeftovers, planPrune, pruneBackups, verifyBackup, BackupDirError, BackupError, BackupNameError, type BackupEntry, type Leftover} from '../ops/backups.js';
 import {ReadOnlyError} from '../ops/mutations.js';
 import {withInterrupt} from '../ops/temp-files.js';
 import {planRestore, restoreBackup, RestoreRefusedError, type RestorePlan} from '../ops/restore.js';
@@ -9,7 +9,7 @@ import {formatBytes, formatCount, formatDateTime, formatDuration} from '../text/
 import {sanitize} from '../text/sanitize.js';
 import {CommandError, confirm, print, printJson, UsageError, warn, type CommandContext} from './shared.js';
 
-const usage = 'usage: opsdeck backup create | list | verify NAME | restore NAME [--yes] [--force] | prune | delete NAME';
+const usage = 'usage: opsdeck backup create | list | verify NAME | restore NAME [--yes] [--force] | prune [--manual] | delete NAME';
 
 function entryJson(e: BackupEntry) {
 	return {
@@ -73,13 +73,24 @@ async function create(ctx: CommandContext): Promise<number> {
 }
 
 async function list(ctx: CommandContext): Promise<number> {
-	const entries = await listBackups(ctx.config.backupDir);
+	const [entries, leftovers] = await Promise.all([listBackups(ctx.config.backupDir), listLeftovers(ctx.config)]);
 	if (ctx.flags.json) {
-		printJson(ctx, {dir: ctx.config.backupDir, retention: ctx.config.backupRetention, backups: entries.map(entryJson)});
+		printJson(ctx, {
+			dir: ctx.config.backupDir,
+			retention: ctx.config.backupRetention,
+			backups: entries.map(entryJson),
+			leftovers: leftovers.map(l => ({name: l.name, path: l.path, what: l.what, sizeBytes: l.sizeBytes, modifiedAt: new Date(l.modifiedAt).toISOString(), inProgress: l.inProgress})),
+		});
 		return 0;
 	}
+	const printLeftovers = () => {
+		if (leftovers.length === 0) return;
+		print(ctx, `left by interrupted operations (opsdeck backup prune removes them):`);
+		for (const l of leftovers) print(ctx, `  ${leftoverLine(l)}`);
+	};
 	if (entries.length === 0) {
 		print(ctx, `no backups in ${ctx.config.backupDir} (opsdeck backup create takes one)`);
+		printLeftovers();
 		return 0;
 	}
 	const width = Math.max(4, ...entries.map(e => sanitize(e.name).length));
@@ -87,7 +98,8 @@ async function list(ctx: CommandContext): Promise<number> {
 	for (const e of entries) {
 		print(ctx, `${sanitize(e.name).padEnd(width)}  ${e.kind.padEnd(6)}  ${formatBytes(e.sizeBytes).padStart(9)}  ${formatDateTime(e.createdAt)}  ${verifiedText(e)}`);
 	}
-	print(ctx, `${entries.length} backups in ${ctx.config.backupDir} (keep ${ctx.config.backupRetention})`);
+	print(ctx, `${entries.length} backups in ${ctx.config.backupDir} (keep ${ctx.config.backupRetention} automatic; manual ones until prune --manual)`);
+	printLeftovers();
 	return 0;
 }
 
@@ -129,20 +141,29 @@ async function restore(ctx: CommandContext): Promise<number> {
 	return 0;
 }
 
+function leftoverLine(l: Leftover): string {
+	return `${l.what} ${sanitize(l.path)} (${formatBytes(l.sizeBytes)}, ${formatDateTime(l.modifiedAt)}${l.inProgress ? ', in progress' : l.what === 'safety partial' ? ', may hold the state before an interrupted restore' : ''})`;
+}
+
 async function prune(ctx: CommandContext): Promise<number> {
 	if (ctx.args.length > 1) throw new UsageError(`backup prune takes no NAME; ${usage}`);
 	if (ctx.config.readOnly) throw new ReadOnlyError('prune');
-	const plan = planPrune(await listBackups(ctx.config.backupDir), ctx.config.backupRetention);
-	if (plan.remove.length === 0) {
-		if (ctx.flags.json) printJson(ctx, {removed: [], kept: plan.keep.map(e => e.name)});
-		else print(ctx, `nothing to prune: ${plan.keep.length} backups, keep ${ctx.config.backupRetention}`);
+	const manual = ctx.flags.manual ?? false;
+	const plan = planPrune(await listBackups(ctx.config.backupDir), ctx.config.backupRetention, Date.now(), {manual});
+	const leftovers = (await listLeftovers(ctx.config)).filter(l => !l.inProgress);
+	if (plan.remove.length === 0 && leftovers.length === 0) {
+		if (ctx.flags.json) printJson(ctx, {removed: [], kept: plan.keep.map(e => e.name), leftovers: []});
+		else print(ctx, `nothing to prune: ${plan.keep.length} backups, keep ${ctx.config.backupRetention} automatic${manual ? ' and manual' : ' (manual ones only with --manual)'}`);
 		return 0;
 	}
-	if (!ctx.flags.json) for (const e of plan.remove) print(ctx, `delete ${sanitize(e.name)} (${e.kind}, ${formatDateTime(e.createdAt)})`);
-	await confirm(ctx, `Delete ${plan.remove.length} backups, keeping ${plan.keep.length}?`);
-	const result = await pruneBackups(ctx.config);
+	if (!ctx.flags.json) {
+		for (const e of plan.remove) print(ctx, `delete ${sanitize(e.name)} (${e.kind}, ${formatDateTime(e.createdAt)})`);
+		for (const l of leftovers) print(ctx, `delete ${leftoverLine(l)}`);
+	}
+	await confirm(ctx, `Delete ${plan.remove.length} backups${leftovers.length > 0 ? ` and ${leftovers.length} leftover temp files` : ''}, keeping ${plan.keep.length}?`);
+	const result = await pruneBackups(ctx.config, Date.now(), {manual, leftovers: true});
 	if (ctx.flags.json) printJson(ctx, result);
-	else print(ctx, `pruned ${result.removed.length} backups; ${result.kept.length} kept`);
+	else print(ctx, `pruned ${result.removed.length} backups${result.leftovers.length > 0 ? ` and ${result.leftovers.length} leftover temp files` : ''}; ${result.kept.length} kept`);
 	return 0;
 }
 

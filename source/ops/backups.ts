@@ -10,10 +10,12 @@ import {ensureDir, EnsureDirError} from './ensure-dir.js';
 import {forgetTemp, trackTemp} from './temp-files.js';
 import {runWorkerTask, startWorkerTask, type FollowResult, type InspectResult, type SnapshotResult, type WorkerHandle} from './backup-worker.js';
 import {planPrune} from './backup-prune.js';
+import {listLeftovers} from './backup-leftovers.js';
 import {runMutation} from './mutations.js';
 
 export {listBackups, diskSpace, type BackupEntry, type BackupMeta, type Verification} from './backup-files.js';
 export {planPrune, type PrunePlan} from './backup-prune.js';
+export {listLeftovers, type Leftover} from './backup-leftovers.js';
 export {resolveBackupName, BackupNameError, parseBackupName, type BackupKind} from './backup-names.js';
 
 type BackupConfig = Pick<Config, 'sqlitePath' | 'backupDir'>;
@@ -275,21 +277,37 @@ export async function deleteBackup(config: MutatingConfig, name: string): Promis
 	});
 }
 
-/** Deletes what planPrune says, through the mutation guard. Nothing to delete: nothing happens. */
-export async function pruneBackups(config: MutatingConfig, now = Date.now()): Promise<{removed: string[]; kept: string[]}> {
+/**
+ * Deletes what planPrune says (manual backups only with `manual`) and the leftovers of killed
+ * operations that nothing is writing any more, through the mutation guard. Nothing to delete:
+ * nothing happens.
+ */
+export async function pruneBackups(
+	config: MutatingConfig & Pick<Config, 'sqlitePath'>,
+	now = Date.now(),
+	options: {readonly manual?: boolean; readonly leftovers?: boolean} = {},
+): Promise<{removed: string[]; kept: string[]; leftovers: string[]}> {
 	const entries = await listBackups(config.backupDir);
-	const plan = planPrune(entries, config.backupRetention, now);
+	const plan = planPrune(entries, config.backupRetention, now, options);
+	const leftovers = options.leftovers ? (await listLeftovers(config, now)).filter(l => !l.inProgress) : [];
 	const removed: string[] = [];
-	if (plan.remove.length === 0) return {removed, kept: plan.keep.map(e => e.name)};
-	await runMutation(config, {action: 'prune', target: `${config.backupDir}: ${plan.remove.length} of ${plan.keep.length + plan.remove.length} backups (keep ${config.backupRetention})`}, async () => {
+	const removedLeftovers: string[] = [];
+	// nothing to do: nothing happens (in read-only mode the guard still refuses, and audits, the request)
+	if (plan.remove.length === 0 && leftovers.length === 0 && !config.readOnly) return {removed, kept: plan.keep.map(e => e.name), leftovers: removedLeftovers};
+	const what = `${plan.remove.length} of ${plan.keep.length + plan.remove.length} backups (keep ${config.backupRetention}${options.manual ? ', manual ones too' : ' automatic'})${leftovers.length > 0 ? ` and ${leftovers.length} leftover temp files` : ''}`;
+	await runMutation(config, {action: 'prune', target: `${config.backupDir}: ${what}`}, async () => {
 		for (const entry of plan.remove) {
 			await fs.promises.rm(entry.path, {force: true});
 			await fs.promises.rm(path.join(config.backupDir, sidecarName(entry.name)), {force: true});
 			removed.push(entry.name);
 		}
+		for (const leftover of leftovers) {
+			await fs.promises.rm(leftover.path, {force: true});
+			removedLeftovers.push(leftover.name);
+		}
 		await fsyncDir(config.backupDir);
 	});
-	return {removed, kept: plan.keep.map(e => e.name)};
+	return {removed, kept: plan.keep.map(e => e.name), leftovers: removedLeftovers};
 }
 
 export type BackupOverview = {

@@ -237,3 +237,40 @@ describe('a full disk and a read-only backup folder', () => {
 		fs.rmSync(path.join(disk.dir!, 'fill'));
 	});
 });
+
+// issue 13, case 10
+describe('leftovers of killed operations', () => {
+	it('backup list shows them with their sizes (text and JSON); backup prune removes them', () => {
+		const dir = path.join(temp.dir, 'backups-left');
+		fs.mkdirSync(dir);
+		const old = new Date(Date.now() - 3 * 3_600_000);
+		const files = [
+			path.join(dir, '.manual_2025-01-01T00-00-00.db.partial'),
+			path.join(dir, '.safety_2025-01-01T00-00-01.db.partial'),
+			path.join(temp.dir, `.${path.basename(temp.path)}.restore-9999999.tmp`), // its process is gone
+		];
+		for (const [i, file] of files.entries()) {
+			fs.writeFileSync(file, Buffer.alloc((i + 1) * 100 * 1024));
+			fs.utimesSync(file, old, old);
+		}
+		const env = {BACKUP_DIR: dir};
+		const listed = opsdeck(['backup', 'list'], env);
+		expect(listed.code, listed.err).toBe(0);
+		expect(listed.out).toContain('left by interrupted operations (opsdeck backup prune removes them):');
+		expect(listed.out).toMatch(/backup partial .*\.manual_2025-01-01T00-00-00\.db\.partial \(100(\.0)? KB/);
+		expect(listed.out).toMatch(/safety partial .*\.safety_2025-01-01T00-00-01\.db\.partial \(200(\.0)? KB, .*may hold the state before an interrupted restore/);
+		expect(listed.out).toMatch(/restore temp .*\.restore-9999999\.tmp \(300(\.0)? KB/);
+		const json = JSON.parse(opsdeck(['backup', 'list', '--json'], env).out) as {leftovers: {path: string; what: string; sizeBytes: number; inProgress: boolean}[]};
+		expect(json.leftovers.map(l => [l.path, l.sizeBytes, l.inProgress]).sort()).toEqual(files.map((f, i) => [f, (i + 1) * 100 * 1024, false]).sort());
+
+		const refused = opsdeck(['backup', 'prune'], env);
+		expect(refused.code).toBe(2);
+		expect(refused.out).toContain('delete backup partial');
+		expect(files.every(f => fs.existsSync(f))).toBe(true);
+		const pruned = opsdeck(['backup', 'prune', '--yes'], env);
+		expect(pruned.code, pruned.err).toBe(0);
+		expect(pruned.out).toContain('pruned 0 backups and 3 leftover temp files');
+		expect(files.some(f => fs.existsSync(f))).toBe(false);
+		expect(opsdeck(['backup', 'list'], env).out).not.toContain('left by interrupted operations');
+	});
+});
