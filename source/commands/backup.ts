@@ -1,7 +1,7 @@
 // opsdeck backup create | list | verify NAME [--integrity] | restore NAME [--yes] [--force] | prune [--manual] [--yes] | delete NAME [--yes]
 // Human text by default, --json for JSON. Destructive ones (restore, prune, delete) ask y/N on a
 // terminal, need --yes without one, and are refused in read-only mode before anything is asked.
-import {createBackup, deleteBackup, listBackups, listLeftovers, planPrune, pruneBackups, verifyBackup, BackupDirError, BackupError, BackupNameError, type BackupEntry, type Leftover} from '../ops/backups.js';
+import {createBackup, deleteBackup, listBackups, listLeftovers, planPrune, readBackupFolder, pruneBackups, verifyBackup, BackupDirError, BackupError, BackupNameError, type BackupEntry, type Leftover} from '../ops/backups.js';
 import {ReadOnlyError} from '../ops/mutations.js';
 import {withInterrupt} from '../ops/temp-files.js';
 import {planRestore, restoreBackup, RestoreRefusedError, type RestorePlan} from '../ops/restore.js';
@@ -18,14 +18,16 @@ function entryJson(e: BackupEntry) {
 		sizeBytes: e.sizeBytes,
 		createdAt: new Date(e.createdAt).toISOString(),
 		verified: e.verified,
+		// what the sidecar says that is not believed (issue 14, point 6)
+		...(e.claims ? {claims: e.claims} : {}),
 		sha256: e.meta?.sha256,
 		tables: e.meta?.tables,
 		path: e.path,
 	};
 }
 
-function verifiedText(e: Pick<BackupEntry, 'verified'>): string {
-	if (!e.verified) return 'no';
+function verifiedText(e: Pick<BackupEntry, 'verified' | 'claims'>): string {
+	if (!e.verified) return e.claims?.some(c => c.includes('"verified ok"')) ? 'no (sidecar claims ok)' : 'no';
 	return e.verified.ok ? `ok ${e.verified.at.slice(0, 16).replace('T', ' ')}` : 'FAILED';
 }
 
@@ -73,17 +75,19 @@ async function create(ctx: CommandContext): Promise<number> {
 }
 
 async function list(ctx: CommandContext): Promise<number> {
-	const [entries, leftovers] = await Promise.all([listBackups(ctx.config.backupDir), listLeftovers(ctx.config)]);
+	const [{backups: entries, refused}, leftovers] = await Promise.all([readBackupFolder(ctx.config.backupDir), listLeftovers(ctx.config)]);
 	if (ctx.flags.json) {
 		printJson(ctx, {
 			dir: ctx.config.backupDir,
 			retention: ctx.config.backupRetention,
 			backups: entries.map(entryJson),
+			refused,
 			leftovers: leftovers.map(l => ({name: l.name, path: l.path, what: l.what, sizeBytes: l.sizeBytes, modifiedAt: new Date(l.modifiedAt).toISOString(), inProgress: l.inProgress})),
 		});
 		return 0;
 	}
 	const printLeftovers = () => {
+		for (const r of refused) print(ctx, `refused: ${sanitize(r.name)} is ${r.reason} (never used)`);
 		if (leftovers.length === 0) return;
 		print(ctx, `left by interrupted operations (opsdeck backup prune removes them):`);
 		for (const l of leftovers) print(ctx, `  ${leftoverLine(l)}`);
@@ -97,6 +101,7 @@ async function list(ctx: CommandContext): Promise<number> {
 	print(ctx, `${'NAME'.padEnd(width)}  KIND    ${'SIZE'.padStart(9)}  CREATED (UTC)        VERIFIED`);
 	for (const e of entries) {
 		print(ctx, `${sanitize(e.name).padEnd(width)}  ${e.kind.padEnd(6)}  ${formatBytes(e.sizeBytes).padStart(9)}  ${formatDateTime(e.createdAt)}  ${verifiedText(e)}`);
+		for (const claim of e.claims ?? []) print(ctx, `${' '.repeat(width)}  ${sanitize(claim)}`);
 	}
 	print(ctx, `${entries.length} backups in ${ctx.config.backupDir} (keep ${ctx.config.backupRetention} automatic; manual ones until prune --manual)`);
 	printLeftovers();

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type {Config} from '../config.js';
 import {formatCount} from '../text/format.js';
 import {newBackupName, partialName, resolveBackupName, sidecarName, type BackupKind} from './backup-names.js';
-import {diskSpace, fsyncDir, listBackups, readSidecar, storageProblem, writeSidecar, type BackupEntry, type BackupMeta, type Verification} from './backup-files.js';
+import {diskSpace, fsyncDir, listBackups, readBackupFolder, readSidecar, storageProblem, writeSidecar, type BackupEntry, type BackupMeta, type RefusedEntry, type Verification} from './backup-files.js';
 import {ensureDir, EnsureDirError} from './ensure-dir.js';
 import {forgetTemp, trackTemp} from './temp-files.js';
 import {runWorkerTask, startWorkerTask, type FollowResult, type InspectResult, type SnapshotResult, type WorkerHandle} from './backup-worker.js';
@@ -13,7 +13,7 @@ import {planPrune} from './backup-prune.js';
 import {listLeftovers} from './backup-leftovers.js';
 import {runMutation} from './mutations.js';
 
-export {listBackups, diskSpace, type BackupEntry, type BackupMeta, type Verification} from './backup-files.js';
+export {listBackups, readBackupFolder, diskSpace, type BackupEntry, type BackupMeta, type RefusedEntry, type Verification} from './backup-files.js';
 export {planPrune, type PrunePlan} from './backup-prune.js';
 export {listLeftovers, type Leftover} from './backup-leftovers.js';
 export {resolveBackupName, BackupNameError, parseBackupName, type BackupKind} from './backup-names.js';
@@ -313,6 +313,8 @@ export async function pruneBackups(
 export type BackupOverview = {
 	readonly dir: string;
 	readonly backups: readonly BackupEntry[];
+	/** `.db` entries that are not used as backups (a symlink leading outside the folder), with why */
+	readonly refused: readonly RefusedEntry[];
 	readonly retention: number;
 	readonly freeBytes: number | undefined;
 	readonly totalBytes: number | undefined;
@@ -320,6 +322,6 @@ export type BackupOverview = {
 
 /** What the Backups tab polls: the list plus the folder's free disk. */
 export async function backupOverview(config: Pick<Config, 'backupDir' | 'backupRetention'>): Promise<BackupOverview> {
-	const [backups, disk] = await Promise.all([listBackups(config.backupDir), diskSpace(config.backupDir)]);
-	return {dir: config.backupDir, backups, retention: config.backupRetention, freeBytes: disk?.freeBytes, totalBytes: disk?.totalBytes};
+	const [{backups, refused}, disk] = await Promise.all([readBackupFolder(config.backupDir), diskSpace(config.backupDir)]);
+	return {dir: config.backupDir, backups, refused, retention: config.backupRetention, freeBytes: disk?.freeBytes, totalBytes: disk?.totalBytes};
 }

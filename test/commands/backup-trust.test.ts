@@ -274,3 +274,43 @@ describe('leftovers of killed operations', () => {
 		expect(opsdeck(['backup', 'list'], env).out).not.toContain('left by interrupted operations');
 	});
 });
+
+// issue 14, point 6
+describe('what the backup folder holds is not taken at its word', () => {
+	it('a symlink leading outside is listed as refused with the reason; a sidecar claiming 2999-01-01 and "ok" is shown as a claim', () => {
+		const dir = path.join(temp.dir, 'backups-claims');
+		const created = opsdeck(['backup', 'create', '--json'], {BACKUP_DIR: dir});
+		expect(created.code, created.err).toBe(0);
+		const good = (JSON.parse(created.out) as {name: string}).name;
+		const outside = path.join(temp.dir, 'outside.db');
+		fs.copyFileSync(path.join(dir, good), outside);
+		fs.symlinkSync(outside, path.join(dir, 'evil.db'));
+		fs.symlinkSync(path.join(temp.dir, 'gone.db'), path.join(dir, 'broken.db'));
+		const forged = 'manual_2025-01-01T00-00-00.db';
+		fs.writeFileSync(path.join(dir, forged), Buffer.alloc(8192, 7)); // not even a database
+		const sidecar = JSON.parse(fs.readFileSync(path.join(dir, `${good}.json`), 'utf8')) as Record<string, unknown>;
+		fs.writeFileSync(path.join(dir, `${forged}.json`), JSON.stringify({...sidecar, name: forged, createdAt: '2999-01-01T00:00:00.000Z', verified: {at: '2999-01-01T00:00:00.000Z', ok: true, mode: 'quick'}}));
+
+		const listed = opsdeck(['backup', 'list'], {BACKUP_DIR: dir});
+		expect(listed.code, listed.err).toBe(0);
+		expect(listed.out).toContain('refused: evil.db is a symlink leading outside the backup folder (never used)');
+		expect(listed.out).toContain('refused: broken.db is a broken symlink (never used)');
+		expect(listed.out).not.toMatch(/^evil\.db/m);
+		const line = listed.out.split('\n').find(l => l.startsWith(forged))!;
+		expect(line).toMatch(/manual .* 2025-01-01 00:00:00 +no \(sidecar claims ok\)$/);
+		expect(listed.out).toContain('sidecar claims it was created 2999-01-01T00:00:00.000Z');
+		expect(listed.out).toMatch(/sidecar claims "verified ok" for a check dated 2999-01-01T00:00:00\.000Z: not verified/);
+		expect(listed.out.split('\n').find(l => l.startsWith(good))).toMatch(/ ok \d{4}-/);
+
+		const json = JSON.parse(opsdeck(['backup', 'list', '--json'], {BACKUP_DIR: dir}).out) as {backups: {name: string; createdAt: string; verified: unknown; claims?: string[]}[]; refused: {name: string; reason: string}[]};
+		expect(json.refused).toEqual([{name: 'broken.db', reason: 'a broken symlink'}, {name: 'evil.db', reason: 'a symlink leading outside the backup folder'}]);
+		expect(json.backups.map(b => b.name).sort()).toEqual([forged, good].sort());
+		const claimed = json.backups.find(b => b.name === forged)!;
+		expect(claimed).toMatchObject({createdAt: '2025-01-01T00:00:00.000Z', verified: null});
+		expect(claimed.claims).toHaveLength(2);
+		// once verified, what is shown is the check's result
+		const verified = opsdeck(['backup', 'verify', forged], {BACKUP_DIR: dir});
+		expect(verified.code).toBe(1);
+		expect(opsdeck(['backup', 'list'], {BACKUP_DIR: dir}).out.split('\n').find(l => l.startsWith(forged))).toMatch(/FAILED$/);
+	});
+});
