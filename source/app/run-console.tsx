@@ -3,6 +3,7 @@
 import {render} from 'ink';
 import {closeBackends, type Backends} from '../backends/index.js';
 import {startAutoBackups} from '../ops/auto-backups.js';
+import {removeTempFiles} from '../ops/temp-files.js';
 import {mask} from '../text/mask.js';
 import {App} from './app.js';
 
@@ -23,6 +24,8 @@ export async function runConsole(backends: Backends): Promise<number> {
 	const instance = render(<App backends={backends} />, {exitOnCtrlC: true, patchConsole: true});
 
 	const onSignal = () => {
+		// a backup in progress (n) is abandoned at once: its partial file goes now, not at exit
+		removeTempFiles();
 		// Whatever hangs (a backend that does not answer), we are gone within the hard limit.
 		setTimeout(() => {
 			restore();

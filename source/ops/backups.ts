@@ -7,7 +7,7 @@ import {formatCount} from '../text/format.js';
 import {newBackupName, partialName, resolveBackupName, sidecarName, type BackupKind} from './backup-names.js';
 import {diskSpace, fsyncDir, listBackups, readBackupFolder, readSidecar, storageProblem, writeSidecar, type BackupEntry, type BackupMeta, type RefusedEntry, type Verification} from './backup-files.js';
 import {ensureDir, EnsureDirError} from './ensure-dir.js';
-import {forgetTemp, trackTemp} from './temp-files.js';
+import {forgetTemp, trackTemp, wasAbandoned} from './temp-files.js';
 import {runWorkerTask, startWorkerTask, type FollowResult, type InspectResult, type SnapshotResult, type WorkerHandle} from './backup-worker.js';
 import {planPrune} from './backup-prune.js';
 import {listLeftovers} from './backup-leftovers.js';
@@ -135,6 +135,11 @@ export async function createBackup(
 	} finally {
 		copying = false;
 		clearTimeout(pollTimer);
+	}
+	if (wasAbandoned(partial)) {
+		// interrupted (the console got a signal): its partial was removed; what the workers wrote since goes too
+		await removeQuietly([partial, `${partial}-journal`, `${partial}-wal`, `${partial}-shm`]);
+		throw new BackupError('backup interrupted: nothing was changed');
 	}
 	const meta: BackupMeta = {
 		name,

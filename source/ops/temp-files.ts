@@ -5,6 +5,10 @@
 import fs from 'node:fs';
 
 const files = new Set<string>();
+/** removed while their operation still ran: it must not finish them (a backup must not be renamed into place) */
+const abandoned = new Set<string>();
+let abandonedCount = 0;
+let reported = false;
 
 /** `file` (and its -wal/-shm/-journal) is ours until forget(): removed if the process is interrupted. */
 export function trackTemp(file: string): void {
@@ -16,10 +20,16 @@ export function forgetTemp(file: string): void {
 	files.delete(file);
 }
 
-/** Removes every tracked temp file; returns how many existed. */
+/** The operation writing `file` was interrupted (its temp file removed): it must stop, not finish. */
+export function wasAbandoned(file: string): boolean {
+	return abandoned.has(file);
+}
+
+/** Removes every tracked temp file (their operations are abandoned); returns how many existed. */
 export function removeTempFiles(): number {
 	let removed = 0;
 	for (const file of files) {
+		abandoned.add(file);
 		for (const name of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) {
 			try {
 				fs.rmSync(name);
@@ -29,14 +39,15 @@ export function removeTempFiles(): number {
 			}
 		}
 	}
-	files.clear();
+	// still tracked: a worker of an abandoned operation may write the file again before it stops
+	abandonedCount += removed;
 	return removed;
 }
 
-// the console quitting (or its hard exit limit) while a backup or an export is still running
+// the console interrupted (or quitting) while a backup is still running: said once the screen is back
 process.on('exit', () => {
-	const removed = removeTempFiles();
-	if (removed > 0) process.stderr.write(`opsdeck: interrupted: an unfinished backup or export was abandoned and its temp file removed; nothing was changed\n`);
+	removeTempFiles();
+	if (abandonedCount > 0 && !reported) process.stderr.write(`opsdeck: interrupted: an unfinished backup or export was abandoned and its temp file removed; nothing was changed\n`);
 });
 
 export const interruptSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -50,6 +61,7 @@ const signalNumbers: Record<(typeof interruptSignals)[number], number> = {SIGHUP
 export async function withInterrupt<T>(stderr: NodeJS.WritableStream, said: () => string, work: () => Promise<T>): Promise<T> {
 	const onSignal = (signal: (typeof interruptSignals)[number]) => {
 		removeTempFiles();
+		reported = true;
 		stderr.write(`opsdeck: interrupted: ${said()} (${signal})\n`);
 		process.exit(128 + signalNumbers[signal]);
 	};
