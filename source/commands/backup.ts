@@ -166,7 +166,7 @@ async function prune(ctx: CommandContext): Promise<number> {
 		for (const l of leftovers) print(ctx, `delete ${leftoverLine(l)}`);
 	}
 	await confirm(ctx, `Delete ${plan.remove.length} backups${leftovers.length > 0 ? ` and ${leftovers.length} leftover temp files` : ''}, keeping ${plan.keep.length}?`);
-	const result = await pruneBackups(ctx.config, Date.now(), {manual, leftovers: true});
+	const result = await withInterrupt(ctx.stderr, () => 'the prune stopped part-way: opsdeck backup list shows what is left', () => pruneBackups(ctx.config, Date.now(), {manual, leftovers: true}));
 	if (ctx.flags.json) printJson(ctx, result);
 	else print(ctx, `pruned ${result.removed.length} backups${result.leftovers.length > 0 ? ` and ${result.leftovers.length} leftover temp files` : ''}; ${result.kept.length} kept`);
 	return 0;
