@@ -27,6 +27,7 @@ export const flagSpec = {
 	compare: {type: 'boolean'},
 	clear: {type: 'boolean'},
 	integrity: {type: 'boolean'},
+	manual: {type: 'boolean'},
 	format: {type: 'string'},
 	output: {type: 'string'},
 	traffic: {type: 'boolean'},
@@ -60,6 +61,7 @@ export type Flags = {
 	compare?: boolean;
 	clear?: boolean;
 	integrity?: boolean;
+	manual?: boolean;
 	format?: string;
 	output?: string;
 	traffic?: boolean;

@@ -6,6 +6,7 @@
 import {render} from 'ink';
 import {closeBackends, type Backends} from '../backends/index.js';
 import {startAutoBackups} from '../ops/auto-backups.js';
+import {removeTempFiles} from '../ops/temp-files.js';
 import {mask} from '../text/mask.js';
 import {sanitize} from '../text/sanitize.js';
 import {App} from './app.js';
@@ -29,6 +30,8 @@ export async function runConsole(backends: Backends): Promise<number> {
 	const instance = render(<App backends={backends} />, {exitOnCtrlC: false, patchConsole: true});
 
 	const onSignal = (signal: NodeJS.Signals) => {
+		// a backup in progress (n) is abandoned at once: its partial file goes now, not at exit
+		removeTempFiles();
 		// Whatever hangs (a backend that does not answer), we are gone within the hard limit.
 		setTimeout(() => {
 			restore();

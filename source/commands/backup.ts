@@ -1,14 +1,15 @@
-// opsdeck backup create | list | verify NAME [--integrity] | restore NAME [--yes] [--force] | prune [--yes] | delete NAME [--yes]
+// opsdeck backup create | list | verify NAME [--integrity] | restore NAME [--yes] [--force] | prune [--manual] [--yes] | delete NAME [--yes]
 // Human text by default, --json for JSON. Destructive ones (restore, prune, delete) ask y/N on a
 // terminal, need --yes without one, and are refused in read-only mode before anything is asked.
-import {createBackup, deleteBackup, listBackups, planPrune, pruneBackups, verifyBackup, BackupError, BackupNameError, type BackupEntry} from '../ops/backups.js';
+import {createBackup, deleteBackup, listBackups, listLeftovers, planPrune, readBackupFolder, pruneBackups, verifyBackup, BackupDirError, BackupError, BackupNameError, type BackupEntry, type Leftover} from '../ops/backups.js';
 import {auditRefusal, refuseReadOnly} from '../ops/mutations.js';
+import {withInterrupt} from '../ops/temp-files.js';
 import {holdersRefusal, planRestore, restoreBackup, RestoreInterruptedError, RestoreRefusedError, type RestorePlan, type RestoreResult} from '../ops/restore.js';
 import {formatBytes, formatCount, formatDateTime, formatDuration} from '../text/format.js';
 import {sanitize} from '../text/sanitize.js';
 import {CommandError, confirm, print, printJson, UsageError, warn, type CommandContext} from './shared.js';
 
-const usage = 'usage: opsdeck backup create | list | verify NAME | restore NAME [--yes] [--force] | prune | delete NAME';
+const usage = 'usage: opsdeck backup create | list | verify NAME | restore NAME [--yes] [--force] | prune [--manual] | delete NAME';
 
 function entryJson(e: BackupEntry) {
 	return {
@@ -17,14 +18,16 @@ function entryJson(e: BackupEntry) {
 		sizeBytes: e.sizeBytes,
 		createdAt: new Date(e.createdAt).toISOString(),
 		verified: e.verified,
+		// what the sidecar says that is not believed (issue 14, point 6)
+		...(e.claims ? {claims: e.claims} : {}),
 		sha256: e.meta?.sha256,
 		tables: e.meta?.tables,
 		path: e.path,
 	};
 }
 
-function verifiedText(e: Pick<BackupEntry, 'verified'>): string {
-	if (!e.verified) return 'no';
+function verifiedText(e: Pick<BackupEntry, 'verified' | 'claims'>): string {
+	if (!e.verified) return e.claims?.some(c => c.includes('"verified ok"')) ? 'no (sidecar claims ok)' : 'no';
 	return e.verified.ok ? `ok ${e.verified.at.slice(0, 16).replace('T', ' ')}` : 'FAILED';
 }
 
@@ -53,8 +56,13 @@ async function create(ctx: CommandContext): Promise<number> {
 	if (ctx.args.length > 1) throw new UsageError(`backup create takes no NAME (names are given automatically); ${usage}`);
 	const started = Date.now();
 	const progress = progressPrinter(ctx);
-	const entry = await createBackup(ctx.config, {kind: 'manual', onProgress: progress ? r => progress(r * 0.8) : undefined});
-	const verify = await verifyBackup(ctx.config, entry.name, {onProgress: progress ? r => progress(0.8 + r * 0.2) : undefined});
+	let created: string | undefined;
+	const said = () => (created ? `backup ${created} was made but not verified (opsdeck backup verify ${created})` : 'nothing was changed (no partial backup left)');
+	const {entry, verify} = await withInterrupt(ctx.stderr, said, async () => {
+		const entry = await createBackup(ctx.config, {kind: 'manual', onProgress: progress ? r => progress(r * 0.8) : undefined, onCreated: name => (created = name)});
+		const verify = await verifyBackup(ctx.config, entry.name, {onProgress: progress ? r => progress(0.8 + r * 0.2) : undefined});
+		return {entry, verify};
+	});
 	const ms = Date.now() - started;
 	if (ctx.flags.json) {
 		printJson(ctx, {...entryJson({...entry, verified: verify.verified}), durationMs: ms});
@@ -67,30 +75,46 @@ async function create(ctx: CommandContext): Promise<number> {
 }
 
 async function list(ctx: CommandContext): Promise<number> {
-	const entries = await listBackups(ctx.config.backupDir);
+	const [{backups: entries, refused}, leftovers] = await Promise.all([readBackupFolder(ctx.config.backupDir), listLeftovers(ctx.config)]);
 	if (ctx.flags.json) {
-		printJson(ctx, {dir: ctx.config.backupDir, retention: ctx.config.backupRetention, backups: entries.map(entryJson)});
+		printJson(ctx, {
+			dir: ctx.config.backupDir,
+			retention: ctx.config.backupRetention,
+			backups: entries.map(entryJson),
+			refused,
+			leftovers: leftovers.map(l => ({name: l.name, path: l.path, what: l.what, sizeBytes: l.sizeBytes, modifiedAt: new Date(l.modifiedAt).toISOString(), inProgress: l.inProgress})),
+		});
 		return 0;
 	}
+	const printLeftovers = () => {
+		for (const r of refused) print(ctx, `refused: ${sanitize(r.name)} is ${r.reason} (never used)`);
+		if (leftovers.length === 0) return;
+		print(ctx, `left by interrupted operations (opsdeck backup prune removes them):`);
+		for (const l of leftovers) print(ctx, `  ${leftoverLine(l)}`);
+	};
 	if (entries.length === 0) {
 		print(ctx, `no backups in ${ctx.config.backupDir} (opsdeck backup create takes one)`);
+		printLeftovers();
 		return 0;
 	}
 	const width = Math.max(4, ...entries.map(e => sanitize(e.name).length));
 	print(ctx, `${'NAME'.padEnd(width)}  KIND    ${'SIZE'.padStart(9)}  CREATED (UTC)        VERIFIED`);
 	for (const e of entries) {
 		print(ctx, `${sanitize(e.name).padEnd(width)}  ${e.kind.padEnd(6)}  ${formatBytes(e.sizeBytes).padStart(9)}  ${formatDateTime(e.createdAt)}  ${verifiedText(e)}`);
+		for (const claim of e.claims ?? []) print(ctx, `${' '.repeat(width)}  ${sanitize(claim)}`);
 	}
-	print(ctx, `${entries.length} backups in ${ctx.config.backupDir} (keep ${ctx.config.backupRetention})`);
+	print(ctx, `${entries.length} backups in ${ctx.config.backupDir} (keep ${ctx.config.backupRetention} automatic; manual ones until prune --manual)`);
+	printLeftovers();
 	return 0;
 }
 
 async function verify(ctx: CommandContext): Promise<number> {
 	const name = nameArg(ctx, 'verify');
-	const result = await verifyBackup(ctx.config, name, {mode: ctx.flags.integrity ? 'integrity' : 'quick'});
+	const result = await withInterrupt(ctx.stderr, () => 'nothing was changed', () => verifyBackup(ctx.config, name, {mode: ctx.flags.integrity ? 'integrity' : 'quick'}));
 	if (ctx.flags.json) printJson(ctx, result);
 	else if (result.ok) print(ctx, `${sanitize(name)}: ok (${result.mode === 'integrity' ? 'integrity_check' : 'quick_check'}${result.checksumOk ? ', sha256 matches' : ', no recorded sha256 to compare'})`);
 	else print(ctx, `${sanitize(name)}: FAILED: ${sanitize(result.problems.join('; '))}`);
+	if (result.notRecorded && !ctx.flags.json) warn(ctx, `the result is not recorded in the sidecar: ${sanitize(result.notRecorded)}`);
 	return result.ok ? 0 : 1;
 }
 
@@ -163,20 +187,29 @@ async function restore(ctx: CommandContext): Promise<number> {
 	return 0;
 }
 
+function leftoverLine(l: Leftover): string {
+	return `${l.what} ${sanitize(l.path)} (${formatBytes(l.sizeBytes)}, ${formatDateTime(l.modifiedAt)}${l.inProgress ? ', in progress' : l.what === 'safety partial' ? ', may hold the state before an interrupted restore' : ''})`;
+}
+
 async function prune(ctx: CommandContext): Promise<number> {
 	if (ctx.args.length > 1) throw new UsageError(`backup prune takes no NAME; ${usage}`);
 	refuseReadOnly(ctx.config, {action: 'prune', target: ctx.config.backupDir});
-	const plan = planPrune(await listBackups(ctx.config.backupDir), ctx.config.backupRetention);
-	if (plan.remove.length === 0) {
-		if (ctx.flags.json) printJson(ctx, {removed: [], kept: plan.keep.map(e => e.name)});
-		else print(ctx, `nothing to prune: ${plan.keep.length} backups, keep ${ctx.config.backupRetention}`);
+	const manual = ctx.flags.manual ?? false;
+	const plan = planPrune(await listBackups(ctx.config.backupDir), ctx.config.backupRetention, Date.now(), {manual});
+	const leftovers = (await listLeftovers(ctx.config)).filter(l => !l.inProgress);
+	if (plan.remove.length === 0 && leftovers.length === 0) {
+		if (ctx.flags.json) printJson(ctx, {removed: [], kept: plan.keep.map(e => e.name), leftovers: []});
+		else print(ctx, `nothing to prune: ${plan.keep.length} backups, keep ${ctx.config.backupRetention} automatic${manual ? ' and manual' : ' (manual ones only with --manual)'}`);
 		return 0;
 	}
-	if (!ctx.flags.json) for (const e of plan.remove) print(ctx, `delete ${sanitize(e.name)} (${e.kind}, ${formatDateTime(e.createdAt)})`);
-	await confirm(ctx, {action: 'prune', target: `${ctx.config.backupDir}: ${plan.remove.length} of ${plan.keep.length + plan.remove.length} backups (keep ${ctx.config.backupRetention})`}, `Delete ${plan.remove.length} backups, keeping ${plan.keep.length}?`);
-	const result = await pruneBackups(ctx.config);
+	if (!ctx.flags.json) {
+		for (const e of plan.remove) print(ctx, `delete ${sanitize(e.name)} (${e.kind}, ${formatDateTime(e.createdAt)})`);
+		for (const l of leftovers) print(ctx, `delete ${leftoverLine(l)}`);
+	}
+	await confirm(ctx, {action: 'prune', target: `${ctx.config.backupDir}: ${plan.remove.length} of ${plan.keep.length + plan.remove.length} backups (keep ${ctx.config.backupRetention}${manual ? ', manual too' : ''})${leftovers.length > 0 ? ` and ${leftovers.length} leftover temp files` : ''}`}, `Delete ${plan.remove.length} backups${leftovers.length > 0 ? ` and ${leftovers.length} leftover temp files` : ''}, keeping ${plan.keep.length}?`);
+	const result = await withInterrupt(ctx.stderr, () => 'the prune stopped part-way: opsdeck backup list shows what is left', () => pruneBackups(ctx.config, Date.now(), {manual, leftovers: true}));
 	if (ctx.flags.json) printJson(ctx, result);
-	else print(ctx, `pruned ${result.removed.length} backups; ${result.kept.length} kept`);
+	else print(ctx, `pruned ${result.removed.length} backups${result.leftovers.length > 0 ? ` and ${result.leftovers.length} leftover temp files` : ''}; ${result.kept.length} kept`);
 	return 0;
 }
 
@@ -200,7 +233,7 @@ export async function run(ctx: CommandContext): Promise<number> {
 	try {
 		return await fn(ctx);
 	} catch (error) {
-		if (error instanceof BackupNameError || error instanceof RestoreRefusedError) throw new UsageError(error.message);
+		if (error instanceof BackupNameError || error instanceof RestoreRefusedError || error instanceof BackupDirError) throw new UsageError(error.message);
 		if (error instanceof BackupError) throw new CommandError(error.message);
 		throw error;
 	}

@@ -50,7 +50,7 @@ export async function run(ctx: CommandContext): Promise<number> {
 
 	// BACKUP_ENABLED: one backup now, one every interval, one at shutdown (below)
 	const autoBackups = config.backupEnabled ? startAutoBackups(ctx.backends) : undefined;
-	if (autoBackups) log(`automatic backups every ${config.backupIntervalHours} h into ${config.backupDir}`);
+	if (autoBackups) log(`automatic backups every ${config.backupIntervalHours} h into ${config.backupDir} (none at start when the newest is younger than that)`);
 
 	const server = http.createServer((req, res) => {
 		const send = (status: number, type: string, body: unknown) => {

@@ -1,15 +1,18 @@
-// opsdeck sqlite check | vacuum [--yes] | analyze [--yes] | export TABLE [--format csv|json] [--output FILE]
+// opsdeck sqlite check | vacuum [--yes] | analyze [--yes] | export TABLE [--format csv|json] [--output FILE [--force]]
 // Maintenance of the SQLite data file. export streams rows (a big table never sits in memory) to
 // stdout or to FILE; `--json` alone means `--format json`.
 import fs from 'node:fs';
+import path from 'node:path';
 import {finished} from 'node:stream/promises';
+import {storageProblem} from '../ops/backup-files.js';
+import {forgetTemp, trackTemp, withInterrupt} from '../ops/temp-files.js';
 import {analyzeDatabase, checkDatabase, exportTable, TableNotFoundError, vacuumDatabase} from '../ops/sqlite-maintenance.js';
 import {formatBytes, formatCount, formatDuration} from '../text/format.js';
 import {sanitize} from '../text/sanitize.js';
 import {refuseReadOnly, runMutation} from '../ops/mutations.js';
 import {CommandError, confirm, print, printJson, UsageError, warn, type CommandContext} from './shared.js';
 
-const usage = 'usage: opsdeck sqlite check | vacuum [--yes] | analyze [--yes] | export TABLE [--format csv|json] [--output FILE]';
+const usage = 'usage: opsdeck sqlite check | vacuum [--yes] | analyze [--yes] | export TABLE [--format csv|json] [--output FILE [--force]]';
 
 function requireFile(ctx: CommandContext): void {
 	if (!fs.existsSync(ctx.config.sqlitePath)) throw new CommandError(`no SQLite data file at ${ctx.config.sqlitePath}`);
@@ -50,6 +53,56 @@ async function analyze(ctx: CommandContext): Promise<number> {
 	return 0;
 }
 
+/** dev:ino of `file` (following symlinks), or undefined when it does not exist. */
+function identity(file: string): string | undefined {
+	try {
+		const stat = fs.statSync(file);
+		return `${stat.dev}:${stat.ino}`;
+	} catch {
+		return undefined;
+	}
+}
+
+/** `file` with its folder's symlinks and `..` resolved (the folder must exist; the file need not). */
+function realLocation(file: string): string {
+	const resolved = path.resolve(file);
+	try {
+		return fs.realpathSync(resolved);
+	} catch {
+		try {
+			return path.join(fs.realpathSync(path.dirname(resolved)), path.basename(resolved));
+		} catch {
+			return resolved;
+		}
+	}
+}
+
+/**
+ * Where `--output` may write, or a UsageError: never the data file, its -wal/-shm/-journal, a file
+ * in the backup folder (compared by inode and real path, so a symlink or `./x/../app.db` to the data
+ * file is the data file), nor anything that is not a regular file; an existing file only with
+ * --force. Returns the real path to replace (an existing symlink's target).
+ */
+function exportTarget(ctx: CommandContext, output: string): string {
+	const target = realLocation(output);
+	const live = ctx.config.sqlitePath;
+	const shown = sanitize(output).slice(0, 200);
+	const protectedFiles = [live, `${live}-wal`, `${live}-shm`, `${live}-journal`];
+	const targetId = identity(target);
+	for (const file of protectedFiles) {
+		if (realLocation(file) === target || (targetId !== undefined && identity(file) === targetId)) {
+			throw new UsageError(`--output ${shown} is ${file === live ? 'the SQLite data file' : `the data file's ${file.slice(live.length)} file`}: refused, nothing was changed`);
+		}
+	}
+	const backupDir = realLocation(ctx.config.backupDir);
+	if (path.dirname(target) === backupDir || target === backupDir) throw new UsageError(`--output ${shown} is in the backup folder ${ctx.config.backupDir}: refused, nothing was changed`);
+	if (targetId !== undefined) {
+		if (!fs.statSync(target).isFile()) throw new UsageError(`--output ${shown} exists and is not a regular file: refused (leave out --output to write to stdout)`);
+		if (!ctx.flags.force) throw new UsageError(`--output ${shown} exists: use --force to replace it; nothing was changed`);
+	}
+	return target;
+}
+
 async function exportCommand(ctx: CommandContext): Promise<number> {
 	const table = ctx.args[1];
 	if (table === undefined) throw new UsageError(`sqlite export needs a TABLE; ${usage}`);
@@ -57,24 +110,42 @@ async function exportCommand(ctx: CommandContext): Promise<number> {
 	const format = ctx.flags.format ?? (ctx.flags.json ? 'json' : 'csv');
 	if (format !== 'csv' && format !== 'json') throw new UsageError(`--format must be csv or json (got ${JSON.stringify(sanitize(format).slice(0, 20))})`);
 	const output = ctx.flags.output;
-	const out = output ? fs.createWriteStream(output) : ctx.stdout;
-	if (output) await new Promise<void>((resolve, reject) => (out as fs.WriteStream).once('open', () => resolve()).once('error', reject));
-	try {
-		const rows = await exportTable(ctx.backends.sqlite, table, format, out);
-		if (output) {
+	if (!output) {
+		try {
+			await exportTable(ctx.backends.sqlite, table, format, ctx.stdout);
+			return 0;
+		} catch (error) {
+			if (error instanceof TableNotFoundError) throw new UsageError(sanitize(error.message));
+			throw error;
+		}
+	}
+	// Rows go to a temp file beside the target, renamed over it only when the export succeeded:
+	// an unknown table, an error or Ctrl-C leaves the target as it was (issue 13, case 4).
+	const target = exportTarget(ctx, output);
+	const temp = path.join(path.dirname(target), `.${path.basename(target)}.export-${process.pid}.tmp`);
+	return withInterrupt(ctx.stderr, () => `nothing was changed (${sanitize(output)} not written)`, async () => {
+		trackTemp(temp);
+		let out: fs.WriteStream | undefined;
+		try {
+			out = fs.createWriteStream(temp, {flags: 'wx', mode: 0o644});
+			await new Promise<void>((resolve, reject) => out!.once('open', () => resolve()).once('error', reject));
+			const rows = await exportTable(ctx.backends.sqlite, table, format, out);
 			out.end();
 			await finished(out);
-			warn(ctx, `exported ${formatCount(rows)} rows of ${sanitize(table)} to ${output}`);
+			await fs.promises.rename(temp, target);
+			warn(ctx, `exported ${formatCount(rows)} rows of ${sanitize(table)} to ${sanitize(output)}`);
+			return 0;
+		} catch (error) {
+			out?.destroy();
+			fs.rmSync(temp, {force: true});
+			if (error instanceof TableNotFoundError) throw new UsageError(`${sanitize(error.message)}; nothing was changed`);
+			const named = await storageProblem(error, path.dirname(target));
+			if (named) throw new CommandError(`export to ${sanitize(output)} failed: ${named}; nothing was changed`);
+			throw error;
+		} finally {
+			forgetTemp(temp);
 		}
-		return 0;
-	} catch (error) {
-		if (output) {
-			(out as fs.WriteStream).destroy();
-			fs.rmSync(output, {force: true});
-		}
-		if (error instanceof TableNotFoundError) throw new UsageError(error.message);
-		throw error;
-	}
+	});
 }
 
 const verbs: Record<string, (ctx: CommandContext) => Promise<number>> = {check, vacuum, analyze, export: exportCommand};

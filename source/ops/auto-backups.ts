@@ -1,12 +1,13 @@
-// Automatic backups while the console or `serve` runs with BACKUP_ENABLED: one at start, one every
-// BACKUP_INTERVAL_HOURS, one at graceful shutdown (stop()). Each is verified (quick_check) and then
-// the folder is pruned to the retention (skipped in read-only mode: prune is a mutation).
+// Automatic backups while the console or `serve` runs with BACKUP_ENABLED: one at start (unless the
+// newest backup is younger than the interval), one every BACKUP_INTERVAL_HOURS, one at graceful
+// shutdown (stop()). Each is verified (quick_check) and then the automatic ones are pruned to the
+// retention (manual backups are not counted; skipped in read-only mode: prune is a mutation).
 // One scheduler per process: whoever starts it first (the Backups tab, serve, the console's
 // start-up), later calls get the same handle, so the shutdown backup is taken exactly once.
 import type {Backends} from '../backends/index.js';
 import type {Config} from '../config.js';
 import {errorMessage} from '../text/mask.js';
-import {createBackup, pruneBackups, verifyBackup} from './backups.js';
+import {createBackup, listBackups, pruneBackups, verifyBackup, type BackupEntry} from './backups.js';
 
 export type AutoBackupState = {
 	readonly enabled: boolean;
@@ -17,6 +18,8 @@ export type AutoBackupState = {
 	readonly lastName: string | undefined;
 	readonly lastAt: number | undefined;
 	readonly lastError: string | undefined;
+	/** the start-up backup was skipped: this backup is younger than the interval */
+	readonly skippedStart?: string;
 };
 
 export type AutoBackups = {
@@ -85,7 +88,18 @@ export function startAutoBackups(backends: Pick<Backends, 'config'>, config: Con
 	};
 	current = handle;
 	if (config.backupEnabled) {
-		void run().then(() => {
+		// Start-up: no backup when the newest one is younger than the interval (issue 13, case 11:
+		// each restart took one, and they pushed the good ones out); the next is due an interval after it.
+		void listBackups(config.backupDir).catch(() => [] as BackupEntry[]).then(async entries => {
+			if (stopping) return;
+			const newest = entries.find(e => e.kind !== 'other' && e.createdAt <= Date.now());
+			const age = newest ? Date.now() - newest.createdAt : Number.POSITIVE_INFINITY;
+			if (newest && age < intervalMs) {
+				state = {...state, lastName: newest.name, lastAt: newest.createdAt, skippedStart: newest.name};
+				schedule(intervalMs - age);
+				return;
+			}
+			await run();
 			if (!stopping) schedule(intervalMs);
 		});
 	}

@@ -203,6 +203,9 @@ function follow() {
 	});
 }
 
+// the biggest backup read into memory when SQLite cannot open it where it is
+const inMemoryLimit = 1024 * 1024 * 1024;
+
 function inspect() {
 	const sizeBytes = fs.statSync(task.file).size;
 	let sha;
@@ -222,8 +225,7 @@ function inspect() {
 	// Never leave -wal/-shm files behind that were not there before.
 	const had = ['-wal', '-shm'].filter(s => fs.existsSync(task.file + s));
 	let check, pageCount, pageSize, error, tables = {};
-	try {
-		const db = new Database(task.file, {readonly: true, fileMustExist: true, timeout: 5000});
+	const examine = db => {
 		try {
 			// through mmap, quick_check reads pages without a syscall each (about twice as fast)
 			db.pragma('mmap_size = 1099511627776');
@@ -244,6 +246,21 @@ function inspect() {
 			}
 		} finally {
 			db.close();
+		}
+	};
+	try {
+		try {
+			examine(new Database(task.file, {readonly: true, fileMustExist: true, timeout: 5000}));
+		} catch (e) {
+			// A backup in WAL mode needs a -shm file beside it even to be read: in a read-only or full
+			// folder SQLite cannot open it, and a good backup was reported FAILED (issue 13, case 14).
+			// Read it into memory instead (nothing is written anywhere), when it is not too big.
+			const code = String(e && e.code || '');
+			if (!(code === 'SQLITE_CANTOPEN' || code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_READONLY') || code === 'SQLITE_FULL') || sizeBytes > inMemoryLimit) throw e;
+			const bytes = fs.readFileSync(task.file);
+			// bytes 18/19 = 2 mean WAL mode; a deserialized database cannot be in WAL mode
+			if (bytes.length >= 100 && bytes[18] === 2 && bytes[19] === 2) bytes[18] = bytes[19] = 1;
+			examine(new Database(bytes, {readonly: true}));
 		}
 	} catch (e) {
 		// SQLite cannot read it: an answer, not a failure of the task (the checksum is still compared)

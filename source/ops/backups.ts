@@ -5,13 +5,17 @@ import path from 'node:path';
 import type {Config} from '../config.js';
 import {formatCount} from '../text/format.js';
 import {newBackupName, partialName, resolveBackupName, sidecarName, type BackupKind} from './backup-names.js';
-import {diskSpace, fsyncDir, listBackups, readSidecar, writeSidecar, type BackupEntry, type BackupMeta, type Verification} from './backup-files.js';
+import {diskSpace, fsyncDir, listBackups, readBackupFolder, readSidecar, storageProblem, writeSidecar, type BackupEntry, type BackupMeta, type RefusedEntry, type Verification} from './backup-files.js';
+import {ensureDir, EnsureDirError} from './ensure-dir.js';
+import {forgetTemp, trackTemp, wasAbandoned} from './temp-files.js';
 import {runWorkerTask, startWorkerTask, type FollowResult, type InspectResult, type SnapshotResult, type WorkerHandle} from './backup-worker.js';
 import {planPrune} from './backup-prune.js';
+import {listLeftovers} from './backup-leftovers.js';
 import {runMutation} from './mutations.js';
 
-export {listBackups, diskSpace, type BackupEntry, type BackupMeta, type Verification} from './backup-files.js';
+export {listBackups, readBackupFolder, diskSpace, type BackupEntry, type BackupMeta, type RefusedEntry, type Verification} from './backup-files.js';
 export {planPrune, type PrunePlan} from './backup-prune.js';
+export {listLeftovers, type Leftover} from './backup-leftovers.js';
 export {resolveBackupName, BackupNameError, parseBackupName, type BackupKind} from './backup-names.js';
 
 type BackupConfig = Pick<Config, 'sqlitePath' | 'backupDir'>;
@@ -28,6 +32,14 @@ export class BackupError extends Error {
 	}
 }
 
+/** The backup folder cannot be made or used where it is configured (a refusal, exit 2). */
+export class BackupDirError extends BackupError {
+	constructor(message: string) {
+		super(message);
+		this.name = 'BackupDirError';
+	}
+}
+
 const phaseRatio: Record<BackupPhase, number> = {copy: 0, count: 0.9, hash: 0.94, check: 0.97};
 
 /** how long the copy must have gone unwritten (at its full length) before the follower hashes it */
@@ -39,12 +51,20 @@ const followQuietMs = 20;
  * its sha256 taken by a second worker (overlapping SQLite's fsync), then the sidecar is written and
  * the file renamed into place. Never overwrites a backup.
  */
-export async function createBackup(config: BackupConfig, options: {readonly kind?: BackupKind; readonly onProgress?: ProgressFn; readonly now?: Date} = {}): Promise<BackupEntry> {
+export async function createBackup(
+	config: BackupConfig,
+	options: {readonly kind?: BackupKind; readonly onProgress?: ProgressFn; readonly now?: Date; /** the backup has its name (from here on an interruption leaves it, unverified) */ readonly onCreated?: (name: string) => void} = {},
+): Promise<BackupEntry> {
 	const kind = options.kind ?? 'manual';
 	const source = config.sqlitePath;
 	if (!fs.existsSync(source)) throw new BackupError(`no SQLite data file at ${source}`);
 	const dir = config.backupDir;
-	await fs.promises.mkdir(dir, {recursive: true});
+	try {
+		await ensureDir(dir);
+	} catch (error) {
+		if (error instanceof EnsureDirError) throw new BackupDirError(error.message);
+		throw error;
+	}
 	const started = options.now ?? new Date();
 	await removeStalePartials(dir, started.getTime());
 	// Claim the name at once (an empty partial file, exclusive create): a second backup in the same
@@ -56,10 +76,11 @@ export async function createBackup(config: BackupConfig, options: {readonly kind
 			fs.closeSync(fs.openSync(path.join(dir, partialName(name)), 'wx', 0o600));
 			break;
 		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new BackupError(`backup of ${source} failed: ${await storageProblem(error, dir) ?? (error as Error).message}`);
 		}
 	}
 	const partial = path.join(dir, partialName(name));
+	trackTemp(partial); // Ctrl-C from here on removes it (and its -wal/-shm/-journal)
 
 	const onProgress = options.onProgress;
 	let totalBytes = 0;
@@ -108,10 +129,17 @@ export async function createBackup(config: BackupConfig, options: {readonly kind
 	} catch (error) {
 		follower?.stop();
 		await removeQuietly([partial, `${partial}-journal`, `${partial}-wal`, `${partial}-shm`]);
-		throw new BackupError(`backup of ${source} failed: ${(error as Error).message}`);
+		forgetTemp(partial);
+		const named = await storageProblem(error, dir, totalBytes > 0 ? totalBytes : fs.statSync(source).size);
+		throw new BackupError(`backup of ${source} failed: ${named ?? (error as Error).message}`);
 	} finally {
 		copying = false;
 		clearTimeout(pollTimer);
+	}
+	if (wasAbandoned(partial)) {
+		// interrupted (the console got a signal): its partial was removed; what the workers wrote since goes too
+		await removeQuietly([partial, `${partial}-journal`, `${partial}-wal`, `${partial}-shm`]);
+		throw new BackupError('backup interrupted: nothing was changed');
 	}
 	const meta: BackupMeta = {
 		name,
@@ -124,8 +152,16 @@ export async function createBackup(config: BackupConfig, options: {readonly kind
 		verified: null,
 	};
 	// sidecar first: a crash between the two leaves an orphan sidecar (ignored), never a nameless backup
-	await writeSidecar(dir, meta);
-	await fs.promises.rename(partial, path.join(dir, name));
+	try {
+		await writeSidecar(dir, meta);
+		await fs.promises.rename(partial, path.join(dir, name));
+	} catch (error) {
+		await removeQuietly([partial, path.join(dir, sidecarName(name))]);
+		forgetTemp(partial);
+		throw new BackupError(`backup of ${source} failed: ${await storageProblem(error, dir) ?? (error as Error).message}`);
+	}
+	forgetTemp(partial);
+	options.onCreated?.(name);
 	await fsyncDir(dir);
 	onProgress?.(1, 'hash');
 	return {name, path: path.join(dir, name), kind, sizeBytes: result.sizeBytes, createdAt: started.getTime(), meta, verified: null};
@@ -169,6 +205,8 @@ export type VerifyResult = {
 	/** row count per table in the backup (when asked) */
 	readonly tables: BackupMeta['tables'];
 	readonly sizeBytes: number;
+	/** why the result could not be written to the sidecar (read-only or full folder) */
+	readonly notRecorded?: string;
 };
 
 /**
@@ -228,9 +266,10 @@ export async function verifyBackup(
 			pageCount: inspected?.pageCount ?? 0, pageSize: inspected?.pageSize ?? 0, tables: inspected?.tables ?? {},
 			source: '', createdAt: new Date(stat.mtimeMs).toISOString(), verified,
 		};
-	await writeSidecar(dir, updated).catch(() => undefined);
+	// a read-only or full folder: the check still stands, it just cannot be written down
+	const notRecorded = await writeSidecar(dir, updated).then(() => undefined, async (error: unknown) => (await storageProblem(error, dir)) ?? (error as Error).message);
 	options.onProgress?.(1, 'check');
-	return {name, ok, mode, checkOk, checksumOk, problems, verified, tables: (checksumOk && recordedCounts) || inspected?.tables || {}, sizeBytes: stat.size};
+	return {name, ok, mode, checkOk, checksumOk, problems, verified, tables: (checksumOk && recordedCounts) || inspected?.tables || {}, sizeBytes: stat.size, ...(notRecorded ? {notRecorded} : {})};
 }
 
 /** Deletes one backup and its sidecar (through the mutation guard: refused in read-only mode). */
@@ -244,26 +283,44 @@ export async function deleteBackup(config: MutatingConfig, name: string): Promis
 	});
 }
 
-/** Deletes what planPrune says, through the mutation guard. Nothing to delete: nothing happens. */
-export async function pruneBackups(config: MutatingConfig, now = Date.now()): Promise<{removed: string[]; kept: string[]}> {
+/**
+ * Deletes what planPrune says (manual backups only with `manual`) and the leftovers of killed
+ * operations that nothing is writing any more, through the mutation guard. Nothing to delete:
+ * nothing happens.
+ */
+export async function pruneBackups(
+	config: MutatingConfig & Pick<Config, 'sqlitePath'>,
+	now = Date.now(),
+	options: {readonly manual?: boolean; readonly leftovers?: boolean} = {},
+): Promise<{removed: string[]; kept: string[]; leftovers: string[]}> {
 	const entries = await listBackups(config.backupDir);
-	const plan = planPrune(entries, config.backupRetention, now);
+	const plan = planPrune(entries, config.backupRetention, now, options);
+	const leftovers = options.leftovers ? (await listLeftovers(config, now)).filter(l => !l.inProgress) : [];
 	const removed: string[] = [];
-	if (plan.remove.length === 0) return {removed, kept: plan.keep.map(e => e.name)};
-	await runMutation(config, {action: 'prune', target: `${config.backupDir}: ${plan.remove.length} of ${plan.keep.length + plan.remove.length} backups (keep ${config.backupRetention})`}, async () => {
+	const removedLeftovers: string[] = [];
+	// nothing to do: nothing happens (in read-only mode the guard still refuses, and audits, the request)
+	if (plan.remove.length === 0 && leftovers.length === 0 && !config.readOnly) return {removed, kept: plan.keep.map(e => e.name), leftovers: removedLeftovers};
+	const what = `${plan.remove.length} of ${plan.keep.length + plan.remove.length} backups (keep ${config.backupRetention}${options.manual ? ', manual ones too' : ' automatic'})${leftovers.length > 0 ? ` and ${leftovers.length} leftover temp files` : ''}`;
+	await runMutation(config, {action: 'prune', target: `${config.backupDir}: ${what}`}, async () => {
 		for (const entry of plan.remove) {
 			await fs.promises.rm(entry.path, {force: true});
 			await fs.promises.rm(path.join(config.backupDir, sidecarName(entry.name)), {force: true});
 			removed.push(entry.name);
 		}
+		for (const leftover of leftovers) {
+			await fs.promises.rm(leftover.path, {force: true});
+			removedLeftovers.push(leftover.name);
+		}
 		await fsyncDir(config.backupDir);
 	});
-	return {removed, kept: plan.keep.map(e => e.name)};
+	return {removed, kept: plan.keep.map(e => e.name), leftovers: removedLeftovers};
 }
 
 export type BackupOverview = {
 	readonly dir: string;
 	readonly backups: readonly BackupEntry[];
+	/** `.db` entries that are not used as backups (a symlink leading outside the folder), with why */
+	readonly refused: readonly RefusedEntry[];
 	readonly retention: number;
 	readonly freeBytes: number | undefined;
 	readonly totalBytes: number | undefined;
@@ -271,6 +328,6 @@ export type BackupOverview = {
 
 /** What the Backups tab polls: the list plus the folder's free disk. */
 export async function backupOverview(config: Pick<Config, 'backupDir' | 'backupRetention'>): Promise<BackupOverview> {
-	const [backups, disk] = await Promise.all([listBackups(config.backupDir), diskSpace(config.backupDir)]);
-	return {dir: config.backupDir, backups, retention: config.backupRetention, freeBytes: disk?.freeBytes, totalBytes: disk?.totalBytes};
+	const [{backups, refused}, disk] = await Promise.all([readBackupFolder(config.backupDir), diskSpace(config.backupDir)]);
+	return {dir: config.backupDir, backups, refused, retention: config.backupRetention, freeBytes: disk?.freeBytes, totalBytes: disk?.totalBytes};
 }

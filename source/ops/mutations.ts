@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type {Config} from '../config.js';
+import {ensureDirSync} from './ensure-dir.js';
 import {errorMessage, mask} from '../text/mask.js';
 import {sanitize} from '../text/sanitize.js';
 
@@ -121,7 +122,8 @@ function reasonOf(error: unknown): string {
 }
 
 function write(config: Pick<Config, 'auditLog'>, entry: AuditEntry): void {
-	fs.mkdirSync(path.dirname(config.auditLog), {recursive: true, mode: 0o700});
+	// the nearest existing parent checked first: a log under /proc spun mkdir for ever (issue 13, case 15)
+	ensureDirSync(path.dirname(config.auditLog), 0o700);
 	// appendFileSync: the line is in the kernel before the mutation starts, so a SIGKILL of this
 	// process (not of the machine) cannot lose it
 	fs.appendFileSync(config.auditLog, JSON.stringify(entry) + '\n', {mode: 0o600});

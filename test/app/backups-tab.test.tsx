@@ -46,6 +46,26 @@ function messages(file: string): number {
 }
 
 describe('Backups tab', () => {
+	// issue 14, point 6
+	it('a symlink leading outside the folder is shown as refused, a forged sidecar "ok" as a claim', async () => {
+		const {app, config} = setup();
+		await app.waitFor('no backups yet');
+		const dir = config.backupDir;
+		fs.mkdirSync(dir);
+		const outside = path.join(temp!.dir, 'outside.db');
+		fs.copyFileSync(temp!.path, outside);
+		fs.symlinkSync(outside, path.join(dir, 'evil.db'));
+		const forged = 'manual_2025-01-01T00-00-00.db';
+		fs.writeFileSync(path.join(dir, forged), Buffer.alloc(4096, 7));
+		fs.writeFileSync(path.join(dir, `${forged}.json`), JSON.stringify({name: forged, kind: 'manual', sizeBytes: 4096, sha256: 'x', pageCount: 1, pageSize: 4096, tables: {}, source: '', createdAt: '2999-01-01T00:00:00.000Z', verified: {at: '2999-01-01T00:00:00.000Z', ok: true, mode: 'quick'}}));
+		await app.press('r');
+		const screen = await app.waitFor(/manual_2025-01-01T00-00-00\.db .*claim\?/);
+		expect(screen).not.toMatch(/evil\.db +/);
+		expect(screen).not.toContain('2999-01-01 00:00');
+		expect(screen).toMatch(/2025-01-01 00:00/);
+		expect(screen).toMatch(/manual_2025-01-01T00-00-00\.db: sidecar claims it was created 2999/);
+	});
+
 	it('n creates a backup: the new row appears, verified, with the status line counting it', async () => {
 		const {app} = setup();
 		await app.waitFor('no backups yet');

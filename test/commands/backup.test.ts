@@ -65,16 +65,22 @@ describe('opsdeck backup', () => {
 		expect(restored.out).toMatch(/restored .*\(quick_check ok\).*safety_/);
 		expect(messages()).toBe(30);
 
-		// three backups now (manual, safety, and one more): prune keeps 2, the young safety one among them
-		const again = opsdeck('backup', 'create');
-		expect(again.code, again.err).toBe(0);
-		const noYes = opsdeck('backup', 'prune');
+		// five backups now (manual, safety, and three more manual ones): manual ones are not pruned
+		// without --manual (issue 13, case 11); with it, 2 are kept plus the young safety one and the
+		// newest verified one older than all of them
+		const more = [1, 2, 3].map(() => JSON.parse(opsdeck('backup', 'create', '--json').out) as {name: string});
+		const nothing = opsdeck('backup', 'prune');
+		expect(nothing.code, nothing.err).toBe(0);
+		expect(nothing.out).toMatch(/nothing to prune: 5 backups, keep 2 automatic \(manual ones only with --manual\)/);
+		const noYes = opsdeck('backup', 'prune', '--manual');
 		expect(noYes.code, noYes.err).toBe(2);
-		const pruned = opsdeck('backup', 'prune', '--yes', '--json');
+		const pruned = opsdeck('backup', 'prune', '--manual', '--yes', '--json');
 		expect(pruned.code, pruned.err).toBe(0);
 		const result = JSON.parse(pruned.out) as {removed: string[]; kept: string[]};
-		expect(result.kept).toHaveLength(2);
+		expect(result.removed).toEqual([more[0]!.name]);
+		expect(result.kept).toHaveLength(4);
 		expect(result.kept.some(n => n.startsWith('safety_'))).toBe(true);
+		expect(result.kept).toContain(backup.name);
 
 		const [keep] = result.kept;
 		const deleteNoYes = opsdeck('backup', 'delete', keep!);

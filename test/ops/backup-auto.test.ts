@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {loadConfig} from '../../source/config.js';
 import {autoBackupState, startAutoBackups} from '../../source/ops/auto-backups.js';
-import {listBackups} from '../../source/ops/backups.js';
+import {createBackup, listBackups} from '../../source/ops/backups.js';
 import {tempSqlite, type TempSqlite} from '../helpers/sqlite.js';
 import {waitFor} from '../helpers/wait.js';
 
@@ -32,11 +32,28 @@ describe('startAutoBackups', () => {
 
 		await auto.stop();
 		const after = await listBackups(c.backupDir);
-		// the shutdown backup was taken, and the one from the start pruned away (retention 1)
-		expect(after).toHaveLength(1);
-		expect(after[0]!.name).not.toBe(first!.name);
+		// the shutdown backup was taken; the one from the start is kept beyond the retention (1) as
+		// the newest verified backup older than every kept one (issue 13, case 11)
+		expect(after.map(e => e.name)).toEqual([expect.not.stringMatching(first!.name), first!.name]);
 		expect(after[0]!.kind).toBe('auto');
 		expect(autoBackupState()).toBeUndefined();
+	});
+
+	// issue 13, case 11
+	it('skips the start-up backup when the newest backup is younger than the interval (each restart took one)', async () => {
+		temp = tempSqlite();
+		const c = config(temp.dir, {BACKUP_INTERVAL_HOURS: '1', BACKUP_RETENTION: '1'});
+		const recent = await createBackup(c, {kind: 'manual', now: new Date(Date.now() - 10 * 60_000)});
+		const auto = startAutoBackups({config: c});
+		await waitFor(() => autoBackupState()?.nextAt !== undefined);
+		const state = autoBackupState()!;
+		expect(state.skippedStart).toBe(recent.name);
+		// the next one is due an interval after the recent backup, not after this start
+		expect(Math.abs(state.nextAt! - (recent.createdAt + 3_600_000))).toBeLessThan(5_000);
+		expect((await listBackups(c.backupDir)).map(e => e.name)).toEqual([recent.name]);
+		await auto.stop(); // the shutdown backup is still taken, and the manual one is not pruned
+		const after = await listBackups(c.backupDir);
+		expect(after.map(e => e.kind).sort()).toEqual(['auto', 'manual']);
 	});
 
 	it('does nothing when BACKUP_ENABLED is off', async () => {

@@ -5,7 +5,7 @@
 import {Box, Text, useInput} from 'ink';
 import {useCallback, useEffect, useRef, useState} from 'react';
 import {startAutoBackups, autoBackupState} from '../../ops/auto-backups.js';
-import {backupOverview, deleteBackup, type BackupEntry} from '../../ops/backups.js';
+import {backupOverview, deleteBackup, type BackupEntry, type RefusedEntry} from '../../ops/backups.js';
 import {auditRefusal} from '../../ops/mutations.js';
 import {holdersRefusal, restoreBackup, type RestorePlan} from '../../ops/restore.js';
 import {formatBytes, formatCount, formatDateTime, formatPercent, fit} from '../../text/format.js';
@@ -28,12 +28,19 @@ const columns: Column<BackupEntry>[] = [
 	{
 		key: 'verified',
 		title: 'VERIFIED',
-		value: e => (e.verified ? (e.verified.ok ? 'ok' : 'FAILED') : '-'),
+		// a sidecar's "ok" for other bytes (or from the future) is a claim, not a verification
+		value: e => (e.verified ? (e.verified.ok ? 'ok' : 'FAILED') : e.claims ? 'claim?' : '-'),
 		width: 8,
 		priority: 1,
-		color: e => (e.verified ? (e.verified.ok ? 'green' : 'red') : undefined),
+		color: e => (e.verified ? (e.verified.ok ? 'green' : 'red') : e.claims ? 'yellow' : undefined),
 	},
 ];
+
+/** symlinks leading outside the folder and the like: never used, said on the tab's second line */
+function refusedText(refused: readonly RefusedEntry[]): string {
+	if (refused.length === 0) return ' ';
+	return sanitize(`refused: ${refused.map(r => `${r.name} (${r.reason})`).join(', ')}`);
+}
 
 type Dialog = {readonly kind: 'restore'; readonly plan: RestorePlan} | {readonly kind: 'delete'; readonly entry: BackupEntry};
 
@@ -212,7 +219,7 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 			{jobs.job ? (
 				<Text wrap="truncate" color="cyan">{fit(jobLabel, labelWidth, true) + progressBar(jobs.job.ratio, Math.max(8, width - labelWidth))}</Text>
 			) : (
-				<Text dimColor wrap="truncate">{poll.error ? fit(sanitize(`cannot read ${config.backupDir}: ${poll.error}`), width) : fit(selected?.verified?.error ? sanitize(`${selected.name}: ${selected.verified.error}`) : ' ', width)}</Text>
+				<Text dimColor wrap="truncate">{poll.error ? fit(sanitize(`cannot read ${config.backupDir}: ${poll.error}`), width) : fit(selected?.verified?.error ? sanitize(`${selected.name}: ${selected.verified.error}`) : selected?.claims ? sanitize(`${selected.name}: ${selected.claims.join('; ')}`) : refusedText(status?.refused ?? []), width)}</Text>
 			)}
 			<Table
 				columns={columns}
