@@ -49,6 +49,17 @@ describe('a backup folder that cannot be made', () => {
 		expect(Date.now() - started).toBeLessThan(15_000);
 	});
 
+	it('an audit log under /proc: the mutation is refused at once with one line, nothing done (it spun too)', () => {
+		const before = fs.statSync(temp.path).mtimeMs;
+		const started = Date.now();
+		const result = opsdeck(['sqlite', 'vacuum', '--yes'], {OPSDECK_AUDIT_LOG: '/proc/x/audit.log'});
+		expect(result.code, result.err).toBe(2);
+		expect(result.err).toMatch(/^opsdeck: cannot write the audit log \/proc\/x\/audit\.log \(cannot create \/proc\/x: \/proc is on the kernel's proc filesystem/);
+		expect(result.err.trim().split('\n')).toHaveLength(1);
+		expect(fs.statSync(temp.path).mtimeMs).toBe(before);
+		expect(Date.now() - started).toBeLessThan(15_000);
+	});
+
 	it('BACKUP_DIR below a regular file: refused, naming the file', () => {
 		const file = path.join(temp.dir, 'not-a-dir');
 		fs.writeFileSync(file, 'x');
