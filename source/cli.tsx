@@ -6,6 +6,7 @@ import {flagSpec, type Flags} from './flags.js';
 import {CommandError, UsageError, type CommandContext} from './commands/shared.js';
 import {ReadOnlyError} from './ops/mutations.js';
 import {errorMessage} from './text/mask.js';
+import {writeError} from './text/out.js';
 
 const help = `
   Usage
@@ -50,7 +51,8 @@ const commandNames = ['status', 'serve', 'reconnect', 'flush', 'keys', 'inspect'
 type CommandModule = {readonly run: (ctx: CommandContext) => Promise<number>};
 
 function fail(message: string, code: number): number {
-	process.stderr.write(`opsdeck: ${message}\n`);
+	// an argument, a config value or a server's error text: all go through the one writer
+	writeError(process.stderr, message);
 	return code;
 }
 

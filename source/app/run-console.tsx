@@ -3,7 +3,7 @@
 import {render} from 'ink';
 import {closeBackends, type Backends} from '../backends/index.js';
 import {startAutoBackups} from '../ops/auto-backups.js';
-import {mask} from '../text/mask.js';
+import {writeError} from '../text/out.js';
 import {App} from './app.js';
 
 const enterAlt = '\u001b[?1049h';
@@ -43,7 +43,7 @@ export async function runConsole(backends: Backends): Promise<number> {
 			const auto = startAutoBackups(backends);
 			await auto.stop();
 			const last = auto.state();
-			process.stderr.write(last.lastError ? `opsdeck: shutdown backup failed: ${mask(last.lastError)}\n` : `opsdeck: shutdown backup ${last.lastName ?? ''} done\n`);
+			writeError(process.stderr, last.lastError ? `shutdown backup failed: ${last.lastError}` : `shutdown backup ${last.lastName ?? ''} done`);
 		}
 		await closeBackends(backends);
 		for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.off(signal, onSignal);

@@ -3,13 +3,13 @@
 // trips: the type filter is SCAN's own TYPE option. Like redis-cli --scan, a key SCAN returns twice
 // (the table was resized meanwhile) is printed twice: nothing grows with the keyspace.
 import {KeyScanner, isRedisType, redisTypes} from '../ops/keys.js';
-import {mask} from '../text/mask.js';
+import {writeText} from '../text/out.js';
 import {jsonText, sanitize} from '../text/sanitize.js';
 import {formatCount} from '../text/format.js';
 import {intFlag, UsageError, type CommandContext} from './shared.js';
 
 function write(ctx: CommandContext, text: string): Promise<void> | undefined {
-	if (ctx.stdout.write(mask(text))) return undefined;
+	if (writeText(ctx.stdout, text)) return undefined;
 	return new Promise(resolve => ctx.stdout.once('drain', resolve));
 }
 
@@ -51,7 +51,7 @@ export async function run(ctx: CommandContext): Promise<number> {
 	if (json) {
 		await write(ctx, `],"count":${count},"complete":${progress.done},"dbsize":${progress.total},"masters":${progress.masters}}\n`);
 	} else if (ctx.stderr.isTTY || ctx.stdout.isTTY) {
-		ctx.stderr.write(`${formatCount(count)} keys${progress.done ? '' : ' (limit reached)'} · DBSIZE ${formatCount(progress.total)}${progress.masters > 1 ? ` on ${progress.masters} masters` : ''}\n`);
+		writeText(ctx.stderr, `${formatCount(count)} keys${progress.done ? '' : ' (limit reached)'} · DBSIZE ${formatCount(progress.total)}${progress.masters > 1 ? ` on ${progress.masters} masters` : ''}\n`);
 	}
 	return 0;
 }

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type {Config} from '../config.js';
 import {errorMessage, mask} from '../text/mask.js';
+import {outJson} from '../text/out.js';
 
 export const mutations = ['flush', 'delete-key', 'clear-chat', 'restore', 'delete-backup', 'prune'] as const;
 export type Mutation = (typeof mutations)[number];
@@ -41,7 +42,8 @@ function osUser(): string {
 export function appendAudit(config: Pick<Config, 'auditLog'>, entry: AuditEntry): boolean {
 	try {
 		fs.mkdirSync(path.dirname(config.auditLog), {recursive: true, mode: 0o700});
-		fs.appendFileSync(config.auditLog, JSON.stringify(entry) + '\n', {mode: 0o600});
+		// through the one writer: masked, and JSON with nothing a terminal acts on (`tail -f` is safe)
+		fs.appendFileSync(config.auditLog, outJson(entry) + '\n', {mode: 0o600});
 		return true;
 	} catch {
 		return false;
