@@ -57,6 +57,13 @@ export function safe(strings: TemplateStringsArray, ...values: readonly (Safe | 
 	return out as Safe;
 }
 
+/**
+ * For a parameter as `message: T & Shown<T>` (T extends string): a literal written in the code
+ * ('cancelled: nothing was done', or a choice of literals) or Safe text; any other string is refused
+ * by the compiler.
+ */
+export type Shown<T extends string> = string extends T ? Safe : T;
+
 /** Safe parts joined by a literal separator. */
 export function joinSafe(parts: readonly Safe[], separator: string): Safe {
 	return parts.join(sanitize(separator)) as Safe;

@@ -18,16 +18,17 @@ import {useBackupJobs} from '../hooks/use-backup-jobs.js';
 import {useListCursor} from '../hooks/use-list-cursor.js';
 import {usePoll} from '../hooks/use-poll.js';
 import type {TabDefinition, TabProps} from './types.js';
+import {SafeText} from '../components/safe-text.js';
 
 const columns: Column<BackupEntry>[] = [
-	{key: 'name', title: 'NAME', value: e => e.name, minWidth: 12},
-	{key: 'kind', title: 'KIND', value: e => e.kind, width: 6, priority: 2},
+	{key: 'name', title: 'NAME', value: e => sanitize(e.name), minWidth: 12},
+	{key: 'kind', title: 'KIND', value: e => sanitize(e.kind), width: 6, priority: 2},
 	{key: 'size', title: 'SIZE', value: e => formatBytes(e.sizeBytes), width: 8, align: 'right', priority: 3},
-	{key: 'date', title: 'DATE (UTC)', value: e => formatDateTime(e.createdAt).slice(0, 16), width: 16, priority: 4},
+	{key: 'date', title: 'DATE (UTC)', value: e => sanitize(formatDateTime(e.createdAt).slice(0, 16)), width: 16, priority: 4},
 	{
 		key: 'verified',
 		title: 'VERIFIED',
-		value: e => (e.verified ? (e.verified.ok ? 'ok' : 'FAILED') : '-'),
+		value: e => sanitize(e.verified ? (e.verified.ok ? 'ok' : 'FAILED') : '-'),
 		width: 8,
 		priority: 1,
 		color: e => (e.verified ? (e.verified.ok ? 'green' : 'red') : undefined),
@@ -65,7 +66,7 @@ function StatusLine({width, count, retention, dir, freeBytes, totalBytes, auto}:
 	const free = freeBytes === undefined ? 'free ?' : `free ${formatBytes(freeBytes)}${totalBytes ? ` (${formatPercent(freeBytes / totalBytes, 0)})` : ''}`;
 	const lowDisk = freeBytes !== undefined && totalBytes ? freeBytes / totalBytes < 0.1 : false;
 	const text = `${auto} · ${count}/${retention} kept · ${free} · ${dir}`;
-	return <Text wrap="truncate" color={lowDisk ? 'yellow' : undefined}>{fit(sanitize(text), width)}</Text>;
+	return <SafeText wrap="truncate" color={lowDisk ? 'yellow' : undefined}>{fit(sanitize(text), width)}</SafeText>;
 }
 
 function autoText(enabled: boolean): string {
@@ -209,7 +210,7 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 			{jobs.job ? (
 				<Text wrap="truncate" color="cyan">{fit(jobLabel, labelWidth, true) + progressBar(jobs.job.ratio, Math.max(8, width - labelWidth))}</Text>
 			) : (
-				<Text dimColor wrap="truncate">{poll.error ? fit(sanitize(`cannot read ${config.backupDir}: ${poll.error}`), width) : fit(selected?.verified?.error ? sanitize(`${selected.name}: ${selected.verified.error}`) : ' ', width)}</Text>
+				<SafeText dimColor wrap="truncate">{poll.error ? fit(sanitize(`cannot read ${config.backupDir}: ${poll.error}`), width) : fit(sanitize(selected?.verified?.error ? `${selected.name}: ${selected.verified.error}` : ' '), width)}</SafeText>
 			)}
 			<Table
 				columns={columns}
