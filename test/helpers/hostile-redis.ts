@@ -108,6 +108,11 @@ export async function startHostileRedis(options: HostileRedisOptions): Promise<H
 				const args = [command[0]!.toUpperCase(), ...command.slice(1)];
 				commands.push(args);
 				out += options.answer?.(args) ?? handshake(args) ?? `-ERR ${options.error}\r\n`;
+				// like Redis: QUIT is answered, then the connection is closed
+				if (args[0] === 'QUIT') {
+					socket.end(out);
+					return;
+				}
 			}
 			if (out) socket.write(out);
 		});
