@@ -2,9 +2,11 @@
 // Maintenance of the SQLite data file. export streams rows (a big table never sits in memory) to
 // stdout or to FILE; `--json` alone means `--format json`.
 import fs from 'node:fs';
+import {Writable} from 'node:stream';
 import {finished} from 'node:stream/promises';
 import {analyzeDatabase, checkDatabase, exportTable, TableNotFoundError, vacuumDatabase} from '../ops/sqlite-maintenance.js';
 import {formatBytes, formatCount, formatDuration} from '../text/format.js';
+import {writeText} from '../text/out.js';
 import {sanitize} from '../text/sanitize.js';
 import {CommandError, print, printJson, UsageError, warn, type CommandContext} from './shared.js';
 
@@ -44,6 +46,19 @@ async function analyze(ctx: CommandContext): Promise<number> {
 	return 0;
 }
 
+/**
+ * Rows shown on a terminal are read by a person: sanitized like any server text (CR LF as a plain
+ * line break). A file or a pipe gets the exact bytes.
+ */
+function terminalSink(stdout: NodeJS.WriteStream): Writable {
+	return new Writable({
+		write(chunk: Buffer | string, _encoding, callback) {
+			if (writeText(stdout, String(chunk).replaceAll('\r\n', '\n'))) callback();
+			else stdout.once('drain', () => callback());
+		},
+	});
+}
+
 async function exportCommand(ctx: CommandContext): Promise<number> {
 	const table = ctx.args[1];
 	if (table === undefined) throw new UsageError(`sqlite export needs a TABLE; ${usage}`);
@@ -51,7 +66,7 @@ async function exportCommand(ctx: CommandContext): Promise<number> {
 	const format = ctx.flags.format ?? (ctx.flags.json ? 'json' : 'csv');
 	if (format !== 'csv' && format !== 'json') throw new UsageError(`--format must be csv or json (got ${JSON.stringify(sanitize(format).slice(0, 20))})`);
 	const output = ctx.flags.output;
-	const out = output ? fs.createWriteStream(output) : ctx.stdout;
+	const out = output ? fs.createWriteStream(output) : ctx.stdout.isTTY ? terminalSink(ctx.stdout) : ctx.stdout;
 	if (output) await new Promise<void>((resolve, reject) => (out as fs.WriteStream).once('open', () => resolve()).once('error', reject));
 	try {
 		const rows = await exportTable(ctx.backends.sqlite, table, format, out);

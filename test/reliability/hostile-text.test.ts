@@ -272,6 +272,20 @@ describe('the hostile fixture never reaches a pipe, a log or a terminal raw', ()
 		expect(json.stdout).toContain('\\udb40\\udc41');
 	});
 
+	// the same commands on a terminal: what a person sees (CSV rows are sanitized there, exact in a pipe)
+	it.each([
+		['sqlite', 'export', hostileTable],
+		['inspect', hostileKey],
+		['chat', 'show', 'BOOM', '--compare'],
+	].map(args => [sanitize(args.join(' ')), args] as const))('on a terminal: opsdeck %s', async (_name, args) => {
+		await seedRedis();
+		const run = runPty('node', [binPath, ...args], {cols: 200, rows: 40, env: {...process.env, ...envs.data}, cwd: sqlite.dir});
+		await run.waitForExit(20_000);
+		await run.flush();
+		expectNoRaw(run.rawOutput(), 'the terminal');
+		expect(run.rawOutput()).toContain('\\x1b]');
+	}, 30_000);
+
 	it('the audit log holds the hostile targets and errors escaped', () => {
 		const log = fs.readFileSync(auditLog, 'utf8');
 		// the failed FLUSHDB (the fake's error text) and the cleared chat named with escapes
