@@ -2,7 +2,7 @@
 // line (automatic backups, count vs retention, folder, free disk), and the actions: n create (with
 // a progress bar), v verify, Enter restore (plan + typed word), x delete (typed word), r refresh.
 // Read-only mode refuses restore and delete (through the mutation guard, so the refusal is audited).
-import {Box, Text, useInput} from 'ink';
+import {Box, useInput} from 'ink';
 import {useCallback, useEffect, useRef, useState} from 'react';
 import {startAutoBackups, autoBackupState} from '../../ops/auto-backups.js';
 import {backupOverview, deleteBackup, type BackupEntry} from '../../ops/backups.js';
@@ -208,7 +208,7 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			<StatusLine width={width} count={backups.length} retention={config.backupRetention} dir={config.backupDir} freeBytes={status?.freeBytes} totalBytes={status?.totalBytes} auto={auto} />
 			{jobs.job ? (
-				<Text wrap="truncate" color="cyan">{fit(jobLabel, labelWidth, true) + progressBar(jobs.job.ratio, Math.max(8, width - labelWidth))}</Text>
+				<SafeText wrap="truncate" color="cyan">{sanitize(fit(jobLabel, labelWidth, true) + progressBar(jobs.job.ratio, Math.max(8, width - labelWidth)))}</SafeText>
 			) : (
 				<SafeText dimColor wrap="truncate">{poll.error ? fit(sanitize(`cannot read ${config.backupDir}: ${poll.error}`), width) : fit(sanitize(selected?.verified?.error ? `${selected.name}: ${selected.verified.error}` : ' '), width)}</SafeText>
 			)}
