@@ -7,12 +7,14 @@ import {commandHelpText, earlyRequest, generalHelp, isCommand, packageVersion} f
 import {CommandError, UsageError, type CommandContext} from './commands/shared.js';
 import {AuditError, ReadOnlyError} from './ops/mutations.js';
 import {errorMessage, registerUrlSecrets, urlSecrets} from './text/mask.js';
+import {writeError} from './text/out.js';
 
 
 type CommandModule = {readonly run: (ctx: CommandContext) => Promise<number>};
 
 function fail(message: string, code: number): number {
-	process.stderr.write(`opsdeck: ${message}\n`);
+	// an argument, a config value or a server's error text: all go through the one writer
+	writeError(process.stderr, message);
 	return code;
 }
 

@@ -13,6 +13,7 @@ import {monitorTab} from './tabs/monitor-tab.js';
 import {statusTab} from './tabs/status-tab.js';
 import type {TabDefinition} from './tabs/types.js';
 import {currentWork, holdWork, setQuitNote} from './work-in-progress.js';
+import type {Safe} from '../text/sanitize.js';
 
 export const tabs: readonly TabDefinition[] = [statusTab, keysTab, monitorTab, backupsTab];
 
@@ -47,7 +48,7 @@ type Props = {
 };
 
 /** Rendered after the tabs: in the first render, the active tab's useHints has filled firstHints. */
-function BottomBar({hints, firstHints, width, flash}: {readonly hints: readonly Hint[]; readonly firstHints: {readonly current: readonly Hint[] | undefined}; readonly width: number; readonly flash: {message: string; tone: Tone} | undefined}) {
+function BottomBar({hints, firstHints, width, flash}: {readonly hints: readonly Hint[]; readonly firstHints: {readonly current: readonly Hint[] | undefined}; readonly width: number; readonly flash: {message: Safe; tone: Tone} | undefined}) {
 	return <KeyHints hints={hints === noHints ? (firstHints.current ?? noHints) : hints} width={width} flash={flash} />;
 }
 
@@ -94,7 +95,7 @@ export function App({backends, initialTab = 0, startOnMount = true}: Props) {
 	const [hints, setHintsState] = useState<readonly Hint[]>(noHints);
 	const firstHints = useRef<readonly Hint[] | undefined>(undefined);
 	const [captures, setCaptures] = useState<ReadonlySet<string>>(new Set());
-	const [flashState, setFlash] = useState<{message: string; tone: Tone} | undefined>();
+	const [flashState, setFlash] = useState<{message: Safe; tone: Tone} | undefined>();
 	const flashTimer = useRef<NodeJS.Timeout | undefined>(undefined);
 	const [quit, setQuit] = useState<QuitState | undefined>();
 	const releaseHold = useRef<(() => void) | undefined>(undefined);
@@ -120,9 +121,10 @@ export function App({backends, initialTab = 0, startOnMount = true}: Props) {
 					return next;
 				}),
 			firstHints,
+			// a literal of the code or Safe text: the type of Frame['flash'] lets nothing else in
 			flash: (message: string, tone: Tone = 'info') => {
 				clearTimeout(flashTimer.current);
-				setFlash({message, tone});
+				setFlash({message: message as Safe, tone});
 				flashTimer.current = setTimeout(() => setFlash(undefined), 5000);
 			},
 		}),

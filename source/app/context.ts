@@ -2,6 +2,7 @@
 // work here, to take the keyboard for a text field or a dialog, and to flash a one-line result.
 import {createContext, useContext, useEffect, useRef} from 'react';
 import type {Backends} from '../backends/index.js';
+import type {Shown} from '../text/sanitize.js';
 
 export type Hint = {readonly key: string; readonly label: string};
 export type Tone = 'info' | 'success' | 'warning' | 'error';
@@ -12,7 +13,8 @@ export type Frame = {
 	readonly firstHints?: {current: readonly Hint[] | undefined};
 	/** while any capture is on, the frame's own keys (1-4, Tab, q, ?) are off */
 	readonly setCapture: (id: string, on: boolean) => void;
-	readonly flash: (message: string, tone?: Tone) => void;
+	/** a one-line result: the console's own literal words or Safe text (a key name, a server's error) */
+	readonly flash: <T extends string>(message: T & Shown<T>, tone?: Tone) => void;
 };
 
 export const BackendsContext = createContext<Backends | undefined>(undefined);

@@ -9,6 +9,7 @@ import {startAutoBackups} from '../ops/auto-backups.js';
 import {removeTempFiles} from '../ops/temp-files.js';
 import {mask} from '../text/mask.js';
 import {sanitize} from '../text/sanitize.js';
+import {writeError} from '../text/out.js';
 import {App} from './app.js';
 import {currentWork, quitNote, setQuitNote} from './work-in-progress.js';
 
@@ -66,7 +67,7 @@ export async function runConsole(backends: Backends): Promise<number> {
 			const auto = startAutoBackups(backends);
 			await auto.stop();
 			const last = auto.state();
-			process.stderr.write(last.lastError ? `opsdeck: shutdown backup failed: ${mask(last.lastError)}\n` : `opsdeck: shutdown backup ${last.lastName ?? ''} done\n`);
+			writeError(process.stderr, last.lastError ? `shutdown backup failed: ${last.lastError}` : `shutdown backup ${last.lastName ?? ''} done`);
 		}
 		await closeBackends(backends);
 		for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.off(signal, onSignal);

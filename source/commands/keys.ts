@@ -7,13 +7,13 @@
 // exact bytes in hex beside that shown name (issue 14, point 3).
 import {KeyScanner, isRedisType, redisTypes} from '../ops/keys.js';
 import {isBinaryKey, keyHex, keyText} from '../ops/key-bytes.js';
-import {mask} from '../text/mask.js';
+import {writeText} from '../text/out.js';
 import {jsonText} from '../text/sanitize.js';
 import {formatCount} from '../text/format.js';
 import {intFlag, UsageError, type CommandContext} from './shared.js';
 
 function write(ctx: CommandContext, text: string): Promise<void> | undefined {
-	if (ctx.stdout.write(mask(text))) return undefined;
+	if (writeText(ctx.stdout, text)) return undefined;
 	return new Promise(resolve => ctx.stdout.once('drain', resolve));
 }
 
@@ -55,7 +55,7 @@ export async function run(ctx: CommandContext): Promise<number> {
 	if (json) {
 		await write(ctx, `],"count":${count},"complete":${progress.done},"dbsize":${progress.total},"masters":${progress.masters}}\n`);
 	} else if (ctx.stderr.isTTY || ctx.stdout.isTTY) {
-		ctx.stderr.write(`${formatCount(count)} keys${progress.done ? '' : ' (limit reached)'} · DBSIZE ${formatCount(progress.total)}${progress.masters > 1 ? ` on ${progress.masters} masters` : ''}\n`);
+		writeText(ctx.stderr, `${formatCount(count)} keys${progress.done ? '' : ' (limit reached)'} · DBSIZE ${formatCount(progress.total)}${progress.masters > 1 ? ` on ${progress.masters} masters` : ''}\n`);
 	}
 	return 0;
 }

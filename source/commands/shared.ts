@@ -6,7 +6,7 @@ import type {Config} from '../config.js';
 import type {Flags} from '../flags.js';
 import {auditRefusal, type MutationRequest} from '../ops/mutations.js';
 import {mask} from '../text/mask.js';
-import {jsonText} from '../text/sanitize.js';
+import {writeError, writeJson, writeLine} from '../text/out.js';
 
 export type CommandContext = {
 	/** the words after the command name */
@@ -28,16 +28,18 @@ export class CommandError extends Error {}
 
 export const exitCodes = {done: 0, failed: 1, usage: 2} as const;
 
+// print, printJson and warn go through the one writer (text/out.ts): masked and sanitized there,
+// whatever the caller did or forgot (issue 14, case 1)
 export function print(ctx: Pick<CommandContext, 'stdout'>, text: string): void {
-	ctx.stdout.write(mask(text).replace(/\n?$/, '\n'));
+	writeLine(ctx.stdout, text);
 }
 
 export function printJson(ctx: Pick<CommandContext, 'stdout'>, value: unknown, pretty = true): void {
-	ctx.stdout.write(mask(jsonText(value, pretty ? 2 : undefined)) + '\n');
+	writeJson(ctx.stdout, value, pretty ? 2 : undefined);
 }
 
 export function warn(ctx: Pick<CommandContext, 'stderr'>, text: string): void {
-	ctx.stderr.write(`opsdeck: ${mask(text)}\n`);
+	writeError(ctx.stderr, text);
 }
 
 /** A whole number flag within bounds, or a UsageError naming the flag. */

@@ -3,11 +3,13 @@
 // stdout or to FILE; `--json` alone means `--format json`.
 import fs from 'node:fs';
 import path from 'node:path';
+import {Writable} from 'node:stream';
 import {finished} from 'node:stream/promises';
 import {storageProblem} from '../ops/backup-files.js';
 import {forgetTemp, trackTemp, withInterrupt} from '../ops/temp-files.js';
 import {analyzeDatabase, checkDatabase, exportTable, TableNotFoundError, vacuumDatabase} from '../ops/sqlite-maintenance.js';
 import {formatBytes, formatCount, formatDuration} from '../text/format.js';
+import {writeText} from '../text/out.js';
 import {sanitize} from '../text/sanitize.js';
 import {refuseReadOnly, runMutation} from '../ops/mutations.js';
 import {CommandError, confirm, print, printJson, UsageError, warn, type CommandContext} from './shared.js';
@@ -103,6 +105,19 @@ function exportTarget(ctx: CommandContext, output: string): string {
 	return target;
 }
 
+/**
+ * Rows shown on a terminal are read by a person: sanitized like any server text (CR LF as a plain
+ * line break). A file or a pipe gets the exact bytes.
+ */
+function terminalSink(stdout: NodeJS.WriteStream): Writable {
+	return new Writable({
+		write(chunk: Buffer | string, _encoding, callback) {
+			if (writeText(stdout, String(chunk).replaceAll('\r\n', '\n'))) callback();
+			else stdout.once('drain', () => callback());
+		},
+	});
+}
+
 async function exportCommand(ctx: CommandContext): Promise<number> {
 	const table = ctx.args[1];
 	if (table === undefined) throw new UsageError(`sqlite export needs a TABLE; ${usage}`);
@@ -112,7 +127,7 @@ async function exportCommand(ctx: CommandContext): Promise<number> {
 	const output = ctx.flags.output;
 	if (!output) {
 		try {
-			await exportTable(ctx.backends.sqlite, table, format, ctx.stdout);
+			await exportTable(ctx.backends.sqlite, table, format, ctx.stdout.isTTY ? terminalSink(ctx.stdout) : ctx.stdout);
 			return 0;
 		} catch (error) {
 			if (error instanceof TableNotFoundError) throw new UsageError(sanitize(error.message));

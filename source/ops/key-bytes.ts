@@ -5,7 +5,7 @@
 // `bin:\xff` and `bin:\xef\xbf\xbd` (U+FFFD) stay two keys. Such a string must never reach ioredis
 // as text (it would be sent as U+FFFD): every command is given keyBytes(key).
 import {isUtf8} from 'node:buffer';
-import {sanitize} from '../text/sanitize.js';
+import {sanitize, type Safe} from '../text/sanitize.js';
 
 /** a lone low surrogate of the escape range (not the second half of a surrogate pair) */
 const escapedByte = /(?<![\ud800-\udbff])[\udc80-\udcff]/;
@@ -85,7 +85,7 @@ export function keyHex(key: string): string {
  * invisible characters escaped by sanitize. Two different keys never look the same, and
  * parseKeyName reads the shown form back to the key (`opsdeck inspect` takes what `keys` printed).
  */
-export function keyText(key: string): string {
+export function keyText(key: string): Safe {
 	// the common key has neither: one quick scan, then only sanitize (`opsdeck keys` on 1M keys)
 	if (!maybeEscaped.test(key)) return sanitize(key);
 	return sanitize(key.replace(shownEscapes, ch => (ch === '\\' ? '\\\\' : `\\x${(ch.charCodeAt(0) - 0xdc00).toString(16)}`)));

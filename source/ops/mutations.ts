@@ -14,7 +14,8 @@ import path from 'node:path';
 import type {Config} from '../config.js';
 import {ensureDirSync} from './ensure-dir.js';
 import {errorMessage, mask} from '../text/mask.js';
-import {sanitize} from '../text/sanitize.js';
+import {sanitize, type Safe} from '../text/sanitize.js';
+import {outJson} from '../text/out.js';
 
 export type MutationSpec = {
 	/** what it does, for messages and help: "flush the Redis cache" */
@@ -126,7 +127,8 @@ function write(config: Pick<Config, 'auditLog'>, entry: AuditEntry): void {
 	ensureDirSync(path.dirname(config.auditLog), 0o700);
 	// appendFileSync: the line is in the kernel before the mutation starts, so a SIGKILL of this
 	// process (not of the machine) cannot lose it
-	fs.appendFileSync(config.auditLog, JSON.stringify(entry) + '\n', {mode: 0o600});
+	// through the one writer: masked, and JSON with nothing a terminal acts on (`tail -f` is safe)
+	fs.appendFileSync(config.auditLog, outJson(entry) + '\n', {mode: 0o600});
 }
 
 /** Appends one JSON line; false when it cannot be written (the callers decide what that means). */
@@ -144,7 +146,7 @@ function baseEntry(request: MutationRequest) {
 }
 
 /** Where an audit warning goes: stderr in commands; the console passes its own (a flash). */
-export type AuditWarn = (text: string) => void;
+export type AuditWarn = (text: Safe) => void;
 
 // console.error, not process.stderr: the console runs Ink with patchConsole, which shows it above
 // the frame instead of tearing the screen

@@ -3,6 +3,7 @@
 // a big table never sits in memory). The table name is checked against sqlite_schema and quoted.
 import type {Writable} from 'node:stream';
 import type {SqliteBackend, SqliteDatabase} from '../backends/sqlite.js';
+import {jsonText} from '../text/sanitize.js';
 
 export class TableNotFoundError extends Error {
 	constructor(table: string, available: readonly string[]) {
@@ -109,7 +110,8 @@ export async function exportTable(sqlite: SqliteBackend, table: string, format: 
 			} else {
 				const object: Record<string, unknown> = {};
 				columns.forEach((name, i) => (object[name] = plain(row[i])));
-				await write(out, (rows === 0 ? '\n' : ',\n') + JSON.stringify(object));
+				// jsonText: the same data, with nothing a terminal acts on (column names and cells are the file's)
+				await write(out, (rows === 0 ? '\n' : ',\n') + jsonText(object));
 			}
 			rows++;
 		}

@@ -3,38 +3,79 @@
 // flip text direction or hide characters reaches the terminal raw: it is shown escaped instead.
 import {isUtf8} from 'node:buffer';
 
-// C0 controls, DEL, C1 controls.
-const controls = /[\u0000-\u001f\u007f-\u009f]/;
-// Bidi overrides/isolates/marks, zero-width and invisible formatting characters, BOM, line/para separators.
-const invisibles = /[\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/;
-const dangerous = new RegExp(`${controls.source}|${invisibles.source}`, 'gu');
+/**
+ * Text that is safe to put on a terminal: made only by sanitize() and its kin, the format helpers
+ * and the `safe` template tag. A component that shows server text takes Safe, so the compiler
+ * rejects a raw string there (issue 14).
+ */
+export type Safe = string & {readonly __safe: true};
+
+// Escaped, by Unicode property rather than a hand list (issue 14, case 2): controls (C0, DEL, C1),
+// format characters (bidi, zero-width, tag characters, BOM...), every Default_Ignorable code point
+// (Hangul fillers, U+034F, variation selectors...), unassigned, private-use and lone surrogate
+// code points (no agreed width, or no UTF-8 at all), and the line/paragraph separators.
+const unsafeSet = '\\p{Cc}\\p{Cf}\\p{Default_Ignorable_Code_Point}\\p{Cn}\\p{Co}\\p{Cs}\\p{Zl}\\p{Zp}';
+const dangerous = new RegExp(`[${unsafeSet}]`, 'gu');
+// The cheap check first: printable ASCII (nearly every key and line) needs no Unicode lookup.
+const plainAscii = /^[\u0020-\u007e]*$/;
+const plainAsciiLines = /^[\n\u0020-\u007e]*$/;
 
 function escapeChar(ch: string): string {
 	const code = ch.codePointAt(0)!;
 	if (code <= 0xff) return `\\x${code.toString(16).padStart(2, '0')}`;
+	if (code > 0xffff) return `\\u{${code.toString(16)}}`;
 	return `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
 /** One line of untrusted text: every control (newline and tab included) shown escaped. */
-export function sanitize(text: string): string {
-	return text.replace(dangerous, escapeChar);
+export function sanitize(text: string): Safe {
+	if (plainAscii.test(text)) return text as Safe;
+	return text.replace(dangerous, escapeChar) as Safe;
 }
 
 /** Multi-line untrusted text: keeps newlines, turns tabs into two spaces, escapes the rest. */
-export function sanitizeMultiline(text: string): string {
+export function sanitizeMultiline(text: string): Safe {
 	return text
 		.split(/\r?\n/)
 		.map(line => sanitize(line.replaceAll('\t', '  ')))
-		.join('\n');
+		.join('\n') as Safe;
+}
+
+/** Text for a pipe or a log: keeps newlines as they are, escapes everything else (tabs and CR too). */
+export function sanitizeLines(text: string): Safe {
+	if (plainAsciiLines.test(text)) return text as Safe;
+	return text.split('\n').map(sanitize).join('\n') as Safe;
+}
+
+/**
+ * A line put together from code's own words and Safe parts: safe`${name}  ${formatCount(n)}`.
+ * Only literals written in the source and Safe values (or numbers) go in, so nothing is escaped.
+ */
+export function safe(strings: TemplateStringsArray, ...values: readonly (Safe | number)[]): Safe {
+	let out = strings[0]!;
+	for (let i = 0; i < values.length; i++) out += String(values[i]) + strings[i + 1]!;
+	return out as Safe;
+}
+
+/**
+ * For a parameter as `message: T & Shown<T>` (T extends string): a literal written in the code
+ * ('cancelled: nothing was done', or a choice of literals) or Safe text; any other string is refused
+ * by the compiler.
+ */
+export type Shown<T extends string> = string extends T ? Safe : T;
+
+/** Safe parts joined by a literal separator. */
+export function joinSafe(parts: readonly Safe[], separator: string): Safe {
+	return parts.join(sanitize(separator)) as Safe;
 }
 
 /** Hex dump of bytes, e.g. `\x00\xff` style, bounded to `max` bytes. */
-export function hex(bytes: Uint8Array, max = 4096): string {
+export function hex(bytes: Uint8Array, max = 4096): Safe {
 	const shown = bytes.subarray(0, max);
 	let out = '';
 	for (const byte of shown) out += `\\x${byte.toString(16).padStart(2, '0')}`;
 	if (bytes.length > max) out += ` … (${bytes.length - max} more bytes)`;
-	return out;
+	return out as Safe;
 }
 
 export function isBinary(bytes: Uint8Array): boolean {
@@ -50,16 +91,30 @@ export function isBinary(bytes: Uint8Array): boolean {
 }
 
 /** Bytes from a server: text when it is text (sanitized), hex when it is binary. */
-export function sanitizeBytes(bytes: Uint8Array, max = 4096): string {
+export function sanitizeBytes(bytes: Uint8Array, max = 4096): Safe {
 	if (isBinary(bytes)) return hex(bytes, max);
 	return sanitize(Buffer.from(bytes).toString('utf8'));
 }
 
-// JSON.stringify escapes C0 controls but leaves DEL, C1 controls (0x9B is CSI to some terminals),
-// bidi overrides and zero-width characters raw. Escaped as \uXXXX the JSON means the same data.
-const jsonUnsafe = /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
+// JSON.stringify escapes C0 controls and lone surrogates but leaves DEL, C1 controls (0x9B is CSI
+// to some terminals), bidi overrides, tag characters and the other invisibles raw. The same set as
+// sanitize() is escaped as \uXXXX (a surrogate pair for astral ones): the JSON means the same data.
+// (not the newlines of pretty-printed JSON: inside strings JSON.stringify already wrote them as \n)
+const jsonUnsafe = new RegExp(`[[${unsafeSet}]--[\\n]]`, 'gv');
+// JSON.stringify already escaped every C0 control: only non-ASCII text (or DEL) needs the lookup.
+const jsonAscii = /^[\u0000-\u007e]*$/;
+
+function jsonEscape(ch: string): string {
+	let out = '';
+	for (let i = 0; i < ch.length; i++) out += `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`;
+	return out;
+}
 
 /** JSON text that is safe to print on a terminal: same data, nothing a terminal acts on. */
-export function jsonText(value: unknown, space?: number): string {
-	return JSON.stringify(value, null, space).replace(jsonUnsafe, ch => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+export function jsonText(value: unknown, space?: number): Safe {
+	const text = JSON.stringify(value, null, space);
+	// JSON.stringify(undefined) is undefined: callers pass data, but keep the type honest
+	if (text === undefined) return 'null' as Safe;
+	if (jsonAscii.test(text)) return text as Safe;
+	return text.replace(jsonUnsafe, jsonEscape) as Safe;
 }

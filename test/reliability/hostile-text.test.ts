@@ -1,12 +1,24 @@
-// Issue 7, case 15: keys and values holding terminal escapes (window title, OSC 8 link, OSC 52
-// clipboard write, clear screen), a C1 CSI (U+009B), a bidi override (U+202E) and NUL: the
-// terminal receives none of them raw — from the commands (text and JSON) and from the console.
+// The hostile-text suite. One hostile fixture — keys, values, rows, SQLite table names, PostgreSQL
+// error text (a RAISE) and Redis error text (a fake Redis answering `-ERR <escapes>`) full of
+// terminal escapes (window title, OSC 8 link, OSC 52 clipboard, clear screen), a C1 CSI, a bidi
+// override, NUL, and invisibles (tag characters, Hangul fillers, U+034F, a variation selector) —
+// and two lists: every command line and every tab. Each is run against the fixture and nothing of
+// it may reach stdout, stderr, the JSON, the audit log or the terminal raw.
+// Issue 7, case 15 (keys and values); issue 14, case 1 (server error text) and case 2 (invisibles).
+// A new command or tab is covered by adding it to `commands` or `tabs` below.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import {Redis} from 'ioredis';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {runPty, keys as ptyKeys} from '../helpers/pty.js';
+import {resp, startHostileRedis, type HostileRedis} from '../helpers/hostile-redis.js';
+import {adminQuery, createTestDatabase, type TestDatabase} from '../helpers/pg-db.js';
+import {runPty, keys as ptyKeys, type PtyRun} from '../helpers/pty.js';
 import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
 import {binPath, runCli} from '../helpers/run-cli.js';
+import {startCli} from '../helpers/health-env.js';
 import {tempSqlite, type TempSqlite} from '../helpers/sqlite.js';
+import {sanitize} from '../../source/text/sanitize.js';
 
 const payloads = {
 	title: '\u001b]0;pwned\u0007',
@@ -16,85 +28,301 @@ const payloads = {
 	c1: '\u009b31m',
 	bidi: 'abc\u202edef',
 	nul: 'a\u0000b',
+	// issue 14, case 2: look-alikes and invisibles
+	tag: 'admin\u{e0041}\u{e0064}',
+	filler: 'x\u3164y\u115f',
+	joiner: 'a\u034fb\ufe0f',
 };
+// what must never reach a terminal, a pipe or a log raw
+const forbidden = ['\u001b]0;pwned', '\u001b]8;;http', '\u001b]52;', '\u001b[2J', '\u009b', '\u202e', '\u0000', '\u{e0041}', '\u3164', '\u115f', '\u034f', '\ufe0f'];
+// a server's error text: everything but NUL (PostgreSQL cannot hold it) and line breaks
+const errorText = `boom ${payloads.clipboard}${payloads.title}${payloads.link} ${payloads.c1} ${payloads.bidi} ${payloads.tag} ${payloads.filler} ${payloads.joiner}`;
+
 const hostileKey = `evil:${payloads.title}${payloads.clear}${payloads.c1}${payloads.bidi}`;
-const hostileValue = `${payloads.link} ${payloads.clipboard} ${payloads.nul} ${payloads.bidi}`;
-// what must never reach a terminal raw
-const forbidden = ['\u001b]0;pwned', '\u001b]8;;http', '\u001b]52;', '\u001b[2J', '\u009b', '\u202e', '\u0000'];
+const lookAlikeKey = `evil:${payloads.tag}${payloads.filler}${payloads.joiner}`;
+const hostileValue = `${payloads.link} ${payloads.clipboard} ${payloads.nul} ${payloads.bidi} ${payloads.tag}`;
+const hostileChat = `E${payloads.title}${payloads.c1}${payloads.bidi}${payloads.tag}`;
+const hostileTable = `t${payloads.title}${payloads.c1}${payloads.bidi}${payloads.tag}`;
 
-let server: RedisServerHandle;
+type Env = 'data' | 'errors';
+/** One command line: against the hostile data (real Redis, PostgreSQL, SQLite) or the hostile errors (fake Redis, a RAISE). */
+type CommandCase = {readonly env: Env; readonly args: readonly string[]; readonly longRunning?: boolean};
+
+const boomId = 'b0000000-0000-4000-8000-000000000001';
+
+// Every command. Mutations come last (they change the fixture), then the audit log is read.
+const commands: readonly CommandCase[] = [
+	...(['data', 'errors'] as const).flatMap((env): CommandCase[] => [
+		{env, args: ['status']},
+		{env, args: ['status', '--json']},
+		{env, args: ['keys']},
+		{env, args: ['keys', '--json']},
+		{env, args: ['keys', 'evil:*', '--json']},
+		{env, args: ['inspect', hostileKey]},
+		{env, args: ['inspect', hostileKey, '--json']},
+		{env, args: ['inspect', lookAlikeKey]},
+		{env, args: ['inspect', 'evil:hash']},
+		{env, args: ['inspect', 'evil:hash', '--json']},
+		{env, args: ['chat', 'list']},
+		{env, args: ['chat', 'list', '--json']},
+		{env, args: ['chat', 'show', 'EVIL', '--messages', '5']},
+		{env, args: ['chat', 'show', 'EVIL', '--json']},
+		{env, args: ['chat', 'show', 'EVIL', '--compare']},
+		{env, args: ['chat', 'show', hostileChat]},
+		// issue 14, case 1: PostgreSQL RAISEs the hostile text for this chat
+		{env, args: ['chat', 'show', 'BOOM', '--compare']},
+		{env, args: ['chat', 'show', 'BOOM', '--compare', '--json']},
+		{env, args: ['message', 'm1']},
+		{env, args: ['message', boomId]},
+		{env, args: ['message', boomId, '--json']},
+		{env, args: ['stats']},
+		{env, args: ['stats', '--json']},
+		{env, args: ['reconnect', 'redis']},
+		{env, args: ['reconnect', 'postgres']},
+		{env, args: ['monitor', 'evil:*', 'chat:*'], longRunning: true},
+		{env, args: ['monitor', 'evil:*', '--json'], longRunning: true},
+		{env, args: ['serve', '--port', '0'], longRunning: true},
+		{env, args: ['sqlite', 'check']},
+		{env, args: ['sqlite', 'check', '--json']},
+		{env, args: ['sqlite', 'export', 'nosuch']},
+		{env, args: ['sqlite', 'export', hostileTable, '--format', 'json']},
+		{env, args: ['backup', 'create']},
+		{env, args: ['backup', 'list']},
+		{env, args: ['backup', 'list', '--json']},
+		{env, args: [hostileKey]},
+		{env, args: ['keys', '--type', hostileKey]},
+		{env, args: ['demo']},
+	]),
+	// the mutations: each is audited, the failed ones with the server's error text
+	{env: 'errors', args: ['flush', '--yes']},
+	{env: 'errors', args: ['chat', 'show', 'EVIL', '--clear', '--yes']},
+	{env: 'data', args: ['chat', 'show', 'EVIL', '--clear', '--yes']},
+	{env: 'data', args: ['chat', 'show', hostileChat, '--clear', '--yes']},
+	{env: 'data', args: ['flush', '--yes']},
+	{env: 'data', args: ['audit']},
+	{env: 'data', args: ['audit', '--json']},
+];
+
+/** Every tab and what to do there: a tab added to the console is covered by a line here. */
+type TabCase = {readonly key: string; readonly name: string; readonly visit: (run: PtyRun) => Promise<void>};
+
+const pause = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
+
+const tabs: readonly TabCase[] = [
+	{key: '1', name: 'Status', visit: async () => pause(1500)},
+	{
+		key: '2',
+		name: 'Keys',
+		async visit(run) {
+			await pause(1500);
+			// open every row's value (a string, a hash, the chats), and the comparison of each chat
+			for (let i = 0; i < 6; i++) {
+				run.press(ptyKeys.enter);
+				await pause(400);
+				run.press(ptyKeys.escape);
+				await pause(150);
+				run.press('c');
+				await pause(600);
+				run.press(ptyKeys.escape);
+				await pause(150);
+				run.press('j');
+				await pause(100);
+			}
+		},
+	},
+	{key: '3', name: 'Monitor', visit: async () => pause(2500)},
+	{
+		key: '4',
+		name: 'Backups',
+		async visit(run) {
+			await pause(1000);
+			// the restore plan lists the backup's tables (one is named with escapes)
+			run.press(ptyKeys.enter);
+			await pause(800);
+			run.press(ptyKeys.escape);
+			await pause(300);
+		},
+	},
+];
+
+let redis: RedisServerHandle;
+let fake: HostileRedis;
+let db: TestDatabase;
 let sqlite: TempSqlite;
-let env: Record<string, string>;
+const envs = {} as Record<Env, Record<string, string>>;
+let auditLog: string;
 
-beforeAll(async () => {
-	server = await startRedis();
-	sqlite = tempSqlite();
-	const client = new Redis(server.url);
-	await client.set(hostileKey, hostileValue);
-	await client.hset('evil:hash', payloads.clipboard, payloads.title);
-	await client.zadd('chat:EVIL:messages', Date.now(), JSON.stringify({id: 'm1', username: payloads.bidi, content: payloads.link, created_at: new Date().toISOString()}));
-	client.disconnect();
-	env = {REDIS_URL: server.url, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres', SQLITE_PATH: sqlite.path, OPSDECK_AUDIT_LOG: `${sqlite.dir}/audit.log`};
-});
-
-afterAll(async () => {
-	await server.stop();
-	sqlite.cleanup();
-});
-
-function expectNoRaw(text: string): void {
-	for (const bad of forbidden) expect(text, `contains ${JSON.stringify(bad)}`).not.toContain(bad);
+/** E'...' for PostgreSQL: every character outside printable ASCII as an escape. */
+function pgString(text: string): string {
+	let out = '';
+	for (const ch of text) {
+		const code = ch.codePointAt(0)!;
+		if (ch === '\'' || ch === '\\') out += ch + ch;
+		else if (code >= 0x20 && code < 0x7f) out += ch;
+		else out += code > 0xffff ? `\\U${code.toString(16).padStart(8, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+	}
+	return `E'${out}'`;
 }
 
-describe('hostile keys and values never reach the terminal raw', () => {
-	const commands: string[][] = [
-		['keys'],
-		['keys', '--json'],
-		['keys', 'evil:*', '--json'],
-		['inspect', hostileKey],
-		['inspect', hostileKey, '--json'],
-		['inspect', 'evil:hash'],
-		['inspect', 'evil:hash', '--json'],
-		['chat', 'list'],
-		['chat', 'show', 'EVIL', '--messages', '5'],
-		['chat', 'show', 'EVIL', '--json'],
-	];
-	it.each(commands)('opsdeck %s', async (...args) => {
-		const result = await runCli(args, {env, cwd: sqlite.dir});
-		expect(result.code).toBe(0);
-		expect(result.stdout.length).toBeGreaterThan(0);
-		expectNoRaw(result.stdout + result.stderr);
-		// no escape character at all in output meant for a pipe
+beforeAll(async () => {
+	redis = await startRedis();
+	// DBSIZE answers, so `flush` gets as far as FLUSHDB and its failure is audited with the error text
+	fake = await startHostileRedis({error: errorText, answer: args => (args[0] === 'DBSIZE' ? resp.int(3) : undefined)});
+	db = await createTestDatabase('opsdeck_hostile');
+	sqlite = tempSqlite();
+	auditLog = path.join(sqlite.dir, 'audit.log');
+
+	await seedRedis();
+
+	// issue 14, case 1: `messages` is a view that RAISEs the hostile text for the chat BOOM (the
+	// cheap `chat_code = $1` / `id = $1` quals run first, so other chats are untouched)
+	await adminQuery(`
+		create table message_rows (id text primary key, chat_code text not null, username text, content text, created_at timestamptz not null default now());
+		create function boom_check(c text) returns boolean language plpgsql as $$
+		begin
+			if c = 'BOOM' then raise exception '%', ${pgString(errorText)}; end if;
+			return true;
+		end $$;
+		create view messages as select * from message_rows where boom_check(chat_code);
+		insert into message_rows (id, chat_code, username, content) values
+			('m1', 'EVIL', ${pgString(payloads.bidi)}, ${pgString(`${payloads.link} ${payloads.tag}`)}),
+			('missing1', 'EVIL', ${pgString(payloads.filler)}, ${pgString(payloads.clipboard)}),
+			('${boomId}', 'BOOM', 'x', 'y');
+	`, [], db.url);
+
+	// SQLite: a table named with escapes, with a column and a row to match
+	const file = new Database(sqlite.path);
+	file.exec(`create table "${hostileTable}" ("${payloads.joiner}" text); insert into "${hostileTable}" values ('${hostileValue.replaceAll('\u0000', '')}');`);
+	file.close();
+
+	fs.writeFileSync(path.join(sqlite.dir, 'opsdeck.json'), '{}\n');
+	const common = {DATABASE_URL: db.url, SQLITE_PATH: sqlite.path, BACKUP_DIR: path.join(sqlite.dir, 'backups'), OPSDECK_AUDIT_LOG: auditLog, OPSDECK_CONFIG: path.join(sqlite.dir, 'opsdeck.json'), POLL_INTERVAL_MS: '500'};
+	envs.data = {...common, REDIS_URL: redis.url};
+	envs.errors = {...common, REDIS_URL: fake.url};
+}, 60_000);
+
+afterAll(async () => {
+	await redis?.stop();
+	await fake?.stop();
+	await db?.drop();
+	sqlite?.cleanup();
+});
+
+/** The Redis side of the fixture (again after a command flushed it). */
+async function seedRedis(): Promise<void> {
+	const client = new Redis(redis.url);
+	const message = (id: string, extra: object = {}) => JSON.stringify({id, username: payloads.bidi, content: payloads.link, created_at: new Date().toISOString(), ...extra});
+	await client.set(hostileKey, hostileValue);
+	await client.set(lookAlikeKey, payloads.filler);
+	await client.hset('evil:hash', payloads.clipboard, payloads.title);
+	await client.zadd('chat:EVIL:messages', Date.now(), message('m1'), Date.now() + 1, message('gone', {content: payloads.tag}));
+	await client.zadd('chat:BOOM:messages', Date.now(), message(boomId));
+	await client.zadd(`chat:${hostileChat}:messages`, Date.now(), message('h1', {username: payloads.filler}));
+	client.disconnect();
+}
+
+function expectNoRaw(text: string, where: string): void {
+	for (const bad of forbidden) expect(text, `${where} contains ${JSON.stringify(bad)}`).not.toContain(bad);
+}
+
+/** A command that runs until stopped: its output after the first tick, then SIGTERM. */
+async function runLong(args: readonly string[], env: Record<string, string>): Promise<{code: number | null; stdout: string; stderr: string}> {
+	const run = startCli(args, {env: {...process.env, ...env}, cwd: sqlite.dir});
+	const deadline = Date.now() + 6000;
+	while (Date.now() < deadline && run.out().split('\n').length < 3 && !/unhealthy|degraded|healthy|redis:/i.test(run.out() + run.err())) await pause(50);
+	await pause(1200);
+	run.child.kill('SIGTERM');
+	const code = await run.exit;
+	return {code, stdout: run.out(), stderr: run.err()};
+}
+
+describe('the hostile fixture never reaches a pipe, a log or a terminal raw', () => {
+	it.each(commands.map(c => [c.env, sanitize(c.args.join(' ')), c] as const))('[%s] opsdeck %s', async (env, _name, c) => {
+		const result = c.longRunning ? await runLong(c.args, envs[env]) : await runCli(c.args, {env: envs[env], cwd: sqlite.dir});
+		if (process.env.HOSTILE_DUMP) fs.appendFileSync(process.env.HOSTILE_DUMP, `\n=== [${env}] ${sanitize(c.args.join(' '))} -> ${result.code}\n${result.stdout}\n--- stderr\n${result.stderr}`);
+		expect(result.code, result.stderr).not.toBeNull();
+		expect(result.stdout + result.stderr, 'said nothing').not.toBe('');
+		expectNoRaw(result.stdout, 'stdout');
+		expectNoRaw(result.stderr, 'stderr');
+		// no escape character at all in output meant for a pipe, and never a stack trace
 		expect(result.stdout).not.toContain('\u001b');
+		expect(result.stderr).not.toContain('\u001b');
+		expect(result.stderr).not.toMatch(/\n\s+at /);
+		// errors are one line each: `opsdeck: ...`
+		for (const line of result.stderr.split('\n').filter(Boolean)) expect(line.startsWith('opsdeck: ') || /^\d+ keys/.test(line), line).toBe(true);
+		if (c.args.includes('--json') && result.code === 0 && !c.longRunning) expect(() => JSON.parse(result.stdout)).not.toThrow();
+	}, 30_000);
+
+	it('issue 14, case 1: the RAISE and the -ERR text were shown (escaped), not dropped', async () => {
+		const pg = await runCli(['chat', 'show', 'BOOM', '--compare'], {env: envs.data, cwd: sqlite.dir});
+		expect(pg.code).toBe(1);
+		expect(pg.stderr).toContain('boom \\x1b]52;c;cm0gLXJmIH4=\\x07\\x1b]0;pwned\\x07');
+		expect(pg.stderr).toContain('admin\\u{e0041}\\u{e0064}');
+		const fakeRedis = await runCli(['keys'], {env: envs.errors, cwd: sqlite.dir});
+		expect(fakeRedis.code).toBe(1);
+		expect(fakeRedis.stderr).toContain('\\x1b]0;pwned\\x07');
 	});
 
-	it('JSON output still carries the exact data (escaped, not lost)', async () => {
-		const result = await runCli(['keys', 'evil:*', '--json'], {env, cwd: sqlite.dir});
-		const parsed = JSON.parse(result.stdout) as {keys: string[]};
-		expect(parsed.keys).toContain(hostileKey);
+	it('issue 14, case 2: look-alike keys are told apart in text, and JSON keeps the exact key', async () => {
+		await seedRedis();
+		const text = await runCli(['keys', 'evil:*'], {env: envs.data, cwd: sqlite.dir});
+		expect(text.stdout).toContain('evil:admin\\u{e0041}\\u{e0064}x\\u3164y\\u115fa\\u034fb\\ufe0f');
+		const json = await runCli(['keys', 'evil:*', '--json'], {env: envs.data, cwd: sqlite.dir});
+		expect((JSON.parse(json.stdout) as {keys: string[]}).keys).toContain(lookAlikeKey);
+		expect(json.stdout).toContain('\\udb40\\udc41');
 	});
 
-	it('the console: the Keys tab list and the value view', async () => {
-		const run = runPty('node', [binPath], {cols: 120, rows: 30, env: {...process.env, ...env}, cwd: sqlite.dir});
+	// the same commands on a terminal: what a person sees (CSV rows are sanitized there, exact in a pipe)
+	it.each([
+		['sqlite', 'export', hostileTable],
+		['inspect', hostileKey],
+		['chat', 'show', 'BOOM', '--compare'],
+	].map(args => [sanitize(args.join(' ')), args] as const))('on a terminal: opsdeck %s', async (_name, args) => {
+		await seedRedis();
+		const run = runPty('node', [binPath, ...args], {cols: 200, rows: 40, env: {...process.env, ...envs.data}, cwd: sqlite.dir});
+		await run.waitForExit(20_000);
+		await run.flush();
+		expectNoRaw(run.rawOutput(), 'the terminal');
+		expect(run.rawOutput()).toContain('\\x1b]');
+	}, 30_000);
+
+	it('the audit log holds the hostile targets and errors escaped', () => {
+		const log = fs.readFileSync(auditLog, 'utf8');
+		// the failed FLUSHDB (the fake's error text) and the cleared chat named with escapes
+		expect(log).toContain('"result":"failed"');
+		expect(log).toContain('\\u009b31m');
+		// the exact data is kept (a C1 CSI in the chat's name), escaped only as JSON escapes it
+		const entries = log.split('\n').filter(Boolean).map(line => JSON.parse(line) as {action: string; target: string});
+		expect(entries.some(e => e.action === 'clear-chat' && e.target.includes('\u009b31m'))).toBe(true);
+		expectNoRaw(log, 'the audit log');
+	});
+});
+
+describe('the console: every tab against the hostile fixture, in a pseudo-terminal', () => {
+	it.each(['data', 'errors'] as const)('[%s] pane title, clipboard and screen untouched', async env => {
+		// a fresh Redis fixture for the data run: the commands above flushed it
+		if (env === 'data') await seedRedis();
+		const run = runPty('node', [binPath], {cols: 120, rows: 30, env: {...process.env, ...envs[env]}, cwd: sqlite.dir});
 		await run.waitForText('1 Status', 15_000);
-		await new Promise(resolve => setTimeout(resolve, 300));
-		run.press('2');
-		await run.waitForText(/evil:/, 15_000);
-		await run.waitForText(/\\x1b/);
-		// open every row's value: the string, the hash and the chat
-		for (let i = 0; i < 3; i++) {
-			run.press(ptyKeys.enter);
-			await new Promise(resolve => setTimeout(resolve, 400));
-			run.press(ptyKeys.escape);
-			await new Promise(resolve => setTimeout(resolve, 200));
-			run.press('j');
-			await new Promise(resolve => setTimeout(resolve, 100));
+		await pause(300);
+		for (const tab of tabs) {
+			run.press(tab.key);
+			await tab.visit(run);
+			await run.flush();
+			expectNoRaw(run.rawOutput(), `the ${tab.name} tab`);
 		}
 		run.press('q');
 		await run.waitForExit(10_000);
-		expectNoRaw(run.rawOutput());
-		// the values were shown — escaped
-		expect(run.rawOutput()).toContain('\\x1b]52;c;');
-		expect(run.rawOutput()).toContain('\\u202e');
-	});
+		const raw = run.rawOutput();
+		expectNoRaw(raw, 'the console');
+		// OSC 0/2 (title), OSC 52 (clipboard) and OSC 8 (link) are never written by the console at all
+		expect(raw).not.toMatch(/\u001b\](?:0|2|8|52);/);
+		if (env === 'data') {
+			// the values were shown, escaped
+			expect(raw).toContain('\\x1b]52;c;');
+			expect(raw).toContain('\\u202e');
+		} else {
+			expect(raw).toContain('boom \\x1b]52;c;');
+		}
+	}, 90_000);
 });

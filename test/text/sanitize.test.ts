@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {hex, isBinary, sanitize, sanitizeBytes, sanitizeMultiline} from '../../source/text/sanitize.js';
+import {fit} from '../../source/text/format.js';
+import {hex, isBinary, jsonText, sanitize, sanitizeBytes, sanitizeMultiline} from '../../source/text/sanitize.js';
 
 // Nothing that can drive a terminal may survive: ESC (7-bit CSI/OSC), C1 CSI, bidi override, BEL, NUL.
 const raw = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
@@ -89,5 +90,50 @@ describe('sanitizeBytes', () => {
 
 	it('treats empty input as empty text', () => {
 		expect(sanitizeBytes(new Uint8Array())).toBe('');
+	});
+});
+
+// Issue 14, case 2: invisible and look-alike characters are escaped by Unicode property, not by a
+// hand list: tag characters, Hangul fillers, U+034F, variation selectors, every other
+// Default_Ignorable code point and every format (Cf) character; the JSON escapes the same set.
+describe('issue 14, case 2: invisibles by property', () => {
+	const invisible = [
+		'\u{e0001}', '\u{e0041}', '\u{e007f}', // tag characters
+		'\u115f', '\u1160', '\u3164', '\uffa0', // Hangul fillers
+		'\u034f', '\ufe0f', '\ufe00', '\u{e0100}', // grapheme joiner, variation selectors
+		'\u17b4', '\u2065', '\u{1d173}', '\u0600', '\u{110bd}', '\u{13430}', // more Default_Ignorable / Cf
+		'\u2029', '\u{f0000}', '\ue000', '\u0378', // paragraph separator, private use, unassigned
+	];
+
+	it.each(invisible.map(ch => [ch.codePointAt(0)!.toString(16), ch]))('U+%s is shown escaped', (_code, ch) => {
+		const out = sanitize(`admin${ch}`);
+		expect(out).not.toContain(ch);
+		expect(out.startsWith('admin\\u')).toBe(true);
+	});
+
+	it('look-alike keys differ on screen', () => {
+		expect(sanitize('admin')).not.toBe(sanitize('admin\u{e0041}'));
+		expect(sanitize('admin\u{e0041}')).toBe('admin\\u{e0041}');
+		expect(sanitize('a\u3164b')).toBe('a\\u3164b');
+	});
+
+	it('a lone surrogate is escaped (it has no UTF-8)', () => {
+		expect(sanitize('a\ud800b')).toBe('a\\ud800b');
+	});
+
+	it('widths are computed after escaping: an escaped invisible takes the columns it is drawn in', () => {
+		const cell = fit(sanitize('k\u3164\u3164\u3164\u3164'), 8, true);
+		expect(cell).toBe('k\\u3164…');
+		expect(Array.from(cell)).toHaveLength(8);
+	});
+
+	it('jsonText escapes the same set as \\uXXXX and the data survives a round trip', () => {
+		const value = {key: `x${invisible.join('')}\u009b\u202e`};
+		const text = jsonText(value, 2);
+		for (const ch of [...invisible, '\u009b', '\u202e']) expect(text).not.toContain(ch);
+		expect(text).toContain('\\udb40\\udc41');
+		expect(JSON.parse(text)).toEqual(value);
+		// the pretty-printing newlines are JSON's own
+		expect(text.split('\n')).toHaveLength(3);
 	});
 });

@@ -9,6 +9,7 @@ import {auditRefusal, mutationSpec, type MutationRequest} from '../../ops/mutati
 import {useBackends, useCapture, useFrame} from '../context.js';
 import {typeInto} from './typing.js';
 import {sanitize} from '../../text/sanitize.js';
+import {SafeText} from './safe-text.js';
 
 type Props = {
 	readonly title: string;
@@ -97,12 +98,12 @@ export function ConfirmDialog({title, lines, request, onConfirm, onCancel, timeo
 	const inner = Math.max(10, width - 4);
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor="red" paddingX={1} width={Math.min(width, 100)}>
-			<Text bold color="red" wrap="truncate">{sanitize(title)}</Text>
+			<SafeText bold color="red" wrap="truncate">{sanitize(title)}</SafeText>
 			{lines.map((line, i) => (
-				<Text key={i} wrap="wrap">{sanitize(line).slice(0, inner * 3)}</Text>
+				<SafeText key={i} wrap="wrap">{sanitize(sanitize(line).slice(0, inner * 3))}</SafeText>
 			))}
 			<Text wrap="truncate">
-				Type <Text bold color="yellow">{word}</Text> and press Enter: <Text bold>{typed}</Text>
+				Type <Text bold color="yellow">{word}</Text> and press Enter: <SafeText bold>{sanitize(typed)}</SafeText>
 				<Text inverse> </Text>
 			</Text>
 			{wrong ? <Text color="red" wrap="truncate">{`That is not "${word}". Nothing was done.`}</Text> : null}

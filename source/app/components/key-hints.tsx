@@ -1,11 +1,13 @@
 import {Box, Text} from 'ink';
 import type {Hint, Tone} from '../context.js';
 import {fit} from '../../text/format.js';
+import type {Safe} from '../../text/sanitize.js';
+import {SafeText} from './safe-text.js';
 
 type Props = {
 	readonly hints: readonly Hint[];
 	readonly width: number;
-	readonly flash?: {readonly message: string; readonly tone: Tone} | undefined;
+	readonly flash?: {readonly message: Safe; readonly tone: Tone} | undefined;
 };
 
 const toneColor: Record<Tone, string> = {info: 'cyan', success: 'green', warning: 'yellow', error: 'red'};
@@ -15,7 +17,7 @@ export function KeyHints({hints, width, flash}: Props) {
 	if (flash) {
 		return (
 			<Box height={1} width={width}>
-				<Text color={toneColor[flash.tone]} wrap="truncate">{fit(flash.message, width)}</Text>
+				<SafeText color={toneColor[flash.tone]} wrap="truncate">{fit(flash.message, width)}</SafeText>
 			</Box>
 		);
 	}

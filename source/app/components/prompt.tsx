@@ -4,6 +4,8 @@ import {useRef, useState} from 'react';
 import {useCapture} from '../context.js';
 import {typeInto} from './typing.js';
 import {fit} from '../../text/format.js';
+import {sanitize} from '../../text/sanitize.js';
+import {SafeText} from './safe-text.js';
 
 type Props = {
 	readonly label: string;
@@ -37,7 +39,7 @@ export function Prompt({label, initial = '', onSubmit, onCancel, width, isActive
 		<Box height={1} width={width}>
 			<Text wrap="truncate">
 				<Text color="cyan">{label} </Text>
-				<Text>{fit(shown, room)}</Text>
+				<SafeText>{fit(sanitize(shown), room)}</SafeText>
 				<Text inverse> </Text>
 			</Text>
 		</Box>

@@ -1,11 +1,13 @@
-// A scrollable block of text lines (already sanitized by whoever made them): j k ↑ ↓ PgUp PgDn g G.
+// A scrollable block of text lines (Safe: sanitized by whoever made them): j k ↑ ↓ PgUp PgDn g G.
 // Only the lines that fit are drawn; long lines are cut, never wrapped.
 import {Box, Text} from 'ink';
 import {useLatestInput} from '../hooks/use-latest-input.js';
 import {useEffect, useState} from 'react';
 import {fit} from '../../text/format.js';
+import type {Safe} from '../../text/sanitize.js';
+import {SafeText} from './safe-text.js';
 
-export type Line = {readonly text: string; readonly color?: string; readonly bold?: boolean; readonly dim?: boolean};
+export type Line = {readonly text: Safe; readonly color?: string; readonly bold?: boolean; readonly dim?: boolean};
 
 type Props = {
 	readonly lines: readonly Line[];
@@ -39,10 +41,10 @@ export function ScrollLines({lines, width, height, isActive, resetKey}: Props) {
 	return (
 		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			{shown.map((line, i) => (
-				<Text key={start + i} color={line.color} bold={line.bold} dimColor={line.dim} wrap="truncate">
+				<SafeText key={start + i} color={line.color} bold={line.bold} dimColor={line.dim} wrap="truncate">
 					{/* an empty Text takes no line in Ink: a blank line is a space */}
-					{fit(line.text, width) || ' '}
-				</Text>
+					{fit(line.text, width) || (' ' as Safe)}
+				</SafeText>
 			))}
 			{more ? <Text dimColor wrap="truncate">{fit(more, width)}</Text> : null}
 		</Box>

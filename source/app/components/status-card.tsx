@@ -2,15 +2,16 @@
 // value optionally coloured (by threshold). Every row is one line, cut to the card's width.
 import {Box, Text} from 'ink';
 import {fit} from '../../text/format.js';
-import {sanitize} from '../../text/sanitize.js';
+import {safe, type Safe} from '../../text/sanitize.js';
+import {SafeText} from './safe-text.js';
 
-export type CardRow = {readonly label: string; readonly value: string; readonly color?: string | undefined};
+export type CardRow = {readonly label: string; readonly value: Safe; readonly color?: string | undefined};
 
 type Props = {
 	readonly title: string;
 	readonly state: 'up' | 'down' | 'connecting' | 'off';
 	/** after the state, e.g. "12ms" */
-	readonly note?: string | undefined;
+	readonly note?: Safe | undefined;
 	readonly noteColor?: string | undefined;
 	readonly rows: readonly CardRow[];
 	readonly width: number;
@@ -27,12 +28,12 @@ export function StatusCard({title, state, note, noteColor, rows, width, labelWid
 				<Text bold>{title}</Text>
 				{'  '}
 				<Text bold color={stateColor[state]}>{state === 'down' ? 'DOWN' : state}</Text>
-				{note ? <Text color={noteColor}>{`  ${note}`}</Text> : null}
+				{note ? <SafeText color={noteColor}>{safe`  ${note}`}</SafeText> : null}
 			</Text>
 			{rows.map(row => (
 				<Text key={row.label} wrap="truncate">
 					<Text dimColor>{`  ${row.label.padEnd(labelWidth)}`}</Text>
-					<Text color={row.color}>{fit(sanitize(row.value), valueWidth)}</Text>
+					<SafeText color={row.color}>{fit(row.value, valueWidth)}</SafeText>
 				</Text>
 			))}
 		</Box>

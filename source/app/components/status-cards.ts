@@ -2,16 +2,24 @@
 import type {Thresholds} from '../../config.js';
 import type {HealthReport} from '../../ops/health.js';
 import {formatBytes, formatCount, formatDuration, formatPercent} from '../../text/format.js';
+import {sanitize, type Safe} from '../../text/sanitize.js';
 import type {CardRow} from './status-card.js';
 
 export type Card = {
 	readonly id: 'postgres' | 'redis' | 'sqlite' | 'app' | 'process';
 	readonly title: string;
 	readonly state: 'up' | 'down' | 'connecting' | 'off';
-	readonly note?: string;
+	readonly note?: Safe | undefined;
 	readonly noteColor?: string;
 	readonly rows: readonly CardRow[];
 };
+
+type RawCard = Omit<Card, 'note' | 'rows'> & {readonly note?: string | undefined; readonly rows: readonly {readonly label: string; readonly value: string; readonly color?: string | undefined}[]};
+
+/** urls, versions, paths and error texts come from servers and files: sanitized here, once per card */
+function card(raw: RawCard): Card {
+	return {...raw, note: raw.note === undefined ? undefined : sanitize(raw.note), rows: raw.rows.map(row => ({...row, value: sanitize(row.value)}))};
+}
 
 const ms = (value: number | null) => (value === null ? '-' : value < 10 ? `${value.toFixed(1)}ms` : formatDuration(value));
 const secs = (value: number | null) => (value === null ? '-' : formatDuration(value * 1000));
@@ -23,7 +31,7 @@ export function cardsFor(report: HealthReport, thresholds: Thresholds): Card[] {
 	const cards: Card[] = [];
 
 	const pgRatio = pg.connections !== null && pg.maxConnections ? pg.connections / pg.maxConnections : null;
-	cards.push({
+	cards.push(card({
 		id: 'postgres',
 		title: 'PostgreSQL',
 		state: pg.state,
@@ -39,14 +47,14 @@ export function cardsFor(report: HealthReport, thresholds: Thresholds): Card[] {
 			{label: 'reconnects', value: formatCount(pg.reconnects)},
 			{label: 'last error', value: pg.lastError ?? '-', color: pg.lastError ? 'red' : undefined},
 		],
-	});
+	}));
 
 	const memory = redis.usedMemoryBytes === null
 		? '-'
 		: redis.maxMemoryBytes
 			? `${formatBytes(redis.usedMemoryBytes)} / ${formatBytes(redis.maxMemoryBytes)} (${formatPercent(redis.memoryRatio, 0)})`
 			: `${formatBytes(redis.usedMemoryBytes)} (no maxmemory)`;
-	cards.push({
+	cards.push(card({
 		id: 'redis',
 		title: 'Redis',
 		state: redis.state,
@@ -63,10 +71,10 @@ export function cardsFor(report: HealthReport, thresholds: Thresholds): Card[] {
 			{label: 'reconnects', value: formatCount(redis.reconnects)},
 			{label: 'last error', value: redis.lastError ?? '-', color: redis.lastError ? 'red' : undefined},
 		],
-	});
+	}));
 
 	const lowDisk = backups.diskFreeRatio !== null && backups.diskFreeRatio < thresholds.minFreeDiskRatio;
-	cards.push({
+	cards.push(card({
 		id: 'sqlite',
 		title: 'SQLite',
 		state: sqlite.state,
@@ -79,21 +87,21 @@ export function cardsFor(report: HealthReport, thresholds: Thresholds): Card[] {
 			{label: 'backup', value: backups.newestAgeMs === null ? `none yet (${formatCount(backups.count)})` : `newest ${formatDuration(backups.newestAgeMs)} ago (${formatCount(backups.count)} kept)`},
 			{label: 'disk', value: backups.diskFreeRatio === null ? backups.error ?? '-' : `${formatPercent(backups.diskFreeRatio, 0)} free (${formatBytes(backups.diskFreeBytes)})`, color: warnIf(lowDisk)},
 		],
-	});
+	}));
 
 	if (app) {
-		cards.push({
+		cards.push(card({
 			id: 'app',
 			title: 'App',
 			state: app.state,
 			note: app.httpStatus === null ? undefined : `HTTP ${app.httpStatus}  ${ms(app.latencyMs)}`,
 			noteColor: app.state !== 'up' ? 'red' : slow(app.latencyMs) ? 'yellow' : 'green',
 			rows: app.state === 'up' ? [] : [{label: 'error', value: app.error ?? '-', color: 'red'}],
-		});
+		}));
 	}
 
 	const proc = report.process;
-	cards.push({
+	cards.push(card({
 		id: 'process',
 		title: 'Console',
 		state: 'up',
@@ -103,6 +111,6 @@ export function cardsFor(report: HealthReport, thresholds: Thresholds): Card[] {
 			{label: 'rss', value: formatBytes(proc.rssBytes)},
 			{label: 'poll', value: `every ${formatDuration(proc.pollIntervalMs)}`},
 		],
-	});
+	}));
 	return cards;
 }

@@ -3,12 +3,13 @@
 // wrapping. Every cell is sanitized here as a last line of defence.
 import {Box, Text} from 'ink';
 import {fit} from '../../text/format.js';
-import {sanitize} from '../../text/sanitize.js';
+import {sanitize, type Safe} from '../../text/sanitize.js';
 
 export type Column<Row> = {
 	readonly key: string;
 	readonly title: string;
-	readonly value: (row: Row) => string;
+	/** Safe: a cell shows server text, so it must have been sanitized (the title is the console's own) */
+	readonly value: (row: Row) => Safe;
 	/** fixed width; without it the column shares the remaining width */
 	readonly width?: number;
 	readonly minWidth?: number;

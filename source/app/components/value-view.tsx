@@ -9,8 +9,10 @@ import {sizeLine, valueLines} from '../../ops/value-text.js';
 import {readValue} from '../../ops/values.js';
 import {fit, formatBytes, formatTtl} from '../../text/format.js';
 import {keyText} from '../../ops/key-bytes.js';
+import {sanitize} from '../../text/sanitize.js';
 import {useLoad} from '../hooks/use-load.js';
 import {ScrollLines, type Line} from './scroll-lines.js';
+import {SafeText} from './safe-text.js';
 
 type Props = {
 	readonly backends: Backends;
@@ -38,15 +40,15 @@ export function ValueView({backends, redisKey, width, height, isActive, generati
 		},
 		{isActive},
 	);
-	const lines: Line[] = useMemo(() => (load.data ? valueLines(load.data.preview).map(text => ({text})) : []), [load.data]);
-	const head = load.data
+	const lines: Line[] = useMemo(() => (load.data ? valueLines(load.data.preview).map(text => ({text: sanitize(text)})) : []), [load.data]);
+	const head = sanitize(load.data
 		? `${load.data.detail.type}  ttl ${formatTtl(load.data.detail.pttl)}  ${formatBytes(load.data.detail.bytes)}  ${sizeLine(load.data.preview)}${pages.length > 1 ? `  page ${pages.length}` : ''}`
-		: load.loading ? 'loading…' : '';
+		: load.loading ? 'loading…' : '');
 	return (
 		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
-			<Text bold color="cyan" wrap="truncate">{fit(keyText(redisKey), width)}</Text>
-			<Text wrap="truncate">{fit(head, width)}</Text>
-			{load.error ? <Text color="red" wrap="truncate">{fit(load.error, width)}</Text> : null}
+			<SafeText bold color="cyan" wrap="truncate">{fit(keyText(redisKey), width)}</SafeText>
+			<SafeText wrap="truncate">{fit(head, width)}</SafeText>
+			{load.error ? <SafeText color="red" wrap="truncate">{fit(load.error, width)}</SafeText> : null}
 			{load.data?.preview.type === 'none' ? <Text color="yellow">{fit('this key no longer exists', width)}</Text> : null}
 			<ScrollLines lines={lines} width={width} height={Math.max(1, height - 2 - (load.error ? 1 : 0))} isActive={isActive} resetKey={`${redisKey}|${String(from)}`} />
 		</Box>

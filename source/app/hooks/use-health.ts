@@ -7,6 +7,7 @@ import {AlertNotifier} from '../../ops/alerts.js';
 import {checkHealth, type HealthReport} from '../../ops/health.js';
 import {useBackends, useFrame} from '../context.js';
 import {usePoll} from './use-poll.js';
+import {sanitize} from '../../text/sanitize.js';
 
 export function useHealth(isVisible = true) {
 	const backends = useBackends();
@@ -18,7 +19,7 @@ export function useHealth(isVisible = true) {
 	visibleRef.current = isVisible;
 
 	const alerts = useMemo(
-		() => new AlertNotifier({url: config.alertWebhookUrl, log: line => flashRef.current(line, 'warning')}),
+		() => new AlertNotifier({url: config.alertWebhookUrl, log: line => flashRef.current(sanitize(line), 'warning')}),
 		[config.alertWebhookUrl],
 	);
 	useEffect(() => () => alerts.close(), [alerts]);

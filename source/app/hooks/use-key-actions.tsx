@@ -7,8 +7,9 @@ import type {Backends} from '../../backends/index.js';
 import {chatKeys, clearChat} from '../../ops/collections.js';
 import {deleteKey, type KeyDetail} from '../../ops/keys.js';
 import {formatBytes, formatTtl} from '../../text/format.js';
-import {errorMessage} from '../../text/mask.js';
 import {keyText} from '../../ops/key-bytes.js';
+import {safeError} from '../../text/out.js';
+import {safe} from '../../text/sanitize.js';
 import {ConfirmDialog} from '../components/confirm-dialog.js';
 import {useFrame} from '../context.js';
 
@@ -34,7 +35,7 @@ export function useKeyActions(
 
 	const askDelete = async (key: string) => {
 		if (backends.config.readOnly) {
-			await deleteKey(backends.config, backends.redis, key).catch(error => frame.flash(errorMessage(error), 'error'));
+			await deleteKey(backends.config, backends.redis, key).catch(error => frame.flash(safeError(error), 'error'));
 			return;
 		}
 		const d = details().get(key);
@@ -43,17 +44,17 @@ export function useKeyActions(
 
 	const askClear = async (chat: string) => {
 		if (backends.config.readOnly) {
-			await clearChat(backends, chat, []).catch(error => frame.flash(errorMessage(error), 'error'));
+			await clearChat(backends, chat, []).catch(error => frame.flash(safeError(error), 'error'));
 			return;
 		}
 		try {
 			const keys = await chatKeys(backends, chat);
-			if (keys.length === 0) return frame.flash(`chat ${keyText(chat)} has no cache keys`, 'warning');
+			if (keys.length === 0) return frame.flash(safe`chat ${keyText(chat)} has no cache keys`, 'warning');
 			const list = keys.slice(0, 3).map(k => `  ${keyText(k)}`);
 			if (keys.length > 3) list.push(`  … and ${keys.length - 3} more`);
 			setDialog({kind: 'clear', chat, keys, lines: [`DEL the ${keys.length} cache keys of chat ${keyText(chat)} on ${backends.redis.maskedUrl}:`, ...list]});
 		} catch (error) {
-			frame.flash(errorMessage(error), 'error');
+			frame.flash(safeError(error), 'error');
 		}
 	};
 
@@ -62,15 +63,15 @@ export function useKeyActions(
 		try {
 			if (d.kind === 'delete') {
 				const removed = await deleteKey(backends.config, backends.redis, d.key);
-				frame.flash(removed ? `deleted ${keyText(d.key)}` : `${keyText(d.key)} was already gone`, 'success');
+				frame.flash(removed ? safe`deleted ${keyText(d.key)}` : safe`${keyText(d.key)} was already gone`, 'success');
 				on.onDeleted(d.key);
 			} else {
 				const result = await clearChat(backends, d.chat, d.keys);
-				frame.flash(`cleared chat ${keyText(d.chat)}: ${result.deleted} keys deleted`, 'success');
+				frame.flash(safe`cleared chat ${keyText(d.chat)}: ${result.deleted} keys deleted`, 'success');
 				on.onCleared(d.chat, d.keys);
 			}
 		} catch (error) {
-			frame.flash(errorMessage(error), 'error');
+			frame.flash(safeError(error), 'error');
 		}
 	};
 

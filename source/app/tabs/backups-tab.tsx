@@ -2,7 +2,7 @@
 // line (automatic backups, count vs retention, folder, free disk), and the actions: n create (with
 // a progress bar), v verify, Enter restore (plan + typed word), x delete (typed word), r refresh.
 // Read-only mode refuses restore and delete (through the mutation guard, so the refusal is audited).
-import {Box, Text, useInput} from 'ink';
+import {Box, useInput} from 'ink';
 import {useCallback, useEffect, useRef, useState} from 'react';
 import {startAutoBackups, autoBackupState} from '../../ops/auto-backups.js';
 import {backupOverview, deleteBackup, type BackupEntry, type RefusedEntry} from '../../ops/backups.js';
@@ -19,17 +19,17 @@ import {useBackupJobs} from '../hooks/use-backup-jobs.js';
 import {useListCursor} from '../hooks/use-list-cursor.js';
 import {usePoll} from '../hooks/use-poll.js';
 import type {TabDefinition, TabProps} from './types.js';
+import {SafeText} from '../components/safe-text.js';
 
 const columns: Column<BackupEntry>[] = [
-	{key: 'name', title: 'NAME', value: e => e.name, minWidth: 12},
-	{key: 'kind', title: 'KIND', value: e => e.kind, width: 6, priority: 2},
+	{key: 'name', title: 'NAME', value: e => sanitize(e.name), minWidth: 12},
+	{key: 'kind', title: 'KIND', value: e => sanitize(e.kind), width: 6, priority: 2},
 	{key: 'size', title: 'SIZE', value: e => formatBytes(e.sizeBytes), width: 8, align: 'right', priority: 3},
-	{key: 'date', title: 'DATE (UTC)', value: e => formatDateTime(e.createdAt).slice(0, 16), width: 16, priority: 4},
+	{key: 'date', title: 'DATE (UTC)', value: e => sanitize(formatDateTime(e.createdAt).slice(0, 16)), width: 16, priority: 4},
 	{
 		key: 'verified',
 		title: 'VERIFIED',
-		// a sidecar's "ok" for other bytes (or from the future) is a claim, not a verification
-		value: e => (e.verified ? (e.verified.ok ? 'ok' : 'FAILED') : e.claims ? 'claim?' : '-'),
+		value: e => sanitize(e.verified ? (e.verified.ok ? 'ok' : 'FAILED') : e.claims ? 'claim?' : '-'),
 		width: 8,
 		priority: 1,
 		color: e => (e.verified ? (e.verified.ok ? 'green' : 'red') : e.claims ? 'yellow' : undefined),
@@ -73,7 +73,7 @@ function StatusLine({width, count, retention, dir, freeBytes, totalBytes, auto}:
 	const free = freeBytes === undefined ? 'free ?' : `free ${formatBytes(freeBytes)}${totalBytes ? ` (${formatPercent(freeBytes / totalBytes, 0)})` : ''}`;
 	const lowDisk = freeBytes !== undefined && totalBytes ? freeBytes / totalBytes < 0.1 : false;
 	const text = `${auto} · ${count}/${retention} kept · ${free} · ${dir}`;
-	return <Text wrap="truncate" color={lowDisk ? 'yellow' : undefined}>{fit(sanitize(text), width)}</Text>;
+	return <SafeText wrap="truncate" color={lowDisk ? 'yellow' : undefined}>{fit(sanitize(text), width)}</SafeText>;
 }
 
 function autoText(enabled: boolean): string {
@@ -217,9 +217,9 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			<StatusLine width={width} count={backups.length} retention={config.backupRetention} dir={config.backupDir} freeBytes={status?.freeBytes} totalBytes={status?.totalBytes} auto={auto} />
 			{jobs.job ? (
-				<Text wrap="truncate" color="cyan">{fit(jobLabel, labelWidth, true) + progressBar(jobs.job.ratio, Math.max(8, width - labelWidth))}</Text>
+				<SafeText wrap="truncate" color="cyan">{sanitize(fit(jobLabel, labelWidth, true) + progressBar(jobs.job.ratio, Math.max(8, width - labelWidth)))}</SafeText>
 			) : (
-				<Text dimColor wrap="truncate">{poll.error ? fit(sanitize(`cannot read ${config.backupDir}: ${poll.error}`), width) : fit(selected?.verified?.error ? sanitize(`${selected.name}: ${selected.verified.error}`) : selected?.claims ? sanitize(`${selected.name}: ${selected.claims.join('; ')}`) : refusedText(status?.refused ?? []), width)}</Text>
+				<SafeText dimColor wrap="truncate">{poll.error ? fit(sanitize(`cannot read ${config.backupDir}: ${poll.error}`), width) : fit(selected?.verified?.error ? sanitize(`${selected.name}: ${selected.verified.error}`) : selected?.claims ? sanitize(`${selected.name}: ${selected.claims.join('; ')}`) : sanitize(refusedText(status?.refused ?? [])), width)}</SafeText>
 			)}
 			<Table
 				columns={columns}

@@ -19,6 +19,7 @@ import {useKeyScan} from '../hooks/use-key-scan.js';
 import {useLatestInput} from '../hooks/use-latest-input.js';
 import {useListCursor} from '../hooks/use-list-cursor.js';
 import type {TabDefinition, TabProps} from './types.js';
+import {SafeText} from '../components/safe-text.js';
 
 type View = {readonly kind: 'value'; readonly key: string} | {readonly kind: 'chat'; readonly chat: string; readonly key: string; readonly compare: boolean};
 
@@ -235,7 +236,7 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 
 	return (
 		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
-			<Text wrap="truncate" color={scan.error ? 'red' : undefined} dimColor={!scan.error}>{fit(status, width)}</Text>
+			<SafeText wrap="truncate" color={scan.error ? 'red' : undefined} dimColor={!scan.error}>{fit(status, width)}</SafeText>
 			<Table
 				columns={columns}
 				rows={rows as readonly (Row | string)[]}

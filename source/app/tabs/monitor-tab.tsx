@@ -8,13 +8,14 @@ import {defaultWatches} from '../../ops/counters.js';
 import {saveWatches} from '../../ops/watch-store.js';
 import {fit} from '../../text/format.js';
 import {errorMessage} from '../../text/mask.js';
-import {sanitize} from '../../text/sanitize.js';
+import {safe, sanitize} from '../../text/sanitize.js';
 import {layoutColumns, Table, type Column} from '../components/table.js';
 import {Prompt} from '../components/prompt.js';
 import {useBackends, useFrame, useHints} from '../context.js';
 import {useCounters, type CounterRow, type CountersView, type CountersWindow} from '../hooks/use-counters.js';
 import {useListCursor} from '../hooks/use-list-cursor.js';
 import type {TabDefinition, TabProps} from './types.js';
+import {SafeText} from '../components/safe-text.js';
 
 /** The intervals +/- step through (bounds 250 ms .. 60 s). */
 export const intervalSteps = [250, 500, 1000, 2000, 5000, 10_000, 30_000, 60_000] as const;
@@ -27,12 +28,12 @@ export function stepInterval(current: number, direction: 1 | -1): number {
 const deltaColor = (delta: number) => (delta > 0 ? 'green' : delta < 0 ? 'red' : undefined);
 
 const allColumns: readonly Column<CounterRow>[] = [
-	{key: 'key', title: 'key', value: r => r.key, minWidth: 12},
-	{key: 'count', title: 'count', value: r => r.count, width: 9, align: 'right', color: r => (r.gone ? 'red' : undefined)},
-	{key: 'delta', title: '+/-', value: r => r.deltaText, width: 6, align: 'right', color: r => deltaColor(r.delta)},
-	{key: 'rate', title: 'rate', value: r => r.rate, width: 7, align: 'right'},
-	{key: 'ttl', title: 'TTL', value: r => r.ttl, width: 7, align: 'right', color: r => (r.gone ? 'red' : undefined)},
-	{key: 'spark', title: 'history', value: r => r.spark, width: 12, color: () => 'cyan'},
+	{key: 'key', title: 'key', value: r => sanitize(r.key), minWidth: 12},
+	{key: 'count', title: 'count', value: r => sanitize(r.count), width: 9, align: 'right', color: r => (r.gone ? 'red' : undefined)},
+	{key: 'delta', title: '+/-', value: r => sanitize(r.deltaText), width: 6, align: 'right', color: r => deltaColor(r.delta)},
+	{key: 'rate', title: 'rate', value: r => sanitize(r.rate), width: 7, align: 'right'},
+	{key: 'ttl', title: 'TTL', value: r => sanitize(r.ttl), width: 7, align: 'right', color: r => (r.gone ? 'red' : undefined)},
+	{key: 'spark', title: 'history', value: r => sanitize(r.spark), width: 12, color: () => 'cyan'},
 ];
 
 /** The columns that fit: sparkline goes first, then rate, then TTL (key, count, +/- always stay). */
@@ -89,9 +90,9 @@ function MonitorTab({isActive, isVisible, width, height}: TabProps) {
 			setWatches(next);
 			try {
 				saveWatches(config.watchesFile, config.configFile, next);
-				flash(message, 'success');
+				flash(sanitize(message), 'success');
 			} catch (error) {
-				flash(`${message}, not saved: ${errorMessage(error)}`, 'warning');
+				flash(sanitize(`${message}, not saved: ${errorMessage(error)}`), 'warning');
 			}
 		},
 		[config, flash],
@@ -140,14 +141,14 @@ function MonitorTab({isActive, isVisible, width, height}: TabProps) {
 						setAdding(false);
 						const watch = value.trim();
 						if (!watch) return;
-						if (watches.includes(watch)) return flash(`already watching ${sanitize(watch)}`, 'info');
+						if (watches.includes(watch)) return flash(safe`already watching ${sanitize(watch)}`, 'info');
 						save([...watches, watch], `watching ${sanitize(watch)}`);
 					}}
 				/>
 			) : (
 				<Text wrap="truncate">
 					{paused ? <Text color="yellow" bold>{'PAUSED '}</Text> : null}
-					{view.error ? <Text color="red">{fit(`redis: ${sanitize(view.error)}`, width)}</Text> : <Text dimColor>{fit(status, width)}</Text>}
+					{view.error ? <SafeText color="red">{fit(sanitize(`redis: ${view.error}`), width)}</SafeText> : <SafeText dimColor>{fit(sanitize(status), width)}</SafeText>}
 				</Text>
 			)}
 			<Table

@@ -9,13 +9,15 @@ import {componentLines} from '../../ops/health-text.js';
 import type {HealthReport, Verdict} from '../../ops/health.js';
 import {formatClock, formatCount, fit} from '../../text/format.js';
 import {errorMessage} from '../../text/mask.js';
-import {sanitize} from '../../text/sanitize.js';
+import {safe, sanitize} from '../../text/sanitize.js';
 import {ConfirmDialog} from '../components/confirm-dialog.js';
 import {StatusCard, stateColor} from '../components/status-card.js';
 import {cardsFor, type Card} from '../components/status-cards.js';
 import {useBackends, useFrame, useHints, type Tone} from '../context.js';
 import {useHealth} from '../hooks/use-health.js';
 import type {TabDefinition, TabProps} from './types.js';
+import {safeError} from '../../text/out.js';
+import {SafeText} from '../components/safe-text.js';
 
 const verdictColor: Record<Verdict, string> = {healthy: 'green', degraded: 'yellow', unhealthy: 'red'};
 const toneColor: Record<Tone, string> = {info: 'cyan', success: 'green', warning: 'yellow', error: 'red'};
@@ -32,7 +34,7 @@ function Header({report, width}: {readonly report: HealthReport | undefined; rea
 		<Box width={width} justifyContent="space-between">
 			<Text wrap="truncate">
 				<Text bold inverse color={verdictColor[report.verdict]}>{` ${report.verdict.toUpperCase()} `}</Text>
-				<Text color={verdictColor[report.verdict]}>{` ${fit(sanitize(first ? first.message : 'every check passes'), room)}`}</Text>
+				<SafeText color={verdictColor[report.verdict]}>{safe` ${fit(sanitize(first ? first.message : 'every check passes'), room)}`}</SafeText>
 			</Text>
 			{width >= 50 ? <Text dimColor>{clock}</Text> : null}
 		</Box>
@@ -64,7 +66,7 @@ function Compact({report, width, height}: {readonly report: HealthReport; readon
 				<Text key={line.name} wrap="truncate">
 					{line.name.padEnd(9)}
 					<Text color={stateColor[line.state]}>{(line.state === 'down' ? 'DOWN' : line.state).padEnd(5)}</Text>
-					{line.text}
+					<SafeText>{sanitize(line.text)}</SafeText>
 				</Text>
 			))}
 			{height > lines.length ? <Text dimColor wrap="truncate">{`console  rss ${Math.round(proc.rssBytes / 1048576)} MB, poll ${proc.pollIntervalMs} ms`}</Text> : null}
@@ -105,7 +107,7 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 			const target = await flushTarget(backends);
 			if (mounted.current) setDialog(target);
 		} catch (error) {
-			flash(config.readOnly ? errorMessage(error) : `cannot flush: ${errorMessage(error)}`, 'error');
+			flash(config.readOnly ? safeError(error) : safe`cannot flush: ${safeError(error)}`, 'error');
 		}
 	}, [backends, config, flash]);
 
@@ -116,7 +118,7 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 			({ms}) => {
 				const text = `flushed ${formatCount(target.keys)} keys from ${target.url} (db ${target.db}) in ${ms} ms`;
 				if (mounted.current) setAction({text: `Redis: ${text}`, tone: 'success'});
-				flash(text, 'success');
+				flash(sanitize(text), 'success');
 				refresh();
 			},
 			error => {
@@ -177,9 +179,9 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 		<Box width={width} height={height} flexDirection="column" overflowY="hidden">
 			<Header report={report} width={width} />
 			{reasons.map((reason, i) => (
-				<Text key={i} color={verdictColor[reason.level]} wrap="truncate">{`  ${sanitize(reason.message)}`}</Text>
+				<SafeText key={i} color={verdictColor[reason.level]} wrap="truncate">{safe`  ${sanitize(reason.message)}`}</SafeText>
 			))}
-			{action ? <Text color={toneColor[action.tone]} wrap="truncate">{sanitize(action.text)}</Text> : null}
+			{action ? <SafeText color={toneColor[action.tone]} wrap="truncate">{sanitize(action.text)}</SafeText> : null}
 			{report
 				? wide
 					? <Box marginTop={1}><Wide cards={cards} width={width} /></Box>
