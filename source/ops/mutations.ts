@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type {Config} from '../config.js';
-import {ensureDirSync} from './ensure-dir.js';
+import {EnsureDirError, ensureDirSync} from './ensure-dir.js';
 import {errorMessage, mask} from '../text/mask.js';
 import {sanitize, type Safe} from '../text/sanitize.js';
 import {outJson} from '../text/out.js';
@@ -101,6 +101,8 @@ function osUser(): string {
 
 /** Why a file cannot be written, in words (EEXIST from mkdir means a parent is a file). */
 function reasonOf(error: unknown): string {
+	// ensureDirSync names the part of the path that is a file; the audit line names the log
+	if (error instanceof EnsureDirError && / is not a directory$/.test(error.message)) return 'a parent of it is not a folder';
 	const code = (error as NodeJS.ErrnoException).code;
 	switch (code) {
 		case 'ENOTDIR':

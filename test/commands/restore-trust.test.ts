@@ -93,7 +93,7 @@ describe.runIf(isRoot)('restore run as another user than the file\'s owner', () 
 		expect(fs.statSync(temp.path).uid).toBe(0);
 		expect(leftovers(temp, config)).toEqual([]);
 		const audit = fs.readFileSync(config.auditLog, 'utf8').trim().split('\n').map(line => JSON.parse(line) as {action: string; result: string});
-		expect(audit.at(-1)).toMatchObject({action: 'restore', result: 'failed'});
+		expect(audit.at(-1)).toMatchObject({action: 'restore', result: 'refused'});
 	}, 60_000);
 });
 
