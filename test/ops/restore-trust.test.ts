@@ -91,7 +91,7 @@ describe('restore with a writer (issue 13, case 6)', () => {
 			expect(fs.readdirSync(temp.dir).filter(f => f.includes('.restore-'))).toEqual([]);
 			expect(fs.readdirSync(config.backupDir).filter(f => f.includes('safety_'))).toEqual([]);
 			const audit = fs.readFileSync(config.auditLog, 'utf8').trim().split('\n').map(line => JSON.parse(line) as {action: string; result: string});
-			expect(audit.at(-1)).toMatchObject({action: 'restore', result: 'failed'});
+			expect(audit.at(-1)).toMatchObject({action: 'restore', result: 'refused'});
 		} finally {
 			writer.kill('SIGKILL');
 		}
