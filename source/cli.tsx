@@ -9,7 +9,6 @@ import {AuditError, ReadOnlyError} from './ops/mutations.js';
 import {errorMessage, registerUrlSecrets, urlSecrets} from './text/mask.js';
 import {writeError} from './text/out.js';
 
-
 type CommandModule = {readonly run: (ctx: CommandContext) => Promise<number>};
 
 function fail(message: string, code: number): number {
@@ -60,9 +59,43 @@ function hidePasswordFlags(flags: Flags, command: string | undefined): void {
 	process.stderr.write(`opsdeck: ${names} ${given.length > 1 ? 'hold passwords' : 'holds a password'}, which ps shows to other users until opsdeck renames itself: put it in ${env} (the environment or .env) or in the config file instead\n`);
 }
 
+/**
+ * Every option exactly as opsdeck spells it, before meow: meow camel-cases what it is given, so
+ * `--READ-ONLY` or `--All` arrived as some other name and were dropped while `flush --yes` went
+ * ahead. An option in another case, or a short flag opsdeck does not have, is refused.
+ */
+function unknownOption(argv: readonly string[]): string | undefined {
+	const specs = Object.entries(flagSpec) as [string, {readonly type: string; readonly shortFlag?: string}][];
+	const long = new Map(specs.map(([name, spec]) => [kebab(name), spec.type]));
+	const short = new Map(specs.filter(([, spec]) => spec.shortFlag).map(([, spec]) => [spec.shortFlag!, spec.type]));
+	let wantsValue = false;
+	for (const arg of argv) {
+		if (arg === '--') break;
+		if (wantsValue) {
+			wantsValue = false;
+			continue;
+		}
+		if (arg.startsWith('--')) {
+			const name = arg.slice(2).split('=')[0]!;
+			const type = long.get(name) ?? (name.startsWith('no-') && long.get(name.slice(3)) === 'boolean' ? 'boolean' : undefined);
+			if (type === undefined) return `--${name}`;
+			wantsValue = type === 'string' && !arg.includes('=');
+		} else if (arg.startsWith('-') && arg.length > 1) {
+			for (const ch of arg.slice(1)) {
+				const type = short.get(ch);
+				if (type === undefined) return `-${ch}`;
+				if (type === 'string') wantsValue = true;
+			}
+		}
+	}
+	return undefined;
+}
+
 async function main(): Promise<number> {
 	const early = answerEarly(process.argv.slice(2));
 	if (early !== undefined) return early;
+	const wrong = unknownOption(process.argv.slice(2));
+	if (wrong !== undefined) return fail(`unknown option ${wrong.slice(0, 40)}; see opsdeck --help`, 2);
 	const cli = meow(generalHelp(), {
 		importMeta: import.meta,
 		flags: flagSpec,
@@ -73,12 +106,6 @@ async function main(): Promise<number> {
 		autoVersion: false,
 	});
 	const flags = cli.flags as Flags;
-	const known = new Set([...Object.keys(flagSpec), ...Object.values(flagSpec).map(spec => ('shortFlag' in spec ? spec.shortFlag : ''))]);
-	const unknown = Object.keys(cli.unnormalizedFlags).filter(name => !known.has(name));
-	if (unknown.length > 0) {
-		const name = unknown[0]!.replace(/[A-Z]/g, ch => `-${ch.toLowerCase()}`);
-		return fail(`unknown option --${name.slice(0, 40)}; see opsdeck --help`, 2);
-	}
 	for (const [name, spec] of Object.entries(flagSpec)) {
 		// `--limit` with no value arrives as an empty string
 		if (spec.type === 'string' && (flags as Record<string, unknown>)[name] === '') {

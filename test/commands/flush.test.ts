@@ -87,3 +87,14 @@ describe('opsdeck flush', () => {
 		expect(await db1.get('survivor')).toBe('yes');
 	});
 });
+
+// Found by the hostile tester: meow camel-cased `--READ-ONLY` and `--All` into names nobody reads,
+// so `flush --yes --READ-ONLY` flushed. An option in another case is refused like any unknown one.
+describe('options are taken exactly as spelled', () => {
+	it.each([['--READ-ONLY'], ['--Read-Only'], ['--HELP'], ['--All'], ['-H'], ['-yx']])('flush --yes %s: unknown option, exit 2, nothing flushed', async option => {
+		const {code, stderr} = await runCli(['flush', '--yes', option], {env: env(), cwd});
+		expect(stderr).toBe(`opsdeck: unknown option ${option === '-yx' ? '-x' : option}; see opsdeck --help\n`);
+		expect(code).toBe(2);
+		expect(await db0.dbsize()).toBe(3);
+	});
+});
