@@ -5,6 +5,7 @@ import {ConfigError, loadConfig} from './config.js';
 import {flagSpec, type Flags} from './flags.js';
 import {commandHelpText, earlyRequest, generalHelp, isCommand, packageVersion} from './commands/help.js';
 import {CommandError, UsageError, type CommandContext} from './commands/shared.js';
+import {settleWorkers} from './ops/live-workers.js';
 import {AuditError, ReadOnlyError} from './ops/mutations.js';
 import {errorMessage, registerUrlSecrets, urlSecrets} from './text/mask.js';
 import {writeError} from './text/out.js';
@@ -169,5 +170,8 @@ try {
 } catch (error) {
 	process.exitCode = fail(errorMessage(error), 1);
 }
-// Anything still holding the event loop (a socket being torn down) must not keep a script waiting.
+// Anything still holding the event loop (a socket being torn down) must not keep a script waiting;
+// but a backup worker still inside better-sqlite3 (the console quit mid-backup) finishes first:
+// exiting under it aborts the process.
+await settleWorkers(10_000);
 setTimeout(() => process.exit(), 2000).unref();

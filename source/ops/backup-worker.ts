@@ -5,6 +5,7 @@
 // here (beside this module) and handed over as an absolute path, so the worker's cwd does not matter.
 import {createRequire} from 'node:module';
 import {Worker} from 'node:worker_threads';
+import {mayStartWorker, trackWorker} from './live-workers.js';
 
 export type TableCounts = Record<string, number | null>;
 
@@ -418,28 +419,34 @@ export function startWorkerTask<T extends TaskResult>(
 	/** lock task: the lock is held */
 	onLocked?: (state: SettleResult) => void,
 ): WorkerHandle<T> {
-	let worker!: Worker;
+	let worker: Worker | undefined;
 	const result = new Promise<T>((resolve, reject) => {
-		worker = new Worker(workerCode, {eval: true, execArgv: [], workerData: {task, driver: driver()}});
+		if (!mayStartWorker()) {
+			reject(new WorkerTaskError('interrupted: no new work starts', 'EINTR'));
+			return;
+		}
+		const started = new Worker(workerCode, {eval: true, execArgv: [], workerData: {task, driver: driver()}});
+		worker = started;
+		trackWorker(started);
 		let settled = false;
 		const finish = (fn: () => void) => {
 			if (settled) return;
 			settled = true;
 			fn();
-			void worker.terminate();
+			void started.terminate();
 		};
-		worker.on('message', (message: {type: string; result?: T; message?: string; code?: string; lock?: SettleResult} & WorkerProgress) => {
+		started.on('message', (message: {type: string; result?: T; message?: string; code?: string; lock?: SettleResult} & WorkerProgress) => {
 			if (message.type === 'progress') onProgress?.({phase: message.phase, totalBytes: message.totalBytes, doneBytes: message.doneBytes});
 			else if (message.type === 'locked' && message.lock) onLocked?.(message.lock);
 			else if (message.type === 'done') finish(() => resolve(message.result as T));
 			else if (message.type === 'error') finish(() => reject(new WorkerTaskError(message.message ?? 'worker failed', message.code)));
 		});
-		worker.on('error', error => finish(() => reject(error)));
-		worker.on('exit', code => finish(() => reject(new Error(`backup worker stopped (exit ${code})`))));
+		started.on('error', error => finish(() => reject(error)));
+		started.on('exit', code => finish(() => reject(new Error(`backup worker stopped (exit ${code})`))));
 	});
 	return {
 		result,
-		post: message => worker.postMessage(message),
-		stop: () => void worker.terminate(),
+		post: message => worker?.postMessage(message),
+		stop: () => void worker?.terminate(),
 	};
 }

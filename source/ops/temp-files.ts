@@ -3,6 +3,7 @@
 // MB behind (issue 13, case 10). Removal is synchronous: it runs in a signal handler right before
 // the process exits, and on 'exit' (the console quitting while a backup runs).
 import fs from 'node:fs';
+import {settleWorkers} from './live-workers.js';
 
 const files = new Set<string>();
 /** removed while their operation still ran: it must not finish them (a backup must not be renamed into place) */
@@ -59,11 +60,24 @@ const signalNumbers: Record<(typeof interruptSignals)[number], number> = {SIGHUP
  * 128 + the signal's number, as a shell reports a command killed by it.
  */
 export async function withInterrupt<T>(stderr: NodeJS.WritableStream, said: () => string, work: () => Promise<T>): Promise<T> {
+	let interrupted = false;
 	const onSignal = (signal: (typeof interruptSignals)[number]) => {
+		// a second Ctrl-C while the workers finish changes nothing: the exit is already on its way
+		if (interrupted) return;
+		interrupted = true;
 		removeTempFiles();
 		reported = true;
 		stderr.write(`opsdeck: interrupted: ${said()} (${signal})\n`);
-		process.exit(128 + signalNumbers[signal]);
+		// what the abandoned operation says as it fails (its file is gone) is not news: one line is
+		// the whole story
+		process.stdout.write = () => true;
+		process.stderr.write = () => true;
+		// a worker inside better-sqlite3 must finish before the process exits (else V8 aborts it);
+		// its temp file is already gone, and anything it wrote meanwhile is removed again
+		void settleWorkers(10_000).then(() => {
+			removeTempFiles();
+			process.exit(128 + signalNumbers[signal]);
+		});
 	};
 	for (const signal of interruptSignals) process.on(signal, onSignal);
 	try {
