@@ -4,7 +4,7 @@ import {compareChat} from '../ops/compare.js';
 import {formatCount, formatTtl} from '../text/format.js';
 import {sanitize} from '../text/sanitize.js';
 // a chat code comes from a key's bytes: shown like the key (\xff, never a look-alike U+FFFD)
-import {keyText} from '../ops/key-bytes.js';
+import {keyText, nameFromArgument} from '../ops/key-bytes.js';
 import {comparisonText, messageLine, rows} from '../ops/value-text.js';
 import {confirm, intFlag, print, printJson, UsageError, type CommandContext} from './shared.js';
 
@@ -68,13 +68,13 @@ async function show(ctx: CommandContext, code: string): Promise<number> {
 		const keys = await chatKeys(ctx.backends, code);
 		if (keys.length === 0) {
 			if (ctx.flags.json) printJson(ctx, {chat: code, cleared: {deleted: 0, keys: []}});
-			else print(ctx, `chat ${sanitize(code)} has no cache keys: nothing to clear`);
+			else print(ctx, `chat ${keyText(code)} has no cache keys: nothing to clear`);
 			return 0;
 		}
-		await confirm(ctx, {action: 'clear-chat', target: `${ctx.backends.redis.maskedUrl} chat ${JSON.stringify(code)} (${keys.length} keys)`}, `Delete the ${keys.length} cache keys of chat ${sanitize(code)} on ${ctx.backends.redis.maskedUrl}?`);
+		await confirm(ctx, {action: 'clear-chat', target: `${ctx.backends.redis.maskedUrl} chat ${JSON.stringify(code)} (${keys.length} keys)`}, `Delete the ${keys.length} cache keys of chat ${keyText(code)} on ${ctx.backends.redis.maskedUrl}?`);
 		const result = await clearChat(ctx.backends, code, keys);
 		if (ctx.flags.json) printJson(ctx, {chat: code, cleared: result});
-		else print(ctx, `cleared chat ${sanitize(code)}: ${result.deleted} keys deleted`);
+		else print(ctx, `cleared chat ${keyText(code)}: ${result.deleted} keys deleted`);
 		return 0;
 	}
 	const detail = await chatDetail(ctx.backends, code, {messages, reactions: ctx.flags.reactions === true});
@@ -84,7 +84,7 @@ async function show(ctx: CommandContext, code: string): Promise<number> {
 		return 0;
 	}
 	if (detail.empty && !comparison) {
-		print(ctx, `chat ${sanitize(code)}: nothing cached`);
+		print(ctx, `chat ${keyText(code)}: nothing cached`);
 		return 0;
 	}
 	print(ctx, detailText(detail, ctx.flags.reactions === true));
@@ -95,6 +95,11 @@ async function show(ctx: CommandContext, code: string): Promise<number> {
 export async function run(ctx: CommandContext): Promise<number> {
 	const [sub, code, ...rest] = ctx.args;
 	if (sub === 'list' && code === undefined) return list(ctx);
-	if (sub === 'show' && code !== undefined && code !== '' && rest.length === 0) return show(ctx, code);
+	if (sub === 'show' && code !== undefined && code !== '' && rest.length === 0) {
+		// CODE in the form `keys` and `chat list` print it: `\xff` is the byte, `\\` a backslash
+		const named = nameFromArgument(code);
+		if ('problem' in named) throw new UsageError(named.problem);
+		return show(ctx, named.name);
+	}
 	throw new UsageError(usage);
 }

@@ -3,7 +3,7 @@
 // backslash, so a key that is not UTF-8 can be named (issue 14, point 3). When no key has that
 // name, the text as typed is tried (a key whose name really holds `\x41`).
 import {keyDetails} from '../ops/keys.js';
-import {isBinaryKey, keyHex, keyText, parseKeyName} from '../ops/key-bytes.js';
+import {isBinaryKey, keyHex, keyText, nameFromArgument, parseKeyName} from '../ops/key-bytes.js';
 import {previewLimits, readValue} from '../ops/values.js';
 import {formatBytes, formatTtl} from '../text/format.js';
 import {sanitize} from '../text/sanitize.js';
@@ -15,6 +15,8 @@ export async function run(ctx: CommandContext): Promise<number> {
 	if (typed === undefined || ctx.args.length > 1) throw new UsageError('usage: opsdeck inspect KEY [--limit N] [--json]');
 	const limit = intFlag(ctx.flags.limit, 'limit', previewLimits.items, 1, 10_000);
 	await ctx.backends.redis.ready();
+	const named = nameFromArgument(typed);
+	if ('problem' in named) throw new UsageError(named.problem);
 	const parsed = parseKeyName(typed);
 	const names = parsed === undefined || parsed === typed ? [typed] : [parsed, typed];
 	const detail = (await keyDetails(ctx.backends.redis, names)).find(d => d.type !== 'none');

@@ -10,10 +10,13 @@ import {sanitize, type Safe} from '../text/sanitize.js';
 /** a lone low surrogate of the escape range (not the second half of a surrogate pair) */
 const escapedByte = /(?<![\ud800-\udbff])[\udc80-\udcff]/;
 const lowSurrogate = /[\udc80-\udcff]/;
-/** a cheap first test for keyText: a backslash or any low surrogate */
-const maybeEscaped = /[\\\udc80-\udcff]/;
-/** what keyText escapes before sanitize: a backslash, or an escaped byte */
-const shownEscapes = new RegExp(`\\\\|${escapedByte.source}`, 'g');
+/** a cheap first test for keyText: a backslash, any low surrogate, or U+FFFD */
+const maybeEscaped = /[\\\udc80-\udcff\ufffd]/;
+/**
+ * what keyText escapes before sanitize: a backslash, an escaped byte, and U+FFFD (shown \ufffd: it
+ * is what a terminal or argv makes of a byte that is not UTF-8, so raw it names nothing for sure)
+ */
+const shownEscapes = new RegExp(`\\\\|\ufffd|${escapedByte.source}`, 'g');
 
 /** The key name for these bytes (as SCAN returned them). */
 export function keyFromBytes(bytes: Buffer): string {
@@ -88,7 +91,7 @@ export function keyHex(key: string): string {
 export function keyText(key: string): Safe {
 	// the common key has neither: one quick scan, then only sanitize (`opsdeck keys` on 1M keys)
 	if (!maybeEscaped.test(key)) return sanitize(key);
-	return sanitize(key.replace(shownEscapes, ch => (ch === '\\' ? '\\\\' : `\\x${(ch.charCodeAt(0) - 0xdc00).toString(16)}`)));
+	return sanitize(key.replace(shownEscapes, ch => (ch === '\\' ? '\\\\' : ch === '\ufffd' ? '\\ufffd' : `\\x${(ch.charCodeAt(0) - 0xdc00).toString(16)}`)));
 }
 
 /**
@@ -118,4 +121,17 @@ export function parseKeyName(name: string): string | undefined {
 	}
 	pushText(name.slice(last));
 	return keyFromBytes(Buffer.from(bytes));
+}
+
+/**
+ * A key or chat code typed on the command line, in the form `opsdeck keys` prints (\xHH a byte,
+ * \\ a backslash, \uXXXX a character). A raw U+FFFD is refused: it is what Node makes of a byte
+ * that is not UTF-8 in argv, so `chat show $'\xff' --clear` named the U+FFFD chat instead.
+ * Returns the problem as text, or the name.
+ */
+export function nameFromArgument(typed: string): {readonly name: string} | {readonly problem: string} {
+	if (typed.includes('\ufffd')) {
+		return {problem: `${keyText(typed)} holds U+FFFD, which is also what a byte that is not UTF-8 becomes on a command line: write the byte as \\xHH (as opsdeck keys shows it) or the character as \\ufffd`};
+	}
+	return {name: parseKeyName(typed) ?? typed};
 }

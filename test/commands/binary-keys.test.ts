@@ -38,7 +38,7 @@ describe('opsdeck keys with keys that are not UTF-8 (issue 14, point 3)', () => 
 		const r = await cli('keys', 'bin:*');
 		expect(r.code).toBe(0);
 		const lines = r.stdout.trim().split('\n').sort();
-		expect(lines).toEqual(['bin:\\\\xff', 'bin:\\xff', 'bin:\ufffd'].sort());
+		expect(lines).toEqual(['bin:\\\\xff', 'bin:\\xff', 'bin:\\ufffd'].sort());
 	});
 
 	it('--json names a key that is not UTF-8 by its exact bytes (keyHex) beside its shown name', async () => {
@@ -62,7 +62,7 @@ describe('opsdeck inspect names each of them (issue 14, point 3)', () => {
 		expect(a.stdout).toMatch(/^type\s+string$/m);
 		expect(a.stdout).toContain('the ff key');
 
-		const b = await cli('inspect', 'bin:\ufffd');
+		const b = await cli('inspect', 'bin:\\ufffd');
 		expect(b.stdout).toMatch(/^type\s+hash$/m);
 		expect(b.stdout).toContain('field = the fffd key');
 
@@ -100,6 +100,36 @@ describe('opsdeck chat list with chat codes that are not UTF-8 (issue 14, point 
 		const r = await cli('chat', 'list');
 		expect(r.code, r.stderr).toBe(0);
 		expect(r.stdout).toMatch(/^\\xff\s+1\s/m);
-		expect(r.stdout).toMatch(/^\ufffd\s+2\s/m);
+		expect(r.stdout).toMatch(/^\\ufffd\s+2\s/m);
+	});
+});
+
+// Found by the hostile tester: `chat show $'\xff' --clear --yes` reached Node as U+FFFD and cleared
+// the U+FFFD chat; `chat show '\xff'` cleared the chat spelled with a real backslash, while
+// `keys` shows that one as `\\xff`. One spelling everywhere, and a raw U+FFFD refused.
+describe('chat show CODE takes the form keys prints, and refuses a raw U+FFFD', () => {
+	const chatFf = Buffer.from('chat:\xff:messages', 'latin1');
+	const chatFffd = Buffer.from('chat:\ufffd:messages', 'utf8');
+	const chatBackslash = Buffer.from('chat:\\xff:messages', 'utf8');
+	const seed = async () => {
+		await direct.zadd(chatFf, 1, 'a');
+		await direct.zadd(chatFffd, 1, 'b');
+		await direct.zadd(chatBackslash, 1, 'c');
+	};
+
+	it('a raw U+FFFD (what argv makes of a byte that is not UTF-8): exit 2, nothing cleared', async () => {
+		await seed();
+		const r = await cli('chat', 'show', '\ufffd', '--clear', '--yes');
+		expect(r.code).toBe(2);
+		expect(r.stderr).toMatch(/^opsdeck: .*holds U\+FFFD.*\\xHH/);
+		expect([await direct.exists(chatFf), await direct.exists(chatFffd), await direct.exists(chatBackslash)]).toEqual([1, 1, 1]);
+	});
+
+	it('\\xff clears the byte chat only; \\\\xff the backslash one only', async () => {
+		await seed();
+		expect((await cli('chat', 'show', '\\xff', '--clear', '--yes')).code).toBe(0);
+		expect([await direct.exists(chatFf), await direct.exists(chatFffd), await direct.exists(chatBackslash)]).toEqual([0, 1, 1]);
+		expect((await cli('chat', 'show', '\\\\xff', '--clear', '--yes')).code).toBe(0);
+		expect([await direct.exists(chatFf), await direct.exists(chatFffd), await direct.exists(chatBackslash)]).toEqual([0, 1, 0]);
 	});
 });
