@@ -5,8 +5,7 @@ import type {Backends} from '../backends/index.js';
 import type {Config} from '../config.js';
 import type {Flags} from '../flags.js';
 import {auditRefusal, type MutationRequest} from '../ops/mutations.js';
-import {mask} from '../text/mask.js';
-import {writeError, writeJson, writeLine} from '../text/out.js';
+import {outLine, writeError, writeJson, writeLine} from '../text/out.js';
 
 export type CommandContext = {
 	/** the words after the command name */
@@ -64,7 +63,7 @@ export async function confirm(ctx: CommandContext, request: MutationRequest, que
 	}
 	const rl = readline.createInterface({input: ctx.stdin, output: ctx.stdout});
 	const answer = await new Promise<string>(resolve => {
-		rl.question(`${mask(question)} [y/N] `, resolve);
+		rl.question(`${outLine(question)} [y/N] `, resolve);
 		rl.on('close', () => resolve(''));
 	});
 	rl.close();
