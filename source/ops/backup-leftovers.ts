@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {findHolders} from './db-holders.js';
+import {pidAlive} from './pid-alive.js';
 
 export type Leftover = {
 	readonly name: string;
@@ -20,15 +21,6 @@ export type Leftover = {
 
 /** a partial changed this recently may belong to a backup that is running right now */
 const busyMs = 60_000;
-
-function alive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
-	}
-}
 
 function escape(text: string): string {
 	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -60,7 +52,7 @@ export async function listLeftovers(config: {readonly backupDir: string; readonl
 	for (const name of await fs.promises.readdir(path.dirname(live)).catch(() => [] as string[])) {
 		const m = pattern.exec(name);
 		if (!m) continue;
-		const item = await entry(path.dirname(live), name, 'restore temp', async () => alive(Number(m[1])));
+		const item = await entry(path.dirname(live), name, 'restore temp', async () => pidAlive(Number(m[1])));
 		if (item) found.push(item);
 	}
 	return found.sort((a, b) => a.modifiedAt - b.modifiedAt);

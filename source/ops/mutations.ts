@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type {Config} from '../config.js';
 import {EnsureDirError, ensureDirSync} from './ensure-dir.js';
+import {pidAlive} from './pid-alive.js';
 import {errorMessage, mask} from '../text/mask.js';
 import {sanitize, type Safe} from '../text/sanitize.js';
 import {outJson} from '../text/out.js';
@@ -244,13 +245,7 @@ export function readAudit(config: Pick<Config, 'auditLog'>, limit = 50): AuditEn
 /** A `started` entry without a result: its process still runs (same host), or it was killed. */
 export function unfinishedNote(entry: AuditEntry): string {
 	if (entry.host === os.hostname() && entry.pid !== undefined) {
-		try {
-			process.kill(entry.pid, 0);
-			return `started, no result yet — pid ${entry.pid} still runs`;
-		} catch (error) {
-			// EPERM: it runs as another user
-			if ((error as NodeJS.ErrnoException).code === 'EPERM') return `started, no result yet — pid ${entry.pid} still runs`;
-		}
+		if (pidAlive(entry.pid)) return `started, no result yet — pid ${entry.pid} still runs`;
 	}
 	return 'started, no result — killed?';
 }

@@ -26,6 +26,7 @@ import {runWorkerTask, startWorkerTask, type CopyResult, type InspectResult, typ
 import {scanHolders, type Holder} from './db-holders.js';
 import {ownerText, selfText} from './file-owner.js';
 import {MutationRefusedError, runMutation} from './mutations.js';
+import {pidAlive} from './pid-alive.js';
 
 export {findHolders, scanHolders, type Holder} from './db-holders.js';
 
@@ -334,15 +335,6 @@ async function removeAliases(backupDir: string, live: string): Promise<string[]>
 	return removed;
 }
 
-function alive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
-	}
-}
-
 /**
  * Temp copies left by a restore that was killed (its process is gone): a copy of a backup that
  * never replaced anything. Removed by the next restore, which says so (their names in the result).
@@ -352,7 +344,7 @@ async function removeStaleTemps(dir: string, base: string): Promise<string[]> {
 	const removed: string[] = [];
 	for (const name of await fs.promises.readdir(dir).catch(() => [] as string[])) {
 		const m = pattern.exec(name);
-		if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) {
+		if (m && Number(m[1]) !== process.pid && !pidAlive(Number(m[1]))) {
 			await fs.promises.rm(path.join(dir, name), {force: true}).then(() => removed.push(`${name} (the temp copy of a killed restore)`), () => undefined);
 		}
 	}
