@@ -79,12 +79,15 @@ function unknownOption(argv: readonly string[]): string | undefined {
 		if (arg.startsWith('--')) {
 			const name = arg.slice(2).split('=')[0]!;
 			const type = long.get(name) ?? (name.startsWith('no-') && long.get(name.slice(3)) === 'boolean' ? 'boolean' : undefined);
-			if (type === undefined) return `--${name}`;
-			wantsValue = type === 'string' && !arg.includes('=');
+			if (type === undefined) return `unknown option --${name}`;
+			// `--read-only=1` was read as false: a switch takes no value but true or false
+			const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : undefined;
+			if (type === 'boolean' && value !== undefined && value !== 'true' && value !== 'false') return `--${name} is a switch: give it alone (or =true/=false), not =${value}`;
+			wantsValue = type === 'string' && value === undefined;
 		} else if (arg.startsWith('-') && arg.length > 1) {
 			for (const ch of arg.slice(1)) {
 				const type = short.get(ch);
-				if (type === undefined) return `-${ch}`;
+				if (type === undefined) return `unknown option -${ch}`;
 				if (type === 'string') wantsValue = true;
 			}
 		}
@@ -96,7 +99,7 @@ async function main(): Promise<number> {
 	const early = answerEarly(process.argv.slice(2));
 	if (early !== undefined) return early;
 	const wrong = unknownOption(process.argv.slice(2));
-	if (wrong !== undefined) return fail(`unknown option ${wrong.slice(0, 40)}; see opsdeck --help`, 2);
+	if (wrong !== undefined) return fail(`${wrong.slice(0, 80)}; see opsdeck --help`, 2);
 	const cli = meow(generalHelp(), {
 		importMeta: import.meta,
 		flags: flagSpec,

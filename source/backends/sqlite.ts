@@ -36,6 +36,23 @@ function fileSize(file: string): number | undefined {
 	}
 }
 
+/**
+ * SQLite opens whatever the path names: a fifo blocked the open (and a worker thread stuck in it
+ * held `backup create` past every signal), a device or a folder gives errors that do not say so.
+ * Only a regular file (or a symlink to one) is opened.
+ */
+export function assertRegularFile(file: string): void {
+	let stat: fs.Stats;
+	try {
+		stat = fs.statSync(file);
+	} catch {
+		return; // missing: the caller says so in its own words
+	}
+	if (stat.isFile()) return;
+	const what = stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a fifo' : stat.isSocket() ? 'a socket' : stat.isCharacterDevice() || stat.isBlockDevice() ? 'a device' : 'not a regular file';
+	throw new Error(`${file} is ${what}, not an SQLite data file`);
+}
+
 export class SqliteBackend {
 	readonly name = 'sqlite';
 	readonly keeper = new StatusKeeper();
@@ -53,6 +70,7 @@ export class SqliteBackend {
 	/** Opens the data file (must exist). The caller closes it. */
 	async open(options: {readonly readonly?: boolean} = {}): Promise<SqliteDatabase> {
 		const Database = await loadSqlite();
+		assertRegularFile(this.path);
 		return new Database(this.path, {readonly: options.readonly ?? false, fileMustExist: true, timeout: 2000});
 	}
 
@@ -63,6 +81,7 @@ export class SqliteBackend {
 		let db: SqliteDatabase | undefined;
 		try {
 			if (!fs.existsSync(this.path)) throw new Error(`no such file: ${this.path}`);
+			assertRegularFile(this.path);
 			db = await this.open({readonly: true});
 			const journalMode = db.pragma('journal_mode', {simple: true}) as string;
 			const pageCount = db.pragma('page_count', {simple: true}) as number;

@@ -8,6 +8,7 @@ import {holdersRefusal, planRestore, restoreBackup, RestoreInterruptedError, Res
 import {formatBytes, formatCount, formatDateTime, formatDuration} from '../text/format.js';
 import {sanitize} from '../text/sanitize.js';
 import {CommandError, confirm, print, printJson, UsageError, warn, type CommandContext} from './shared.js';
+import {prunable} from '../ops/backup-leftovers.js';
 
 const usage = 'usage: opsdeck backup create | list | verify NAME | restore NAME [--yes] [--force] | prune [--manual] | delete NAME';
 
@@ -75,7 +76,7 @@ async function create(ctx: CommandContext): Promise<number> {
 }
 
 async function list(ctx: CommandContext): Promise<number> {
-	const [{backups: entries, refused}, leftovers] = await Promise.all([readBackupFolder(ctx.config.backupDir), listLeftovers(ctx.config)]);
+	const [{backups: entries, refused}, leftovers] = await Promise.all([readBackupFolder(ctx.config.backupDir, Date.now(), ctx.config.sqlitePath), listLeftovers(ctx.config)]);
 	if (ctx.flags.json) {
 		printJson(ctx, {
 			dir: ctx.config.backupDir,
@@ -89,7 +90,7 @@ async function list(ctx: CommandContext): Promise<number> {
 	const printLeftovers = () => {
 		for (const r of refused) print(ctx, `refused: ${sanitize(r.name)} is ${r.reason} (never used)`);
 		if (leftovers.length === 0) return;
-		print(ctx, `left by interrupted operations (opsdeck backup prune removes them):`);
+		print(ctx, `left by interrupted operations (opsdeck backup prune removes them, all but a safety partial):`);
 		for (const l of leftovers) print(ctx, `  ${leftoverLine(l)}`);
 	};
 	if (entries.length === 0) {
@@ -195,8 +196,8 @@ async function prune(ctx: CommandContext): Promise<number> {
 	if (ctx.args.length > 1) throw new UsageError(`backup prune takes no NAME; ${usage}`);
 	refuseReadOnly(ctx.config, {action: 'prune', target: ctx.config.backupDir});
 	const manual = ctx.flags.manual ?? false;
-	const plan = planPrune(await listBackups(ctx.config.backupDir), ctx.config.backupRetention, Date.now(), {manual});
-	const leftovers = (await listLeftovers(ctx.config)).filter(l => !l.inProgress);
+	const plan = planPrune(await listBackups(ctx.config.backupDir, ctx.config.sqlitePath), ctx.config.backupRetention, Date.now(), {manual});
+	const leftovers = (await listLeftovers(ctx.config)).filter(prunable);
 	if (plan.remove.length === 0 && leftovers.length === 0) {
 		if (ctx.flags.json) printJson(ctx, {removed: [], kept: plan.keep.map(e => e.name), leftovers: []});
 		else print(ctx, `nothing to prune: ${plan.keep.length} backups, keep ${ctx.config.backupRetention} automatic${manual ? ' and manual' : ' (manual ones only with --manual)'}`);
@@ -216,7 +217,7 @@ async function prune(ctx: CommandContext): Promise<number> {
 async function remove(ctx: CommandContext): Promise<number> {
 	const name = nameArg(ctx, 'delete');
 	if (ctx.config.readOnly) await deleteBackup(ctx.config, name);
-	const entry = (await listBackups(ctx.config.backupDir)).find(e => e.name === name);
+	const entry = (await listBackups(ctx.config.backupDir, ctx.config.sqlitePath)).find(e => e.name === name);
 	await confirm(ctx, {action: 'delete-backup', target: entry?.path ?? name}, `Delete backup ${name}${entry ? ` (${entry.kind}, ${formatBytes(entry.sizeBytes)}, ${formatDateTime(entry.createdAt)})` : ''}?`);
 	await deleteBackup(ctx.config, name);
 	if (ctx.flags.json) printJson(ctx, {deleted: name});

@@ -136,8 +136,28 @@ function credible(meta: BackupMeta | undefined, stat: fs.Stats, nameTime: number
 }
 
 /** Every backup in the folder, newest first. Hidden and unfinished files are not backups. */
-export async function listBackups(dir: string): Promise<BackupEntry[]> {
-	return (await readBackupFolder(dir)).backups;
+export async function listBackups(dir: string, live?: string): Promise<BackupEntry[]> {
+	return (await readBackupFolder(dir, Date.now(), live)).backups;
+}
+
+/** dev:ino of a file (following symlinks), or undefined. */
+function fileId(file: string): string | undefined {
+	try {
+		const stat = fs.statSync(file);
+		return `${stat.dev}:${stat.ino}`;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Whether `file` is the live data file itself (by inode, so a symlink or another name for it
+ * counts): with BACKUP_DIR the data folder, `app.db` was listed as a backup, and `backup delete
+ * app.db` and `prune --manual` deleted the live database.
+ */
+export function isLiveFile(file: string, live: string): boolean {
+	const id = fileId(file);
+	return id !== undefined && id === fileId(live);
 }
 
 /**
@@ -145,7 +165,8 @@ export async function listBackups(dir: string): Promise<BackupEntry[]> {
  * broken or leads outside the folder, anything that is not a regular file. Refused entries are
  * never used; `backup list` and the Backups tab show them with the reason.
  */
-export async function readBackupFolder(dir: string, now = Date.now()): Promise<{backups: BackupEntry[]; refused: RefusedEntry[]}> {
+export async function readBackupFolder(dir: string, now = Date.now(), live?: string): Promise<{backups: BackupEntry[]; refused: RefusedEntry[]}> {
+	const liveId = live === undefined ? undefined : fileId(live);
 	let names: string[];
 	try {
 		names = await fs.promises.readdir(dir);
@@ -182,6 +203,10 @@ export async function readBackupFolder(dir: string, now = Date.now()): Promise<{
 		}
 		if (!stat.isFile()) {
 			refused.push({name, reason: 'not a regular file'});
+			continue;
+		}
+		if (liveId !== undefined && `${stat.dev}:${stat.ino}` === liveId) {
+			refused.push({name, reason: 'the live data file (SQLITE_PATH), never a backup'});
 			continue;
 		}
 		const meta = readSidecar(dir, name);

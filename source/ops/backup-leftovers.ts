@@ -57,3 +57,12 @@ export async function listLeftovers(config: {readonly backupDir: string; readonl
 	}
 	return found.sort((a, b) => a.modifiedAt - b.modifiedAt);
 }
+
+/**
+ * What `backup prune` may remove: nothing still being written, and never a safety partial — it may
+ * be the only copy of the state before an interrupted restore, and prune runs from cron with --yes
+ * (issue 13, case 9): it stays listed for the operator to look at and remove by hand.
+ */
+export function prunable(leftover: Leftover): boolean {
+	return !leftover.inProgress && leftover.what !== 'safety partial';
+}

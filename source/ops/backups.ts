@@ -4,14 +4,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type {Config} from '../config.js';
 import {formatCount} from '../text/format.js';
-import {newBackupName, partialName, resolveBackupName, sidecarName, type BackupKind} from './backup-names.js';
-import {diskSpace, fsyncDir, listBackups, readBackupFolder, readSidecar, storageProblem, writeSidecar, type BackupEntry, type BackupMeta, type RefusedEntry, type Verification} from './backup-files.js';
+import {BackupNameError, newBackupName, partialName, resolveBackupName, sidecarName, type BackupKind} from './backup-names.js';
+import {diskSpace, fsyncDir, isLiveFile, listBackups, readBackupFolder, readSidecar, storageProblem, writeSidecar, type BackupEntry, type BackupMeta, type RefusedEntry, type Verification} from './backup-files.js';
 import {ensureDir, EnsureDirError} from './ensure-dir.js';
 import {forgetTemp, trackTemp, wasAbandoned} from './temp-files.js';
 import {runWorkerTask, startWorkerTask, type FollowResult, type InspectResult, type SnapshotResult, type WorkerHandle} from './backup-worker.js';
 import {planPrune} from './backup-prune.js';
 import {listLeftovers} from './backup-leftovers.js';
 import {runMutation} from './mutations.js';
+import {assertRegularFile} from '../backends/sqlite.js';
+import {prunable} from './backup-leftovers.js';
 
 export {listBackups, readBackupFolder, diskSpace, type BackupEntry, type BackupMeta, type RefusedEntry, type Verification} from './backup-files.js';
 export {planPrune, type PrunePlan} from './backup-prune.js';
@@ -58,6 +60,11 @@ export async function createBackup(
 	const kind = options.kind ?? 'manual';
 	const source = config.sqlitePath;
 	if (!fs.existsSync(source)) throw new BackupError(`no SQLite data file at ${source}`);
+	try {
+		assertRegularFile(source);
+	} catch (error) {
+		throw new BackupError((error as Error).message);
+	}
 	const dir = config.backupDir;
 	try {
 		await ensureDir(dir);
@@ -276,6 +283,7 @@ export async function verifyBackup(
 export async function deleteBackup(config: MutatingConfig, name: string): Promise<void> {
 	const dir = config.backupDir;
 	const file = resolveBackupName(dir, name);
+	if (isLiveFile(file, config.sqlitePath)) throw new BackupNameError(`${name} is the live data file (SQLITE_PATH), not a backup: refused, nothing was changed`);
 	await runMutation(config, {action: 'delete-backup', target: file}, async () => {
 		await fs.promises.rm(file);
 		await fs.promises.rm(path.join(dir, sidecarName(name)), {force: true});
@@ -293,9 +301,9 @@ export async function pruneBackups(
 	now = Date.now(),
 	options: {readonly manual?: boolean; readonly leftovers?: boolean} = {},
 ): Promise<{removed: string[]; kept: string[]; leftovers: string[]}> {
-	const entries = await listBackups(config.backupDir);
+	const entries = await listBackups(config.backupDir, config.sqlitePath);
 	const plan = planPrune(entries, config.backupRetention, now, options);
-	const leftovers = options.leftovers ? (await listLeftovers(config, now)).filter(l => !l.inProgress) : [];
+	const leftovers = options.leftovers ? (await listLeftovers(config, now)).filter(prunable) : [];
 	const removed: string[] = [];
 	const removedLeftovers: string[] = [];
 	// nothing to do: nothing happens (in read-only mode the guard still refuses, and audits, the request)
@@ -303,6 +311,8 @@ export async function pruneBackups(
 	const what = `${plan.remove.length} of ${plan.keep.length + plan.remove.length} backups (keep ${config.backupRetention}${options.manual ? ', manual ones too' : ' automatic'})${leftovers.length > 0 ? ` and ${leftovers.length} leftover temp files` : ''}`;
 	await runMutation(config, {action: 'prune', target: `${config.backupDir}: ${what}`}, async () => {
 		for (const entry of plan.remove) {
+			// checked again right before: the live file is never removed, whatever its name
+			if (isLiveFile(entry.path, config.sqlitePath)) continue;
 			await fs.promises.rm(entry.path, {force: true});
 			await fs.promises.rm(path.join(config.backupDir, sidecarName(entry.name)), {force: true});
 			removed.push(entry.name);
@@ -327,7 +337,7 @@ export type BackupOverview = {
 };
 
 /** What the Backups tab polls: the list plus the folder's free disk. */
-export async function backupOverview(config: Pick<Config, 'backupDir' | 'backupRetention'>): Promise<BackupOverview> {
-	const [{backups, refused}, disk] = await Promise.all([readBackupFolder(config.backupDir), diskSpace(config.backupDir)]);
+export async function backupOverview(config: Pick<Config, 'backupDir' | 'backupRetention'> & Partial<Pick<Config, 'sqlitePath'>>): Promise<BackupOverview> {
+	const [{backups, refused}, disk] = await Promise.all([readBackupFolder(config.backupDir, Date.now(), config.sqlitePath), diskSpace(config.backupDir)]);
 	return {dir: config.backupDir, backups, refused, retention: config.backupRetention, freeBytes: disk?.freeBytes, totalBytes: disk?.totalBytes};
 }

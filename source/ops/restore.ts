@@ -20,13 +20,14 @@ import path from 'node:path';
 import type {Config} from '../config.js';
 import {verifyBackup, BackupError, type VerifyResult} from './backups.js';
 import {keepSafety, type Safety} from './restore-safety.js';
-import {fsyncDir, readSidecar} from './backup-files.js';
+import {fsyncDir, isLiveFile, readSidecar} from './backup-files.js';
 import {resolveBackupName, sidecarName} from './backup-names.js';
 import {runWorkerTask, startWorkerTask, type CopyResult, type InspectResult, type SettleResult, type TableCounts, type WorkerHandle} from './backup-worker.js';
 import {scanHolders, type Holder} from './db-holders.js';
 import {ownerText, selfText} from './file-owner.js';
 import {MutationRefusedError, runMutation} from './mutations.js';
 import {pidAlive} from './pid-alive.js';
+import {assertRegularFile} from '../backends/sqlite.js';
 
 export {findHolders, scanHolders, type Holder} from './db-holders.js';
 
@@ -85,7 +86,14 @@ async function countLive(live: string): Promise<{tables: TableCounts; error: str
  */
 export async function planRestore(config: Pick<Config, 'sqlitePath' | 'backupDir'>, name: string): Promise<RestorePlan> {
 	const backupPath = resolveBackupName(config.backupDir, name);
+	if (isLiveFile(backupPath, config.sqlitePath)) throw new RestoreRefusedError(`${name} is the live data file (SQLITE_PATH), not a backup: nothing was changed`);
 	const live = config.sqlitePath;
+	try {
+		// a fifo would block the worker that counts its rows for ever
+		assertRegularFile(live);
+	} catch (error) {
+		throw new RestoreRefusedError(`${(error as Error).message}: nothing was changed`);
+	}
 	// all at once: the backup verified (sha256 and quick_check, each in a worker), the live file
 	// counted, its holders found; only reading, so a failed verification throws away the rest
 	const liveExists = fs.existsSync(live);
@@ -160,6 +168,7 @@ function untilAborted<T>(result: Promise<T>, stop: () => void, signal: AbortSign
 /** Restores backup `name` over the live data file (through the mutation guard; confirm first). */
 export async function restoreBackup(config: RestoreConfig, name: string, options: RestoreOptions = {}): Promise<RestoreResult> {
 	const backupPath = resolveBackupName(config.backupDir, name);
+	if (isLiveFile(backupPath, config.sqlitePath)) throw new RestoreRefusedError(`${name} is the live data file (SQLITE_PATH), not a backup: nothing was changed`);
 	return runMutation(config, {action: 'restore', target: `${config.sqlitePath} from ${name}`}, async () => {
 		const started = Date.now();
 		const signal = options.signal;

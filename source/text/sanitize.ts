@@ -22,7 +22,9 @@ const plainAsciiLines = /^[\n\u0020-\u007e]*$/;
 
 function escapeChar(ch: string): string {
 	const code = ch.codePointAt(0)!;
-	if (code <= 0xff) return `\\x${code.toString(16).padStart(2, '0')}`;
+	// \xHH only for ASCII: keyText shows a byte that is not UTF-8 as \xHH, so U+00AD (a character)
+	// shown as \xad looked like the byte 0xad (two keys, one line)
+	if (code <= 0x7f) return `\\x${code.toString(16).padStart(2, '0')}`;
 	if (code > 0xffff) return `\\u{${code.toString(16)}}`;
 	return `\\u${code.toString(16).padStart(4, '0')}`;
 }

@@ -1,6 +1,6 @@
 // Issue 13 (Trust I) cases 4, 10, 15 for backups and export, on real files with the built CLI
 // (`npm run build` first): nothing is lost, nothing is left behind, nothing spins.
-import {spawn, spawnSync} from 'node:child_process';
+import {execFileSync, spawn, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -273,7 +273,7 @@ describe('leftovers of killed operations', () => {
 		const env = {BACKUP_DIR: dir};
 		const listed = opsdeck(['backup', 'list'], env);
 		expect(listed.code, listed.err).toBe(0);
-		expect(listed.out).toContain('left by interrupted operations (opsdeck backup prune removes them):');
+		expect(listed.out).toContain('left by interrupted operations (opsdeck backup prune removes them, all but a safety partial):');
 		expect(listed.out).toMatch(/backup partial .*\.manual_2025-01-01T00-00-00\.db\.partial \(100(\.0)? KB/);
 		expect(listed.out).toMatch(/safety partial .*\.safety_2025-01-01T00-00-01\.db\.partial \(200(\.0)? KB, .*may hold the state before an interrupted restore/);
 		expect(listed.out).toMatch(/restore temp .*\.restore-9999999\.tmp \(300(\.0)? KB/);
@@ -286,9 +286,11 @@ describe('leftovers of killed operations', () => {
 		expect(files.every(f => fs.existsSync(f))).toBe(true);
 		const pruned = opsdeck(['backup', 'prune', '--yes'], env);
 		expect(pruned.code, pruned.err).toBe(0);
-		expect(pruned.out).toContain('pruned 0 backups and 3 leftover temp files');
-		expect(files.some(f => fs.existsSync(f))).toBe(false);
-		expect(opsdeck(['backup', 'list'], env).out).not.toContain('left by interrupted operations');
+		expect(pruned.out).toContain('pruned 0 backups and 2 leftover temp files');
+		// a safety partial may be the only copy of the state before a restore: prune (run from cron
+		// with --yes) never removes it; it stays listed (found by the hostile tester, issue 13 case 9)
+		expect(files.filter(f => fs.existsSync(f))).toEqual([files[1]]);
+		expect(opsdeck(['backup', 'list'], env).out).toMatch(/safety partial .*\.safety_2025-01-01T00-00-01\.db\.partial/);
 	});
 });
 
@@ -329,5 +331,40 @@ describe('what the backup folder holds is not taken at its word', () => {
 		const verified = opsdeck(['backup', 'verify', forged], {BACKUP_DIR: dir});
 		expect(verified.code).toBe(1);
 		expect(opsdeck(['backup', 'list'], {BACKUP_DIR: dir}).out.split('\n').find(l => l.startsWith(forged))).toMatch(/FAILED$/);
+	});
+});
+
+// Found by the hostile tester: with BACKUP_DIR the data folder, the live file was listed as a
+// backup of kind "other"; `backup delete app.db` and `prune --manual` (the README's cron line)
+// deleted the live database. And a fifo as SQLITE_PATH hung `backup create` past every signal.
+describe('the live data file is never a backup', () => {
+	it('BACKUP_DIR = the data folder: listed as refused; delete, restore and prune --manual leave it', () => {
+		const dir = path.join(temp.dir, 'same-folder');
+		fs.mkdirSync(dir);
+		const live = path.join(dir, 'manual_2020-01-01T00-00-00.db');
+		fs.copyFileSync(temp.path, live);
+		const before = fs.readFileSync(live);
+		const env = {SQLITE_PATH: live, BACKUP_DIR: dir, BACKUP_RETENTION: '1'};
+		const listed = opsdeck(['backup', 'list'], env);
+		expect(listed.out).toContain('is the live data file (SQLITE_PATH), never a backup');
+		for (const args of [['backup', 'delete', path.basename(live), '--yes'], ['backup', 'restore', path.basename(live), '--yes', '--force']]) {
+			const result = opsdeck(args, env);
+			expect(result.code, result.err).toBe(2);
+			expect(result.err).toContain('is the live data file (SQLITE_PATH), not a backup');
+		}
+		const pruned = opsdeck(['backup', 'prune', '--manual', '--yes'], env);
+		expect(pruned.code, pruned.err).toBe(0);
+		expect(fs.readFileSync(live).equals(before)).toBe(true);
+	});
+
+	it('a fifo as SQLITE_PATH: backup create and status say so at once (it hung for ever)', () => {
+		const fifo = path.join(temp.dir, 'a-fifo');
+		execFileSync('mkfifo', [fifo]);
+		const created = opsdeck(['backup', 'create'], {SQLITE_PATH: fifo, BACKUP_DIR: path.join(temp.dir, 'fifo-backups')});
+		expect(created.code, created.err).toBe(1);
+		expect(created.err).toBe(`opsdeck: ${fifo} is a fifo, not an SQLite data file\n`);
+		const status = opsdeck(['status'], {SQLITE_PATH: fifo});
+		expect(status.code).toBe(2);
+		expect(status.out).toContain(`${fifo} is a fifo, not an SQLite data file`);
 	});
 });

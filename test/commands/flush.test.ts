@@ -97,4 +97,12 @@ describe('options are taken exactly as spelled', () => {
 		expect(code).toBe(2);
 		expect(await db0.dbsize()).toBe(3);
 	});
+
+	// `--read-only=1` was read as false and the flush went ahead
+	it.each([['--read-only=1'], ['--read-only=yes'], ['--all=1']])('flush --yes %s: a switch with a value is refused, nothing flushed', async option => {
+		const {code, stderr} = await runCli(['flush', '--yes', option], {env: env(), cwd});
+		expect(stderr).toMatch(/^opsdeck: --(read-only|all) is a switch: give it alone \(or =true\/=false\)/);
+		expect(code).toBe(2);
+		expect(await db0.dbsize()).toBe(3);
+	});
 });

@@ -113,3 +113,16 @@ describe('the ops layer on a real Redis (issue 14, point 3)', () => {
 		expect(await direct.zcard(chatFffd)).toBe(2);
 	});
 });
+
+// Found by the hostile tester: U+00AD (a character) was shown \xad by sanitize, the same as the
+// byte 0xad that is not UTF-8: two keys on one line.
+describe('a character from U+0080 to U+00FF never looks like a byte', () => {
+	it('U+00AD and U+0085 are shown \\u00ad / \\u0085, the bytes 0xad / 0x85 as \\xad / \\x85', () => {
+		for (const code of [0xad, 0x85]) {
+			const asChar = keyText(`inv:a${String.fromCharCode(code)}b`);
+			const asByte = keyText(keyFromBytes(Buffer.from([0x69, 0x6e, 0x76, 0x3a, 0x61, code, 0x62])));
+			expect(asByte).toBe(`inv:a\\x${code.toString(16)}b`);
+			expect(asChar).toBe(`inv:a\\u00${code.toString(16)}b`);
+		}
+	});
+});

@@ -19,7 +19,7 @@ describe('the one writer', () => {
 		const out = sink();
 		print({stdout: out.stream}, `first\n${hostile}`);
 		expect(out.text()).not.toMatch(raw);
-		expect(out.text()).toBe('first\nboom \\x1b]52;c;cm0gLXJmIH4=\\x07\\x1b]0;pwned\\x07 \\x9b31m abc\\u202edef admin\\u{e0041} x\\u3164y\n');
+		expect(out.text()).toBe('first\nboom \\x1b]52;c;cm0gLXJmIH4=\\x07\\x1b]0;pwned\\x07 \\u009b31m abc\\u202edef admin\\u{e0041} x\\u3164y\n');
 	});
 
 	it('warn and writeError: one line on stderr, a newline in the text escaped', () => {

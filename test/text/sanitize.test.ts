@@ -27,7 +27,7 @@ describe('sanitize', () => {
 	it('escapes the 8-bit C1 CSI (U+009B) and the rest of C1', () => {
 		const out = sanitize('x\u009b31mred\u0085\u009d');
 		expect(out).not.toContain('\u009b');
-		expect(out).toBe('x\\x9b31mred\\x85\\x9d');
+		expect(out).toBe('x\\u009b31mred\\u0085\\u009d');
 	});
 
 	it('escapes bidi overrides so text cannot flip direction', () => {
@@ -43,7 +43,7 @@ describe('sanitize', () => {
 
 	it('escapes zero-width and invisible characters', () => {
 		const out = sanitize('ad\u200bmin\u200d\u2060\ufeff\u00ad');
-		expect(out).toBe('ad\\u200bmin\\u200d\\u2060\\ufeff\\xad');
+		expect(out).toBe('ad\\u200bmin\\u200d\\u2060\\ufeff\\u00ad');
 		expect(out).not.toMatch(raw);
 	});
 
