@@ -163,6 +163,12 @@ async function main(): Promise<number> {
 	}
 }
 
+// A library's own warning (ioredis: "[WARN] … does not require a password") is text from outside
+// too: through the one writer, as one `opsdeck:` line, never raw.
+console.warn = (...parts: unknown[]) => {
+	writeError(process.stderr, parts.map(String).join(' ').replace(/^\[WARN\]\s*/, 'warning: '));
+};
+
 // `| head` closing the pipe is not an error.
 process.stdout.on('error', error => {
 	if ((error as NodeJS.ErrnoException).code === 'EPIPE') process.exit(process.exitCode ?? 0);

@@ -106,3 +106,16 @@ describe('options are taken exactly as spelled', () => {
 		expect(await db0.dbsize()).toBe(3);
 	});
 });
+
+// Found by the hostile tester: ioredis's own console.warn reached stderr raw ("[WARN] …"), past the
+// one writer. A library's warning is one `opsdeck: warning:` line like every other.
+describe('a library warning goes through the one writer', () => {
+	it('a password for a server that needs none: one opsdeck: line, no raw [WARN], the password not shown', async () => {
+		const url = `redis://:hunter2secret@127.0.0.1:${server.port}/0`;
+		const {code, stderr} = await runCli(['keys'], {env: env({REDIS_URL: url}), cwd});
+		expect(code).toBe(0);
+		expect(stderr).not.toContain('[WARN]');
+		expect(stderr).toMatch(/^opsdeck: warning: .*does not require a password/m);
+		expect(stderr).not.toContain('hunter2secret');
+	});
+});
