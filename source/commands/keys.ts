@@ -9,6 +9,7 @@ import {KeyScanner, isRedisType, redisTypes} from '../ops/keys.js';
 import {isBinaryKey, keyHex, keyText} from '../ops/key-bytes.js';
 import {writeText} from '../text/out.js';
 import {jsonText} from '../text/sanitize.js';
+import {errorMessage} from '../text/mask.js';
 import {formatCount} from '../text/format.js';
 import {intFlag, UsageError, type CommandContext} from './shared.js';
 
@@ -31,7 +32,16 @@ export async function run(ctx: CommandContext): Promise<number> {
 	let pendingBytes = 0;
 	if (json) await write(ctx, `{"pattern":${jsonText(pattern)},"type":${jsonText(type ?? null)},"keys":[`);
 	while (!scanner.done && (limit === undefined || count < limit)) {
-		let fresh = await scanner.step();
+		let fresh: string[];
+		try {
+			fresh = await scanner.step();
+		} catch (error) {
+			// the JSON begun on stdout is closed, so a script reads what came and sees it is not all;
+			// the error itself goes to stderr (exit 1) as ever
+			if (json) await write(ctx, `${pending.join('')}],"count":${count},"complete":false,"error":${jsonText(errorMessage(error))}}\n`);
+			else if (pending.length > 0) await write(ctx, pending.join(''));
+			throw error;
+		}
 		// the scanner keeps every key for the console; a command only needs this batch
 		scanner.keys.length = 0;
 		if (limit !== undefined && count + fresh.length > limit) fresh = fresh.slice(0, limit - count);
