@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {Writable} from 'node:stream';
 import {finished} from 'node:stream/promises';
-import {storageProblem} from '../ops/backup-files.js';
+import {fileId, storageProblem} from '../ops/backup-files.js';
 import {forgetTemp, trackTemp, withInterrupt} from '../ops/temp-files.js';
 import {analyzeDatabase, checkDatabase, exportTable, TableNotFoundError, vacuumDatabase} from '../ops/sqlite-maintenance.js';
 import {formatBytes, formatCount, formatDuration} from '../text/format.js';
@@ -55,16 +55,6 @@ async function analyze(ctx: CommandContext): Promise<number> {
 	return 0;
 }
 
-/** dev:ino of `file` (following symlinks), or undefined when it does not exist. */
-function identity(file: string): string | undefined {
-	try {
-		const stat = fs.statSync(file);
-		return `${stat.dev}:${stat.ino}`;
-	} catch {
-		return undefined;
-	}
-}
-
 /** `file` with its folder's symlinks and `..` resolved (the folder must exist; the file need not). */
 function realLocation(file: string): string {
 	const resolved = path.resolve(file);
@@ -90,9 +80,9 @@ function exportTarget(ctx: CommandContext, output: string): string {
 	const live = ctx.config.sqlitePath;
 	const shown = sanitize(output).slice(0, 200);
 	const protectedFiles = [live, `${live}-wal`, `${live}-shm`, `${live}-journal`];
-	const targetId = identity(target);
+	const targetId = fileId(target);
 	for (const file of protectedFiles) {
-		if (realLocation(file) === target || (targetId !== undefined && identity(file) === targetId)) {
+		if (realLocation(file) === target || (targetId !== undefined && fileId(file) === targetId)) {
 			throw new UsageError(`--output ${shown} is ${file === live ? 'the SQLite data file' : `the data file's ${file.slice(live.length)} file`}: refused, nothing was changed`);
 		}
 	}

@@ -140,8 +140,8 @@ export async function listBackups(dir: string, live?: string): Promise<BackupEnt
 	return (await readBackupFolder(dir, Date.now(), live)).backups;
 }
 
-/** dev:ino of a file (following symlinks), or undefined. */
-function fileId(file: string): string | undefined {
+/** dev:ino of a file (following symlinks), or undefined when it does not exist. */
+export function fileId(file: string): string | undefined {
 	try {
 		const stat = fs.statSync(file);
 		return `${stat.dev}:${stat.ino}`;

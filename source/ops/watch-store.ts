@@ -8,6 +8,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import {ensureDirSync} from './ensure-dir.js';
 
 type WatchState = {
 	readonly version: 1;
@@ -44,23 +45,11 @@ export function savedWatches(stateFile: string, configFile: string): string[] | 
 	return entry && isWatchList(entry.watches) ? [...entry.watches] : undefined;
 }
 
-/** mkdir -p without Node's recursive mkdir (which spins forever under /proc): one level at a time from the nearest existing folder. */
-function ensureFolder(folder: string): void {
-	const missing: string[] = [];
-	let current = folder;
-	while (!fs.existsSync(current)) {
-		missing.unshift(current);
-		const parent = path.dirname(current);
-		if (parent === current) break;
-		current = parent;
-	}
-	for (const dir of missing) fs.mkdirSync(dir, {mode: 0o700});
-}
-
 /** Saves this config file's watch list to the state file: temp file + rename, mode 0600. */
 export function saveWatches(stateFile: string, configFile: string, watches: readonly string[]): void {
 	const folder = path.dirname(stateFile);
-	ensureFolder(folder);
+	// the nearest existing parent checked first (Node's recursive mkdir spins for ever under /proc)
+	ensureDirSync(folder, 0o700);
 	const state = readState(stateFile);
 	const next: WatchState = {version: 1, configs: {...state.configs, [configFile]: {watches: [...watches], savedAt: new Date().toISOString()}}};
 	const temp = path.join(folder, `.${path.basename(stateFile)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
