@@ -113,7 +113,7 @@ async function main(): Promise<number> {
 	for (const [name, spec] of Object.entries(flagSpec)) {
 		// `--limit` with no value arrives as an empty string
 		if (spec.type === 'string' && (flags as Record<string, unknown>)[name] === '') {
-			return fail(`--${name.replace(/[A-Z]/g, ch => `-${ch.toLowerCase()}`)} needs a value`, 2);
+			return fail(`--${kebab(name)} needs a value`, 2);
 		}
 	}
 	const [command, ...args] = cli.input;
