@@ -4,7 +4,7 @@
 import {createBackup, deleteBackup, listBackups, listLeftovers, planPrune, readBackupFolder, pruneBackups, verifyBackup, BackupDirError, BackupError, BackupNameError, type BackupEntry, type Leftover} from '../ops/backups.js';
 import {auditRefusal, refuseReadOnly} from '../ops/mutations.js';
 import {withInterrupt} from '../ops/temp-files.js';
-import {holdersRefusal, planRestore, restoreBackup, RestoreInterruptedError, RestoreRefusedError, type RestorePlan, type RestoreResult} from '../ops/restore.js';
+import {holdersRefusal, planRestore, restoreBackup, restoreRequest, RestoreInterruptedError, RestoreRefusedError, type RestorePlan, type RestoreResult} from '../ops/restore.js';
 import {formatBytes, formatCount, formatDateTime, formatDuration} from '../text/format.js';
 import {sanitize} from '../text/sanitize.js';
 import {CommandError, confirm, print, printJson, UsageError, warn, type CommandContext} from './shared.js';
@@ -168,11 +168,11 @@ async function restore(ctx: CommandContext): Promise<number> {
 	const plan = await planRestore(ctx.config, name);
 	const refusal = ctx.flags.force ? undefined : holdersRefusal(plan.live, plan.holders, plan.holdersUnknown);
 	if (refusal) {
-		auditRefusal(ctx.config, {action: 'restore', target: `${ctx.config.sqlitePath} from ${name}`}, refusal);
+		auditRefusal(ctx.config, restoreRequest(ctx.config, name), refusal);
 		throw new UsageError(refusal);
 	}
 	if (!ctx.flags.json) for (const line of planLines(plan)) print(ctx, line);
-	await confirm(ctx, {action: 'restore', target: `${ctx.config.sqlitePath} from ${name}`}, `Restore ${plan.live} from ${name}?`);
+	await confirm(ctx, restoreRequest(ctx.config, name), `Restore ${plan.live} from ${name}?`);
 	const {result, signal} = await restoreInterruptible(ctx, name);
 	if (!result) {
 		warn(ctx, `interrupted (${signal ?? 'stopped'}): nothing was changed`);

@@ -1,5 +1,5 @@
 // opsdeck chat list | show CODE [--messages N] [--reactions] [--compare] [--clear [--yes]]
-import {chatDetail, chatKeys, clearChat, listChats, type ChatDetail} from '../ops/collections.js';
+import {chatDetail, chatKeys, clearChat, clearChatRequest, listChats, type ChatDetail} from '../ops/collections.js';
 import {compareChat} from '../ops/compare.js';
 import {formatCount, formatTtl} from '../text/format.js';
 import {sanitize} from '../text/sanitize.js';
@@ -71,7 +71,7 @@ async function show(ctx: CommandContext, code: string): Promise<number> {
 			else print(ctx, `chat ${keyText(code)} has no cache keys: nothing to clear`);
 			return 0;
 		}
-		await confirm(ctx, {action: 'clear-chat', target: `${ctx.backends.redis.maskedUrl} chat ${JSON.stringify(code)} (${keys.length} keys)`}, `Delete the ${keys.length} cache keys of chat ${keyText(code)} on ${ctx.backends.redis.maskedUrl}?`);
+		await confirm(ctx, clearChatRequest(ctx.backends.redis, code, keys.length), `Delete the ${keys.length} cache keys of chat ${keyText(code)} on ${ctx.backends.redis.maskedUrl}?`);
 		const result = await clearChat(ctx.backends, code, keys);
 		if (ctx.flags.json) printJson(ctx, {chat: code, cleared: result});
 		else print(ctx, `cleared chat ${keyText(code)}: ${result.deleted} keys deleted`);

@@ -4,7 +4,8 @@ import type {Backends} from '../backends/index.js';
 import {keyFor, messageAffixes, patternFor} from './layout.js';
 import {scanAll} from './keys.js';
 import {parseFlat, type CachedMessage} from './messages.js';
-import {runMutation} from './mutations.js';
+import {runMutation, type MutationRequest} from './mutations.js';
+import type {RedisBackend} from '../backends/redis.js';
 import {batch, type BatchCommand} from './redis-batch.js';
 import {scanCache} from './cache-scan.js';
 
@@ -153,10 +154,15 @@ export async function chatKeys(deps: Deps, chat: string): Promise<string[]> {
 	return [...fixed.filter((_, i) => Number(exists[i]!.value) > 0), ...reactions.sort()];
 }
 
+/** What clearing a chat's `count` keys is audited and confirmed as (the op, `chat show --clear`, the Keys tab). */
+export function clearChatRequest(redis: Pick<RedisBackend, 'maskedUrl'>, chat: string, count: number): MutationRequest {
+	return {action: 'clear-chat', target: `${redis.maskedUrl} chat ${JSON.stringify(chat)} (${count} keys)`};
+}
+
 /** Deletes one chat's cache keys through the mutation guard (read-only refuses). */
 export async function clearChat(deps: Deps, chat: string, keys?: readonly string[]): Promise<{deleted: number; keys: readonly string[]}> {
 	const list = keys ?? (await chatKeys(deps, chat));
-	return runMutation(deps.config, {action: 'clear-chat', target: `${deps.redis.maskedUrl} chat ${JSON.stringify(chat)} (${list.length} keys)`}, async () => {
+	return runMutation(deps.config, clearChatRequest(deps.redis, chat, list.length), async () => {
 		// each master's connection checked on the configured db right before its DELs go out
 		const results = await batch(deps.redis, list.map(k => [k, 'del', k] as BatchCommand), undefined, {confirm: true});
 		let deleted = 0;

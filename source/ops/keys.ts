@@ -4,7 +4,7 @@
 import type {RedisBackend} from '../backends/redis.js';
 import {batch, type BatchCommand} from './redis-batch.js';
 import {keyBytes, keyFromBytes} from './key-bytes.js';
-import {runMutation} from './mutations.js';
+import {runMutation, type MutationRequest} from './mutations.js';
 import type {Config} from '../config.js';
 
 export const redisTypes = ['string', 'hash', 'list', 'set', 'zset', 'stream'] as const;
@@ -262,9 +262,14 @@ export function treeLevel(keys: readonly string[], prefix = ''): TreeNode[] {
 	return nodes;
 }
 
+/** What deleting `key` is audited and confirmed as (the op and the Keys tab's dialog). */
+export function deleteKeyRequest(redis: Pick<RedisBackend, 'maskedUrl'>, key: string): MutationRequest {
+	return {action: 'delete-key', target: `${redis.maskedUrl} key ${JSON.stringify(key)}`};
+}
+
 /** DEL one key, through the mutation guard (refused in read-only mode, audited). */
 export async function deleteKey(config: Pick<Config, 'readOnly' | 'auditLog'>, redis: RedisBackend, key: string): Promise<boolean> {
-	return runMutation(config, {action: 'delete-key', target: `${redis.maskedUrl} key ${JSON.stringify(key)}`}, async () => {
+	return runMutation(config, deleteKeyRequest(redis, key), async () => {
 		// checked on the connection that deletes, right before (a failed SELECT leaves it on db 0);
 		// the exact bytes of the key, for the slot and for DEL
 		const bytes = keyBytes(key);

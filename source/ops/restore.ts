@@ -25,7 +25,7 @@ import {resolveBackupName, sidecarName} from './backup-names.js';
 import {runWorkerTask, startWorkerTask, type CopyResult, type InspectResult, type SettleResult, type TableCounts, type WorkerHandle} from './backup-worker.js';
 import {scanHolders, type Holder} from './db-holders.js';
 import {ownerText, selfText} from './file-owner.js';
-import {MutationRefusedError, runMutation} from './mutations.js';
+import {MutationRefusedError, runMutation, type MutationRequest} from './mutations.js';
 import {pidAlive} from './pid-alive.js';
 import {assertRegularFile} from '../backends/sqlite.js';
 
@@ -165,11 +165,16 @@ function untilAborted<T>(result: Promise<T>, stop: () => void, signal: AbortSign
 	});
 }
 
+/** What a restore of `name` is audited and confirmed as: one text for the op, the commands and the tab. */
+export function restoreRequest(config: Pick<Config, 'sqlitePath'>, name: string): MutationRequest {
+	return {action: 'restore', target: `${config.sqlitePath} from ${name}`};
+}
+
 /** Restores backup `name` over the live data file (through the mutation guard; confirm first). */
 export async function restoreBackup(config: RestoreConfig, name: string, options: RestoreOptions = {}): Promise<RestoreResult> {
 	const backupPath = resolveBackupName(config.backupDir, name);
 	if (isLiveFile(backupPath, config.sqlitePath)) throw new RestoreRefusedError(`${name} is the live data file (SQLITE_PATH), not a backup: nothing was changed`);
-	return runMutation(config, {action: 'restore', target: `${config.sqlitePath} from ${name}`}, async () => {
+	return runMutation(config, restoreRequest(config, name), async () => {
 		const started = Date.now();
 		const signal = options.signal;
 		const stopIfAsked = () => {

@@ -4,8 +4,8 @@
 // called at once and refuses (and the refusal is audited): no dialog for something that cannot run.
 import {useState, type ReactNode} from 'react';
 import type {Backends} from '../../backends/index.js';
-import {chatKeys, clearChat} from '../../ops/collections.js';
-import {deleteKey, type KeyDetail} from '../../ops/keys.js';
+import {chatKeys, clearChat, clearChatRequest} from '../../ops/collections.js';
+import {deleteKey, deleteKeyRequest, type KeyDetail} from '../../ops/keys.js';
 import {formatBytes, formatTtl} from '../../text/format.js';
 import {keyText} from '../../ops/key-bytes.js';
 import {safeError} from '../../text/out.js';
@@ -82,8 +82,8 @@ export function useKeyActions(
 				// a small pane keeps the line that says what goes; the list of keys needs room
 				lines={height < 14 ? dialog.lines.slice(0, 1) : dialog.lines}
 				request={dialog.kind === 'delete'
-					? {action: 'delete-key', target: `${backends.redis.maskedUrl} key ${JSON.stringify(dialog.key)}`}
-					: {action: 'clear-chat', target: `${backends.redis.maskedUrl} chat ${JSON.stringify(dialog.chat)} (${dialog.keys.length} keys)`}}
+					? deleteKeyRequest(backends.redis, dialog.key)
+					: clearChatRequest(backends.redis, dialog.chat, dialog.keys.length)}
 				onConfirm={() => void confirm(dialog)}
 				onCancel={reason => {
 					setDialog(undefined);

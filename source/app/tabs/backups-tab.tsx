@@ -7,7 +7,7 @@ import {useCallback, useEffect, useRef, useState} from 'react';
 import {startAutoBackups, autoBackupState} from '../../ops/auto-backups.js';
 import {backupOverview, deleteBackup, type BackupEntry, type RefusedEntry} from '../../ops/backups.js';
 import {auditRefusal} from '../../ops/mutations.js';
-import {holdersRefusal, restoreBackup, type RestorePlan} from '../../ops/restore.js';
+import {holdersRefusal, restoreBackup, restoreRequest, type RestorePlan} from '../../ops/restore.js';
 import {formatBytes, formatCount, formatDateTime, formatPercent, fit} from '../../text/format.js';
 import {errorMessage} from '../../text/mask.js';
 import {sanitize} from '../../text/sanitize.js';
@@ -154,7 +154,7 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 			// dialog: the plan's message says why)
 			if (!jobs.plan(selected.name, plan => {
 				if (plan.holders.length === 0 && !plan.holdersUnknown) setDialog({kind: 'restore', plan});
-				else auditRefusal(config, {action: 'restore', target: `${config.sqlitePath} from ${plan.name}`}, holdersRefusal(plan.live, plan.holders, plan.holdersUnknown) ?? 'held open', text => frame.flash(text, 'warning'));
+				else auditRefusal(config, restoreRequest(config, plan.name), holdersRefusal(plan.live, plan.holders, plan.holdersUnknown) ?? 'held open', text => frame.flash(text, 'warning'));
 			})) frame.flash('a backup job is running; wait for it', 'warning');
 			return;
 		}
@@ -182,7 +182,7 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 				<ConfirmDialog
 					title={`Restore ${dialog.plan.name}`}
 					lines={planLines(dialog.plan, room, inner)}
-					request={{action: 'restore', target: `${config.sqlitePath} from ${dialog.plan.name}`}}
+					request={restoreRequest(config, dialog.plan.name)}
 					width={width}
 					onCancel={cancel}
 					onConfirm={() => {
