@@ -1,9 +1,9 @@
 // The backends, created once (cli.tsx), shared by the console (through one React context) and the
 // commands, and closed once on exit. Creating them is cheap: drivers load in start().
-import type {Config} from '../config.js';
+import type {Config} from '../config/config.js';
 import {withTimeout} from './status.js';
 import {PostgresBackend} from './postgres.js';
-import {RedisBackend} from './redis.js';
+import {RedisBackend} from './redis/client.js';
 import {SqliteBackend} from './sqlite.js';
 
 export type Backends = {
@@ -37,6 +37,6 @@ export async function closeBackends(backends: Backends, limitMs = 5000): Promise
 }
 
 export {BackendDownError, type BackendStatus, type BackendState, type ReconnectResult} from './status.js';
-export {RedisBackend, WrongTargetError} from './redis.js';
+export {RedisBackend, WrongTargetError} from './redis/client.js';
 export {PostgresBackend} from './postgres.js';
 export {SqliteBackend} from './sqlite.js';

@@ -1,6 +1,6 @@
 // opsdeck audit [--json] [--limit N]: the audit log of destructive actions, newest last. A mutation
 // whose result line never came (its process was killed after it started) shows as such.
-import {readAudit, unfinishedNote} from '../ops/mutations.js';
+import {readAudit, unfinishedNote} from '../mutations/registry.js';
 import {sanitize} from '../text/sanitize.js';
 import {intFlag, print, printJson, type CommandContext} from './shared.js';
 

@@ -1,14 +1,14 @@
 // opsdeck backup create | list | verify NAME [--integrity] | restore NAME [--yes] [--force] | prune [--manual] [--yes] | delete NAME [--yes]
 // Human text by default, --json for JSON. Destructive ones (restore, prune, delete) ask y/N on a
 // terminal, need --yes without one, and are refused in read-only mode before anything is asked.
-import {createBackup, deleteBackup, listBackups, listLeftovers, planPrune, readBackupFolder, pruneBackups, verifyBackup, BackupDirError, BackupError, BackupNameError, type BackupEntry, type Leftover} from '../ops/backups.js';
-import {auditRefusal, refuseReadOnly} from '../ops/mutations.js';
-import {withInterrupt} from '../ops/temp-files.js';
-import {holdersRefusal, planRestore, restoreBackup, restoreRequest, RestoreInterruptedError, RestoreRefusedError, type RestorePlan, type RestoreResult} from '../ops/restore.js';
+import {createBackup, deleteBackup, listBackups, listLeftovers, planPrune, readBackupFolder, pruneBackups, verifyBackup, BackupDirError, BackupError, BackupNameError, type BackupEntry, type Leftover} from '../backups/backups.js';
+import {auditRefusal, refuseReadOnly} from '../mutations/registry.js';
+import {withInterrupt} from '../system/temp-files.js';
+import {holdersRefusal, planRestore, restoreBackup, restoreRequest, RestoreInterruptedError, RestoreRefusedError, type RestorePlan, type RestoreResult} from '../backups/restore.js';
 import {formatBytes, formatCount, formatDateTime, formatDuration} from '../text/format.js';
 import {sanitize} from '../text/sanitize.js';
 import {CommandError, confirm, print, printJson, UsageError, warn, type CommandContext} from './shared.js';
-import {prunable} from '../ops/backup-leftovers.js';
+import {prunable} from '../backups/leftovers.js';
 
 const usage = 'usage: opsdeck backup create | list | verify NAME | restore NAME [--yes] [--force] | prune [--manual] | delete NAME';
 

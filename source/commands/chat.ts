@@ -1,11 +1,11 @@
 // opsdeck chat list | show CODE [--messages N] [--reactions] [--compare] [--clear [--yes]]
-import {chatDetail, chatKeys, clearChat, clearChatRequest, listChats, type ChatDetail} from '../ops/collections.js';
-import {compareChat} from '../ops/compare.js';
+import {chatDetail, chatKeys, clearChat, clearChatRequest, listChats, type ChatDetail} from '../cache/collections.js';
+import {compareChat} from '../cache/compare.js';
 import {formatCount, formatTtl} from '../text/format.js';
 import {sanitize} from '../text/sanitize.js';
 // a chat code comes from a key's bytes: shown like the key (\xff, never a look-alike U+FFFD)
-import {keyText, nameFromArgument} from '../ops/key-bytes.js';
-import {comparisonText, messageLine, rows} from '../ops/value-text.js';
+import {keyText, nameFromArgument} from '../backends/redis/key-bytes.js';
+import {comparisonText, messageLine, rows} from '../text/value-text.js';
 import {confirm, intFlag, print, printJson, UsageError, type CommandContext} from './shared.js';
 
 const usage = 'usage: opsdeck chat list | show CODE [--messages N] [--reactions] [--compare] [--clear [--yes]]';

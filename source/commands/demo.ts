@@ -2,9 +2,9 @@
 // with a sample chat app; --traffic then keeps writing like the live app until Ctrl-C / SIGTERM.
 // Existing data under the demo's names is refused (exit 2) unless --force; --traffic on demo data
 // that is already there just starts writing.
-import {DemoExistsError, DemoUnfinishedError, describeExisting, inspectDemo, seedDemo, type DemoReport} from '../ops/demo.js';
-import {runTraffic, type TrafficCounts} from '../ops/demo-traffic.js';
-import {refuseReadOnly} from '../ops/mutations.js';
+import {DemoExistsError, DemoUnfinishedError, describeExisting, inspectDemo, seedDemo, type DemoReport} from '../demo/demo.js';
+import {runTraffic, type TrafficCounts} from '../demo/traffic.js';
+import {refuseReadOnly} from '../mutations/registry.js';
 import {formatBytes, formatCount, formatDuration} from '../text/format.js';
 import {sanitize, sanitizeMultiline} from '../text/sanitize.js';
 import {intFlag, print, printJson, UsageError, type CommandContext} from './shared.js';

@@ -1,8 +1,8 @@
 // opsdeck flush [--all] [--yes]: FLUSHDB ASYNC of the configured db (FLUSHALL ASYNC with --all).
 // Without --yes it asks y/N on a terminal and refuses (exit 2, nothing deleted) without one.
 import {startBackends} from '../backends/index.js';
-import {flushRedis, flushTarget} from '../ops/flush.js';
-import {ReadOnlyError} from '../ops/mutations.js';
+import {flushRedis, flushTarget} from '../cache/flush.js';
+import {ReadOnlyError} from '../mutations/registry.js';
 import {sanitize} from '../text/sanitize.js';
 import {confirm, print, printJson, UsageError, type CommandContext} from './shared.js';
 

@@ -1,13 +1,13 @@
 // opsdeck inspect KEY [--limit N] [--json]: type, TTL, memory and a bounded preview of the value.
-// KEY is read in the form `opsdeck keys` prints (ops/key-bytes keyText): `\xHH` a byte, `\\` a
+// KEY is read in the form `opsdeck keys` prints (backends/redis/key-bytes keyText): `\xHH` a byte, `\\` a
 // backslash, so a key that is not UTF-8 can be named (issue 14, point 3). When no key has that
 // name, the text as typed is tried (a key whose name really holds `\x41`).
-import {keyDetails} from '../ops/keys.js';
-import {isBinaryKey, keyHex, keyText, nameFromArgument, parseKeyName} from '../ops/key-bytes.js';
-import {previewLimits, readValue} from '../ops/values.js';
+import {keyDetails} from '../cache/keys.js';
+import {isBinaryKey, keyHex, keyText, nameFromArgument, parseKeyName} from '../backends/redis/key-bytes.js';
+import {previewLimits, readValue} from '../cache/values.js';
 import {formatBytes, formatTtl} from '../text/format.js';
 import {sanitize} from '../text/sanitize.js';
-import {rows, sizeLine, valueLines} from '../ops/value-text.js';
+import {rows, sizeLine, valueLines} from '../text/value-text.js';
 import {CommandError, intFlag, print, printJson, UsageError, type CommandContext} from './shared.js';
 
 export async function run(ctx: CommandContext): Promise<number> {

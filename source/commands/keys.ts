@@ -5,8 +5,8 @@
 // Keys are printed as keyText shows them (a byte that is not UTF-8 as \xHH, a backslash doubled),
 // the form `opsdeck inspect` reads back; in JSON a key that is not UTF-8 is an object with its
 // exact bytes in hex beside that shown name (issue 14, point 3).
-import {KeyScanner, isRedisType, redisTypes} from '../ops/keys.js';
-import {isBinaryKey, keyHex, keyText} from '../ops/key-bytes.js';
+import {KeyScanner, isRedisType, redisTypes} from '../cache/keys.js';
+import {isBinaryKey, keyHex, keyText} from '../backends/redis/key-bytes.js';
 import {writeText} from '../text/out.js';
 import {jsonText} from '../text/sanitize.js';
 import {errorMessage} from '../text/mask.js';

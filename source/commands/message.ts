@@ -1,7 +1,7 @@
 // opsdeck message ID: one message as PostgreSQL has it and where Redis caches it.
-import {findMessage} from '../ops/compare.js';
+import {findMessage} from '../cache/compare.js';
 import {sanitize} from '../text/sanitize.js';
-import {messageLine, rows} from '../ops/value-text.js';
+import {messageLine, rows} from '../text/value-text.js';
 import {CommandError, print, printJson, UsageError, type CommandContext} from './shared.js';
 
 export async function run(ctx: CommandContext): Promise<number> {

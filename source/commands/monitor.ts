@@ -2,7 +2,7 @@
 // lines for a pipe, a log file or a tmux pane. --plain (also the default) prints one line per key
 // that changed in a tick and a line when a key appears or goes; --json prints one JSON object per
 // tick (NDJSON). Runs until SIGINT / SIGTERM, then exits 0. No terminal needed.
-import {CounterMonitor, defaultWatches, type CounterTick, type KeyCounter} from '../ops/counters.js';
+import {CounterMonitor, defaultWatches, type CounterTick, type KeyCounter} from '../monitor/counters.js';
 import {formatClock, formatCount, formatDelta, formatTtl} from '../text/format.js';
 import {errorMessage} from '../text/mask.js';
 import {sanitize} from '../text/sanitize.js';

@@ -1,7 +1,7 @@
 // opsdeck reconnect postgres|redis: drop the connection, open a new one, say how it went.
 import {startBackends} from '../backends/index.js';
-import {reconnectBackend, reconnectMessage} from '../ops/health-reconnect.js';
-import {waitWhileConnecting} from '../ops/health-wait.js';
+import {reconnectBackend, reconnectMessage} from '../health/reconnect.js';
+import {waitWhileConnecting} from '../health/wait.js';
 import {sanitize} from '../text/sanitize.js';
 import {print, printJson, UsageError, type CommandContext} from './shared.js';
 

@@ -4,10 +4,10 @@
 // is logged (masked) and sent to the alert webhook. Runs until SIGINT/SIGTERM, then exits 0.
 import http from 'node:http';
 import {startBackends} from '../backends/index.js';
-import {AlertNotifier} from '../ops/alerts.js';
-import {startAutoBackups} from '../ops/auto-backups.js';
-import {checkHealth, summary, type HealthReport} from '../ops/health.js';
-import {apiHealth, healthJson, httpStatusFor} from '../ops/health-http.js';
+import {AlertNotifier} from '../health/alerts.js';
+import {startAutoBackups} from '../backups/auto.js';
+import {checkHealth, summary, type HealthReport} from '../health/health.js';
+import {apiHealth, healthJson, httpStatusFor} from '../health/http.js';
 import {sanitize} from '../text/sanitize.js';
 import {print, type CommandContext, UsageError} from './shared.js';
 

@@ -2,9 +2,9 @@
 // exit codes, and the y/N question a destructive command asks on a terminal.
 import readline from 'node:readline';
 import type {Backends} from '../backends/index.js';
-import type {Config} from '../config.js';
-import type {Flags} from '../flags.js';
-import {auditRefusal, type MutationRequest} from '../ops/mutations.js';
+import type {Config} from '../config/config.js';
+import type {Flags} from '../cli/flags.js';
+import {auditRefusal, type MutationRequest} from '../mutations/registry.js';
 import {outLine, writeError, writeJson, writeLine} from '../text/out.js';
 
 export type CommandContext = {

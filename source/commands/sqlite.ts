@@ -5,13 +5,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {Writable} from 'node:stream';
 import {finished} from 'node:stream/promises';
-import {fileId, storageProblem} from '../ops/backup-files.js';
-import {forgetTemp, trackTemp, withInterrupt} from '../ops/temp-files.js';
-import {analyzeDatabase, checkDatabase, exportTable, TableNotFoundError, vacuumDatabase} from '../ops/sqlite-maintenance.js';
+import {fileId, storageProblem} from '../backups/files.js';
+import {forgetTemp, trackTemp, withInterrupt} from '../system/temp-files.js';
+import {analyzeDatabase, checkDatabase, exportTable, TableNotFoundError, vacuumDatabase} from '../sqlite/maintenance.js';
 import {formatBytes, formatCount, formatDuration} from '../text/format.js';
 import {writeText} from '../text/out.js';
 import {sanitize} from '../text/sanitize.js';
-import {refuseReadOnly, runMutation} from '../ops/mutations.js';
+import {refuseReadOnly, runMutation} from '../mutations/registry.js';
 import {CommandError, confirm, print, printJson, UsageError, warn, type CommandContext} from './shared.js';
 
 const usage = 'usage: opsdeck sqlite check | vacuum [--yes] | analyze [--yes] | export TABLE [--format csv|json] [--output FILE [--force]]';

@@ -1,8 +1,8 @@
 // opsdeck stats [--json]: exact totals over the whole cache (a full SCAN, never sampled).
-import {cacheStats} from '../ops/stats.js';
+import {cacheStats} from '../cache/stats.js';
 import {formatCount, formatDuration} from '../text/format.js';
 import {sanitize} from '../text/sanitize.js';
-import {rows} from '../ops/value-text.js';
+import {rows} from '../text/value-text.js';
 import {print, printJson, UsageError, type CommandContext} from './shared.js';
 
 export async function run(ctx: CommandContext): Promise<number> {

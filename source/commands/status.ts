@@ -1,7 +1,7 @@
 // opsdeck status [--json]: the health of every backend. Exit 0 healthy, 1 degraded, 2 unhealthy.
 import {startBackends} from '../backends/index.js';
-import {checkHealth, verdictExitCode} from '../ops/health.js';
-import {componentLines} from '../ops/health-text.js';
+import {checkHealth, verdictExitCode} from '../health/health.js';
+import {componentLines} from '../text/health-text.js';
 import {sanitize} from '../text/sanitize.js';
 import {print, printJson, UsageError, type CommandContext} from './shared.js';
 

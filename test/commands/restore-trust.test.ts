@@ -8,9 +8,9 @@ import path from 'node:path';
 import {createRequire} from 'node:module';
 import Database from 'better-sqlite3';
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {createBackup} from '../../source/ops/backups.js';
+import {createBackup} from '../../source/backups/backups.js';
 import {tempSqlite, type TempSqlite} from '../helpers/sqlite.js';
-import {backupConfig, grow, rowCount, sha256} from '../ops/backup-helpers.js';
+import {backupConfig, grow, rowCount, sha256} from '../backups/backup-helpers.js';
 
 const bin = path.resolve('build/bin.js');
 const driver = createRequire(import.meta.url).resolve('better-sqlite3');

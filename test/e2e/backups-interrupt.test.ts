@@ -6,7 +6,7 @@ import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {runPty} from '../helpers/pty.js';
 import {tempSqlite, type TempSqlite} from '../helpers/sqlite.js';
-import {grow} from '../ops/backup-helpers.js';
+import {grow} from '../backups/backup-helpers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = path.join(root, 'build/bundle/bin.js');

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {runPty} from '../helpers/pty.js';
 import {tempSqlite, type TempSqlite} from '../helpers/sqlite.js';
-import {grow} from '../ops/backup-helpers.js';
+import {grow} from '../backups/backup-helpers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = path.join(root, 'build/bundle/bin.js');

@@ -7,10 +7,10 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import Database from 'better-sqlite3';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {createBackup} from '../../source/ops/backups.js';
+import {createBackup} from '../../source/backups/backups.js';
 import {runPty, type PtyRun} from '../helpers/pty.js';
 import {tempSqlite, type TempSqlite} from '../helpers/sqlite.js';
-import {grow, rowCount, sha256} from '../ops/backup-helpers.js';
+import {grow, rowCount, sha256} from '../backups/backup-helpers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = path.join(root, 'build/bundle/bin.js');

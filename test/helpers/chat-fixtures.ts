@@ -8,7 +8,7 @@ import path from 'node:path';
 import {Redis} from 'ioredis';
 import pg from 'pg';
 import {createBackends, type Backends} from '../../source/backends/index.js';
-import {loadConfig} from '../../source/config.js';
+import {loadConfig} from '../../source/config/config.js';
 
 export function tempDir(prefix = 'opsdeck-keys-'): string {
 	return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

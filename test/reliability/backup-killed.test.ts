@@ -4,11 +4,11 @@ import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {createBackup, listBackups, verifyBackup} from '../../source/ops/backups.js';
+import {createBackup, listBackups, verifyBackup} from '../../source/backups/backups.js';
 import {runCli} from '../helpers/run-cli.js';
 import {tempSqlite, type TempSqlite} from '../helpers/sqlite.js';
 import {waitFor} from '../helpers/wait.js';
-import {backupConfig, grow} from '../ops/backup-helpers.js';
+import {backupConfig, grow} from '../backups/backup-helpers.js';
 
 let sqlite: TempSqlite;
 beforeAll(() => {
@@ -20,7 +20,7 @@ afterAll(() => sqlite.cleanup());
 describe('a backup killed half-way', () => {
 	it('is never listed as a backup, only as a leftover with its size; the next backup works', async () => {
 		const config = backupConfig(sqlite.dir, sqlite.path);
-		const built = path.resolve('build/ops/backups.js');
+		const built = path.resolve('build/backups/backups.js');
 		const code = `import {createBackup} from ${JSON.stringify(built)};
 			await createBackup(${JSON.stringify(config)}, {onProgress: r => { if (r > 0) process.stdout.write('progress\\n'); }});`;
 		const child = spawn(process.execPath, ['--input-type=module', '-e', code], {stdio: ['ignore', 'pipe', 'inherit']});

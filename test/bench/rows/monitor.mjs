@@ -1,10 +1,10 @@
 // P2: one Monitor tick over 1,000 watched keys (the op the Monitor tab and `opsdeck monitor` poll)
 // against a bare ioredis pipeline of the same commands (ZCARD + PTTL per key) on its own connection.
 import {Redis} from 'ioredis';
-import {loadConfig} from '../../../build/config.js';
+import {loadConfig} from '../../../build/config/config.js';
 import {createBackends, startBackends, closeBackends} from '../../../build/backends/index.js';
-import {redisTimeouts} from '../../../build/backends/redis.js';
-import {CounterMonitor} from '../../../build/ops/counters.js';
+import {redisTimeouts} from '../../../build/backends/redis/client.js';
+import {CounterMonitor} from '../../../build/monitor/counters.js';
 import {sizes} from '../lib/context.mjs';
 import {median, now} from '../lib/stats.mjs';
 

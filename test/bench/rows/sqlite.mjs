@@ -2,8 +2,8 @@
 // P4: restore of that backup over a live file, checks included, vs `cp`.
 import fs from 'node:fs';
 import path from 'node:path';
-import {createBackup} from '../../../build/ops/backups.js';
-import {planRestore, restoreBackup} from '../../../build/ops/restore.js';
+import {createBackup} from '../../../build/backups/backups.js';
+import {planRestore, restoreBackup} from '../../../build/backups/restore.js';
 import {mustRun} from '../lib/proc.mjs';
 import {alternate, median, now} from '../lib/stats.mjs';
 

@@ -1,0 +1,262 @@
+// The backup folder on disk: sidecar JSON files, durable writes (fsync, rename, fsync the folder),
+// and the listing (newest first).
+import fs from 'node:fs';
+import path from 'node:path';
+import {parseBackupName, sidecarName, type ListedKind} from './names.js';
+import type {TableCounts} from './worker.js';
+import {forgetTemp, trackTemp} from '../system/temp-files.js';
+import {formatBytes} from '../text/format.js';
+
+export type Verification = {
+	readonly at: string;
+	readonly ok: boolean;
+	readonly mode: 'quick' | 'integrity';
+	/** what was wrong (checksum mismatch, quick_check output, unreadable file) */
+	readonly error?: string;
+};
+
+/** `NAME.json` beside each backup. */
+export type BackupMeta = {
+	readonly name: string;
+	readonly kind: ListedKind;
+	readonly sizeBytes: number;
+	readonly sha256: string;
+	readonly pageCount: number;
+	readonly pageSize: number;
+	readonly tables: TableCounts;
+	/** the data file it was taken from */
+	readonly source: string;
+	readonly createdAt: string;
+	readonly durationMs?: number;
+	readonly verified: Verification | null;
+};
+
+export type BackupEntry = {
+	readonly name: string;
+	readonly path: string;
+	readonly kind: ListedKind;
+	readonly sizeBytes: number;
+	/** ms since the epoch: the sidecar's when it agrees with the name (or mtime), else the name, else the file's mtime */
+	readonly createdAt: number;
+	readonly meta: BackupMeta | undefined;
+	/** the sidecar's verification when it is credible for the file as it is now, else null */
+	readonly verified: Verification | null;
+	/** what the sidecar claims that is not believed (a date in the future, an "ok" for other bytes) */
+	readonly claims?: readonly string[];
+};
+
+export async function fsyncPath(file: string): Promise<void> {
+	const handle = await fs.promises.open(file, 'r');
+	try {
+		await handle.sync();
+	} finally {
+		await handle.close();
+	}
+}
+
+/** Makes a rename or unlink in `dir` durable. */
+export async function fsyncDir(dir: string): Promise<void> {
+	try {
+		await fsyncPath(dir);
+	} catch {
+		// some filesystems refuse fsync on a directory; the rename is still atomic
+	}
+}
+
+/** Writes a small file atomically: temp name, fsync, rename. */
+export async function writeFileAtomic(file: string, text: string): Promise<void> {
+	const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+	trackTemp(temp);
+	try {
+		const handle = await fs.promises.open(temp, 'w', 0o600);
+		try {
+			await handle.writeFile(text);
+			await handle.sync();
+		} finally {
+			await handle.close();
+		}
+		await fs.promises.rename(temp, file);
+	} catch (error) {
+		await fs.promises.rm(temp, {force: true}).catch(() => undefined);
+		throw error;
+	} finally {
+		forgetTemp(temp);
+	}
+}
+
+export function readSidecar(dir: string, name: string): BackupMeta | undefined {
+	try {
+		const parsed = JSON.parse(fs.readFileSync(path.join(dir, sidecarName(name)), 'utf8')) as BackupMeta;
+		return parsed && typeof parsed === 'object' && typeof parsed.sha256 === 'string' ? parsed : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+export async function writeSidecar(dir: string, meta: BackupMeta): Promise<void> {
+	await writeFileAtomic(path.join(dir, sidecarName(meta.name)), JSON.stringify(meta, null, 2) + '\n');
+}
+
+/** A `.db` entry in the folder that is not used as a backup, and why (issue 14, point 6). */
+export type RefusedEntry = {readonly name: string; readonly reason: string};
+
+/** how far a sidecar's date may be from the name's (or the file's mtime) before it is not believed */
+const claimSlackMs = 2000;
+
+/**
+ * What of the sidecar can be believed. A sidecar is a plain file anyone who can write to the folder
+ * can write: its date must agree with the backup's name (or, for a file copied in by hand, its
+ * mtime) and not lie in the future; an "ok" counts only for the file as it is now (same size, not
+ * modified after the check, the check not in the future). The rest is shown as a claim.
+ */
+function credible(meta: BackupMeta | undefined, stat: fs.Stats, nameTime: number | undefined, now: number): {createdAt: number; verified: Verification | null; claims: string[]} {
+	const fallback = nameTime ?? stat.mtimeMs;
+	const claims: string[] = [];
+	if (!meta) return {createdAt: fallback, verified: null, claims};
+	let createdAt = fallback;
+	const claimed = Date.parse(meta.createdAt);
+	if (Number.isFinite(claimed) && Math.abs(claimed - fallback) <= claimSlackMs && claimed <= now + claimSlackMs) createdAt = claimed;
+	else claims.push(`sidecar claims it was created ${String(meta.createdAt).slice(0, 40)}`);
+	let verified = meta.verified && typeof meta.verified === 'object' ? meta.verified : null;
+	if (verified?.ok === true) {
+		const at = Date.parse(verified.at);
+		const why = !Number.isFinite(at) || at > now + claimSlackMs
+			? `a check dated ${String(verified.at).slice(0, 40)}`
+			: meta.sizeBytes !== stat.size
+				? `a file of ${meta.sizeBytes} bytes (it has ${stat.size})`
+				: at + claimSlackMs < stat.mtimeMs
+					? 'the file as it was before it last changed'
+					: undefined;
+		if (why) {
+			claims.push(`sidecar claims "verified ok" for ${why}: not verified`);
+			verified = null;
+		}
+	}
+	return {createdAt, verified, claims};
+}
+
+/** Every backup in the folder, newest first. Hidden and unfinished files are not backups. */
+export async function listBackups(dir: string, live?: string): Promise<BackupEntry[]> {
+	return (await readBackupFolder(dir, Date.now(), live)).backups;
+}
+
+/** dev:ino of a file (following symlinks), or undefined when it does not exist. */
+export function fileId(file: string): string | undefined {
+	try {
+		const stat = fs.statSync(file);
+		return `${stat.dev}:${stat.ino}`;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Whether `file` is the live data file itself (by inode, so a symlink or another name for it
+ * counts): with BACKUP_DIR the data folder, `app.db` was listed as a backup, and `backup delete
+ * app.db` and `prune --manual` deleted the live database.
+ */
+export function isLiveFile(file: string, live: string): boolean {
+	const id = fileId(file);
+	return id !== undefined && id === fileId(live);
+}
+
+/**
+ * The backups in the folder (newest first) and the `.db` entries that are refused: a symlink that is
+ * broken or leads outside the folder, anything that is not a regular file. Refused entries are
+ * never used; `backup list` and the Backups tab show them with the reason.
+ */
+export async function readBackupFolder(dir: string, now = Date.now(), live?: string): Promise<{backups: BackupEntry[]; refused: RefusedEntry[]}> {
+	const liveId = live === undefined ? undefined : fileId(live);
+	let names: string[];
+	try {
+		names = await fs.promises.readdir(dir);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {backups: [], refused: []};
+		throw error;
+	}
+	let realDir: string | undefined;
+	const entries: BackupEntry[] = [];
+	const refused: RefusedEntry[] = [];
+	for (const name of names) {
+		if (name.startsWith('.') || !name.endsWith('.db')) continue;
+		const file = path.join(dir, name);
+		let stat: fs.Stats;
+		try {
+			stat = await fs.promises.lstat(file);
+			if (stat.isSymbolicLink()) {
+				let real: string;
+				try {
+					real = await fs.promises.realpath(file);
+				} catch {
+					refused.push({name, reason: 'a broken symlink'});
+					continue;
+				}
+				realDir ??= await fs.promises.realpath(dir);
+				if (path.dirname(real) !== realDir) {
+					refused.push({name, reason: 'a symlink leading outside the backup folder'});
+					continue;
+				}
+				stat = await fs.promises.stat(file);
+			}
+		} catch {
+			continue; // deleted meanwhile
+		}
+		if (!stat.isFile()) {
+			refused.push({name, reason: 'not a regular file'});
+			continue;
+		}
+		if (liveId !== undefined && `${stat.dev}:${stat.ino}` === liveId) {
+			refused.push({name, reason: 'the live data file (SQLITE_PATH), never a backup'});
+			continue;
+		}
+		const meta = readSidecar(dir, name);
+		const parsed = parseBackupName(name);
+		const {createdAt, verified, claims} = credible(meta, stat, parsed?.createdAt.getTime(), now);
+		entries.push({
+			name,
+			path: file,
+			kind: parsed?.kind ?? 'other',
+			sizeBytes: stat.size,
+			createdAt,
+			meta,
+			verified,
+			...(claims.length > 0 ? {claims} : {}),
+		});
+	}
+	return {backups: entries.sort((a, b) => b.createdAt - a.createdAt || b.name.localeCompare(a.name)), refused: refused.sort((a, b) => a.name.localeCompare(b.name))};
+}
+
+/** Free and total bytes on the filesystem of `dir` (or its nearest existing parent). */
+export async function diskSpace(dir: string): Promise<{freeBytes: number; totalBytes: number} | undefined> {
+	let at = path.resolve(dir);
+	for (;;) {
+		try {
+			const s = await fs.promises.statfs(at);
+			return {freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize};
+		} catch {
+			const parent = path.dirname(at);
+			if (parent === at) return undefined;
+			at = parent;
+		}
+	}
+}
+
+/**
+ * A failed write into `dir` named for the operator: a full disk (with the free space and what was
+ * needed), a read-only filesystem or a permission problem, with the path, instead of SQLite's bare
+ * "disk I/O error" (issue 13, case 14). undefined when the error is none of these.
+ */
+export async function storageProblem(error: unknown, dir: string, neededBytes?: number): Promise<string | undefined> {
+	const code = String((error as NodeJS.ErrnoException)?.code ?? '');
+	const message = String((error as Error)?.message ?? '');
+	const disk = await diskSpace(dir);
+	const free = disk ? `${formatBytes(disk.freeBytes)} free` : 'free space unknown';
+	const need = neededBytes === undefined ? '' : `, about ${formatBytes(neededBytes)} needed`;
+	const full = code === 'ENOSPC' || code === 'SQLITE_FULL' || /disk is full|no space left/i.test(message);
+	const lowOnSpace = disk !== undefined && neededBytes !== undefined && disk.freeBytes < neededBytes;
+	if (full || (code.startsWith('SQLITE_IOERR') && lowOnSpace)) return `disk full: ${dir} (${free}${need})`;
+	if (code === 'EROFS' || /read-only file ?system/i.test(message)) return `read-only filesystem: cannot write to ${dir}`;
+	if (code === 'EACCES' || code === 'EPERM' || code.startsWith('SQLITE_READONLY') || /permission denied/i.test(message)) return `permission denied: cannot write to ${dir}`;
+	if (code.startsWith('SQLITE_IOERR') || /disk I\/O error/i.test(message)) return `disk I/O error writing to ${dir} (${free}${need})`;
+	return undefined;
+}

@@ -1,0 +1,366 @@
+// Restore a backup over the live data file, so that a crash at any moment leaves the live file
+// either the old database or the new one, never a mix, and the app can open what it finds:
+//   0. a hidden temp file is made beside the live one with the live file's owner, group and mode
+//      (issue 13, case 5): when that cannot be done, refused before anything else;
+//   1. the backup is copied into it in a worker thread, every byte hashed as it is copied, and
+//      fsynced; those bytes must match the sidecar's sha256 and pass quick_check (case 7: what is
+//      installed is what was checked, not a file checked minutes ago); meanwhile holders of the live
+//      file are looked for (refused when there are any, or when they cannot be known: case 6) and
+//      the live file is described for its safety sidecar — nothing touched so far;
+//   2. the live WAL is folded into the file and the write lock taken and held (case 6: a writer in a
+//      transaction is refused; no commit lands between here and the swap), the live file kept as
+//      the safety_ backup under its final name (case 9);
+//   3. the -wal/-shm/-journal files are removed — an old WAL left beside the new file would be
+//      replayed into it — the lock released, then rename(temp → live) (atomic), the last step, and
+//      fsync the folder.
+// Interrupted (options.signal) before the swap, everything it made is removed and it says
+// "interrupted: nothing was changed"; from the swap on it finishes.
+import fs from 'node:fs';
+import path from 'node:path';
+import type {Config} from '../config/config.js';
+import {verifyBackup, BackupError, type VerifyResult} from './backups.js';
+import {keepSafety, type Safety} from './restore-safety.js';
+import {fsyncDir, isLiveFile, readSidecar} from './files.js';
+import {resolveBackupName, sidecarName} from './names.js';
+import {runWorkerTask, startWorkerTask, type CopyResult, type InspectResult, type SettleResult, type TableCounts, type WorkerHandle} from './worker.js';
+import {scanHolders, type Holder} from './db-holders.js';
+import {ownerText, selfText} from '../system/file-owner.js';
+import {MutationRefusedError, runMutation, type MutationRequest} from '../mutations/registry.js';
+import {pidAlive} from '../system/pid-alive.js';
+import {assertRegularFile} from '../backends/sqlite.js';
+
+export {findHolders, scanHolders, type Holder} from './db-holders.js';
+
+type RestoreConfig = Pick<Config, 'sqlitePath' | 'backupDir' | 'readOnly' | 'auditLog'>;
+
+/** The restore cannot go ahead as asked (exit 2 in a command): nothing was changed. */
+export class RestoreRefusedError extends MutationRefusedError {
+	constructor(message: string) {
+		super(message);
+		this.name = 'RestoreRefusedError';
+	}
+}
+
+/** The restore was stopped (a signal, the operator abandoning it) before the swap: nothing was changed. */
+export class RestoreInterruptedError extends Error {
+	constructor(readonly reason: string) {
+		super(`interrupted (${reason}): nothing was changed`);
+		this.name = 'RestoreInterruptedError';
+	}
+}
+
+export type PlanRow = {readonly table: string; readonly now: number | null | undefined; readonly backup: number | null | undefined};
+
+export type RestorePlan = {
+	readonly name: string;
+	readonly backupPath: string;
+	readonly live: string;
+	readonly liveExists: boolean;
+	/** why the live file's rows could not be counted (unreadable, corrupt) */
+	readonly liveError: string | undefined;
+	readonly rows: readonly PlanRow[];
+	readonly holders: readonly Holder[];
+	/** why the holders cannot be known (the restore is refused without force) */
+	readonly holdersUnknown: string | undefined;
+	readonly verify: VerifyResult;
+};
+
+function planRows(now: TableCounts, backup: TableCounts): PlanRow[] {
+	const tables = [...new Set([...Object.keys(now), ...Object.keys(backup)])].sort();
+	return tables.map(table => ({table, now: now[table], backup: backup[table]}));
+}
+
+async function countLive(live: string): Promise<{tables: TableCounts; error: string | undefined}> {
+	if (!fs.existsSync(live)) return {tables: {}, error: undefined};
+	try {
+		const result = await runWorkerTask<InspectResult>({kind: 'inspect', file: live, counts: true});
+		return {tables: result.tables, error: result.error};
+	} catch (error) {
+		return {tables: {}, error: (error as Error).message};
+	}
+}
+
+/**
+ * Everything the operator is shown before confirming: the backup verified (refused when it fails),
+ * the row counts per table now and in the backup, and the processes that hold the live file open.
+ */
+export async function planRestore(config: Pick<Config, 'sqlitePath' | 'backupDir'>, name: string): Promise<RestorePlan> {
+	const backupPath = resolveBackupName(config.backupDir, name);
+	if (isLiveFile(backupPath, config.sqlitePath)) throw new RestoreRefusedError(`${name} is the live data file (SQLITE_PATH), not a backup: nothing was changed`);
+	const live = config.sqlitePath;
+	try {
+		// a fifo would block the worker that counts its rows for ever
+		assertRegularFile(live);
+	} catch (error) {
+		throw new RestoreRefusedError(`${(error as Error).message}: nothing was changed`);
+	}
+	// all at once: the backup verified (sha256 and quick_check, each in a worker), the live file
+	// counted, its holders found; only reading, so a failed verification throws away the rest
+	const liveExists = fs.existsSync(live);
+	const [verify, current, scan] = await Promise.all([verifyBackup(config, name, {counts: true}), countLive(live), liveExists ? scanHolders(live) : {holders: [], unknown: undefined}]);
+	if (!verify.ok) throw new RestoreRefusedError(`backup ${name} failed verification (${verify.problems.join('; ')}): nothing was changed`);
+	return {name, backupPath, live, liveExists, liveError: current.error, rows: planRows(current.tables, verify.tables), holders: scan.holders, holdersUnknown: scan.unknown, verify};
+}
+
+/** The one line that refuses a restore for its holders (seen, or not knowable), or undefined. */
+export function holdersRefusal(live: string, holders: readonly Holder[], unknown: string | undefined): string | undefined {
+	if (holders.length > 0) return `${live} is open in another process (${describeHolders(holders)}): stop it first, or use --force; nothing was changed`;
+	if (unknown) return `cannot tell whether another process has ${live} open: ${unknown}; stop the app (or run as root) and use --force; nothing was changed`;
+	return undefined;
+}
+
+export type RestoreStep = 'copy' | 'verify' | 'safety' | 'swap' | 'check';
+
+export type RestoreResult = {
+	readonly name: string;
+	readonly live: string;
+	/** the safety backup of the state before the restore (undefined when there was no live file) */
+	readonly safety: string | undefined;
+	/** the quick_check of the bytes installed (as copied into the temp file) */
+	readonly check: string;
+	readonly durationMs: number;
+	/** the restored file's owner, group and mode (those of the file it replaced) */
+	readonly owner: string;
+	/** what killed restores had left (temp copies beside the live file, links to it), removed by this one */
+	readonly removed: readonly string[];
+};
+
+export type RestoreOptions = {
+	/** go ahead although other processes hold the live file open (or that cannot be known) */
+	readonly force?: boolean;
+	readonly onStep?: (step: RestoreStep) => void;
+	/** the copy's progress (step copy) */
+	readonly onCopy?: (doneBytes: number, totalBytes: number) => void;
+	/** aborting stops the restore before the swap, removes what it made, and it throws RestoreInterruptedError (the reason: a string) */
+	readonly signal?: AbortSignal;
+	/** awaited right before the live file is touched: the console holds a restore here while it asks whether to quit */
+	readonly beforeCommit?: () => Promise<void>;
+};
+
+function describeHolders(holders: readonly Holder[]): string {
+	return holders.map(h => `pid ${h.pid}${h.command ? ` (${h.command})` : ''}`).slice(0, 5).join(', ');
+}
+
+async function removeFiles(files: readonly string[]): Promise<void> {
+	for (const file of files) await fs.promises.rm(file, {force: true});
+}
+
+function interruption(signal: AbortSignal | undefined): RestoreInterruptedError | undefined {
+	if (!signal?.aborted) return undefined;
+	return new RestoreInterruptedError(typeof signal.reason === 'string' ? signal.reason : 'stopped');
+}
+
+/** A worker's result; an abort stops the worker and rejects at once. */
+function untilAborted<T>(result: Promise<T>, stop: () => void, signal: AbortSignal | undefined): Promise<T> {
+	if (!signal) return result;
+	return new Promise<T>((resolve, reject) => {
+		const onAbort = () => {
+			stop();
+			reject(interruption(signal));
+		};
+		// (handled in every case: a stopped worker's result rejects, and no one else awaits it)
+		result.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+		if (signal.aborted) return onAbort();
+		signal.addEventListener('abort', onAbort, {once: true});
+	});
+}
+
+/** What a restore of `name` is audited and confirmed as: one text for the op, the commands and the tab. */
+export function restoreRequest(config: Pick<Config, 'sqlitePath'>, name: string): MutationRequest {
+	return {action: 'restore', target: `${config.sqlitePath} from ${name}`};
+}
+
+/** Restores backup `name` over the live data file (through the mutation guard; confirm first). */
+export async function restoreBackup(config: RestoreConfig, name: string, options: RestoreOptions = {}): Promise<RestoreResult> {
+	const backupPath = resolveBackupName(config.backupDir, name);
+	if (isLiveFile(backupPath, config.sqlitePath)) throw new RestoreRefusedError(`${name} is the live data file (SQLITE_PATH), not a backup: nothing was changed`);
+	return runMutation(config, restoreRequest(config, name), async () => {
+		const started = Date.now();
+		const signal = options.signal;
+		const stopIfAsked = () => {
+			const error = interruption(signal);
+			if (error) throw error;
+		};
+		// the real file: a symlinked data path keeps its symlink, the file it points to is replaced
+		const live = realOrSelf(config.sqlitePath);
+		const liveStat = await fs.promises.stat(live).catch((error: NodeJS.ErrnoException) => {
+			if (error.code === 'ENOENT') return undefined;
+			throw error;
+		});
+		const dir = path.dirname(live);
+		await fs.promises.mkdir(dir, {recursive: true});
+		const removed = await removeStaleTemps(dir, path.basename(live));
+		const temp = path.join(dir, `.${path.basename(live)}.restore-${process.pid}.tmp`);
+		let copier: WorkerHandle<CopyResult> | undefined;
+		let checker: WorkerHandle<InspectResult> | undefined;
+		let describer: WorkerHandle<InspectResult> | undefined;
+		let lock: WorkerHandle<SettleResult> | undefined;
+		let safety: Safety | undefined;
+		let swapped = false;
+		const release = async () => {
+			if (!lock) return;
+			const held = lock;
+			lock = undefined;
+			held.post({type: 'release'});
+			await held.result.catch(() => undefined);
+		};
+		try {
+			stopIfAsked();
+			// who holds the live file (refused before anything is made, unless forced)
+			const scan = liveStat && !options.force ? await scanHolders(live) : {holders: [], unknown: undefined};
+			const refusal = holdersRefusal(live, scan.holders, scan.unknown);
+			if (refusal) throw new RestoreRefusedError(refusal);
+			// 0. the temp file, with the owner and mode the app expects (refused here when not possible)
+			await makeTemp(temp, live, liveStat);
+
+			// 1. the copy, hashed as it is copied; meanwhile the live file described for its safety sidecar
+			options.onStep?.('copy');
+			const liveBefore = liveStat ? await fileKey(live) : undefined;
+			describer = liveStat ? startWorkerTask<InspectResult>({kind: 'inspect', file: live, hash: true, counts: true}) : undefined;
+			const described = describer?.result;
+			described?.catch(() => undefined);
+			copier = startWorkerTask<CopyResult>({kind: 'copy', source: backupPath, dest: temp}, progress => {
+				if (progress.phase === 'copy' && progress.totalBytes !== undefined) options.onCopy?.(progress.doneBytes ?? 0, progress.totalBytes);
+			});
+			const copied = await untilAborted(copier.result, copier.stop, signal);
+			options.onStep?.('verify');
+			const meta = readSidecar(config.backupDir, name);
+			const refuse = (why: string) => new RestoreRefusedError(`backup ${name} ${why}: nothing was changed`);
+			if (meta?.sha256 && (copied.sha256 !== meta.sha256 || copied.sizeBytes !== meta.sizeBytes)) {
+				throw refuse(`does not match its recorded sha256 as copied (${copied.sizeBytes} bytes, ${meta.sizeBytes} recorded): it changed since it was taken`);
+			}
+			checker = startWorkerTask<InspectResult>({kind: 'inspect', file: temp, check: 'quick'});
+			const checked = await untilAborted(checker.result, checker.stop, signal);
+			if (checked.error) throw refuse(`cannot be read by SQLite as copied (${checked.error})`);
+			if (checked.check !== 'ok') throw refuse(`failed quick_check as copied (${checked.check ?? 'no answer'})`);
+			if (checked.pageCount * checked.pageSize !== checked.sizeBytes) throw refuse(`is ${checked.sizeBytes} bytes as copied, its pages say ${checked.pageCount * checked.pageSize}`);
+			// (before the lock below opens the live file: the two must not overlap)
+			const liveInfo = await described?.catch(() => undefined);
+			if (options.beforeCommit) await untilAborted(options.beforeCommit(), () => undefined, signal);
+			stopIfAsked();
+
+			// 2. the write lock taken and held, the WAL folded in, the live file kept as the safety backup
+			if (liveStat) {
+				options.onStep?.('safety');
+				let held: (state: SettleResult) => void = () => undefined;
+				const heldNow = new Promise<SettleResult>(resolve => (held = resolve));
+				const handle = startWorkerTask<SettleResult>({kind: 'lock', file: live, busyTimeoutMs: 250}, undefined, state => held(state));
+				lock = handle;
+				handle.result.catch(() => undefined);
+				const state = await untilAborted(Promise.race([heldNow, handle.result]), handle.stop, signal);
+				if (state.busy) {
+					throw new RestoreRefusedError(`${live} is being written to (another connection holds a write transaction): stop the app first (--force does not override this); nothing was changed`);
+				}
+				// (not locked and not busy: SQLite cannot open it, maybe why it is restored; its raw bytes are kept)
+				// the description holds only if the file is what was described: folding the WAL in did
+				// not change it, nor did anything else meanwhile (same inode, size, mtime, ctime)
+				const unchanged = !state.changed && liveBefore !== undefined && liveBefore === await fileKey(live);
+				const known = unchanged && !liveInfo?.error ? liveInfo : undefined;
+				removed.push(...await removeAliases(config.backupDir, live));
+				safety = await keepSafety(config, live, {linkable: state.locked && state.checkpointed && !state.error, known});
+				stopIfAsked();
+			}
+
+			// 3. the swap, the last step: stale WAL files out first (an old WAL would be replayed into
+			//    the new file), the lock released, then rename
+			options.onStep?.('swap');
+			await removeFiles([`${live}-wal`, `${live}-shm`, `${live}-journal`]);
+			await release();
+			await fs.promises.rename(temp, live);
+			swapped = true;
+			await fsyncDir(dir);
+
+			// 4. the file in place is the one copied, with the owner and mode the app had
+			options.onStep?.('check');
+			const [after] = await Promise.all([fs.promises.stat(live), safety?.describe()]);
+			const owner = ownerText(after);
+			if (after.size !== copied.sizeBytes) throw new BackupError(`the restored file is ${after.size} bytes, ${copied.sizeBytes} were copied`);
+			if (liveStat && owner !== ownerText(liveStat)) throw new BackupError(`the restored file is ${owner}, the file it replaced was ${ownerText(liveStat)}`);
+			return {name, live, safety: safety?.name, check: checked.check, durationMs: Date.now() - started, owner, removed};
+		} finally {
+			copier?.stop();
+			checker?.stop();
+			describer?.stop();
+			await release();
+			if (!swapped) await safety?.abandon().catch(() => undefined);
+			await removeFiles([temp, `${temp}-wal`, `${temp}-shm`, `${temp}-journal`]).catch(() => undefined);
+		}
+	});
+}
+
+/**
+ * The temp file the backup is copied into, made with the live file's owner, group and mode before
+ * anything is copied (issue 13, case 5): the app that runs as that owner must open what it finds.
+ * No live file: 0644 (less the umask), as the app would create it.
+ */
+async function makeTemp(temp: string, live: string, liveStat: fs.Stats | undefined): Promise<void> {
+	await fs.promises.rm(temp, {force: true});
+	const handle = await fs.promises.open(temp, 'wx', liveStat ? 0o600 : 0o644);
+	try {
+		if (!liveStat) return;
+		try {
+			await handle.chown(liveStat.uid, liveStat.gid);
+			await handle.chmod(liveStat.mode & 0o7777);
+		} catch (error) {
+			const self = selfText();
+			throw new RestoreRefusedError(`cannot give the restored file the owner and mode of ${live}, ${ownerText(liveStat)} (${(error as NodeJS.ErrnoException).code ?? 'error'}${self ? `, opsdeck runs as ${self}` : ''}): run the restore as root or as that owner; nothing was changed`);
+		}
+	} finally {
+		await handle.close();
+	}
+}
+
+/** identity and last change of a file: equal keys, same bytes (as far as the filesystem tells) */
+async function fileKey(file: string): Promise<string | undefined> {
+	try {
+		const st = await fs.promises.stat(file, {bigint: true});
+		return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+	} catch {
+		return undefined;
+	}
+}
+
+function realOrSelf(file: string): string {
+	try {
+		return fs.realpathSync(file);
+	} catch {
+		return path.resolve(file);
+	}
+}
+
+/**
+ * A restore killed between keeping the safety backup (a hard link) and the swap leaves a safety_
+ * name on the live file's own inode: it would change with every write of the app. It holds nothing
+ * the live file does not, so the next restore removes that name (and its sidecar) and says so.
+ */
+async function removeAliases(backupDir: string, live: string): Promise<string[]> {
+	const removed: string[] = [];
+	const liveStat = await fs.promises.stat(live).catch(() => undefined);
+	if (!liveStat || liveStat.nlink < 2) return removed;
+	for (const name of await fs.promises.readdir(backupDir).catch(() => [] as string[])) {
+		if (!name.startsWith('safety_') || !name.endsWith('.db')) continue;
+		const st = await fs.promises.lstat(path.join(backupDir, name)).catch(() => undefined);
+		if (!st || st.dev !== liveStat.dev || st.ino !== liveStat.ino) continue;
+		await fs.promises.rm(path.join(backupDir, name), {force: true});
+		await fs.promises.rm(path.join(backupDir, sidecarName(name)), {force: true});
+		removed.push(`${name} (a link to the live file a killed restore had left)`);
+	}
+	if (removed.length > 0) await fsyncDir(backupDir);
+	return removed;
+}
+
+/**
+ * Temp copies left by a restore that was killed (its process is gone): a copy of a backup that
+ * never replaced anything. Removed by the next restore, which says so (their names in the result).
+ */
+async function removeStaleTemps(dir: string, base: string): Promise<string[]> {
+	const pattern = new RegExp(`^\\.${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.restore-(\\d+)\\.tmp(-wal|-shm|-journal)?$`);
+	const removed: string[] = [];
+	for (const name of await fs.promises.readdir(dir).catch(() => [] as string[])) {
+		const m = pattern.exec(name);
+		if (m && Number(m[1]) !== process.pid && !pidAlive(Number(m[1]))) {
+			await fs.promises.rm(path.join(dir, name), {force: true}).then(() => removed.push(`${name} (the temp copy of a killed restore)`), () => undefined);
+		}
+	}
+	return removed;
+}

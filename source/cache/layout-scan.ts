@@ -1,0 +1,86 @@
+// One SCAN over the app's cache keys (the configured layout), each key classified as a messages,
+// pinned, backroom or reactions key of a chat. Shared by the chat list and `stats`.
+import type {RedisBackend} from '../backends/redis/client.js';
+import type {CollectionsLayout} from '../config/config.js';
+import {escapeGlob} from './layout.js';
+import {KeyScanner} from './keys.js';
+
+export const collectionNames = ['messages', 'pinned', 'backroom', 'reactions'] as const;
+export type CollectionName = (typeof collectionNames)[number];
+
+export type Classified = {readonly collection: CollectionName; readonly chat: string; readonly message?: string};
+
+type Matcher = {readonly collection: CollectionName; readonly regex: RegExp};
+
+/** The same reading of a template as layout.parseKey, compiled once for a million keys. */
+export function compileLayout(layout: CollectionsLayout): (key: string) => Classified | undefined {
+	const matchers: Matcher[] = collectionNames.map(collection => {
+		const source = layout[collection]
+			.split(/(\{chat\}|\{message\})/)
+			.map(part => {
+				if (part === '{chat}') return '(?<chat>[^:]+?)';
+				if (part === '{message}') return '(?<message>.+?)';
+				return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+			})
+			.join('');
+		return {collection, regex: new RegExp(`^${source}$`, 's')};
+	});
+	return key => {
+		for (const {collection, regex} of matchers) {
+			const match = regex.exec(key);
+			if (match?.groups) {
+				const {chat, message} = match.groups;
+				return message === undefined ? {collection, chat: chat!} : {collection, chat: chat!, message};
+			}
+		}
+		return undefined;
+	};
+}
+
+/** A MATCH pattern that covers every template: their common literal prefix, then '*'. */
+export function layoutPattern(layout: CollectionsLayout): string {
+	const prefixes = collectionNames.map(c => layout[c].slice(0, layout[c].indexOf('{')));
+	let common = prefixes[0]!;
+	for (const p of prefixes) while (!p.startsWith(common)) common = common.slice(0, -1);
+	return `${escapeGlob(common)}*`;
+}
+
+export type ChatKeys = {
+	messages?: string;
+	pinned?: string;
+	backroom?: string;
+	/** reaction hashes of this chat */
+	reactions: number;
+};
+
+export type CacheScan = {
+	readonly chats: Map<string, ChatKeys>;
+	/** keys examined (the whole match of the layout pattern) */
+	readonly scanned: number;
+};
+
+/** Every cache key of the layout, grouped by chat. Exact: a full SCAN, no sampling. */
+export async function scanCache(redis: RedisBackend, layout: CollectionsLayout, count = 1000, signal?: AbortSignal): Promise<CacheScan> {
+	const classify = compileLayout(layout);
+	const chats = new Map<string, ChatKeys>();
+	let scanned = 0;
+	const scanner = new KeyScanner(redis, {pattern: layoutPattern(layout), count});
+	while (!scanner.done && !signal?.aborted) {
+		// step() keeps every key in scanner.keys; we only need the batch, so read and let go
+		const fresh = await scanner.step();
+		scanned += fresh.length;
+		for (const key of fresh) {
+			const c = classify(key);
+			if (!c) continue;
+			let entry = chats.get(c.chat);
+			if (!entry) {
+				entry = {reactions: 0};
+				chats.set(c.chat, entry);
+			}
+			if (c.collection === 'reactions') entry.reactions++;
+			else entry[c.collection] = key;
+		}
+		scanner.keys.length = 0;
+	}
+	return {chats, scanned};
+}

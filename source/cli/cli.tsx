@@ -1,0 +1,186 @@
+// meow: the help text and flags; then either one one-shot command or the console.
+import meow from 'meow';
+import {createBackends, closeBackends, BackendDownError, WrongTargetError} from '../backends/index.js';
+import {ConfigError, loadConfig} from '../config/config.js';
+import {flagSpec, type Flags} from './flags.js';
+import {commandHelpText, earlyRequest, generalHelp, isCommand, packageVersion} from '../commands/help.js';
+import {CommandError, UsageError, type CommandContext} from '../commands/shared.js';
+import {settleWorkers} from '../system/live-workers.js';
+import {AuditError, ReadOnlyError} from '../mutations/registry.js';
+import {errorMessage, registerUrlSecrets, urlSecrets} from '../text/mask.js';
+import {writeError} from '../text/out.js';
+
+type CommandModule = {readonly run: (ctx: CommandContext) => Promise<number>};
+
+function fail(message: string, code: number): number {
+	// an argument, a config value or a server's error text: all go through the one writer
+	writeError(process.stderr, message);
+	return code;
+}
+
+const kebab = (name: string) => name.replace(/[A-Z]/g, ch => `-${ch.toLowerCase()}`);
+
+/**
+ * `--help`/`-h` anywhere, `opsdeck help [COMMAND]`, `--version`/`-v`: answered from the command
+ * line alone, before meow, the config or any backend (issue 13, case 2). undefined: not asked.
+ */
+function answerEarly(argv: readonly string[]): number | undefined {
+	const valueFlags = new Set(Object.entries(flagSpec).filter(([, spec]) => spec.type === 'string').map(([name]) => kebab(name)));
+	const request = earlyRequest(argv, valueFlags);
+	if (!request) return undefined;
+	if (request.kind === 'version') {
+		process.stdout.write(`${packageVersion()}\n`);
+		return 0;
+	}
+	if (request.command === undefined || request.command === 'help') {
+		process.stdout.write(generalHelp());
+		return 0;
+	}
+	if (!isCommand(request.command)) return fail(`unknown command "${request.command.slice(0, 40)}"; see opsdeck --help`, 2);
+	process.stdout.write(commandHelpText(request.command));
+	return 0;
+}
+
+/**
+ * A password given as --redis-url or --database-url sits in argv, which `ps` shows to every user
+ * of the box: registered for masking, the process renamed at once (process.title overwrites argv,
+ * so `ps` stops showing it), and a one-line hint to use the environment or the config file
+ * (issue 14, point 4).
+ */
+function hidePasswordFlags(flags: Flags, command: string | undefined): void {
+	const given = [
+		['--redis-url', flags.redisUrl, 'REDIS_URL'],
+		['--database-url', flags.databaseUrl, 'DATABASE_URL'],
+	].filter(([, url]) => url !== undefined && urlSecrets(url).length > 0);
+	if (given.length === 0) return;
+	for (const [, url] of given) registerUrlSecrets(url);
+	process.title = command && isCommand(command) ? `opsdeck ${command}` : 'opsdeck';
+	const names = given.map(([flag]) => flag).join(' and ');
+	const env = given.map(([, , name]) => name).join(' or ');
+	process.stderr.write(`opsdeck: ${names} ${given.length > 1 ? 'hold passwords' : 'holds a password'}, which ps shows to other users until opsdeck renames itself: put it in ${env} (the environment or .env) or in the config file instead\n`);
+}
+
+/**
+ * Every option exactly as opsdeck spells it, before meow: meow camel-cases what it is given, so
+ * `--READ-ONLY` or `--All` arrived as some other name and were dropped while `flush --yes` went
+ * ahead. An option in another case, or a short flag opsdeck does not have, is refused.
+ */
+function unknownOption(argv: readonly string[]): string | undefined {
+	const specs = Object.entries(flagSpec) as [string, {readonly type: string; readonly shortFlag?: string}][];
+	const long = new Map(specs.map(([name, spec]) => [kebab(name), spec.type]));
+	const short = new Map(specs.filter(([, spec]) => spec.shortFlag).map(([, spec]) => [spec.shortFlag!, spec.type]));
+	let wantsValue = false;
+	for (const arg of argv) {
+		if (arg === '--') break;
+		if (wantsValue) {
+			wantsValue = false;
+			continue;
+		}
+		if (arg.startsWith('--')) {
+			const name = arg.slice(2).split('=')[0]!;
+			const type = long.get(name) ?? (name.startsWith('no-') && long.get(name.slice(3)) === 'boolean' ? 'boolean' : undefined);
+			if (type === undefined) return `unknown option --${name}`;
+			// `--read-only=1` was read as false: a switch takes no value but true or false
+			const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : undefined;
+			if (type === 'boolean' && value !== undefined && value !== 'true' && value !== 'false') return `--${name} is a switch: give it alone (or =true/=false), not =${value}`;
+			wantsValue = type === 'string' && value === undefined;
+		} else if (arg.startsWith('-') && arg.length > 1) {
+			for (const ch of arg.slice(1)) {
+				const type = short.get(ch);
+				if (type === undefined) return `unknown option -${ch}`;
+				if (type === 'string') wantsValue = true;
+			}
+		}
+	}
+	return undefined;
+}
+
+async function main(): Promise<number> {
+	const early = answerEarly(process.argv.slice(2));
+	if (early !== undefined) return early;
+	const wrong = unknownOption(process.argv.slice(2));
+	if (wrong !== undefined) return fail(`${wrong.slice(0, 80)}; see opsdeck --help`, 2);
+	const cli = meow(generalHelp(), {
+		importMeta: import.meta,
+		flags: flagSpec,
+		// checked below, so the operator gets one line instead of meow's two
+		allowUnknownFlags: true,
+		// answered by answerEarly: meow's own only sees a lone --help and would run `flush --help --yes`
+		autoHelp: false,
+		autoVersion: false,
+	});
+	const flags = cli.flags as Flags;
+	for (const [name, spec] of Object.entries(flagSpec)) {
+		// `--limit` with no value arrives as an empty string
+		if (spec.type === 'string' && (flags as Record<string, unknown>)[name] === '') {
+			return fail(`--${kebab(name)} needs a value`, 2);
+		}
+	}
+	const [command, ...args] = cli.input;
+	hidePasswordFlags(flags, command);
+
+	let config;
+	try {
+		config = loadConfig({flags});
+	} catch (error) {
+		if (error instanceof ConfigError) return fail(error.message, 2);
+		throw error;
+	}
+
+	if (command === undefined) {
+		if (!process.stdin.isTTY || !process.stdout.isTTY) {
+			return fail('the console needs a terminal; try `opsdeck status`', 2);
+		}
+		const {runConsole} = await import('../console/run-console.js');
+		return runConsole(createBackends(config));
+	}
+
+	if (!isCommand(command)) {
+		return fail(`unknown command "${command.slice(0, 40)}"; see opsdeck --help`, 2);
+	}
+
+	let module: CommandModule;
+	try {
+		module = (await import(`../commands/${command}.js`)) as CommandModule;
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(error).includes(`commands/${command}.js`)) {
+			return fail(`the ${command} command is not available in this build`, 1);
+		}
+		throw error;
+	}
+
+	const backends = createBackends(config);
+	try {
+		return await module.run({args, flags, config, backends, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr});
+	} catch (error) {
+		// a URL naming a db the server refuses is the operator's to fix, like bad usage (issue 13)
+		if (error instanceof UsageError || error instanceof ReadOnlyError || error instanceof WrongTargetError || error instanceof AuditError) return fail(errorMessage(error), 2);
+		if (error instanceof CommandError || error instanceof BackendDownError) return fail(errorMessage(error), 1);
+		if (process.env.OPSDECK_DEBUG) process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+		return fail(errorMessage(error), 1);
+	} finally {
+		await closeBackends(backends);
+	}
+}
+
+// A library's own warning (ioredis: "[WARN] … does not require a password") is text from outside
+// too: through the one writer, as one `opsdeck:` line, never raw.
+console.warn = (...parts: unknown[]) => {
+	writeError(process.stderr, parts.map(String).join(' ').replace(/^\[WARN\]\s*/, 'warning: '));
+};
+
+// `| head` closing the pipe is not an error.
+process.stdout.on('error', error => {
+	if ((error as NodeJS.ErrnoException).code === 'EPIPE') process.exit(process.exitCode ?? 0);
+});
+
+try {
+	process.exitCode = await main();
+} catch (error) {
+	process.exitCode = fail(errorMessage(error), 1);
+}
+// Anything still holding the event loop (a socket being torn down) must not keep a script waiting;
+// but a backup worker still inside better-sqlite3 (the console quit mid-backup) finishes first:
+// exiting under it aborts the process.
+await settleWorkers(10_000);
+setTimeout(() => process.exit(), 2000).unref();

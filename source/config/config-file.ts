@@ -1,0 +1,134 @@
+// The config file (opsdeck.config.json): read, then every key checked against one schema before
+// any value is used, so a typo (`redisURL`) or a wrong type (`"readOnly": 1`, `"thresholds": "x"`)
+// is one line and exit 2 instead of a silent default or "value.trim is not a function"
+// (issue 13, case 17). Ranges and formats are checked where the values are parsed (config.ts).
+import fs from 'node:fs';
+import path from 'node:path';
+import {sanitize} from '../text/sanitize.js';
+
+export class ConfigError extends Error {}
+
+type Kind = 'string' | 'number' | 'boolean' | 'strings' | Schema;
+type Schema = {readonly [key: string]: Kind};
+
+const kindText: Record<Exclude<Kind, Schema>, string> = {
+	string: 'a string',
+	number: 'a number',
+	boolean: 'true or false',
+	strings: 'a list of strings',
+};
+
+/** Every key the config file may hold; a new setting is added here or it is refused. */
+export const configFileSchema: Schema = {
+	$schema: 'string',
+	redisUrl: 'string',
+	databaseUrl: 'string',
+	sqlitePath: 'string',
+	backupDir: 'string',
+	backupRetention: 'number',
+	backupEnabled: 'boolean',
+	backupIntervalHours: 'number',
+	pollIntervalMs: 'number',
+	readOnly: 'boolean',
+	appUrl: 'string',
+	alertWebhookUrl: 'string',
+	healthPort: 'number',
+	healthHost: 'string',
+	auditLog: 'string',
+	scanCount: 'number',
+	thresholds: {latencyMs: 'number', redisMemoryRatio: 'number', minFreeDiskRatio: 'number'},
+	collections: {
+		messages: 'string',
+		pinned: 'string',
+		backroom: 'string',
+		reactions: 'string',
+		maxMessages: 'number',
+		ttlSeconds: 'number',
+		pinnedTtlSeconds: 'number',
+		table: 'string',
+		chatsTable: 'string',
+		columns: {id: 'string', chat: 'string', username: 'string', content: 'string', createdAt: 'string'},
+	},
+	watches: 'strings',
+};
+
+const normalize = (name: string) => name.toLowerCase().replace(/[_\-\s]/g, '');
+
+function distance(a: string, b: string): number {
+	const row = Array.from({length: b.length + 1}, (_, i) => i);
+	for (let i = 1; i <= a.length; i++) {
+		let diagonal = row[0]!;
+		row[0] = i;
+		for (let j = 1; j <= b.length; j++) {
+			const above = row[j]!;
+			row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+			diagonal = above;
+		}
+	}
+	return row[b.length]!;
+}
+
+/** The known key an unknown one was probably meant to be: same letters in another case or style (REDIS_URL, redisURL), its start, or a typo or two. */
+export function suggestKey(unknown: string, known: readonly string[]): string | undefined {
+	const wanted = normalize(unknown);
+	const same = known.find(name => normalize(name) === wanted);
+	if (same) return same;
+	// `watch`, `latency`: the start of a known key
+	const start = wanted.length >= 4 ? known.find(name => normalize(name).startsWith(wanted)) : undefined;
+	if (start) return start;
+	let best: {name: string; d: number} | undefined;
+	for (const name of known) {
+		const d = distance(wanted, normalize(name));
+		if (d <= (wanted.length >= 6 ? 2 : 1) && (!best || d < best.d)) best = {name, d};
+	}
+	return best?.name;
+}
+
+function describe(value: unknown): string {
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'a list';
+	if (typeof value === 'object') return 'an object';
+	return sanitize(JSON.stringify(value)).slice(0, 40);
+}
+
+function check(object: Record<string, unknown>, schema: Schema, prefix: string, fileName: string): void {
+	const known = Object.keys(schema);
+	for (const [key, value] of Object.entries(object)) {
+		const name = `${prefix}${sanitize(key).slice(0, 60)}`;
+		const kind = Object.hasOwn(schema, key) ? schema[key]! : undefined;
+		if (kind === undefined) {
+			const suggestion = suggestKey(key, known);
+			throw new ConfigError(`unknown key ${name} in ${fileName}: ${suggestion ? `did you mean ${prefix}${suggestion}?` : `the keys here are ${known.filter(k => k !== '$schema').join(', ')}`}`);
+		}
+		if (typeof kind === 'object') {
+			if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(`${name} in ${fileName} must be an object (got ${describe(value)})`);
+			check(value as Record<string, unknown>, kind, `${name}.`, fileName);
+		} else if (kind === 'strings') {
+			if (!Array.isArray(value) || value.some(item => typeof item !== 'string' || item === '')) {
+				throw new ConfigError(`${name} in ${fileName} must be a list of key names or patterns (got ${describe(value)})`);
+			}
+		} else if (typeof value !== kind) {
+			throw new ConfigError(`${name} in ${fileName} must be ${kindText[kind]} (got ${describe(value)})`);
+		}
+	}
+}
+
+/** The config file, parsed and checked key by key; {} when the default file is absent. */
+export function readConfigFile(file: string, explicit: boolean): Record<string, unknown> {
+	let text: string;
+	try {
+		text = fs.readFileSync(file, 'utf8');
+	} catch (error) {
+		if (!explicit && (error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+		throw new ConfigError(`cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+	}
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		parsed = undefined;
+	}
+	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`config file ${file} is not a JSON object`);
+	check(parsed as Record<string, unknown>, configFileSchema, '', path.basename(file));
+	return parsed as Record<string, unknown>;
+}

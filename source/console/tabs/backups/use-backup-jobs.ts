@@ -1,0 +1,114 @@
+// The Backups tab's long jobs: create, verify, plan + restore, delete. One at a time; progress as a
+// ratio while it runs; the result as a one-line message. The heavy work runs in a worker thread
+// (backups/worker.ts), so the console keeps drawing and taking keys meanwhile. A restore registers
+// as work in progress: quitting asks whether to finish or abandon it, and holds it before it
+// touches the live file while asking (work-in-progress.ts).
+import {useCallback, useEffect, useRef, useState} from 'react';
+import type {Config} from '../../../config/config.js';
+import {createBackup, deleteBackup, verifyBackup} from '../../../backups/backups.js';
+import {planRestore, restoreBackup, RestoreInterruptedError, type RestorePlan, type RestoreResult, type RestoreStep} from '../../../backups/restore.js';
+import {formatBytes, formatDuration} from '../../../text/format.js';
+import {errorMessage} from '../../../text/mask.js';
+import type {Tone} from '../../context.js';
+import {beginWork, workGate} from '../../work-in-progress.js';
+
+export type Job = {readonly label: string; readonly ratio: number; readonly phase: string};
+export type JobResult = {readonly message: string; readonly tone: Tone};
+
+// the copy reports its bytes between 0.02 and 0.6
+const restoreRatio: Record<RestoreStep, number> = {copy: 0.02, verify: 0.6, safety: 0.75, swap: 0.9, check: 0.95};
+
+function restoredMessage(result: RestoreResult): string {
+	return `restored ${result.name} in ${formatDuration(result.durationMs)} (quick_check ${result.check}); before: ${result.safety ?? 'no live file'}`;
+}
+
+export function useBackupJobs(config: Config, onDone: (result: JobResult) => void) {
+	const [job, setJob] = useState<Job | undefined>();
+	const running = useRef(false);
+	const mounted = useRef(true);
+	const doneRef = useRef(onDone);
+	doneRef.current = onDone;
+	useEffect(() => () => {
+		mounted.current = false;
+	}, []);
+
+	/** Runs fn as the one job; refuses (false) while another runs. */
+	const run = useCallback(<T,>(label: string, fn: (progress: (ratio: number, phase: string) => void) => Promise<T>, message: (value: T) => JobResult): boolean => {
+		if (running.current) return false;
+		running.current = true;
+		setJob({label, ratio: 0, phase: ''});
+		let last = -1;
+		const progress = (ratio: number, phase: string) => {
+			// one render per percent at most
+			const pct = Math.floor(ratio * 100);
+			if (pct === last || !mounted.current) return;
+			last = pct;
+			setJob({label, ratio, phase});
+		};
+		void fn(progress).then(
+			value => doneRef.current(message(value)),
+			(error: unknown) => doneRef.current({message: `${label} failed: ${errorMessage(error)}`, tone: 'error'}),
+		).finally(() => {
+			running.current = false;
+			if (mounted.current) setJob(undefined);
+		});
+		return true;
+	}, []);
+
+	const create = useCallback(() => run('backup', async progress => {
+		const started = Date.now();
+		const entry = await createBackup(config, {kind: 'manual', onProgress: (r, phase) => progress(r * 0.85, phase)});
+		const verify = await verifyBackup(config, entry.name, {onProgress: (r, phase) => progress(0.85 + r * 0.15, phase)});
+		return {entry, ok: verify.ok, ms: Date.now() - started};
+	}, ({entry, ok, ms}) => ({
+		message: `created ${entry.name} (${formatBytes(entry.sizeBytes)}, ${ok ? 'verified' : 'VERIFY FAILED'}) in ${formatDuration(ms)}`,
+		tone: ok ? 'success' : 'error',
+	})), [config, run]);
+
+	const verify = useCallback((name: string) => run('verify', progress => verifyBackup(config, name, {onProgress: progress}), result => ({
+		message: result.ok ? `${name}: ok (quick_check, ${result.checksumOk ? 'sha256 matches' : 'no recorded sha256'})` : `${name}: FAILED: ${result.problems.join('; ')}`,
+		tone: result.ok ? 'success' : 'error',
+	})), [config, run]);
+
+	/** Verifies the backup and counts rows now and in it; hands the plan over for the dialog. */
+	const plan = useCallback((name: string, onPlan: (plan: RestorePlan) => void) => run('checking', async progress => {
+		progress(0.2, 'verify');
+		const result = await planRestore(config, name);
+		if (mounted.current) onPlan(result);
+		return result;
+	}, result => {
+		if (result.holders.length > 0) {
+			return {
+				message: `${result.live} is open in another process (${result.holders.map(h => `pid ${h.pid}`).join(', ')}): stop it first (or opsdeck backup restore --force); nothing was changed`,
+				tone: 'error',
+			};
+		}
+		if (result.holdersUnknown) {
+			return {message: `cannot tell whether another process has ${result.live} open: ${result.holdersUnknown}; stop the app, then opsdeck backup restore --force; nothing was changed`, tone: 'error'};
+		}
+		return {message: `${result.name} verified; type restore to go ahead`, tone: 'info'};
+	}), [config, run]);
+
+	const restore = useCallback((name: string) => run('restore', async progress => {
+		const controller = new AbortController();
+		let settle!: (line: string) => void;
+		beginWork({label: `restore of ${name}`, abandon: reason => controller.abort(reason), done: new Promise<string>(resolve => (settle = resolve))});
+		try {
+			const result = await restoreBackup(config, name, {
+				onStep: step => progress(restoreRatio[step], step),
+				onCopy: (done, total) => progress(restoreRatio.copy + (restoreRatio.verify - restoreRatio.copy) * (total > 0 ? done / total : 1), 'copy'),
+				signal: controller.signal,
+				beforeCommit: workGate,
+			});
+			settle(restoredMessage(result));
+			return result;
+		} catch (error) {
+			settle(error instanceof RestoreInterruptedError ? `restore of ${name} ${error.message}` : `restore of ${name} failed: ${errorMessage(error)}`);
+			throw error;
+		}
+	}, result => ({message: restoredMessage(result), tone: 'success'})), [config, run]);
+
+	const remove = useCallback((name: string) => run('delete', () => deleteBackup(config, name), () => ({message: `deleted ${name}`, tone: 'success'})), [config, run]);
+
+	return {job, create, verify, plan, restore, remove};
+}

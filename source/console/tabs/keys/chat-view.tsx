@@ -1,0 +1,70 @@
+// One chat's cache (messages newest first, pinned, backroom, reactions), or its comparison with
+// PostgreSQL (counts, newest on each side, in sync or not, missing and extra).
+import {Box} from 'ink';
+import {useMemo} from 'react';
+import type {Backends} from '../../../backends/index.js';
+import {chatDetail, type ChatDetail} from '../../../cache/collections.js';
+import {compareChat, type Comparison} from '../../../cache/compare.js';
+import {comparisonText, messageLine} from '../../../text/value-text.js';
+import {fit, formatCount, formatTtl} from '../../../text/format.js';
+import {sanitize} from '../../../text/sanitize.js';
+import {keyText} from '../../../backends/redis/key-bytes.js';
+import {useLoad} from '../../hooks/use-load.js';
+import {ScrollLines, type Line} from '../../components/scroll-lines.js';
+import {SafeText} from '../../components/safe-text.js';
+
+type Props = {
+	readonly backends: Backends;
+	readonly chat: string;
+	readonly compare: boolean;
+	readonly width: number;
+	readonly height: number;
+	readonly isActive: boolean;
+	readonly generation: number;
+};
+
+const ttl = (ms: number) => (ms === -2 ? '-' : formatTtl(ms));
+
+export function chatLines(d: ChatDetail): Line[] {
+	const lines: Line[] = [
+		{text: sanitize(`messages ${formatCount(d.counts.messages)} (ttl ${ttl(d.ttlMs.messages)})  pinned ${formatCount(d.counts.pinned)}  backroom ${formatCount(d.counts.backroom)}  reactions ${formatCount(d.counts.reactions)}`)},
+		{text: sanitize(`oldest  ${d.oldest ? messageLine(d.oldest) : '-'}`), dim: true},
+		{text: sanitize(`newest  ${d.newest ? messageLine(d.newest) : '-'}`), dim: true},
+		{text: sanitize('')},
+		{text: sanitize(`Messages (newest ${formatCount(d.messages.length)} of ${formatCount(d.counts.messages)}, newest first)`), bold: true, color: 'cyan'},
+		...[...d.messages].reverse().map(m => ({text: sanitize(messageLine(m))})),
+	];
+	lines.push({text: sanitize('')}, {text: sanitize(`Pinned (${formatCount(d.counts.pinned)}, ttl ${ttl(d.ttlMs.pinned)})`), bold: true, color: 'cyan'});
+	for (const m of [...d.pinned].reverse()) lines.push({text: sanitize(messageLine(m))});
+	lines.push({text: sanitize('')}, {text: sanitize(`Backroom (${formatCount(d.counts.backroom)}, ttl ${ttl(d.ttlMs.backroom)})`), bold: true, color: 'cyan'});
+	for (const m of [...d.backroom].reverse()) lines.push({text: sanitize(messageLine(m))});
+	lines.push({text: sanitize('')}, {text: sanitize(`Reactions (${formatCount(d.counts.reactions)} caches)`), bold: true, color: 'cyan'});
+	for (const r of d.reactions ?? []) lines.push({text: sanitize(`${sanitize(r.message)}  ${Object.entries(r.counts).map(([e, n]) => `${sanitize(e)} ${n}`).join('  ')}`)});
+	return lines;
+}
+
+export function compareLines(c: Comparison): Line[] {
+	return comparisonText(c)
+		.split('\n')
+		.map(text => ({text: sanitize(text), color: /OUT OF SYNC/.test(text) ? 'red' : /status\s+in sync/.test(text) ? 'green' : undefined}));
+}
+
+export function ChatView({backends, chat, compare, width, height, isActive, generation}: Props) {
+	const load = useLoad<{detail?: ChatDetail; comparison?: Comparison}>(
+		async () => (compare ? {comparison: await compareChat(backends, chat)} : {detail: await chatDetail(backends, chat, {messages: 200, reactions: true})}),
+		[backends, chat, compare, generation],
+	);
+	const lines = useMemo(() => {
+		if (load.data?.comparison) return compareLines(load.data.comparison);
+		if (load.data?.detail) return chatLines(load.data.detail);
+		return [];
+	}, [load.data]);
+	const title = sanitize(`${compare ? 'compare' : 'chat'} ${keyText(chat)}${compare ? ' with postgres' : ''}${load.loading ? '  loading…' : ''}`);
+	return (
+		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
+			<SafeText bold color="cyan" wrap="truncate">{fit(title, width)}</SafeText>
+			{load.error ? <SafeText color="red" wrap="truncate">{fit(load.error, width)}</SafeText> : null}
+			<ScrollLines lines={lines} width={width} height={Math.max(1, height - 1 - (load.error ? 1 : 0))} isActive={isActive} resetKey={`${chat}|${compare}`} />
+		</Box>
+	);
+}

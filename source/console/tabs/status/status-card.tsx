@@ -1,0 +1,41 @@
+// One card of the Status tab: a title with the state and latency, then label/value rows, each
+// value optionally coloured (by threshold). Every row is one line, cut to the card's width.
+import {Box, Text} from 'ink';
+import {fit} from '../../../text/format.js';
+import {safe, type Safe} from '../../../text/sanitize.js';
+import {SafeText} from '../../components/safe-text.js';
+
+export type CardRow = {readonly label: string; readonly value: Safe; readonly color?: string | undefined};
+
+type Props = {
+	readonly title: string;
+	readonly state: 'up' | 'down' | 'connecting' | 'off';
+	/** after the state, e.g. "12ms" */
+	readonly note?: Safe | undefined;
+	readonly noteColor?: string | undefined;
+	readonly rows: readonly CardRow[];
+	readonly width: number;
+	readonly labelWidth?: number;
+};
+
+export const stateColor = {up: 'green', down: 'red', connecting: 'yellow', off: 'gray'} as const;
+
+export function StatusCard({title, state, note, noteColor, rows, width, labelWidth = 11}: Props) {
+	const valueWidth = Math.max(1, width - labelWidth - 2);
+	return (
+		<Box flexDirection="column" width={width}>
+			<Text wrap="truncate">
+				<Text bold>{title}</Text>
+				{'  '}
+				<Text bold color={stateColor[state]}>{state === 'down' ? 'DOWN' : state}</Text>
+				{note ? <SafeText color={noteColor}>{safe`  ${note}`}</SafeText> : null}
+			</Text>
+			{rows.map(row => (
+				<Text key={row.label} wrap="truncate">
+					<Text dimColor>{`  ${row.label.padEnd(labelWidth)}`}</Text>
+					<SafeText color={row.color}>{fit(row.value, valueWidth)}</SafeText>
+				</Text>
+			))}
+		</Box>
+	);
+}

@@ -1,0 +1,116 @@
+// The Status tab's cards from one HealthReport: the values, formatted, coloured by threshold.
+import type {Thresholds} from '../../../config/config.js';
+import type {HealthReport} from '../../../health/health.js';
+import {formatBytes, formatCount, formatDuration, formatPercent} from '../../../text/format.js';
+import {sanitize, type Safe} from '../../../text/sanitize.js';
+import type {CardRow} from './status-card.js';
+
+export type Card = {
+	readonly id: 'postgres' | 'redis' | 'sqlite' | 'app' | 'process';
+	readonly title: string;
+	readonly state: 'up' | 'down' | 'connecting' | 'off';
+	readonly note?: Safe | undefined;
+	readonly noteColor?: string;
+	readonly rows: readonly CardRow[];
+};
+
+type RawCard = Omit<Card, 'note' | 'rows'> & {readonly note?: string | undefined; readonly rows: readonly {readonly label: string; readonly value: string; readonly color?: string | undefined}[]};
+
+/** urls, versions, paths and error texts come from servers and files: sanitized here, once per card */
+function card(raw: RawCard): Card {
+	return {...raw, note: raw.note === undefined ? undefined : sanitize(raw.note), rows: raw.rows.map(row => ({...row, value: sanitize(row.value)}))};
+}
+
+const ms = (value: number | null) => (value === null ? '-' : value < 10 ? `${value.toFixed(1)}ms` : formatDuration(value));
+const secs = (value: number | null) => (value === null ? '-' : formatDuration(value * 1000));
+const warnIf = (bad: boolean) => (bad ? 'yellow' : undefined);
+
+export function cardsFor(report: HealthReport, thresholds: Thresholds): Card[] {
+	const {postgres: pg, redis, sqlite, backups, app} = report;
+	const slow = (v: number | null) => v !== null && v > thresholds.latencyMs;
+	const cards: Card[] = [];
+
+	const pgRatio = pg.connections !== null && pg.maxConnections ? pg.connections / pg.maxConnections : null;
+	cards.push(card({
+		id: 'postgres',
+		title: 'PostgreSQL',
+		state: pg.state,
+		note: pg.state === 'up' ? ms(pg.latencyMs) : undefined,
+		noteColor: slow(pg.latencyMs) ? 'yellow' : 'green',
+		rows: [
+			{label: 'url', value: pg.url},
+			{label: 'version', value: pg.version ?? '-'},
+			{label: 'uptime', value: secs(pg.uptimeSeconds)},
+			{label: 'conns', value: pg.connections === null ? '-' : `${formatCount(pg.connections)} / ${formatCount(pg.maxConnections)}`, color: warnIf(pgRatio !== null && pgRatio > 0.8)},
+			{label: 'db size', value: formatBytes(pg.databaseSizeBytes)},
+			{label: 'cache hit', value: formatPercent(pg.cacheHitRatio), color: warnIf(pg.cacheHitRatio !== null && pg.cacheHitRatio < 0.9)},
+			{label: 'reconnects', value: formatCount(pg.reconnects)},
+			{label: 'last error', value: pg.lastError ?? '-', color: pg.lastError ? 'red' : undefined},
+		],
+	}));
+
+	const memory = redis.usedMemoryBytes === null
+		? '-'
+		: redis.maxMemoryBytes
+			? `${formatBytes(redis.usedMemoryBytes)} / ${formatBytes(redis.maxMemoryBytes)} (${formatPercent(redis.memoryRatio, 0)})`
+			: `${formatBytes(redis.usedMemoryBytes)} (no maxmemory)`;
+	cards.push(card({
+		id: 'redis',
+		title: 'Redis',
+		state: redis.state,
+		note: redis.state === 'up' ? `${ms(redis.latencyMs)}${redis.cluster ? `  cluster of ${redis.masters}` : ''}` : undefined,
+		noteColor: slow(redis.latencyMs) ? 'yellow' : 'green',
+		rows: [
+			{label: 'url', value: redis.url},
+			{label: 'version', value: redis.version ?? '-'},
+			{label: 'uptime', value: secs(redis.uptimeSeconds)},
+			{label: 'memory', value: memory, color: warnIf(redis.memoryRatio !== null && redis.memoryRatio > thresholds.redisMemoryRatio)},
+			{label: 'clients', value: formatCount(redis.clients)},
+			{label: `keys db${redis.db}`, value: formatCount(redis.keys)},
+			{label: 'ops/s', value: redis.opsPerSec === null ? '-' : `${formatCount(redis.opsPerSec)}   hit rate ${formatPercent(redis.hitRate)}`},
+			{label: 'reconnects', value: formatCount(redis.reconnects)},
+			{label: 'last error', value: redis.lastError ?? '-', color: redis.lastError ? 'red' : undefined},
+		],
+	}));
+
+	const lowDisk = backups.diskFreeRatio !== null && backups.diskFreeRatio < thresholds.minFreeDiskRatio;
+	cards.push(card({
+		id: 'sqlite',
+		title: 'SQLite',
+		state: sqlite.state,
+		note: sqlite.state === 'up' ? formatBytes(sqlite.sizeBytes) : undefined,
+		rows: [
+			{label: 'path', value: sqlite.path},
+			sqlite.state === 'up'
+				? {label: 'wal', value: `${formatBytes(sqlite.walBytes ?? 0)}   journal ${sqlite.journalMode ?? '-'}`}
+				: {label: 'error', value: sqlite.error ?? 'unreadable', color: 'red'},
+			{label: 'backup', value: backups.newestAgeMs === null ? `none yet (${formatCount(backups.count)})` : `newest ${formatDuration(backups.newestAgeMs)} ago (${formatCount(backups.count)} kept)`},
+			{label: 'disk', value: backups.diskFreeRatio === null ? backups.error ?? '-' : `${formatPercent(backups.diskFreeRatio, 0)} free (${formatBytes(backups.diskFreeBytes)})`, color: warnIf(lowDisk)},
+		],
+	}));
+
+	if (app) {
+		cards.push(card({
+			id: 'app',
+			title: 'App',
+			state: app.state,
+			note: app.httpStatus === null ? undefined : `HTTP ${app.httpStatus}  ${ms(app.latencyMs)}`,
+			noteColor: app.state !== 'up' ? 'red' : slow(app.latencyMs) ? 'yellow' : 'green',
+			rows: app.state === 'up' ? [] : [{label: 'error', value: app.error ?? '-', color: 'red'}],
+		}));
+	}
+
+	const proc = report.process;
+	cards.push(card({
+		id: 'process',
+		title: 'Console',
+		state: 'up',
+		note: `pid ${proc.pid}`,
+		rows: [
+			{label: 'uptime', value: secs(proc.uptimeSeconds)},
+			{label: 'rss', value: formatBytes(proc.rssBytes)},
+			{label: 'poll', value: `every ${formatDuration(proc.pollIntervalMs)}`},
+		],
+	}));
+	return cards;
+}

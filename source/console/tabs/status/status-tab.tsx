@@ -1,0 +1,207 @@
+// Status: a card per store plus the console process, the overall verdict with its reasons, and
+// the actions P (reconnect PostgreSQL), R (reconnect Redis), F (flush the cache, confirmed).
+// The health poll runs in useHealth() whether or not this tab is shown; it only draws when shown.
+import {Box, Text, useInput} from 'ink';
+import {useCallback, useEffect, useRef, useState} from 'react';
+import {flushRedis, flushTarget, type FlushTarget} from '../../../cache/flush.js';
+import {reconnectBackend, reconnectMessage, type ReconnectTarget} from '../../../health/reconnect.js';
+import {componentLines} from '../../../text/health-text.js';
+import type {HealthReport, Verdict} from '../../../health/health.js';
+import {formatClock, formatCount, fit} from '../../../text/format.js';
+import {errorMessage} from '../../../text/mask.js';
+import {safe, sanitize} from '../../../text/sanitize.js';
+import {ConfirmDialog} from '../../components/confirm-dialog.js';
+import {StatusCard, stateColor} from './status-card.js';
+import {cardsFor, type Card} from './status-cards.js';
+import {useBackends, useFrame, useHints, type Tone} from '../../context.js';
+import {useHealth} from './use-health.js';
+import type {TabDefinition, TabProps} from '../types.js';
+import {safeError} from '../../../text/out.js';
+import {SafeText} from '../../components/safe-text.js';
+
+const verdictColor: Record<Verdict, string> = {healthy: 'green', degraded: 'yellow', unhealthy: 'red'};
+const toneColor: Record<Tone, string> = {info: 'cyan', success: 'green', warning: 'yellow', error: 'red'};
+const names: Record<ReconnectTarget, string> = {postgres: 'PostgreSQL', redis: 'Redis'};
+
+type Action = {readonly text: string; readonly tone: Tone};
+
+function Header({report, width}: {readonly report: HealthReport | undefined; readonly width: number}) {
+	if (!report) return <Text dimColor wrap="truncate">checking…</Text>;
+	const first = report.reasons[0];
+	const clock = ` ${formatClock(new Date(report.checkedAt))}`;
+	const room = Math.max(0, width - report.verdict.length - clock.length - 3);
+	return (
+		<Box width={width} justifyContent="space-between">
+			<Text wrap="truncate">
+				<Text bold inverse color={verdictColor[report.verdict]}>{` ${report.verdict.toUpperCase()} `}</Text>
+				<SafeText color={verdictColor[report.verdict]}>{safe` ${fit(sanitize(first ? first.message : 'every check passes'), room)}`}</SafeText>
+			</Text>
+			{width >= 50 ? <Text dimColor>{clock}</Text> : null}
+		</Box>
+	);
+}
+
+function Wide({cards, width}: {readonly cards: readonly Card[]; readonly width: number}) {
+	const column = Math.floor((width - 2) / 2);
+	const pick = (...ids: Card['id'][]) => cards.filter(c => ids.includes(c.id));
+	const stack = (list: Card[]) => list.map((card, i) => (
+		<Box key={card.id} marginTop={i === 0 ? 0 : 1}>
+			<StatusCard title={card.title} state={card.state} note={card.note} noteColor={card.noteColor} rows={card.rows} width={column} />
+		</Box>
+	));
+	return (
+		<Box width={width}>
+			<Box flexDirection="column" width={column} marginRight={2}>{stack(pick('postgres', 'sqlite'))}</Box>
+			<Box flexDirection="column" width={column}>{stack(pick('redis', 'app', 'process'))}</Box>
+		</Box>
+	);
+}
+
+function Compact({report, width, height}: {readonly report: HealthReport; readonly width: number; readonly height: number}) {
+	const lines = componentLines(report);
+	const proc = report.process;
+	return (
+		<Box flexDirection="column" width={width}>
+			{lines.slice(0, height).map(line => (
+				<Text key={line.name} wrap="truncate">
+					{line.name.padEnd(9)}
+					<Text color={stateColor[line.state]}>{(line.state === 'down' ? 'DOWN' : line.state).padEnd(5)}</Text>
+					<SafeText>{sanitize(line.text)}</SafeText>
+				</Text>
+			))}
+			{height > lines.length ? <Text dimColor wrap="truncate">{`console  rss ${Math.round(proc.rssBytes / 1048576)} MB, poll ${proc.pollIntervalMs} ms`}</Text> : null}
+		</Box>
+	);
+}
+
+function StatusTab({isActive, isVisible, width, height}: TabProps) {
+	const backends = useBackends();
+	const {config} = backends;
+	const {flash} = useFrame();
+	const health = useHealth(isVisible);
+	const [action, setAction] = useState<Action | undefined>();
+	const [dialog, setDialog] = useState<FlushTarget | undefined>();
+	const mounted = useRef(true);
+	useEffect(() => () => {
+		mounted.current = false;
+	}, []);
+
+	const {refresh} = health;
+	const reconnect = useCallback((which: ReconnectTarget) => {
+		setAction({text: `${names[which]}: reconnecting…`, tone: 'info'});
+		void reconnectBackend(backends, which).then(result => {
+			if (!mounted.current) return;
+			const fallback = which === 'postgres' ? config.pollIntervalMs : undefined;
+			setAction({text: `${names[which]}: ${reconnectMessage(result, fallback)}`, tone: result.ok ? 'success' : 'error'});
+			refresh();
+		});
+	}, [backends, config.pollIntervalMs, refresh]);
+
+	const startFlush = useCallback(async () => {
+		try {
+			if (config.readOnly) {
+				// refused (and audited) by the mutation guard before anything is asked
+				await flushRedis(config, backends, {all: false, description: `FLUSHDB on ${backends.redis.maskedUrl}`});
+				return;
+			}
+			const target = await flushTarget(backends);
+			if (mounted.current) setDialog(target);
+		} catch (error) {
+			flash(config.readOnly ? safeError(error) : safe`cannot flush: ${safeError(error)}`, 'error');
+		}
+	}, [backends, config, flash]);
+
+	const confirmFlush = useCallback((target: FlushTarget) => {
+		setDialog(undefined);
+		setAction({text: 'Redis: flushing…', tone: 'info'});
+		flushRedis(config, backends, target).then(
+			({ms}) => {
+				const text = `flushed ${formatCount(target.keys)} keys from ${target.url} (db ${target.db}) in ${ms} ms`;
+				if (mounted.current) setAction({text: `Redis: ${text}`, tone: 'success'});
+				flash(sanitize(text), 'success');
+				refresh();
+			},
+			error => {
+				if (mounted.current) setAction({text: `Redis: flush failed: ${errorMessage(error)}`, tone: 'error'});
+			},
+		);
+	}, [backends, config, flash, refresh]);
+
+	const keysActive = isActive && !dialog;
+	useInput(
+		input => {
+			if (input === 'P') reconnect('postgres');
+			else if (input === 'R') reconnect('redis');
+			else if (input === 'F') void startFlush();
+			else if (input === 'r') refresh();
+		},
+		{isActive: keysActive},
+	);
+	useHints(
+		dialog
+			? [{key: 'Enter', label: 'confirm'}, {key: 'Esc', label: 'cancel'}]
+			: [{key: 'P', label: 'reconnect PG'}, {key: 'R', label: 'reconnect Redis'}, {key: 'F', label: 'flush'}, {key: 'r', label: 'refresh'}, {key: '?', label: 'help'}, {key: 'q', label: 'quit'}],
+		isActive,
+	);
+
+	if (!isVisible) return null;
+	if (dialog) {
+		return (
+			<Box width={width} height={height} flexDirection="column" overflowY="hidden">
+				<ConfirmDialog
+					// a small pane (40x10) keeps the title, the target and the word in view
+					title={height < 12 ? `FLUSHDB db ${dialog.db}: ${formatCount(dialog.keys)} keys` : 'Flush the Redis cache?'}
+					lines={height < 12
+						? [dialog.url]
+						: [`${dialog.description}.`, `FLUSHDB ASYNC empties db ${dialog.db} only; other dbs are kept. The app refills its cache from PostgreSQL.`]}
+					request={{action: 'flush', target: dialog.description}}
+					width={width}
+					isActive={isActive}
+					onConfirm={() => confirmFlush(dialog)}
+					onCancel={reason => {
+						setDialog(undefined);
+						flash(reason === 'timeout' ? 'flush cancelled: not confirmed within 30 s (nothing was done)' : 'flush cancelled (nothing was done)', 'info');
+					}}
+				/>
+			</Box>
+		);
+	}
+
+	const report = health.data;
+	const reasons = report?.reasons.slice(1, 3) ?? [];
+	const headerLines = 1 + reasons.length + (action ? 1 : 0);
+	const cards = report ? cardsFor(report, config.thresholds) : [];
+	// two columns only when every card fits; otherwise one line per store
+	const columnHeight = (ids: Card['id'][]) => cards.filter(c => ids.includes(c.id)).reduce((n, c, i) => n + (i > 0 ? 1 : 0) + 1 + c.rows.length, 0);
+	const needed = 1 + Math.max(columnHeight(['postgres', 'sqlite']), columnHeight(['redis', 'app', 'process']));
+	const wide = width >= 70 && height - headerLines >= needed;
+	return (
+		<Box width={width} height={height} flexDirection="column" overflowY="hidden">
+			<Header report={report} width={width} />
+			{reasons.map((reason, i) => (
+				<SafeText key={i} color={verdictColor[reason.level]} wrap="truncate">{safe`  ${sanitize(reason.message)}`}</SafeText>
+			))}
+			{action ? <SafeText color={toneColor[action.tone]} wrap="truncate">{sanitize(action.text)}</SafeText> : null}
+			{report
+				? wide
+					? <Box marginTop={1}><Wide cards={cards} width={width} /></Box>
+					: <Compact report={report} width={width} height={Math.max(0, height - headerLines)} />
+				: null}
+		</Box>
+	);
+}
+
+export const statusTab: TabDefinition = {
+	id: 'status',
+	title: 'Status',
+	Component: StatusTab,
+	help: {
+		title: 'Status',
+		keys: [
+			['P', 'reconnect PostgreSQL'],
+			['R', 'reconnect Redis'],
+			['F', 'flush the Redis cache (type "flush" to confirm)'],
+			['r', 'refresh now'],
+		],
+	},
+};

@@ -1,0 +1,123 @@
+// Health of every backend, probed in parallel (each with a timeout), and one verdict with its
+// reasons. The rules (PRODUCT.md): PostgreSQL down, SQLite unreadable or the app's health URL
+// failing → unhealthy; Redis down → degraded (the app runs without its cache); a latency over
+// thresholds.latencyMs, Redis memory over thresholds.redisMemoryRatio of maxmemory, or less than
+// thresholds.minFreeDiskRatio free disk for backups → degraded. The console, `status` and `serve`
+// all call checkHealth().
+import type {Backends} from '../backends/index.js';
+import {withTimeout} from '../backends/status.js';
+import type {Thresholds} from '../config/config.js';
+import {formatDuration, formatPercent} from '../text/format.js';
+import {probePostgres, type PostgresHealth} from './postgres.js';
+import {probeRedis, type RedisHealth} from './redis.js';
+import {backupsFailed, probeApp, probeBackups, probeProcess, probeSqlite, type AppHealth, type BackupsHealth, type ProcessHealth, type SqliteHealth} from './local.js';
+
+export type {PostgresHealth} from './postgres.js';
+export type {RedisHealth} from './redis.js';
+export type {AppHealth, BackupsHealth, ProcessHealth, SqliteHealth} from './local.js';
+
+export type Verdict = 'healthy' | 'degraded' | 'unhealthy';
+export type Component = 'postgres' | 'redis' | 'sqlite' | 'backups' | 'app';
+
+export type Reason = {
+	readonly component: Component;
+	readonly level: Exclude<Verdict, 'healthy'>;
+	/** one line, masked, e.g. "redis down: connect ECONNREFUSED 127.0.0.1:6379" */
+	readonly message: string;
+};
+
+export type HealthReport = {
+	readonly verdict: Verdict;
+	readonly reasons: readonly Reason[];
+	/** ISO time the probes started */
+	readonly checkedAt: string;
+	/** how long the whole check took */
+	readonly durationMs: number;
+	readonly postgres: PostgresHealth;
+	readonly redis: RedisHealth;
+	readonly sqlite: SqliteHealth;
+	readonly backups: BackupsHealth;
+	/** null when no app health URL is configured */
+	readonly app: AppHealth | null;
+	readonly process: ProcessHealth;
+};
+
+export type HealthOptions = {
+	/** per probe (default 3000 ms) */
+	readonly timeoutMs?: number;
+};
+
+export const defaultProbeTimeoutMs = 3000;
+
+const worse = (a: Verdict, b: Verdict): Verdict => {
+	const rank = {healthy: 0, degraded: 1, unhealthy: 2} as const;
+	return rank[b] > rank[a] ? b : a;
+};
+
+/** The verdict and its reasons for a set of probe results (pure: tested on its own). */
+export function judge(report: Omit<HealthReport, 'verdict' | 'reasons' | 'checkedAt' | 'durationMs' | 'process'>, thresholds: Thresholds): {verdict: Verdict; reasons: Reason[]} {
+	const reasons: Reason[] = [];
+	const slow = (component: Component, name: string, ms: number | null) => {
+		if (ms !== null && ms > thresholds.latencyMs) {
+			reasons.push({component, level: 'degraded', message: `${name} slow: ${formatDuration(ms)} (over ${formatDuration(thresholds.latencyMs)})`});
+		}
+	};
+	const {postgres, redis, sqlite, backups, app} = report;
+	if (postgres.state !== 'up') reasons.push({component: 'postgres', level: 'unhealthy', message: `postgres ${postgres.state}: ${postgres.lastError ?? 'no answer'}`});
+	else slow('postgres', 'postgres', postgres.latencyMs);
+	if (sqlite.state !== 'up') reasons.push({component: 'sqlite', level: 'unhealthy', message: `sqlite unreadable: ${sqlite.error ?? 'unknown error'}`});
+	if (app) {
+		if (app.state !== 'up') reasons.push({component: 'app', level: 'unhealthy', message: `app health URL failing: ${app.error ?? 'no answer'}`});
+		else slow('app', 'app', app.latencyMs);
+	}
+	if (redis.state !== 'up') reasons.push({component: 'redis', level: 'degraded', message: `redis ${redis.state}: ${redis.lastError ?? 'no answer'}`});
+	else {
+		slow('redis', 'redis', redis.latencyMs);
+		if (redis.memoryRatio !== null && redis.memoryRatio > thresholds.redisMemoryRatio) {
+			reasons.push({component: 'redis', level: 'degraded', message: `redis memory at ${formatPercent(redis.memoryRatio)} of maxmemory (over ${formatPercent(thresholds.redisMemoryRatio, 0)})`});
+		}
+	}
+	if (backups.diskFreeRatio !== null && backups.diskFreeRatio < thresholds.minFreeDiskRatio) {
+		reasons.push({component: 'backups', level: 'degraded', message: `backup disk ${formatPercent(backups.diskFreeRatio)} free (under ${formatPercent(thresholds.minFreeDiskRatio, 0)})`});
+	}
+	const verdict = reasons.reduce<Verdict>((v, r) => worse(v, r.level), 'healthy');
+	// the worst first: the first reason is the one a one-line summary shows
+	reasons.sort((a, b) => (a.level === b.level ? 0 : a.level === 'unhealthy' ? -1 : 1));
+	return {verdict, reasons};
+}
+
+/** Probes every backend in parallel; never throws (a failing probe is a reason). */
+export async function checkHealth(backends: Backends, options: HealthOptions = {}): Promise<HealthReport> {
+	const {config} = backends;
+	const timeoutMs = options.timeoutMs ?? defaultProbeTimeoutMs;
+	const startedAt = Date.now();
+	const started = performance.now();
+	const [postgres, redis, sqlite, backups, app] = await Promise.all([
+		probePostgres(backends.postgres, timeoutMs),
+		probeRedis(backends.redis, timeoutMs),
+		probeSqlite(backends.sqlite, timeoutMs),
+		// a hung network file system must not hold the whole report
+		withTimeout(probeBackups(config.backupDir), timeoutMs, `no answer from ${config.backupDir} within ${timeoutMs} ms`).catch(error => backupsFailed(config.backupDir, error)),
+		config.appUrl ? probeApp(config.appUrl, timeoutMs) : Promise.resolve(null),
+	]);
+	const parts = {postgres, redis, sqlite, backups, app};
+	return {
+		...judge(parts, config.thresholds),
+		checkedAt: new Date(startedAt).toISOString(),
+		durationMs: Math.round(performance.now() - started),
+		...parts,
+		process: probeProcess(config.pollIntervalMs),
+	};
+}
+
+/** "degraded: redis down: connect ECONNREFUSED …" — the verdict and its first reason. */
+export function summary(report: Pick<HealthReport, 'verdict' | 'reasons'>): string {
+	if (report.reasons.length === 0) return report.verdict;
+	const more = report.reasons.length > 1 ? ` (+${report.reasons.length - 1} more)` : '';
+	return `${report.verdict}: ${report.reasons[0]!.message}${more}`;
+}
+
+/** status exit codes: 0 healthy, 1 degraded, 2 unhealthy */
+export function verdictExitCode(verdict: Verdict): number {
+	return verdict === 'healthy' ? 0 : verdict === 'degraded' ? 1 : 2;
+}

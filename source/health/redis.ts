@@ -1,0 +1,117 @@
+// The Redis card: PING for latency and state, then INFO (default sections: server, clients,
+// memory, stats, keyspace) on every master, summed for a cluster.
+import type {RedisBackend} from '../backends/index.js';
+import {withTimeout} from '../backends/status.js';
+import {errorMessage} from '../text/mask.js';
+import {roundMs, waitWhileConnecting, type ProbeState} from './wait.js';
+
+export type RedisHealth = {
+	readonly url: string;
+	readonly db: number;
+	readonly state: ProbeState;
+	readonly latencyMs: number | null;
+	readonly version: string | null;
+	readonly uptimeSeconds: number | null;
+	readonly usedMemoryBytes: number | null;
+	/** null when maxmemory is 0 (no limit) */
+	readonly maxMemoryBytes: number | null;
+	readonly memoryRatio: number | null;
+	readonly clients: number | null;
+	/** keys in the configured db (every master of a cluster) */
+	readonly keys: number | null;
+	readonly opsPerSec: number | null;
+	/** keyspace_hits / (hits + misses) since the server started */
+	readonly hitRate: number | null;
+	readonly cluster: boolean;
+	readonly masters: number | null;
+	readonly lastError: string | null;
+	readonly reconnects: number;
+};
+
+/** "# Server\r\nredis_version:7.0.15\r\n…" → {redis_version: '7.0.15', …} */
+export function parseInfo(text: string): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const line of text.split(/\r?\n/)) {
+		if (!line || line.startsWith('#')) continue;
+		const i = line.indexOf(':');
+		if (i > 0) out[line.slice(0, i)] = line.slice(i + 1);
+	}
+	return out;
+}
+
+/** "keys=12,expires=3,avg_ttl=0" → 12 */
+export function keyspaceKeys(value: string | undefined): number {
+	const m = /(?:^|,)keys=(\d+)/.exec(value ?? '');
+	return m ? Number(m[1]) : 0;
+}
+
+const num = (value: string | undefined): number | null => {
+	if (value === undefined || value === '') return null;
+	const n = Number(value);
+	return Number.isFinite(n) ? n : null;
+};
+
+function sum(values: readonly (number | null)[]): number | null {
+	if (values.some(v => v === null)) return null;
+	return (values as number[]).reduce((a, b) => a + b, 0);
+}
+
+/** ioredis' words for a command sent on a socket that just died, in the operator's words */
+function friendly(message: string): string {
+	return /Stream isn't writeable|Connection is closed/.test(message) ? 'connection lost' : message;
+}
+
+export async function probeRedis(redis: RedisBackend, timeoutMs: number): Promise<RedisHealth> {
+	const base = {url: redis.maskedUrl, db: redis.db};
+	const empty = {
+		latencyMs: null, version: null, uptimeSeconds: null, usedMemoryBytes: null, maxMemoryBytes: null, memoryRatio: null,
+		clients: null, keys: null, opsPerSec: null, hitRate: null, cluster: false, masters: null,
+	};
+	try {
+		await redis.start();
+		await waitWhileConnecting(redis.keeper, timeoutMs);
+		// While down the client fails fast anyway; not pinging keeps the backend's own last error
+		// (ECONNREFUSED) instead of replacing it with "redis is down: …".
+		if (redis.status.state !== 'up') throw new Error(redis.status.lastError ?? 'connection lost');
+		const latencyMs = await withTimeout(redis.ping(), timeoutMs, `no answer to PING within ${timeoutMs} ms`);
+		const infos = await withTimeout(
+			Promise.all(redis.masters().map(async master => parseInfo(await master.info()))),
+			timeoutMs,
+			`no answer to INFO within ${timeoutMs} ms`,
+		);
+		const first = infos[0] ?? {};
+		const used = sum(infos.map(i => num(i.used_memory)));
+		const maxes = infos.map(i => num(i.maxmemory));
+		const max = maxes.every(m => m !== null && m > 0) ? sum(maxes) : null;
+		const hits = sum(infos.map(i => num(i.keyspace_hits))) ?? 0;
+		const misses = sum(infos.map(i => num(i.keyspace_misses))) ?? 0;
+		return {
+			...base,
+			state: 'up',
+			latencyMs: roundMs(latencyMs),
+			version: first.redis_version ?? null,
+			uptimeSeconds: Math.min(...infos.map(i => num(i.uptime_in_seconds) ?? Number.POSITIVE_INFINITY)),
+			usedMemoryBytes: used,
+			maxMemoryBytes: max,
+			memoryRatio: used !== null && max ? used / max : null,
+			clients: sum(infos.map(i => num(i.connected_clients))),
+			keys: infos.reduce((n, i) => n + keyspaceKeys(i[`db${redis.db}`]), 0),
+			opsPerSec: sum(infos.map(i => num(i.instantaneous_ops_per_sec))),
+			hitRate: hits + misses > 0 ? hits / (hits + misses) : null,
+			cluster: redis.isCluster,
+			masters: infos.length,
+			lastError: redis.status.lastError ?? null,
+			reconnects: redis.status.reconnects,
+		};
+	} catch (error) {
+		const status = redis.status;
+		return {
+			...base,
+			...empty,
+			state: status.state === 'connecting' ? 'connecting' : 'down',
+			// the backend's own last error says why (ECONNREFUSED); ours only says "redis is down"
+			lastError: friendly(status.lastError ?? errorMessage(error)),
+			reconnects: status.reconnects,
+		};
+	}
+}

@@ -1,0 +1,343 @@
+// Live per-key counters (Monitor tab, `opsdeck monitor`): a watch list of exact keys and glob
+// patterns, resolved with SCAN and re-resolved every few ticks so new chats appear. Each tick is
+// ONE pipelined round trip per master for every watched key: the count command that fits the key's
+// type and PTTL. A key's type is learnt once (TYPE when it is found) and learnt again only when its
+// count fails (WRONGTYPE) or the key goes.
+import type {Redis as RedisClient} from 'ioredis';
+import type {Config} from '../config/config.js';
+import {encodeCommand, type RawReply} from '../backends/redis/pipe.js';
+import {patternFor} from '../cache/layout.js';
+import {resolveWatches, type RedisForCounters} from './watch-resolve.js';
+
+export type {RedisForCounters} from './watch-resolve.js';
+export {isPattern, unescapeGlob} from './watch-resolve.js';
+
+/** The count command that fits each Redis type. */
+export const countCommands: Readonly<Record<string, string>> = {
+	zset: 'zcard',
+	list: 'llen',
+	hash: 'hlen',
+	set: 'scard',
+	stream: 'xlen',
+	string: 'strlen',
+};
+
+export type KeyCounter = {
+	readonly key: string;
+	/** the watch (key or pattern) that brought this key in */
+	readonly watch: string;
+	/** Redis type, undefined while the key does not exist */
+	readonly type: string | undefined;
+	/** members / length; undefined when gone or the type has no count */
+	readonly count: number | undefined;
+	/** change since the previous tick (+count when it appeared, -count when it went) */
+	readonly delta: number;
+	/** smoothed change per second */
+	readonly rate: number;
+	/** PTTL: ms left, -1 no expiry, -2 (or undefined) gone */
+	readonly ttlMs: number | undefined;
+	readonly gone: boolean;
+	/** it appeared in this tick (not on the first tick, which is the baseline) */
+	readonly appeared: boolean;
+	/** it went in this tick */
+	readonly wentAway: boolean;
+	/** the last counts, oldest first (0 while gone); the monitor's own array, valid until the next tick */
+	readonly history: readonly number[];
+};
+
+export type CounterTotals = {
+	/** keys present */
+	readonly keys: number;
+	readonly count: number;
+	readonly delta: number;
+	readonly rate: number;
+	readonly history: readonly number[];
+};
+
+export type CounterTick = {
+	readonly at: number;
+	/** ms since the previous tick (undefined on the first) */
+	readonly elapsedMs: number | undefined;
+	readonly first: boolean;
+	readonly watches: readonly string[];
+	readonly keys: readonly KeyCounter[];
+	readonly totals: CounterTotals;
+	/** patterns were (re-)resolved with SCAN in this tick */
+	readonly resolved: boolean;
+	/** a pattern matched more than maxKeys keys: the rest are not watched */
+	readonly truncated: boolean;
+	/** count pipelines sent in this tick (one per master; one more when keys appeared) */
+	readonly roundTrips: number;
+};
+
+export type CounterOptions = {
+	readonly watches: readonly string[];
+	readonly scanCount?: number;
+	/** re-run SCAN for the patterns every this many ticks (default 5) */
+	readonly resolveEvery?: number;
+	/** history length for sparklines (default 60) */
+	readonly historyLength?: number;
+	/** at most this many keys watched (default 10,000) */
+	readonly maxKeys?: number;
+	/** weight of the newest rate sample in the smoothed rate (default 0.4) */
+	readonly smoothing?: number;
+};
+
+/** The watch list to use: the configured one, or every chat's messages key. */
+export function defaultWatches(config: Pick<Config, 'watches' | 'collections'>): string[] {
+	return config.watches.length > 0 ? [...config.watches] : [patternFor(config.collections.messages)];
+}
+
+type Tracked = {
+	key: string;
+	watch: string;
+	type: string | undefined;
+	count: number | undefined;
+	ttlMs: number | undefined;
+	rate: number;
+	history: number[];
+	/** ticks since it went (0 while present) */
+	goneTicks: number;
+	/** never counted yet */
+	fresh: boolean;
+	/** a baseline key: its first count is not a change */
+	baseline: boolean;
+	/** the previous tick's count and presence */
+	prevCount: number | undefined;
+	prevPresent: boolean;
+	/** the key's count (or TYPE) command and PTTL in RESP, for the command named */
+	encoded?: {readonly name: string; readonly bytes: Buffer};
+};
+
+type Reply = [error: Error | null, result: unknown];
+
+export class CounterMonitor {
+	#watches: string[];
+	readonly #opts: Required<Omit<CounterOptions, 'watches'>>;
+	readonly #tracked = new Map<string, Tracked>();
+	#sinceResolve = 0;
+	#lastResolve = {at: 0, ms: 0};
+	#needResolve = true;
+	#lastAt: number | undefined;
+	#truncated = false;
+	#totalHistory: number[] = [];
+
+	constructor(options: CounterOptions) {
+		this.#watches = [...new Set(options.watches)];
+		this.#opts = {
+			scanCount: options.scanCount ?? 1000,
+			resolveEvery: Math.max(1, options.resolveEvery ?? 5),
+			historyLength: Math.max(2, options.historyLength ?? 60),
+			maxKeys: Math.max(1, options.maxKeys ?? 10_000),
+			smoothing: options.smoothing ?? 0.4,
+		};
+	}
+
+	get watches(): readonly string[] {
+		return this.#watches;
+	}
+
+	/** Replaces the watch list; keys of removed watches go, new patterns are resolved next tick. */
+	setWatches(watches: readonly string[]): void {
+		this.#watches = [...new Set(watches)];
+		for (const [key, t] of this.#tracked) if (!this.#watches.includes(t.watch)) this.#tracked.delete(key);
+		this.#sort();
+		this.#needResolve = true;
+	}
+
+	/** One tick: resolve when due, then one pipeline per master for every watched key. */
+	async tick(redis: RedisForCounters, signal?: AbortSignal): Promise<CounterTick> {
+		const first = this.#lastAt === undefined;
+		const resolved = this.#needResolve || this.#resolveDue();
+		if (resolved) {
+			const started = Date.now();
+			await this.#resolve(redis, signal, first);
+			this.#lastResolve = {at: Date.now(), ms: Date.now() - started};
+			this.#sinceResolve = 0;
+		}
+		this.#sinceResolve++;
+		signal?.throwIfAborted();
+
+		const tracked = this.#order;
+		let roundTrips = await this.#count(redis, tracked);
+		signal?.throwIfAborted();
+		// Keys whose type was just learnt (they appeared): count them now rather than a tick late.
+		const learnt = tracked.filter(t => t.type !== undefined && countCommands[t.type] && t.count === undefined && t.ttlMs !== undefined && t.ttlMs !== -2);
+		if (learnt.length > 0) roundTrips += await this.#count(redis, learnt);
+
+		const at = Date.now();
+		const elapsedMs = this.#lastAt === undefined ? undefined : Math.max(1, at - this.#lastAt);
+		this.#lastAt = at;
+		return this.#snapshot(tracked, at, elapsedMs, first, resolved, roundTrips);
+	}
+
+	/**
+	 * Every resolveEvery ticks, but on a big keyspace (a SCAN pass that takes long) no more than a
+	 * tenth of the time goes to SCAN: the next pass waits ten times as long as the last one took.
+	 */
+	#resolveDue(): boolean {
+		if (this.#sinceResolve < this.#opts.resolveEvery) return false;
+		return Date.now() - this.#lastResolve.at >= 10 * this.#lastResolve.ms;
+	}
+
+	async #resolve(redis: RedisForCounters, signal: AbortSignal | undefined, first: boolean): Promise<void> {
+		const newlyWatched = this.#needResolve;
+		const found = await resolveWatches(redis, this.#watches, {scanCount: this.#opts.scanCount, maxKeys: this.#opts.maxKeys, signal});
+		// only once it worked: a resolve that failed (Redis still connecting) is tried again next tick
+		this.#needResolve = false;
+		this.#truncated = found.truncated;
+		const seen = new Set<string>();
+		const added: Tracked[] = [];
+		for (const {key, watch} of found.keys) {
+			seen.add(key);
+			if (this.#tracked.has(key)) continue;
+			const t: Tracked = {key, watch, type: undefined, count: undefined, ttlMs: undefined, rate: 0, history: [], goneTicks: 0, fresh: true, baseline: first || newlyWatched, prevCount: undefined, prevPresent: false};
+			this.#tracked.set(key, t);
+			added.push(t);
+		}
+		// Keys that went some ticks ago and SCAN no longer finds leave the list (exact keys stay).
+		for (const [key, t] of this.#tracked) {
+			if (!seen.has(key) && t.goneTicks >= this.#opts.resolveEvery && found.patterns.has(t.watch)) this.#tracked.delete(key);
+		}
+		if (added.length > 0) await this.#learnTypes(redis, added);
+		this.#sort();
+	}
+
+	/** Rows in key order, sorted when the key set changes rather than every tick. */
+	#order: Tracked[] = [];
+	#sort(): void {
+		this.#order = [...this.#tracked.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+	}
+
+	/** TYPE for keys just found: one pipeline per master. */
+	async #learnTypes(redis: RedisForCounters, keys: Tracked[]): Promise<void> {
+		const byKey = new Map(keys.map(t => [t.key, t]));
+		await Promise.all(
+			[...redis.groupByMaster(keys.map(t => t.key))].map(async ([client, group]) => {
+				const replies = await exec(client, group.map(key => ['type', key]));
+				group.forEach((key, i) => {
+					const [error, type] = replies[i] ?? [new Error('no reply'), undefined];
+					const t = byKey.get(key)!;
+					t.type = !error && typeof type === 'string' && type !== 'none' ? type : undefined;
+				});
+			}),
+		);
+	}
+
+	/** Count + PTTL (or TYPE + PTTL while the type is unknown) for every key. Returns pipelines sent. */
+	async #count(redis: RedisForCounters, keys: Tracked[]): Promise<number> {
+		if (keys.length === 0) return 0;
+		const byKey = new Map(keys.map(t => [t.key, t]));
+		const groups = [...redis.groupByMaster(keys.map(t => t.key))];
+		await Promise.all(
+			groups.map(async ([client, group]) => {
+				// the whole pipeline in one write on the master's bare connection (each key's two
+				// commands encoded once, kept while its type stays the same), one pass over the replies
+				const rows: Tracked[] = [];
+				const names: string[] = [];
+				const parts: Buffer[] = [];
+				for (const key of group) {
+					const t = byKey.get(key)!;
+					const name = (t.type && countCommands[t.type]) || 'type';
+					if (t.encoded?.name !== name) t.encoded = {name, bytes: Buffer.from(encodeCommand([name, key]) + encodeCommand(['pttl', key]))};
+					parts.push(t.encoded.bytes);
+					rows.push(t);
+					names.push(name);
+				}
+				const replies = await redis.pipeFor(client).exec(Buffer.concat(parts), 2 * rows.length);
+				// PTTL fails only when the server or the connection does: that is a failed tick, not a gone key
+				for (let i = 1; i < replies.length; i += 2) if (replies[i] instanceof Error) throw replies[i];
+				const asReply = (r: RawReply | undefined): Reply | undefined => (r === undefined ? undefined : r instanceof Error ? [r, undefined] : [null, r]);
+				for (let i = 0; i < rows.length; i++) this.#apply(rows[i]!, names[i]!, asReply(replies[2 * i]), asReply(replies[2 * i + 1]));
+			}),
+		);
+		return groups.length;
+	}
+
+	#apply(t: Tracked, command: string, first: Reply | undefined, pttl: Reply | undefined): void {
+		const ttl = pttl && !pttl[0] && typeof pttl[1] === 'number' ? pttl[1] : undefined;
+		if (ttl === -2) {
+			// gone: learn the type again if it comes back
+			t.type = undefined;
+			t.count = undefined;
+			t.ttlMs = -2;
+			return;
+		}
+		t.ttlMs = ttl;
+		if (!first || first[0]) {
+			// WRONGTYPE (the key was replaced by another type) or a lost reply: ask TYPE next time
+			t.type = undefined;
+			t.count = undefined;
+			return;
+		}
+		if (command === 'type') {
+			const type = String(first[1]);
+			t.type = type === 'none' ? undefined : type;
+			t.count = undefined;
+			return;
+		}
+		t.count = Number(first[1]);
+	}
+
+	#snapshot(tracked: Tracked[], at: number, elapsedMs: number | undefined, first: boolean, resolved: boolean, roundTrips: number): CounterTick {
+		const {historyLength, smoothing} = this.#opts;
+		const keys: KeyCounter[] = [];
+		for (const t of tracked) {
+			const present = t.ttlMs !== undefined && t.ttlMs !== -2;
+			const wasPresent = t.prevPresent;
+			let delta = 0;
+			let appeared = false;
+			let wentAway = false;
+			if (present && (wasPresent || (t.fresh && t.baseline))) {
+				delta = t.prevCount !== undefined && t.count !== undefined ? t.count - t.prevCount : 0;
+			} else if (present) {
+				appeared = !first;
+				delta = t.count ?? 0;
+			} else if (wasPresent) {
+				wentAway = true;
+				delta = -(t.prevCount ?? 0);
+			}
+			t.fresh = false;
+			t.goneTicks = present ? 0 : t.goneTicks + 1;
+			const sample = elapsedMs === undefined ? 0 : (delta * 1000) / elapsedMs;
+			t.rate = elapsedMs === undefined ? 0 : smoothing * sample + (1 - smoothing) * t.rate;
+			if (Math.abs(t.rate) < 0.01) t.rate = 0;
+			t.history.push(present ? (t.count ?? 0) : 0);
+			if (t.history.length > historyLength) t.history.splice(0, t.history.length - historyLength);
+			t.prevCount = t.count;
+			t.prevPresent = present;
+			keys.push({
+				key: t.key,
+				watch: t.watch,
+				type: t.type,
+				count: present ? t.count : undefined,
+				delta,
+				rate: t.rate,
+				ttlMs: t.ttlMs,
+				gone: !present,
+				appeared,
+				wentAway,
+				history: t.history,
+			});
+		}
+		const live = keys.filter(k => !k.gone);
+		const count = live.reduce((sum, k) => sum + (k.count ?? 0), 0);
+		this.#totalHistory.push(count);
+		if (this.#totalHistory.length > historyLength) this.#totalHistory.splice(0, this.#totalHistory.length - historyLength);
+		const totals: CounterTotals = {
+			keys: live.length,
+			count,
+			delta: keys.reduce((sum, k) => sum + k.delta, 0),
+			rate: keys.reduce((sum, k) => sum + k.rate, 0),
+			history: [...this.#totalHistory],
+		};
+		return {at, elapsedMs, first, watches: [...this.#watches], keys, totals, resolved, truncated: this.#truncated, roundTrips};
+	}
+}
+
+/** One pipeline: every command written at once, one round trip. */
+async function exec(client: RedisClient, commands: readonly string[][]): Promise<Reply[]> {
+	const pipeline = client.pipeline();
+	for (const [name, ...args] of commands) pipeline.call(name!, ...args);
+	return ((await pipeline.exec()) ?? []) as Reply[];
+}

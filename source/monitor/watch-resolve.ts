@@ -1,0 +1,72 @@
+// Turns a watch list (exact keys and glob patterns) into keys: SCAN MATCH on every master for the
+// patterns (never KEYS), the exact keys as they are (they are watched even while they do not exist).
+import type {Redis as RedisClient} from 'ioredis';
+import type {RawPipe} from '../backends/redis/pipe.js';
+
+/** What the counters need from the Redis backend (RedisBackend fits). */
+export type RedisForCounters = {
+	masters(): RedisClient[];
+	groupByMaster<K extends string>(keys: readonly K[]): Map<RedisClient, K[]>;
+	/** a bare pipeline connection to a master (the counts of every tick go over it) */
+	pipeFor(client: RedisClient): RawPipe;
+};
+
+/** A watch with an unescaped *, ? or [ is a pattern; anything else is one exact key. */
+export function isPattern(watch: string): boolean {
+	return /(^|[^\\])(\\\\)*[*?[]/.test(watch);
+}
+
+/** chat\*odd → chat*odd: an exact key written with glob escapes. */
+export function unescapeGlob(watch: string): string {
+	return watch.replace(/\\(.)/gs, '$1');
+}
+
+export type Resolved = {
+	/** each key once, with the first watch that matched it */
+	readonly keys: readonly {key: string; watch: string}[];
+	/** the watches that are patterns */
+	readonly patterns: ReadonlySet<string>;
+	readonly truncated: boolean;
+};
+
+export async function resolveWatches(
+	redis: RedisForCounters,
+	watches: readonly string[],
+	options: {readonly scanCount: number; readonly maxKeys: number; readonly signal?: AbortSignal},
+): Promise<Resolved> {
+	const out = new Map<string, string>();
+	const patterns = new Set<string>();
+	let truncated = false;
+	for (const watch of watches) {
+		if (!isPattern(watch)) {
+			const key = unescapeGlob(watch);
+			if (!out.has(key)) out.set(key, watch);
+			continue;
+		}
+		patterns.add(watch);
+		// every master in parallel; each SCANs until its cursor comes back to 0
+		await Promise.all(
+			redis.masters().map(async client => {
+				let cursor = '0';
+				do {
+					options.signal?.throwIfAborted();
+					if (out.size >= options.maxKeys) {
+						truncated = true;
+						return;
+					}
+					const [next, keys] = await client.scan(cursor, 'MATCH', watch, 'COUNT', options.scanCount);
+					cursor = next;
+					for (const key of keys) {
+						if (out.has(key)) continue;
+						if (out.size >= options.maxKeys) {
+							truncated = true;
+							return;
+						}
+						out.set(key, watch);
+					}
+				} while (cursor !== '0');
+			}),
+		);
+	}
+	return {keys: [...out].map(([key, watch]) => ({key, watch})), patterns, truncated};
+}

@@ -1,0 +1,75 @@
+// Pure text shaping shared by the commands and the Keys tab (no printing here): how a value preview, a cached
+// message and a comparison read as lines. Everything untrusted goes through sanitize here.
+import type {Comparison} from '../cache/compare.js';
+import type {CachedMessage} from '../cache/messages.js';
+import type {ValueItem, ValuePreview} from '../cache/values.js';
+import {formatCount} from './format.js';
+import {sanitize, sanitizeMultiline} from './sanitize.js';
+
+export function shown(s: {readonly text: string; readonly truncated: boolean; readonly bytes: number; readonly binary: boolean}): string {
+	return sanitize(s.text) + (s.truncated ? ` … (${formatCount(s.bytes)} bytes)` : '');
+}
+
+export function itemLine(type: string, item: ValueItem): string {
+	switch (type) {
+		case 'hash':
+			return `${shown(item.field!)} = ${shown(item.value)}`;
+		case 'zset':
+			return `${item.score}${item.scoreDate ? ` (${item.scoreDate})` : ''}  ${shown(item.value)}`;
+		case 'list':
+			return `${item.index}  ${shown(item.value)}`;
+		case 'stream':
+			return `${sanitize(item.id ?? '')}  ${(item.fields ?? []).map(([f, v]) => `${shown(f)}=${shown(v)}`).join(' ')}`;
+		default:
+			return shown(item.value);
+	}
+}
+
+const unit: Record<string, string> = {hash: 'fields', list: 'items', set: 'members', zset: 'members', stream: 'entries', string: 'bytes'};
+
+/** "500 members" or "preview — 500 total (100 shown)" */
+export function sizeLine(preview: ValuePreview): string {
+	const what = unit[preview.type] ?? 'items';
+	if (!preview.partial) return `${formatCount(preview.total)} ${what}`;
+	const count = preview.type === 'string' ? preview.string?.text.length ?? 0 : preview.items.length;
+	return `preview — ${formatCount(preview.total)} total (${formatCount(count)} ${preview.type === 'string' ? 'bytes' : what} shown)`;
+}
+
+/** The value as lines of text (pretty JSON keeps its lines). */
+export function valueLines(preview: ValuePreview): string[] {
+	if (preview.type === 'string' && preview.string) {
+		if (preview.string.json !== undefined) return sanitizeMultiline(preview.string.json).split('\n');
+		return [shown(preview.string)];
+	}
+	return preview.items.map(item => itemLine(preview.type, item));
+}
+
+export function messageLine(m: CachedMessage): string {
+	if (m.raw !== undefined) return `${m.createdAt ?? '-'}  (not JSON) ${sanitize(m.raw)}`;
+	const time = (m.createdAt ?? '').replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+	const badges = m.badges.length > 0 ? ` [${m.badges.map(sanitize).join(',')}]` : '';
+	return `${sanitize(time)}  ${sanitize(m.username ?? '?')}${badges}: ${sanitize(m.content ?? '')}`;
+}
+
+/** Aligned "label  value" rows. */
+export function rows(pairs: readonly (readonly [string, string])[]): string {
+	const width = Math.max(...pairs.map(([label]) => label.length));
+	return pairs.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
+}
+
+export function comparisonText(c: Comparison): string {
+	const newest = (n: Comparison['redis']['newest']) => (n ? `${sanitize(n.id ?? '?')} at ${sanitize(n.time ?? '?')}` : '-');
+	const lines = [
+		rows([
+			['', 'redis / postgres'],
+			['messages', `${formatCount(c.redis.count)} / ${formatCount(c.database.count)} (${formatCount(c.database.window)} in the cache window)`],
+			['newest in redis', newest(c.redis.newest)],
+			['newest in postgres', newest(c.database.newest)],
+			['status', c.inSync ? 'in sync' : `OUT OF SYNC: ${c.missing.length} missing in redis, ${c.extra.length} extra in redis`],
+		]),
+	];
+	if (c.missing.length > 0) lines.push('', 'missing in redis (in the cache window, not cached):', ...c.missing.map(m => `  ${sanitize(m.id)}  ${sanitize(m.time ?? '')}  ${sanitize(m.username ?? '')}: ${sanitize(m.content ?? '')}`));
+	if (c.extra.length > 0) lines.push('', 'extra in redis (cached, not in the database):', ...c.extra.map(m => `  ${sanitize(m.id)}  ${sanitize(m.time ?? '')}  ${sanitize(m.username ?? '')}: ${sanitize(m.content ?? '')}`));
+	if (c.unidentified > 0) lines.push('', `${c.unidentified} cached members have no id`);
+	return lines.join('\n');
+}

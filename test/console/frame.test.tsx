@@ -1,0 +1,47 @@
+import {describe, expect, it} from 'vitest';
+import {App} from '../../source/console/app.js';
+import {createBackends} from '../../source/backends/index.js';
+import {loadConfig} from '../../source/config/config.js';
+import {keys, render} from '../helpers/render.js';
+
+function backends(extra: Record<string, string> = {}) {
+	return createBackends(loadConfig({env: {REDIS_URL: 'redis://127.0.0.1:1/0', DATABASE_URL: 'postgres://127.0.0.1:1/x', ...extra}, cwd: '/nonexistent'}));
+}
+
+describe('console frame', () => {
+	it('switches tabs with number keys, Tab and Shift-Tab', async () => {
+		const app = render(<App backends={backends()} startOnMount={false} />);
+		// The help overlay names the active tab first: a way to read which tab is active.
+		const activeTab = async () => {
+			await app.press('?');
+			const screen = await app.waitFor('Esc or ? closes this help');
+			await app.press(keys.escape);
+			await app.waitFor(s => !s.includes('closes this help'));
+			return screen.split('\n')[1]!.trim();
+		};
+		expect(await activeTab()).toBe('Status');
+		await app.press('2');
+		expect(await activeTab()).toBe('Keys');
+		await app.press(keys.tab);
+		expect(await activeTab()).toBe('Monitor');
+		await app.press(keys.shiftTab, keys.shiftTab, keys.shiftTab);
+		expect(await activeTab()).toBe('Backups');
+		await app.press('1');
+		expect(await activeTab()).toBe('Status');
+	});
+
+	it('opens and closes the help overlay with ? and Esc', async () => {
+		const app = render(<App backends={backends()} startOnMount={false} />);
+		await app.press('?');
+		const help = await app.waitFor('Esc or ? closes this help');
+		expect(help).toContain('next / previous tab');
+		expect(help).toContain('quit');
+		await app.press(keys.escape);
+		await app.waitFor(s => !s.includes('closes this help'));
+	});
+
+	it('marks read-only mode in the tab bar', async () => {
+		const app = render(<App backends={backends({OPSDECK_READ_ONLY: '1'})} startOnMount={false} />);
+		await app.waitFor('read-only');
+	});
+});
