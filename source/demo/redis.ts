@@ -1,6 +1,7 @@
-// Redis plumbing for the demo: many writes as one pipeline per master (a cluster routes keys to
-// different nodes), and a SCAN of the collections layout to find which chats already have keys.
+// Redis plumbing for the demo: its writes through the pipeline helper (one pipeline per master in
+// chunks), and a SCAN of the collections layout to find which chats already have keys.
 import type {RedisBackend} from '../backends/redis/client.js';
+import {batchValues} from '../backends/redis/pipeline.js';
 import type {CollectionsLayout} from '../config/config.js';
 import {parseKey, patternFor} from '../cache/layout.js';
 
@@ -8,30 +9,7 @@ export type RedisCommand = readonly [name: string, key: string, ...args: Readonl
 
 /** Runs the commands (in order per key), one pipeline per master in chunks; throws the first error. */
 export async function runCommands(redis: RedisBackend, commands: readonly RedisCommand[], chunk = 2000): Promise<unknown[]> {
-	const results: unknown[] = new Array(commands.length);
-	const groups = new Map<ReturnType<RedisBackend['masterFor']>, number[]>();
-	commands.forEach((command, index) => {
-		const master = redis.masterFor(command[1]);
-		const list = groups.get(master);
-		if (list) list.push(index);
-		else groups.set(master, [index]);
-	});
-	await Promise.all([...groups].map(async ([master, indexes]) => {
-		for (let start = 0; start < indexes.length; start += chunk) {
-			const slice = indexes.slice(start, start + chunk);
-			const pipeline = master.pipeline();
-			for (const i of slice) {
-				const [name, ...args] = commands[i]!;
-				pipeline.call(name, ...args);
-			}
-			const replies = (await pipeline.exec()) ?? [];
-			replies.forEach(([error, value], n) => {
-				if (error) throw error;
-				results[slice[n]!] = value;
-			});
-		}
-	}));
-	return results;
+	return batchValues(redis, commands.map(([name, key, ...args]) => [key, name, key, ...args] as const), {chunk});
 }
 
 export const layoutTemplates = (layout: CollectionsLayout): string[] => [layout.messages, layout.pinned, layout.backroom, layout.reactions];

@@ -1,15 +1,13 @@
 // Turns a watch list (exact keys and glob patterns) into keys: SCAN MATCH on every master for the
 // patterns (never KEYS), the exact keys as they are (they are watched even while they do not exist).
-import type {Redis as RedisClient} from 'ioredis';
-import type {RawPipe} from '../backends/redis/pipe.js';
+import type {RedisBackend} from '../backends/redis/client.js';
+import type {PipelineTarget} from '../backends/redis/pipeline.js';
 
-/** What the counters need from the Redis backend (RedisBackend fits). */
-export type RedisForCounters = {
-	masters(): RedisClient[];
-	groupByMaster<K extends string>(keys: readonly K[]): Map<RedisClient, K[]>;
-	/** a bare pipeline connection to a master (the counts of every tick go over it) */
-	pipeFor(client: RedisClient): RawPipe;
-};
+/**
+ * What the counters need from the Redis backend (RedisBackend fits): the masters to SCAN and
+ * group keys by, and pipeFor, a bare pipeline connection to a master (every tick's counts go over it).
+ */
+export type RedisForCounters = PipelineTarget & Pick<RedisBackend, 'pipeFor'>;
 
 /** A watch with an unescaped *, ? or [ is a pattern; anything else is one exact key. */
 export function isPattern(watch: string): boolean {
