@@ -2,7 +2,7 @@
 // pinned, backroom or reactions key of a chat. Shared by the chat list and `stats`.
 import type {RedisBackend} from '../backends/redis/client.js';
 import type {CollectionsLayout} from '../config/config.js';
-import {escapeGlob} from './layout.js';
+import {escapeGlob, templateRegex} from './layout.js';
 import {KeyScanner} from './keys.js';
 
 export const collectionNames = ['messages', 'pinned', 'backroom', 'reactions'] as const;
@@ -12,19 +12,9 @@ export type Classified = {readonly collection: CollectionName; readonly chat: st
 
 type Matcher = {readonly collection: CollectionName; readonly regex: RegExp};
 
-/** The same reading of a template as layout.parseKey, compiled once for a million keys. */
+/** A key of the layout read back into its collection and ids (the templates compiled once, for a million keys). */
 export function compileLayout(layout: CollectionsLayout): (key: string) => Classified | undefined {
-	const matchers: Matcher[] = collectionNames.map(collection => {
-		const source = layout[collection]
-			.split(/(\{chat\}|\{message\})/)
-			.map(part => {
-				if (part === '{chat}') return '(?<chat>[^:]+?)';
-				if (part === '{message}') return '(?<message>.+?)';
-				return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-			})
-			.join('');
-		return {collection, regex: new RegExp(`^${source}$`, 's')};
-	});
+	const matchers: Matcher[] = collectionNames.map(collection => ({collection, regex: templateRegex(layout[collection])}));
 	return key => {
 		for (const {collection, regex} of matchers) {
 			const match = regex.exec(key);

@@ -3,7 +3,8 @@
 import type {RedisBackend} from '../backends/redis/client.js';
 import {batchValues} from '../backends/redis/pipeline.js';
 import type {CollectionsLayout} from '../config/config.js';
-import {parseKey, patternFor} from '../cache/layout.js';
+import {patternFor} from '../cache/layout.js';
+import {compileLayout} from '../cache/layout-scan.js';
 
 export type RedisCommand = readonly [name: string, key: string, ...args: ReadonlyArray<string | number>];
 
@@ -12,22 +13,14 @@ export async function runCommands(redis: RedisBackend, commands: readonly RedisC
 	return batchValues(redis, commands.map(([name, key, ...args]) => [key, name, key, ...args] as const), {chunk});
 }
 
-export const layoutTemplates = (layout: CollectionsLayout): string[] => [layout.messages, layout.pinned, layout.backroom, layout.reactions];
-
-/** The chat a key belongs to under the layout, or undefined when it is not a layout key. */
-export function chatOfKey(layout: CollectionsLayout, key: string): string | undefined {
-	for (const template of layoutTemplates(layout)) {
-		const ids = parseKey(template, key);
-		if (ids) return ids.chat;
-	}
-	return undefined;
-}
+const layoutTemplates = (layout: CollectionsLayout): string[] => [layout.messages, layout.pinned, layout.backroom, layout.reactions];
 
 /**
  * Every layout key (SCAN with MATCH per template on every master; never KEYS), grouped by chat.
  * With firstOnly it stops at the first one found (enough to refuse).
  */
 export async function scanLayoutKeys(redis: RedisBackend, layout: CollectionsLayout, options: {readonly count?: number; readonly firstOnly?: boolean} = {}): Promise<Map<string, string[]>> {
+	const classify = compileLayout(layout);
 	const byChat = new Map<string, string[]>();
 	const seen = new Set<string>();
 	for (const master of redis.masters()) {
@@ -37,7 +30,7 @@ export async function scanLayoutKeys(redis: RedisBackend, layout: CollectionsLay
 				const [next, keys] = await master.scan(cursor, 'MATCH', patternFor(template), 'COUNT', options.count ?? 1000);
 				cursor = next;
 				for (const key of keys) {
-					const chat = chatOfKey(layout, key);
+					const chat = classify(key)?.chat;
 					if (chat === undefined || seen.has(key)) continue;
 					seen.add(key);
 					const list = byChat.get(chat);
