@@ -1,13 +1,11 @@
-// The SCAN iterator against real servers: a private redis-server (every key once, MATCH/TYPE, the
-// SCAN sent ahead, abort, an error mid-scan) and a 3-master cluster (every master walked).
-import {Cluster, Redis} from 'ioredis';
+// The SCAN iterator against a private redis-server: every key once, MATCH/TYPE, the SCAN sent
+// ahead, abort, an error mid-scan. On a cluster: cluster.test.ts.
+import {Redis} from 'ioredis';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {RedisBackend} from '../../../source/backends/redis/client.js';
 import {keyFromBytes} from '../../../source/backends/redis/key-bytes.js';
 import {scanKeys, type KeyScan} from '../../../source/backends/redis/scan.js';
-import {startRedisCluster, type RedisClusterHandle} from '../../helpers/redis-cluster.js';
 import {startRedis, type RedisServerHandle} from '../../helpers/redis-server.js';
-import {waitFor} from '../../helpers/wait.js';
 
 async function collect(scan: KeyScan): Promise<{keys: string[]; batches: number}> {
 	const keys: string[] = [];
@@ -23,7 +21,7 @@ async function scanCalls(admin: Redis): Promise<number> {
 	return Number(/cmdstat_scan:calls=(\d+)/.exec(await admin.info('commandstats'))?.[1] ?? 0);
 }
 
-describe('on one server', () => {
+describe('scanKeys on one server', () => {
 	let server: RedisServerHandle;
 	let admin: Redis;
 	let backend: RedisBackend;
@@ -111,37 +109,5 @@ describe('on one server', () => {
 		} finally {
 			await admin.call('ACL', 'SETUSER', 'default', '+scan');
 		}
-	});
-});
-
-describe('on a 3-master cluster', () => {
-	let cluster: RedisClusterHandle;
-	let writer: Cluster;
-	let backend: RedisBackend;
-	const keys = Array.from({length: 300}, (_, i) => `k:${i}`);
-
-	beforeAll(async () => {
-		cluster = await startRedisCluster(3);
-		writer = new Cluster([{host: '127.0.0.1', port: cluster.ports[0]!}]);
-		await Promise.all(keys.map(key => writer.set(key, 'v')));
-		backend = new RedisBackend(cluster.url);
-		await backend.ready(10_000);
-		await waitFor(() => backend.isCluster && backend.status.state === 'up', {timeout: 10_000});
-	}, 60_000);
-
-	afterAll(async () => {
-		await backend?.close();
-		writer?.disconnect();
-		await cluster?.stop();
-	});
-
-	it('walks every master, each key once', async () => {
-		const scan = scanKeys(backend, {pattern: 'k:*', count: 20});
-		const found = await collect(scan);
-		expect(found.keys.sort()).toEqual([...keys].sort());
-		expect(scan.cursors).toHaveLength(3);
-		// each master held some of the keys, and together exactly all of them
-		for (const master of scan.cursors) expect(master.returned).toBeGreaterThan(0);
-		expect(scan.cursors.reduce((n, m) => n + m.returned, 0)).toBe(keys.length);
 	});
 });

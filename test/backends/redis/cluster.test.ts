@@ -1,13 +1,14 @@
-// The pipeline helper on a 3-master cluster: commands grouped by the master that owns each key's
-// exact bytes, in chunks (one pipeline each, each confirmed on its connection when asked), the
-// results in the order asked, and commands on one key in the order given across chunks.
+// The Redis plumbing on a 3-master cluster (one cluster for the file): the SCAN iterator walks
+// every master; the pipeline helper groups commands by the master that owns each key's exact
+// bytes, in chunks (one pipeline each, each confirmed on its connection when asked), with the
+// results in the order asked and commands on one key in the order given across chunks.
 import {Cluster, Redis} from 'ioredis';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {RedisBackend} from '../../../source/backends/redis/client.js';
+import type {RedisBackend} from '../../../source/backends/redis/client.js';
 import {keyFromBytes} from '../../../source/backends/redis/key-bytes.js';
 import {batch, batchValues, groupByMaster, type BatchCommand} from '../../../source/backends/redis/pipeline.js';
-import {startRedisCluster, type RedisClusterHandle} from '../../helpers/redis-cluster.js';
-import {waitFor} from '../../helpers/wait.js';
+import {scanKeys} from '../../../source/backends/redis/scan.js';
+import {clusterBackend, startRedisCluster, type RedisClusterHandle} from '../../helpers/redis-cluster.js';
 
 let cluster: RedisClusterHandle;
 let writer: Cluster;
@@ -16,9 +17,7 @@ let backend: RedisBackend;
 beforeAll(async () => {
 	cluster = await startRedisCluster(3);
 	writer = new Cluster([{host: '127.0.0.1', port: cluster.ports[0]!}]);
-	backend = new RedisBackend(cluster.url);
-	await backend.ready(10_000);
-	await waitFor(() => backend.isCluster && backend.status.state === 'up', {timeout: 10_000});
+	backend = await clusterBackend(cluster);
 }, 60_000);
 
 afterAll(async () => {
@@ -40,6 +39,21 @@ async function calls(command: string): Promise<number[]> {
 		}),
 	);
 }
+
+describe('scanKeys on a cluster', () => {
+	it('walks every master, each key once', async () => {
+		const keys = Array.from({length: 300}, (_, i) => `k:${i}`);
+		await Promise.all(keys.map(key => writer.set(key, 'v')));
+		const scan = scanKeys(backend, {pattern: 'k:*', count: 20});
+		const found: string[] = [];
+		for await (const batch of scan) found.push(...batch);
+		expect(found.sort()).toEqual([...keys].sort());
+		expect(scan.cursors).toHaveLength(3);
+		// each master held some of the keys, and together exactly all of them
+		for (const master of scan.cursors) expect(master.returned).toBeGreaterThan(0);
+		expect(scan.cursors.reduce((n, m) => n + m.returned, 0)).toBe(keys.length);
+	});
+});
 
 describe('batch on a cluster', () => {
 	it('sends each key to its master in chunks, one confirmed pipeline per chunk, results in order', async () => {
