@@ -117,7 +117,7 @@ export class KeyScan implements AsyncIterableIterator<string[], undefined> {
 
 	#close(): void {
 		this.#closed = true;
-		// replies sent ahead are not read now: their rejections already have a handler (#send)
+		// replies sent ahead are not read now (each has a rejection handler: see #scanRound)
 		for (const m of this.#masters ?? []) m.pending = undefined;
 	}
 
