@@ -164,7 +164,7 @@ export async function clearChat(deps: Deps, chat: string, keys?: readonly string
 	const list = keys ?? (await chatKeys(deps, chat));
 	return runMutation(deps.config, clearChatRequest(deps.redis, chat, list.length), async () => {
 		// each master's connection checked on the configured db right before its DELs go out
-		const results = await batch(deps.redis, list.map(k => [k, 'del', k] as BatchCommand), undefined, {confirm: true});
+		const results = await batch(deps.redis, list.map(k => [k, 'del', k] as BatchCommand), {confirm: true});
 		let deleted = 0;
 		for (const r of results) {
 			if (r.error) throw r.error;

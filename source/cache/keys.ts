@@ -1,32 +1,17 @@
-// The key browser's data: SCAN (never KEYS) over every master, de-duplicated, with progress, that
-// can stop and continue; details (type, TTL, memory) for the keys on screen only, in one pipeline
-// per master; grouping by ':' prefix.
+// The key browser's data: the SCAN iterator's keys (every master, never KEYS) kept, de-duplicated,
+// with progress, able to stop and continue; details (type, TTL, memory) for the keys on screen
+// only, in one pipeline per master; grouping by ':' prefix.
 import type {RedisBackend} from '../backends/redis/client.js';
 import {batch, type BatchCommand} from '../backends/redis/pipeline.js';
-import {keyBytes, keyFromBytes} from '../backends/redis/key-bytes.js';
+import {keyBytes} from '../backends/redis/key-bytes.js';
+import {scanKeys, type KeyScan, type RedisType, type ScanOptions as KeyScanOptions} from '../backends/redis/scan.js';
 import {runMutation, type MutationRequest} from '../mutations/registry.js';
 import type {Config} from '../config/config.js';
 
-export const redisTypes = ['string', 'hash', 'list', 'set', 'zset', 'stream'] as const;
-export type RedisType = (typeof redisTypes)[number];
+export {isRedisType, redisTypes, type RedisType} from '../backends/redis/scan.js';
 
-export function isRedisType(value: string): value is RedisType {
-	return (redisTypes as readonly string[]).includes(value);
-}
-
-export type ScanOptions = {
-	/** a glob (MATCH); '*' or empty = every key */
-	readonly pattern?: string;
-	/** SCAN ... TYPE t (Redis >= 6) */
-	readonly type?: RedisType;
-	/** COUNT per SCAN call (config.scanCount) */
-	readonly count?: number;
-	/**
-	 * Send each master's next SCAN as soon as a reply arrives, before its keys are handled: Redis
-	 * scans while we de-duplicate and print (`opsdeck keys` over 1M keys, bench P1). At most one
-	 * call ahead; a stopped scan keeps that reply for when it continues.
-	 */
-	readonly readAhead?: boolean;
+/** The scan options of the key browser (readAhead off by default: one SCAN per master at a time). */
+export type ScanOptions = Omit<KeyScanOptions, 'signal'> & {
 	/**
 	 * Drop keys SCAN returns a second time (it may while the table is resized). Default on; off for
 	 * a stream that does not keep the keys (`opsdeck keys`): a Set of every key seen was half the
@@ -60,27 +45,19 @@ export function cursorFraction(cursor: string): number {
 	return Number(r) / 2 ** 64;
 }
 
-type MasterState = {
-	readonly client: ReturnType<RedisBackend['masters']>[number];
-	cursor: string;
-	done: boolean;
-	dbsize: number;
-	returned: number;
-	/** the SCAN sent ahead for the current cursor (readAhead) */
-	pending: Promise<unknown> | undefined;
-};
+type Started = {readonly scan: KeyScan; readonly dbsizes: readonly number[]};
 
 /**
- * One scan of the keyspace. `step()` runs one SCAN call on every unfinished master; `run()` loops
- * until done, stopped or a limit; a stopped scan continues where it was with run() again. Keys are
- * appended to `keys` (the same array, grown in place: the console reads it without copying).
- * SCAN's replies are read as bytes and each key named by keyFromBytes: a key that is not UTF-8
- * keeps its identity (issue 14, point 3) and goes back to Redis as the same bytes (keyBytes).
+ * One scan of the keyspace for the key browser: the SCAN iterator (scan.ts) with the keys kept and
+ * a progress against DBSIZE. `step()` takes one batch (one SCAN call on every unfinished master);
+ * `run()` loops until done, stopped or a limit; a stopped scan continues where it was with run()
+ * again. Keys are appended to `keys` (the same array, grown in place: the console reads it
+ * without copying).
  */
 export class KeyScanner {
 	readonly keys: string[] = [];
-	readonly #seen = new Set<string>();
-	#masters: MasterState[] | undefined;
+	#starting: Promise<Started> | undefined;
+	#started: Started | undefined;
 	#stopped = false;
 	readonly pattern: string;
 	readonly type: RedisType | undefined;
@@ -97,60 +74,38 @@ export class KeyScanner {
 	}
 
 	get done(): boolean {
-		return this.#masters !== undefined && this.#masters.every(m => m.done);
+		return this.#started?.scan.done ?? false;
 	}
 
 	get stopped(): boolean {
 		return this.#stopped;
 	}
 
-	async #init(): Promise<MasterState[]> {
-		if (this.#masters) return this.#masters;
-		const clients = this.redis.masters();
-		const sizes = await Promise.all(clients.map(c => c.dbsize()));
-		this.#masters = clients.map((client, i) => ({client, cursor: '0', done: false, dbsize: sizes[i]!, returned: 0, pending: undefined}));
-		return this.#masters;
+	/** DBSIZE of every master (for the progress), then the scan over those same masters. */
+	#start(): Promise<Started> {
+		if (this.#starting) return this.#starting;
+		const starting = (async () => {
+			const clients = this.redis.masters();
+			const dbsizes = await Promise.all(clients.map(c => c.dbsize()));
+			const scan = scanKeys({masters: () => clients}, {pattern: this.pattern, type: this.type, count: this.count, readAhead: this.readAhead, dedupe: this.dedupe});
+			this.#started = {scan, dbsizes};
+			return this.#started;
+		})();
+		this.#starting = starting;
+		// a start that failed (Redis down) is tried again by the next step
+		starting.catch(() => {
+			if (this.#starting === starting) this.#starting = undefined;
+		});
+		return starting;
 	}
 
 	/** One SCAN call on every unfinished master (in parallel); returns the keys new in this step. */
 	async step(): Promise<string[]> {
-		const masters = await this.#init();
-		const fresh: string[] = [];
-		// a pattern built from a key (a chat's reactions) matches that key's exact bytes
-		const args: (string | number | Buffer)[] = ['MATCH', keyBytes(this.pattern), 'COUNT', this.count];
-		if (this.type) args.push('TYPE', this.type);
-		await Promise.all(
-			masters
-				.filter(m => !m.done)
-				.map(async m => {
-					const call = m.pending ?? m.client.callBuffer('scan', m.cursor, ...args);
-					m.pending = undefined;
-					const [cursor, raw] = (await call) as [Buffer, Buffer[]];
-					const next = cursor.toString();
-					const batchKeys = raw.map(keyFromBytes);
-					m.cursor = next;
-					if (next === '0') m.done = true;
-					else if (this.readAhead) {
-						m.pending = m.client.callBuffer('scan', next, ...args);
-						// a read-ahead nobody waits for (the scan was dropped) must not be an unhandled rejection
-						m.pending.catch(() => undefined);
-					}
-					m.returned += batchKeys.length;
-					if (!this.dedupe) {
-						for (const key of batchKeys) this.keys.push(key);
-						fresh.push(...batchKeys);
-						return;
-					}
-					for (const key of batchKeys) {
-						// SCAN may return a key twice (rehashing): keep the first.
-						if (this.#seen.has(key)) continue;
-						this.#seen.add(key);
-						this.keys.push(key);
-						fresh.push(key);
-					}
-				}),
-		);
-		return fresh;
+		const {scan} = await this.#start();
+		const next = await scan.next();
+		if (next.done) return [];
+		for (const key of next.value) this.keys.push(key);
+		return next.value;
 	}
 
 	/**
@@ -159,7 +114,7 @@ export class KeyScanner {
 	 */
 	async run(options: {readonly signal?: AbortSignal; readonly limit?: number; readonly onBatch?: (keys: string[]) => void | Promise<void>} = {}): Promise<ScanProgress> {
 		this.#stopped = false;
-		await this.#init();
+		await this.#start();
 		while (!this.done && !this.#stopped && !options.signal?.aborted) {
 			if (options.limit !== undefined && this.keys.length >= options.limit) break;
 			const fresh = await this.step();
@@ -179,24 +134,29 @@ export class KeyScanner {
 	}
 
 	progress(): ScanProgress {
-		const masters = this.#masters ?? [];
-		const total = masters.reduce((sum, m) => sum + m.dbsize, 0);
+		const masters = this.#started?.scan.cursors ?? [];
+		const dbsizes = this.#started?.dbsizes ?? [];
+		const total = dbsizes.reduce((sum, n) => sum + n, 0);
 		const done = this.done;
 		let scanned = 0;
-		for (const m of masters) {
-			if (m.done) scanned += m.dbsize;
-			else if (m.cursor !== '0') scanned += Math.min(m.dbsize, Math.max(Math.round(cursorFraction(m.cursor) * m.dbsize), this.pattern === '*' && !this.type ? m.returned : 0));
-		}
+		masters.forEach((m, i) => {
+			const dbsize = dbsizes[i]!;
+			if (m.done) scanned += dbsize;
+			else if (m.cursor !== '0') scanned += Math.min(dbsize, Math.max(Math.round(cursorFraction(m.cursor) * dbsize), this.pattern === '*' && !this.type ? m.returned : 0));
+		});
 		// keys added during the scan can make the count pass the start's DBSIZE
-		return {scanned: Math.max(0, scanned), total: Math.max(total, done ? scanned : 0), found: this.keys.length, done, masters: masters.length};
+		return {scanned: Math.max(0, scanned), total: Math.max(total, done ? scanned : 0), found: this.keys.length, done, masters: dbsizes.length};
 	}
 }
 
-/** Every key matching the options (bounded by limit). For tests and small keyspaces. */
-export async function scanAll(redis: RedisBackend, options: ScanOptions & {readonly limit?: number} = {}): Promise<string[]> {
-	const scanner = new KeyScanner(redis, options);
-	await scanner.run({limit: options.limit});
-	return options.limit === undefined ? scanner.keys : scanner.keys.slice(0, options.limit);
+/** Every key matching the options, each once (bounded by limit). For small keyspaces. */
+export async function scanAll(redis: RedisBackend, options: KeyScanOptions & {readonly limit?: number} = {}): Promise<string[]> {
+	const keys: string[] = [];
+	for await (const batch of scanKeys(redis, {dedupe: true, ...options})) {
+		for (const key of batch) keys.push(key);
+		if (options.limit !== undefined && keys.length >= options.limit) break;
+	}
+	return options.limit === undefined ? keys : keys.slice(0, options.limit);
 }
 
 export type KeyDetail = {

@@ -2,8 +2,8 @@
 // pinned, backroom or reactions key of a chat. Shared by the chat list and `stats`.
 import type {RedisBackend} from '../backends/redis/client.js';
 import type {CollectionsLayout} from '../config/config.js';
-import {escapeGlob} from './layout.js';
-import {KeyScanner} from './keys.js';
+import {scanKeys} from '../backends/redis/scan.js';
+import {escapeGlob, templateRegex} from './layout.js';
 
 export const collectionNames = ['messages', 'pinned', 'backroom', 'reactions'] as const;
 export type CollectionName = (typeof collectionNames)[number];
@@ -12,19 +12,9 @@ export type Classified = {readonly collection: CollectionName; readonly chat: st
 
 type Matcher = {readonly collection: CollectionName; readonly regex: RegExp};
 
-/** The same reading of a template as layout.parseKey, compiled once for a million keys. */
+/** A key of the layout read back into its collection and ids (the templates compiled once, for a million keys). */
 export function compileLayout(layout: CollectionsLayout): (key: string) => Classified | undefined {
-	const matchers: Matcher[] = collectionNames.map(collection => {
-		const source = layout[collection]
-			.split(/(\{chat\}|\{message\})/)
-			.map(part => {
-				if (part === '{chat}') return '(?<chat>[^:]+?)';
-				if (part === '{message}') return '(?<message>.+?)';
-				return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-			})
-			.join('');
-		return {collection, regex: new RegExp(`^${source}$`, 's')};
-	});
+	const matchers: Matcher[] = collectionNames.map(collection => ({collection, regex: templateRegex(layout[collection])}));
 	return key => {
 		for (const {collection, regex} of matchers) {
 			const match = regex.exec(key);
@@ -59,28 +49,31 @@ export type CacheScan = {
 	readonly scanned: number;
 };
 
-/** Every cache key of the layout, grouped by chat. Exact: a full SCAN, no sampling. */
+/**
+ * Every cache key of the layout, grouped by chat. Exact: a full SCAN, no sampling. An abort stops
+ * the scan and returns what was found so far.
+ */
 export async function scanCache(redis: RedisBackend, layout: CollectionsLayout, count = 1000, signal?: AbortSignal): Promise<CacheScan> {
 	const classify = compileLayout(layout);
 	const chats = new Map<string, ChatKeys>();
 	let scanned = 0;
-	const scanner = new KeyScanner(redis, {pattern: layoutPattern(layout), count});
-	while (!scanner.done && !signal?.aborted) {
-		// step() keeps every key in scanner.keys; we only need the batch, so read and let go
-		const fresh = await scanner.step();
-		scanned += fresh.length;
-		for (const key of fresh) {
-			const c = classify(key);
-			if (!c) continue;
-			let entry = chats.get(c.chat);
-			if (!entry) {
-				entry = {reactions: 0};
-				chats.set(c.chat, entry);
+	try {
+		for await (const keys of scanKeys(redis, {pattern: layoutPattern(layout), count, dedupe: true, signal})) {
+			scanned += keys.length;
+			for (const key of keys) {
+				const c = classify(key);
+				if (!c) continue;
+				let entry = chats.get(c.chat);
+				if (!entry) {
+					entry = {reactions: 0};
+					chats.set(c.chat, entry);
+				}
+				if (c.collection === 'reactions') entry.reactions++;
+				else entry[c.collection] = key;
 			}
-			if (c.collection === 'reactions') entry.reactions++;
-			else entry[c.collection] = key;
 		}
-		scanner.keys.length = 0;
+	} catch (error) {
+		if (!signal?.aborted) throw error;
 	}
 	return {chats, scanned};
 }

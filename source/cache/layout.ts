@@ -43,18 +43,19 @@ export function patternFor(template: string, ids: {readonly chat?: string; reado
 		.join('');
 }
 
-/** chat:ABC:messages against chat:{chat}:messages → {chat: 'ABC'}; undefined when it does not fit. */
-export function parseKey(template: string, key: string): {chat: string; message?: string} | undefined {
-	const parts = template.split(/(\{chat\}|\{message\})/);
-	const source = parts
+/**
+ * The regex that reads a key back into its ids: chat:{chat}:messages → /^chat:(?<chat>[^:]+?):messages$/s.
+ * The one place a template becomes a RegExp; compile once and reuse it (a million keys are
+ * classified in a scan).
+ */
+export function templateRegex(template: string): RegExp {
+	const source = template
+		.split(placeholders)
 		.map(part => {
 			if (part === '{chat}') return '(?<chat>[^:]+?)';
 			if (part === '{message}') return '(?<message>.+?)';
 			return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 		})
 		.join('');
-	const match = new RegExp(`^${source}$`, 's').exec(key);
-	if (!match?.groups) return undefined;
-	const {chat, message} = match.groups;
-	return message === undefined ? {chat: chat!} : {chat: chat!, message};
+	return new RegExp(`^${source}$`, 's');
 }

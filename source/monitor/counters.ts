@@ -3,9 +3,10 @@
 // ONE pipelined round trip per master for every watched key: the count command that fits the key's
 // type and PTTL. A key's type is learnt once (TYPE when it is found) and learnt again only when its
 // count fails (WRONGTYPE) or the key goes.
-import type {Redis as RedisClient} from 'ioredis';
 import type {Config} from '../config/config.js';
-import {encodeCommand, type RawReply} from '../backends/redis/pipe.js';
+import {keyBytes} from '../backends/redis/key-bytes.js';
+import {encodeCommandBytes, type RawReply} from '../backends/redis/pipe.js';
+import {batch, groupByMaster} from '../backends/redis/pipeline.js';
 import {patternFor} from '../cache/layout.js';
 import {resolveWatches, type RedisForCounters} from './watch-resolve.js';
 
@@ -211,35 +212,31 @@ export class CounterMonitor {
 
 	/** TYPE for keys just found: one pipeline per master. */
 	async #learnTypes(redis: RedisForCounters, keys: Tracked[]): Promise<void> {
-		const byKey = new Map(keys.map(t => [t.key, t]));
-		await Promise.all(
-			[...redis.groupByMaster(keys.map(t => t.key))].map(async ([client, group]) => {
-				const replies = await exec(client, group.map(key => ['type', key]));
-				group.forEach((key, i) => {
-					const [error, type] = replies[i] ?? [new Error('no reply'), undefined];
-					const t = byKey.get(key)!;
-					t.type = !error && typeof type === 'string' && type !== 'none' ? type : undefined;
-				});
-			}),
-		);
+		const replies = await batch(redis, keys.map(t => [t.key, 'type', t.key]));
+		keys.forEach((t, i) => {
+			const {error, value: type} = replies[i]!;
+			t.type = !error && typeof type === 'string' && type !== 'none' ? type : undefined;
+		});
 	}
 
 	/** Count + PTTL (or TYPE + PTTL while the type is unknown) for every key. Returns pipelines sent. */
 	async #count(redis: RedisForCounters, keys: Tracked[]): Promise<number> {
 		if (keys.length === 0) return 0;
-		const byKey = new Map(keys.map(t => [t.key, t]));
-		const groups = [...redis.groupByMaster(keys.map(t => t.key))];
+		const groups = [...groupByMaster(redis, keys, t => t.key)];
 		await Promise.all(
 			groups.map(async ([client, group]) => {
 				// the whole pipeline in one write on the master's bare connection (each key's two
-				// commands encoded once, kept while its type stays the same), one pass over the replies
+				// commands encoded once, in the key's exact bytes, kept while its type stays the
+				// same), one pass over the replies
 				const rows: Tracked[] = [];
 				const names: string[] = [];
 				const parts: Buffer[] = [];
-				for (const key of group) {
-					const t = byKey.get(key)!;
+				for (const t of group) {
 					const name = (t.type && countCommands[t.type]) || 'type';
-					if (t.encoded?.name !== name) t.encoded = {name, bytes: Buffer.from(encodeCommand([name, key]) + encodeCommand(['pttl', key]))};
+					if (t.encoded?.name !== name) {
+						const key = keyBytes(t.key);
+						t.encoded = {name, bytes: Buffer.concat([encodeCommandBytes([name, key]), encodeCommandBytes(['pttl', key])])};
+					}
 					parts.push(t.encoded.bytes);
 					rows.push(t);
 					names.push(name);
@@ -333,11 +330,4 @@ export class CounterMonitor {
 		};
 		return {at, elapsedMs, first, watches: [...this.#watches], keys, totals, resolved, truncated: this.#truncated, roundTrips};
 	}
-}
-
-/** One pipeline: every command written at once, one round trip. */
-async function exec(client: RedisClient, commands: readonly string[][]): Promise<Reply[]> {
-	const pipeline = client.pipeline();
-	for (const [name, ...args] of commands) pipeline.call(name!, ...args);
-	return ((await pipeline.exec()) ?? []) as Reply[];
 }

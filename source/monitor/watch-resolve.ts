@@ -1,15 +1,15 @@
-// Turns a watch list (exact keys and glob patterns) into keys: SCAN MATCH on every master for the
-// patterns (never KEYS), the exact keys as they are (they are watched even while they do not exist).
-import type {Redis as RedisClient} from 'ioredis';
-import type {RawPipe} from '../backends/redis/pipe.js';
+// Turns a watch list (exact keys and glob patterns) into keys: the SCAN iterator (MATCH, every
+// master, never KEYS) for the patterns, the exact keys as they are (they are watched even while
+// they do not exist).
+import type {RedisBackend} from '../backends/redis/client.js';
+import type {PipelineTarget} from '../backends/redis/pipeline.js';
+import {scanKeys} from '../backends/redis/scan.js';
 
-/** What the counters need from the Redis backend (RedisBackend fits). */
-export type RedisForCounters = {
-	masters(): RedisClient[];
-	groupByMaster<K extends string>(keys: readonly K[]): Map<RedisClient, K[]>;
-	/** a bare pipeline connection to a master (the counts of every tick go over it) */
-	pipeFor(client: RedisClient): RawPipe;
-};
+/**
+ * What the counters need from the Redis backend (RedisBackend fits): the masters to SCAN and
+ * group keys by, and pipeFor, a bare pipeline connection to a master (every tick's counts go over it).
+ */
+export type RedisForCounters = PipelineTarget & Pick<RedisBackend, 'pipeFor'>;
 
 /** A watch with an unescaped *, ? or [ is a pattern; anything else is one exact key. */
 export function isPattern(watch: string): boolean {
@@ -44,29 +44,27 @@ export async function resolveWatches(
 			continue;
 		}
 		patterns.add(watch);
-		// every master in parallel; each SCANs until its cursor comes back to 0
-		await Promise.all(
-			redis.masters().map(async client => {
-				let cursor = '0';
-				do {
-					options.signal?.throwIfAborted();
-					if (out.size >= options.maxKeys) {
-						truncated = true;
-						return;
-					}
-					const [next, keys] = await client.scan(cursor, 'MATCH', watch, 'COUNT', options.scanCount);
-					cursor = next;
-					for (const key of keys) {
-						if (out.has(key)) continue;
-						if (out.size >= options.maxKeys) {
-							truncated = true;
-							return;
-						}
-						out.set(key, watch);
-					}
-				} while (cursor !== '0');
-			}),
-		);
+		options.signal?.throwIfAborted();
+		// full before this pattern's scan or between two of its batches: it may have more keys
+		if (out.size >= options.maxKeys) {
+			truncated = true;
+			continue;
+		}
+		const scan = scanKeys(redis, {pattern: watch, count: options.scanCount, signal: options.signal});
+		scanning: for await (const keys of scan) {
+			for (const key of keys) {
+				if (out.has(key)) continue;
+				if (out.size >= options.maxKeys) {
+					truncated = true;
+					break scanning;
+				}
+				out.set(key, watch);
+			}
+			if (out.size >= options.maxKeys && !scan.done) {
+				truncated = true;
+				break;
+			}
+		}
 	}
 	return {keys: [...out].map(([key, watch]) => ({key, watch})), patterns, truncated};
 }

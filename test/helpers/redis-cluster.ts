@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {promisify} from 'node:util';
+import {RedisBackend} from '../../source/backends/redis/client.js';
 import {freePort} from './ports.js';
 import {pingRedis, redisServerBinary} from './redis-server.js';
 import {waitFor} from './wait.js';
@@ -84,4 +85,12 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
 		throw error;
 	}
 	return {ports, url: `redis://127.0.0.1:${ports[0]}/0`, dir, stop};
+}
+
+/** A RedisBackend on the cluster, once it has found the cluster and is up. */
+export async function clusterBackend(cluster: Pick<RedisClusterHandle, 'url'>): Promise<RedisBackend> {
+	const backend = new RedisBackend(cluster.url);
+	await backend.ready(10_000);
+	await waitFor(() => backend.isCluster && backend.status.state === 'up', {timeout: 10_000});
+	return backend;
 }

@@ -2,9 +2,9 @@
 // pipeline per master with each key sent to the node that owns its slot.
 import {Cluster, Redis} from 'ioredis';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {RedisBackend} from '../../source/backends/redis/client.js';
+import type {RedisBackend} from '../../source/backends/redis/client.js';
 import {CounterMonitor} from '../../source/monitor/counters.js';
-import {startRedisCluster, type RedisClusterHandle} from '../helpers/redis-cluster.js';
+import {clusterBackend, startRedisCluster, type RedisClusterHandle} from '../helpers/redis-cluster.js';
 import {waitFor} from '../helpers/wait.js';
 
 let cluster: RedisClusterHandle;
@@ -16,9 +16,7 @@ beforeAll(async () => {
 	cluster = await startRedisCluster(3);
 	writer = new Cluster([{host: '127.0.0.1', port: cluster.ports[0]!}]);
 	for (let i = 0; i < chats; i++) await writer.zadd(`chat:K${i}:messages`, 1, 'a', 2, 'b');
-	backend = new RedisBackend(cluster.url);
-	await backend.ready(10_000);
-	await waitFor(() => backend.isCluster && backend.status.state === 'up', {timeout: 10_000});
+	backend = await clusterBackend(cluster);
 }, 60_000);
 
 afterAll(async () => {

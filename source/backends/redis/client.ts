@@ -228,7 +228,8 @@ export class RedisBackend {
 	/**
 	 * The client, or BackendDownError at once when it is not connected (polls never queue).
 	 * On a cluster this is ioredis' Cluster, which routes a command on one key to its node; SCAN,
-	 * DBSIZE, INFO and pipelines over many keys go through masters() / groupByMaster() instead.
+	 * DBSIZE, INFO and pipelines over many keys go through masters() / masterFor() instead (scan.ts,
+	 * pipeline.ts).
 	 */
 	get client(): AnyRedis {
 		// after close() the socket may still read 'ready' for a moment: closed is closed
@@ -299,18 +300,6 @@ export class RedisBackend {
 	#closePipes(): void {
 		for (const pipe of this.#pipes.values()) pipe.close();
 		this.#pipes.clear();
-	}
-
-	/** Keys grouped by the master that owns them: one pipeline per master. */
-	groupByMaster<K extends string | Buffer>(keys: readonly K[]): Map<RedisClient, K[]> {
-		const groups = new Map<RedisClient, K[]>();
-		for (const key of keys) {
-			const master = this.masterFor(key);
-			const list = groups.get(master);
-			if (list) list.push(key);
-			else groups.set(master, [key]);
-		}
-		return groups;
 	}
 
 	/**

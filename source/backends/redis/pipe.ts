@@ -28,6 +28,17 @@ export function encodeCommand(args: readonly string[]): string {
 	return out;
 }
 
+/** One command in RESP with each Buffer argument sent as its exact bytes (a key's keyBytes). */
+export function encodeCommandBytes(args: readonly (string | Buffer)[]): Buffer {
+	if (args.every(arg => typeof arg === 'string')) return Buffer.from(encodeCommand(args as readonly string[]));
+	const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];
+	for (const arg of args) {
+		const bytes = typeof arg === 'string' ? Buffer.from(arg) : arg;
+		parts.push(Buffer.from(`$${bytes.length}\r\n`), bytes, Buffer.from('\r\n'));
+	}
+	return Buffer.concat(parts);
+}
+
 /** Parses RESP2 replies from a buffer; `undefined` when the next reply is not complete yet. */
 class ReplyReader {
 	#buffer: Buffer = Buffer.alloc(0);
