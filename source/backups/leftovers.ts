@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {findHolders} from './db-holders.js';
+import {restoreTempPattern} from './names.js';
 import {pidAlive} from '../system/pid-alive.js';
 
 export type Leftover = {
@@ -21,10 +22,6 @@ export type Leftover = {
 
 /** a partial changed this recently may belong to a backup that is running right now */
 const busyMs = 60_000;
-
-function escape(text: string): string {
-	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 async function entry(dir: string, name: string, what: Leftover['what'], inProgress: (file: string, stat: fs.Stats) => Promise<boolean>): Promise<Leftover | undefined> {
 	const file = path.join(dir, name);
@@ -48,7 +45,7 @@ export async function listLeftovers(config: {readonly backupDir: string; readonl
 	} catch {
 		live = path.resolve(config.sqlitePath);
 	}
-	const pattern = new RegExp(`^\\.${escape(path.basename(live))}\\.restore-(\\d+)\\.tmp(-wal|-shm|-journal)?$`);
+	const pattern = restoreTempPattern(live);
 	for (const name of await fs.promises.readdir(path.dirname(live)).catch(() => [] as string[])) {
 		const m = pattern.exec(name);
 		if (!m) continue;

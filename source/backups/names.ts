@@ -91,3 +91,14 @@ export function resolveBackupName(dir: string, name: string): string {
 	if (!stat.isFile()) throw new BackupNameError(`backup ${show(name)} is not a regular file: refused`);
 	return file;
 }
+
+/** The temp copy a restore writes beside the live file before the swap: `.LIVE.restore-PID.tmp`. */
+export function restoreTempName(live: string, pid = process.pid): string {
+	return `.${path.basename(live)}.restore-${pid}.tmp`;
+}
+
+/** Matches the temp copies (and their -wal/-shm/-journal) of restores of this live file; group 1 is the pid. */
+export function restoreTempPattern(live: string): RegExp {
+	const base = path.basename(live).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+	return new RegExp(`^\\.${base}\\.restore-(\\d+)\\.tmp(-wal|-shm|-journal)?$`);
+}

@@ -21,7 +21,7 @@ import type {Config} from '../config/config.js';
 import {verifyBackup, BackupError, type VerifyResult} from './backups.js';
 import {keepSafety, type Safety} from './restore-safety.js';
 import {fsyncDir, isLiveFile, readSidecar} from './files.js';
-import {resolveBackupName, sidecarName} from './names.js';
+import {resolveBackupName, restoreTempName, restoreTempPattern, sidecarName} from './names.js';
 import {runWorkerTask, startWorkerTask, type CopyResult, type InspectResult, type SettleResult, type TableCounts, type WorkerHandle} from './worker.js';
 import {scanHolders, type Holder} from './db-holders.js';
 import {ownerText, selfText} from '../system/file-owner.js';
@@ -190,7 +190,7 @@ export async function restoreBackup(config: RestoreConfig, name: string, options
 		const dir = path.dirname(live);
 		await fs.promises.mkdir(dir, {recursive: true});
 		const removed = await removeStaleTemps(dir, path.basename(live));
-		const temp = path.join(dir, `.${path.basename(live)}.restore-${process.pid}.tmp`);
+		const temp = path.join(dir, restoreTempName(live));
 		let copier: WorkerHandle<CopyResult> | undefined;
 		let checker: WorkerHandle<InspectResult> | undefined;
 		let describer: WorkerHandle<InspectResult> | undefined;
@@ -354,7 +354,7 @@ async function removeAliases(backupDir: string, live: string): Promise<string[]>
  * never replaced anything. Removed by the next restore, which says so (their names in the result).
  */
 async function removeStaleTemps(dir: string, base: string): Promise<string[]> {
-	const pattern = new RegExp(`^\\.${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.restore-(\\d+)\\.tmp(-wal|-shm|-journal)?$`);
+	const pattern = restoreTempPattern(base);
 	const removed: string[] = [];
 	for (const name of await fs.promises.readdir(dir).catch(() => [] as string[])) {
 		const m = pattern.exec(name);
