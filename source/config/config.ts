@@ -84,6 +84,17 @@ type Env = Readonly<Record<string, string | undefined>>;
  * KEY=value lines; # comments; optional quotes; `export ` prefix allowed. A line that is none of
  * these (or a quote left open) is a ConfigError naming the line, never skipped: a skipped line is a
  * setting silently not in force. The line itself is not quoted back (it may hold a password).
+ *
+ * Not node:util parseEnv (checked on Node 20.20, issue 15): it agrees on comments, quotes, `export `,
+ * inline comments, empty values, `=` in values and CRLF, but it never refuses a line, and the
+ * tests (test/config, test/commands/config-errors) require these refusals:
+ *   `REDIS_URL redis://…` (no `=`) and `=value`   parseEnv skips the line without a word
+ *   `1ABC=x`                                      parseEnv takes 1ABC as a key
+ *   `URL="postgres://…` (quote not closed)        parseEnv keeps the `"` in the value
+ *   `A='x' y` (text after the closing quote)      parseEnv drops ` y` and gives x
+ * It also differs where no test looks: a UTF-8 BOM stays in the first key, `export<TAB>B=1` is a key
+ * "export\tB", `A=abc#def` gives abc (here abc#def), whitespace around an unquoted value is kept,
+ * and double-quoted values expand \n and may span lines (here one line, backslashes literal).
  */
 export function parseDotenv(text: string): Record<string, string> {
 	const out: Record<string, string> = {};

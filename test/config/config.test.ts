@@ -194,6 +194,11 @@ describe('.env parsing', () => {
 		].join('\r\n'))).toEqual({A: '1', B: 'two', C: 'quoted # not a comment', D: 'single', E: 'value', F: '', G: 'quoted'});
 	});
 
+	// issue 15: the cases where node:util parseEnv reads a line another way (see parseDotenv's comment)
+	it('a BOM, a tab after export, # inside a value, = in a value, spaces around it, backslashes', () => {
+		expect(parseDotenv('\uFEFFA=1\nexport\tB=2\nC=abc#def\nD=b=c\nE=\t spaced \t\nF="a\\nb"\n')).toEqual({A: '1', B: '2', C: 'abc#def', D: 'b=c', E: 'spaced', F: 'a\\nb'});
+	});
+
 	// issue 13, case 17: a malformed line was skipped (its setting silently not in force)
 	it('a malformed line is one error naming the line, never skipped (and never quoted: it may hold a password)', () => {
 		const cases: [string[], string][] = [
