@@ -8,7 +8,7 @@
 //     switch given a value other than true/false (`--read-only=1` was read as false); a value flag
 //     with no value; a value outside a flag's `choices` (one line here instead of meow's two).
 // After `--` every word is data.
-import {flagSpec} from './flags.js';
+import {flagSpec, kebab} from './flags.js';
 
 export type EarlyRequest = {readonly kind: 'help'; readonly command?: string} | {readonly kind: 'version'};
 
@@ -18,9 +18,6 @@ export type ArgvReading = {
 	/** the first thing wrong on the line, as the one line to print (exit 2) */
 	readonly problem?: string;
 };
-
-/** `readOnly` → `read-only`: how a flag is spelled on the command line. */
-export const kebab = (name: string) => name.replace(/[A-Z]/g, ch => `-${ch.toLowerCase()}`);
 
 type Spec = {readonly name: string; readonly type: 'string' | 'boolean'; readonly shortFlag?: string; readonly choices?: readonly string[]};
 

@@ -46,6 +46,9 @@ export const flagSpec = {
 	help: {type: 'boolean', shortFlag: 'h'},
 } as const;
 
+/** `readOnly` → `read-only`: how a flag is spelled on the command line. */
+export const kebab = (name: string) => name.replace(/[A-Z]/g, ch => `-${ch.toLowerCase()}`);
+
 type Spec = typeof flagSpec;
 
 /** meow's own type for a flag, narrowed to the union of its choices when it has some. */

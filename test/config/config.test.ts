@@ -231,6 +231,9 @@ describe('errors: one line the operator can act on', () => {
 
 	it('a Redis database that is not a number', () => {
 		expect(configError({env: {REDIS_URL: 'redis://127.0.0.1:6379/cache'}})).toBe('REDIS_URL has a database number that is not a number: "cache"');
+		// the flag as it is typed (it said --redisUrl, an option that does not exist)
+		expect(configError({flags: {redisUrl: 'redis://127.0.0.1:6379/cache'}})).toBe('--redis-url has a database number that is not a number: "cache"');
+		expect(configError({flags: {redisUrl: 'redis://127.0.0.1:6379?db=5'}})).toBe('--redis-url: give the database in the path (redis://host:6379/N), not as ?db=');
 	});
 
 	it('a bad DATABASE_URL, --database-url and PG* variables', () => {
