@@ -3,7 +3,8 @@ import meow from 'meow';
 import {createBackends, closeBackends, BackendDownError, WrongTargetError} from '../backends/index.js';
 import {ConfigError, loadConfig} from '../config/config.js';
 import {flagSpec, type Flags} from './flags.js';
-import {commandHelpText, earlyRequest, generalHelp, isCommand, packageVersion} from '../commands/help.js';
+import {commandHelpText, generalHelp, isCommand, packageVersion} from '../commands/help.js';
+import {readArgv, type EarlyRequest} from './argv.js';
 import {CommandError, UsageError, type CommandContext} from '../commands/shared.js';
 import {settleWorkers} from '../system/live-workers.js';
 import {AuditError, ReadOnlyError} from '../mutations/registry.js';
@@ -18,15 +19,11 @@ function fail(message: string, code: number): number {
 	return code;
 }
 
-const kebab = (name: string) => name.replace(/[A-Z]/g, ch => `-${ch.toLowerCase()}`);
-
 /**
  * `--help`/`-h` anywhere, `opsdeck help [COMMAND]`, `--version`/`-v`: answered from the command
  * line alone, before meow, the config or any backend (issue 13, case 2). undefined: not asked.
  */
-function answerEarly(argv: readonly string[]): number | undefined {
-	const valueFlags = new Set(Object.entries(flagSpec).filter(([, spec]) => spec.type === 'string').map(([name]) => kebab(name)));
-	const request = earlyRequest(argv, valueFlags);
+function answerEarly(request: EarlyRequest | undefined): number | undefined {
 	if (!request) return undefined;
 	if (request.kind === 'version') {
 		process.stdout.write(`${packageVersion()}\n`);
@@ -60,62 +57,22 @@ function hidePasswordFlags(flags: Flags, command: string | undefined): void {
 	process.stderr.write(`opsdeck: ${names} ${given.length > 1 ? 'hold passwords' : 'holds a password'}, which ps shows to other users until opsdeck renames itself: put it in ${env} (the environment or .env) or in the config file instead\n`);
 }
 
-/**
- * Every option exactly as opsdeck spells it, before meow: meow camel-cases what it is given, so
- * `--READ-ONLY` or `--All` arrived as some other name and were dropped while `flush --yes` went
- * ahead. An option in another case, or a short flag opsdeck does not have, is refused.
- */
-function unknownOption(argv: readonly string[]): string | undefined {
-	const specs = Object.entries(flagSpec) as [string, {readonly type: string; readonly shortFlag?: string}][];
-	const long = new Map(specs.map(([name, spec]) => [kebab(name), spec.type]));
-	const short = new Map(specs.filter(([, spec]) => spec.shortFlag).map(([, spec]) => [spec.shortFlag!, spec.type]));
-	let wantsValue = false;
-	for (const arg of argv) {
-		if (arg === '--') break;
-		if (wantsValue) {
-			wantsValue = false;
-			continue;
-		}
-		if (arg.startsWith('--')) {
-			const name = arg.slice(2).split('=')[0]!;
-			const type = long.get(name) ?? (name.startsWith('no-') && long.get(name.slice(3)) === 'boolean' ? 'boolean' : undefined);
-			if (type === undefined) return `unknown option --${name}`;
-			// `--read-only=1` was read as false: a switch takes no value but true or false
-			const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : undefined;
-			if (type === 'boolean' && value !== undefined && value !== 'true' && value !== 'false') return `--${name} is a switch: give it alone (or =true/=false), not =${value}`;
-			wantsValue = type === 'string' && value === undefined;
-		} else if (arg.startsWith('-') && arg.length > 1) {
-			for (const ch of arg.slice(1)) {
-				const type = short.get(ch);
-				if (type === undefined) return `unknown option -${ch}`;
-				if (type === 'string') wantsValue = true;
-			}
-		}
-	}
-	return undefined;
-}
-
 async function main(): Promise<number> {
-	const early = answerEarly(process.argv.slice(2));
+	const line = readArgv(process.argv.slice(2));
+	const early = answerEarly(line.request);
 	if (early !== undefined) return early;
-	const wrong = unknownOption(process.argv.slice(2));
-	if (wrong !== undefined) return fail(`${wrong.slice(0, 80)}; see opsdeck --help`, 2);
+	if (line.problem !== undefined) return fail(line.problem, 2);
 	const cli = meow(generalHelp(), {
 		importMeta: import.meta,
 		flags: flagSpec,
-		// checked below, so the operator gets one line instead of meow's two
+		// checked by readArgv, so the operator gets one line instead of meow's two
 		allowUnknownFlags: true,
 		// answered by answerEarly: meow's own only sees a lone --help and would run `flush --help --yes`
 		autoHelp: false,
 		autoVersion: false,
 	});
+	// meow types a flag with choices as string; readArgv has refused every value outside them
 	const flags = cli.flags as Flags;
-	for (const [name, spec] of Object.entries(flagSpec)) {
-		// `--limit` with no value arrives as an empty string
-		if (spec.type === 'string' && (flags as Record<string, unknown>)[name] === '') {
-			return fail(`--${kebab(name)} needs a value`, 2);
-		}
-	}
 	const [command, ...args] = cli.input;
 	hidePasswordFlags(flags, command);
 

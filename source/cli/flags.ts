@@ -1,5 +1,14 @@
-// Every command-line flag opsdeck knows, in one place: meow rejects any other.
+// Every command-line flag opsdeck knows, in one place: the argv pass (argv.ts) refuses any other,
+// meow parses them, and the Flags type is inferred from this table (no hand-written copy).
 // Commands read the ones they need from the parsed Flags.
+import type {TypedFlags} from 'meow';
+import {redisTypes} from '../cache/keys.js';
+
+/** A string flag limited to `choices`: refused otherwise (argv.ts, then meow), typed as their union. */
+function oneOf<const C extends string>(...choices: C[]) {
+	return {type: 'string', choices} as const;
+}
+
 export const flagSpec = {
 	// backends and settings (config.ts)
 	redisUrl: {type: 'string'},
@@ -20,7 +29,7 @@ export const flagSpec = {
 	force: {type: 'boolean'},
 	// command options
 	all: {type: 'boolean'},
-	type: {type: 'string'},
+	type: oneOf(...redisTypes),
 	limit: {type: 'string'},
 	messages: {type: 'string'},
 	reactions: {type: 'boolean'},
@@ -28,7 +37,7 @@ export const flagSpec = {
 	clear: {type: 'boolean'},
 	integrity: {type: 'boolean'},
 	manual: {type: 'boolean'},
-	format: {type: 'string'},
+	format: oneOf('csv', 'json'),
 	output: {type: 'string'},
 	traffic: {type: 'boolean'},
 	chats: {type: 'string'},
@@ -37,34 +46,13 @@ export const flagSpec = {
 	help: {type: 'boolean', shortFlag: 'h'},
 } as const;
 
-export type Flags = {
-	redisUrl?: string;
-	databaseUrl?: string;
-	sqlite?: string;
-	backupDir?: string;
-	interval?: string;
-	readOnly?: boolean;
-	appUrl?: string;
-	port?: string;
-	host?: string;
-	config?: string;
-	auditLog?: string;
-	json?: boolean;
-	plain?: boolean;
-	yes?: boolean;
-	force?: boolean;
-	all?: boolean;
-	type?: string;
-	limit?: string;
-	messages?: string;
-	reactions?: boolean;
-	compare?: boolean;
-	clear?: boolean;
-	integrity?: boolean;
-	manual?: boolean;
-	format?: string;
-	output?: string;
-	traffic?: boolean;
-	chats?: string;
-	rate?: string;
-};
+/** `readOnly` → `read-only`: how a flag is spelled on the command line. */
+export const kebab = (name: string) => name.replace(/[A-Z]/g, ch => `-${ch.toLowerCase()}`);
+
+type Spec = typeof flagSpec;
+
+/** meow's own type for a flag, narrowed to the union of its choices when it has some. */
+type Value<K extends keyof Spec> = Spec[K] extends {readonly choices: ReadonlyArray<infer C>} ? C : NonNullable<TypedFlags<Spec>[K]>;
+
+/** The parsed flags: each one absent unless given (none has a default). */
+export type Flags = {[K in keyof Spec]?: Value<K>};

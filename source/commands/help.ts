@@ -1,10 +1,12 @@
 // Every help text in one place: the command list, each command's own help (usage, options, an
 // example) and the global options. cli.tsx prints them for `--help`/`-h` anywhere on the line,
-// `opsdeck help [COMMAND]` and `-v`/`--version` before it parses anything else, loads the config
-// or touches a backend: asking for help never runs the command (issue 13, case 2).
+// `opsdeck help [COMMAND]` and `-v`/`--version` (found by cli/argv.ts) before it parses anything
+// else, loads the config or touches a backend: asking for help never runs the command (issue 13,
+// case 2).
 import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {flagSpec} from '../cli/flags.js';
 
 type CommandHelp = {
 	/** what follows `opsdeck NAME` in the usage line */
@@ -58,7 +60,7 @@ export const commandHelp = {
 		summary: 'Redis keys matching a glob pattern (SCAN, never KEYS)',
 		about: 'Lists the keys that match PATTERN (a glob; default *), streamed as SCAN finds them. Quote the pattern so the shell leaves it alone; put -- before a pattern that starts with -.',
 		options: [
-			['--type T', 'only keys of this type: string, hash, list, set, zset, stream'],
+			['--type T', `only keys of this type: ${flagSpec.type.choices.join(', ')}`],
 			['--limit N', 'stop after N keys'],
 			json,
 		],
@@ -124,11 +126,11 @@ export const commandHelp = {
 		examples: ['opsdeck backup create', 'opsdeck backup restore manual_2026-11-22T10-15-16.db --yes', 'opsdeck backup prune --yes'],
 	},
 	sqlite: {
-		usage: 'check | vacuum [--yes] | analyze [--yes] | export TABLE [--format csv|json] [--output FILE [--force]]',
+		usage: `check | vacuum [--yes] | analyze [--yes] | export TABLE [--format ${flagSpec.format.choices.join('|')}] [--output FILE [--force]]`,
 		summary: 'maintenance and export of the SQLite data file',
 		about: 'check: integrity_check and foreign_key_check.\nvacuum, analyze: what they say (they ask y/N on a terminal, need --yes without one; refused in read-only mode).\nexport TABLE: its rows as CSV or JSON, to stdout or FILE.',
 		options: [
-			['--format csv|json', 'export format (default csv)'],
+			[`--format ${flagSpec.format.choices.join('|')}`, 'export format (default csv)'],
 			['--output FILE', 'write the export to FILE instead of stdout (an existing FILE only with --force)'],
 			['--force', 'export: replace an existing FILE'],
 			yes,
@@ -239,40 +241,6 @@ export function commandHelpText(name: CommandName): string {
 		...help.examples.map(example => `    $ ${example}`),
 		'',
 	].join('\n');
-}
-
-export type EarlyRequest = {readonly kind: 'help'; readonly command?: string} | {readonly kind: 'version'};
-
-/**
- * Reads the command line the way the flag parser will, before anything else runs: `--help`/`-h`
- * anywhere before `--` (a bad flag or a bad config beside it does not matter), `opsdeck help
- * [COMMAND]`, or `--version`/`-v`. After `--` every word is data. `valueFlags` are the long flags
- * that take a value (the value is not a positional word), in kebab case.
- */
-export function earlyRequest(argv: readonly string[], valueFlags: ReadonlySet<string>): EarlyRequest | undefined {
-	const words: string[] = [];
-	let help = false;
-	let version = false;
-	for (let i = 0; i < argv.length; i++) {
-		const arg = argv[i]!;
-		if (arg === '--') break;
-		if (arg.startsWith('--')) {
-			const [name, value] = [arg.slice(2).split('=', 1)[0]!, arg.includes('=')];
-			if (name === 'help') help = true;
-			else if (name === 'version') version = true;
-			// `--output FILE`: FILE is the flag's value, not a word (the parser takes it unless it looks like a flag)
-			else if (!value && valueFlags.has(name) && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('-')) i++;
-		} else if (arg.startsWith('-') && arg.length > 1 && !/^-\d/.test(arg)) {
-			if (arg.includes('h')) help = true;
-			if (arg.includes('v')) version = true;
-		} else {
-			words.push(arg);
-		}
-	}
-	if (words[0] === 'help') return {kind: 'help', command: words[1]};
-	if (help) return {kind: 'help', command: words[0]};
-	if (version) return {kind: 'version'};
-	return undefined;
 }
 
 /** The version in package.json (looked up from here: build/bin.js and build/bundle/bin.js alike). */

@@ -7,11 +7,11 @@ import {Writable} from 'node:stream';
 import {finished} from 'node:stream/promises';
 import {fileId, storageProblem} from '../backups/files.js';
 import {forgetTemp, trackTemp, withInterrupt} from '../system/temp-files.js';
-import {analyzeDatabase, checkDatabase, exportTable, TableNotFoundError, vacuumDatabase} from '../sqlite/maintenance.js';
+import {analyzeDatabase, analyzeRequest, checkDatabase, exportTable, TableNotFoundError, vacuumDatabase, vacuumRequest} from '../sqlite/maintenance.js';
 import {formatBytes, formatCount, formatDuration} from '../text/format.js';
 import {writeText} from '../text/out.js';
 import {sanitize} from '../text/sanitize.js';
-import {refuseReadOnly, runMutation} from '../mutations/registry.js';
+import {refuseReadOnly} from '../mutations/registry.js';
 import {CommandError, confirm, print, printJson, UsageError, warn, type CommandContext} from './shared.js';
 
 const usage = 'usage: opsdeck sqlite check | vacuum [--yes] | analyze [--yes] | export TABLE [--format csv|json] [--output FILE [--force]]';
@@ -36,20 +36,21 @@ async function check(ctx: CommandContext): Promise<number> {
 
 async function vacuum(ctx: CommandContext): Promise<number> {
 	// it rewrites the whole file (and blocks the app's writes meanwhile): confirmed and audited
-	const request = {action: 'sqlite-vacuum', target: ctx.config.sqlitePath} as const;
+	const request = vacuumRequest(ctx.config);
+	// refused (and audited) before anything is asked; the op refuses again itself
 	refuseReadOnly(ctx.config, request);
 	await confirm(ctx, request, `VACUUM ${ctx.config.sqlitePath} (rewrites the file; the app's writes wait meanwhile)?`);
-	const result = await runMutation(ctx.config, request, () => vacuumDatabase(ctx.backends.sqlite));
+	const result = await vacuumDatabase(ctx.config, ctx.backends.sqlite);
 	if (ctx.flags.json) printJson(ctx, result);
 	else print(ctx, `vacuumed ${ctx.config.sqlitePath}: ${formatBytes(result.beforeBytes)} -> ${formatBytes(result.afterBytes)} in ${formatDuration(result.durationMs)}`);
 	return 0;
 }
 
 async function analyze(ctx: CommandContext): Promise<number> {
-	const request = {action: 'sqlite-analyze', target: ctx.config.sqlitePath} as const;
+	const request = analyzeRequest(ctx.config);
 	refuseReadOnly(ctx.config, request);
 	await confirm(ctx, request, `ANALYZE ${ctx.config.sqlitePath} (writes the statistics the query planner uses)?`);
-	const result = await runMutation(ctx.config, request, () => analyzeDatabase(ctx.backends.sqlite));
+	const result = await analyzeDatabase(ctx.config, ctx.backends.sqlite);
 	if (ctx.flags.json) printJson(ctx, result);
 	else print(ctx, `analyzed ${result.tables} tables in ${formatDuration(result.durationMs)}`);
 	return 0;
@@ -112,8 +113,8 @@ async function exportCommand(ctx: CommandContext): Promise<number> {
 	const table = ctx.args[1];
 	if (table === undefined) throw new UsageError(`sqlite export needs a TABLE; ${usage}`);
 	if (ctx.args.length > 2) throw new UsageError(`sqlite export takes one TABLE; ${usage}`);
+	// csv or json: --format's choices (cli/flags.ts)
 	const format = ctx.flags.format ?? (ctx.flags.json ? 'json' : 'csv');
-	if (format !== 'csv' && format !== 'json') throw new UsageError(`--format must be csv or json (got ${JSON.stringify(sanitize(format).slice(0, 20))})`);
 	const output = ctx.flags.output;
 	if (!output) {
 		try {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {ConfigError, readConfigFile} from './config-file.js';
-import type {Flags} from '../cli/flags.js';
+import {kebab, type Flags} from '../cli/flags.js';
 import {savedWatches} from '../monitor/watch-store.js';
 import {registerSecret, registerUrlSecrets} from '../text/mask.js';
 
@@ -84,6 +84,17 @@ type Env = Readonly<Record<string, string | undefined>>;
  * KEY=value lines; # comments; optional quotes; `export ` prefix allowed. A line that is none of
  * these (or a quote left open) is a ConfigError naming the line, never skipped: a skipped line is a
  * setting silently not in force. The line itself is not quoted back (it may hold a password).
+ *
+ * Not node:util parseEnv (checked on Node 20.20, issue 15): it agrees on comments, quotes, `export `,
+ * inline comments, empty values, `=` in values and CRLF, but it never refuses a line, and the
+ * tests (test/config, test/commands/config-errors) require these refusals:
+ *   `REDIS_URL redis://…` (no `=`) and `=value`   parseEnv skips the line without a word
+ *   `1ABC=x`                                      parseEnv takes 1ABC as a key
+ *   `URL="postgres://…` (quote not closed)        parseEnv keeps the `"` in the value
+ *   `A='x' y` (text after the closing quote)      parseEnv drops ` y` and gives x
+ * It also differs where no test looks: a UTF-8 BOM stays in the first key, `export<TAB>B=1` is a key
+ * "export\tB", `A=abc#def` gives abc (here abc#def), whitespace around an unquoted value is kept,
+ * and double-quoted values expand \n and may span lines (here one line, backslashes literal).
  */
 export function parseDotenv(text: string): Record<string, string> {
 	const out: Record<string, string> = {};
@@ -242,16 +253,18 @@ export function loadConfig(options: LoadOptions = {}): Config {
 	const env: Record<string, string | undefined> = {...dotenv};
 	for (const [key, value] of Object.entries(processEnv)) if (value !== undefined && value !== '') env[key] = value;
 
-	const pick = <T>(flag: T | undefined, envName: string | undefined, fileKey: string | undefined): {value: T | string | undefined; name: string} => {
-		if (flag !== undefined) return {value: flag, name: `--${fileKey ?? envName}`};
+	// a switch left off is false in the parsed flags: not given
+	const pick = (flagName: keyof Flags | undefined, envName: string | undefined, fileKey: string | undefined): {value: unknown; name: string} => {
+		const flag = flagName === undefined ? undefined : flags[flagName];
+		if (flag !== undefined && flag !== false) return {value: flag, name: `--${kebab(flagName!)}`};
 		if (envName && env[envName] !== undefined && env[envName] !== '') return {value: env[envName], name: envName};
-		if (fileKey && file[fileKey] !== undefined) return {value: file[fileKey] as T, name: `${fileKey} in ${path.basename(configFile)}`};
+		if (fileKey && file[fileKey] !== undefined) return {value: file[fileKey], name: `${fileKey} in ${path.basename(configFile)}`};
 		return {value: undefined, name: envName ?? fileKey ?? ''};
 	};
 
 	registerSecrets(flags, env, file);
-	const redis = pick(flags.redisUrl, 'REDIS_URL', 'redisUrl');
-	const redisUrl = parseUrl(String(redis.value ?? 'redis://127.0.0.1:6379/0'), redis.name.replace('--redisUrl', '--redis-url'), ['redis:', 'rediss:'], 'a redis:// or rediss:// URL');
+	const redis = pick('redisUrl', 'REDIS_URL', 'redisUrl');
+	const redisUrl = parseUrl(String(redis.value ?? 'redis://127.0.0.1:6379/0'), redis.name, ['redis:', 'rediss:'], 'a redis:// or rediss:// URL');
 	const redisDb = new URL(redisUrl).pathname.replace(/^\//, '');
 	if (redisDb && !/^\d{1,2}$/.test(redisDb)) throw new ConfigError(`${redis.name} has a database number that is not a number: ${JSON.stringify(redisDb)}`);
 	// ioredis takes ?db=N when the path has none, while opsdeck would name db 0: one place for the db
@@ -262,18 +275,18 @@ export function loadConfig(options: LoadOptions = {}): Config {
 	const pgName = flags.databaseUrl !== undefined ? '--database-url' : env.DATABASE_URL ? 'DATABASE_URL' : pgFromEnv ? 'PG* variables' : 'databaseUrl';
 	const databaseUrl = parseUrl(pgValue, pgName, ['postgres:', 'postgresql:'], 'a postgres:// or postgresql:// URL');
 
-	const sqlite = pick(flags.sqlite, 'SQLITE_PATH', 'sqlitePath');
-	const backup = pick(flags.backupDir, 'BACKUP_DIR', 'backupDir');
+	const sqlite = pick('sqlite', 'SQLITE_PATH', 'sqlitePath');
+	const backup = pick('backupDir', 'BACKUP_DIR', 'backupDir');
 	const retention = pick(undefined, 'BACKUP_RETENTION', 'backupRetention');
 	const enabled = pick(undefined, 'BACKUP_ENABLED', 'backupEnabled');
 	const hours = pick(undefined, 'BACKUP_INTERVAL_HOURS', 'backupIntervalHours');
-	const interval = pick(flags.interval, 'POLL_INTERVAL_MS', 'pollIntervalMs');
-	const readOnly = pick(flags.readOnly ? true : undefined, 'OPSDECK_READ_ONLY', 'readOnly');
-	const app = pick(flags.appUrl, 'APP_HEALTH_URL', 'appUrl');
+	const interval = pick('interval', 'POLL_INTERVAL_MS', 'pollIntervalMs');
+	const readOnly = pick('readOnly', 'OPSDECK_READ_ONLY', 'readOnly');
+	const app = pick('appUrl', 'APP_HEALTH_URL', 'appUrl');
 	const webhook = pick(undefined, 'ALERT_WEBHOOK_URL', 'alertWebhookUrl');
-	const port = pick(flags.port, 'HEALTH_PORT', 'healthPort');
-	const host = pick(flags.host, undefined, 'healthHost');
-	const audit = pick(flags.auditLog, 'OPSDECK_AUDIT_LOG', 'auditLog');
+	const port = pick('port', 'HEALTH_PORT', 'healthPort');
+	const host = pick('host', undefined, 'healthHost');
+	const audit = pick('auditLog', 'OPSDECK_AUDIT_LOG', 'auditLog');
 	const scan = pick(undefined, 'SCAN_COUNT', 'scanCount');
 
 	// types are checked by readConfigFile: here only the ranges
@@ -288,7 +301,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
 	const watchesFile = stateFile(env, 'watches.json');
 	const watches = savedWatches(watchesFile, configFile) ?? ((file.watches ?? []) as string[]);
 
-	const appUrl = app.value === undefined ? undefined : parseUrl(String(app.value), app.name.replace('--appUrl', '--app-url'), ['http:', 'https:'], 'an http:// or https:// URL');
+	const appUrl = app.value === undefined ? undefined : parseUrl(String(app.value), app.name, ['http:', 'https:'], 'an http:// or https:// URL');
 	const alertWebhookUrl = webhook.value === undefined ? undefined : parseUrl(String(webhook.value), webhook.name, ['http:', 'https:'], 'an http:// or https:// URL');
 
 	const config: Config = {
@@ -299,11 +312,11 @@ export function loadConfig(options: LoadOptions = {}): Config {
 		backupRetention: parseInteger(String(retention.value ?? 7), retention.name, 1, 10_000),
 		backupEnabled: parseBoolean((enabled.value as string | boolean | undefined) ?? false, enabled.name),
 		backupIntervalHours: parseNumber(String(hours.value ?? 24), hours.name, 0.01, 24 * 365),
-		pollIntervalMs: parseInteger(String(interval.value ?? 1000), interval.name.replace('--pollIntervalMs', '--interval'), 250, 60_000),
-		readOnly: parseBoolean((readOnly.value as string | boolean | undefined) ?? false, readOnly.name.replace('--readOnly', '--read-only')),
+		pollIntervalMs: parseInteger(String(interval.value ?? 1000), interval.name, 250, 60_000),
+		readOnly: parseBoolean((readOnly.value as string | boolean | undefined) ?? false, readOnly.name),
 		appUrl,
 		alertWebhookUrl,
-		healthPort: parseInteger(String(port.value ?? 3000), port.name.replace('--healthPort', '--port'), 0, 65_535),
+		healthPort: parseInteger(String(port.value ?? 3000), port.name, 0, 65_535),
 		healthHost: String(host.value ?? '127.0.0.1'),
 		auditLog: path.resolve(cwd, String(audit.value ?? defaultAuditLog(env))),
 		configFile,

@@ -1,9 +1,14 @@
 // Maintenance of the SQLite data file, as the app's maintenance guide asks: integrity and foreign
-// key checks, VACUUM, ANALYZE, and the export of one table (streamed row by row with .iterate(), so
-// a big table never sits in memory). The table name is checked against sqlite_schema and quoted.
+// key checks, VACUUM, ANALYZE (both through the mutation guard, like every op that writes), and the
+// export of one table (streamed row by row with .iterate(), so a big table never sits in memory).
+// The table name is checked against sqlite_schema and quoted.
 import type {Writable} from 'node:stream';
 import type {SqliteBackend, SqliteDatabase} from '../backends/sqlite.js';
+import type {Config} from '../config/config.js';
+import {runMutation, type MutationRequest} from '../mutations/registry.js';
 import {jsonText} from '../text/sanitize.js';
+
+type GuardConfig = Pick<Config, 'sqlitePath' | 'readOnly' | 'auditLog'>;
 
 export class TableNotFoundError extends Error {
 	constructor(table: string, available: readonly string[]) {
@@ -49,22 +54,37 @@ function fileBytes(db: SqliteDatabase): number {
 	return (db.pragma('page_count', {simple: true}) as number) * (db.pragma('page_size', {simple: true}) as number);
 }
 
-/** VACUUM: rebuilds the file without free pages (needs as much free disk as the file). */
-export async function vacuumDatabase(sqlite: SqliteBackend): Promise<VacuumResult> {
-	const started = performance.now();
-	return withDb(sqlite, false, db => {
-		const beforeBytes = fileBytes(db);
-		db.exec('VACUUM');
-		return {beforeBytes, afterBytes: fileBytes(db), durationMs: Math.round(performance.now() - started)};
+/** What VACUUM is audited and confirmed as (the op and `sqlite vacuum`). */
+export function vacuumRequest(config: Pick<Config, 'sqlitePath'>): MutationRequest {
+	return {action: 'sqlite-vacuum', target: config.sqlitePath};
+}
+
+/** What ANALYZE is audited and confirmed as (the op and `sqlite analyze`). */
+export function analyzeRequest(config: Pick<Config, 'sqlitePath'>): MutationRequest {
+	return {action: 'sqlite-analyze', target: config.sqlitePath};
+}
+
+/** VACUUM, through the mutation guard: rebuilds the file without free pages (needs as much free disk as the file). */
+export async function vacuumDatabase(config: GuardConfig, sqlite: SqliteBackend): Promise<VacuumResult> {
+	return runMutation(config, vacuumRequest(config), async () => {
+		const started = performance.now();
+		return withDb(sqlite, false, db => {
+			const beforeBytes = fileBytes(db);
+			db.exec('VACUUM');
+			return {beforeBytes, afterBytes: fileBytes(db), durationMs: Math.round(performance.now() - started)};
+		});
 	});
 }
 
-export async function analyzeDatabase(sqlite: SqliteBackend): Promise<{durationMs: number; tables: number}> {
-	const started = performance.now();
-	return withDb(sqlite, false, db => {
-		db.exec('ANALYZE');
-		const tables = db.prepare("select count(*) from sqlite_schema where type = 'table' and name not like 'sqlite_%'").pluck().get() as number;
-		return {durationMs: Math.round(performance.now() - started), tables};
+/** ANALYZE, through the mutation guard. */
+export async function analyzeDatabase(config: GuardConfig, sqlite: SqliteBackend): Promise<{durationMs: number; tables: number}> {
+	return runMutation(config, analyzeRequest(config), async () => {
+		const started = performance.now();
+		return withDb(sqlite, false, db => {
+			db.exec('ANALYZE');
+			const tables = db.prepare("select count(*) from sqlite_schema where type = 'table' and name not like 'sqlite_%'").pluck().get() as number;
+			return {durationMs: Math.round(performance.now() - started), tables};
+		});
 	});
 }
 

@@ -194,6 +194,11 @@ describe('.env parsing', () => {
 		].join('\r\n'))).toEqual({A: '1', B: 'two', C: 'quoted # not a comment', D: 'single', E: 'value', F: '', G: 'quoted'});
 	});
 
+	// issue 15: the cases where node:util parseEnv reads a line another way (see parseDotenv's comment)
+	it('a BOM, a tab after export, # inside a value, = in a value, spaces around it, backslashes', () => {
+		expect(parseDotenv('\uFEFFA=1\nexport\tB=2\nC=abc#def\nD=b=c\nE=\t spaced \t\nF="a\\nb"\n')).toEqual({A: '1', B: '2', C: 'abc#def', D: 'b=c', E: 'spaced', F: 'a\\nb'});
+	});
+
 	// issue 13, case 17: a malformed line was skipped (its setting silently not in force)
 	it('a malformed line is one error naming the line, never skipped (and never quoted: it may hold a password)', () => {
 		const cases: [string[], string][] = [
@@ -226,6 +231,9 @@ describe('errors: one line the operator can act on', () => {
 
 	it('a Redis database that is not a number', () => {
 		expect(configError({env: {REDIS_URL: 'redis://127.0.0.1:6379/cache'}})).toBe('REDIS_URL has a database number that is not a number: "cache"');
+		// the flag as it is typed (it said --redisUrl, an option that does not exist)
+		expect(configError({flags: {redisUrl: 'redis://127.0.0.1:6379/cache'}})).toBe('--redis-url has a database number that is not a number: "cache"');
+		expect(configError({flags: {redisUrl: 'redis://127.0.0.1:6379?db=5'}})).toBe('--redis-url: give the database in the path (redis://host:6379/N), not as ?db=');
 	});
 
 	it('a bad DATABASE_URL, --database-url and PG* variables', () => {

@@ -6,11 +6,15 @@
 //   refused without confirmation (the CLI without --yes and no terminal, or the console's dialog
 //   cancelled) + audited + nothing changed;
 //   done + audited: a `started` line before it and its result after.
+// And (issue 15: mutations/ is the only way a destructive action runs) each entry's op refuses it
+// in read-only mode by itself, audited, whoever calls it; and no source file outside the ops sends
+// a destructive Redis command or SQL statement.
 // Plus issue 13, case 16 (an audit log that cannot be written), a SIGKILL mid-mutation ("started,
 // no result") and a wrong word typed in the console's dialog. Needs `npm run build` (the CLI).
 import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import {fileURLToPath} from 'node:url';
 import Database from 'better-sqlite3';
 import {Redis} from 'ioredis';
 import {createElement} from 'react';
@@ -18,9 +22,13 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {App} from '../../source/console/app.js';
 import {closeBackends, createBackends, startBackends, type Backends} from '../../source/backends/index.js';
 import {loadConfig, type Config} from '../../source/config/config.js';
-import {createBackup, listBackups, planPrune} from '../../source/backups/backups.js';
+import {createBackup, deleteBackup, listBackups, planPrune, pruneBackups} from '../../source/backups/backups.js';
+import {restoreBackup} from '../../source/backups/restore.js';
 import {seedDemo} from '../../source/demo/demo.js';
+import {clearChat} from '../../source/cache/collections.js';
+import {flushRedis} from '../../source/cache/flush.js';
 import {deleteKey} from '../../source/cache/keys.js';
+import {analyzeDatabase, vacuumDatabase} from '../../source/sqlite/maintenance.js';
 import {mutations, readAudit, ReadOnlyError, type AuditEntry, type Mutation} from '../../source/mutations/registry.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/pg-db.js';
 import {runPty} from '../helpers/pty.js';
@@ -131,6 +139,10 @@ type Trigger = {
 	/** the state it would change */
 	readonly snapshot: () => Promise<string> | string;
 	readonly readOnly: () => Promise<void>;
+	/** the op itself, called in read-only mode (as the console and the commands call it) */
+	readonly op: (b: Backends) => Promise<unknown>;
+	/** the environment the op's backends need beside read-only mode */
+	readonly opEnv?: () => Record<string, string>;
 	readonly unconfirmed: () => Promise<void>;
 	readonly confirmed: () => Promise<void>;
 };
@@ -142,6 +154,7 @@ const triggers: Record<Mutation, Trigger> = {
 	flush: {
 		setup: async () => void (await db0.mset('a', '1', 'b', '2')),
 		snapshot: () => keysOf(db0),
+		op: b => flushRedis(b.config, b, {all: false, description: `FLUSHDB on ${b.redis.maskedUrl}`}),
 		...viaCli(() => ['flush']),
 	},
 	'delete-key': {
@@ -163,6 +176,8 @@ const triggers: Record<Mutation, Trigger> = {
 			const b = await backendsFor({REDIS_URL: `redis://127.0.0.1:${server.port}/2`, OPSDECK_READ_ONLY: '1'});
 			await expect(deleteKey(b.config, b.redis, 'doomed')).rejects.toBeInstanceOf(ReadOnlyError);
 		},
+		op: b => deleteKey(b.config, b.redis, 'doomed'),
+		opEnv: () => ({REDIS_URL: `redis://127.0.0.1:${server.port}/2`}),
 		async unconfirmed() {
 			const b = await backendsFor({REDIS_URL: `redis://127.0.0.1:${server.port}/2`});
 			const app = render(createElement(App, {backends: b, initialTab: 1, startOnMount: false}));
@@ -186,6 +201,7 @@ const triggers: Record<Mutation, Trigger> = {
 			await db0.hset('chat:ABC:reactions:m1', 'heart', '2');
 		},
 		snapshot: () => keysOf(db0),
+		op: b => clearChat(b, 'ABC'),
 		...viaCli(() => ['chat', 'show', 'ABC', '--clear']),
 	},
 	restore: {
@@ -197,11 +213,13 @@ const triggers: Record<Mutation, Trigger> = {
 			db.close();
 		},
 		snapshot: sqliteState,
+		op: b => restoreBackup(b.config, backupName),
 		...viaCli(() => ['backup', 'restore', backupName]),
 	},
 	'delete-backup': {
 		setup: async () => void (deleteName = await newBackup()),
 		snapshot: sqliteState,
+		op: b => deleteBackup(b.config, deleteName),
 		...viaCli(() => ['backup', 'delete', deleteName]),
 	},
 	prune: {
@@ -214,6 +232,7 @@ const triggers: Record<Mutation, Trigger> = {
 			expect(planPrune(await listBackups(env.BACKUP_DIR!), 1, Date.now(), {manual: true}).remove.length).toBeGreaterThan(0);
 		},
 		snapshot: sqliteState,
+		op: b => pruneBackups(b.config, Date.now(), {manual: true, leftovers: true}),
 		...viaCli(() => ['backup', 'prune', '--manual']),
 	},
 	'sqlite-vacuum': {
@@ -224,11 +243,13 @@ const triggers: Record<Mutation, Trigger> = {
 			db.close();
 		},
 		snapshot: sqliteState,
+		op: b => vacuumDatabase(b.config, b.sqlite),
 		...viaCli(() => ['sqlite', 'vacuum']),
 	},
 	'sqlite-analyze': {
 		setup: () => undefined,
 		snapshot: sqliteState,
+		op: b => analyzeDatabase(b.config, b.sqlite),
 		...viaCli(() => ['sqlite', 'analyze']),
 	},
 	demo: {
@@ -249,6 +270,8 @@ const triggers: Record<Mutation, Trigger> = {
 			expect(r.stderr).toBe('opsdeck: read-only mode: demo refused (nothing was changed)\n');
 			expect(r.code).toBe(2);
 		},
+		op: b => seedDemo(b, {chats: 2, force: true}),
+		opEnv: () => demoEnv,
 		async unconfirmed() {
 			const r = await cli(['demo', '--chats', '2'], demoEnv);
 			expect(r.stderr).toMatch(/^opsdeck: refused: already has demo data.*use --force to replace it\n$/);
@@ -285,6 +308,17 @@ describe.each([...mutations])('%s', action => {
 		expect(added[0]).toMatchObject({action, result: 'refused', error: 'read-only mode'});
 	}, 60_000);
 
+	it('is refused in read-only mode by its op itself (whoever calls it), changes nothing, audited', async () => {
+		const b = await backendsFor({...trigger.opEnv?.(), OPSDECK_READ_ONLY: '1'});
+		const before = await trigger.snapshot();
+		const lines = rawLines().length;
+		await expect(trigger.op(b)).rejects.toBeInstanceOf(ReadOnlyError);
+		expect(await trigger.snapshot()).toBe(before);
+		const added = rawLines().slice(lines);
+		expect(added).toHaveLength(1);
+		expect(added[0]).toMatchObject({action, result: 'refused', error: 'read-only mode'});
+	}, 60_000);
+
 	it('is refused without confirmation, changes nothing, and the refusal is audited', async () => {
 		const before = await trigger.snapshot();
 		const entries = readAudit({auditLog}, 10_000).length;
@@ -306,6 +340,26 @@ describe.each([...mutations])('%s', action => {
 		expect(added[1]!.id).toBe(added[0]!.id);
 		expect(readAudit({auditLog}, 1)[0]).toMatchObject({action, result: 'ok', id: added[0]!.id});
 	}, 60_000);
+});
+
+// issue 15: a destructive command sent from anywhere but an op that runs it through runMutation
+// would skip the guard and the audit. The demo's own files are the exception: they are reached from
+// seedDemo (which runs through runMutation) or are the demo app's traffic.
+describe('no destructive action outside the guarded ops', () => {
+	const redisCommand = /\.(flushdb|flushall|del|unlink)(Buffer)?\(|['"](del|unlink|flushdb|flushall)['"]/;
+	const sqlStatement = /exec\(['"`](VACUUM|ANALYZE)|\b(drop table|delete from|truncate table)\b/i;
+	const sourceDir = fileURLToPath(new URL('../../source', import.meta.url));
+	const files = (fs.readdirSync(sourceDir, {recursive: true}) as string[]).filter(file => /\.tsx?$/.test(file) && !file.startsWith(`demo${path.sep}`));
+
+	it('every file that sends one runs it through runMutation', () => {
+		const senders = files.filter(file => {
+			const text = fs.readFileSync(path.join(sourceDir, file), 'utf8');
+			return redisCommand.test(text) || sqlStatement.test(text);
+		});
+		// the patterns still find the ops we know (flush, DEL, clear, VACUUM/ANALYZE)
+		expect(senders).toEqual(expect.arrayContaining(['cache/collections.ts', 'cache/flush.ts', 'cache/keys.ts', 'sqlite/maintenance.ts'].map(file => file.replaceAll('/', path.sep))));
+		for (const file of senders) expect(fs.readFileSync(path.join(sourceDir, file), 'utf8'), file).toMatch(/\brunMutation\(/);
+	});
 });
 
 // issue 13, case 16

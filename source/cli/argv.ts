@@ -1,0 +1,107 @@
+// One pass over the command line, before meow, the config or any backend, reading it the way meow's
+// parser (yargs-parser) will: what it asks for (help, the version) and the first thing wrong on it.
+//   - `--help`/`-h` anywhere before `--`, `opsdeck help [COMMAND]`, `--version`/`-v` are answered
+//     from the command line alone: asking for help never runs the command (issue 13, case 2), a bad
+//     flag or a bad config beside it does not matter.
+//   - Every option exactly as flags.ts spells it: meow camel-cases what it is given, so `--READ-ONLY`
+//     or `--All` arrived as some other name and were dropped while `flush --yes` went ahead; a
+//     switch given a value other than true/false (`--read-only=1` was read as false); a value flag
+//     with no value; a value outside a flag's `choices` (one line here instead of meow's two).
+// After `--` every word is data.
+import {flagSpec, kebab} from './flags.js';
+
+export type EarlyRequest = {readonly kind: 'help'; readonly command?: string} | {readonly kind: 'version'};
+
+export type ArgvReading = {
+	/** help or the version, asked for anywhere on the line: answered before anything else */
+	readonly request?: EarlyRequest;
+	/** the first thing wrong on the line, as the one line to print (exit 2) */
+	readonly problem?: string;
+};
+
+type Spec = {readonly name: string; readonly type: 'string' | 'boolean'; readonly shortFlag?: string; readonly choices?: readonly string[]};
+
+const specs: Spec[] = Object.entries(flagSpec).map(([name, spec]) => ({name, ...spec}));
+const long = new Map(specs.map(spec => [kebab(spec.name), spec]));
+const short = new Map(specs.filter(spec => spec.shortFlag).map(spec => [spec.shortFlag!, spec]));
+
+// yargs-parser's: a negative number is a value, not an option
+const negative = /^-(\d+(\.\d+)?|\.\d+)$/;
+
+/** Whether the parser takes `next` as the value of a value flag written without `=`. */
+const takesNext = (next: string | undefined): next is string => next !== undefined && (!next.startsWith('-') || negative.test(next));
+
+/** Whether the parser takes `next` as a switch's value (`--yes false`). */
+const switchValue = (next: string | undefined) => next === 'true' || next === 'false';
+
+function choiceText(flag: string, choices: readonly string[], value: string): string {
+	const allowed = choices.length === 2 ? `${choices[0]} or ${choices[1]}` : `one of ${choices.join(', ')}`;
+	return `--${flag} must be ${allowed} (got ${JSON.stringify(value.slice(0, 40))})`;
+}
+
+export function readArgv(argv: readonly string[]): ArgvReading {
+	const words: string[] = [];
+	let help = false;
+	let version = false;
+	// reported in this order: an option that does not exist or misused, a value flag without its
+	// value (in flags.ts's order), a value outside the flag's choices
+	let unknown: string | undefined;
+	const empty = new Set<string>();
+	let choice: string | undefined;
+	const value = (spec: Spec, given: string) => {
+		if (given === '') empty.add(spec.name);
+		else if (spec.choices && !spec.choices.includes(given)) choice ??= choiceText(kebab(spec.name), spec.choices, given);
+	};
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i]!;
+		if (arg === '--') break;
+		if (arg.startsWith('--')) {
+			const at = arg.indexOf('=');
+			const name = at === -1 ? arg.slice(2) : arg.slice(2, at);
+			const given = at === -1 ? undefined : arg.slice(at + 1);
+			if (name === 'help') help = true;
+			else if (name === 'version') version = true;
+			const negated = name.startsWith('no-') && long.get(name.slice(3))?.type === 'boolean';
+			const spec = long.get(name) ?? (negated ? long.get(name.slice(3)) : undefined);
+			if (spec === undefined) {
+				unknown ??= `unknown option --${name}`;
+			} else if (spec.type === 'boolean') {
+				if (given !== undefined && given !== 'true' && given !== 'false') unknown ??= `--${name} is a switch: give it alone (or =true/=false), not =${given}`;
+				else if (given === undefined && !negated && switchValue(argv[i + 1])) i++;
+			} else if (given !== undefined) {
+				value(spec, given);
+			} else if (takesNext(argv[i + 1])) {
+				value(spec, argv[++i]!);
+			} else {
+				// `--limit` last, or before another option: the parser gives it ''
+				value(spec, '');
+			}
+		} else if (arg.startsWith('-') && arg.length > 1) {
+			// `-5` is a word to the help lookup, and no option of ours
+			if (/^-\d/.test(arg)) words.push(arg);
+			else {
+				if (arg.includes('h')) help = true;
+				if (arg.includes('v')) version = true;
+			}
+			const letters = [...arg.slice(1)];
+			for (const [j, letter] of letters.entries()) {
+				const spec = short.get(letter);
+				if (spec === undefined) {
+					unknown ??= `unknown option -${letter}`;
+					break;
+				}
+				// only the last letter of a group can take what follows (every short flag is a switch today)
+				if (j < letters.length - 1) continue;
+				if (spec.type === 'string') value(spec, takesNext(argv[i + 1]) ? argv[++i]! : '');
+				else if (switchValue(argv[i + 1])) i++;
+			}
+		} else {
+			words.push(arg);
+		}
+	}
+	const request: EarlyRequest | undefined =
+		words[0] === 'help' ? {kind: 'help', command: words[1]} : help ? {kind: 'help', command: words[0]} : version ? {kind: 'version'} : undefined;
+	const missing = specs.find(spec => empty.has(spec.name));
+	const problem = unknown !== undefined ? `${unknown.slice(0, 80)}; see opsdeck --help` : missing ? `--${kebab(missing.name)} needs a value` : choice;
+	return {request, problem};
+}

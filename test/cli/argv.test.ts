@@ -1,0 +1,59 @@
+// The one pass over the command line before meow (issue 15): what it asks for and the first thing
+// wrong on it, read the way meow's parser will read the line. The built CLI's side of these is in
+// test/commands (help, flush, keys, sqlite, config-errors).
+import {describe, expect, it} from 'vitest';
+import {readArgv} from '../../source/cli/argv.js';
+
+describe('help and the version, asked for anywhere before --', () => {
+	it.each([
+		[['flush', '--yes', '--help'], {kind: 'help', command: 'flush'}],
+		[['--help', 'backup', 'create'], {kind: 'help', command: 'backup'}],
+		[['flush', '-yh'], {kind: 'help', command: 'flush'}],
+		[['help', 'keys'], {kind: 'help', command: 'keys'}],
+		[['flush', '--no-such', '--help'], {kind: 'help', command: 'flush'}],
+		// the value of --output is not the command
+		[['--output', 'out.csv', 'sqlite', '-h'], {kind: 'help', command: 'sqlite'}],
+		// nor is the value the parser gives a switch
+		[['--yes', 'true', 'flush', '-h'], {kind: 'help', command: 'flush'}],
+		[['-v'], {kind: 'version'}],
+		[['status', '--version'], {kind: 'version'}],
+	])('%j', (argv, request) => {
+		// (a problem beside it does not matter: the CLI answers the request first)
+		expect(readArgv(argv).request).toEqual(request);
+	});
+
+	it('after --, --help is data', () => {
+		expect(readArgv(['inspect', '--', '--help'])).toEqual({request: undefined, problem: undefined});
+	});
+});
+
+describe('the first thing wrong, as one line', () => {
+	it.each([
+		[['flush', '--yes', '--READ-ONLY'], 'unknown option --READ-ONLY; see opsdeck --help'],
+		[['flush', '-yx'], 'unknown option -x; see opsdeck --help'],
+		[['inspect', '-5'], 'unknown option -5; see opsdeck --help'],
+		[['flush', '--read-only=1'], '--read-only is a switch: give it alone (or =true/=false), not =1; see opsdeck --help'],
+		[['keys', '--limit'], '--limit needs a value'],
+		[['keys', '--limit='], '--limit needs a value'],
+		[['keys', '--limit', '--json'], '--limit needs a value'],
+		// choices (flags.ts): the texts the commands printed before
+		[['keys', '--type', 'bogus'], '--type must be one of string, hash, list, set, zset, stream (got "bogus")'],
+		[['sqlite', 'export', 't', '--format=xml'], '--format must be csv or json (got "xml")'],
+		// an option that does not exist first, then a missing value, then a value outside the choices
+		[['keys', '--type=bogus', '--limit=', '--All'], 'unknown option --All; see opsdeck --help'],
+		[['keys', '--type=bogus', '--limit='], '--limit needs a value'],
+	])('%j', (argv, problem) => {
+		expect(readArgv(argv).problem).toBe(problem);
+	});
+
+	it.each([
+		[['keys', 'chat:*', '--type', 'zset', '--limit', '5', '--json']],
+		[['sqlite', 'export', 't', '--format', 'json', '--output', 'x.json', '--force']],
+		[['flush', '--no-all', '--read-only=false', '-y']],
+		// a negative number is a value to the parser
+		[['keys', '--limit', '-5']],
+		[['inspect', '--', '-odd-key', '--READ-ONLY']],
+	])('%j is fine', argv => {
+		expect(readArgv(argv)).toEqual({request: undefined, problem: undefined});
+	});
+});
