@@ -33,6 +33,7 @@ export const flagSpec = {
 	traffic: {type: 'boolean'},
 	chats: {type: 'string'},
 	rate: {type: 'string'},
+	minDuration: {type: 'string'},
 	version: {type: 'boolean', shortFlag: 'v'},
 	help: {type: 'boolean', shortFlag: 'h'},
 } as const;
@@ -67,4 +68,5 @@ export type Flags = {
 	traffic?: boolean;
 	chats?: string;
 	rate?: string;
+	minDuration?: string;
 };

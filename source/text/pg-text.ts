@@ -48,7 +48,7 @@ function table(rows: readonly (readonly string[])[], right: ReadonlySet<number> 
 export function sessionTable(sessions: readonly Session[]): string[] {
 	const header = ['PID', 'DATABASE', 'USER', 'APP', 'CLIENT', 'STATE', 'WAIT', 'QUERY', 'XACT', 'QUERY TEXT'];
 	const rows = sessions.map(s => [
-		String(s.pid), cell(s.database, 20), cell(s.user, 16), cell(s.application, 16), cell(s.client, 15),
+		String(s.pid), cell(s.database, 32), cell(s.user, 24), cell(s.application, 24), cell(s.client, 39),
 		stateText(s), waitText(s), s.state === 'active' ? formatDuration(s.queryMs) : '', formatDuration(s.xactMs), queryText(s),
 	]);
 	return table([header, ...rows], new Set([0, 7, 8]));
