@@ -175,7 +175,7 @@ describe('tables', () => {
 		const locked = await readTables(backend, {lockTimeoutMs: 100});
 		expect(performance.now() - started).toBeLessThan(3000);
 		expect(locked.estimated).toBe(true);
-		expect(locked.tables.map(t => t.name).sort()).toEqual(['events', 'tiny']);
+		expect(locked.tables.map(t => t.name).sort()).toEqual(result.tables.map(t => t.name).sort());
 		await locker.client.query('rollback');
 	});
 });
