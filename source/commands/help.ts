@@ -138,6 +138,19 @@ export const commandHelp = {
 		],
 		examples: ['opsdeck sqlite check', 'opsdeck sqlite export players --format json --output players.json'],
 	},
+	pg: {
+		usage: 'activity [--all] [--min-duration 5s] | locks | tables | queries   [--json] | cancel PID [--yes] | terminate PID [--yes]',
+		summary: 'PostgreSQL sessions, who blocks whom, tables, top queries; cancel or terminate a session',
+		about: "activity: the sessions of pg_stat_activity (opsdeck's own aside): state, wait event, how long the query and the transaction have run, the query; idle sessions only with --all.\nlocks: who blocks whom (pg_blocking_pids), as a tree.\ntables: the largest tables: size (heap + indexes + toast), live and dead tuples, last (auto)vacuum and (auto)analyze, sequential and index scans.\nqueries: the top queries by total time, from pg_stat_statements (or how to enable it).\ncancel PID: cancels the session's running query (pg_cancel_backend); the session stays open.\nterminate PID: closes the whole session (pg_terminate_backend); its open transaction is rolled back.\ncancel and terminate ask y/N on a terminal, need --yes without one, are refused in read-only mode and written to the audit log.\nGrants: pg_read_all_stats to see other roles' queries; pg_signal_backend (or superuser, for a superuser's session) to cancel or terminate them.",
+		options: [
+			['--all', 'activity: idle sessions too'],
+			['--min-duration 5s', 'activity: only sessions in their state at least this long (500ms, 5s, 2m, 1h)'],
+			['--limit N', 'tables, queries: how many (default 100, 20)'],
+			yes,
+			json,
+		],
+		examples: ['opsdeck pg activity --min-duration 5s', 'opsdeck pg locks --json', 'opsdeck pg cancel 4242 --yes'],
+	},
 	audit: {
 		usage: '[--json] [--limit N]',
 		summary: 'the audit log of destructive actions',

@@ -35,6 +35,10 @@ export type Thresholds = {
 	readonly latencyMs: number;
 	readonly redisMemoryRatio: number;
 	readonly minFreeDiskRatio: number;
+	/** PostgreSQL connections (client backends) over this share of max_connections */
+	readonly pgConnectionsRatio: number;
+	/** a PostgreSQL session idle in transaction for longer than this */
+	readonly pgIdleInTransactionMs: number;
 };
 
 export type Config = {
@@ -76,7 +80,7 @@ export const defaultCollections: CollectionsLayout = {
 	columns: {id: 'id', chat: 'chat_code', username: 'username', content: 'content', createdAt: 'created_at'},
 };
 
-export const defaultThresholds: Thresholds = {latencyMs: 1000, redisMemoryRatio: 0.75, minFreeDiskRatio: 0.1};
+export const defaultThresholds: Thresholds = {latencyMs: 1000, redisMemoryRatio: 0.75, minFreeDiskRatio: 0.1, pgConnectionsRatio: 0.8, pgIdleInTransactionMs: 300_000};
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -295,6 +299,8 @@ export function loadConfig(options: LoadOptions = {}): Config {
 		latencyMs: thresholdsFile.latencyMs === undefined ? defaultThresholds.latencyMs : parseInteger(thresholdsFile.latencyMs, 'thresholds.latencyMs', 1, 600_000),
 		redisMemoryRatio: thresholdsFile.redisMemoryRatio === undefined ? defaultThresholds.redisMemoryRatio : parseNumber(thresholdsFile.redisMemoryRatio, 'thresholds.redisMemoryRatio', 0, 1),
 		minFreeDiskRatio: thresholdsFile.minFreeDiskRatio === undefined ? defaultThresholds.minFreeDiskRatio : parseNumber(thresholdsFile.minFreeDiskRatio, 'thresholds.minFreeDiskRatio', 0, 1),
+		pgConnectionsRatio: thresholdsFile.pgConnectionsRatio === undefined ? defaultThresholds.pgConnectionsRatio : parseNumber(thresholdsFile.pgConnectionsRatio, 'thresholds.pgConnectionsRatio', 0, 1),
+		pgIdleInTransactionMs: thresholdsFile.pgIdleInTransactionMs === undefined ? defaultThresholds.pgIdleInTransactionMs : parseInteger(thresholdsFile.pgIdleInTransactionMs, 'thresholds.pgIdleInTransactionMs', 1, 7 * 86_400_000),
 	};
 
 	// the list the Monitor saved for this config file wins over the config file's (read as the initial list)

@@ -1,8 +1,10 @@
 // Health of every backend, probed in parallel (each with a timeout), and one verdict with its
 // reasons. The rules (PRODUCT.md): PostgreSQL down, SQLite unreadable or the app's health URL
 // failing → unhealthy; Redis down → degraded (the app runs without its cache); a latency over
-// thresholds.latencyMs, Redis memory over thresholds.redisMemoryRatio of maxmemory, or less than
-// thresholds.minFreeDiskRatio free disk for backups → degraded. The console, `status` and `serve`
+// thresholds.latencyMs, Redis memory over thresholds.redisMemoryRatio of maxmemory, less than
+// thresholds.minFreeDiskRatio free disk for backups, PostgreSQL connections over
+// thresholds.pgConnectionsRatio of max_connections, or a session idle in transaction for longer
+// than thresholds.pgIdleInTransactionMs → degraded. The console, `status` and `serve`
 // all call checkHealth().
 import type {Backends} from '../backends/index.js';
 import {withTimeout} from '../backends/status.js';
@@ -64,7 +66,10 @@ export function judge(report: Omit<HealthReport, 'verdict' | 'reasons' | 'checke
 	};
 	const {postgres, redis, sqlite, backups, app} = report;
 	if (postgres.state !== 'up') reasons.push({component: 'postgres', level: 'unhealthy', message: `postgres ${postgres.state}: ${postgres.lastError ?? 'no answer'}`});
-	else slow('postgres', 'postgres', postgres.latencyMs);
+	else {
+		slow('postgres', 'postgres', postgres.latencyMs);
+		reasons.push(...postgresUsage(postgres, thresholds));
+	}
 	if (sqlite.state !== 'up') reasons.push({component: 'sqlite', level: 'unhealthy', message: `sqlite unreadable: ${sqlite.error ?? 'unknown error'}`});
 	if (app) {
 		if (app.state !== 'up') reasons.push({component: 'app', level: 'unhealthy', message: `app health URL failing: ${app.error ?? 'no answer'}`});
@@ -84,6 +89,19 @@ export function judge(report: Omit<HealthReport, 'verdict' | 'reasons' | 'checke
 	// the worst first: the first reason is the one a one-line summary shows
 	reasons.sort((a, b) => (a.level === b.level ? 0 : a.level === 'unhealthy' ? -1 : 1));
 	return {verdict, reasons};
+}
+
+/** Connections near max_connections, a transaction left idle: the server is up but heading for trouble. */
+function postgresUsage(postgres: PostgresHealth, thresholds: Thresholds): Reason[] {
+	const reasons: Reason[] = [];
+	const {connections, maxConnections, idleInTransaction} = postgres;
+	if (connections != null && maxConnections && connections / maxConnections > thresholds.pgConnectionsRatio) {
+		reasons.push({component: 'postgres', level: 'degraded', message: `postgres connections at ${formatPercent(connections / maxConnections, 0)} of max_connections (${connections}/${maxConnections}, over ${formatPercent(thresholds.pgConnectionsRatio, 0)})`});
+	}
+	if (idleInTransaction != null && idleInTransaction.ms > thresholds.pgIdleInTransactionMs) {
+		reasons.push({component: 'postgres', level: 'degraded', message: `postgres session pid ${idleInTransaction.pid} idle in transaction for ${formatDuration(idleInTransaction.ms)} (over ${formatDuration(thresholds.pgIdleInTransactionMs)})`});
+	}
+	return reasons;
 }
 
 /** Probes every backend in parallel; never throws (a failing probe is a reason). */

@@ -1,6 +1,7 @@
 // The PostgreSQL card: a ping (latency, state, restart detection), then one query for version,
-// uptime, connections, database size and cache hit ratio. A failing stats query (permissions on a
-// managed server) leaves those values empty but the server up.
+// uptime, connections (a role without pg_read_all_stats sees other roles' sessions as hidden rows:
+// counted too), database size, cache hit ratio and the oldest idle-in-transaction session. A
+// failing stats query (permissions on a managed server) leaves those values empty but the server up.
 import type {PostgresBackend} from '../backends/index.js';
 import {ConnectionLostError, connectionLost} from '../backends/postgres.js';
 import {withTimeout} from '../backends/status.js';
@@ -18,6 +19,8 @@ export type PostgresHealth = {
 	readonly databaseSizeBytes: number | null;
 	/** blks_hit / (blks_hit + blks_read) of this database */
 	readonly cacheHitRatio: number | null;
+	/** this database's session idle in transaction the longest (since it went idle), opsdeck's own aside; null: none */
+	readonly idleInTransaction: {readonly pid: number; readonly ms: number} | null;
 	readonly lastError: string | null;
 	readonly reconnects: number;
 };
@@ -29,15 +32,20 @@ type StatsRow = {
 	max_connections: number;
 	size: string | null;
 	hit_ratio: number | null;
+	idle_xact: {pid: number; ms: number} | null;
 };
 
 const statsSql = `
 select current_setting('server_version') as version,
        extract(epoch from now() - pg_postmaster_start_time())::float8 as uptime,
-       (select count(*) from pg_stat_activity where backend_type = 'client backend') as connections,
+       (select count(*) from pg_stat_activity where backend_type = 'client backend' or (query = '<insufficient privilege>' and datname is not null)) as connections,
        current_setting('max_connections')::int as max_connections,
        pg_database_size(current_database()) as size,
-       (select blks_hit::float8 / nullif(blks_hit + blks_read, 0) from pg_stat_database where datname = current_database()) as hit_ratio`;
+       (select blks_hit::float8 / nullif(blks_hit + blks_read, 0) from pg_stat_database where datname = current_database()) as hit_ratio,
+       (select json_build_object('pid', pid, 'ms', round(extract(epoch from now() - state_change)::numeric * 1000)) from pg_stat_activity
+        where datname = current_database() and state in ('idle in transaction', 'idle in transaction (aborted)')
+          and pid <> pg_backend_pid() and application_name is distinct from 'opsdeck'
+        order by state_change limit 1) as idle_xact`;
 
 /** The card names the backend itself: "connection lost", not "postgres down: connection lost". */
 function reason(error: unknown): string {
@@ -68,6 +76,7 @@ export async function probePostgres(postgres: PostgresBackend, timeoutMs: number
 			maxConnections: stats?.max_connections ?? null,
 			databaseSizeBytes: stats?.size == null ? null : Number(stats.size),
 			cacheHitRatio: stats?.hit_ratio ?? null,
+			idleInTransaction: stats?.idle_xact ?? null,
 			lastError: statsError ?? postgres.status.lastError ?? null,
 			reconnects: postgres.status.reconnects,
 		};
@@ -82,6 +91,7 @@ export async function probePostgres(postgres: PostgresBackend, timeoutMs: number
 			maxConnections: null,
 			databaseSizeBytes: null,
 			cacheHitRatio: null,
+			idleInTransaction: null,
 			lastError: reason(error),
 			reconnects: postgres.status.reconnects,
 		};

@@ -33,6 +33,9 @@ export const registry = {
 	'sqlite-analyze': {verb: 'write the SQLite statistics (ANALYZE)', word: 'analyze', readOnly: 'refused'},
 	// seeds empty stores; replaces the demo's own data only with --force (its confirmation)
 	demo: {verb: 'seed the demo data', word: 'seed', readOnly: 'refused'},
+	// PostgreSQL sessions (issue 17); the console's dialog asks for the pid itself (signalWord in postgres/signal.ts)
+	'pg-cancel': {verb: "cancel a PostgreSQL session's query", word: 'cancel', readOnly: 'refused'},
+	'pg-terminate': {verb: 'terminate a PostgreSQL session', word: 'terminate', readOnly: 'refused'},
 } as const satisfies Record<string, MutationSpec>;
 
 export type Mutation = keyof typeof registry;

@@ -93,6 +93,7 @@ const commands: ReadonlyArray<{readonly words: readonly string[]; readonly names
 	{words: ['backup', 'restore', backupName, '--yes', '--force'], names: '--force'},
 	{words: ['sqlite', 'vacuum'], names: '--format'},
 	{words: ['sqlite', 'export', 'chats', '--output', 'out.csv'], names: '--output'},
+	{words: ['pg', 'terminate', '1', '--yes'], names: '--min-duration'},
 	{words: ['audit'], names: '--limit'},
 	{words: ['demo', '--force'], names: '--traffic'},
 ];
@@ -149,7 +150,7 @@ describe('--help anywhere prints help and does nothing else (issue 13, case 2)',
 	it('opsdeck help [COMMAND], opsdeck --help, -v and --version', async () => {
 		const general = await run(['--help']);
 		expect(general.code).toBe(0);
-		for (const name of ['status', 'serve', 'reconnect', 'flush', 'keys', 'inspect', 'chat', 'message', 'stats', 'monitor', 'backup', 'sqlite', 'audit', 'demo']) {
+		for (const name of ['status', 'serve', 'reconnect', 'flush', 'keys', 'inspect', 'chat', 'message', 'stats', 'monitor', 'backup', 'sqlite', 'pg', 'audit', 'demo']) {
 			expect(general.stdout).toMatch(new RegExp(`^ {4}${name} `, 'm'));
 		}
 		expect((await run(['help'])).stdout).toBe(general.stdout);

@@ -30,7 +30,8 @@ import {flushRedis} from '../../source/cache/flush.js';
 import {deleteKey} from '../../source/cache/keys.js';
 import {analyzeDatabase, vacuumDatabase} from '../../source/sqlite/maintenance.js';
 import {mutations, readAudit, ReadOnlyError, type AuditEntry, type Mutation} from '../../source/mutations/registry.js';
-import {createTestDatabase, type TestDatabase} from '../helpers/pg-db.js';
+import {adminQuery, createTestDatabase, type TestDatabase} from '../helpers/pg-db.js';
+import {sessionPool, type SessionPool, type TestSession} from '../helpers/pg-sessions.js';
 import {runPty} from '../helpers/pty.js';
 import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
 import {keys, render, settle} from '../helpers/render.js';
@@ -48,6 +49,7 @@ let env: Record<string, string>;
 let demoEnv: Record<string, string>;
 let db0: Redis;
 let db3: Redis;
+let pgSessions: SessionPool;
 const open: Backends[] = [];
 
 beforeAll(async () => {
@@ -68,10 +70,12 @@ beforeAll(async () => {
 	demoEnv = {...env, REDIS_URL: `redis://127.0.0.1:${server.port}/3`, SQLITE_PATH: path.join(dir, 'demo', 'app.db'), BACKUP_DIR: path.join(dir, 'demo', 'backups')};
 	db0 = new Redis(server.url);
 	db3 = new Redis(demoEnv.REDIS_URL!);
+	pgSessions = sessionPool(database.url);
 });
 
 afterAll(async () => {
 	await Promise.all(open.splice(0).map(b => closeBackends(b)));
+	await pgSessions?.closeAll();
 	db0?.disconnect();
 	db3?.disconnect();
 	await server?.stop();
@@ -149,6 +153,17 @@ type Trigger = {
 
 let backupName = '';
 let deleteName = '';
+
+/** A PostgreSQL session of the test's own running pg_sleep: what pg cancel and pg terminate act on. */
+async function sleeper(name: string): Promise<{session: TestSession; ended: Promise<unknown>}> {
+	const session = await pgSessions.connect(name);
+	const ended = session.start('select pg_sleep(120)');
+	await waitFor(async () => (await adminQuery('select 1 from pg_stat_activity where pid = $1 and state = $2', [session.pid, 'active'])).length === 1);
+	return {session, ended};
+}
+const sessionState = async (pid: number) => JSON.stringify(await adminQuery('select state, query_start::text from pg_stat_activity where pid = $1', [pid]));
+let toCancel: Awaited<ReturnType<typeof sleeper>>;
+let toTerminate: Awaited<ReturnType<typeof sleeper>>;
 
 const triggers: Record<Mutation, Trigger> = {
 	flush: {
@@ -251,6 +266,25 @@ const triggers: Record<Mutation, Trigger> = {
 		snapshot: sqliteState,
 		op: b => analyzeDatabase(b.config, b.sqlite),
 		...viaCli(() => ['sqlite', 'analyze']),
+	},
+	'pg-cancel': {
+		setup: async () => void (toCancel = await sleeper('guard-cancel')),
+		snapshot: () => sessionState(toCancel.session.pid),
+		...viaCli(() => ['pg', 'cancel', String(toCancel.session.pid)]),
+		async confirmed() {
+			await viaCli(() => ['pg', 'cancel', String(toCancel.session.pid)]).confirmed();
+			expect(String(await toCancel.ended)).toContain('canceling statement due to user request');
+		},
+	},
+	'pg-terminate': {
+		setup: async () => void (toTerminate = await sleeper('guard-terminate')),
+		snapshot: () => sessionState(toTerminate.session.pid),
+		...viaCli(() => ['pg', 'terminate', String(toTerminate.session.pid)]),
+		async confirmed() {
+			await viaCli(() => ['pg', 'terminate', String(toTerminate.session.pid)]).confirmed();
+			await toTerminate.ended;
+			await waitFor(async () => (await sessionState(toTerminate.session.pid)) === '[]');
+		},
 	},
 	demo: {
 		// seeding empty stores needs no confirmation (nothing is lost); replacing data does: --force
