@@ -29,6 +29,8 @@ import {clearChat} from '../../source/cache/collections.js';
 import {flushRedis} from '../../source/cache/flush.js';
 import {deleteKey} from '../../source/cache/keys.js';
 import {analyzeDatabase, vacuumDatabase} from '../../source/sqlite/maintenance.js';
+import {findSession} from '../../source/postgres/sessions.js';
+import {signalSession} from '../../source/postgres/signal.js';
 import {mutations, readAudit, ReadOnlyError, type AuditEntry, type Mutation} from '../../source/mutations/registry.js';
 import {adminQuery, createTestDatabase, type TestDatabase} from '../helpers/pg-db.js';
 import {sessionPool, type SessionPool, type TestSession} from '../helpers/pg-sessions.js';
@@ -270,6 +272,7 @@ const triggers: Record<Mutation, Trigger> = {
 	'pg-cancel': {
 		setup: async () => void (toCancel = await sleeper('guard-cancel')),
 		snapshot: () => sessionState(toCancel.session.pid),
+		op: async b => signalSession(b.config, b.postgres, 'cancel', (await findSession(b.postgres, toCancel.session.pid))!),
 		...viaCli(() => ['pg', 'cancel', String(toCancel.session.pid)]),
 		async confirmed() {
 			await viaCli(() => ['pg', 'cancel', String(toCancel.session.pid)]).confirmed();
@@ -279,6 +282,7 @@ const triggers: Record<Mutation, Trigger> = {
 	'pg-terminate': {
 		setup: async () => void (toTerminate = await sleeper('guard-terminate')),
 		snapshot: () => sessionState(toTerminate.session.pid),
+		op: async b => signalSession(b.config, b.postgres, 'terminate', (await findSession(b.postgres, toTerminate.session.pid))!),
 		...viaCli(() => ['pg', 'terminate', String(toTerminate.session.pid)]),
 		async confirmed() {
 			await viaCli(() => ['pg', 'terminate', String(toTerminate.session.pid)]).confirmed();
