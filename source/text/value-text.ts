@@ -3,11 +3,11 @@
 import type {Comparison} from '../cache/compare.js';
 import type {CachedMessage} from '../cache/messages.js';
 import type {ValueItem, ValuePreview} from '../cache/values.js';
-import {formatCount} from './format.js';
+import {formatCount, plural} from './format.js';
 import {sanitize, sanitizeMultiline} from './sanitize.js';
 
 export function shown(s: {readonly text: string; readonly truncated: boolean; readonly bytes: number; readonly binary: boolean}): string {
-	return sanitize(s.text) + (s.truncated ? ` … (${formatCount(s.bytes)} bytes)` : '');
+	return sanitize(s.text) + (s.truncated ? ` … (${plural(s.bytes, 'byte')})` : '');
 }
 
 export function itemLine(type: string, item: ValueItem): string {
@@ -25,14 +25,14 @@ export function itemLine(type: string, item: ValueItem): string {
 	}
 }
 
-const unit: Record<string, string> = {hash: 'fields', list: 'items', set: 'members', zset: 'members', stream: 'entries', string: 'bytes'};
+const unit: Record<string, readonly [string, string]> = {hash: ['field', 'fields'], list: ['item', 'items'], set: ['member', 'members'], zset: ['member', 'members'], stream: ['entry', 'entries'], string: ['byte', 'bytes']};
 
-/** "500 members" or "preview — 500 total (100 shown)" */
+/** "500 members", "1 field", or "preview — 500 total (100 shown)" */
 export function sizeLine(preview: ValuePreview): string {
-	const what = unit[preview.type] ?? 'items';
-	if (!preview.partial) return `${formatCount(preview.total)} ${what}`;
+	const [one, many] = unit[preview.type] ?? ['item', 'items'];
+	if (!preview.partial) return plural(preview.total, one, many);
 	const count = preview.type === 'string' ? preview.string?.text.length ?? 0 : preview.items.length;
-	return `preview — ${formatCount(preview.total)} total (${formatCount(count)} ${preview.type === 'string' ? 'bytes' : what} shown)`;
+	return `preview — ${formatCount(preview.total)} total (${preview.type === 'string' ? plural(count, 'byte') : plural(count, one, many)} shown)`;
 }
 
 /** The value as lines of text (pretty JSON keeps its lines). */
