@@ -139,7 +139,8 @@ describe('a library warning goes through the one writer', () => {
 		const {code, stderr} = await runCli(['keys'], {env: env({REDIS_URL: url}), cwd});
 		expect(code).toBe(0);
 		expect(stderr).not.toContain('[WARN]');
-		expect(stderr).toMatch(/^opsdeck: warning: .*does not require a password/m);
+		// issue 16, point 7: ioredis's own words ("does not require a password, but a password was supplied") as a sentence
+		expect(stderr).toMatch(/^opsdeck: warning: Redis('s default user)? has no password( set)?: the password in the Redis URL \(REDIS_URL, --redis-url\) is ignored\n$/);
 		expect(stderr).not.toContain('hunter2secret');
 	});
 });
