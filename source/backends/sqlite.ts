@@ -1,7 +1,10 @@
 // The app's SQLite data file. Opened per use (never held open by the console, so a restore can tell
 // whether the app holds it). A missing or unreadable file is a state with a reason, not a crash.
 import fs from 'node:fs';
+import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
+import {deniedText} from '../system/file-owner.js';
+import {fsReason} from '../text/fs-reason.js';
 import {errorMessage} from '../text/mask.js';
 import {StatusKeeper} from './status.js';
 
@@ -39,18 +42,38 @@ function fileSize(file: string): number | undefined {
 /**
  * SQLite opens whatever the path names: a fifo blocked the open (and a worker thread stuck in it
  * held `backup create` past every signal), a device or a folder gives errors that do not say so.
- * Only a regular file (or a symlink to one) is opened.
+ * Only a regular file (or a symlink to one) is opened. Every caller passes the data file, so a
+ * folder is named by its setting (issue 16, point 7: it was "unable to open database file").
  */
 export function assertRegularFile(file: string): void {
 	let stat: fs.Stats;
 	try {
 		stat = fs.statSync(file);
-	} catch {
-		return; // missing: the caller says so in its own words
+	} catch (error) {
+		// missing: the caller says so in its own words; a folder on the way that cannot be entered is said here
+		if (fsReason(error) === 'permission denied') throw new Error(`cannot read ${file}: ${deniedText(file)}`);
+		return;
 	}
 	if (stat.isFile()) return;
-	const what = stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a fifo' : stat.isSocket() ? 'a socket' : stat.isCharacterDevice() || stat.isBlockDevice() ? 'a device' : 'not a regular file';
+	if (stat.isDirectory()) throw new Error(`SQLITE_PATH is a folder: ${file} (give the data file itself, e.g. ${path.join(file, 'app.db')})`);
+	const what = stat.isFIFO() ? 'a fifo' : stat.isSocket() ? 'a socket' : stat.isCharacterDevice() || stat.isBlockDevice() ? 'a device' : 'not a regular file';
 	throw new Error(`${file} is ${what}, not an SQLite data file`);
+}
+
+/**
+ * assertRegularFile, and this process may read it (write it too with `write`): SQLite's own word
+ * for a file it may not open is "unable to open database file"; this says whose file it is.
+ */
+export function assertDataFile(file: string, options: {readonly write?: boolean} = {}): void {
+	assertRegularFile(file);
+	for (const [mode, verb] of [[fs.constants.R_OK, 'read'], ...(options.write ? [[fs.constants.W_OK, 'write'] as const] : [])] as const) {
+		try {
+			fs.accessSync(file, mode);
+		} catch (error) {
+			if (fsReason(error) === 'permission denied') throw new Error(`cannot ${verb} ${file}: ${deniedText(file)}`);
+			// missing (or gone meanwhile): the caller says so
+		}
+	}
 }
 
 export class SqliteBackend {
@@ -70,7 +93,7 @@ export class SqliteBackend {
 	/** Opens the data file (must exist). The caller closes it. */
 	async open(options: {readonly readonly?: boolean} = {}): Promise<SqliteDatabase> {
 		const Database = await loadSqlite();
-		assertRegularFile(this.path);
+		assertDataFile(this.path, {write: options.readonly !== true});
 		return new Database(this.path, {readonly: options.readonly ?? false, fileMustExist: true, timeout: 2000});
 	}
 
@@ -80,8 +103,9 @@ export class SqliteBackend {
 		const base = {path: this.path, sizeBytes: fileSize(this.path), walBytes: fileSize(`${this.path}-wal`)};
 		let db: SqliteDatabase | undefined;
 		try {
+			// first: a folder on the way that cannot be entered looks like a missing file to existsSync
+			assertDataFile(this.path);
 			if (!fs.existsSync(this.path)) throw new Error(`no such file: ${this.path}`);
-			assertRegularFile(this.path);
 			db = await this.open({readonly: true});
 			const journalMode = db.pragma('journal_mode', {simple: true}) as string;
 			const pageCount = db.pragma('page_count', {simple: true}) as number;

@@ -12,7 +12,7 @@ import {runWorkerTask, startWorkerTask, type FollowResult, type InspectResult, t
 import {planPrune} from './prune.js';
 import {listLeftovers} from './leftovers.js';
 import {runMutation} from '../mutations/registry.js';
-import {assertRegularFile} from '../backends/sqlite.js';
+import {assertDataFile} from '../backends/sqlite.js';
 import {prunable} from './leftovers.js';
 
 export {listBackups, readBackupFolder, diskSpace, type BackupEntry, type BackupMeta, type RefusedEntry, type Verification} from './files.js';
@@ -59,12 +59,13 @@ export async function createBackup(
 ): Promise<BackupEntry> {
 	const kind = options.kind ?? 'manual';
 	const source = config.sqlitePath;
-	if (!fs.existsSync(source)) throw new BackupError(`no SQLite data file at ${source}`);
 	try {
-		assertRegularFile(source);
+		// before existsSync: a folder on the way that cannot be entered looks like a missing file
+		assertDataFile(source);
 	} catch (error) {
 		throw new BackupError((error as Error).message);
 	}
+	if (!fs.existsSync(source)) throw new BackupError(`no SQLite data file at ${source}`);
 	const dir = config.backupDir;
 	try {
 		await ensureDir(dir);

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {userName} from '../system/file-owner.js';
+import {fsReason} from '../text/fs-reason.js';
 
 export type Holder = {readonly pid: number; readonly command: string | undefined};
 
@@ -36,7 +37,7 @@ export async function scanHolders(file: string, options: {readonly procRoot?: st
 	try {
 		pids = (await fs.promises.readdir(proc)).filter(name => /^\d+$/.test(name) && Number(name) !== process.pid);
 	} catch (error) {
-		return {holders: [], unknown: `${proc} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}), so the processes that have it open cannot be seen`};
+		return {holders: [], unknown: `${proc} cannot be read (${fsReason(error) ?? 'error'}), so the processes that have it open cannot be seen`};
 	}
 	let unknown: string | undefined;
 	const euid = process.geteuid?.();

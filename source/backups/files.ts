@@ -6,6 +6,8 @@ import {parseBackupName, sidecarName, type ListedKind} from './names.js';
 import type {TableCounts} from './worker.js';
 import {forgetTemp, trackTemp} from '../system/temp-files.js';
 import {formatBytes} from '../text/format.js';
+import {fsReason} from '../text/fs-reason.js';
+import {deniedText} from '../system/file-owner.js';
 
 export type Verification = {
 	readonly at: string;
@@ -256,7 +258,10 @@ export async function storageProblem(error: unknown, dir: string, neededBytes?: 
 	const lowOnSpace = disk !== undefined && neededBytes !== undefined && disk.freeBytes < neededBytes;
 	if (full || (code.startsWith('SQLITE_IOERR') && lowOnSpace)) return `disk full: ${dir} (${free}${need})`;
 	if (code === 'EROFS' || /read-only file ?system/i.test(message)) return `read-only filesystem: cannot write to ${dir}`;
-	if (code === 'EACCES' || code === 'EPERM' || code.startsWith('SQLITE_READONLY') || /permission denied/i.test(message)) return `permission denied: cannot write to ${dir}`;
-	if (code.startsWith('SQLITE_IOERR') || /disk I\/O error/i.test(message)) return `disk I/O error writing to ${dir} (${free}${need})`;
-	return undefined;
+	if (code === 'EACCES' || code === 'EPERM' || code.startsWith('SQLITE_READONLY') || /permission denied/i.test(message)) return `cannot write to ${dir}: ${deniedText(dir)}`;
+	if (code === 'EIO' || code.startsWith('SQLITE_IOERR') || /disk I\/O error/i.test(message)) return `disk I/O error writing to ${dir} (${free}${need})`;
+	// any other file error in words (the one errno map, text/fs-reason.ts), never a raw ENOENT line;
+	// the folder is named, not the temp file inside it that the error was about
+	const reason = fsReason(error);
+	return reason ? `cannot write to ${dir}: ${reason}` : undefined;
 }

@@ -27,6 +27,7 @@ import {scanHolders, type Holder} from './db-holders.js';
 import {ownerText, selfText} from '../system/file-owner.js';
 import {MutationRefusedError, runMutation, type MutationRequest} from '../mutations/registry.js';
 import {pidAlive} from '../system/pid-alive.js';
+import {fsReason} from '../text/fs-reason.js';
 import {assertRegularFile} from '../backends/sqlite.js';
 
 export {findHolders, scanHolders, type Holder} from './db-holders.js';
@@ -303,7 +304,7 @@ async function makeTemp(temp: string, live: string, liveStat: fs.Stats | undefin
 			await handle.chmod(liveStat.mode & 0o7777);
 		} catch (error) {
 			const self = selfText();
-			throw new RestoreRefusedError(`cannot give the restored file the owner and mode of ${live}, ${ownerText(liveStat)} (${(error as NodeJS.ErrnoException).code ?? 'error'}${self ? `, opsdeck runs as ${self}` : ''}): run the restore as root or as that owner; nothing was changed`);
+			throw new RestoreRefusedError(`cannot give the restored file the owner and mode of ${live}, ${ownerText(liveStat)} (${fsReason(error) ?? 'error'}${self ? `, opsdeck runs as ${self}` : ''}): run the restore as root or as that owner; nothing was changed`);
 		}
 	} finally {
 		await handle.close();

@@ -5,7 +5,7 @@
 // before it flushes: a failed SELECT leaves a connection on db 0 (issue 13: db 0 was emptied).
 import type {Backends} from '../backends/index.js';
 import type {Config} from '../config/config.js';
-import {formatCount} from '../text/format.js';
+import {plural} from '../text/format.js';
 import {runMutation} from '../mutations/registry.js';
 
 export type FlushTarget = {
@@ -35,8 +35,8 @@ export async function flushTarget(backends: Pick<Backends, 'redis'>, options: {r
 	const keys = sizes.reduce((a, b) => a + b, 0);
 	const where = redis.isCluster ? `${redis.maskedUrl} (cluster, ${sizes.length} masters)` : redis.maskedUrl;
 	const description = all
-		? `FLUSHALL on ${where}: every db, ${formatCount(keys)} keys in db ${redis.db} alone`
-		: `FLUSHDB on ${where}: ${formatCount(keys)} keys in db ${redis.db}`;
+		? `FLUSHALL on ${where}: every db, ${plural(keys, 'key')} in db ${redis.db} alone`
+		: `FLUSHDB on ${where}: ${plural(keys, 'key')} in db ${redis.db}`;
 	return {url: redis.maskedUrl, db: redis.db, keys, cluster: redis.isCluster, all, description};
 }
 

@@ -10,6 +10,7 @@ import {settleWorkers} from '../system/live-workers.js';
 import {AuditError, ReadOnlyError} from '../mutations/registry.js';
 import {errorMessage, registerUrlSecrets, urlSecrets} from '../text/mask.js';
 import {writeError} from '../text/out.js';
+import {libraryWarning} from '../text/library-warning.js';
 
 type CommandModule = {readonly run: (ctx: CommandContext) => Promise<number>};
 
@@ -123,7 +124,7 @@ async function main(): Promise<number> {
 // A library's own warning (ioredis: "[WARN] … does not require a password") is text from outside
 // too: through the one writer, as one `opsdeck:` line, never raw.
 console.warn = (...parts: unknown[]) => {
-	writeError(process.stderr, parts.map(String).join(' ').replace(/^\[WARN\]\s*/, 'warning: '));
+	writeError(process.stderr, libraryWarning(parts.map(String).join(' ')));
 };
 
 // `| head` closing the pipe is not an error.

@@ -5,7 +5,7 @@ import {createBackup, deleteBackup, listBackups, listLeftovers, planPrune, readB
 import {auditRefusal, refuseReadOnly} from '../mutations/registry.js';
 import {withInterrupt} from '../system/temp-files.js';
 import {holdersRefusal, planRestore, restoreBackup, restoreRequest, RestoreInterruptedError, RestoreRefusedError, type RestorePlan, type RestoreResult} from '../backups/restore.js';
-import {formatBytes, formatCount, formatDateTime, formatDuration} from '../text/format.js';
+import {formatBytes, formatCount, formatDateTime, formatDuration, plural} from '../text/format.js';
 import {sanitize} from '../text/sanitize.js';
 import {CommandError, confirm, print, printJson, UsageError, warn, type CommandContext} from './shared.js';
 import {prunable} from '../backups/leftovers.js';
@@ -69,7 +69,7 @@ async function create(ctx: CommandContext): Promise<number> {
 		printJson(ctx, {...entryJson({...entry, verified: verify.verified}), durationMs: ms});
 	} else {
 		const tables = Object.keys(entry.meta?.tables ?? {}).length;
-		print(ctx, `created ${entry.name} (${formatBytes(entry.sizeBytes)}, ${tables} tables, quick_check ${verify.ok ? 'ok' : 'FAILED'}) in ${formatDuration(ms)}`);
+		print(ctx, `created ${entry.name} (${formatBytes(entry.sizeBytes)}, ${plural(tables, 'table')}, quick_check ${verify.ok ? 'ok' : 'FAILED'}) in ${formatDuration(ms)}`);
 		print(ctx, `folder: ${ctx.config.backupDir}`);
 	}
 	return verify.ok ? 0 : 1;
@@ -104,7 +104,7 @@ async function list(ctx: CommandContext): Promise<number> {
 		print(ctx, `${sanitize(e.name).padEnd(width)}  ${e.kind.padEnd(6)}  ${formatBytes(e.sizeBytes).padStart(9)}  ${formatDateTime(e.createdAt)}  ${verifiedText(e)}`);
 		for (const claim of e.claims ?? []) print(ctx, `${' '.repeat(width)}  ${sanitize(claim)}`);
 	}
-	print(ctx, `${entries.length} backups in ${ctx.config.backupDir} (keep ${ctx.config.backupRetention} automatic; manual ones until prune --manual)`);
+	print(ctx, `${plural(entries.length, 'backup')} in ${ctx.config.backupDir} (keep ${ctx.config.backupRetention} automatic; manual ones until prune --manual)`);
 	printLeftovers();
 	return 0;
 }
@@ -200,17 +200,17 @@ async function prune(ctx: CommandContext): Promise<number> {
 	const leftovers = (await listLeftovers(ctx.config)).filter(prunable);
 	if (plan.remove.length === 0 && leftovers.length === 0) {
 		if (ctx.flags.json) printJson(ctx, {removed: [], kept: plan.keep.map(e => e.name), leftovers: []});
-		else print(ctx, `nothing to prune: ${plan.keep.length} backups, keep ${ctx.config.backupRetention} automatic${manual ? ' and manual' : ' (manual ones only with --manual)'}`);
+		else print(ctx, `nothing to prune: ${plural(plan.keep.length, 'backup')}, keep ${ctx.config.backupRetention} automatic${manual ? ' and manual' : ' (manual ones only with --manual)'}`);
 		return 0;
 	}
 	if (!ctx.flags.json) {
 		for (const e of plan.remove) print(ctx, `delete ${sanitize(e.name)} (${e.kind}, ${formatDateTime(e.createdAt)})`);
 		for (const l of leftovers) print(ctx, `delete ${leftoverLine(l)}`);
 	}
-	await confirm(ctx, {action: 'prune', target: `${ctx.config.backupDir}: ${plan.remove.length} of ${plan.keep.length + plan.remove.length} backups (keep ${ctx.config.backupRetention}${manual ? ', manual too' : ''})${leftovers.length > 0 ? ` and ${leftovers.length} leftover temp files` : ''}`}, `Delete ${plan.remove.length} backups${leftovers.length > 0 ? ` and ${leftovers.length} leftover temp files` : ''}, keeping ${plan.keep.length}?`);
+	await confirm(ctx, {action: 'prune', target: `${ctx.config.backupDir}: ${plan.remove.length} of ${plan.keep.length + plan.remove.length} backups (keep ${ctx.config.backupRetention}${manual ? ', manual too' : ''})${leftovers.length > 0 ? ` and ${leftovers.length} leftover temp files` : ''}`}, `Delete ${plural(plan.remove.length, 'backup')}${leftovers.length > 0 ? ` and ${plural(leftovers.length, 'leftover temp file')}` : ''}, keeping ${plan.keep.length}?`);
 	const result = await withInterrupt(ctx.stderr, () => 'the prune stopped part-way: opsdeck backup list shows what is left', () => pruneBackups(ctx.config, Date.now(), {manual, leftovers: true}));
 	if (ctx.flags.json) printJson(ctx, result);
-	else print(ctx, `pruned ${result.removed.length} backups${result.leftovers.length > 0 ? ` and ${result.leftovers.length} leftover temp files` : ''}; ${result.kept.length} kept`);
+	else print(ctx, `pruned ${plural(result.removed.length, 'backup')}${result.leftovers.length > 0 ? ` and ${plural(result.leftovers.length, 'leftover temp file')}` : ''}; ${result.kept.length} kept`);
 	return 0;
 }
 

@@ -5,7 +5,7 @@
 import {DemoExistsError, DemoUnfinishedError, describeExisting, inspectDemo, seedDemo, type DemoReport} from '../demo/demo.js';
 import {runTraffic, type TrafficCounts} from '../demo/traffic.js';
 import {refuseReadOnly} from '../mutations/registry.js';
-import {formatBytes, formatCount, formatDuration} from '../text/format.js';
+import {formatBytes, formatCount, formatDuration, plural} from '../text/format.js';
 import {sanitize, sanitizeMultiline} from '../text/sanitize.js';
 import {intFlag, print, printJson, UsageError, type CommandContext} from './shared.js';
 
@@ -13,11 +13,11 @@ function summary(r: DemoReport): string {
 	const out: string[] = [];
 	out.push(`${r.replaced ? 'replaced' : 'seeded'} the demo data in ${formatDuration(r.durationMs)}`);
 	out.push(`  PostgreSQL  ${r.postgres.url}`);
-	out.push(`    ${r.postgres.chatsTable}: ${formatCount(r.postgres.chats)} chats; ${r.postgres.messagesTable}: ${formatCount(r.postgres.messages)} messages (${formatCount(r.postgres.pinned)} pinned) by ${formatCount(r.postgres.users)} users (${formatCount(r.postgres.verified)} verified, a host per chat)`);
+	out.push(`    ${r.postgres.chatsTable}: ${plural(r.postgres.chats, 'chat')}; ${r.postgres.messagesTable}: ${plural(r.postgres.messages, 'message')} (${formatCount(r.postgres.pinned)} pinned) by ${plural(r.postgres.users, 'user')} (${formatCount(r.postgres.verified)} verified, a host per chat)`);
 	out.push(`  Redis       ${r.redis.url}`);
-	out.push(`    ${formatCount(r.redis.keys)} keys: ${r.redis.messageKeys} message caches (${formatCount(r.redis.cachedMessages)} messages), ${r.redis.pinnedKeys} pinned (${r.redis.pinnedMessages}), ${r.redis.backroomKeys} backroom (${formatCount(r.redis.backroomMessages)}), ${formatCount(r.redis.reactionKeys)} reaction hashes`);
-	if (r.redis.deletedKeys > 0) out.push(`    deleted ${formatCount(r.redis.deletedKeys)} keys of the previous demo chats first`);
-	if (r.redis.foreignKeys > 0) out.push(`    left ${formatCount(r.redis.foreignKeys)} layout keys of other chats alone`);
+	out.push(`    ${plural(r.redis.keys, 'key')}: ${plural(r.redis.messageKeys, 'message cache')} (${plural(r.redis.cachedMessages, 'message')}), ${r.redis.pinnedKeys} pinned (${r.redis.pinnedMessages}), ${r.redis.backroomKeys} backroom (${formatCount(r.redis.backroomMessages)}), ${plural(r.redis.reactionKeys, 'reaction hash', 'reaction hashes')}`);
+	if (r.redis.deletedKeys > 0) out.push(`    deleted ${plural(r.redis.deletedKeys, 'key')} of the previous demo chats first`);
+	if (r.redis.foreignKeys > 0) out.push(`    left ${plural(r.redis.foreignKeys, 'layout key')} of other chats alone`);
 	const t = r.sqlite.rows;
 	out.push(`  SQLite      ${r.sqlite.path} (${r.sqlite.journalMode})`);
 	out.push(`    players ${formatCount(t.players)}, inventories ${formatCount(t.inventories)}, moderation_log ${formatCount(t.moderation_log)}`);
@@ -33,7 +33,7 @@ function summary(r: DemoReport): string {
 }
 
 function tickLine(tick: TrafficCounts, totals: TrafficCounts): string {
-	const parts = [`+${tick.messages} messages`, `${tick.reactions} reactions`];
+	const parts = [`+${plural(tick.messages, 'message')}`, plural(tick.reactions, 'reaction')];
 	if (tick.deleted) parts.push(`${tick.deleted} deleted`);
 	if (tick.trimmed) parts.push(`${tick.trimmed} trimmed`);
 	if (tick.newChats.length) parts.push(`new chat ${tick.newChats.join(', ')}`);
@@ -78,14 +78,14 @@ export async function run(ctx: CommandContext): Promise<number> {
 	process.once('SIGINT', stop);
 	process.once('SIGTERM', stop);
 	try {
-		if (!ctx.flags.json) print(ctx, `writing about ${rate} messages a second to ${backends.postgres.maskedUrl} and ${backends.redis.maskedUrl}; Ctrl-C stops`);
+		if (!ctx.flags.json) print(ctx, `writing about ${plural(rate, 'message')} a second to ${backends.postgres.maskedUrl} and ${backends.redis.maskedUrl}; Ctrl-C stops`);
 		const totals = await runTraffic(backends, {
 			rate,
 			signal: controller.signal,
 			onTick: (tick, sums) => (ctx.flags.json ? printJson(ctx, {tick}, false) : print(ctx, tickLine(tick, sums))),
 		});
 		if (ctx.flags.json) printJson(ctx, {stopped: totals}, false);
-		else print(ctx, sanitize(`stopped: wrote ${formatCount(totals.messages)} messages, ${formatCount(totals.reactions)} reactions, deleted ${formatCount(totals.deleted)}, trimmed ${formatCount(totals.trimmed)}, ${totals.newChats.length} new chats${totals.errors ? `, ${totals.errors} failed steps` : ''}`));
+		else print(ctx, sanitize(`stopped: wrote ${plural(totals.messages, 'message')}, ${plural(totals.reactions, 'reaction')}, deleted ${formatCount(totals.deleted)}, trimmed ${formatCount(totals.trimmed)}, ${plural(totals.newChats.length, 'new chat')}${totals.errors ? `, ${plural(totals.errors, 'failed step')}` : ''}`));
 		return 0;
 	} finally {
 		process.off('SIGINT', stop);

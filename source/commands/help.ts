@@ -74,13 +74,14 @@ export const commandHelp = {
 		examples: ['opsdeck inspect chat:AYVQB827:messages --limit 5', 'opsdeck inspect -- -odd-key'],
 	},
 	chat: {
-		usage: 'list | show CODE [--messages N] [--reactions] [--compare] [--clear [--yes]]',
+		usage: 'list | show CODE [--messages N] [--reactions] [--compare [--limit N]] [--clear [--yes]]',
 		summary: 'a chat\'s caches, compared with PostgreSQL',
 		about: 'list: every cached chat with its counts and TTL.\nshow CODE: one chat\'s messages, pinned, backroom and reaction caches; --compare checks them against PostgreSQL; --clear deletes that chat\'s cache keys (asks first; refused in read-only mode).',
 		options: [
 			['--messages N', 'show the last N messages (default 20)'],
 			['--reactions', 'add the reaction counts'],
 			['--compare', 'compare the cache with PostgreSQL'],
+			['--limit N', 'with --compare: list at most N missing and N extra messages (default 50; the totals are always shown)'],
 			['--clear', 'delete this chat\'s cache keys (the app refills them)'],
 			yes,
 			json,

@@ -10,8 +10,8 @@ import {isBinaryKey, keyHex, keyText} from '../backends/redis/key-bytes.js';
 import {writeText} from '../text/out.js';
 import {jsonText} from '../text/sanitize.js';
 import {errorMessage} from '../text/mask.js';
-import {formatCount} from '../text/format.js';
-import {intFlag, UsageError, type CommandContext} from './shared.js';
+import {formatCount, plural} from '../text/format.js';
+import {intFlag, UsageError, warn, type CommandContext} from './shared.js';
 
 function write(ctx: CommandContext, text: string): Promise<void> | undefined {
 	if (writeText(ctx.stdout, text)) return undefined;
@@ -62,10 +62,11 @@ export async function run(ctx: CommandContext): Promise<number> {
 	}
 	if (pending.length > 0) await write(ctx, pending.join(''));
 	const progress = scanner.progress();
-	if (json) {
-		await write(ctx, `],"count":${count},"complete":${progress.done},"dbsize":${progress.total},"masters":${progress.masters}}\n`);
-	} else if (ctx.stderr.isTTY || ctx.stdout.isTTY) {
-		writeText(ctx.stderr, `${formatCount(count)} keys${progress.done ? '' : ' (limit reached)'} · DBSIZE ${formatCount(progress.total)}${progress.masters > 1 ? ` on ${progress.masters} masters` : ''}\n`);
-	}
+	const dbsize = `DBSIZE ${formatCount(progress.total)}${progress.masters > 1 ? ` on ${plural(progress.masters, 'master')}` : ''}`;
+	if (json) await write(ctx, `],"count":${count},"complete":${progress.done},"dbsize":${progress.total},"masters":${progress.masters}}\n`);
+	// no match is said on stderr whatever stdout is (an empty result was silent: a typo looked like an
+	// empty db); exit 0, the scan worked (PRODUCT.md: 1 is "failed"); stdout keeps only keys or JSON
+	if (count === 0) warn(ctx, `no ${type === undefined ? '' : `${type} `}keys match ${pattern} (${dbsize})`);
+	else if (!json && (ctx.stderr.isTTY || ctx.stdout.isTTY)) writeText(ctx.stderr, `${plural(count, 'key')}${progress.done ? '' : ' (limit reached)'} · ${dbsize}\n`);
 	return 0;
 }

@@ -7,9 +7,10 @@ import {startBackends} from '../backends/index.js';
 import {AlertNotifier} from '../health/alerts.js';
 import {startAutoBackups} from '../backups/auto.js';
 import {checkHealth, summary, type HealthReport} from '../health/health.js';
-import {apiHealth, healthJson, httpStatusFor} from '../health/http.js';
+import {apiHealth, healthJson, httpStatusFor, requestProblem} from '../health/http.js';
+import {errorMessage} from '../text/mask.js';
 import {sanitize} from '../text/sanitize.js';
-import {print, type CommandContext, UsageError} from './shared.js';
+import {CommandError, print, type CommandContext, UsageError} from './shared.js';
 
 function listen(server: http.Server, port: number, host: string): Promise<number> {
 	return new Promise((resolve, reject) => {
@@ -19,6 +20,22 @@ function listen(server: http.Server, port: number, host: string): Promise<number
 			resolve((server.address() as {port: number}).port);
 		});
 	});
+}
+
+/**
+ * Why serve cannot listen, as a sentence naming the port (issue 16: it said "EADDRINUSE", exit 2).
+ * A port someone else holds is a failure (exit 1); a host or port that cannot be used here is the
+ * operator's setting to fix (exit 2).
+ */
+function listenError(error: unknown, host: string, port: number): Error {
+	const code = (error as NodeJS.ErrnoException).code;
+	const where = `port ${port} on ${host}`;
+	const change = 'choose another with --port or HEALTH_PORT';
+	if (code === 'EADDRINUSE') return new CommandError(`${where} is already in use (another opsdeck serve, or the app?): stop it or ${change}`);
+	if (code === 'EACCES' || code === 'EPERM') return new UsageError(`${where}: permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE): ${change}`);
+	if (code === 'EADDRNOTAVAIL') return new UsageError(`cannot listen on ${host}: no such address on this machine (--host)`);
+	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new UsageError(`cannot listen on ${host}: the name does not resolve (--host)`);
+	return new UsageError(`cannot listen on ${where}: ${errorMessage(error)}`);
 }
 
 export async function run(ctx: CommandContext): Promise<number> {
@@ -53,13 +70,14 @@ export async function run(ctx: CommandContext): Promise<number> {
 	if (autoBackups) log(`automatic backups every ${config.backupIntervalHours} h into ${config.backupDir} (none at start when the newest is younger than that)`);
 
 	const server = http.createServer((req, res) => {
-		const send = (status: number, type: string, body: unknown) => {
-			res.writeHead(status, {'content-type': type, 'cache-control': 'no-store'});
+		const send = (status: number, type: string, body: unknown, headers: Readonly<Record<string, string>> = {}) => {
+			res.writeHead(status, {'content-type': type, 'cache-control': 'no-store', ...headers});
 			res.end(req.method === 'HEAD' ? undefined : JSON.stringify(body));
 		};
-		const path = (req.url ?? '/').split('?')[0];
-		if ((req.method !== 'GET' && req.method !== 'HEAD') || (path !== '/health' && path !== '/api/health')) {
-			send(404, 'application/json', {success: false, error: 'not found'});
+		const path = (req.url ?? '/').split('?')[0] ?? '/';
+		const problem = requestProblem(req.method, path);
+		if (problem) {
+			send(problem.status, 'application/json', problem.body, problem.headers);
 			return;
 		}
 		void (async () => {
@@ -77,8 +95,7 @@ export async function run(ctx: CommandContext): Promise<number> {
 		stopped = true;
 		clearTimeout(pollTimer);
 		alerts.close();
-		const code = (error as NodeJS.ErrnoException).code;
-		throw new UsageError(`cannot listen on ${config.healthHost}:${config.healthPort}: ${code ?? (error as Error).message}`);
+		throw listenError(error, config.healthHost, config.healthPort);
 	}
 	const shown = config.healthHost.includes(':') ? `[${config.healthHost}]` : config.healthHost;
 	log(`listening on http://${shown}:${port} (GET /health, /api/health)`);

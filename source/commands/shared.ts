@@ -62,13 +62,17 @@ export async function confirm(ctx: CommandContext, request: MutationRequest, que
 		throw new UsageError(`refused: ${question.replace(/\?$/, '')} needs --yes when there is no terminal to ask on`);
 	}
 	const rl = readline.createInterface({input: ctx.stdin, output: ctx.stdout});
-	const answer = await new Promise<string>(resolve => {
+	// undefined: no answer came (Ctrl-C, Ctrl-D), and the cursor still sits after "[y/N] "
+	const answer = await new Promise<string | undefined>(resolve => {
 		rl.question(`${outLine(question)} [y/N] `, resolve);
-		rl.on('close', () => resolve(''));
+		rl.once('SIGINT', () => resolve(undefined));
+		rl.once('close', () => resolve(undefined));
 	});
 	rl.close();
-	if (!/^y(es)?$/i.test(answer.trim())) {
-		auditRefusal(ctx.config, request, 'not confirmed (answered no)');
+	if (answer === undefined || !/^y(es)?$/i.test(answer.trim())) {
+		// "cancelled" on a line of its own, not glued to the question (issue 16, point 6)
+		if (answer === undefined) ctx.stdout.write('\n');
+		auditRefusal(ctx.config, request, answer === undefined ? 'not confirmed (no answer: Ctrl-C or end of input)' : 'not confirmed (answered no)');
 		throw new UsageError('cancelled: nothing was done');
 	}
 }

@@ -5,10 +5,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {Writable} from 'node:stream';
 import {finished} from 'node:stream/promises';
+import {assertDataFile} from '../backends/sqlite.js';
 import {fileId, storageProblem} from '../backups/files.js';
 import {forgetTemp, trackTemp, withInterrupt} from '../system/temp-files.js';
 import {analyzeDatabase, analyzeRequest, checkDatabase, exportTable, TableNotFoundError, vacuumDatabase, vacuumRequest} from '../sqlite/maintenance.js';
-import {formatBytes, formatCount, formatDuration} from '../text/format.js';
+import {formatBytes, formatDuration, plural} from '../text/format.js';
 import {writeText} from '../text/out.js';
 import {sanitize} from '../text/sanitize.js';
 import {refuseReadOnly} from '../mutations/registry.js';
@@ -17,6 +18,12 @@ import {CommandError, confirm, print, printJson, UsageError, warn, type CommandC
 const usage = 'usage: opsdeck sqlite check | vacuum [--yes] | analyze [--yes] | export TABLE [--format csv|json] [--output FILE [--force]]';
 
 function requireFile(ctx: CommandContext): void {
+	try {
+		// a folder, a file this user may not read, a folder on the way it may not enter: said as such
+		assertDataFile(ctx.config.sqlitePath);
+	} catch (error) {
+		throw new CommandError((error as Error).message);
+	}
 	if (!fs.existsSync(ctx.config.sqlitePath)) throw new CommandError(`no SQLite data file at ${ctx.config.sqlitePath}`);
 }
 
@@ -27,7 +34,7 @@ async function check(ctx: CommandContext): Promise<number> {
 	} else {
 		print(ctx, `integrity_check: ${result.integrity.length === 1 && result.integrity[0] === 'ok' ? 'ok' : ''}`);
 		if (!(result.integrity.length === 1 && result.integrity[0] === 'ok')) for (const line of result.integrity.slice(0, 20)) print(ctx, `  ${sanitize(line)}`);
-		print(ctx, `foreign_key_check: ${result.foreignKeys.length === 0 ? 'ok' : `${formatCount(result.foreignKeys.length)} rows point at missing parents`}`);
+		print(ctx, `foreign_key_check: ${result.foreignKeys.length === 0 ? 'ok' : `${plural(result.foreignKeys.length, 'row')} ${result.foreignKeys.length === 1 ? 'points at a missing parent' : 'point at missing parents'}`}`);
 		for (const fk of result.foreignKeys.slice(0, 20)) print(ctx, `  ${sanitize(fk.table)} rowid ${fk.rowid ?? '-'} -> ${sanitize(fk.parent)}`);
 		print(ctx, `${result.ok ? 'ok' : 'PROBLEMS FOUND'} (${formatDuration(result.durationMs)})`);
 	}
@@ -52,7 +59,7 @@ async function analyze(ctx: CommandContext): Promise<number> {
 	await confirm(ctx, request, `ANALYZE ${ctx.config.sqlitePath} (writes the statistics the query planner uses)?`);
 	const result = await analyzeDatabase(ctx.config, ctx.backends.sqlite);
 	if (ctx.flags.json) printJson(ctx, result);
-	else print(ctx, `analyzed ${result.tables} tables in ${formatDuration(result.durationMs)}`);
+	else print(ctx, `analyzed ${plural(result.tables, 'table')} in ${formatDuration(result.durationMs)}`);
 	return 0;
 }
 
@@ -139,7 +146,7 @@ async function exportCommand(ctx: CommandContext): Promise<number> {
 			out.end();
 			await finished(out);
 			await fs.promises.rename(temp, target);
-			warn(ctx, `exported ${formatCount(rows)} rows of ${sanitize(table)} to ${sanitize(output)}`);
+			warn(ctx, `exported ${plural(rows, 'row')} of ${sanitize(table)} to ${sanitize(output)}`);
 			return 0;
 		} catch (error) {
 			out?.destroy();

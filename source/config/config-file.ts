@@ -4,6 +4,7 @@
 // (issue 13, case 17). Ranges and formats are checked where the values are parsed (config.ts).
 import fs from 'node:fs';
 import path from 'node:path';
+import {fsReason} from '../text/fs-reason.js';
 import {sanitize} from '../text/sanitize.js';
 
 export class ConfigError extends Error {}
@@ -120,7 +121,7 @@ export function readConfigFile(file: string, explicit: boolean): Record<string, 
 		text = fs.readFileSync(file, 'utf8');
 	} catch (error) {
 		if (!explicit && (error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-		throw new ConfigError(`cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+		throw new ConfigError(`cannot read config file ${file}: ${fsReason(error) ?? String(error)}`);
 	}
 	let parsed: unknown;
 	try {

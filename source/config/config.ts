@@ -7,6 +7,7 @@ import path from 'node:path';
 import {ConfigError, readConfigFile} from './config-file.js';
 import {kebab, type Flags} from '../cli/flags.js';
 import {savedWatches} from '../monitor/watch-store.js';
+import {fsReason} from '../text/fs-reason.js';
 import {registerSecret, registerUrlSecrets} from '../text/mask.js';
 
 export {ConfigError} from './config-file.js';
@@ -250,7 +251,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
 	try {
 		dotenvText = fs.readFileSync(path.join(cwd, '.env'), 'utf8');
 	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigError(`cannot read .env: ${(error as NodeJS.ErrnoException).code}`);
+		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigError(`cannot read .env: ${fsReason(error) ?? String(error)}`);
 	}
 	const dotenv = parseDotenv(dotenvText);
 	// environment beats .env; an empty variable counts as unset (as everywhere below), so it does not hide .env

@@ -22,6 +22,22 @@ export function httpStatusFor(verdict: Verdict): number {
 	return verdict === 'unhealthy' ? 503 : 200;
 }
 
+/** The paths `serve` answers, and the methods it answers them on. */
+export const healthPaths: readonly string[] = ['/health', '/api/health'];
+const allowed = ['GET', 'HEAD'];
+
+export type RequestProblem = {readonly status: 404 | 405; readonly headers: Readonly<Record<string, string>>; readonly body: {success: false; error: string}};
+
+/**
+ * Why a request gets no health, before any is read: 404 for a path `serve` does not have, 405 with
+ * `Allow: GET, HEAD` for another method on one it has (RFC 9110; a POST said 404, issue 16).
+ */
+export function requestProblem(method: string | undefined, path: string): RequestProblem | undefined {
+	if (!healthPaths.includes(path)) return {status: 404, headers: {}, body: {success: false, error: 'not found'}};
+	if (method === undefined || !allowed.includes(method)) return {status: 405, headers: {allow: allowed.join(', ')}, body: {success: false, error: `method not allowed: ${path} answers ${allowed.join(' and ')}`}};
+	return undefined;
+}
+
 export function healthJson(report: HealthReport) {
 	const time = report.checkedAt;
 	const problem = (component: string) => report.reasons.find(r => r.component === component);

@@ -11,6 +11,7 @@ import path from 'node:path';
 import type {Config} from '../config/config.js';
 import {EnsureDirError, ensureDirSync} from '../system/ensure-dir.js';
 import {pidAlive} from '../system/pid-alive.js';
+import {fsReason} from '../text/fs-reason.js';
 import {errorMessage, mask} from '../text/mask.js';
 import {sanitize, type Safe} from '../text/sanitize.js';
 import {outJson} from '../text/out.js';
@@ -45,25 +46,9 @@ function osUser(): string {
 export function reasonOf(error: unknown): string {
 	// ensureDirSync names the part of the path that is a file; the audit line names the log
 	if (error instanceof EnsureDirError && / is not a directory$/.test(error.message)) return 'a parent of it is not a folder';
-	const code = (error as NodeJS.ErrnoException).code;
-	switch (code) {
-		case 'ENOTDIR':
-		case 'EEXIST':
-			return 'a parent of it is not a folder';
-		case 'EISDIR':
-			return 'it is a folder';
-		case 'EACCES':
-		case 'EPERM':
-			return 'permission denied';
-		case 'EROFS':
-			return 'read-only file system';
-		case 'ENOSPC':
-			return 'no space left on the device';
-		case 'EDQUOT':
-			return 'disk quota exceeded';
-		default:
-			return errorMessage(error);
-	}
+	if ((error as NodeJS.ErrnoException).code === 'EEXIST') return 'a parent of it is not a folder';
+	// the one errno map (text/fs-reason.ts)
+	return fsReason(error) ?? errorMessage(error);
 }
 
 /** Appends one line; throws when it cannot (the callers decide what that means). */

@@ -3,6 +3,8 @@
 // (issue 13, case 15), and a parent that is a file or read-only gives errors that do not say which.
 import fs from 'node:fs';
 import path from 'node:path';
+import {fsReason} from '../text/fs-reason.js';
+import {deniedText} from './file-owner.js';
 
 /** The folder cannot be made here: one line, saying which path and why. */
 export class EnsureDirError extends Error {
@@ -38,7 +40,8 @@ function nearestExisting(dir: string): {at: string; stat: fs.Stats} {
 			const code = (error as NodeJS.ErrnoException).code;
 			const parent = path.dirname(at);
 			if ((code !== 'ENOENT' && code !== 'ENOTDIR') || parent === at) {
-				throw new EnsureDirError(`cannot create ${dir}: ${at} cannot be read (${code ?? (error as Error).message})`);
+				const why = code === 'EACCES' || code === 'EPERM' ? deniedText(at) : fsReason(error) ?? (error as Error).message;
+				throw new EnsureDirError(`cannot create ${dir}: ${at} cannot be looked at: ${why}`);
 			}
 			at = parent;
 		}
@@ -69,14 +72,14 @@ export function ensureDirSync(dir: string, mode?: number): void {
 		fs.accessSync(at, fs.constants.W_OK | fs.constants.X_OK);
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
-		const why = `${code === 'EROFS' ? 'on a read-only filesystem' : 'not writable'} (${code ?? 'access denied'})`;
-		throw new EnsureDirError(at === path.resolve(dir) ? `cannot write to ${dir}: it is ${why}` : `cannot create ${dir}: ${at} is ${why}`);
+		if (code === 'EROFS') throw new EnsureDirError(at === path.resolve(dir) ? `cannot write to ${dir}: it is on a read-only filesystem` : `cannot create ${dir}: ${at} is on a read-only filesystem`);
+		const why = code === 'EACCES' || code === 'EPERM' ? deniedText(at) : fsReason(error) ?? (error as Error).message;
+		throw new EnsureDirError(at === path.resolve(dir) ? `cannot write to ${dir}: ${why}` : `cannot create ${dir} in ${at}: ${why}`);
 	}
 	if (at === path.resolve(dir)) return;
 	try {
 		fs.mkdirSync(dir, {recursive: true, mode});
 	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		throw new EnsureDirError(`cannot create ${dir}: ${code === 'ENOSPC' ? 'the disk is full' : code === 'EROFS' ? 'read-only filesystem' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message}`);
+		throw new EnsureDirError(`cannot create ${dir}: ${fsReason(error) ?? (error as Error).message}`);
 	}
 }

@@ -2,6 +2,7 @@
 // Names come from /etc/passwd and /etc/group (no native lookup in Node); a number stands alone
 // when there is no name.
 import fs from 'node:fs';
+import path from 'node:path';
 
 function lookup(file: string, id: number): string | undefined {
 	try {
@@ -36,4 +37,26 @@ export function ownerText(stat: Pick<fs.Stats, 'uid' | 'gid' | 'mode'>): string 
 export function selfText(): string | undefined {
 	const uid = process.geteuid?.();
 	return uid === undefined ? undefined : `${userName(uid)} (${uid})`;
+}
+
+/**
+ * Why `file` is refused to this process, said with who owns what: `permission denied (owner
+ * root:root (0:0), mode 0600; opsdeck runs as nobody (65534))`. When the file itself cannot be
+ * looked at, the folder in the way is named instead.
+ */
+export function deniedText(file: string): string {
+	const self = selfText();
+	const runs = self ? `; opsdeck runs as ${self}` : '';
+	try {
+		return `permission denied (owner ${ownerText(fs.statSync(file))}${runs})`;
+	} catch {
+		// the folder it is in cannot be entered: name the nearest one that can be looked at
+		for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+			try {
+				return `permission denied (the folder ${dir} is ${ownerText(fs.statSync(dir))}${runs})`;
+			} catch {
+				if (path.dirname(dir) === dir) return `permission denied${self ? ` (opsdeck runs as ${self})` : ''}`;
+			}
+		}
+	}
 }

@@ -50,6 +50,14 @@ export function formatCount(n: number | undefined | null): Safe {
 	return String(rounded).replace(/\B(?=(\d{3})+(?!\d))/g, ',') as Safe;
 }
 
+/**
+ * A count with its noun: "1 key", "2 keys", "1,234 keys"; `many` for a plural that is not `one` + s
+ * ("1 entry", "2 entries"). The nouns are literals in opsdeck's code, so the result is Safe.
+ */
+export function plural(n: number, one: string, many = `${one}s`): Safe {
+	return `${formatCount(n)} ${n === 1 ? one : many}` as Safe;
+}
+
 export function formatDelta(n: number): Safe {
 	if (n > 0) return `+${formatCount(n)}` as Safe;
 	if (n < 0) return `-${formatCount(-n)}` as Safe;

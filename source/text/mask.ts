@@ -5,6 +5,8 @@
 // - every secret registered at start-up (the config's passwords, PGPASSWORD, .pgpass), in each form
 //   it can be printed in (as given, decoded, percent-encoded), wherever it appears — when it is long
 //   enough not to be an ordinary word (a short one is masked in URL contexts only, above).
+import {fsErrorSentence, socketErrorSentence} from './fs-reason.js';
+
 const secrets = new Set<string>();
 
 /** Shorter secrets are masked in URLs only: masking "chat" everywhere would mangle every key name. */
@@ -110,7 +112,10 @@ export function mask(text: string): string {
 export function errorMessage(error: unknown): string {
 	let message: string;
 	if (error instanceof Error) {
-		message = error.message || (error as NodeJS.ErrnoException).code || error.name;
+		// Node's own file errors ("ENOENT: no such file or directory, open '/x'") as a sentence
+		const code = (error as NodeJS.ErrnoException).code;
+		const sentence = code && error.message.startsWith(`${code}:`) ? fsErrorSentence(error) : socketErrorSentence(error);
+		message = sentence ?? (error.message || code || error.name);
 		// AggregateError from net (IPv4 + IPv6 attempts) carries the useful text in its parts.
 		if (!error.message && error instanceof AggregateError && error.errors.length > 0) {
 			message = errorMessage(error.errors[0]);

@@ -226,7 +226,8 @@ describe('a full disk and a read-only backup folder', () => {
 			expect(verified.err).toMatch(/not recorded in the sidecar: read-only filesystem: cannot write to /);
 			const refused = opsdeck(['backup', 'create'], {BACKUP_DIR: dir});
 			expect(refused.code).toBe(2);
-			expect(refused.err).toBe(`opsdeck: cannot write to ${dir}: it is on a read-only filesystem (EROFS)\n`);
+			// issue 16, point 7: it ended in a raw "(EROFS)"
+			expect(refused.err).toBe(`opsdeck: cannot write to ${dir}: it is on a read-only filesystem\n`);
 			expect(fs.readdirSync(dir).sort()).toEqual([name, `${name}.json`]);
 		} finally {
 			remount('rw');

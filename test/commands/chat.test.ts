@@ -53,8 +53,9 @@ describe('opsdeck chat', () => {
 	it('show: messages with username and content, reactions on request', async () => {
 		const r = await cli('chat', 'show', 'SYNC01', '--reactions', '--messages', '1');
 		expect(r.code).toBe(0);
-		expect(r.stdout).toContain('last 1 messages:');
-		const last = r.stdout.slice(r.stdout.indexOf('last 1 messages:'));
+		// issue 16, point 6: it said "last 1 messages"
+		expect(r.stdout).toContain('last 1 message:');
+		const last = r.stdout.slice(r.stdout.indexOf('last 1 message:'));
 		expect(last).toMatch(/ann \[verified\]: two/);
 		expect(last).not.toMatch(/: one$/m);
 		expect(r.stdout).toContain(`${inSync[0]!.id}  heart 2`);
@@ -73,6 +74,56 @@ describe('opsdeck chat', () => {
 		const text = await cli('chat', 'show', 'DRIFT2', '--compare');
 		expect(text.stdout).toContain('OUT OF SYNC: 1 missing in redis, 1 extra in redis');
 		expect(text.stdout).toContain(`${drift[1]!.id}`);
+	});
+
+	// issue 16, point 6: a chat with 55 messages missing from its cache printed all of them
+	it('show --compare lists at most --limit (default 50) missing and extra, with the totals', async () => {
+		const rows = Array.from({length: 56}, (_, i) => message('MANY03', 60 + i, `row ${i}`));
+		const ghosts = [message('MANY03', 1, 'gone 1'), message('MANY03', 2, 'gone 2'), message('MANY03', 3, 'gone 3')];
+		await insertMessages(sql, rows);
+		await cacheMessages(direct, 'MANY03', [rows[0]!, ...ghosts]);
+		try {
+			const listed = (text: string, heading: string) => text.slice(text.indexOf(heading)).split('\n').slice(1).findIndex(line => !line.startsWith('  '));
+			const byDefault = await cli('chat', 'show', 'MANY03', '--compare');
+			expect(byDefault.code).toBe(0);
+			expect(byDefault.stdout).toContain('OUT OF SYNC: 55 missing in redis, 3 extra in redis');
+			expect(byDefault.stdout).toContain('missing in redis (in the cache window, not cached), 50 of 55 shown (--limit N shows more):');
+			expect(listed(byDefault.stdout, 'missing in redis (')).toBe(50);
+			expect(byDefault.stdout).toContain('extra in redis (cached, not in the database):');
+			const two = await cli('chat', 'show', 'MANY03', '--compare', '--limit', '2');
+			expect(two.stdout).toContain('OUT OF SYNC: 55 missing in redis, 3 extra in redis');
+			expect(two.stdout).toContain('missing in redis (in the cache window, not cached), 2 of 55 shown (--limit N shows more):');
+			expect(two.stdout).toContain('extra in redis (cached, not in the database), 2 of 3 shown (--limit N shows more):');
+			expect(listed(two.stdout, 'missing in redis (')).toBe(2);
+			const json = JSON.parse((await cli('chat', 'show', 'MANY03', '--compare', '--limit', '2', '--json')).stdout) as {comparison: {missing: unknown[]; extra: unknown[]; missingTotal: number; extraTotal: number}};
+			expect(json.comparison).toMatchObject({missingTotal: 55, extraTotal: 3});
+			expect([json.comparison.missing.length, json.comparison.extra.length]).toEqual([2, 2]);
+			expect((await cli('chat', 'show', 'MANY03', '--compare', '--limit', '0')).code).toBe(2);
+		} finally {
+			await direct.del('chat:MANY03:messages');
+			await sql.query('delete from messages where chat_code = $1', ['MANY03']);
+			await sql.query('delete from chats where code = $1', ['MANY03']);
+		}
+	});
+
+	// issue 16, point 6: a code nobody has said "nothing cached", exit 0, like a chat whose cache expired
+	it('show CODE that neither store has: exit 1 naming it; one only PostgreSQL has: nothing cached, with its count', async () => {
+		const none = await cli('chat', 'show', 'NOPE0000');
+		expect(none.stderr).toBe('opsdeck: no chat NOPE0000 in the cache or the database\n');
+		expect(none.code).toBe(1);
+		expect(none.stdout).toBe('');
+		const json = await cli('chat', 'show', 'NOPE0000', '--json');
+		expect(json.code).toBe(1);
+		expect(json.stdout).toBe('');
+		await insertMessages(sql, [message('DBONLY4', 5), message('DBONLY4', 6)]);
+		const dbOnly = await cli('chat', 'show', 'DBONLY4');
+		expect(dbOnly.code).toBe(0);
+		expect(dbOnly.stdout).toBe('chat DBONLY4: nothing cached (2 messages in PostgreSQL)\n');
+		const dbOnlyJson = JSON.parse((await cli('chat', 'show', 'DBONLY4', '--json')).stdout) as {empty: boolean; database: {messages: number}};
+		expect(dbOnlyJson).toMatchObject({empty: true, database: {messages: 2, listed: true}});
+		const pgDown = await runCli(['chat', 'show', 'NOPE0000', '--redis-url', server.url, '--database-url', 'postgres://127.0.0.1:1/none'], {cwd});
+		expect(pgDown.code).toBe(1);
+		expect(pgDown.stderr).toMatch(/^opsdeck: no chat NOPE0000 in the cache, and PostgreSQL could not be asked: .*ECONNREFUSED/);
 	});
 
 	it('show --clear without --yes and without a terminal refuses (exit 2) and deletes nothing', async () => {

@@ -49,6 +49,14 @@ describe('opsdeck flush', () => {
 		expect(audit().slice(-1)[0]).toMatchObject({action: 'flush', result: 'ok'});
 	});
 
+	// issue 16, point 6: "1 keys"
+	it('one key is "1 key"', async () => {
+		await db0.del('chat:a:messages', 'chat:b:messages');
+		const {code, stdout} = await runCli(['flush', '--yes'], {env: env(), cwd});
+		expect(code).toBe(0);
+		expect(stdout).toContain(`FLUSHDB on ${server.url}: 1 key in db 0 (`);
+	});
+
 	it('without --yes and no terminal: exit 2, every key still there', async () => {
 		const {code, stderr} = await runCli(['flush'], {env: env(), cwd});
 		expect(code).toBe(2);
@@ -88,6 +96,22 @@ describe('opsdeck flush', () => {
 	});
 });
 
+// issue 16, point 6: after Ctrl-C the cancel line was glued to the question ("[y/N] opsdeck: cancelled")
+describe('Ctrl-C at the y/N question', () => {
+	it('prints "cancelled" on a line of its own, exit 2, nothing flushed', async () => {
+		const run = runPty('node', [bin, 'flush'], {env: env(), cwd});
+		await run.waitForText('[y/N]');
+		run.press('\x03');
+		expect((await run.waitForExit()).exitCode).toBe(2);
+		await run.flush();
+		const lines = run.lines();
+		const asked = lines.findIndex(line => line.includes('[y/N]'));
+		expect(lines[asked]?.trimEnd(), lines.join('\n')).toMatch(/Flush\? \[y\/N\]$/);
+		expect(lines[asked + 1]).toBe('opsdeck: cancelled: nothing was done');
+		expect(await db0.dbsize()).toBe(3);
+	});
+});
+
 // Found by the hostile tester: meow camel-cased `--READ-ONLY` and `--All` into names nobody reads,
 // so `flush --yes --READ-ONLY` flushed. An option in another case is refused like any unknown one.
 describe('options are taken exactly as spelled', () => {
@@ -115,7 +139,8 @@ describe('a library warning goes through the one writer', () => {
 		const {code, stderr} = await runCli(['keys'], {env: env({REDIS_URL: url}), cwd});
 		expect(code).toBe(0);
 		expect(stderr).not.toContain('[WARN]');
-		expect(stderr).toMatch(/^opsdeck: warning: .*does not require a password/m);
+		// issue 16, point 7: ioredis's own words ("does not require a password, but a password was supplied") as a sentence
+		expect(stderr).toMatch(/^opsdeck: warning: Redis('s default user)? has no password( set)?: the password in the Redis URL \(REDIS_URL, --redis-url\) is ignored\n$/);
 		expect(stderr).not.toContain('hunter2secret');
 	});
 });

@@ -63,6 +63,22 @@ describe('opsdeck keys', () => {
 		expect(limited.count).toBe(7);
 	});
 
+	// issue 16, point 6: a pattern that matches nothing printed nothing at all (a typo looked like an empty db)
+	it('a pattern that matches nothing says so on stderr, exit 0; --json stays one valid document', async () => {
+		const r = await cli('keys', 'nomatch*');
+		expect(r.code).toBe(0);
+		expect(r.stdout).toBe('');
+		expect(r.stderr).toMatch(/^opsdeck: no keys match nomatch\* \(DBSIZE [\d,]+\)\n$/);
+		const typed = await cli('keys', 's:*', '--type', 'hash');
+		expect(typed.stderr).toMatch(/^opsdeck: no hash keys match s:\* \(DBSIZE [\d,]+\)\n$/);
+		const json = await cli('keys', 'nomatch*', '--json');
+		expect(json.code).toBe(0);
+		expect(JSON.parse(json.stdout)).toMatchObject({pattern: 'nomatch*', keys: [], count: 0, complete: true});
+		expect(json.stderr).toMatch(/^opsdeck: no keys match nomatch\*/);
+		// a match prints no such line
+		expect((await cli('keys', 'linky')).stderr).toBe('');
+	});
+
 	it('rejects a bad type with exit 2', async () => {
 		const r = await cli('keys', '--type', 'bogus');
 		expect(r.code).toBe(2);
@@ -93,6 +109,13 @@ describe('opsdeck inspect', () => {
 		expect(json.items[0]!.value.text).toBe(linkValue);
 	});
 
+	// issue 16, point 6: "size  1 fields"
+	it('counts one of a thing in the singular', async () => {
+		expect((await cli('inspect', 'chat:AB12:reactions:m1')).stdout).toMatch(/^size\s+1 field$/m);
+		expect((await cli('inspect', 'chat:AB12:pinned')).stdout).toMatch(/^size\s+1 member$/m);
+		expect((await cli('inspect', 'chat:AB12:messages')).stdout).toMatch(/^size\s+2 members$/m);
+	});
+
 	it('a missing key is exit 1 with one line', async () => {
 		const r = await cli('inspect', 'no-such-key');
 		expect(r.code).toBe(1);
@@ -106,7 +129,8 @@ describe('opsdeck stats', () => {
 		expect(r.code).toBe(0);
 		expect(r.stdout).toMatch(/chats cached\s+2/);
 		expect(r.stdout).toMatch(/messages cached\s+3/);
-		expect(r.stdout).toMatch(/pinned caches\s+1 \(1 messages\)/);
+		// issue 16, point 6: "1 messages"
+		expect(r.stdout).toMatch(/pinned caches\s+1 \(1 message\)/);
 		expect(r.stdout).toMatch(/reaction caches\s+1/);
 		expect(r.stdout).toMatch(/largest cache\s+chat:AB12:messages \(2 messages\)/);
 		expect(r.stdout).toMatch(/max per cache\s+500/);

@@ -87,7 +87,7 @@ describe.runIf(isRoot)('restore run as another user than the file\'s owner', () 
 		const config = await shareWithNobody(temp);
 		const before = sha256(temp.path);
 		const run = await opsdeck(config, ['backup', 'restore', config.name, '--yes', '--force'], nobody);
-		expect(run.err).toMatch(/^opsdeck: cannot give the restored file the owner and mode of .*app\.db, root:root \(0:0\), mode 0644 \(EPERM, opsdeck runs as nobody \(65534\)\): run the restore as root or as that owner; nothing was changed\n$/);
+		expect(run.err).toMatch(/^opsdeck: cannot give the restored file the owner and mode of .*app\.db, root:root \(0:0\), mode 0644 \(permission denied, opsdeck runs as nobody \(65534\)\): run the restore as root or as that owner; nothing was changed\n$/);
 		expect(run.code).toBe(2);
 		expect(sha256(temp.path)).toBe(before);
 		expect(fs.statSync(temp.path).uid).toBe(0);

@@ -1,12 +1,13 @@
 // `opsdeck serve` as a monitor sees it: the built CLI on a free port, real backends, PostgreSQL
 // behind a TCP proxy we can take away and bring back, a local webhook listener. Needs `npm run build`.
+import net from 'node:net';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {adminUrl} from '../helpers/pg-db.js';
 import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
 import {tempSqlite, type TempSqlite} from '../helpers/sqlite.js';
 import {startProxy, type TcpProxy} from '../helpers/tcp-proxy.js';
 import {waitFor} from '../helpers/wait.js';
-import {cliEnv, requireBuild, startCli, startLocalServer, type CliRun, type LocalServer} from '../helpers/health-env.js';
+import {cliEnv, requireBuild, runCli, startCli, startLocalServer, type CliRun, type LocalServer} from '../helpers/health-env.js';
 
 let redis: RedisServerHandle;
 let sqlite: TempSqlite;
@@ -63,7 +64,20 @@ describe('opsdeck serve', () => {
 		expect(Object.keys(body.data)).toEqual(['status', 'timestamp', 'uptime', 'memory', 'database', 'redis', 'sqlite', 'errors']);
 		expect(body.data).toMatchObject({status: 'healthy', errors: [], database: {status: 'up'}, redis: {status: 'up'}, sqlite: {status: 'up'}});
 		expect((await get('/nope')).status).toBe(404);
-		expect((await fetch(`${base}/health`, {method: 'POST'})).status).toBe(404);
+	});
+
+	// issue 16, point 6: POST /health said 404, as if the path did not exist
+	it('another method on /health or /api/health: 405 with Allow: GET, HEAD; an unknown path stays 404', async () => {
+		for (const [method, path] of [['POST', '/health'], ['PUT', '/api/health'], ['DELETE', '/health']] as const) {
+			const response = await fetch(`${base}${path}`, {method});
+			expect(response.status, `${method} ${path}`).toBe(405);
+			expect(response.headers.get('allow')).toBe('GET, HEAD');
+			expect(await response.json()).toMatchObject({success: false, error: expect.stringContaining('method not allowed')});
+		}
+		expect((await fetch(`${base}/nope`, {method: 'POST'})).status).toBe(404);
+		const head = await fetch(`${base}/health`, {method: 'HEAD'});
+		expect(head.status).toBe(200);
+		expect(await head.text()).toBe('');
 	});
 
 	it('503 while PostgreSQL is gone, 200 again once it is back; one webhook per change; changes logged, masked', async () => {
@@ -91,6 +105,20 @@ describe('opsdeck serve', () => {
 		expect(out).toMatch(/verdict healthy -> unhealthy: postgres down: /);
 		expect(out).toMatch(/verdict unhealthy -> healthy\n/);
 		expect(out + serve.err()).not.toContain('pg-s3cret');
+	});
+
+	// issue 16, point 6: it said "cannot listen on 127.0.0.1:N: EADDRINUSE", exit 2
+	it('a port already in use: exit 1, one line naming the port', async () => {
+		const holder = net.createServer();
+		await new Promise<void>(resolve => holder.listen(0, '127.0.0.1', resolve));
+		const {port} = holder.address() as net.AddressInfo;
+		try {
+			const r = await runCli(['serve', '--port', String(port)], {cwd: sqlite.dir, env: cliEnv({REDIS_URL: redis.url, DATABASE_URL: adminUrl, SQLITE_PATH: sqlite.path})});
+			expect(r.stderr).toBe(`opsdeck: port ${port} on 127.0.0.1 is already in use (another opsdeck serve, or the app?): stop it or choose another with --port or HEALTH_PORT\n`);
+			expect(r.code).toBe(1);
+		} finally {
+			holder.close();
+		}
 	});
 
 	it('SIGTERM: stops listening and exits 0', async () => {

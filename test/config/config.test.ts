@@ -278,8 +278,8 @@ describe('errors: one line the operator can act on', () => {
 
 	it('a missing --config file (a missing default file is fine)', () => {
 		expect(() => load()).not.toThrow();
-		expect(configError({flags: {config: 'nope.json'}})).toBe(`cannot read config file ${path.join(cwd, 'nope.json')}: ENOENT`);
-		expect(configError({env: {OPSDECK_CONFIG: 'gone.json'}})).toBe(`cannot read config file ${path.join(cwd, 'gone.json')}: ENOENT`);
+		expect(configError({flags: {config: 'nope.json'}})).toBe(`cannot read config file ${path.join(cwd, 'nope.json')}: it does not exist`);
+		expect(configError({env: {OPSDECK_CONFIG: 'gone.json'}})).toBe(`cannot read config file ${path.join(cwd, 'gone.json')}: it does not exist`);
 	});
 
 	it('a wrongly typed setting in the config file', () => {

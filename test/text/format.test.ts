@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {fit, formatBytes, formatCount, formatDateTime, formatDelta, formatDuration, formatPercent, formatTtl} from '../../source/text/format.js';
+import {fit, formatBytes, formatCount, formatDateTime, formatDelta, formatDuration, formatPercent, formatTtl, plural} from '../../source/text/format.js';
 
 describe('formatBytes', () => {
 	it('uses binary units with one decimal below 10', () => {
@@ -85,5 +85,16 @@ describe('fit', () => {
 
 	it('counts an astral character as one, never splitting it', () => {
 		expect(fit('😀😀😀', 2)).toBe('😀…');
+	});
+});
+
+describe('plural', () => {
+	it('one noun for 1, the plural for every other count, thousands grouped (issue 16: "1 fields", "1 keys")', () => {
+		expect(plural(1, 'key')).toBe('1 key');
+		expect(plural(0, 'key')).toBe('0 keys');
+		expect(plural(2, 'field')).toBe('2 fields');
+		expect(plural(1234, 'message')).toBe('1,234 messages');
+		expect(plural(1, 'entry', 'entries')).toBe('1 entry');
+		expect(plural(3, 'entry', 'entries')).toBe('3 entries');
 	});
 });
