@@ -40,7 +40,7 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 		const overview = await backupOverview(config);
 		const mib = (n: number | undefined) => (n === undefined ? n : Math.round(n / 1048576) * 1048576);
 		return {...overview, freeBytes: mib(overview.freeBytes), auto: autoText(config.backupEnabled)};
-	}, {intervalMs: Math.max(config.pollIntervalMs, 1000), enabled: isVisible || dialog !== undefined}, [config]);
+	}, {intervalMs: Math.max(config.pollIntervalMs, 1000), enabled: isVisible || dialog !== undefined}, config);
 	const jobs = useBackupJobs(config, result => {
 		frame.flash(sanitize(result.message), result.tone);
 		poll.refresh();
