@@ -7,9 +7,6 @@ export default tseslint.config(
 	js.configs.recommended,
 	...tseslint.configs.recommended,
 	reactHooks.configs.flat.recommended,
-	// TEMPORARY while the console's input layer is rebuilt (issue 15): these React Compiler rules flag the
-	// 'latest value in a ref' pattern the old per-component handlers needed. To be removed by that work.
-	{rules: {'react-hooks/refs': 'off', 'react-hooks/set-state-in-effect': 'off', 'react-hooks/immutability': 'off', 'react-hooks/preserve-manual-memoization': 'off'}},
 	{
 		languageOptions: {
 			globals: {

@@ -6,6 +6,7 @@ import {Profiler} from 'react';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {App} from '../../source/console/app.js';
 import {BackendsContext} from '../../source/console/context.js';
+import {Keyboard} from '../../source/console/input/keyboard.js';
 import {columnsFor, monitorTab, stepInterval} from '../../source/console/tabs/monitor/monitor-tab.js';
 import {closeBackends, createBackends, type Backends} from '../../source/backends/index.js';
 import {loadConfig} from '../../source/config/config.js';
@@ -208,12 +209,15 @@ describe('Monitor tab', () => {
 		for (let i = 0; i < 30; i++) await writer.zadd(`chat:K${String(i).padStart(2, '0')}:messages`, 1, 'm1');
 		let commits = 0;
 		const Tab = monitorTab.Component;
+		// the tab alone takes its keys from the input layer the frame otherwise provides
 		const app = render(
-			<BackendsContext.Provider value={backends}>
-				<Profiler id="monitor" onRender={() => commits++}>
-					<Tab isActive isVisible width={80} height={12} />
-				</Profiler>
-			</BackendsContext.Provider>,
+			<Keyboard>
+				<BackendsContext.Provider value={backends}>
+					<Profiler id="monitor" onRender={() => commits++}>
+						<Tab isActive isVisible width={80} height={12} />
+					</Profiler>
+				</BackendsContext.Provider>
+			</Keyboard>,
 		);
 		await app.waitFor(s => /chat:K00:messages +1/.test(s));
 		expect(app.screen()).not.toContain('chat:K29');

@@ -1,13 +1,13 @@
 // The one dialog every destructive action goes through: it says exactly what will happen, runs only
 // after the operator types the word shown and presses Enter, cancels on Esc and by itself after
-// 30 s (with a visible countdown). While it is open it has the keyboard to itself.
+// 30 s (with a visible countdown). While it is open it has the keyboard to itself (its text field).
 // It confirms one entry of the mutation registry: the word comes from the entry, and every refusal
 // (a wrong word, Esc, the timeout) is audited here, with a warning flashed when it cannot be.
-import {Box, Text, useInput} from 'ink';
-import {useEffect, useRef, useState} from 'react';
+import {Box, Text} from 'ink';
+import {useEffect, useEffectEvent, useState} from 'react';
 import {auditRefusal, mutationSpec, type MutationRequest} from '../../mutations/registry.js';
-import {useBackends, useCapture, useFrame} from '../context.js';
-import {typeInto} from './typing.js';
+import {useBackends, useFrame} from '../context.js';
+import {useTextField} from './text-field.js';
 import {sanitize} from '../../text/sanitize.js';
 import {SafeText} from './safe-text.js';
 
@@ -25,75 +25,57 @@ type Props = {
 };
 
 export function ConfirmDialog({title, lines, request, onConfirm, onCancel, timeoutMs = 30_000, width, isActive = true}: Props) {
-	useCapture(isActive);
 	const {config} = useBackends();
 	const {flash} = useFrame();
 	const word = mutationSpec(request.action).word;
 	const refuse = (reason: string) => auditRefusal(config, request, reason, text => flash(text, 'warning'));
-	const refuseRef = useRef(refuse);
-	refuseRef.current = refuse;
-	const [typed, setTypedState] = useState('');
-	// The handler reads the ref, not the state: keys typed faster than React re-renders (a paste,
-	// "flush" + Enter in one burst) must all count, and Enter must see every letter before it.
-	const typedRef = useRef('');
-	const setTyped = (next: string) => {
-		typedRef.current = next;
-		setTypedState(next);
-	};
 	const [wrong, setWrong] = useState(false);
+	// answered (confirmed, cancelled, timed out): nothing more happens, whatever comes before it closes
+	const [done, setDone] = useState(false);
 	const [left, setLeft] = useState(Math.ceil(timeoutMs / 1000));
-	const done = useRef(false);
-	const cancelRef = useRef(onCancel);
-	cancelRef.current = onCancel;
+	const typed = useTextField({
+		max: 64,
+		submitLabel: 'confirm',
+		isActive,
+		onChange: () => setWrong(false),
+		onCancel: () => {
+			if (done) return;
+			setDone(true);
+			onCancel('escape');
+			refuse('cancelled (Esc)');
+		},
+		onSubmit: value => {
+			if (done) return;
+			if (value === word) {
+				setDone(true);
+				onConfirm();
+				return;
+			}
+			setWrong(true);
+			// what was typed is not logged: it could be anything, a pasted password included
+			refuse(`wrong confirmation word typed (not "${word}")`);
+		},
+	});
 
+	const timedOut = useEffectEvent(() => {
+		if (done) return;
+		setDone(true);
+		onCancel('timeout');
+		// after the caller's own message, so a warning that it is not on record stays in view
+		refuse(`not confirmed within ${Math.round(timeoutMs / 1000)} s`);
+	});
 	useEffect(() => {
 		const deadline = Date.now() + timeoutMs;
 		let timer: NodeJS.Timeout;
 		const tick = () => {
 			const remaining = deadline - Date.now();
-			if (remaining <= 0) {
-				if (!done.current) {
-					done.current = true;
-					cancelRef.current('timeout');
-					// after the caller's own message, so a warning that it is not on record stays in view
-					refuseRef.current(`not confirmed within ${Math.round(timeoutMs / 1000)} s`);
-				}
-				return;
-			}
+			if (remaining <= 0) return timedOut();
 			setLeft(Math.ceil(remaining / 1000));
 			timer = setTimeout(tick, Math.min(1000, remaining));
 		};
 		timer = setTimeout(tick, Math.min(1000, timeoutMs));
 		return () => clearTimeout(timer);
 	}, [timeoutMs]);
-
-	useInput(
-		(input, key) => {
-			if (done.current) return;
-			const typed = typeInto(typedRef.current, input, key, 64);
-			if (typed.cancel) {
-				done.current = true;
-				onCancel('escape');
-				refuse('cancelled (Esc)');
-				return;
-			}
-			if (typed.value !== typedRef.current) {
-				setTyped(typed.value);
-				setWrong(false);
-			}
-			if (typed.submit) {
-				if (typed.value === word) {
-					done.current = true;
-					onConfirm();
-				} else {
-					setWrong(true);
-					// what was typed is not logged: it could be anything, a pasted password included
-					refuse(`wrong confirmation word typed (not "${word}")`);
-				}
-			}
-		},
-		{isActive},
-	);
 
 	const inner = Math.max(10, width - 4);
 	return (

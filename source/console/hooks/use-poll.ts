@@ -1,7 +1,7 @@
 // Polls an async function with chained timeouts (a slow poll never overlaps the next), aborts on
 // unmount, keeps the last good value with its age and the last error, and makes one state update a
 // tick — none when nothing changed.
-import {useCallback, useEffect, useRef, useState} from 'react';
+import {useCallback, useEffect, useEffectEvent, useRef, useState} from 'react';
 import {errorMessage} from '../../text/mask.js';
 
 export type PollState<T> = {
@@ -30,17 +30,22 @@ function jsonEqual(a: unknown, b: unknown): boolean {
 	}
 }
 
+const initial: PollState<never> = {data: undefined, updatedAt: undefined, error: undefined, errorAt: undefined, loading: true};
+
+/** `source`: what is polled (the poll starts over when it changes); `fn` and `isEqual` may change freely. */
 export function usePoll<T>(
 	fn: (signal: AbortSignal) => Promise<T>,
 	options: PollOptions<T>,
-	deps: readonly unknown[] = [],
+	source?: unknown,
 ): PollState<T> & {readonly refresh: () => void} {
 	const {intervalMs, enabled = true, isEqual = jsonEqual} = options;
-	const [state, setState] = useState<PollState<T>>({data: undefined, updatedAt: undefined, error: undefined, errorAt: undefined, loading: true});
-	const fnRef = useRef(fn);
-	fnRef.current = fn;
-	const isEqualRef = useRef(isEqual);
-	isEqualRef.current = isEqual;
+	const [state, setState] = useState<PollState<T>>(initial);
+	// what the ticks last set (they are its only writers): compared with outside React's updaters,
+	// which may run during a render, where the latest isEqual cannot be called
+	const shown = useRef<PollState<T>>(initial);
+	// the latest of both, for ticks already under way
+	const fetch = useEffectEvent((signal: AbortSignal) => fn(signal));
+	const same = useEffectEvent((a: T, b: T) => isEqual(a, b));
 	const kick = useRef<() => void>(() => undefined);
 
 	useEffect(() => {
@@ -49,27 +54,27 @@ export function usePoll<T>(
 		let timer: NodeJS.Timeout | undefined;
 		let running = false;
 		let again = false;
+		const show = (next: PollState<T>) => {
+			shown.current = next;
+			setState(next);
+		};
 
 		const tick = async () => {
 			if (controller.signal.aborted) return;
 			running = true;
 			timer = undefined;
 			try {
-				const data = await fnRef.current(controller.signal);
+				const data = await fetch(controller.signal);
 				if (controller.signal.aborted) return;
-				const now = Date.now();
-				setState(previous => {
-					if (previous.data !== undefined && previous.error === undefined && isEqualRef.current(previous.data, data)) {
-						return previous;
-					}
-					return {data, updatedAt: now, error: undefined, errorAt: undefined, loading: false};
-				});
+				const previous = shown.current;
+				if (previous.data === undefined || previous.error !== undefined || !same(previous.data, data)) {
+					show({data, updatedAt: Date.now(), error: undefined, errorAt: undefined, loading: false});
+				}
 			} catch (error) {
 				if (controller.signal.aborted) return;
 				const message = errorMessage(error);
-				setState(previous => (previous.error === message && !previous.loading
-					? previous
-					: {...previous, error: message, errorAt: Date.now(), loading: false}));
+				const previous = shown.current;
+				if (previous.error !== message || previous.loading) show({...previous, error: message, errorAt: Date.now(), loading: false});
 			} finally {
 				running = false;
 			}
@@ -95,7 +100,7 @@ export function usePoll<T>(
 			if (timer) clearTimeout(timer);
 			kick.current = () => undefined;
 		};
-	}, [intervalMs, enabled, ...deps]);
+	}, [intervalMs, enabled, source]);
 
 	const refresh = useCallback(() => kick.current(), []);
 	return {...state, refresh};

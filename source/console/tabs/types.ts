@@ -1,5 +1,4 @@
 import type {ReactNode} from 'react';
-import type {HelpSection} from '../components/help.js';
 
 export type TabProps = {
 	/** this tab is shown and has the keyboard (no dialog or help over it) */
@@ -7,13 +6,13 @@ export type TabProps = {
 	/** this tab is the one on screen (it may be covered by the help overlay) */
 	readonly isVisible: boolean;
 	readonly width: number;
+	/** of the tab's body; the bottom bar its screen draws (TabScreen) takes one more row */
 	readonly height: number;
 };
 
+/** A tab: its keys live in its keymap (tabs/<tab>/keymap.ts), drawn by the TabScreen it renders. */
 export type TabDefinition = {
 	readonly id: 'status' | 'keys' | 'monitor' | 'backups';
 	readonly title: string;
 	readonly Component: (props: TabProps) => ReactNode;
-	/** the keys of this tab, for the `?` help */
-	readonly help: HelpSection;
 };

@@ -3,7 +3,7 @@
 // (backups/worker.ts), so the console keeps drawing and taking keys meanwhile. A restore registers
 // as work in progress: quitting asks whether to finish or abandon it, and holds it before it
 // touches the live file while asking (work-in-progress.ts).
-import {useCallback, useEffect, useRef, useState} from 'react';
+import {useEffect, useRef, useState} from 'react';
 import type {Config} from '../../../config/config.js';
 import {createBackup, deleteBackup, verifyBackup} from '../../../backups/backups.js';
 import {planRestore, restoreBackup, RestoreInterruptedError, type RestorePlan, type RestoreResult, type RestoreStep} from '../../../backups/restore.js';
@@ -26,14 +26,17 @@ export function useBackupJobs(config: Config, onDone: (result: JobResult) => voi
 	const [job, setJob] = useState<Job | undefined>();
 	const running = useRef(false);
 	const mounted = useRef(true);
+	// the caller's latest, for jobs that end renders later
 	const doneRef = useRef(onDone);
-	doneRef.current = onDone;
+	useEffect(() => {
+		doneRef.current = onDone;
+	});
 	useEffect(() => () => {
 		mounted.current = false;
 	}, []);
 
 	/** Runs fn as the one job; refuses (false) while another runs. */
-	const run = useCallback(<T,>(label: string, fn: (progress: (ratio: number, phase: string) => void) => Promise<T>, message: (value: T) => JobResult): boolean => {
+	const run = <T,>(label: string, fn: (progress: (ratio: number, phase: string) => void) => Promise<T>, message: (value: T) => JobResult): boolean => {
 		if (running.current) return false;
 		running.current = true;
 		setJob({label, ratio: 0, phase: ''});
@@ -53,9 +56,9 @@ export function useBackupJobs(config: Config, onDone: (result: JobResult) => voi
 			if (mounted.current) setJob(undefined);
 		});
 		return true;
-	}, []);
+	};
 
-	const create = useCallback(() => run('backup', async progress => {
+	const create = () => run('backup', async progress => {
 		const started = Date.now();
 		const entry = await createBackup(config, {kind: 'manual', onProgress: (r, phase) => progress(r * 0.85, phase)});
 		const verify = await verifyBackup(config, entry.name, {onProgress: (r, phase) => progress(0.85 + r * 0.15, phase)});
@@ -63,15 +66,15 @@ export function useBackupJobs(config: Config, onDone: (result: JobResult) => voi
 	}, ({entry, ok, ms}) => ({
 		message: `created ${entry.name} (${formatBytes(entry.sizeBytes)}, ${ok ? 'verified' : 'VERIFY FAILED'}) in ${formatDuration(ms)}`,
 		tone: ok ? 'success' : 'error',
-	})), [config, run]);
+	}));
 
-	const verify = useCallback((name: string) => run('verify', progress => verifyBackup(config, name, {onProgress: progress}), result => ({
+	const verify = (name: string) => run('verify', progress => verifyBackup(config, name, {onProgress: progress}), result => ({
 		message: result.ok ? `${name}: ok (quick_check, ${result.checksumOk ? 'sha256 matches' : 'no recorded sha256'})` : `${name}: FAILED: ${result.problems.join('; ')}`,
 		tone: result.ok ? 'success' : 'error',
-	})), [config, run]);
+	}));
 
 	/** Verifies the backup and counts rows now and in it; hands the plan over for the dialog. */
-	const plan = useCallback((name: string, onPlan: (plan: RestorePlan) => void) => run('checking', async progress => {
+	const plan = (name: string, onPlan: (plan: RestorePlan) => void) => run('checking', async progress => {
 		progress(0.2, 'verify');
 		const result = await planRestore(config, name);
 		if (mounted.current) onPlan(result);
@@ -87,9 +90,9 @@ export function useBackupJobs(config: Config, onDone: (result: JobResult) => voi
 			return {message: `cannot tell whether another process has ${result.live} open: ${result.holdersUnknown}; stop the app, then opsdeck backup restore --force; nothing was changed`, tone: 'error'};
 		}
 		return {message: `${result.name} verified; type restore to go ahead`, tone: 'info'};
-	}), [config, run]);
+	});
 
-	const restore = useCallback((name: string) => run('restore', async progress => {
+	const restore = (name: string) => run('restore', async progress => {
 		const controller = new AbortController();
 		let settle!: (line: string) => void;
 		beginWork({label: `restore of ${name}`, abandon: reason => controller.abort(reason), done: new Promise<string>(resolve => (settle = resolve))});
@@ -106,9 +109,9 @@ export function useBackupJobs(config: Config, onDone: (result: JobResult) => voi
 			settle(error instanceof RestoreInterruptedError ? `restore of ${name} ${error.message}` : `restore of ${name} failed: ${errorMessage(error)}`);
 			throw error;
 		}
-	}, result => ({message: restoredMessage(result), tone: 'success'})), [config, run]);
+	}, result => ({message: restoredMessage(result), tone: 'success'}));
 
-	const remove = useCallback((name: string) => run('delete', () => deleteBackup(config, name), () => ({message: `deleted ${name}`, tone: 'success'})), [config, run]);
+	const remove = (name: string) => run('delete', () => deleteBackup(config, name), () => ({message: `deleted ${name}`, tone: 'success'}));
 
 	return {job, create, verify, plan, restore, remove};
 }

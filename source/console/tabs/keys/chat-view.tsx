@@ -1,6 +1,5 @@
 // One chat's cache (messages newest first, pinned, backroom, reactions), or its comparison with
 // PostgreSQL (counts, newest on each side, in sync or not, missing and extra).
-import {Box} from 'ink';
 import {useMemo} from 'react';
 import type {Backends} from '../../../backends/index.js';
 import {chatDetail, type ChatDetail} from '../../../cache/collections.js';
@@ -10,8 +9,11 @@ import {fit, formatCount, formatTtl} from '../../../text/format.js';
 import {sanitize} from '../../../text/sanitize.js';
 import {keyText} from '../../../backends/redis/key-bytes.js';
 import {useLoad} from '../../hooks/use-load.js';
+import {useScroll} from '../../hooks/use-scroll.js';
+import type {KeyEntry} from '../../input/keymap.js';
 import {ScrollLines, type Line} from '../../components/scroll-lines.js';
 import {SafeText} from '../../components/safe-text.js';
+import {TabScreen} from '../../components/tab-screen.js';
 
 type Props = {
 	readonly backends: Backends;
@@ -19,8 +21,10 @@ type Props = {
 	readonly compare: boolean;
 	readonly width: number;
 	readonly height: number;
-	readonly isActive: boolean;
 	readonly generation: number;
+	/** the tab's keys for a view, before and after the chat's own (viewKeymap) */
+	readonly lead: readonly KeyEntry[];
+	readonly trail: readonly KeyEntry[];
 };
 
 const ttl = (ms: number) => (ms === -2 ? '-' : formatTtl(ms));
@@ -49,22 +53,24 @@ export function compareLines(c: Comparison): Line[] {
 		.map(text => ({text: sanitize(text), color: /OUT OF SYNC/.test(text) ? 'red' : /status\s+in sync/.test(text) ? 'green' : undefined}));
 }
 
-export function ChatView({backends, chat, compare, width, height, isActive, generation}: Props) {
+export function ChatView({backends, chat, compare, width, height, generation, lead, trail}: Props) {
 	const load = useLoad<{detail?: ChatDetail; comparison?: Comparison}>(
 		async () => (compare ? {comparison: await compareChat(backends, chat)} : {detail: await chatDetail(backends, chat, {messages: 200, reactions: true})}),
-		[backends, chat, compare, generation],
+		JSON.stringify([chat, compare, generation]),
 	);
 	const lines = useMemo(() => {
 		if (load.data?.comparison) return compareLines(load.data.comparison);
 		if (load.data?.detail) return chatLines(load.data.detail);
 		return [];
 	}, [load.data]);
+	const linesHeight = Math.max(1, height - 1 - (load.error ? 1 : 0));
+	const scroll = useScroll(lines.length, linesHeight, JSON.stringify([chat, compare]));
 	const title = sanitize(`${compare ? 'compare' : 'chat'} ${keyText(chat)}${compare ? ' with postgres' : ''}${load.loading ? '  loading…' : ''}`);
 	return (
-		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
+		<TabScreen keymap={[...lead, ...scroll.keys, ...trail]} width={width} height={height}>
 			<SafeText bold color="cyan" wrap="truncate">{fit(title, width)}</SafeText>
 			{load.error ? <SafeText color="red" wrap="truncate">{fit(load.error, width)}</SafeText> : null}
-			<ScrollLines lines={lines} width={width} height={Math.max(1, height - 1 - (load.error ? 1 : 0))} isActive={isActive} resetKey={`${chat}|${compare}`} />
-		</Box>
+			<ScrollLines lines={lines} top={scroll.top} width={width} height={linesHeight} />
+		</TabScreen>
 	);
 }

@@ -49,14 +49,14 @@ export function scanStatus({scan, done, pattern, type, tree, prefix, width}: Sta
 	const state = scan.error ? `error: ${scan.error}` : done ? 'done' : scan.waiting ? 'connecting to redis…' : scan.running ? 'scanning…' : 'stopped';
 	if (width < 60) {
 		const percent = p && p.total > 0 && !done ? `${Math.floor((p.scanned / p.total) * 100)}%` : undefined;
-		return sanitize([`${formatCount(scan.keys.length)} keys`, percent, state, pattern === '*' ? undefined : pattern].filter(Boolean).join(' · '));
+		return sanitize([`${formatCount(scan.list.keys.length)} keys`, percent, state, pattern === '*' ? undefined : pattern].filter(Boolean).join(' · '));
 	}
 	// one sanitize over the whole line: the pattern, the prefix and a server's error text are in it
 	return sanitize([
 		pattern === '*' ? 'all keys' : `pattern ${pattern}`,
 		type ? `type ${type}` : undefined,
 		tree ? `tree ${prefix ? keyText(prefix) : '/'}${done ? '' : ' (partial)'}` : undefined,
-		`${formatCount(scan.keys.length)} keys`,
+		`${formatCount(scan.list.keys.length)} keys`,
 		p && p.total > 0 ? `scanned ${formatCount(p.scanned)} of ${formatCount(p.total)}${p.masters > 1 ? ` on ${p.masters} masters` : ''}` : undefined,
 		state,
 	].filter(Boolean).join(' · '));

@@ -20,25 +20,24 @@ type Dialog =
 export type KeyActions = {
 	/** the dialog open now, if any */
 	readonly dialog: Dialog | undefined;
-	readonly askDelete: (key: string) => Promise<void>;
+	/** `detail`: what the list knows of it (type, size, TTL), for the dialog */
+	readonly askDelete: (key: string, detail: KeyDetail | undefined) => Promise<void>;
 	readonly askClear: (chat: string) => Promise<void>;
 	readonly render: (width: number, height: number, isActive: boolean) => ReactNode;
 };
 
 export function useKeyActions(
 	backends: Backends,
-	details: () => ReadonlyMap<string, KeyDetail>,
 	on: {readonly onDeleted: (key: string) => void; readonly onCleared: (chat: string, keys: readonly string[]) => void},
 ): KeyActions {
 	const frame = useFrame();
 	const [dialog, setDialog] = useState<Dialog | undefined>();
 
-	const askDelete = async (key: string) => {
+	const askDelete = async (key: string, d: KeyDetail | undefined) => {
 		if (backends.config.readOnly) {
 			await deleteKey(backends.config, backends.redis, key).catch(error => frame.flash(safeError(error), 'error'));
 			return;
 		}
-		const d = details().get(key);
 		setDialog({kind: 'delete', key, lines: [`DEL ${keyText(key)} on ${backends.redis.maskedUrl}`, d ? `${d.type}, ${formatBytes(d.bytes)}, ttl ${formatTtl(d.pttl)}` : '']});
 	};
 

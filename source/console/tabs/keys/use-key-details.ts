@@ -1,6 +1,6 @@
 // TYPE, PTTL and MEMORY USAGE for the rows on screen only: one pipeline per master when the window
 // moves (debounced, so holding PgDn does not fire a pipeline per page), cached until a rescan.
-import {useEffect, useRef, useState} from 'react';
+import {useEffect, useEffectEvent, useRef, useState} from 'react';
 import type {Backends} from '../../../backends/index.js';
 import {keyDetails, type KeyDetail} from '../../../cache/keys.js';
 
@@ -11,8 +11,7 @@ export function useKeyDetails(backends: Backends, visible: readonly string[], ge
 	// the dependency names the keys unambiguously (a key may hold any byte, NUL included); the
 	// effect reads the keys themselves, never splits a joined string
 	const wanted = JSON.stringify(visible);
-	const visibleRef = useRef(visible);
-	visibleRef.current = visible;
+	const missing = useEffectEvent(() => visible.filter(k => !cache.current.has(k)));
 
 	useEffect(() => {
 		if (lastGeneration.current !== generation) {
@@ -20,7 +19,7 @@ export function useKeyDetails(backends: Backends, visible: readonly string[], ge
 			cache.current = new Map();
 			setDetails(new Map());
 		}
-		const keys = visibleRef.current.filter(k => !cache.current.has(k));
+		const keys = missing();
 		if (keys.length === 0) return;
 		let cancelled = false;
 		const timer = setTimeout(() => {

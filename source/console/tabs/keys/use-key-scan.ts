@@ -1,17 +1,18 @@
 // The Keys tab's scan: a KeyScanner run in the background (one SCAN call per master at a time),
 // with at most ~8 state updates a second however fast the keys come, stop / continue, rescan,
 // and a retry while Redis is down. The key array is the scanner's own, grown in place: a 100k
-// list is never copied per update; `version` says when it changed.
-import {useCallback, useEffect, useRef, useState} from 'react';
+// list is never copied per update; `list` is a new object whenever it changed.
+import {useEffect, useMemo, useRef, useState} from 'react';
 import type {Backends} from '../../../backends/index.js';
 import {KeyScanner, type RedisType, type ScanProgress} from '../../../cache/keys.js';
 import {formatDuration} from '../../../text/format.js';
 import {errorMessage} from '../../../text/mask.js';
 
+/** The keys found so far and a version that changes with them (and with the progress). */
+export type KeyList = {readonly keys: readonly string[]; readonly version: number};
+
 export type KeyScan = {
-	readonly keys: readonly string[];
-	/** bumps whenever keys or progress changed */
-	readonly version: number;
+	readonly list: KeyList;
 	readonly progress: ScanProgress | undefined;
 	readonly running: boolean;
 	readonly error: string | undefined;
@@ -24,33 +25,42 @@ export type KeyScan = {
 	readonly remove: (keys: readonly string[]) => void;
 };
 
+/** What the loop last said about a scanner (nothing yet: it is about to start). */
+type Report = {readonly scanner: KeyScanner; readonly running: boolean; readonly error?: string; readonly waiting?: boolean};
+
 const emptyKeys: readonly string[] = [];
 const updateEveryMs = 120;
+
+/** Takes keys out of the scanner's list where they are (the list is not copied). */
+function dropKeys(keys: string[], gone: readonly string[]): void {
+	const set = new Set(gone);
+	let w = 0;
+	for (const key of keys) if (!set.has(key)) keys[w++] = key;
+	keys.length = w;
+}
 
 export function useKeyScan(backends: Backends, options: {readonly pattern: string; readonly type: RedisType | undefined; readonly enabled: boolean}): KeyScan {
 	const {pattern, type, enabled} = options;
 	const [generation, setGeneration] = useState(0);
 	const [version, setVersion] = useState(0);
-	const [running, setRunning] = useState(false);
-	const [error, setError] = useState<string | undefined>();
-	const [waiting, setWaiting] = useState(false);
-	const scannerRef = useRef<{scanner: KeyScanner; generation: number} | undefined>(undefined);
+	const [report, setReport] = useState<Report | undefined>();
+	// a scanner per set of options, made as they change (making one sends nothing): what the list
+	// shows is always the scan of the options on screen; the effect below runs it
+	const run = useMemo(
+		() => (enabled ? {generation, scanner: new KeyScanner(backends.redis, {pattern, type, count: backends.config.scanCount})} : undefined),
+		[backends, pattern, type, enabled, generation],
+	);
 	const loopRef = useRef<(() => void) | undefined>(undefined);
 
 	useEffect(() => {
-		if (!enabled) return;
+		if (!run) return;
+		const {scanner} = run;
 		let cancelled = false;
 		let retry: NodeJS.Timeout | undefined;
 		let stopWaiting: () => void = () => undefined;
 		let last = 0;
-		const scanner = new KeyScanner(backends.redis, {pattern, type, count: backends.config.scanCount});
-		scannerRef.current = {scanner, generation};
-		setVersion(v => v + 1);
-		setError(undefined);
 
 		const loop = async () => {
-			setRunning(true);
-			setWaiting(false);
 			try {
 				while (!cancelled && !scanner.done && !scanner.stopped) {
 					await scanner.step();
@@ -62,15 +72,14 @@ export function useKeyScan(backends: Backends, options: {readonly pattern: strin
 						await new Promise(resolve => setImmediate(resolve));
 					}
 				}
-				if (!cancelled) setError(undefined);
+				if (!cancelled) setReport({scanner, running: false});
 			} catch (caught) {
 				if (cancelled) return;
 				const state = backends.redis.status.state;
 				// still connecting (the console starts the drivers after its first frame) is not an error
 				const nextAt = backends.redis.status.nextRetryAt;
 				const next = state === 'down' && nextAt !== undefined ? ` · next try in ${formatDuration(Math.max(0, nextAt - Date.now()))}` : '';
-				setError(state === 'connecting' ? undefined : errorMessage(caught) + next);
-				setWaiting(state === 'connecting');
+				setReport({scanner, running: false, error: state === 'connecting' ? undefined : errorMessage(caught) + next, waiting: state === 'connecting'});
 				// start over as soon as Redis is up again, or in a second
 				const again = () => {
 					off();
@@ -83,13 +92,13 @@ export function useKeyScan(backends: Backends, options: {readonly pattern: strin
 				retry = setTimeout(again, state === 'connecting' ? 250 : 1000);
 				stopWaiting = off;
 			} finally {
-				if (!cancelled) {
-					setRunning(false);
-					setVersion(v => v + 1);
-				}
+				if (!cancelled) setVersion(v => v + 1);
 			}
 		};
-		loopRef.current = () => void loop();
+		loopRef.current = () => {
+			setReport({scanner, running: true});
+			void loop();
+		};
 		void loop();
 		return () => {
 			cancelled = true;
@@ -97,41 +106,28 @@ export function useKeyScan(backends: Backends, options: {readonly pattern: strin
 			clearTimeout(retry);
 			stopWaiting();
 		};
-	}, [backends, pattern, type, enabled, generation]);
+	}, [backends, run]);
 
-	const rescan = useCallback(() => setGeneration(g => g + 1), []);
-	const toggle = useCallback(() => {
-		const scanner = scannerRef.current?.scanner;
-		if (!scanner || scanner.done) return;
-		if (scanner.stopped) {
+	const scanner = run?.scanner;
+	const list = useMemo(() => ({keys: scanner?.keys ?? emptyKeys, version}), [scanner, version]);
+	const mine = report !== undefined && report.scanner === scanner ? report : undefined;
+	return {
+		list,
+		progress: scanner?.progress(),
+		running: scanner !== undefined && (mine?.running ?? true),
+		error: mine?.error,
+		waiting: mine?.waiting ?? false,
+		rescan: () => setGeneration(g => g + 1),
+		toggle: () => {
+			if (!scanner || scanner.done) return;
+			if (!scanner.stopped) return scanner.stop();
 			scanner.resume();
 			loopRef.current?.();
-		}
-		else scanner.stop();
-	}, []);
-	const remove = useCallback((gone: readonly string[]) => {
-		const scanner = scannerRef.current?.scanner;
-		if (!scanner) return;
-		const set = new Set(gone);
-		let w = 0;
-		for (const key of scanner.keys) if (!set.has(key)) scanner.keys[w++] = key;
-		scanner.keys.length = w;
-		setVersion(v => v + 1);
-	}, []);
-
-	// Until the effect has started the scan for new options, the old scan is not shown as theirs.
-	const current = scannerRef.current;
-	const fresh = current !== undefined && current.generation === generation && current.scanner.pattern === (pattern.trim() ? pattern : '*') && current.scanner.type === type;
-	const scanner = fresh ? current.scanner : undefined;
-	return {
-		keys: scanner?.keys ?? emptyKeys,
-		version,
-		progress: scanner?.progress(),
-		running: running || (enabled && !fresh),
-		error,
-		waiting,
-		rescan,
-		toggle,
-		remove,
+		},
+		remove: gone => {
+			if (!scanner) return;
+			dropKeys(scanner.keys, gone);
+			setVersion(v => v + 1);
+		},
 	};
 }

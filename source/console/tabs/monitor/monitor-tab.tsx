@@ -2,17 +2,19 @@
 // row a key: count, +N/-N since the last tick, rate, TTL, sparkline; a totals row. `a` adds a
 // watch, `x` removes the selected row's watch (both saved to opsdeck's state file, never the config file), space pauses,
 // +/- change the interval. Columns are dropped, never wrapped, on a narrow pane.
-import {Box, Text, useInput} from 'ink';
-import {useCallback, useEffect, useRef, useState} from 'react';
+import {Text} from 'ink';
+import {useCallback, useEffect, useState} from 'react';
 import {defaultWatches} from '../../../monitor/counters.js';
 import {saveWatches} from '../../../monitor/watch-store.js';
 import {fit} from '../../../text/format.js';
 import {errorMessage} from '../../../text/mask.js';
 import {safe, sanitize} from '../../../text/sanitize.js';
 import {layoutColumns, Table, type Column} from '../../components/table.js';
-import {Prompt} from '../../components/prompt.js';
-import {useBackends, useFrame, useHints} from '../../context.js';
-import {useCounters, type CounterRow, type CountersView, type CountersWindow} from './use-counters.js';
+import {TabScreen} from '../../components/tab-screen.js';
+import {TextField} from '../../components/text-field.js';
+import {useBackends, useFrame} from '../../context.js';
+import {useCounters, type CounterRow, type CountersView} from './use-counters.js';
+import {monitorKeymap} from './keymap.js';
 import {useListCursor} from '../../hooks/use-list-cursor.js';
 import type {TabDefinition, TabProps} from '../types.js';
 import {SafeText} from '../../components/safe-text.js';
@@ -77,13 +79,12 @@ function MonitorTab({isActive, isVisible, width, height}: TabProps) {
 	const [paused, setPaused] = useState(false);
 	const [adding, setAdding] = useState(false);
 	const tableHeight = Math.max(2, height - 2);
-	// the rows on screen: a tick redraws only when what they show (or the totals) changed
-	const shownWindow = useRef<CountersWindow>({cursor: 0, visible: tableHeight - 1});
-	const {view, refresh, redraw} = useCounters({redis, watches, scanCount: config.scanCount, intervalMs, paused, isVisible, window: shownWindow});
-	const [cursor] = useListCursor(view.rows.length, tableHeight - 1, isActive && !adding);
-	shownWindow.current = {cursor, visible: tableHeight - 1};
-	// scrolled or resized: the rows that came into view are drawn from the latest tick at once
-	useEffect(() => redraw(), [cursor, tableHeight, redraw]);
+	const {view, refresh, show} = useCounters({redis, watches, scanCount: config.scanCount, intervalMs, paused, isVisible});
+	const list = useListCursor(view.rows.length, tableHeight - 1, 'select a row');
+	const cursor = list.cursor;
+	// the rows on screen: a tick redraws only when what they show (or the totals) changed; scrolled
+	// or resized, the rows that came into view are drawn from the latest tick at once
+	useEffect(() => show({cursor, visible: tableHeight - 1}), [cursor, tableHeight, show]);
 
 	const save = useCallback(
 		(next: readonly string[], message: string) => {
@@ -98,30 +99,22 @@ function MonitorTab({isActive, isVisible, width, height}: TabProps) {
 		[config, flash],
 	);
 
-	useInput(
-		(input, key) => {
-			if (input === 'a') return setAdding(true);
-			if (input === ' ') return setPaused(p => !p);
-			if (input === '+' || input === '=') return setIntervalMs(ms => stepInterval(ms, 1));
-			if (input === '-' || input === '_') return setIntervalMs(ms => stepInterval(ms, -1));
-			if (input === 'r') return refresh();
-			if (input === 'x') {
+	const keymap = [
+		...monitorKeymap({
+			paused,
+			add: () => setAdding(true),
+			togglePause: () => setPaused(p => !p),
+			step: direction => setIntervalMs(ms => stepInterval(ms, direction)),
+			refresh,
+			remove: () => {
 				const row = view.rows[cursor];
 				if (!row) return flash('no watch selected', 'warning');
 				if (watches.length <= 1) return flash('the last watch cannot be removed: add another first', 'warning');
 				save(watches.filter(w => w !== row.watch), `removed watch ${sanitize(row.watch)}`);
-			}
-			void key;
-		},
-		{isActive: isActive && !adding},
-	);
-
-	useHints(
-		adding
-			? [{key: 'Enter', label: 'watch'}, {key: 'Esc', label: 'cancel'}]
-			: [{key: 'a', label: 'add'}, {key: 'x', label: 'remove'}, {key: 'space', label: paused ? 'resume' : 'pause'}, {key: '+/-', label: 'interval'}, {key: '?', label: 'help'}, {key: 'q', label: 'quit'}],
-		isActive,
-	);
+			},
+		}),
+		...list.keys,
+	];
 
 	const columns = columnsFor(width);
 	const status = [
@@ -131,10 +124,12 @@ function MonitorTab({isActive, isVisible, width, height}: TabProps) {
 		...(view.truncated ? ['(capped)'] : []),
 	].join(' · ');
 	return (
-		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
+		<TabScreen keymap={keymap} width={width} height={height}>
 			{adding ? (
-				<Prompt
+				<TextField
 					label="watch key or pattern:"
+					submitLabel="watch"
+					isActive={isActive}
 					width={width}
 					onCancel={() => setAdding(false)}
 					onSubmit={value => {
@@ -162,23 +157,8 @@ function MonitorTab({isActive, isVisible, width, height}: TabProps) {
 				empty={view.loading ? 'counting…' : 'no key matches the watch list yet'}
 			/>
 			<TotalsLine view={view} columns={columns} width={width} />
-		</Box>
+		</TabScreen>
 	);
 }
 
-export const monitorTab: TabDefinition = {
-	id: 'monitor',
-	title: 'Monitor',
-	Component: MonitorTab,
-	help: {
-		title: 'Monitor',
-		keys: [
-			['a', 'watch a key or pattern'],
-			['x', "remove this row's watch"],
-			['space', 'pause / resume'],
-			['+ -', 'interval up / down'],
-			['r', 'count now'],
-			['↑ ↓  j k', 'select a row'],
-		],
-	},
-};
+export const monitorTab: TabDefinition = {id: 'monitor', title: 'Monitor', Component: MonitorTab};

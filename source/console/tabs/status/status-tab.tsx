@@ -1,7 +1,7 @@
 // Status: a card per store plus the console process, the overall verdict with its reasons, and
 // the actions P (reconnect PostgreSQL), R (reconnect Redis), F (flush the cache, confirmed).
 // The health poll runs in useHealth() whether or not this tab is shown; it only draws when shown.
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import {useCallback, useEffect, useRef, useState} from 'react';
 import {flushRedis, flushTarget, type FlushTarget} from '../../../cache/flush.js';
 import {reconnectBackend, reconnectMessage, type ReconnectTarget} from '../../../health/reconnect.js';
@@ -13,7 +13,9 @@ import {safe, sanitize} from '../../../text/sanitize.js';
 import {ConfirmDialog} from '../../components/confirm-dialog.js';
 import {StatusCard, stateColor} from './status-card.js';
 import {cardsFor, type Card} from './status-cards.js';
-import {useBackends, useFrame, useHints, type Tone} from '../../context.js';
+import {useBackends, useFrame, type Tone} from '../../context.js';
+import {TabScreen} from '../../components/tab-screen.js';
+import {statusKeymap} from './keymap.js';
 import {useHealth} from './use-health.js';
 import type {TabDefinition, TabProps} from '../types.js';
 import {safeError} from '../../../text/out.js';
@@ -127,27 +129,12 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 		);
 	}, [backends, config, flash, refresh]);
 
-	const keysActive = isActive && !dialog;
-	useInput(
-		input => {
-			if (input === 'P') reconnect('postgres');
-			else if (input === 'R') reconnect('redis');
-			else if (input === 'F') void startFlush();
-			else if (input === 'r') refresh();
-		},
-		{isActive: keysActive},
-	);
-	useHints(
-		dialog
-			? [{key: 'Enter', label: 'confirm'}, {key: 'Esc', label: 'cancel'}]
-			: [{key: 'P', label: 'reconnect PG'}, {key: 'R', label: 'reconnect Redis'}, {key: 'F', label: 'flush'}, {key: 'r', label: 'refresh'}, {key: '?', label: 'help'}, {key: 'q', label: 'quit'}],
-		isActive,
-	);
+	const keymap = statusKeymap({reconnect, flush: () => void startFlush(), refresh});
 
 	if (!isVisible) return null;
 	if (dialog) {
 		return (
-			<Box width={width} height={height} flexDirection="column" overflowY="hidden">
+			<TabScreen keymap={keymap} width={width} height={height}>
 				<ConfirmDialog
 					// a small pane (40x10) keeps the title, the target and the word in view
 					title={height < 12 ? `FLUSHDB db ${dialog.db}: ${formatCount(dialog.keys)} keys` : 'Flush the Redis cache?'}
@@ -163,7 +150,7 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 						flash(reason === 'timeout' ? 'flush cancelled: not confirmed within 30 s (nothing was done)' : 'flush cancelled (nothing was done)', 'info');
 					}}
 				/>
-			</Box>
+			</TabScreen>
 		);
 	}
 
@@ -176,7 +163,7 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 	const needed = 1 + Math.max(columnHeight(['postgres', 'sqlite']), columnHeight(['redis', 'app', 'process']));
 	const wide = width >= 70 && height - headerLines >= needed;
 	return (
-		<Box width={width} height={height} flexDirection="column" overflowY="hidden">
+		<TabScreen keymap={keymap} width={width} height={height}>
 			<Header report={report} width={width} />
 			{reasons.map((reason, i) => (
 				<SafeText key={i} color={verdictColor[reason.level]} wrap="truncate">{safe`  ${sanitize(reason.message)}`}</SafeText>
@@ -187,21 +174,8 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 					? <Box marginTop={1}><Wide cards={cards} width={width} /></Box>
 					: <Compact report={report} width={width} height={Math.max(0, height - headerLines)} />
 				: null}
-		</Box>
+		</TabScreen>
 	);
 }
 
-export const statusTab: TabDefinition = {
-	id: 'status',
-	title: 'Status',
-	Component: StatusTab,
-	help: {
-		title: 'Status',
-		keys: [
-			['P', 'reconnect PostgreSQL'],
-			['R', 'reconnect Redis'],
-			['F', 'flush the Redis cache (type "flush" to confirm)'],
-			['r', 'refresh now'],
-		],
-	},
-};
+export const statusTab: TabDefinition = {id: 'status', title: 'Status', Component: StatusTab};

@@ -2,7 +2,7 @@
 // Status tab is always mounted): verdict-change alerts come from the console too. Without one,
 // nothing but the Status tab reads the report, so it polls only while that tab is shown. A backend
 // that goes down or comes back triggers a poll at once instead of waiting for the next tick.
-import {useEffect, useMemo, useRef} from 'react';
+import {useEffect, useMemo} from 'react';
 import {AlertNotifier} from '../../../health/alerts.js';
 import {checkHealth, type HealthReport} from '../../../health/health.js';
 import {useBackends, useFrame} from '../../context.js';
@@ -12,15 +12,11 @@ import {sanitize} from '../../../text/sanitize.js';
 export function useHealth(isVisible = true) {
 	const backends = useBackends();
 	const {config} = backends;
+	// (the frame's flash is the same function for the console's life)
 	const {flash} = useFrame();
-	const flashRef = useRef(flash);
-	flashRef.current = flash;
-	const visibleRef = useRef(isVisible);
-	visibleRef.current = isVisible;
-
 	const alerts = useMemo(
-		() => new AlertNotifier({url: config.alertWebhookUrl, log: line => flashRef.current(sanitize(line), 'warning')}),
-		[config.alertWebhookUrl],
+		() => new AlertNotifier({url: config.alertWebhookUrl, log: line => flash(sanitize(line), 'warning')}),
+		[config.alertWebhookUrl, flash],
 	);
 	useEffect(() => () => alerts.close(), [alerts]);
 
@@ -34,8 +30,8 @@ export function useHealth(isVisible = true) {
 		},
 		// every report differs (time, process memory): one update a tick while shown; while another
 		// tab is shown the poll goes on only for the alerts and keeps its report to itself — no render
-		{intervalMs: config.pollIntervalMs, enabled: isVisible || pollsHidden, isEqual: () => !visibleRef.current},
-		[backends, alerts],
+		{intervalMs: config.pollIntervalMs, enabled: isVisible || pollsHidden, isEqual: () => !isVisible},
+		alerts,
 	);
 
 	const {refresh} = poll;

@@ -1,0 +1,72 @@
+// The one text field every prompt types into: the Keys tab's pattern, the Monitor's new watch, the
+// word a confirm dialog asks for. While open it takes every key (a capture): Enter submits, Esc
+// cancels, Backspace deletes, Ctrl-U clears, a printable key types itself, nothing else gets in
+// (controls never reach the text, nor the screen). Keys come one commit apart (input/), so a
+// pasted "flush⏎" types the word and then submits all of it.
+import {Text} from 'ink';
+import {useState} from 'react';
+import {useCapture} from '../input/keyboard.js';
+import type {KeyPress} from '../input/keys.js';
+import {sanitize, type Safe} from '../../text/sanitize.js';
+import {SafeText} from './safe-text.js';
+
+/** What a key other than Enter and Esc does to the text. */
+export function typeKey(value: string, press: KeyPress, max: number): string {
+	if (press.name === 'backspace' || press.name === 'delete') return Array.from(value).slice(0, -1).join('');
+	if (press.name === 'ctrl-u') return '';
+	if (press.text && Array.from(value).length < max) return value + press.text;
+	return value;
+}
+
+export type TextFieldOptions = {
+	readonly initial?: string;
+	/** in characters */
+	readonly max?: number;
+	/** what Enter does, for the bottom bar */
+	readonly submitLabel: string;
+	/** takes the keys only while true */
+	readonly isActive: boolean;
+	readonly onSubmit: (value: string) => void;
+	readonly onCancel: () => void;
+	readonly onChange?: (value: string) => void;
+};
+
+/** The text typed so far; the keys go to the field while it is active. */
+export function useTextField({initial = '', max = 512, submitLabel, isActive, onSubmit, onCancel, onChange}: TextFieldOptions): string {
+	const [value, setValue] = useState(initial);
+	useCapture(isActive
+		? {
+			entries: [
+				{key: 'Enter', label: submitLabel, run: () => onSubmit(value)},
+				{key: 'Esc', label: 'cancel', run: onCancel},
+			],
+			other: press => {
+				const next = typeKey(value, press, max);
+				if (next === value) return;
+				setValue(next);
+				onChange?.(next);
+			},
+		}
+		: undefined);
+	return value;
+}
+
+/** The end of a long text, where the typing happens. */
+export function tail(text: Safe, room: number): Safe {
+	const chars = Array.from(text);
+	return (chars.length > room ? '…' + chars.slice(chars.length - room + 1).join('') : text) as Safe;
+}
+
+type Props = TextFieldOptions & {readonly label: string; readonly width: number};
+
+/** A one-line field: "label: text█". */
+export function TextField({label, width, ...options}: Props) {
+	const value = useTextField(options);
+	return (
+		<Text wrap="truncate">
+			<Text color="cyan">{label} </Text>
+			<SafeText>{tail(sanitize(value), Math.max(1, width - Array.from(label).length - 2))}</SafeText>
+			<Text inverse> </Text>
+		</Text>
+	);
+}

@@ -1,0 +1,39 @@
+// The frame's own keys: they work on every tab, and make the help's "Everywhere" section and the
+// end of every bottom bar (`? help` pinned there, whatever the width).
+import {barItems, type BarItem, type KeyEntry} from '../input/keymap.js';
+
+type Frame = {
+	readonly titles: readonly string[];
+	readonly active: number;
+	readonly select: (index: number) => void;
+	readonly openHelp: () => void;
+	readonly quit: (again: boolean) => void;
+};
+
+/** Before anything else, a text field and a dialog included. */
+export function firstKeymap(quit: (again: boolean) => void): KeyEntry[] {
+	return [{key: 'Ctrl-C', help: 'quit too; while a restore asks, a second one abandons it', run: () => quit(true)}];
+}
+
+export function frameKeymap({titles, active, select, openHelp, quit}: Frame): KeyEntry[] {
+	return [
+		{key: titles.map((_, i) => String(i + 1)).join(' '), help: titles.join(' · '), run: p => select(Number(p.name) - 1)},
+		{key: 'Tab S-Tab', help: 'next / previous tab', run: p => select(p.name === 'tab' ? active + 1 : active - 1)},
+		{key: '?', label: 'help', help: 'this help', run: openHelp},
+		{key: 'q', label: 'quit', help: 'quit (during a restore: asks finish or abandon)', run: () => quit(false)},
+	];
+}
+
+/** What ends every tab's bottom bar: `? help` always, `q quit` when it fits. */
+export function frameBar(keymap: readonly KeyEntry[]): BarItem[] {
+	return barItems(keymap).map(item => ({...item, pinned: item.key === '?'}));
+}
+
+/** While the help is open: it takes every key; these close it. */
+export function helpKeymap(close: () => void): KeyEntry[] {
+	return [
+		{key: 'Esc', label: 'close help', run: close},
+		{key: 'q', label: 'close', run: close},
+		{key: '?', run: close},
+	];
+}

@@ -1,0 +1,24 @@
+// The scroll of a block of lines (ScrollLines): j k ↑ ↓ a line, PgUp PgDn space a page, g G the
+// ends; back to the top when `resetKey` changes (another value, another page).
+import {useState} from 'react';
+import type {KeyEntry} from '../input/keymap.js';
+
+/** The lines a ScrollLines `height` rows high shows (its last row says where you are). */
+export function scrollRoom(height: number): number {
+	return Math.max(1, height - 1);
+}
+
+export function useScroll(count: number, height: number, resetKey: string): {readonly top: number; readonly keys: readonly KeyEntry[]} {
+	const room = scrollRoom(height);
+	const maxTop = Math.max(0, count - room);
+	// the scroll belongs to the lines it was made for: other lines start at the top
+	const [scroll, setScroll] = useState({resetKey, top: 0});
+	const top = Math.min(scroll.resetKey === resetKey ? scroll.top : 0, maxTop);
+	const to = (next: number) => setScroll({resetKey, top: Math.min(maxTop, Math.max(0, next))});
+	const keys: KeyEntry[] = [
+		{key: 'j k', keys: ['j', 'down', 'k', 'up'], label: 'scroll', help: 'scroll (also ↑ ↓)', run: p => to(p.name === 'j' || p.name === 'down' ? top + 1 : top - 1)},
+		{key: 'PgUp PgDn', keys: ['pageup', 'pagedown', 'space'], help: 'page up / down (space: down)', run: p => to(p.name === 'pageup' ? top - room : top + room)},
+		{key: 'g G', keys: ['g', 'home', 'G', 'end'], help: 'top / bottom', run: p => to(p.name === 'g' || p.name === 'home' ? 0 : maxTop)},
+	];
+	return {top, keys};
+}

@@ -1,0 +1,126 @@
+// The one place keys go. A read is split into keys (keys.ts) and queued; the pump (keyboard.tsx)
+// hands them over one at a time, each only after React has committed what the key before it did
+// and every screen has registered the keymap of that commit. So `jjj` moves three rows, `/pattern⏎`
+// reaches the text field the `/` opened, and a second `n` sees the backup the first one started.
+//
+// Who gets a key, in order: the frame's first keys (Ctrl-C) → an open question (quit) → the
+// newest capture (a text field, a dialog: it takes every key) → the help overlay → the frame's
+// keys (1-4, Tab, q, ?) → the keymap of the tab on screen.
+import {barItems, runKeymap, type BarItem, type KeyEntry} from './keymap.js';
+import {splitKeys, type KeyPress} from './keys.js';
+
+/** A text field or a dialog: its keys, then everything else (typing) goes to `other`. */
+export type Capture = {readonly entries: readonly KeyEntry[]; readonly other: (press: KeyPress) => void};
+
+export type FrameKeys = {
+	/** before anything else (Ctrl-C works even in a text field) */
+	readonly first: readonly KeyEntry[];
+	/** a question that takes every key while it is asked */
+	readonly question?: readonly KeyEntry[] | undefined;
+	/** the help overlay, when open: takes every key */
+	readonly help?: readonly KeyEntry[] | undefined;
+	readonly keys: readonly KeyEntry[];
+	/** the id the tab on screen registers its keymap under */
+	readonly activeTab: string;
+};
+
+export class InputRouter {
+	readonly #queue: KeyPress[] = [];
+	#busy = false;
+	#wake: () => void = () => undefined;
+	#frame: FrameKeys | undefined;
+	readonly #tabs = new Map<string, readonly KeyEntry[]>();
+	#lastTab: string | undefined;
+	readonly #captures = new Map<string, Capture>();
+	readonly #listeners = new Set<() => void>();
+	#captureBar: readonly BarItem[] | undefined;
+
+	/** The pump: `wake` gets a commit under way, after which the pump calls step(). */
+	setWake(wake: () => void): void {
+		this.#wake = wake;
+	}
+
+	/** A read from the terminal. */
+	receive(chunk: string): void {
+		this.#queue.push(...splitKeys(chunk));
+		if (this.#busy || this.#queue.length === 0) return;
+		this.#busy = true;
+		this.#wake();
+	}
+
+	/** Handles the next queued key; true when more wait (to be stepped after the next commit). */
+	step(): boolean {
+		const press = this.#queue.shift();
+		try {
+			if (press) this.dispatch(press);
+		} finally {
+			if (this.#queue.length === 0) this.#busy = false;
+		}
+		return this.#busy;
+	}
+
+	dispatch(press: KeyPress): void {
+		const frame = this.#frame;
+		if (frame && runKeymap(frame.first, press)) return;
+		if (frame?.question) {
+			runKeymap(frame.question, press);
+			return;
+		}
+		const capture = [...this.#captures.values()].at(-1);
+		if (capture) {
+			if (!runKeymap(capture.entries, press)) capture.other(press);
+			return;
+		}
+		if (frame?.help) {
+			runKeymap(frame.help, press);
+			return;
+		}
+		if (frame && runKeymap(frame.keys, press)) return;
+		runKeymap(this.tabKeymap(frame?.activeTab ?? this.#lastTab), press);
+	}
+
+	setFrame(frame: FrameKeys): void {
+		this.#frame = frame;
+	}
+
+	setTab(id: string, entries: readonly KeyEntry[]): void {
+		this.#tabs.set(id, entries);
+		this.#lastTab = id;
+	}
+
+	/** Drops a tab's keymap, unless another screen of the tab has set its own since. */
+	removeTab(id: string, entries: readonly KeyEntry[]): void {
+		if (this.#tabs.get(id) === entries) this.#tabs.delete(id);
+	}
+
+	/** The keymap the tab's screen registered last (a tab rendered alone, in tests, has no frame). */
+	tabKeymap(id: string | undefined): readonly KeyEntry[] {
+		return (id === undefined ? undefined : this.#tabs.get(id)) ?? [];
+	}
+
+	/** Sets a capture; a new one goes on top, one set again keeps its place. */
+	setCapture(id: string, capture: Capture): void {
+		this.#captures.set(id, capture);
+		this.#captureChanged();
+	}
+
+	removeCapture(id: string): void {
+		if (this.#captures.delete(id)) this.#captureChanged();
+	}
+
+	/** The bottom bar of the top capture, if any (the same array until it changes). */
+	captureBar = (): readonly BarItem[] | undefined => this.#captureBar;
+
+	subscribe = (listener: () => void): (() => void) => {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	};
+
+	#captureChanged(): void {
+		const top = [...this.#captures.values()].at(-1);
+		const bar = top ? barItems(top.entries) : undefined;
+		if (JSON.stringify(bar) === JSON.stringify(this.#captureBar)) return;
+		this.#captureBar = bar;
+		for (const listener of this.#listeners) listener();
+	}
+}

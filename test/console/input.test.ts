@@ -1,0 +1,123 @@
+// The input layer without a terminal: a read split into keys in order, a keymap's matching, the
+// bottom bar's fitting, and who gets a key first (router.ts's order).
+import {describe, expect, it} from 'vitest';
+import {barItems, fitBar, helpLines, keyNames, runKeymap, type KeyEntry} from '../../source/console/input/keymap.js';
+import {splitKeys} from '../../source/console/input/keys.js';
+import {InputRouter} from '../../source/console/input/router.js';
+
+const names = (chunk: string) => splitKeys(chunk).map(k => k.name);
+
+describe('splitKeys', () => {
+	it('splits a run of text into one key per character, in order', () => {
+		expect(names('jjj')).toEqual(['j', 'j', 'j']);
+		expect(names('/b*\r')).toEqual(['/', 'b', '*', 'enter']);
+		expect(splitKeys('flush\r').map(k => k.text).join('')).toBe('flush');
+		expect(names('n n')).toEqual(['n', 'space', 'n']);
+	});
+
+	it('reads escape sequences, controls and editing keys as the keys they are', () => {
+		expect(names('\u001b[A\u001b[B\u001bOC\u001b[D')).toEqual(['up', 'down', 'right', 'left']);
+		expect(names('\u001b[5~\u001b[6~\u001b[H\u001b[F\u001b[1~\u001b[4~')).toEqual(['pageup', 'pagedown', 'home', 'end', 'home', 'end']);
+		expect(names('\t\u001b[Z')).toEqual(['tab', 'shift-tab']);
+		expect(names('ab\u007f\bc')).toEqual(['a', 'b', 'backspace', 'backspace', 'c']);
+		expect(names('\u0003\u0015\n')).toEqual(['ctrl-c', 'ctrl-u', 'enter']);
+		expect(names('\u001b')).toEqual(['escape']);
+		// Ctrl-↑ moves like ↑; Alt-j is not j; Alt-↑ is ↑
+		expect(names('\u001b[1;5A\u001bj\u001b\u001b[A')).toEqual(['up', 'meta-j', 'up']);
+	});
+
+	it('types nothing for controls, drops paste markers, keeps any printable character', () => {
+		expect(splitKeys('\u0007\u009b').map(k => k.text)).toEqual(['', '']);
+		expect(names('\u001b[200~ab\u001b[201~')).toEqual(['a', 'b']);
+		expect(splitKeys('é😀').map(k => k.text)).toEqual(['é', '😀']);
+		expect(names('\u001b[99x')).toEqual(['unknown']);
+	});
+});
+
+describe('keymap', () => {
+	const ran: string[] = [];
+	const entry = (key: string, more: Partial<KeyEntry> = {}): KeyEntry => ({key, run: press => ran.push(`${key}:${press.name}`), ...more});
+
+	it('matches the keys the display names, or the ones it lists, and skips what does not work now', () => {
+		expect(keyNames(entry('↑ ↓ j k'))).toEqual(['up', 'down', 'j', 'k']);
+		expect(keyNames(entry('Enter'))).toEqual(['enter']);
+		expect(keyNames(entry('+/-', {keys: ['+', '-']}))).toEqual(['+', '-']);
+		expect(() => keyNames(entry('Foo'))).toThrow(/names no key/);
+		ran.length = 0;
+		const map = [entry('x', {when: false}), entry('x y')];
+		expect(runKeymap(map, {name: 'x', text: 'x'})).toBe(true);
+		expect(runKeymap(map, {name: 'z', text: 'z'})).toBe(false);
+		expect(ran).toEqual(['x y:x']);
+	});
+
+	it('lists in the bar what works now, fits it to the width with the pinned items always there', () => {
+		const map = [entry('a', {label: 'add'}), entry('x', {label: 'remove', when: false}), entry('space', {label: 'pause'}), entry('+/-', {keys: ['+'], label: 'interval'}), entry('r')];
+		const items = [...barItems(map), {key: '?', label: 'help', pinned: true}, {key: 'q', label: 'quit'}];
+		expect(items.map(i => i.key)).toEqual(['a', 'space', '+/-', '?', 'q']);
+		expect(fitBar(items, 100).map(i => i.key)).toEqual(['a', 'space', '+/-', '?', 'q']);
+		// 40 columns: room kept for "? help", "+/- interval" no longer fits (nor anything after it)
+		expect(fitBar(items, 40).map(i => i.key)).toEqual(['a', 'space', '?']);
+		expect(fitBar(items, 10).map(i => i.key)).toEqual(['?']);
+	});
+
+	it('writes every entry with help into the help, once, whether it works now or not', () => {
+		const map = [entry('x', {help: 'delete'}), entry('r', {help: 'reload', when: false}), entry('x', {help: 'delete'}), entry('j')];
+		expect(helpLines(map)).toEqual([['x', 'delete'], ['r', 'reload']]);
+	});
+});
+
+describe('InputRouter', () => {
+	function setUp() {
+		const ran: string[] = [];
+		const router = new InputRouter();
+		const entry = (who: string, key: string): KeyEntry => ({key, run: () => ran.push(who)});
+		router.setTab('keys', [entry('tab', 'x'), entry('tab', 'q')]);
+		const frame = {first: [entry('first', 'Ctrl-C')], keys: [entry('frame', 'q'), entry('frame', '?')], activeTab: 'keys'};
+		router.setFrame(frame);
+		return {ran, router, entry, frame};
+	}
+	const press = (router: InputRouter, chunk: string) => {
+		for (const key of splitKeys(chunk)) router.dispatch(key);
+	};
+
+	it('gives a key to the frame before the tab, and to the tab what the frame does not take', () => {
+		const {ran, router} = setUp();
+		press(router, 'qx?z');
+		expect(ran).toEqual(['frame', 'tab', 'frame']);
+	});
+
+	it('a capture takes every key before the frame (typing), except the first keys; a question takes them before a capture', () => {
+		const {ran, router, entry, frame} = setUp();
+		router.setCapture('field', {entries: [entry('field', 'Enter')], other: key => ran.push(`typed ${key.text}`)});
+		router.setCapture('dialog', {entries: [], other: key => ran.push(`dialog ${key.text}`)});
+		press(router, 'q');
+		router.removeCapture('dialog');
+		press(router, 'q\r\u0003');
+		expect(ran).toEqual(['dialog q', 'typed q', 'field', 'first']);
+		ran.length = 0;
+		router.setFrame({...frame, question: [entry('question', 'f')]});
+		press(router, 'fq');
+		expect(ran).toEqual(['question']);
+	});
+
+	it('the help overlay takes every key a capture does not', () => {
+		const {ran, router, entry, frame} = setUp();
+		router.setFrame({...frame, help: [entry('help', 'Esc')]});
+		press(router, 'qx\u001b');
+		expect(ran).toEqual(['help']);
+	});
+
+	it('steps one queued key at a time, waking the pump once per burst', () => {
+		const {ran, router} = setUp();
+		let wakes = 0;
+		router.setWake(() => wakes++);
+		router.receive('xxx');
+		router.receive('x');
+		expect(wakes).toBe(1);
+		expect(ran).toEqual([]);
+		expect([router.step(), router.step(), router.step(), router.step()]).toEqual([true, true, true, false]);
+		expect(ran).toEqual(['tab', 'tab', 'tab', 'tab']);
+		router.receive('x');
+		expect(wakes).toBe(2);
+	});
+});
