@@ -22,6 +22,8 @@ describe('splitKeys', () => {
 		expect(names('ab\u007f\bc')).toEqual(['a', 'b', 'backspace', 'backspace', 'c']);
 		expect(names('\u0003\u0015\n')).toEqual(['ctrl-c', 'ctrl-u', 'enter']);
 		expect(names('\u001b')).toEqual(['escape']);
+		// Esc twice in one read is two presses, each closing something
+		expect(names('\u001b\u001b')).toEqual(['escape', 'escape']);
 		// Ctrl-↑ moves like ↑; Alt-j is not j; Alt-↑ is ↑
 		expect(names('\u001b[1;5A\u001bj\u001b\u001b[A')).toEqual(['up', 'meta-j', 'up']);
 	});

@@ -61,7 +61,8 @@ function escapeAt(chunk: string, at: number): [KeyPress, number] {
 		// ESC ESC [ A: Alt with an arrow, read as the arrow (Ink did the same)
 		const after = chunk[at + 2];
 		if (after === '[' || after === 'O') return escapeAt(chunk, at + 1);
-		return [named('escape'), at + 2];
+		// Esc pressed twice in one read: two keys (closing a view, then its parent)
+		return [named('escape'), at + 1];
 	}
 	// ESC x: Alt-x, never the x itself
 	const char = String.fromCodePoint(chunk.codePointAt(at + 1)!);
