@@ -1,10 +1,12 @@
-// Bundles the tsc build into one file (build/bundle/bin.js): start-up loads one module instead of
-// hundreds (import('ink') alone is ~0.5 s of module loading unbundled). Native better-sqlite3
-// stays external; react-devtools-core (an optional Ink dev dependency) is aliased to a stub.
+// Bundles the tsc build into build/bundle/bin.js (and chunks loaded on demand): start-up loads one
+// module instead of hundreds (import('ink') alone is ~0.5 s of module loading unbundled). The backup
+// worker is a second entry beside it. Native better-sqlite3 stays external; react-devtools-core (an
+// optional Ink dev dependency) is aliased to a stub.
 import {build} from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {builtWorker, bundledWorkerUrl} from './backup-worker.mjs';
 import {inkFast} from './ink-fast/plugin.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -86,8 +88,11 @@ const pgNodeOnly = {
 };
 
 const outdir = `${root}/build/bundle`;
+// The backup worker is the second entry, beside bin.js; build/backups/worker.js (in a chunk) starts it
+// from there, which is checked below.
+const workerOut = 'backup-worker';
 const result = await build({
-	entryPoints: [`${root}/build/bin.js`],
+	entryPoints: [{in: `${root}/build/bin.js`, out: 'bin'}, {in: builtWorker(root), out: workerOut}],
 	outdir,
 	// dynamic imports (store drivers, commands) become chunks loaded only when used
 	splitting: true,
@@ -98,12 +103,19 @@ const result = await build({
 	target: 'node20',
 	external: ['better-sqlite3', 'pg-native', 'cpu-features'],
 	alias: {'react-devtools-core': `${root}/scripts/devtools-stub.mjs`},
-	plugins: [yogaWithoutFetch, productionReact, meowLazyNormalize, inkFast, stringWidthLazyEmoji, pgNodeOnly],
+	plugins: [bundledWorkerUrl(`../${workerOut}.js`), yogaWithoutFetch, productionReact, meowLazyNormalize, inkFast, stringWidthLazyEmoji, pgNodeOnly],
 	banner: {js: "import {createRequire as __cr} from 'node:module'; const require = __cr(import.meta.url);"},
 	legalComments: 'none',
 	logLevel: 'warning',
 	metafile: true,
 });
+
+// the output holding worker.js must find the worker at ../backup-worker.js (it is a chunk, in chunks/)
+const starter = Object.entries(result.metafile.outputs).find(([, output]) => Object.keys(output.inputs).some(input => path.resolve(input) === path.join(root, 'build/backups/worker.js')));
+if (!starter || path.resolve(path.dirname(starter[0]), `../${workerOut}.js`) !== path.join(outdir, `${workerOut}.js`)) {
+	console.error(`scripts/bundle.mjs: build/backups/worker.js was bundled into ${starter?.[0] ?? 'no output'}, from where ../${workerOut}.js is not the worker; update bundledWorkerUrl's path`);
+	process.exit(1);
+}
 
 // Chunk names carry a content hash: without this, every build left the previous chunks behind
 // (and `npm pack` would ship them). Removed after the new ones are written, so a console started
