@@ -52,8 +52,9 @@ const yogaWithoutFetch = guard => patchPlugin(guard, 'yoga-without-fetch', /yoga
 // does not is never tested against it, and the big regex is built on first real need. Same answers.
 const eagerRgi = 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;';
 const lazyRgi = 'let rgiEmojiRegex;\nconst emojiStart = /^\\p{Emoji}/u;\nconst isRgiEmoji = segment => emojiStart.test(segment) && (rgiEmojiRegex ??= /^\\p{RGI_Emoji}$/v).test(segment);';
-const stringWidthLazyEmoji = guard => patchPlugin(guard, 'string-width-lazy-emoji', /[\\/]node_modules[\\/]string-width[\\/]index\.js$/,
-	(source, file) => replaceOnce(replaceOnce(source, eagerRgi, lazyRgi, file), 'rgiEmojiRegex.test(segment)', 'isRgiEmoji(segment)', file));
+/** string-width's index.js as bundled (test/scripts/string-width-patch.test.ts compares the two) */
+export const lazyEmojiStringWidth = (source, file) => replaceOnce(replaceOnce(source, eagerRgi, lazyRgi, file), 'rgiEmojiRegex.test(segment)', 'isRgiEmoji(segment)', file);
+const stringWidthLazyEmoji = guard => patchPlugin(guard, 'string-width-lazy-emoji', /[\\/]node_modules[\\/]string-width[\\/]index\.js$/, lazyEmojiStringWidth);
 
 // pg asks whether it runs in a Cloudflare Worker by reading the global Response, which makes Node
 // load undici (~30 ms of the drivers' start, right after the first frame). The bundle is for Node
