@@ -12,8 +12,8 @@ type StringWidth = (text: string) => number;
 
 const root = path.resolve(import.meta.dirname, '../..');
 const original = path.join(root, 'node_modules/string-width/index.js');
-// the patched file inside the repository, so its imports resolve as the original's do
-const dir = fs.mkdtempSync(path.join(root, '.test-string-width-'));
+// the patched file inside node_modules (a folder of its own), so its imports resolve as the original's do
+const dir = fs.mkdtempSync(path.join(root, 'node_modules', '.opsdeck-string-width-'));
 fs.writeFileSync(path.join(dir, 'index.mjs'), lazyEmojiStringWidth(fs.readFileSync(original, 'utf8'), original));
 const stringWidth = ((await import(pathToFileURL(original).href)) as {default: StringWidth}).default;
 const patched = ((await import(pathToFileURL(path.join(dir, 'index.mjs')).href)) as {default: StringWidth}).default;
