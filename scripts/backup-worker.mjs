@@ -46,9 +46,10 @@ export function sourceWorkerUrl(workerTs) {
 	if (!fromSource.has(entry)) {
 		fromSource.set(entry, (async () => {
 			const {build} = await import('esbuild');
-			const result = await build({entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', write: false, logLevel: 'error'});
+			// CommonJS, as in the bundle (scripts/bundle.mjs says why)
+			const result = await build({entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'error'});
 			const code = result.outputFiles[0].text;
-			const file = path.join(os.tmpdir(), `opsdeck-backup-worker-${crypto.createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
+			const file = path.join(os.tmpdir(), `opsdeck-backup-worker-${crypto.createHash('sha256').update(code).digest('hex').slice(0, 16)}.cjs`);
 			if (!fs.existsSync(file)) {
 				const temp = `${file}.${process.pid}.tmp`;
 				fs.writeFileSync(temp, code);

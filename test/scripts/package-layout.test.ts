@@ -1,5 +1,5 @@
 // What `npm pack` ships (package.json "files": build, scripts) is a working install: the bundle and
-// its backup worker (build/bundle/backup-worker.js, started by a chunk from ../backup-worker.js) run
+// its backup worker (build/bundle/backup-worker.cjs, started by a chunk from ../backup-worker.cjs) run
 // from an unpacked tarball, better-sqlite3 taken from the install's node_modules. Needs the build.
 import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
@@ -19,11 +19,11 @@ afterAll(() => {
 
 describe('the packed package', () => {
 	it('ships the backup worker beside the bundle, and a backup made through the unpacked bundle verifies', () => {
-		if (!fs.existsSync(path.join(root, 'build/bundle/backup-worker.js'))) throw new Error('build/bundle/backup-worker.js is missing: run npm run build first');
+		if (!fs.existsSync(path.join(root, 'build/bundle/backup-worker.cjs'))) throw new Error('build/bundle/backup-worker.cjs is missing: run npm run build first');
 		const pack = spawnSync('npm', ['pack', '--json', '--pack-destination', dir], {cwd: root, encoding: 'utf8'});
 		expect(pack.status, pack.stderr).toBe(0);
 		const [{filename, files}] = JSON.parse(pack.stdout) as [{filename: string; files: {path: string}[]}];
-		expect(files.map(file => file.path)).toEqual(expect.arrayContaining(['build/bundle/bin.js', 'build/bundle/backup-worker.js', 'build/backups/worker-thread/run.js']));
+		expect(files.map(file => file.path)).toEqual(expect.arrayContaining(['build/bundle/bin.js', 'build/bundle/backup-worker.cjs', 'build/backups/worker-thread/run.js']));
 		// installed: node_modules/opsdeck from the tarball, its native dependency beside it
 		const modules = path.join(dir, 'app/node_modules');
 		fs.mkdirSync(path.join(modules, 'opsdeck'), {recursive: true});

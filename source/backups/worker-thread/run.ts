@@ -1,6 +1,6 @@
 // The entry of a backup worker thread (started by ../worker.ts): runs the one task it was given and
 // posts its result. It runs as its own module: from the tsc build (build/backups/worker-thread/run.js),
-// as the bundle's second entry (build/bundle/backup-worker.js), and, for tests run from the
+// built beside the bundle (build/bundle/backup-worker.cjs), and, for tests run from the
 // TypeScript sources, as a build of this file (scripts/backup-worker.mjs). better-sqlite3 is loaded
 // from the absolute path the main thread resolved, so it is the main thread's copy whatever the cwd.
 import {createRequire} from 'node:module';
