@@ -1,6 +1,9 @@
 import {defineConfig} from 'vitest/config';
+import {sourceWorkerForVitest} from './scripts/backup-worker.mjs';
 
 export default defineConfig({
+	// the backup worker is a module of its own: run from the sources, it is built from them
+	plugins: [sourceWorkerForVitest()],
 	test: {
 		include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
 		exclude: ['test/bench/**', 'node_modules/**'],

@@ -2,7 +2,7 @@
 // from scratch: a grid of one object per cell, every line of text tokenized into styled characters,
 // every row turned back into a string — for the whole screen, even when one clock digit changed.
 // In a console left open all day that is most of its idle CPU (bench P5b/P5c). This version gives
-// the same string for the same operations (test/app/ink-output.test.ts compares the two), but
+// the same string for the same operations (test/console/ink-output.test.ts compares the two), but
 //   - the tokenizing and width caches live across frames (bounded), and
 //   - a row is composed only when what is written on it differs from a row composed before: the
 //     composed string is cached under the row's exact inputs (width, and each write's x and text).

@@ -7,6 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import {build} from 'esbuild';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {sourceWorkerForEsbuild} from '../../scripts/backup-worker.mjs';
 import {createBackup} from '../../source/backups/backups.js';
 import {restoreBackup} from '../../source/backups/restore.js';
 import {tempSqlite, type TempSqlite} from '../helpers/sqlite.js';
@@ -32,7 +33,7 @@ beforeAll(async () => {
 		process.stdout.write('go\\n');
 		for (let i = 0; ; i++) await restoreBackup(config, i % 2 ? b : a, {onStep: step => process.stdout.write(step + '\\n')});
 	`);
-	await build({entryPoints: [path.join(out, 'entry.ts')], bundle: true, platform: 'node', format: 'esm', external: ['better-sqlite3'], outfile: script, logLevel: 'error'});
+	await build({entryPoints: [path.join(out, 'entry.ts')], bundle: true, platform: 'node', format: 'esm', external: ['better-sqlite3'], outfile: script, logLevel: 'error', plugins: [sourceWorkerForEsbuild()]});
 });
 
 afterAll(() => {

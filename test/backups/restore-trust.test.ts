@@ -8,6 +8,7 @@ import {createRequire} from 'node:module';
 import Database from 'better-sqlite3';
 import {build} from 'esbuild';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {sourceWorkerForEsbuild} from '../../scripts/backup-worker.mjs';
 import {createBackup, listBackups} from '../../source/backups/backups.js';
 import {scanHolders} from '../../source/backups/db-holders.js';
 import {planRestore, restoreBackup, RestoreRefusedError} from '../../source/backups/restore.js';
@@ -161,7 +162,7 @@ describe('the state before a restore is a named backup before the swap (issue 13
 			}});
 			process.stdout.write('done\\n');
 		`);
-		await build({entryPoints: [path.join(out, 'entry.ts')], bundle: true, platform: 'node', format: 'esm', external: ['better-sqlite3'], outfile: script, logLevel: 'error'});
+		await build({entryPoints: [path.join(out, 'entry.ts')], bundle: true, platform: 'node', format: 'esm', external: ['better-sqlite3'], outfile: script, logLevel: 'error', plugins: [sourceWorkerForEsbuild()]});
 	});
 	afterAll(() => {
 		if (script) fs.rmSync(path.dirname(script), {recursive: true, force: true});

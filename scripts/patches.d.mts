@@ -1,0 +1,2 @@
+// Types of scripts/patches.mjs for the tests that use it.
+export declare function lazyEmojiStringWidth(source: string, file: string): string;

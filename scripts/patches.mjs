@@ -1,0 +1,69 @@
+// The bundle's patches of dependency files (each one's why beside it). Every patched file is listed
+// with its sha256 in scripts/patch-targets.mjs and read through the guard, which stops the build when
+// a file is not the one its patch was written against; other copies of these packages (nested
+// elsewhere in node_modules) are no targets and are bundled as they are.
+import {replaceOnce} from './patch-targets.mjs';
+
+/** an esbuild plugin patching the targets its filter matches: patch(text, file) gives the new text */
+function patchPlugin(guard, name, filter, patch) {
+	return {
+		name,
+		setup(b) {
+			b.onLoad({filter}, args => {
+				const source = guard.read(args.path);
+				return source === undefined ? undefined : {contents: patch(source, args.path), loader: 'js'};
+			});
+		},
+	};
+}
+
+// React, react-reconciler and scheduler pick their build at run time from NODE_ENV, so both builds
+// land in the bundle: the development reconciler alone is 750 KB that every start parses. bin.ts
+// runs with NODE_ENV=production, so the bundle keeps only the production build (start-up, bench
+// P5). The entry files are of exactly this two-branch shape.
+const twoBuilds = /^'use strict';\s*if \(process\.env\.NODE_ENV === 'production'\) \{\s*module\.exports = require\(('[^']+')\);\s*\} else \{\s*module\.exports = require\('[^']+'\);\s*\}\s*$/;
+const productionReact = guard => patchPlugin(guard, 'production-react', /[\\/]node_modules[\\/](react|react-reconciler|scheduler)[\\/][^\\/]+\.js$/, (source, file) => {
+	const match = twoBuilds.exec(source);
+	if (!match) throw new Error(`scripts/patches.mjs: ${file} is not a two-build entry; update the patch`);
+	return `'use strict';\nmodule.exports = require(${match[1]});\n`;
+});
+
+// meow's prebuilt dependencies evaluate normalize-package-data (SPDX license lists included) on
+// import, for `cli.pkg`, which opsdeck never reads: ~5% of start-up in the profile (bench P5).
+// It is evaluated on first use instead.
+const eagerNormalize = 'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);';
+const lazyNormalize = 'const normalizePackageData = (...args) => getDefaultExportFromCjs(requireNormalize())(...args);';
+const meowLazyNormalize = guard => patchPlugin(guard, 'meow-lazy-normalize', /[\\/]node_modules[\\/]meow[\\/]build[\\/]dependencies\.js$/,
+	(source, file) => replaceOnce(source, eagerNormalize, lazyNormalize, file));
+
+// Ink's layout engine (yoga, emscripten) loads its inline WASM with `fetch(data: URL)` whenever
+// `typeof fetch` is a function: reading the global fetch makes Node load undici, then the base64 goes
+// through it — tens of ms before the first frame (the start-up profile of npm run bench, P5). Told
+// there is no fetch, it decodes the same inline bytes itself.
+const yogaWithoutFetch = guard => patchPlugin(guard, 'yoga-without-fetch', /yoga-wasm-base64-esm\.js$/, (source, file) => {
+	if (!source.includes('typeof fetch')) throw new Error(`scripts/patches.mjs: ${file} no longer reads fetch; update the patch`);
+	return source.replaceAll('typeof fetch', '"undefined"');
+});
+
+// string-width builds /^\p{RGI_Emoji}$/v when Ink loads: ~20 ms to build it and ~20 ms more to
+// compile it on its first test, before the first frame (bench P5), for text that is nearly all
+// ASCII. Every RGI emoji sequence begins with an Emoji code point (UTS #51: keycaps with 0-9 # *,
+// flags with regional indicators, tag and ZWJ sequences with an emoji character), so a segment that
+// does not is never tested against it, and the big regex is built on first real need. Same answers.
+const eagerRgi = 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;';
+const lazyRgi = 'let rgiEmojiRegex;\nconst emojiStart = /^\\p{Emoji}/u;\nconst isRgiEmoji = segment => emojiStart.test(segment) && (rgiEmojiRegex ??= /^\\p{RGI_Emoji}$/v).test(segment);';
+/** string-width's index.js as bundled (test/scripts/string-width-patch.test.ts compares the two) */
+export const lazyEmojiStringWidth = (source, file) => replaceOnce(replaceOnce(source, eagerRgi, lazyRgi, file), 'rgiEmojiRegex.test(segment)', 'isRgiEmoji(segment)', file);
+const stringWidthLazyEmoji = guard => patchPlugin(guard, 'string-width-lazy-emoji', /[\\/]node_modules[\\/]string-width[\\/]index\.js$/, lazyEmojiStringWidth);
+
+// pg asks whether it runs in a Cloudflare Worker by reading the global Response, which makes Node
+// load undici (~30 ms of the drivers' start, right after the first frame). The bundle is for Node
+// (platform: 'node'), where the answer is always no.
+const cloudflareProbe = 'function getStreamFuncs() {\n  if (isCloudflareRuntime()) {';
+const pgNodeOnly = guard => patchPlugin(guard, 'pg-node-only', /[\\/]node_modules[\\/]pg[\\/]lib[\\/]stream\.js$/,
+	(source, file) => replaceOnce(source, cloudflareProbe, 'function getStreamFuncs() {\n  if (false) {', file));
+
+/** the dependency patches, each reading its files through `guard` (scripts/patch-targets.mjs) */
+export const dependencyPatches = guard => [yogaWithoutFetch(guard), productionReact(guard), meowLazyNormalize(guard), stringWidthLazyEmoji(guard), pgNodeOnly(guard)];
+
+export {patchPlugin};

@@ -1,0 +1,41 @@
+// The entry of a backup worker thread (started by ../worker.ts): runs the one task it was given and
+// posts its result. It runs as its own module: from the tsc build (build/backups/worker-thread/run.js),
+// built beside the bundle (build/bundle/backup-worker.cjs), and, for tests run from the
+// TypeScript sources, as a build of this file (scripts/backup-worker.mjs). better-sqlite3 is loaded
+// from the absolute path the main thread resolved, so it is the main thread's copy whatever the cwd.
+import {createRequire} from 'node:module';
+import {parentPort, workerData} from 'node:worker_threads';
+import {inspect} from './inspect.js';
+import type {TaskResult, WorkerData, WorkerTask} from './protocol.js';
+import {copy, lock} from './restore.js';
+import {follow, snapshot} from './snapshot.js';
+import {messageOf, nextMessage, type Driver, type Thread} from './thread.js';
+
+function runTask(thread: Thread, task: WorkerTask): TaskResult | Promise<TaskResult> {
+	switch (task.kind) {
+		case 'snapshot':
+			return snapshot(thread, task);
+		case 'follow':
+			return follow(thread, task);
+		case 'lock':
+			return lock(thread, task);
+		case 'copy':
+			return copy(thread, task);
+		case 'inspect':
+			return inspect(thread, task);
+	}
+}
+
+const port = parentPort;
+if (!port) throw new Error('the backup worker runs only as a worker thread (../worker.ts starts it)');
+const {task, driver} = workerData as WorkerData;
+const thread: Thread = {Database: createRequire(driver)(driver) as Driver, port, post: message => port.postMessage(message)};
+
+(async () => {
+	try {
+		if (task.waitForGo) await nextMessage(port, 'go');
+		thread.post({type: 'done', result: await runTask(thread, task)});
+	} catch (error) {
+		thread.post({type: 'error', message: messageOf(error), code: error && (error as {code?: unknown}).code});
+	}
+})();

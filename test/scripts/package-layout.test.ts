@@ -1,0 +1,44 @@
+// What `npm pack` ships (package.json "files": build, scripts) is a working install: the bundle and
+// its backup worker (build/bundle/backup-worker.cjs, started by a chunk from ../backup-worker.cjs) run
+// from an unpacked tarball, better-sqlite3 taken from the install's node_modules. Needs the build.
+import {spawnSync} from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {afterAll, describe, expect, it} from 'vitest';
+import {tempSqlite} from '../helpers/sqlite.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-pack-'));
+const sqlite = tempSqlite({messages: 50});
+
+afterAll(() => {
+	fs.rmSync(dir, {recursive: true, force: true});
+	sqlite.cleanup();
+});
+
+describe('the packed package', () => {
+	it('ships the backup worker beside the bundle, and a backup made through the unpacked bundle verifies', () => {
+		if (!fs.existsSync(path.join(root, 'build/bundle/backup-worker.cjs'))) throw new Error('build/bundle/backup-worker.cjs is missing: run npm run build first');
+		const pack = spawnSync('npm', ['pack', '--json', '--pack-destination', dir], {cwd: root, encoding: 'utf8'});
+		expect(pack.status, pack.stderr).toBe(0);
+		const [{filename, files}] = JSON.parse(pack.stdout) as [{filename: string; files: {path: string}[]}];
+		expect(files.map(file => file.path)).toEqual(expect.arrayContaining(['build/bundle/bin.js', 'build/bundle/backup-worker.cjs', 'build/backups/worker-thread/run.js']));
+		// installed: node_modules/opsdeck from the tarball, its native dependency beside it
+		const modules = path.join(dir, 'app/node_modules');
+		fs.mkdirSync(path.join(modules, 'opsdeck'), {recursive: true});
+		expect(spawnSync('tar', ['-xzf', path.join(dir, filename), '-C', path.join(modules, 'opsdeck'), '--strip-components=1']).status).toBe(0);
+		fs.symlinkSync(path.join(root, 'node_modules/better-sqlite3'), path.join(modules, 'better-sqlite3'));
+		const bin = path.join(modules, 'opsdeck/build/bundle/bin.js');
+		const env = {...process.env, SQLITE_PATH: sqlite.path, BACKUP_DIR: path.join(sqlite.dir, 'backups'), OPSDECK_AUDIT_LOG: path.join(sqlite.dir, 'audit.log')};
+		const create = spawnSync(process.execPath, [bin, 'backup', 'create', '--json'], {cwd: dir, env, encoding: 'utf8'});
+		expect(create.status, create.stderr).toBe(0);
+		// the worker's work: the row counts of the copy, its sha256, then quick_check and the sha256 again
+		const created = JSON.parse(create.stdout) as {name: string; sha256: string; tables: Record<string, number>};
+		expect(created.tables.messages).toBe(50);
+		expect(created.sha256).toMatch(/^[0-9a-f]{64}$/);
+		const verify = spawnSync(process.execPath, [bin, 'backup', 'verify', created.name, '--json'], {cwd: dir, env, encoding: 'utf8'});
+		expect(verify.status, verify.stderr + verify.stdout).toBe(0);
+		expect(JSON.parse(verify.stdout)).toMatchObject({ok: true, checkOk: true, checksumOk: true});
+	});
+});
