@@ -66,7 +66,7 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 	const keymap = [
 		...backupsKeymap({
 			selected: selected !== undefined,
-			refresh: poll.refresh,
+			refresh: () => void poll.refresh().then(() => frame.flash('refreshed the backup list', 'info')),
 			create: () => {
 				if (!jobs.create()) busy();
 			},

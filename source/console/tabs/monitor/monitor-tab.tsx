@@ -108,7 +108,12 @@ function MonitorTab({isActive, isVisible, width, height}: TabProps) {
 			add: () => setAdding(true),
 			togglePause: () => setPaused(p => !p),
 			step: direction => setIntervalMs(ms => stepInterval(ms, direction)),
-			refresh,
+			refresh: () => {
+				// paused, nothing is counted: say so rather than do nothing
+				if (paused) return flash('paused: space resumes counting', 'info');
+				refresh();
+				flash('counting now', 'info');
+			},
 			remove: () => {
 				const row = list.selected;
 				if (!row) return flash('no watch selected', 'warning');

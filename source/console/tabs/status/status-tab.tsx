@@ -96,7 +96,7 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 			// still down is what the card says too, until it is not: a warning that fades, not an
 			// error that would stay under a header saying the store is back
 			flash(sanitize(`${names[which]}: ${reconnectMessage(result, fallback)}`), result.ok ? 'success' : 'warning');
-			refresh();
+			void refresh();
 		});
 	}, [backends, config.pollIntervalMs, refresh, flash]);
 
@@ -120,13 +120,20 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 		flushRedis(config, backends, target).then(
 			({ms}) => {
 				flash(sanitize(`Redis: flushed ${formatCount(target.keys)} keys from ${target.url} (db ${target.db}) in ${ms} ms`), 'success');
-				refresh();
+				void refresh();
 			},
 			error => flash(sanitize(`Redis: flush failed: ${errorMessage(error)}`), 'error'),
 		);
 	}, [backends, config, flash, refresh]);
 
-	const keymap = statusKeymap({reconnect, flush: () => void startFlush(), refresh});
+	const keymap = statusKeymap({
+		reconnect,
+		flush: () => void startFlush(),
+		refresh: () => {
+			flash('refreshing…', 'info');
+			void refresh().then(() => mounted.current && flash('refreshed', 'info'));
+		},
+	});
 
 	if (!isVisible) return null;
 	if (dialog) {
