@@ -8,7 +8,7 @@ import {tempDir} from '../helpers/chat-fixtures.js';
 import {keys, runPty, type PtyRun} from '../helpers/pty.js';
 import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
 import {binPath} from '../helpers/run-cli.js';
-import {sleep} from '../helpers/wait.js';
+import {sleep, waitFor} from '../helpers/wait.js';
 
 let server: RedisServerHandle;
 let direct: Redis;
@@ -68,18 +68,27 @@ describe('Keys cursor by identity in a terminal', () => {
 				await sleep(150);
 				run.press('j');
 			}
-			await sleep(400);
-			await run.flush();
+			// drawn on the fourth row of the table (tab bar, status line, header, rows): all three
+			// moves were handled and drawn, on a machine as slow as it may be
+			await waitFor(async () => {
+				await run.flush();
+				return run.lines().indexOf(run.inverseLines().find(line => !line.includes('opsdeck')) ?? '\u0000') === 6;
+			}, {timeout: 15_000, message: 'the highlight on the fourth row'});
 			const chosen = highlightedKey(run);
 			expect(chosen).toMatch(/^[amz]:\d{5}$/);
+			// chosen while the list is still in SCAN order and growing: the sort comes later
+			expect(run.screen()).toContain('scanning…');
 
 			// the scan goes on, the writer adds keys above and below; the list ends sorted
 			await run.waitForText(/keys · scanned [\d,]+ of [\d,]+ · done/, 60_000);
 			writing = false;
 			await writer;
 			expect(written).toBeGreaterThan(10);
-			await sleep(300);
-			await run.flush();
+			// the sorted list drawn (under load a frame may come late): the highlight is on the same key
+			await waitFor(async () => {
+				await run.flush();
+				return highlightedKey(run) === chosen;
+			}, {timeout: 10_000, message: `the highlight on ${chosen}`}).catch(() => undefined);
 			expect(highlightedKey(run)).toBe(chosen);
 
 			run.press(keys.enter);
@@ -96,5 +105,5 @@ describe('Keys cursor by identity in a terminal', () => {
 			await writer;
 			run.kill('SIGKILL');
 		}
-	});
+	}, 90_000);
 });
