@@ -80,7 +80,7 @@ function Frame({backends, initialTab = 0, startOnMount = true}: Props) {
 	const helpKeys = help ? helpKeymap(() => setHelp(undefined)) : undefined;
 	// after every commit, before the next key is handled (input/keyboard.tsx)
 	useLayoutEffect(() => {
-		router?.setFrame({first, question: quit.keymap, help: helpKeys, keys, activeTab: tab.id});
+		router?.setFrame({first, question: quit.keymap, help: helpKeys, keys, activeTab: tab.id, seen: flash.dismiss});
 	});
 
 	const width = columns;

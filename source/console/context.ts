@@ -13,7 +13,8 @@ export type Frame = {
 	readonly flash: <T extends string>(message: T & Shown<T>, tone?: Tone) => void;
 };
 
-export type Flash = {readonly message: Safe; readonly tone: Tone};
+/** `at`: when it was said (ms since the epoch), shown with it */
+export type Flash = {readonly message: Safe; readonly tone: Tone; readonly at: number};
 
 export const BackendsContext = createContext<Backends | undefined>(undefined);
 export const FrameContext = createContext<Frame>({flash: () => undefined});

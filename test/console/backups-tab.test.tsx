@@ -111,8 +111,11 @@ describe('Backups tab', () => {
 		expect(messages(config.sqlitePath)).toBe(12);
 		await app.waitFor(/safety_\S+ +safety/);
 
-		// the newest row (the safety backup) is selected: delete it, after Esc once
+		// the safety backup appeared above the restored one, which stays highlighted (the cursor
+		// follows its backup): g goes to the newest row, the safety backup; delete it, after Esc once
+		await app.press('g');
 		await app.press('x');
+		await app.waitFor(/Delete safety_/);
 		await app.waitFor('Type delete and press Enter');
 		await app.press(keys.escape);
 		await app.waitFor('cancelled: nothing was done');

@@ -59,8 +59,9 @@ describe('tour: Backups on the demo', () => {
 			lines = await waitForScreen(run, ls => backupRows(ls).length === 3, 'the safety backup listed');
 			expect(backupRows(lines)[0]).toMatch(/^safety_\S+\.db +safety /);
 
-			// the rows are back: the plan for the same backup now shows no difference
-			await typeKeys(run, 'j', keys.enter);
+			// the rows are back: the plan for the same backup (still highlighted: the safety backup
+			// appeared above it) now shows no difference
+			await typeKeys(run, keys.enter);
 			await run.waitForText(`Restore ${newest}`, 15_000);
 			await run.waitForText(playersLine, 15_000);
 			const after = playersLine.exec(run.screen());

@@ -21,6 +21,8 @@ export type PtyRun = {
 	screen(): string;
 	/** The visible rows as an array (same trimming as screen()). */
 	lines(): string[];
+	/** The rows drawn in inverse video (a highlighted row, the active tab), same trimming. */
+	inverseLines(): string[];
 	/** Resolves once everything received so far has been parsed by the terminal. */
 	flush(): Promise<void>;
 	/** Writes raw input, e.g. 'q', '\r', keys.down. */
@@ -133,6 +135,17 @@ export function runPty(command: string, args: readonly string[] = [], opts: PtyO
 		for (let y = 0; y < term.rows; y++) out.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
 		return out;
 	};
+	const inverseLines = (): string[] => {
+		const buffer = term.buffer.active;
+		const out: string[] = [];
+		for (let y = 0; y < term.rows; y++) {
+			const line = buffer.getLine(buffer.viewportY + y);
+			if (line && Array.from({length: term.cols}, (_, x) => line.getCell(x)).some(cell => cell?.isInverse() && cell.getChars().trim() !== '')) {
+				out.push(line.translateToString(true));
+			}
+		}
+		return out;
+	};
 	const screen = () => lines().join('\n');
 	const flush = () => new Promise<void>(resolve => term.write('', resolve));
 	const matches = (text: string | RegExp) => (typeof text === 'string' ? screen().includes(text) : text.test(screen()));
@@ -160,6 +173,7 @@ export function runPty(command: string, args: readonly string[] = [], opts: PtyO
 	return {
 		screen,
 		lines,
+		inverseLines,
 		flush,
 		press(input: string) {
 			child.write(input);

@@ -1,9 +1,14 @@
-// The one-line result that takes the bottom bar's place for five seconds.
-import {useEffect, useMemo, useRef, useState} from 'react';
+// The one-line result that takes the bottom bar's place. It carries the time it was said at, and
+// nothing stale stays: information fades after ten seconds; an error stays until the operator's
+// next key (the frame calls `dismiss` for every key), so it is not missed, nor left for hours.
+import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import type {Flash, Frame, Tone} from '../context.js';
 import type {Safe} from '../../text/sanitize.js';
 
-export function useFlash(): {readonly shown: Flash | undefined; readonly frame: Frame} {
+/** How long a flash that is not an error stays. */
+export const flashFadeMs = 10_000;
+
+export function useFlash(): {readonly shown: Flash | undefined; readonly frame: Frame; readonly dismiss: () => void} {
 	const [shown, setShown] = useState<Flash | undefined>();
 	const timer = useRef<NodeJS.Timeout | undefined>(undefined);
 	useEffect(() => () => clearTimeout(timer.current), []);
@@ -11,9 +16,11 @@ export function useFlash(): {readonly shown: Flash | undefined; readonly frame: 
 		// a literal of the code or Safe text: the type of Frame['flash'] lets nothing else in
 		flash: (message: string, tone: Tone = 'info') => {
 			clearTimeout(timer.current);
-			setShown({message: message as Safe, tone});
-			timer.current = setTimeout(() => setShown(undefined), 5000);
+			setShown({message: message as Safe, tone, at: Date.now()});
+			if (tone !== 'error') timer.current = setTimeout(() => setShown(undefined), flashFadeMs);
 		},
 	}), []);
-	return {shown, frame};
+	// a key was pressed: an error has been seen (a message the key itself flashes comes after this)
+	const dismiss = useCallback(() => setShown(current => (current?.tone === 'error' ? undefined : current)), []);
+	return {shown, frame, dismiss};
 }

@@ -37,7 +37,7 @@ export function usePoll<T>(
 	fn: (signal: AbortSignal) => Promise<T>,
 	options: PollOptions<T>,
 	source?: unknown,
-): PollState<T> & {readonly refresh: () => void} {
+): PollState<T> & {readonly refresh: () => Promise<void>} {
 	const {intervalMs, enabled = true, isEqual = jsonEqual} = options;
 	const [state, setState] = useState<PollState<T>>(initial);
 	// what the ticks last set (they are its only writers): compared with outside React's updaters,
@@ -46,11 +46,16 @@ export function usePoll<T>(
 	// the latest of both, for ticks already under way
 	const fetch = useEffectEvent((signal: AbortSignal) => fn(signal));
 	const same = useEffectEvent((a: T, b: T) => isEqual(a, b));
-	const kick = useRef<() => void>(() => undefined);
+	/** asks for a tick; false when not polling */
+	const kick = useRef<() => boolean>(() => false);
+	// refresh() calls waiting for the end of the tick they asked for
+	const waiting = useRef<(() => void)[]>([]);
 
 	useEffect(() => {
 		if (!enabled) return;
 		const controller = new AbortController();
+		// (one array for the hook's life, emptied in place)
+		const queue = waiting.current;
 		let timer: NodeJS.Timeout | undefined;
 		let running = false;
 		let again = false;
@@ -63,6 +68,7 @@ export function usePoll<T>(
 			if (controller.signal.aborted) return;
 			running = true;
 			timer = undefined;
+			const asked = queue.splice(0);
 			try {
 				const data = await fetch(controller.signal);
 				if (controller.signal.aborted) return;
@@ -77,6 +83,7 @@ export function usePoll<T>(
 				if (previous.error !== message || previous.loading) show({...previous, error: message, errorAt: Date.now(), loading: false});
 			} finally {
 				running = false;
+				for (const resolve of asked) resolve();
 			}
 			if (controller.signal.aborted) return;
 			const delay = again ? 0 : intervalMs;
@@ -85,23 +92,29 @@ export function usePoll<T>(
 		};
 
 		kick.current = () => {
-			if (controller.signal.aborted) return;
+			if (controller.signal.aborted) return false;
 			if (running) {
 				again = true;
-				return;
+				return true;
 			}
 			if (timer) clearTimeout(timer);
 			void tick();
+			return true;
 		};
 
 		void tick();
 		return () => {
 			controller.abort();
 			if (timer) clearTimeout(timer);
-			kick.current = () => undefined;
+			kick.current = () => false;
+			for (const resolve of queue.splice(0)) resolve();
 		};
 	}, [intervalMs, enabled, source]);
 
-	const refresh = useCallback(() => kick.current(), []);
+	/** a tick now (after the one under way); resolves when it is done (at once when not polling) */
+	const refresh = useCallback(() => new Promise<void>(resolve => {
+		waiting.current.push(resolve);
+		if (!kick.current()) for (const done of waiting.current.splice(0)) done();
+	}), []);
 	return {...state, refresh};
 }

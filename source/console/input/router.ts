@@ -22,6 +22,8 @@ export type FrameKeys = {
 	readonly keys: readonly KeyEntry[];
 	/** the id the tab on screen registers its keymap under */
 	readonly activeTab: string;
+	/** told of every key before it is handled (an error on show has been seen) */
+	readonly seen?: ((press: KeyPress) => void) | undefined;
 };
 
 export class InputRouter {
@@ -61,6 +63,7 @@ export class InputRouter {
 
 	dispatch(press: KeyPress): void {
 		const frame = this.#frame;
+		frame?.seen?.(press);
 		if (frame && runKeymap(frame.first, press)) return;
 		if (frame?.question) {
 			runKeymap(frame.question, press);

@@ -23,6 +23,8 @@ import {usePoll} from '../../hooks/use-poll.js';
 import type {TabDefinition, TabProps} from '../types.js';
 import {SafeText} from '../../components/safe-text.js';
 
+const backupName = (entry: {readonly name: string}) => entry.name;
+
 function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 	const backends = useBackends();
 	const config = backends.config;
@@ -47,9 +49,9 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 	});
 	const backups = poll.data?.backups ?? [];
 	const tableHeight = Math.max(2, height - 2);
-	const list = useListCursor(backups.length, tableHeight - 1);
-	const cursor = list.cursor;
-	const selected = backups[cursor];
+	// by name: a backup taken meanwhile appears above the highlighted one without moving it
+	const list = useListCursor(backups, backupName, {pageSize: tableHeight - 1});
+	const {cursor, selected} = list;
 
 	const refuseReadOnly = useCallback((action: 'restore' | 'delete', name: string) => {
 		// the op refuses through runMutation, which audits the refusal
@@ -64,7 +66,7 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 	const keymap = [
 		...backupsKeymap({
 			selected: selected !== undefined,
-			refresh: poll.refresh,
+			refresh: () => void poll.refresh().then(() => frame.flash('refreshed the backup list', 'info')),
 			create: () => {
 				if (!jobs.create()) busy();
 			},

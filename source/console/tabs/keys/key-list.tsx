@@ -46,7 +46,8 @@ type StatusInput = {
 /** "pattern chat:* · type zset · 1,234 keys · scanned 45,000 of 100,000 · scanning…" (shorter when narrow) */
 export function scanStatus({scan, done, pattern, type, tree, prefix, width}: StatusInput): Safe {
 	const p = scan.progress;
-	const state = scan.error ? `error: ${scan.error}` : done ? 'done' : scan.waiting ? 'connecting to redis…' : scan.running ? 'scanning…' : 'stopped';
+	// a list read before Redis went down says so: it may not be what is there when Redis is back
+	const state = scan.error ? `error: ${scan.error}` : scan.down ? 'redis is down: list from before' : done ? 'done' : scan.waiting ? 'connecting to redis…' : scan.running ? 'scanning…' : 'stopped';
 	if (width < 60) {
 		const percent = p && p.total > 0 && !done ? `${Math.floor((p.scanned / p.total) * 100)}%` : undefined;
 		return sanitize([`${formatCount(scan.list.keys.length)} keys`, percent, state, pattern === '*' ? undefined : pattern].filter(Boolean).join(' · '));

@@ -6,6 +6,7 @@ import {useMemo, useState} from 'react';
 import {compileLayout} from '../../../cache/layout-scan.js';
 import {redisTypes, treeLevel, type RedisType} from '../../../cache/keys.js';
 import {fit} from '../../../text/format.js';
+import {sanitize} from '../../../text/sanitize.js';
 import {ChatView} from './chat-view.js';
 import {Table, windowStart} from '../../components/table.js';
 import {TabScreen} from '../../components/tab-screen.js';
@@ -31,6 +32,9 @@ function rowAt(rows: readonly Row[] | readonly string[], i: number): Row | undef
 	const r = rows[i];
 	return r === undefined ? undefined : typeof r === 'string' ? {key: r} : r;
 }
+
+/** a row's identity for the cursor: the key, or in the tree view the group or key it stands for */
+const rowId = (r: Row | string) => (typeof r === 'string' ? r : `${r.node?.isGroup ? 'group' : 'key'} ${r.key}`);
 
 function KeysTab({isActive, isVisible, width, height}: TabProps) {
 	const backends = useBackends();
@@ -68,20 +72,11 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 
 	const top = views.at(-1);
 	const tableHeight = Math.max(2, height - 1 - (prompt ? 1 : 0));
-	const cursorKeys = useListCursor(rows.length, tableHeight - 2);
-	const {cursor, setCursor} = cursorKeys;
-
-	// The finished list gets sorted once, when the scan ends: the cursor stays on the key it was on
-	// in the last frame, if it was on one (that list was the scan's own, grown at its end only).
-	const isSorted = sorted !== list.keys;
-	const onRow = cursor < rows.length;
-	const [shown, setShown] = useState({sorted: isSorted, onRow});
-	if (shown.sorted !== isSorted || shown.onRow !== onRow) {
-		setShown({sorted: isSorted, onRow});
-		const at = isSorted && !shown.sorted && shown.onRow && !tree ? sorted.indexOf(list.keys[cursor]!) : -1;
-		if (at >= 0 && at !== cursor) setCursor(at);
-	}
-	const row = rowAt(rows, cursor);
+	// by identity: the highlight stays on its key while the scan grows the list and sorts it at the
+	// end; a new scan starts at the top and stays there until the operator moves
+	const listCursor = useListCursor<Row | string>(rows, rowId, {pageSize: tableHeight - 2, complete: done, untilMoved: true});
+	const {cursor, toTop: cursorToTop} = listCursor;
+	const row = listCursor.selected === undefined ? undefined : typeof listCursor.selected === 'string' ? {key: listCursor.selected} : listCursor.selected;
 
 	const visibleStart = windowStart(cursor, rows.length, tableHeight - 1);
 	const visibleKeys: string[] = [];
@@ -89,7 +84,9 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 		const r = rowAt(rows, i)!;
 		if (!r.node?.isGroup) visibleKeys.push(r.key);
 	}
-	const details = useKeyDetails(backends, isVisible ? visibleKeys : [], generation);
+	// a key found gone when its details load leaves the list; the details are read again after any
+	// scan (one the operator asked for, or the one after Redis came back)
+	const details = useKeyDetails(backends, isVisible ? visibleKeys : [], `${generation} ${scan.generation}`, scan.remove);
 
 	const push = (view: View) => setViews(v => [...v, view]);
 	const pop = () => setViews(v => v.slice(0, -1));
@@ -104,13 +101,19 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 	};
 	const toTop = (next: () => void) => {
 		next();
-		setCursor(0);
+		cursorToTop();
 	};
+	const rescan = () => {
+		setGeneration(g => g + 1);
+		scan.rescan();
+		cursorToTop();
+	};
+	// the same pattern entered again scans again: the operator asks for what is there now
 	const submitPattern = (value: string) => {
 		setPrompt(false);
 		setPattern(value.trim() === '' ? '*' : value.trim());
 		setPrefix('');
-		setCursor(0);
+		rescan();
 	};
 
 	if (actions.dialog) return <TabScreen keymap={[]} width={width} height={height}>{actions.render(width, height, isActive)}</TabScreen>;
@@ -126,7 +129,10 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 			raw: () => push({kind: 'value', key: top.key}),
 			remove: () => void actions.askDelete(top.key, details.get(top.key)),
 			clear: () => chat !== undefined && void actions.askClear(chat),
-			reload: () => setGeneration(g => g + 1),
+			reload: () => {
+				setGeneration(g => g + 1);
+				frame.flash('reloading…', 'info');
+			},
 		});
 		// a key per view: going from a chat to its comparison starts a fresh load, not the old lines
 		return top.kind === 'value'
@@ -158,12 +164,12 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 			remove: () => row && void actions.askDelete(row.key, details.get(row.key)),
 			clear: () => row && withChat(row.key, chat => void actions.askClear(chat)),
 			rescan: () => {
-				setGeneration(g => g + 1);
-				scan.rescan();
+				rescan();
+				frame.flash(pattern === '*' ? 'rescanning all keys…' : sanitize(`rescanning ${pattern}…`), 'info');
 			},
 			toggleScan: scan.toggle,
 		}),
-		...cursorKeys.keys,
+		...listCursor.keys,
 	];
 	const status = scanStatus({scan, done, pattern, type, tree, prefix, width});
 	return (
@@ -175,7 +181,7 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 				cursor={cursor}
 				height={tableHeight}
 				width={width}
-				empty={scan.running || !seen ? 'scanning…' : 'no keys match'}
+				empty={scan.down ? 'Redis is down: no keys to show until it is back' : scan.running || !seen ? 'scanning…' : scan.error ? 'the scan failed (above)' : 'no keys match'}
 			/>
 			{prompt ? (
 				<TextField label="pattern:" initial={pattern === '*' ? '' : pattern} submitLabel="scan" isActive={isActive} width={width} onCancel={() => setPrompt(false)} onSubmit={submitPattern} />

@@ -1,8 +1,9 @@
 // The Keys tab's scan: a KeyScanner run in the background (one SCAN call per master at a time),
 // with at most ~8 state updates a second however fast the keys come, stop / continue, rescan,
-// and a retry while Redis is down. The key array is the scanner's own, grown in place: a 100k
+// a retry while Redis is down, and a new scan by itself when Redis comes back (a restarted server
+// holds other keys than the list shows). The key array is the scanner's own, grown in place: a 100k
 // list is never copied per update; `list` is a new object whenever it changed.
-import {useEffect, useMemo, useRef, useState} from 'react';
+import {useEffect, useMemo, useRef, useState, useSyncExternalStore} from 'react';
 import type {Backends} from '../../../backends/index.js';
 import {KeyScanner, type RedisType, type ScanProgress} from '../../../cache/keys.js';
 import {formatDuration} from '../../../text/format.js';
@@ -18,6 +19,10 @@ export type KeyScan = {
 	readonly error: string | undefined;
 	/** Redis is still connecting: the scan starts when it is up */
 	readonly waiting: boolean;
+	/** Redis is down now (the list, if any, is from before) */
+	readonly down: boolean;
+	/** changes with every new scan, asked for or not */
+	readonly generation: number;
 	readonly rescan: () => void;
 	/** stop when running, continue when stopped */
 	readonly toggle: () => void;
@@ -51,6 +56,19 @@ export function useKeyScan(backends: Backends, options: {readonly pattern: strin
 		[backends, pattern, type, enabled, generation],
 	);
 	const loopRef = useRef<(() => void) | undefined>(undefined);
+	const {keeper} = backends.redis;
+	const subscribe = useMemo(() => (listener: () => void) => keeper.onChange(listener), [keeper]);
+	const down = useSyncExternalStore(subscribe, () => keeper.status.state === 'down');
+
+	// Redis back (after a down, or a restart the client only saw as a reconnect): scan again
+	useEffect(() => {
+		let reconnects = keeper.status.reconnects;
+		return keeper.onChange(status => {
+			if (status.reconnects === reconnects) return;
+			reconnects = status.reconnects;
+			if (status.state === 'up') setGeneration(g => g + 1);
+		});
+	}, [keeper]);
 
 	useEffect(() => {
 		if (!run) return;
@@ -117,6 +135,8 @@ export function useKeyScan(backends: Backends, options: {readonly pattern: strin
 		running: scanner !== undefined && (mine?.running ?? true),
 		error: mine?.error,
 		waiting: mine?.waiting ?? false,
+		down,
+		generation,
 		rescan: () => setGeneration(g => g + 1),
 		toggle: () => {
 			if (!scanner || scanner.done) return;

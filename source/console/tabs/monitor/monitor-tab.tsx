@@ -71,6 +71,8 @@ function TotalsLine({view, columns, width}: {readonly view: CountersView; readon
 	);
 }
 
+const rowKey = (row: CounterRow) => row.key;
+
 function MonitorTab({isActive, isVisible, width, height}: TabProps) {
 	const {config, redis} = useBackends();
 	const {flash} = useFrame();
@@ -80,7 +82,8 @@ function MonitorTab({isActive, isVisible, width, height}: TabProps) {
 	const [adding, setAdding] = useState(false);
 	const tableHeight = Math.max(2, height - 2);
 	const {view, refresh, show} = useCounters({redis, watches, scanCount: config.scanCount, intervalMs, paused, isVisible});
-	const list = useListCursor(view.rows.length, tableHeight - 1, 'select a row');
+	// by key: a key that starts to match above the highlighted row does not move the highlight
+	const list = useListCursor(view.rows, rowKey, {pageSize: tableHeight - 1, what: 'select a row'});
 	const cursor = list.cursor;
 	// the rows on screen: a tick redraws only when what they show (or the totals) changed; scrolled
 	// or resized, the rows that came into view are drawn from the latest tick at once
@@ -105,9 +108,14 @@ function MonitorTab({isActive, isVisible, width, height}: TabProps) {
 			add: () => setAdding(true),
 			togglePause: () => setPaused(p => !p),
 			step: direction => setIntervalMs(ms => stepInterval(ms, direction)),
-			refresh,
+			refresh: () => {
+				// paused, nothing is counted: say so rather than do nothing
+				if (paused) return flash('paused: space resumes counting', 'info');
+				refresh();
+				flash('counting now', 'info');
+			},
 			remove: () => {
-				const row = view.rows[cursor];
+				const row = list.selected;
 				if (!row) return flash('no watch selected', 'warning');
 				if (watches.length <= 1) return flash('the last watch cannot be removed: add another first', 'warning');
 				save(watches.filter(w => w !== row.watch), `removed watch ${sanitize(row.watch)}`);
@@ -152,7 +160,7 @@ function MonitorTab({isActive, isVisible, width, height}: TabProps) {
 				cursor={cursor}
 				height={tableHeight}
 				width={width}
-				rowKey={row => row.key}
+				rowKey={rowKey}
 				showCursor={isActive}
 				empty={view.loading ? 'counting…' : 'no key matches the watch list yet'}
 			/>

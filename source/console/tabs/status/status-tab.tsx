@@ -1,6 +1,9 @@
 // Status: a card per store plus the console process, the overall verdict with its reasons, and
 // the actions P (reconnect PostgreSQL), R (reconnect Redis), F (flush the cache, confirmed).
 // The health poll runs in useHealth() whether or not this tab is shown; it only draws when shown.
+// The verdict, its reasons and the cards all come from that one report; what an action did is said
+// in the bottom bar (with its time, and gone when stale: frame/use-flash.ts), never in a line of
+// its own that could outlive what it says.
 import {Box, Text} from 'ink';
 import {useCallback, useEffect, useRef, useState} from 'react';
 import {flushRedis, flushTarget, type FlushTarget} from '../../../cache/flush.js';
@@ -13,7 +16,7 @@ import {safe, sanitize} from '../../../text/sanitize.js';
 import {ConfirmDialog} from '../../components/confirm-dialog.js';
 import {StatusCard, stateColor} from './status-card.js';
 import {cardsFor, type Card} from './status-cards.js';
-import {useBackends, useFrame, type Tone} from '../../context.js';
+import {useBackends, useFrame} from '../../context.js';
 import {TabScreen} from '../../components/tab-screen.js';
 import {statusKeymap} from './keymap.js';
 import {useHealth} from './use-health.js';
@@ -22,10 +25,7 @@ import {safeError} from '../../../text/out.js';
 import {SafeText} from '../../components/safe-text.js';
 
 const verdictColor: Record<Verdict, string> = {healthy: 'green', degraded: 'yellow', unhealthy: 'red'};
-const toneColor: Record<Tone, string> = {info: 'cyan', success: 'green', warning: 'yellow', error: 'red'};
 const names: Record<ReconnectTarget, string> = {postgres: 'PostgreSQL', redis: 'Redis'};
-
-type Action = {readonly text: string; readonly tone: Tone};
 
 function Header({report, width}: {readonly report: HealthReport | undefined; readonly width: number}) {
 	if (!report) return <Text dimColor wrap="truncate">checking…</Text>;
@@ -81,7 +81,6 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 	const {config} = backends;
 	const {flash} = useFrame();
 	const health = useHealth(isVisible);
-	const [action, setAction] = useState<Action | undefined>();
 	const [dialog, setDialog] = useState<FlushTarget | undefined>();
 	const mounted = useRef(true);
 	useEffect(() => () => {
@@ -90,14 +89,16 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 
 	const {refresh} = health;
 	const reconnect = useCallback((which: ReconnectTarget) => {
-		setAction({text: `${names[which]}: reconnecting…`, tone: 'info'});
+		flash(sanitize(`${names[which]}: reconnecting…`), 'info');
 		void reconnectBackend(backends, which).then(result => {
 			if (!mounted.current) return;
 			const fallback = which === 'postgres' ? config.pollIntervalMs : undefined;
-			setAction({text: `${names[which]}: ${reconnectMessage(result, fallback)}`, tone: result.ok ? 'success' : 'error'});
-			refresh();
+			// still down is what the card says too, until it is not: a warning that fades, not an
+			// error that would stay under a header saying the store is back
+			flash(sanitize(`${names[which]}: ${reconnectMessage(result, fallback)}`), result.ok ? 'success' : 'warning');
+			void refresh();
 		});
-	}, [backends, config.pollIntervalMs, refresh]);
+	}, [backends, config.pollIntervalMs, refresh, flash]);
 
 	const startFlush = useCallback(async () => {
 		try {
@@ -115,21 +116,24 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 
 	const confirmFlush = useCallback((target: FlushTarget) => {
 		setDialog(undefined);
-		setAction({text: 'Redis: flushing…', tone: 'info'});
+		flash('Redis: flushing…', 'info');
 		flushRedis(config, backends, target).then(
 			({ms}) => {
-				const text = `flushed ${formatCount(target.keys)} keys from ${target.url} (db ${target.db}) in ${ms} ms`;
-				if (mounted.current) setAction({text: `Redis: ${text}`, tone: 'success'});
-				flash(sanitize(text), 'success');
-				refresh();
+				flash(sanitize(`Redis: flushed ${formatCount(target.keys)} keys from ${target.url} (db ${target.db}) in ${ms} ms`), 'success');
+				void refresh();
 			},
-			error => {
-				if (mounted.current) setAction({text: `Redis: flush failed: ${errorMessage(error)}`, tone: 'error'});
-			},
+			error => flash(sanitize(`Redis: flush failed: ${errorMessage(error)}`), 'error'),
 		);
 	}, [backends, config, flash, refresh]);
 
-	const keymap = statusKeymap({reconnect, flush: () => void startFlush(), refresh});
+	const keymap = statusKeymap({
+		reconnect,
+		flush: () => void startFlush(),
+		refresh: () => {
+			flash('refreshing…', 'info');
+			void refresh().then(() => mounted.current && flash('refreshed', 'info'));
+		},
+	});
 
 	if (!isVisible) return null;
 	if (dialog) {
@@ -156,7 +160,7 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 
 	const report = health.data;
 	const reasons = report?.reasons.slice(1, 3) ?? [];
-	const headerLines = 1 + reasons.length + (action ? 1 : 0);
+	const headerLines = 1 + reasons.length;
 	const cards = report ? cardsFor(report, config.thresholds) : [];
 	// two columns only when every card fits; otherwise one line per store
 	const columnHeight = (ids: Card['id'][]) => cards.filter(c => ids.includes(c.id)).reduce((n, c, i) => n + (i > 0 ? 1 : 0) + 1 + c.rows.length, 0);
@@ -168,7 +172,6 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 			{reasons.map((reason, i) => (
 				<SafeText key={i} color={verdictColor[reason.level]} wrap="truncate">{safe`  ${sanitize(reason.message)}`}</SafeText>
 			))}
-			{action ? <SafeText color={toneColor[action.tone]} wrap="truncate">{sanitize(action.text)}</SafeText> : null}
 			{report
 				? wide
 					? <Box marginTop={1}><Wide cards={cards} width={width} /></Box>
