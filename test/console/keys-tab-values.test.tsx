@@ -107,6 +107,25 @@ describe('Keys tab: a value read in full', () => {
 		expect(member).toContain('00000020: 4142 431b 5b32 4a                        ABC.[2J');
 	});
 
+	it('opens a hash field with its value, and a stream entry with each of its fields', async () => {
+		await direct.hset('settings', 'limits', JSON.stringify({max: 5, names: ['a']}));
+		const app = await openValue('settings', '1 field');
+		await app.press(keys.enter);
+		const field = await app.waitFor('field · 23 B  JSON');
+		const lines = field.split('\n').map(l => l.trimEnd());
+		const at = lines.indexOf('field');
+		expect(lines.slice(at, at + 10)).toEqual(['field', 'limits', '', 'value', '{', '  "max": 5,', '  "names": [', '    "a"', '  ]', '}']);
+
+		await direct.flushdb();
+		await direct.xadd('events', '5-1', 'kind', 'join', 'who', 'w'.repeat(150));
+		const stream = await openValue('events', '1 entry');
+		await stream.press(keys.enter);
+		const entry = await stream.waitFor('entry 5-1 · 2 fields');
+		const rows = entry.split('\n').map(l => l.trimEnd());
+		const kind = rows.indexOf('kind');
+		expect(rows.slice(kind, kind + 6)).toEqual(['kind', 'join', '', 'who', 'w'.repeat(100), 'w'.repeat(50)]);
+	});
+
 	it('lists set members sorted', async () => {
 		await direct.sadd('letters', 'c', 'a', 'b', 'B', 'aa');
 		const app = await openValue('letters', '5 members');
