@@ -107,9 +107,10 @@ describe('counters', () => {
 		await writer.set('unrelated', 'x');
 		// never due by count: only a moved DBSIZE makes it SCAN
 		const monitor = new CounterMonitor({watches: ['chat:*:messages'], resolveEvery: 1000});
-		// ticks an interval apart, as the console's shortest (SCAN takes at most a tenth of the time)
+		// ticks an interval apart (SCAN takes at most a tenth of the time: 600 ms leaves a loaded
+		// machine's slow 60 ms pass room)
 		const tick = async () => {
-			await new Promise(resolve => setTimeout(resolve, 250));
+			await new Promise(resolve => setTimeout(resolve, 600));
 			return monitor.tick(backend);
 		};
 		expect((await monitor.tick(backend)).resolved).toBe(true);
