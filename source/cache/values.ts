@@ -1,12 +1,22 @@
 // A bounded look at one value of any type: at most `limit` items or `maxBytes` bytes are read
 // (HSCAN / SSCAN / ZRANGE / LRANGE / XRANGE / GETRANGE), with the full size from HLEN / SCARD /
 // ZCARD / LLEN / XLEN / STRLEN, so a 100 MB value is never loaded whole. Values are returned raw
-// (text, or hex when binary): whoever draws or prints them sanitizes.
+// (text, or hex when binary): whoever draws or prints them sanitizes. A set is shown sorted
+// bytewise (read whole up to previewLimits.sortedSet members; a bigger one page by page, each page
+// sorted). readMember reads one member again whole (up to previewLimits.member bytes) when the
+// preview had to cut it.
 import type {RedisBackend} from '../backends/redis/client.js';
 import {hex, isBinary} from '../text/sanitize.js';
 import {keyBytes} from '../backends/redis/key-bytes.js';
 
-export const previewLimits = {items: 100, bytes: 64 * 1024};
+export const previewLimits = {
+	items: 100,
+	bytes: 64 * 1024,
+	/** one member opened whole (readMember): shown up to this many bytes */
+	member: 256 * 1024,
+	/** a set up to this many members is read whole to be shown sorted */
+	sortedSet: 10_000,
+};
 
 /** A piece of a value as text: utf-8, or a hex dump when the bytes are binary. */
 export type Shown = {readonly text: string; readonly binary: boolean; readonly bytes: number; readonly truncated: boolean};
@@ -59,7 +69,16 @@ export function show(bytes: Buffer, maxBytes = previewLimits.bytes, fullLength =
 	return {text: cut.toString('utf8'), binary: false, bytes: fullLength, truncated};
 }
 
-function prettyJson(text: string): string | undefined {
+/** The bytes a Shown stands for (a binary one is `\xHH` per byte; a text one valid UTF-8). */
+export function shownBytes(s: Shown): Buffer {
+	if (!s.binary) return Buffer.from(s.text, 'utf8');
+	const bytes: number[] = [];
+	for (const m of s.text.matchAll(/\\x([0-9a-f]{2})/g)) bytes.push(Number.parseInt(m[1]!, 16));
+	return Buffer.from(bytes);
+}
+
+/** JSON text pretty-printed with two spaces, when it is an object or an array that parses. */
+export function prettyJson(text: string): string | undefined {
 	const t = text.trim();
 	if (!(t.startsWith('{') || t.startsWith('['))) return undefined;
 	try {
@@ -129,32 +148,13 @@ export async function readValue(redis: RedisBackend, name: string, options: Valu
 			const end = offset + items.length;
 			return {...base, total, partial: offset > 0 || end < total, items, next: end < total ? String(end) : undefined};
 		}
-		case 'hash':
 		case 'set': {
-			const total = type === 'hash' ? await client.hlen(key) : await client.scard(key);
-			const items: ValueItem[] = [];
-			let cursor = options.from ?? '0';
-			// SCAN-family COUNT is a hint: loop until enough items or the end, never more than limit kept
-			do {
-				const [next, flat] = type === 'hash'
-					? await client.hscanBuffer(key, cursor, 'COUNT', Math.min(limit, 1000))
-					: await client.sscanBuffer(key, cursor, 'COUNT', Math.min(limit, 1000));
-				cursor = next.toString();
-				if (type === 'hash') {
-					for (let i = 0; i + 1 < flat.length && items.length < limit && !budget.spent; i += 2) {
-						items.push({field: budget.take(flat[i]!), value: budget.take(flat[i + 1]!)});
-					}
-				} else {
-					for (const member of flat) {
-						if (items.length >= limit || budget.spent) break;
-						items.push({value: budget.take(member)});
-					}
-				}
-			} while (cursor !== '0' && items.length < limit && !budget.spent);
-			// The page boundary is the SCAN cursor: a few items of the last call may be skipped on
-			// "next", which SCAN's own guarantees allow; the total is always exact.
-			return {...base, total, partial: options.from !== undefined && options.from !== '0' ? true : cursor !== '0' || items.length < total, items, next: cursor === '0' ? undefined : cursor};
+			const total = await client.scard(key);
+			if (total <= previewLimits.sortedSet) return {...base, ...sortedSetPage(await allMembers(redis, key), offset, limit, budget), total};
+			return scanPage(redis, {key: name, type}, total, options.from, limit, budget);
 		}
+		case 'hash':
+			return scanPage(redis, {key: name, type}, await client.hlen(key), options.from, limit, budget);
 		case 'stream': {
 			const total = await client.xlen(key);
 			const start = options.from ?? '-';
@@ -173,4 +173,56 @@ export async function readValue(redis: RedisBackend, name: string, options: Valu
 		default:
 			return {...base, total: 0, partial: false, items: []};
 	}
+}
+
+/** Every member of a set (SSCAN to the end; a member SSCAN returned twice kept once), sorted bytewise. */
+async function allMembers(redis: RedisBackend, key: string | Buffer): Promise<Buffer[]> {
+	const members: Buffer[] = [];
+	let cursor = '0';
+	do {
+		const [next, flat] = await redis.client.sscanBuffer(key, cursor, 'COUNT', 1000);
+		cursor = next.toString();
+		members.push(...flat);
+	} while (cursor !== '0');
+	members.sort(Buffer.compare);
+	return members.filter((m, i) => i === 0 || !m.equals(members[i - 1]!));
+}
+
+function sortedSetPage(members: readonly Buffer[], offset: number, limit: number, budget: Budget): Pick<ValuePreview, 'partial' | 'items' | 'next'> {
+	const items: ValueItem[] = [];
+	for (const member of members.slice(offset, offset + limit)) {
+		if (budget.spent) break;
+		items.push({value: budget.take(member)});
+	}
+	const end = offset + items.length;
+	return {partial: offset > 0 || end < members.length, items, next: end < members.length ? String(end) : undefined};
+}
+
+/** A page of a hash or a big set, by SCAN cursor (a set's page sorted bytewise). */
+async function scanPage(redis: RedisBackend, base: {key: string; type: 'hash' | 'set'}, total: number, from: string | undefined, limit: number, budget: Budget): Promise<ValuePreview> {
+	const client = redis.client;
+	const key = keyBytes(base.key);
+	const items: ValueItem[] = [];
+	let cursor = from ?? '0';
+	// SCAN-family COUNT is a hint: loop until enough items or the end, never more than limit kept
+	do {
+		const [next, flat] = base.type === 'hash'
+			? await client.hscanBuffer(key, cursor, 'COUNT', Math.min(limit, 1000))
+			: await client.sscanBuffer(key, cursor, 'COUNT', Math.min(limit, 1000));
+		cursor = next.toString();
+		if (base.type === 'hash') {
+			for (let i = 0; i + 1 < flat.length && items.length < limit && !budget.spent; i += 2) {
+				items.push({field: budget.take(flat[i]!), value: budget.take(flat[i + 1]!)});
+			}
+		} else {
+			for (const member of flat) {
+				if (items.length >= limit || budget.spent) break;
+				items.push({value: budget.take(member)});
+			}
+		}
+	} while (cursor !== '0' && items.length < limit && !budget.spent);
+	if (base.type === 'set') items.sort((a, b) => Buffer.compare(shownBytes(a.value), shownBytes(b.value)));
+	// The page boundary is the SCAN cursor: a few items of the last call may be skipped on
+	// "next", which SCAN's own guarantees allow; the total is always exact.
+	return {...base, total, partial: from !== undefined && from !== '0' ? true : cursor !== '0' || items.length < total, items, next: cursor === '0' ? undefined : cursor};
 }

@@ -2,7 +2,7 @@
 // lines for a pipe, a log file or a tmux pane. --plain (also the default) prints one line per key
 // that changed in a tick and a line when a key appears or goes; --json prints one JSON object per
 // tick (NDJSON). Runs until SIGINT / SIGTERM, then exits 0. No terminal needed.
-import {CounterMonitor, defaultWatches, type CounterTick, type KeyCounter} from '../monitor/counters.js';
+import {CounterMonitor, defaultWatches, isNewKey, newKeyMark, type CounterTick, type KeyCounter} from '../monitor/counters.js';
 import {formatClock, formatCount, formatDelta, formatTtl} from '../text/format.js';
 import {errorMessage} from '../text/mask.js';
 import {sanitize} from '../text/sanitize.js';
@@ -22,8 +22,8 @@ export function plainLines(tick: CounterTick): string[] {
 			lines.push(k.gone ? `${clock}  ${key}  absent` : `${clock}  ${key}  ${countText(k)}  TTL ${formatTtl(k.ttlMs)}`);
 		} else if (k.wentAway) {
 			lines.push(`${clock}  ${key}  gone  (${formatDelta(k.delta)})`);
-		} else if (k.appeared) {
-			lines.push(`${clock}  ${key}  ${countText(k)}  (${formatDelta(k.delta)})  new  TTL ${formatTtl(k.ttlMs)}`);
+		} else if (isNewKey(k, tick.at)) {
+			lines.push(`${clock}  ${key}  ${countText(k)}  (${formatDelta(k.delta)})  ${newKeyMark}  TTL ${formatTtl(k.ttlMs)}`);
 		} else if (k.delta !== 0) {
 			lines.push(`${clock}  ${key}  ${countText(k)}  (${formatDelta(k.delta)})  TTL ${formatTtl(k.ttlMs)}`);
 		}

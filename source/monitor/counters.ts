@@ -1,17 +1,22 @@
 // Live per-key counters (Monitor tab, `opsdeck monitor`): a watch list of exact keys and glob
-// patterns, resolved with SCAN and re-resolved every few ticks so new chats appear. Each tick is
-// ONE pipelined round trip per master for every watched key: the count command that fits the key's
-// type and PTTL. A key's type is learnt once (TYPE when it is found) and learnt again only when its
-// count fails (WRONGTYPE) or the key goes.
+// patterns, resolved with SCAN. Each tick is ONE pipelined round trip per master for every watched
+// key: the count command that fits the key's type and PTTL, plus the master's DBSIZE. When DBSIZE
+// moved since the last SCAN a key came or went somewhere, so the patterns are resolved again in
+// that same tick and a new matching key shows in the first tick after it was made (issue 16,
+// point 4: it took up to 5 ticks); a quiet keyspace costs no SCAN, and a full pass still runs every
+// few ticks for what DBSIZE cannot see (one key gone and another made between two ticks). A key's
+// type is learnt once (TYPE when it is found) and learnt again only when its count fails
+// (WRONGTYPE) or the key goes.
 import type {Config} from '../config/config.js';
 import {keyBytes} from '../backends/redis/key-bytes.js';
 import {encodeCommandBytes, type RawReply} from '../backends/redis/pipe.js';
 import {batch, groupByMaster} from '../backends/redis/pipeline.js';
 import {patternFor} from '../cache/layout.js';
-import {resolveWatches, type RedisForCounters} from './watch-resolve.js';
+import {isPattern, resolveWatches, type RedisForCounters} from './watch-resolve.js';
 
 export type {RedisForCounters} from './watch-resolve.js';
 export {isPattern, unescapeGlob} from './watch-resolve.js';
+export {isNewKey, newKeyMark, newKeyHoldMs} from './new-keys.js';
 
 /** The count command that fits each Redis type. */
 export const countCommands: Readonly<Record<string, string>> = {
@@ -42,6 +47,8 @@ export type KeyCounter = {
 	readonly appeared: boolean;
 	/** it went in this tick */
 	readonly wentAway: boolean;
+	/** when (tick time) it appeared, while it stays; undefined for a key there from the baseline (isNewKey) */
+	readonly newSince: number | undefined;
 	/** the last counts, oldest first (0 while gone); the monitor's own array, valid until the next tick */
 	readonly history: readonly number[];
 };
@@ -63,18 +70,18 @@ export type CounterTick = {
 	readonly watches: readonly string[];
 	readonly keys: readonly KeyCounter[];
 	readonly totals: CounterTotals;
-	/** patterns were (re-)resolved with SCAN in this tick */
+	/** patterns were (re-)resolved with SCAN in this tick (due, or DBSIZE moved) */
 	readonly resolved: boolean;
 	/** a pattern matched more than maxKeys keys: the rest are not watched */
 	readonly truncated: boolean;
-	/** count pipelines sent in this tick (one per master; one more when keys appeared) */
+	/** count pipelines sent in this tick (one per master; one more when keys appeared or were found) */
 	readonly roundTrips: number;
 };
 
 export type CounterOptions = {
 	readonly watches: readonly string[];
 	readonly scanCount?: number;
-	/** re-run SCAN for the patterns every this many ticks (default 5) */
+	/** re-run SCAN for the patterns every this many ticks (default 5), and whenever DBSIZE moved */
 	readonly resolveEvery?: number;
 	/** history length for sparklines (default 60) */
 	readonly historyLength?: number;
@@ -106,11 +113,15 @@ type Tracked = {
 	/** the previous tick's count and presence */
 	prevCount: number | undefined;
 	prevPresent: boolean;
+	/** when it appeared (after the baseline), while present */
+	newSince: number | undefined;
 	/** the key's count (or TYPE) command and PTTL in RESP, for the command named */
 	encoded?: {readonly name: string; readonly bytes: Buffer};
 };
 
 type Reply = [error: Error | null, result: unknown];
+
+const dbsizeCommand = encodeCommandBytes(['dbsize']);
 
 export class CounterMonitor {
 	#watches: string[];
@@ -122,6 +133,8 @@ export class CounterMonitor {
 	#lastAt: number | undefined;
 	#truncated = false;
 	#totalHistory: number[] = [];
+	/** the keyspace size (DBSIZE over every master) as of the last SCAN; undefined: unknown */
+	#sizeAtResolve: number | undefined;
 
 	constructor(options: CounterOptions) {
 		this.#watches = [...new Set(options.watches)];
@@ -146,25 +159,32 @@ export class CounterMonitor {
 		this.#needResolve = true;
 	}
 
-	/** One tick: resolve when due, then one pipeline per master for every watched key. */
+	/**
+	 * One tick: resolve when due, then one pipeline per master for every watched key (and DBSIZE);
+	 * when DBSIZE moved since the last SCAN, resolve now and count what it found.
+	 */
 	async tick(redis: RedisForCounters, signal?: AbortSignal): Promise<CounterTick> {
 		const first = this.#lastAt === undefined;
-		const resolved = this.#needResolve || this.#resolveDue();
-		if (resolved) {
-			const started = Date.now();
-			await this.#resolve(redis, signal, first);
-			this.#lastResolve = {at: Date.now(), ms: Date.now() - started};
-			this.#sinceResolve = 0;
-		}
+		let resolved = this.#needResolve || this.#resolveDue();
+		if (resolved) await this.#timedResolve(redis, signal, first);
 		this.#sinceResolve++;
 		signal?.throwIfAborted();
 
-		const tracked = this.#order;
-		let roundTrips = await this.#count(redis, tracked);
+		const counted = await this.#count(redis, this.#order, true);
+		let roundTrips = counted.pipelines;
 		signal?.throwIfAborted();
+		if (!resolved && counted.dbsize !== this.#sizeAtResolve && this.#watches.some(w => isPattern(w)) && this.#scanAllowed()) {
+			const found = await this.#timedResolve(redis, signal, first);
+			resolved = true;
+			roundTrips += (await this.#count(redis, found, false)).pipelines;
+			signal?.throwIfAborted();
+		}
+		// the size this SCAN saw (read after it, or just before it: a key made in between only costs one more pass)
+		if (resolved) this.#sizeAtResolve = counted.dbsize;
+		const tracked = this.#order;
 		// Keys whose type was just learnt (they appeared): count them now rather than a tick late.
 		const learnt = tracked.filter(t => t.type !== undefined && countCommands[t.type] && t.count === undefined && t.ttlMs !== undefined && t.ttlMs !== -2);
-		if (learnt.length > 0) roundTrips += await this.#count(redis, learnt);
+		if (learnt.length > 0) roundTrips += (await this.#count(redis, learnt, false)).pipelines;
 
 		const at = Date.now();
 		const elapsedMs = this.#lastAt === undefined ? undefined : Math.max(1, at - this.#lastAt);
@@ -172,16 +192,28 @@ export class CounterMonitor {
 		return this.#snapshot(tracked, at, elapsedMs, first, resolved, roundTrips);
 	}
 
+	async #timedResolve(redis: RedisForCounters, signal: AbortSignal | undefined, first: boolean): Promise<Tracked[]> {
+		const started = Date.now();
+		const added = await this.#resolve(redis, signal, first);
+		this.#lastResolve = {at: Date.now(), ms: Date.now() - started};
+		this.#sinceResolve = 0;
+		return added;
+	}
+
 	/**
 	 * Every resolveEvery ticks, but on a big keyspace (a SCAN pass that takes long) no more than a
 	 * tenth of the time goes to SCAN: the next pass waits ten times as long as the last one took.
 	 */
 	#resolveDue(): boolean {
-		if (this.#sinceResolve < this.#opts.resolveEvery) return false;
+		return this.#sinceResolve >= this.#opts.resolveEvery && this.#scanAllowed();
+	}
+
+	#scanAllowed(): boolean {
 		return Date.now() - this.#lastResolve.at >= 10 * this.#lastResolve.ms;
 	}
 
-	async #resolve(redis: RedisForCounters, signal: AbortSignal | undefined, first: boolean): Promise<void> {
+	/** SCAN for the patterns; returns the keys it added (their types learnt). */
+	async #resolve(redis: RedisForCounters, signal: AbortSignal | undefined, first: boolean): Promise<Tracked[]> {
 		const newlyWatched = this.#needResolve;
 		const found = await resolveWatches(redis, this.#watches, {scanCount: this.#opts.scanCount, maxKeys: this.#opts.maxKeys, signal});
 		// only once it worked: a resolve that failed (Redis still connecting) is tried again next tick
@@ -192,7 +224,7 @@ export class CounterMonitor {
 		for (const {key, watch} of found.keys) {
 			seen.add(key);
 			if (this.#tracked.has(key)) continue;
-			const t: Tracked = {key, watch, type: undefined, count: undefined, ttlMs: undefined, rate: 0, history: [], goneTicks: 0, fresh: true, baseline: first || newlyWatched, prevCount: undefined, prevPresent: false};
+			const t: Tracked = {key, watch, type: undefined, count: undefined, ttlMs: undefined, rate: 0, history: [], goneTicks: 0, fresh: true, baseline: first || newlyWatched, prevCount: undefined, prevPresent: false, newSince: undefined};
 			this.#tracked.set(key, t);
 			added.push(t);
 		}
@@ -202,6 +234,7 @@ export class CounterMonitor {
 		}
 		if (added.length > 0) await this.#learnTypes(redis, added);
 		this.#sort();
+		return added;
 	}
 
 	/** Rows in key order, sorted when the key set changes rather than every tick. */
@@ -219,11 +252,19 @@ export class CounterMonitor {
 		});
 	}
 
-	/** Count + PTTL (or TYPE + PTTL while the type is unknown) for every key. Returns pipelines sent. */
-	async #count(redis: RedisForCounters, keys: Tracked[]): Promise<number> {
-		if (keys.length === 0) return 0;
+	/**
+	 * Count + PTTL (or TYPE + PTTL while the type is unknown) for every key; with `withSize`, DBSIZE
+	 * of every master too (in the same pipeline where the master has keys). Returns the pipelines
+	 * sent and the summed DBSIZE (undefined when a master refused it: ACL, renamed command).
+	 */
+	async #count(redis: RedisForCounters, keys: Tracked[], withSize: boolean): Promise<{pipelines: number; dbsize: number | undefined}> {
 		const groups = [...groupByMaster(redis, keys, t => t.key)];
-		await Promise.all(
+		if (withSize) {
+			const counted = new Set(groups.map(([client]) => client));
+			for (const master of redis.masters()) if (!counted.has(master)) groups.push([master, []]);
+		}
+		if (groups.length === 0) return {pipelines: 0, dbsize: undefined};
+		const sizes = await Promise.all(
 			groups.map(async ([client, group]) => {
 				// the whole pipeline in one write on the master's bare connection (each key's two
 				// commands encoded once, in the key's exact bytes, kept while its type stays the
@@ -241,14 +282,18 @@ export class CounterMonitor {
 					rows.push(t);
 					names.push(name);
 				}
-				const replies = await redis.pipeFor(client).exec(Buffer.concat(parts), 2 * rows.length);
+				if (withSize) parts.push(dbsizeCommand);
+				const replies = await redis.pipeFor(client).exec(Buffer.concat(parts), 2 * rows.length + (withSize ? 1 : 0));
 				// PTTL fails only when the server or the connection does: that is a failed tick, not a gone key
-				for (let i = 1; i < replies.length; i += 2) if (replies[i] instanceof Error) throw replies[i];
+				for (let i = 1; i < 2 * rows.length; i += 2) if (replies[i] instanceof Error) throw replies[i];
 				const asReply = (r: RawReply | undefined): Reply | undefined => (r === undefined ? undefined : r instanceof Error ? [r, undefined] : [null, r]);
 				for (let i = 0; i < rows.length; i++) this.#apply(rows[i]!, names[i]!, asReply(replies[2 * i]), asReply(replies[2 * i + 1]));
+				const size = withSize ? replies[2 * rows.length] : undefined;
+				return typeof size === 'number' ? size : undefined;
 			}),
 		);
-		return groups.length;
+		const dbsize = withSize && sizes.every(n => n !== undefined) ? sizes.reduce((a, b) => a + b, 0) : undefined;
+		return {pipelines: groups.length, dbsize};
 	}
 
 	#apply(t: Tracked, command: string, first: Reply | undefined, pttl: Reply | undefined): void {
@@ -303,6 +348,7 @@ export class CounterMonitor {
 			if (t.history.length > historyLength) t.history.splice(0, t.history.length - historyLength);
 			t.prevCount = t.count;
 			t.prevPresent = present;
+			t.newSince = appeared ? at : present ? t.newSince : undefined;
 			keys.push({
 				key: t.key,
 				watch: t.watch,
@@ -314,6 +360,7 @@ export class CounterMonitor {
 				gone: !present,
 				appeared,
 				wentAway,
+				newSince: t.newSince,
 				history: t.history,
 			});
 		}

@@ -2,8 +2,9 @@
 // message and a comparison read as lines. Everything untrusted goes through sanitize here.
 import type {Comparison} from '../cache/compare.js';
 import type {CachedMessage} from '../cache/messages.js';
-import type {ValueItem, ValuePreview} from '../cache/values.js';
+import {shownBytes, type ValueItem, type ValuePreview} from '../cache/values.js';
 import {formatCount, plural} from './format.js';
+import {hexdumpLines} from './hexdump.js';
 import {sanitize, sanitizeMultiline} from './sanitize.js';
 
 export function shown(s: {readonly text: string; readonly truncated: boolean; readonly bytes: number; readonly binary: boolean}): string {
@@ -35,10 +36,11 @@ export function sizeLine(preview: ValuePreview): string {
 	return `preview — ${formatCount(preview.total)} total (${preview.type === 'string' ? plural(count, 'byte') : plural(count, one, many)} shown)`;
 }
 
-/** The value as lines of text (pretty JSON keeps its lines). */
+/** The value as lines of text (pretty JSON keeps its lines; a binary string is a hexdump). */
 export function valueLines(preview: ValuePreview): string[] {
 	if (preview.type === 'string' && preview.string) {
 		if (preview.string.json !== undefined) return sanitizeMultiline(preview.string.json).split('\n');
+		if (preview.string.binary) return [...hexdumpLines(shownBytes(preview.string)), ...(preview.string.truncated ? [`… (${plural(preview.string.bytes, 'byte')})`] : [])];
 		return [shown(preview.string)];
 	}
 	return preview.items.map(item => itemLine(preview.type, item));

@@ -1,7 +1,8 @@
 import {Redis} from 'ioredis';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {closeBackends, type Backends} from '../../source/backends/index.js';
-import {readValue, scoreAsDate} from '../../source/cache/values.js';
+import {isCut, readMember} from '../../source/cache/member.js';
+import {previewLimits, readValue, scoreAsDate, shownBytes} from '../../source/cache/values.js';
 import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
 import {testBackends} from '../helpers/chat-fixtures.js';
 
@@ -108,5 +109,49 @@ describe('readValue', () => {
 
 	it('a key that is gone reads as none', async () => {
 		expect(await readValue(backends.redis, 'nothing-here')).toMatchObject({type: 'none', total: 0, items: []});
+	});
+	// issue 16, point 5: set members came in SSCAN (hash table) order
+	it('shows a set sorted bytewise, paged by offset; a set too big to read whole page by page, each page sorted', async () => {
+		await direct.sadd('sorted', 'b', 'a', 'B', 'c10', 'c9', Buffer.from([0xff]), Buffer.from([0x00, 0x41]), 'é');
+		const v = await readValue(backends.redis, 'sorted');
+		// bytewise: 0x00 first, uppercase before lowercase, c10 before c9, é (0xc3 0xa9) before 0xff
+		expect(v.items.map(i => shownBytes(i.value).toString('latin1'))).toEqual(['\x00A', 'B', 'a', 'b', 'c10', 'c9', Buffer.from('é').toString('latin1'), '\xff']);
+		expect(v).toMatchObject({total: 8, partial: false, next: undefined});
+		const paged = await readValue(backends.redis, 'sorted', {limit: 3, from: '3'});
+		expect(paged.items.map(i => i.value.text)).toEqual(['b', 'c10', 'c9']);
+		expect(paged).toMatchObject({partial: true, next: '6'});
+
+		const members = Array.from({length: previewLimits.sortedSet + 500}, (_, i) => `m${(i * 7919) % 100_000}`);
+		for (let i = 0; i < members.length; i += 1000) await direct.sadd('bigset', ...members.slice(i, i + 1000));
+		const big = await readValue(backends.redis, 'bigset');
+		expect(big.total).toBe(members.length);
+		const texts = big.items.map(i => i.value.text);
+		expect(texts).toHaveLength(100);
+		expect(texts).toEqual([...texts].sort());
+		expect(big.next).toMatch(/^\d+$/);
+	});
+
+	// issue 16, point 5: a member the preview cut is read again whole, and only that member
+	it('reads a member the preview cut again whole: list item, sorted-set member, hash field, set member, stream entry', async () => {
+		const big = (c: string) => c.repeat(100_000);
+		await direct.rpush('cutlist', 'small', big('L'));
+		await direct.zadd('cutz', 5, big('Z'), 5, big('Y'), 1, 'one');
+		await direct.hset('cuth', 'small', 'v', 'big', big('H'));
+		await direct.sadd('cuts', big('S'), big('T'));
+		await direct.xadd('cutx', '1-0', 'f', big('X'));
+		for (const [key, letter] of [['cutlist', 'L'], ['cutz', 'Y'], ['cuth', 'H'], ['cuts', 'S'], ['cutx', 'X']] as const) {
+			const v = await readValue(backends.redis, key);
+			const item = v.items.find(i => i.value.text.startsWith(letter) || i.fields?.[0]?.[1].text.startsWith(letter))!;
+			expect(isCut(item), key).toBe(true);
+			const whole = (await readMember(backends.redis, key, v.type, item))!;
+			const piece = v.type === 'stream' ? whole.fields![0]![1] : whole.value;
+			expect(piece, key).toMatchObject({text: big(letter), truncated: false, bytes: 100_000});
+		}
+		// cut at the limit asked for, the size still whole
+		const v = await readValue(backends.redis, 'cutlist');
+		expect((await readMember(backends.redis, 'cutlist', 'list', v.items[1]!, 1000))!.value).toMatchObject({text: 'L'.repeat(1000), truncated: true, bytes: 100_000});
+		// the list moved under the preview: not some other item shown in its place
+		await direct.lpush('cutlist', 'pushed');
+		expect(await readMember(backends.redis, 'cutlist', 'list', v.items[1]!)).toBeUndefined();
 	});
 });

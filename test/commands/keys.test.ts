@@ -116,6 +116,26 @@ describe('opsdeck inspect', () => {
 		expect((await cli('inspect', 'chat:AB12:messages')).stdout).toMatch(/^size\s+2 members$/m);
 	});
 
+	// issue 16, point 5: set members in SSCAN order, binary as one line of \xHH
+	it('shows a set sorted and a binary string as a hexdump; --json keeps the sorted members', async () => {
+		await direct.sadd('inspect:letters', 'c', 'a', 'B', 'b');
+		await direct.set('inspect:blob', Buffer.concat([Buffer.from(Array.from({length: 18}, (_, i) => i)), Buffer.from('\u001b]0;x\u0007')]));
+		try {
+			const set = await cli('inspect', 'inspect:letters');
+			expect(set.stdout).toMatch(/^size\s+4 members\n\nB\na\nb\nc\n$/m);
+			const json = JSON.parse((await cli('inspect', 'inspect:letters', '--json')).stdout) as {items: {value: {text: string}}[]};
+			expect(json.items.map(i => i.value.text)).toEqual(['B', 'a', 'b', 'c']);
+			const blob = await cli('inspect', 'inspect:blob');
+			expect(blob.stdout).toContain([
+				'00000000: 0001 0203 0405 0607 0809 0a0b 0c0d 0e0f  ................',
+				'00000010: 1011 1b5d 303b 7807                      ...]0;x.',
+			].join('\n'));
+			expect(noRawEscape(blob.stdout)).toBe(true);
+		} finally {
+			await direct.del('inspect:letters', 'inspect:blob');
+		}
+	});
+
 	it('a missing key is exit 1 with one line', async () => {
 		const r = await cli('inspect', 'no-such-key');
 		expect(r.code).toBe(1);

@@ -68,8 +68,10 @@ describe('Monitor tab', () => {
 		await app.waitFor(s => /chat:A:messages +4 +-1/.test(s));
 		await app.waitFor(s => /chat:T:messages +gone/.test(s), 5000);
 		await writer.zadd('chat:NEW:messages', 1, 'n1', 2, 'n2');
-		const screen = await app.waitFor(s => /chat:NEW:messages +2 +\+2/.test(s), 5000);
+		// issue 16, point 4: marked new, as `opsdeck monitor --plain` marks it; the others are not
+		const screen = await app.waitFor(s => /chat:NEW:messages +new +2 +\+2/.test(s), 5000);
 		expect(screen).toMatch(/total \(2 keys\) +6/);
+		expect(line(screen, 'chat:A:messages')).not.toContain('new');
 	});
 
 	it('adds a watch with a, removes one with x (saved to the state file), pauses with space, changes the interval with + and -', async () => {
@@ -90,8 +92,10 @@ describe('Monitor tab', () => {
 		// issue 13, case 12: no config file was there, and none is made
 		expect(fs.existsSync(path.join(cwd, 'opsdeck.config.json'))).toBe(false);
 
-		// the cursor is on the first row (chat:A:messages): x removes its watch
+		// the cursor is on the first row (chat:A:messages), a key of a pattern: x asks, y removes the pattern
 		await app.press('x');
+		await app.waitFor('remove the pattern chat:*:messages (1 key)? y / n');
+		await app.press('y');
 		await app.waitFor(s => !s.includes('chat:A:messages'));
 		expect(config()).toEqual(['jobs']);
 		await app.press('x');
@@ -152,6 +156,8 @@ describe('Monitor tab', () => {
 			// the operator is half-way through an edit: x must leave the file as it is
 			fs.writeFileSync(realFile, '{"redisUrl": ');
 			await app.press('x');
+			await app.waitFor('remove the pattern chat:*:messages');
+			await app.press('y');
 			await app.waitFor(s => !s.includes('chat:A:messages') && /removed watch/.test(s));
 			expect(fs.readFileSync(realFile, 'utf8')).toBe('{"redisUrl": ');
 			expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
@@ -167,6 +173,108 @@ describe('Monitor tab', () => {
 			await closeBackends(own);
 			fs.rmSync(real, {recursive: true, force: true});
 		}
+	});
+
+	// issue 16, point 4: x on one key's row took the whole pattern away without a word
+	it('x on a key of a pattern asks first (n keeps it, y removes it with all its keys); x on an exact key removes it at once', async () => {
+		await writer.zadd('chat:A:messages', 1, 'a1');
+		await writer.zadd('chat:B:messages', 1, 'b1');
+		await writer.rpush('jobs', 'j1');
+		const app = render(<App backends={backends} initialTab={2} startOnMount={false} />);
+		await app.press('a');
+		await app.waitFor('watch key or pattern:');
+		await settle(50);
+		await app.type('jobs');
+		await app.waitFor('watch key or pattern: jobs');
+		await settle(50);
+		await app.press(keys.enter);
+		await app.waitFor(s => /jobs +1/.test(s) && s.includes('chat:B:messages'));
+		const state = () => savedWatches(path.join(cwd, 'state', 'opsdeck', 'watches.json'), path.join(cwd, 'opsdeck.config.json'));
+		expect(state()).toEqual(['chat:*:messages', 'jobs']);
+
+		// on chat:B:messages: it names the pattern and how many keys go with it; the bar says y / n
+		await app.press('j');
+		await settle(50);
+		await app.press('x');
+		await app.waitFor('remove the pattern chat:*:messages (2 keys)? y / n');
+		// the bar (once the flash of the add is over)
+		await app.waitFor(s => /y remove the pattern +n Esc keep it/.test(s), 8000);
+		// any other key does nothing while it asks
+		await app.press('j', 'a');
+		await app.press('n');
+		await app.waitFor(s => !s.includes('remove the pattern') && s.includes('chat:A:messages') && s.includes('chat:B:messages'));
+		expect(state()).toEqual(['chat:*:messages', 'jobs']);
+		await app.press('x');
+		await app.waitFor('remove the pattern chat:*:messages (2 keys)?');
+		await app.press(keys.escape);
+		await app.waitFor(s => !s.includes('remove the pattern'));
+		expect(state()).toEqual(['chat:*:messages', 'jobs']);
+
+		await app.press('x');
+		await app.waitFor('remove the pattern chat:*:messages (2 keys)?');
+		await app.press('y');
+		await app.waitFor(s => !s.includes('chat:A:messages') && !s.includes('chat:B:messages') && /jobs +1/.test(s));
+		expect(state()).toEqual(['jobs']);
+
+		// an exact key: no question (the key is the whole watch)
+		await app.press('a');
+		await app.waitFor('watch key or pattern:');
+		await settle(50);
+		await app.type('queue');
+		await app.waitFor('watch key or pattern: queue');
+		await settle(50);
+		await app.press(keys.enter);
+		await app.waitFor(s => /queue +gone/.test(s));
+		await app.press('G');
+		await settle(50);
+		await app.press('x');
+		await app.waitFor(s => s.includes('removed watch queue') && !/queue +gone/.test(s));
+		expect(state()).toEqual(['jobs']);
+		expect(app.screen()).not.toContain('remove the pattern');
+	});
+
+	it('shows a new chat in the first tick after it was made (not five ticks later)', async () => {
+		await writer.zadd('chat:A:messages', 1, 'a1');
+		const config = loadConfig({env: {REDIS_URL: server.url, DATABASE_URL: 'postgres://127.0.0.1:1/x', POLL_INTERVAL_MS: '1000', XDG_STATE_HOME: path.join(cwd, 'state')}, cwd});
+		const own = createBackends(config);
+		try {
+			await own.redis.ready();
+			const app = render(<App backends={own} initialTab={2} startOnMount={false} />);
+			await app.waitFor(s => /chat:A:messages +1/.test(s));
+			// twice, so neither lands on the every-5th-tick SCAN by chance
+			for (const chat of ['N1', 'N2']) {
+				const started = Date.now();
+				await writer.zadd(`chat:${chat}:messages`, 1, 'n1');
+				await app.waitFor(s => new RegExp(`chat:${chat}:messages +new +1`).test(s), 3000);
+				// within one 1 s interval (and the time to draw it on a busy machine)
+				expect(Date.now() - started).toBeLessThan(1800);
+			}
+		} finally {
+			await closeBackends(own);
+		}
+	});
+
+	it('says which rows are on screen when they do not all fit: rows 1–9 of 30, then rows 22–30 of 30', async () => {
+		for (let i = 0; i < 30; i++) await writer.zadd(`chat:K${String(i).padStart(2, '0')}:messages`, 1, 'm1');
+		const Tab = monitorTab.Component;
+		const app = render(
+			<Keyboard>
+				<BackendsContext.Provider value={backends}>
+					<Tab isActive isVisible width={40} height={12} />
+				</BackendsContext.Provider>
+			</Keyboard>,
+		);
+		const top = await app.waitFor(s => /chat:K00:messa/.test(s));
+		expect(top.split('\n')[0]).toMatch(/^chat:\*:messages.* · rows 1–9 of 30$/);
+		await app.press('G');
+		const bottom = await app.waitFor('rows 22–30 of 30');
+		expect(bottom).toContain('chat:K29:messa');
+		for (const l of bottom.split('\n')) expect(Array.from(l).length).toBeLessThanOrEqual(40);
+		// all rows fit: no range; K00, made again, is marked new with a * (the narrow pane's mark)
+		await writer.flushdb();
+		await app.waitFor(s => !s.includes('rows ') && s.includes('no key matches'), 10_000);
+		await writer.zadd('chat:K00:messages', 1, 'm1');
+		await app.waitFor(s => /chat:K00:messa\S* +\* +1 /.test(s), 10_000);
 	});
 
 	it('does not re-render while nothing changes, and keeps counting while another tab is shown', async () => {
@@ -257,8 +365,8 @@ describe('Monitor tab', () => {
 	});
 
 	it('drops columns instead of wrapping on a narrow pane', () => {
-		expect(columnsFor(80).map(c => c.key)).toEqual(['key', 'count', 'delta', 'rate', 'ttl', 'spark']);
-		expect(columnsFor(40).map(c => c.key)).toEqual(['key', 'count', 'delta', 'ttl']);
-		expect(columnsFor(30).map(c => c.key)).toEqual(['key', 'count', 'delta']);
+		expect(columnsFor(80).map(c => c.key)).toEqual(['key', 'new', 'count', 'delta', 'rate', 'ttl', 'spark']);
+		expect(columnsFor(40).map(c => c.key)).toEqual(['key', 'new', 'count', 'delta', 'ttl']);
+		expect(columnsFor(30).map(c => c.key)).toEqual(['key', 'new', 'count', 'delta']);
 	});
 });

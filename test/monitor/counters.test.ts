@@ -2,7 +2,7 @@ import {Redis} from 'ioredis';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {RedisBackend} from '../../source/backends/redis/client.js';
 import {loadConfig} from '../../source/config/config.js';
-import {CounterMonitor, defaultWatches, isPattern, type CounterTick} from '../../source/monitor/counters.js';
+import {CounterMonitor, defaultWatches, isNewKey, isPattern, newKeyHoldMs, type CounterTick} from '../../source/monitor/counters.js';
 import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
 import {startProxy} from '../helpers/tcp-proxy.js';
 import {waitFor} from '../helpers/wait.js';
@@ -99,6 +99,51 @@ describe('counters', () => {
 		}, {timeout: 5000, interval: 250}); // the console's shortest interval
 		expect(ticks).toBeLessThanOrEqual(3);
 		expect(row(tick, 'chat:NEW:messages')).toMatchObject({count: 2, delta: 2, appeared: true});
+	});
+
+	// issue 16, point 4: a new chat showed up to 4 s late (patterns were re-resolved every 5th tick)
+	it('finds a new key matching a pattern in the very next tick, and SCANs no more while the keyspace is quiet', async () => {
+		await writer.zadd('chat:OLD:messages', 1, 'a');
+		await writer.set('unrelated', 'x');
+		// never due by count: only a moved DBSIZE makes it SCAN
+		const monitor = new CounterMonitor({watches: ['chat:*:messages'], resolveEvery: 1000});
+		// ticks an interval apart (SCAN takes at most a tenth of the time: 600 ms leaves a loaded
+		// machine's slow 60 ms pass room)
+		const tick = async () => {
+			await new Promise(resolve => setTimeout(resolve, 600));
+			return monitor.tick(backend);
+		};
+		expect((await monitor.tick(backend)).resolved).toBe(true);
+		const quiet = await tick();
+		expect(quiet).toMatchObject({resolved: false, roundTrips: 1});
+		await writer.zadd('chat:NEW:messages', 1, 'a', 2, 'b');
+		const next = await tick();
+		expect(next.resolved).toBe(true);
+		expect(row(next, 'chat:NEW:messages')).toMatchObject({count: 2, delta: 2, appeared: true, gone: false});
+		expect(row(next, 'chat:NEW:messages')!.newSince).toBe(next.at);
+		expect(next.totals).toMatchObject({keys: 2, count: 3, delta: 2});
+		// a write to a key that exists moves no DBSIZE: no SCAN
+		await writer.set('unrelated', 'y');
+		await writer.zadd('chat:OLD:messages', 2, 'b');
+		const after = await tick();
+		expect(after.resolved).toBe(false);
+		expect(row(after, 'chat:OLD:messages')).toMatchObject({count: 2, delta: 1});
+		// still new (newSince kept) but no longer appearing
+		expect(row(after, 'chat:NEW:messages')).toMatchObject({appeared: false, newSince: next.at});
+		// a pattern that matched nothing yet: its first key shows in the next tick too
+		monitor.setWatches(['chat:*:messages', 'jobs:*']);
+		expect(row(await tick(), 'jobs:1')).toBeUndefined();
+		await writer.rpush('jobs:1', 'a');
+		expect(row(await tick(), 'jobs:1')).toMatchObject({count: 1, appeared: true});
+	});
+
+	it('marks new keys by one rule: --plain in the tick they appear, the console for a while', () => {
+		const at = 1_000_000;
+		expect(isNewKey({newSince: undefined}, at, newKeyHoldMs)).toBe(false);
+		expect(isNewKey({newSince: at}, at)).toBe(true);
+		expect(isNewKey({newSince: at - 1000}, at)).toBe(false);
+		expect(isNewKey({newSince: at - 1000}, at, newKeyHoldMs)).toBe(true);
+		expect(isNewKey({newSince: at - newKeyHoldMs - 1}, at, newKeyHoldMs)).toBe(false);
 	});
 
 	it('keeps an exact key that does not exist yet and notices it when it is created; WRONGTYPE relearns the type', async () => {

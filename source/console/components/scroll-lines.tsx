@@ -13,9 +13,11 @@ type Props = {
 	readonly top: number;
 	readonly width: number;
 	readonly height: number;
+	/** the line drawn highlighted (useScrollCursor), if any */
+	readonly selected?: number;
 };
 
-export function ScrollLines({lines, top, width, height}: Props) {
+export function ScrollLines({lines, top, width, height, selected}: Props) {
 	const room = scrollRoom(height);
 	const start = Math.min(top, Math.max(0, lines.length - room));
 	const shown = lines.slice(start, start + room);
@@ -23,7 +25,7 @@ export function ScrollLines({lines, top, width, height}: Props) {
 	return (
 		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			{shown.map((line, i) => (
-				<SafeText key={start + i} color={line.color} bold={line.bold} dimColor={line.dim} wrap="truncate">
+				<SafeText key={start + i} color={line.color} bold={line.bold} dimColor={line.dim} inverse={start + i === selected} wrap="truncate">
 					{/* an empty Text takes no line in Ink: a blank line is a space */}
 					{fit(line.text, width) || (' ' as Safe)}
 				</SafeText>

@@ -22,3 +22,27 @@ export function useScroll(count: number, height: number, resetKey: string): {rea
 	];
 	return {top, keys};
 }
+
+/**
+ * A highlighted line in a scrolled block (a value's members, one line each): j k ↑ ↓ move it, PgUp
+ * PgDn space a page, g G the ends, and the block scrolls as little as keeps it in view. Back to the
+ * first line when `resetKey` changes.
+ */
+export function useScrollCursor(count: number, height: number, resetKey: string): {readonly top: number; readonly selected: number; readonly keys: readonly KeyEntry[]} {
+	const room = scrollRoom(height);
+	const [state, setState] = useState({resetKey, selected: 0, top: 0});
+	const current = state.resetKey === resetKey ? state : {resetKey, selected: 0, top: 0};
+	const selected = Math.min(current.selected, Math.max(0, count - 1));
+	const inView = (top: number, at: number) => Math.min(Math.max(top, at - room + 1, 0), at, Math.max(0, count - room));
+	const top = inView(current.top, selected);
+	const to = (next: number) => {
+		const at = Math.min(Math.max(0, next), Math.max(0, count - 1));
+		setState({resetKey, selected: at, top: inView(top, at)});
+	};
+	const keys: KeyEntry[] = [
+		{key: '↑ ↓ j k', help: 'select a line', run: p => to(p.name === 'j' || p.name === 'down' ? selected + 1 : selected - 1)},
+		{key: 'PgUp PgDn', keys: ['pageup', 'pagedown', 'space'], help: 'page up / down (space: down)', run: p => to(p.name === 'pageup' ? selected - room : selected + room)},
+		{key: 'g G', keys: ['g', 'home', 'G', 'end'], help: 'top / bottom', run: p => to(p.name === 'g' || p.name === 'home' ? 0 : count - 1)},
+	];
+	return {top, selected, keys};
+}

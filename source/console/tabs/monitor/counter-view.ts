@@ -1,6 +1,6 @@
 // What the Monitor tab draws from a tick: rows and totals as display strings (so equal views mean
 // an equal screen), and the signature of what the table's window shows (what decides a redraw).
-import type {CounterTick} from '../../../monitor/counters.js';
+import {isNewKey, newKeyHoldMs, type CounterTick} from '../../../monitor/counters.js';
 import {formatCount, formatDelta, formatTtl} from '../../../text/format.js';
 import {sparkline} from '../../components/sparkline.js';
 import {windowStart} from '../../components/table.js';
@@ -18,6 +18,8 @@ export type CounterRow = {
 	readonly ttl: string;
 	readonly spark: string;
 	readonly gone: boolean;
+	/** appeared after the baseline, less than newKeyHoldMs ago (the rule --plain marks `new` by) */
+	readonly isNew: boolean;
 };
 
 export type CountersView = {
@@ -35,7 +37,7 @@ export function formatRate(rate: number): string {
 
 type TickKey = CounterTick['keys'][number];
 
-function rowOf(k: TickKey): CounterRow {
+function rowOf(k: TickKey, at: number): CounterRow {
 	return {
 		key: k.key,
 		watch: k.watch,
@@ -46,6 +48,7 @@ function rowOf(k: TickKey): CounterRow {
 		ttl: k.gone ? 'gone' : formatTtl(k.ttlMs),
 		spark: sparkline(k.history, sparkWidth),
 		gone: k.gone,
+		isNew: isNewKey(k, at, newKeyHoldMs),
 	};
 }
 
@@ -53,7 +56,7 @@ function rowOf(k: TickKey): CounterRow {
 export function viewOf(tick: CounterTick | undefined, error: string | undefined): CountersView {
 	if (!tick) return {rows: [], totals: undefined, error, truncated: false, loading: error === undefined};
 	return {
-		rows: tick.keys.map(k => rowOf(k)),
+		rows: tick.keys.map(k => rowOf(k, tick.at)),
 		totals: {
 			keys: tick.totals.keys,
 			count: formatCount(tick.totals.count),
@@ -80,9 +83,16 @@ export type CountersWindow = {readonly cursor: number; readonly visible: number}
 export function screenSignature(tick: CounterTick | undefined, error: string | undefined, window: CountersWindow): string {
 	if (!tick) return JSON.stringify(viewOf(undefined, error));
 	const start = windowStart(window.cursor, tick.keys.length, window.visible);
-	const shown = tick.keys.slice(start, start + window.visible).map(k => rowOf(k));
+	const shown = tick.keys.slice(start, start + window.visible).map(k => rowOf(k, tick.at));
 	const gone = tick.keys.reduce((n, k) => n + (k.gone ? 1 : 0), 0);
 	const {rows: _rows, ...rest} = viewOf({...tick, keys: []}, error);
 	return JSON.stringify({shown, start, count: tick.keys.length, gone, rest});
 }
 
+
+/** "rows 21–40 of 1,000" when the rows do not all fit in the table, else undefined. */
+export function rowRange(window: CountersWindow, count: number): string | undefined {
+	if (count <= window.visible) return undefined;
+	const start = windowStart(window.cursor, count, window.visible);
+	return `rows ${formatCount(start + 1)}–${formatCount(Math.min(count, start + window.visible))} of ${formatCount(count)}`;
+}

@@ -14,7 +14,7 @@ export type MonitorActions = {
 export function monitorKeymap(actions: MonitorActions): KeyEntry[] {
 	return [
 		{key: 'a', label: 'add', help: 'watch a key or pattern', run: actions.add},
-		{key: 'x', label: 'remove', help: "remove this row's watch", run: actions.remove},
+		{key: 'x', label: 'remove', help: "remove this row's watch (a pattern's key: asks to remove the pattern)", run: actions.remove},
 		{key: 'space', label: actions.paused ? 'resume' : 'pause', help: 'pause / resume', run: actions.togglePause},
 		// = and _ are + and - without Shift
 		{key: '+/-', keys: ['+', '=', '-', '_'], label: 'interval', help: 'interval up / down', run: p => actions.step(p.name === '+' || p.name === '=' ? 1 : -1)},

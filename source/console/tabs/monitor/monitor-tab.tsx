@@ -1,10 +1,12 @@
 // Monitor: live counters for watched keys and patterns (default: every chat's messages key). One
 // row a key: count, +N/-N since the last tick, rate, TTL, sparkline; a totals row. `a` adds a
-// watch, `x` removes the selected row's watch (both saved to opsdeck's state file, never the config file), space pauses,
-// +/- change the interval. Columns are dropped, never wrapped, on a narrow pane.
+// watch, `x` removes the selected row's watch (both saved to opsdeck's state file, never the config file;
+// a pattern only after a y/n question), space pauses, +/- change the interval. A key that appeared
+// is marked `new` for a while; `rows 21–40 of 1,000` when they do not all fit. Columns are dropped,
+// never wrapped, on a narrow pane.
 import {Text} from 'ink';
 import {useCallback, useEffect, useState} from 'react';
-import {defaultWatches} from '../../../monitor/counters.js';
+import {defaultWatches, isPattern, newKeyMark} from '../../../monitor/counters.js';
 import {saveWatches} from '../../../monitor/watch-store.js';
 import {fit} from '../../../text/format.js';
 import {errorMessage} from '../../../text/mask.js';
@@ -14,7 +16,9 @@ import {TabScreen} from '../../components/tab-screen.js';
 import {TextField} from '../../components/text-field.js';
 import {useBackends, useFrame} from '../../context.js';
 import {useCounters, type CounterRow, type CountersView} from './use-counters.js';
+import {rowRange} from './counter-view.js';
 import {monitorKeymap} from './keymap.js';
+import {RemoveWatchQuestion, type RemoveQuestion} from './remove-watch.js';
 import {useListCursor} from '../../hooks/use-list-cursor.js';
 import type {TabDefinition, TabProps} from '../types.js';
 import {SafeText} from '../../components/safe-text.js';
@@ -31,6 +35,8 @@ const deltaColor = (delta: number) => (delta > 0 ? 'green' : delta < 0 ? 'red' :
 
 const allColumns: readonly Column<CounterRow>[] = [
 	{key: 'key', title: 'key', value: r => sanitize(r.key), minWidth: 12},
+	// never dropped: a narrow pane marks new keys too (with a *: the key keeps the room)
+	{key: 'new', title: '', value: r => sanitize(r.isNew ? newKeyMark : ''), width: 3, color: () => 'green'},
 	{key: 'count', title: 'count', value: r => sanitize(r.count), width: 9, align: 'right', color: r => (r.gone ? 'red' : undefined)},
 	{key: 'delta', title: '+/-', value: r => sanitize(r.deltaText), width: 6, align: 'right', color: r => deltaColor(r.delta)},
 	{key: 'rate', title: 'rate', value: r => sanitize(r.rate), width: 7, align: 'right'},
@@ -38,11 +44,13 @@ const allColumns: readonly Column<CounterRow>[] = [
 	{key: 'spark', title: 'history', value: r => sanitize(r.spark), width: 12, color: () => 'cyan'},
 ];
 
+const narrowNew: Column<CounterRow> = {key: 'new', title: '', value: r => sanitize(r.isNew ? '*' : ''), width: 1, color: () => 'green'};
+
 /** The columns that fit: sparkline goes first, then rate, then TTL (key, count, +/- always stay). */
 export function columnsFor(width: number): Column<CounterRow>[] {
 	const dropOrder = ['spark', 'rate', 'ttl'];
 	// a narrow pane gives the key the room: counts over 9,999,999 are cut there, never the row
-	let kept = width < 60 ? allColumns.map(c => (c.key === 'count' ? {...c, width: 7} : c)) : [...allColumns];
+	let kept = width < 60 ? allColumns.map(c => (c.key === 'count' ? {...c, width: 7} : c.key === 'new' ? narrowNew : c)) : [...allColumns];
 	const need = (cols: readonly Column<CounterRow>[]) => cols.reduce((sum, c) => sum + (c.width ?? c.minWidth ?? 0), 0) + cols.length - 1;
 	for (const key of dropOrder) {
 		if (need(kept) <= width) break;
@@ -80,6 +88,7 @@ function MonitorTab({isActive, isVisible, width, height}: TabProps) {
 	const [intervalMs, setIntervalMs] = useState(config.pollIntervalMs);
 	const [paused, setPaused] = useState(false);
 	const [adding, setAdding] = useState(false);
+	const [removing, setRemoving] = useState<RemoveQuestion | undefined>();
 	const tableHeight = Math.max(2, height - 2);
 	const {view, refresh, show} = useCounters({redis, watches, scanCount: config.scanCount, intervalMs, paused, isVisible});
 	// by key: a key that starts to match above the highlighted row does not move the highlight
@@ -118,6 +127,8 @@ function MonitorTab({isActive, isVisible, width, height}: TabProps) {
 				const row = list.selected;
 				if (!row) return flash('no watch selected', 'warning');
 				if (watches.length <= 1) return flash('the last watch cannot be removed: add another first', 'warning');
+				// one key of a pattern cannot go alone: ask before the pattern (and all its keys) goes
+				if (isPattern(row.watch)) return setRemoving({watch: row.watch, keys: view.rows.filter(r => r.watch === row.watch).length});
 				save(watches.filter(w => w !== row.watch), `removed watch ${sanitize(row.watch)}`);
 			},
 		}),
@@ -125,12 +136,15 @@ function MonitorTab({isActive, isVisible, width, height}: TabProps) {
 	];
 
 	const columns = columnsFor(width);
+	const range = rowRange({cursor, visible: tableHeight - 1}, view.rows.length);
 	const status = [
 		watches.map(w => sanitize(w)).join(' '),
 		`${view.rows.filter(r => !r.gone).length} keys`,
 		`every ${intervalMs < 1000 ? `${intervalMs}ms` : `${intervalMs / 1000}s`}`,
 		...(view.truncated ? ['(capped)'] : []),
 	].join(' · ');
+	// the range stays in view on a narrow pane: the watch list is what gets cut
+	const statusRoom = width - (paused ? 7 : 0) - (range ? range.length + 3 : 0);
 	return (
 		<TabScreen keymap={keymap} width={width} height={height}>
 			{adding ? (
@@ -148,10 +162,22 @@ function MonitorTab({isActive, isVisible, width, height}: TabProps) {
 						save([...watches, watch], `watching ${sanitize(watch)}`);
 					}}
 				/>
+			) : removing ? (
+				<RemoveWatchQuestion
+					{...removing}
+					isActive={isActive}
+					onKeep={() => setRemoving(undefined)}
+					onRemove={() => {
+						setRemoving(undefined);
+						if (!watches.includes(removing.watch)) return;
+						save(watches.filter(w => w !== removing.watch), `removed watch ${sanitize(removing.watch)}`);
+					}}
+				/>
 			) : (
 				<Text wrap="truncate">
 					{paused ? <Text color="yellow" bold>{'PAUSED '}</Text> : null}
-					{view.error ? <SafeText color="red">{fit(sanitize(`redis: ${view.error}`), width)}</SafeText> : <SafeText dimColor>{fit(sanitize(status), width)}</SafeText>}
+					{view.error ? <SafeText color="red">{fit(sanitize(`redis: ${view.error}`), width)}</SafeText> : <SafeText dimColor>{fit(sanitize(status), Math.max(1, statusRoom))}</SafeText>}
+					{range && !view.error ? <Text dimColor>{` · ${range}`}</Text> : null}
 				</Text>
 			)}
 			<Table
