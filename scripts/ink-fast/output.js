@@ -2,20 +2,17 @@
 // from scratch: a grid of one object per cell, every line of text tokenized into styled characters,
 // every row turned back into a string — for the whole screen, even when one clock digit changed.
 // In a console left open all day that is most of its idle CPU (bench P5b/P5c). This version gives
-// the same string for the same operations (test/app/ink-output.test.ts compares the two), but
+// the same string for the same operations (test/console/ink-output.test.ts compares the two), but
 //   - the tokenizing and width caches live across frames (bounded), and
 //   - a row is composed only when what is written on it differs from a row composed before: the
 //     composed string is cached under the row's exact inputs (width, and each write's x and text).
 // The clipping and transformer logic is Ink's, line for line.
 //
-// Memory (issue 16, point 8): the caches are bounded by what they hold, not by their entry count.
-// They were 4,000 entries each; under `demo --traffic` every tick draws new lines (counts, TTLs,
-// rates), so the styled-character cache filled up to its 4,000 lines of ~100 characters, and a
-// character of ansi-tokenize's styledCharsFromTokens (`{...token, styles: [...codes]}`) cost ~330
-// bytes on the heap — V8 gave every spread object a map of its own — so ~130 MB was held before
-// the cache was cleared (RSS 96 MB → 240 MB in 7 minutes). Now each character is one fixed-shape
-// object sharing its style array with its neighbours (~70 bytes), and each cache forgets
-// everything once it holds cacheCharLimit characters (a few MB at most).
+// Memory (issue 16, point 8): under `demo --traffic` every tick draws new lines, and the caches, 4,000
+// entries each, filled up: ansi-tokenize's styled characters (`{...token, styles: [...codes]}`, each
+// given a V8 map of its own: ~330 bytes a character) held ~130 MB (RSS 96 → 264 MB). Now a character
+// is one fixed-shape object sharing its style array (~70 bytes), and each cache forgets everything
+// once it holds cacheCharLimit characters (a few MB at most).
 import sliceAnsi from 'slice-ansi';
 import stringWidth from 'string-width';
 import {reduceAnsiCodesIncremental, styledCharsToString, tokenize} from '@alcalzone/ansi-tokenize';
