@@ -7,37 +7,81 @@
 //   - a row is composed only when what is written on it differs from a row composed before: the
 //     composed string is cached under the row's exact inputs (width, and each write's x and text).
 // The clipping and transformer logic is Ink's, line for line.
+//
+// Memory (issue 16, point 8): under `demo --traffic` every tick draws new lines, and the caches, 4,000
+// entries each, filled up: ansi-tokenize's styled characters (`{...token, styles: [...codes]}`, each
+// given a V8 map of its own: ~330 bytes a character) held ~130 MB (RSS 96 → 264 MB). Now a character
+// is one fixed-shape object sharing its style array (~70 bytes), and each cache forgets everything
+// once it holds cacheCharLimit characters (a few MB at most).
 import sliceAnsi from 'slice-ansi';
 import stringWidth from 'string-width';
-import {styledCharsFromTokens, styledCharsToString, tokenize} from '@alcalzone/ansi-tokenize';
+import {reduceAnsiCodesIncremental, styledCharsToString, tokenize} from '@alcalzone/ansi-tokenize';
 
-const cacheLimit = 4000;
+/** characters (keys and values) one cache holds before it starts over: many screens of 100x30, a few of 250x70 */
+export const cacheCharLimit = 128_000;
 
-/** A Map that forgets everything once it holds `limit` entries (the working set of a screen is small). */
-function boundedSet(map, key, value) {
-	if (map.size >= cacheLimit) map.clear();
-	map.set(key, value);
-	return value;
+/** A Map that forgets everything once what it holds passes cacheCharLimit characters. */
+class BoundedCache {
+	#map = new Map();
+	#held = 0;
+
+	get(key) {
+		return this.#map.get(key);
+	}
+
+	set(key, value, size) {
+		if (this.#held + size > cacheCharLimit) {
+			this.#map.clear();
+			this.#held = 0;
+		}
+		this.#map.set(key, value);
+		this.#held += size;
+		return value;
+	}
+
+	get held() {
+		return this.#held;
+	}
 }
 
-const widths = new Map();
-const blockWidths = new Map();
-const styledChars = new Map();
-const rowCache = new Map();
+/**
+ * ansi-tokenize's styledCharsFromTokens with a fixed-shape object per character, and one style array
+ * per run of equally styled characters (reduceAnsiCodesIncremental returns a new array whenever the
+ * style changes, and nothing here or in Ink mutates one).
+ */
+function styledCharsOf(line) {
+	let codes = [];
+	const out = [];
+	for (const token of tokenize(line)) {
+		if (token.type === 'ansi') codes = reduceAnsiCodesIncremental(codes, [token]);
+		else if (token.type === 'char') out.push({type: 'char', value: token.value, fullWidth: token.fullWidth, styles: codes});
+	}
+	return out;
+}
+
+const widths = new BoundedCache();
+const blockWidths = new BoundedCache();
+const styledChars = new BoundedCache();
+const rowCache = new BoundedCache();
+
+/** Characters the caches hold now (test/console/ink-output.test.ts checks they stay bounded). */
+export function cachedChars() {
+	return widths.held + blockWidths.held + styledChars.held + rowCache.held;
+}
 
 const caches = {
 	getStyledChars(line) {
-		return styledChars.get(line) ?? boundedSet(styledChars, line, styledCharsFromTokens(tokenize(line)));
+		return styledChars.get(line) ?? styledChars.set(line, styledCharsOf(line), 2 * line.length);
 	},
 	getStringWidth(text) {
-		return widths.get(text) ?? boundedSet(widths, text, stringWidth(text));
+		return widths.get(text) ?? widths.set(text, stringWidth(text), text.length);
 	},
 	getWidestLine(text) {
 		let cached = blockWidths.get(text);
 		if (cached === undefined) {
 			let lineWidth = 0;
 			for (const line of text.split('\n')) lineWidth = Math.max(lineWidth, caches.getStringWidth(line));
-			cached = boundedSet(blockWidths, text, lineWidth);
+			cached = blockWidths.set(text, lineWidth, text.length);
 		}
 		return cached;
 	},
@@ -151,7 +195,10 @@ export default class Output {
 			let key = `${this.width}`;
 			for (const {x, line} of writes) key += `|${x}:${line.length}:${line}`;
 			let composed = rowCache.get(key);
-			if (composed === undefined) composed = boundedSet(rowCache, key, composeRow(this.width, writes));
+			if (composed === undefined) {
+				composed = composeRow(this.width, writes);
+				rowCache.set(key, composed, key.length + composed.length);
+			}
 			out.push(composed);
 		}
 		return {output: out.join('\n'), height: rows.length};

@@ -42,6 +42,7 @@ export const flagSpec = {
 	traffic: {type: 'boolean'},
 	chats: {type: 'string'},
 	rate: {type: 'string'},
+	seed: {type: 'string'},
 	minDuration: {type: 'string'},
 	version: {type: 'boolean', shortFlag: 'v'},
 	help: {type: 'boolean', shortFlag: 'h'},

@@ -1,5 +1,6 @@
-// opsdeck demo [--chats N] [--force] [--traffic [--rate N]] [--json]: seeds the configured backends
-// with a sample chat app; --traffic then keeps writing like the live app until Ctrl-C / SIGTERM.
+// opsdeck demo [--chats N] [--seed N] [--force] [--traffic [--rate N]] [--json]: seeds the configured
+// backends with a sample chat app (the same chats, codes and counts for the same --seed on backends
+// without demo data); --traffic then keeps writing like the live app until Ctrl-C / SIGTERM.
 // Existing data under the demo's names is refused (exit 2) unless --force; --traffic on demo data
 // that is already there just starts writing.
 import {DemoExistsError, DemoUnfinishedError, describeExisting, inspectDemo, seedDemo, type DemoReport} from '../demo/demo.js';
@@ -46,6 +47,7 @@ export async function run(ctx: CommandContext): Promise<number> {
 	if (ctx.args.length > 0) throw new UsageError(`demo takes no arguments (got ${JSON.stringify(ctx.args[0])}); see opsdeck --help`);
 	const chats = intFlag(ctx.flags.chats, 'chats', 24, 1, 500);
 	const rate = intFlag(ctx.flags.rate, 'rate', 5, 1, 10_000);
+	const seed = ctx.flags.seed === undefined ? undefined : intFlag(ctx.flags.seed, 'seed', 0, 0, 2 ** 32 - 1);
 	// refused (and audited) before any store is touched
 	refuseReadOnly(ctx.config, {action: 'demo', target: `${ctx.backends.postgres.maskedUrl}, ${ctx.backends.redis.maskedUrl}, ${ctx.config.sqlitePath}`});
 	const {backends} = ctx;
@@ -62,7 +64,7 @@ export async function run(ctx: CommandContext): Promise<number> {
 		}
 	} else {
 		try {
-			report = await seedDemo(backends, {chats, force: ctx.flags.force});
+			report = await seedDemo(backends, {chats, seed, force: ctx.flags.force});
 		} catch (error) {
 			if (error instanceof DemoUnfinishedError) throw new UsageError(`refused: ${error.message}`);
 			if (error instanceof DemoExistsError) throw new UsageError(`refused: already has demo data (${error.message}); use --force to replace it`);

@@ -160,17 +160,18 @@ export const commandHelp = {
 		examples: ['opsdeck audit --limit 10'],
 	},
 	demo: {
-		usage: '[--traffic] [--chats N] [--rate N] [--force]',
+		usage: '[--traffic] [--chats N] [--seed N] [--rate N] [--force]',
 		summary: 'seed a sample chat backend (and keep writing with --traffic)',
 		about: 'Fills the configured backends with a sample chat app (its own tables, keys and SQLite file); refuses to replace data of the same names without --force. --traffic then writes like the live app until Ctrl-C.',
 		options: [
 			['--chats N', 'how many chats (default 24)'],
+			['--seed N', 'the same N gives the same chats, codes and counts (on backends without demo data)'],
 			['--traffic', 'keep writing messages until Ctrl-C'],
 			['--rate N', 'messages a second with --traffic (default 5)'],
 			['--force', 'replace earlier demo data'],
 			json,
 		],
-		examples: ['opsdeck demo', 'opsdeck demo --traffic --rate 20'],
+		examples: ['opsdeck demo', 'opsdeck demo --seed 1', 'opsdeck demo --traffic --rate 20'],
 	},
 } as const satisfies Record<string, CommandHelp>;
 

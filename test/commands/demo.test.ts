@@ -96,6 +96,7 @@ describe('opsdeck demo', () => {
 		for (const [args, env, message] of [
 			[['--chats', '0'], {}, /--chats must be a whole number from 1 to 500/],
 			[['--rate', 'fast', '--traffic'], {}, /--rate must be a whole number/],
+			[['--seed', '-1'], {}, /--seed must be a whole number from 0 to 4294967295/],
 			[['--force'], {OPSDECK_READ_ONLY: '1'}, /read-only mode: demo refused/],
 		] as const) {
 			const run = demo([...args], env);
@@ -215,6 +216,38 @@ describe('opsdeck demo: a reseed under traffic, and a killed reseed (issue 13, c
 		expect(outOfSync.sort()).toEqual(report.outOfSync.map(o => o.chat).sort());
 		expect(await redis.get('other:thing')).toBe('keep me');
 	});
+});
+
+// issue 16, point 9: the README's tour names chats by their codes; `demo --seed 1` on backends without
+// demo data prints exactly what the README shows (paths, URLs, the time taken and the backup's name aside).
+describe('opsdeck demo --seed', () => {
+	it('prints what the README shows for --seed 1: the same chats, codes and counts', async () => {
+		const fresh = await createTestDatabase('opsdeck_demo_seed');
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-demo-seed-'));
+		try {
+			const child = spawn(process.execPath, [bin, 'demo', '--seed', '1'], {
+				cwd: dir,
+				env: {...process.env, REDIS_URL: server.url.replace(/\/0$/, '/3'), DATABASE_URL: fresh.url, OPSDECK_AUDIT_LOG: path.join(dir, 'audit.log')},
+				stdio: ['ignore', 'pipe', 'pipe'],
+			});
+			let out = '';
+			child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+			expect(await new Promise(resolve => child.on('close', resolve))).toBe(0);
+			const readme = fs.readFileSync(path.resolve('README.md'), 'utf8');
+			const shown = /What `opsdeck demo --seed 1` prints[\s\S]*?```\n([\s\S]*?)```/.exec(readme)?.[1];
+			expect(shown, 'the README shows the output of demo --seed 1').toBeDefined();
+			// the lines that name this machine's stores and files, and the time taken, are compared up to them
+			const variable = /^(seeded the demo data in | {2}PostgreSQL {2}| {2}Redis {7}| {2}SQLite {6}| {4}backup )/;
+			const lines = (text: string) => text.trimEnd().split('\n').map(line => variable.exec(line)?.[1] ?? line);
+			expect(lines(out)).toEqual(lines(shown!));
+			// and the tour's chat is one of them, with the counts the README gives it
+			expect(out).toMatch(/^ {4}EEGHG478 {2}7 missing from the cache, 5 extra in the cache$/m);
+			expect(readme).toContain('`/` then `chat:EEGHG478:*` and Enter');
+		} finally {
+			await fresh.drop();
+			fs.rmSync(dir, {recursive: true, force: true});
+		}
+	}, 60_000);
 });
 
 /** `opsdeck chat show CODE --compare --json`, its stdout. */

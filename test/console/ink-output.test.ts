@@ -4,6 +4,8 @@
 // transformers, writes off the edges — and over successive frames where a little changes each time.
 import path from 'node:path';
 import {pathToFileURL} from 'node:url';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import {describe, expect, it} from 'vitest';
 
 type Transformer = (line: string, index: number) => string;
@@ -20,6 +22,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 const load = async (file: string) => ((await import(pathToFileURL(path.join(root, file)).href)) as {default: OutputCtor}).default;
 const InkOutput = await load('node_modules/ink/build/output.js');
 const FastOutput = await load('scripts/ink-fast/output.js');
+const {cachedChars, cacheCharLimit} = (await import(pathToFileURL(path.join(root, 'scripts/ink-fast/output.js')).href)) as {cachedChars: () => number; cacheCharLimit: number};
 
 /** A small deterministic PRNG, so a failure reproduces. */
 function random(seed: number) {
@@ -143,5 +146,26 @@ describe('the bundle\'s Output (scripts/ink-fast/output.js)', () => {
 		expect(after[1]).not.toBe(before[1]);
 		expect(after[1]).toContain('12:11:52');
 		expect([after[0], after[2], after[3]]).toEqual([before[0], before[2], before[3]]);
+	});
+
+	it('holds a few MB however many different lines it draws (a console under traffic, issue 16)', () => {
+		v8.setFlagsFromString('--expose-gc');
+		const gc = vm.runInNewContext('gc') as () => void;
+		const screen = (tick: number): Op[] => Array.from({length: 28}, (_, y) => ({
+			kind: 'write' as const,
+			x: 0,
+			y,
+			text: `\u001b[32mchat:ROW${y}X${tick}:messages\u001b[39m  ${(tick * 7 + y) % 9999}  +${tick % 5}  ${tick % 13}.${y}/s  23h${tick % 60}m  \u001b[36m▁▂▃▄▅▆▇█▁▂▃▄\u001b[39m  counted every second`,
+			transformers: [],
+		}));
+		gc();
+		const before = process.memoryUsage().heapUsed;
+		// 140 ticks of a 100x30 screen whose every line changes each tick: 3,920 different lines
+		for (let tick = 0; tick < 140; tick++) frame(FastOutput, 100, 30, screen(tick));
+		gc();
+		const held = process.memoryUsage().heapUsed - before;
+		expect(cachedChars()).toBeLessThanOrEqual(4 * cacheCharLimit);
+		// Ink's own Output holds nothing across frames; the caches of 4,000 lines each held ~110 MB here
+		expect(held / 2 ** 20).toBeLessThan(20);
 	});
 });

@@ -52,7 +52,7 @@ function cpuTicks(pid) {
 	return Number(fields[11]) + Number(fields[12]); // utime + stime
 }
 
-function rssMb(pid) {
+export function rssMb(pid) {
 	const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
 	const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
 	return kb / 1024;
