@@ -42,6 +42,11 @@ export const flagSpec = {
 	traffic: {type: 'boolean'},
 	chats: {type: 'string'},
 	rate: {type: 'string'},
+	// redis: memory's tree depth, biggest keys and MEMORY USAGE SAMPLES; slowlog --reset
+	depth: {type: 'string'},
+	top: {type: 'string'},
+	samples: {type: 'string'},
+	reset: {type: 'boolean'},
 	version: {type: 'boolean', shortFlag: 'v'},
 	help: {type: 'boolean', shortFlag: 'h'},
 } as const;

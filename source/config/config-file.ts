@@ -36,7 +36,7 @@ export const configFileSchema: Schema = {
 	healthHost: 'string',
 	auditLog: 'string',
 	scanCount: 'number',
-	thresholds: {latencyMs: 'number', redisMemoryRatio: 'number', minFreeDiskRatio: 'number'},
+	thresholds: {latencyMs: 'number', redisMemoryRatio: 'number', minFreeDiskRatio: 'number', redisEvictionsPerSec: 'number'},
 	collections: {
 		messages: 'string',
 		pinned: 'string',

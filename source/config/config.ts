@@ -35,6 +35,8 @@ export type Thresholds = {
 	readonly latencyMs: number;
 	readonly redisMemoryRatio: number;
 	readonly minFreeDiskRatio: number;
+	/** Redis evicting more keys a second than this (between two checks) */
+	readonly redisEvictionsPerSec: number;
 };
 
 export type Config = {
@@ -76,7 +78,7 @@ export const defaultCollections: CollectionsLayout = {
 	columns: {id: 'id', chat: 'chat_code', username: 'username', content: 'content', createdAt: 'created_at'},
 };
 
-export const defaultThresholds: Thresholds = {latencyMs: 1000, redisMemoryRatio: 0.75, minFreeDiskRatio: 0.1};
+export const defaultThresholds: Thresholds = {latencyMs: 1000, redisMemoryRatio: 0.75, minFreeDiskRatio: 0.1, redisEvictionsPerSec: 0};
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -295,6 +297,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
 		latencyMs: thresholdsFile.latencyMs === undefined ? defaultThresholds.latencyMs : parseInteger(thresholdsFile.latencyMs, 'thresholds.latencyMs', 1, 600_000),
 		redisMemoryRatio: thresholdsFile.redisMemoryRatio === undefined ? defaultThresholds.redisMemoryRatio : parseNumber(thresholdsFile.redisMemoryRatio, 'thresholds.redisMemoryRatio', 0, 1),
 		minFreeDiskRatio: thresholdsFile.minFreeDiskRatio === undefined ? defaultThresholds.minFreeDiskRatio : parseNumber(thresholdsFile.minFreeDiskRatio, 'thresholds.minFreeDiskRatio', 0, 1),
+		redisEvictionsPerSec: thresholdsFile.redisEvictionsPerSec === undefined ? defaultThresholds.redisEvictionsPerSec : parseNumber(thresholdsFile.redisEvictionsPerSec, 'thresholds.redisEvictionsPerSec', 0, 1_000_000_000),
 	};
 
 	// the list the Monitor saved for this config file wins over the config file's (read as the initial list)

@@ -6,6 +6,9 @@ import {errorMessage, mask} from '../../text/mask.js';
 import {RawPipe} from './pipe.js';
 import {BackendDownError, ReconnectGate, type ReconnectResult, StatusKeeper, withTimeout} from '../status.js';
 
+/** The name every connection opsdeck opens carries (CLIENT SETNAME): the Redis view marks them and will not kill them. */
+export const connectionName = 'opsdeck';
+
 export const redisTimeouts = {connectMs: 3000, commandMs: 5000, backoffStartMs: 100, backoffMaxMs: 5000};
 
 export function backoffDelay(attempt: number): number {
@@ -84,7 +87,7 @@ export class RedisBackend {
 			enableOfflineQueue: false,
 			autoResendUnfulfilledCommands: false,
 			maxRetriesPerRequest: 0,
-			connectionName: 'opsdeck',
+			connectionName,
 			// ioredis waits this long for a socket that is already gone to 'close' (a ref'd timer that
 			// kept one-shot commands alive 2 s after a refused connection)
 			disconnectTimeout: 300,
