@@ -13,7 +13,7 @@ import {auditRefusal, refuseReadOnly} from '../mutations/registry.js';
 import {formatCount} from '../text/format.js';
 import {outLine} from '../text/out.js';
 import {memoryJson, memoryText} from '../text/redis-memory-text.js';
-import {clientId, clientsText, latencyText, serverLines, slowlogJson, slowlogText} from '../text/redis-server-text.js';
+import {clientsText, latencyText, serverLines, slowlogJson, slowlogText} from '../text/redis-server-text.js';
 import {sanitize} from '../text/sanitize.js';
 import {confirm, intFlag, print, printJson, UsageError, type CommandContext} from './shared.js';
 
@@ -79,10 +79,11 @@ async function kill(ctx: CommandContext): Promise<number> {
 			throw new OwnClientError(client);
 		}
 		const name = client.name ? ` named ${client.name}` : '';
-		await confirm(ctx, request, `Kill client ${clientId(client, true)} (${client.addr}${name}, idle ${client.idleSeconds}s, last ${client.cmd})?`);
+		const which = `client ${client.id} on ${client.server} (${client.addr}${name})`;
+		await confirm(ctx, request, `Kill ${which}, idle ${client.idleSeconds}s, last command ${client.cmd}?`);
 		const killed = await killClient(ctx.config, redis, client);
 		if (ctx.flags.json) printJson(ctx, {killed, client});
-		else print(ctx, killed ? `killed client ${clientId(client, true)} (${client.addr}${name})` : `client ${clientId(client, true)} had already gone`);
+		else print(ctx, killed ? `killed ${which}` : `${which} had already gone`);
 		return 0;
 	} catch (error) {
 		if (error instanceof KillTargetError || error instanceof OwnClientError) throw new UsageError(error.message);

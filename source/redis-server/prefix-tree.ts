@@ -9,6 +9,9 @@ type Node = {
 	bytes: number;
 	keys: number;
 	readonly children: Map<string, Node>;
+	/** keys under a prefix of the next level that was past the bound (not kept) */
+	unkeptBytes: number;
+	unkeptKeys: number;
 };
 
 export type PrefixView = {
@@ -22,11 +25,13 @@ export type PrefixView = {
 	readonly share: number;
 	/** the prefixes under it, most bytes first */
 	readonly children: readonly PrefixView[];
-	/** keys here that are in none of the children (their name ends here, or past the bound) */
+	/** keys whose name ends here (no further prefix) */
 	readonly rest: {readonly keys: number; readonly bytes: number};
+	/** keys under further prefixes that were not kept (past the bound on prefixes, or below `depth`) */
+	readonly unkept: {readonly keys: number; readonly bytes: number};
 };
 
-const newNode = (prefix: string): Node => ({prefix, bytes: 0, keys: 0, children: new Map()});
+const newNode = (prefix: string): Node => ({prefix, bytes: 0, keys: 0, children: new Map(), unkeptBytes: 0, unkeptKeys: 0});
 
 export class PrefixTree {
 	readonly #root = newNode('');
@@ -54,7 +59,11 @@ export class PrefixTree {
 			const prefix = key.slice(0, at + 1);
 			let child = node.children.get(prefix);
 			if (!child) {
-				if (this.#nodes >= this.maxNodes) return;
+				if (this.#nodes >= this.maxNodes) {
+					node.unkeptBytes += bytes;
+					node.unkeptKeys++;
+					return;
+				}
 				child = newNode(prefix);
 				node.children.set(prefix, child);
 				this.#nodes++;
@@ -71,13 +80,19 @@ export class PrefixTree {
 		const total = this.#root.bytes;
 		const walk = (node: Node, level: number): PrefixView => {
 			const children = level < depth ? [...node.children.values()].sort((a, b) => b.bytes - a.bytes || (a.prefix < b.prefix ? -1 : 1)).map(child => walk(child, level + 1)) : [];
-			let keys = node.keys;
-			let bytes = node.bytes;
-			for (const child of children) {
+			// below the depth shown, the children kept count as not kept
+			let keys = node.keys - node.unkeptKeys;
+			let bytes = node.bytes - node.unkeptBytes;
+			for (const child of node.children.values()) {
 				keys -= child.keys;
 				bytes -= child.bytes;
 			}
-			return {prefix: node.prefix, depth: level, keys: node.keys, bytes: node.bytes, share: total > 0 ? node.bytes / total : 0, children, rest: {keys, bytes}};
+			const unkept = {keys: node.keys - keys, bytes: node.bytes - bytes};
+			for (const child of children) {
+				unkept.keys -= child.keys;
+				unkept.bytes -= child.bytes;
+			}
+			return {prefix: node.prefix, depth: level, keys: node.keys, bytes: node.bytes, share: total > 0 ? node.bytes / total : 0, children, rest: {keys, bytes}, unkept};
 		};
 		return walk(this.#root, 0);
 	}

@@ -27,8 +27,10 @@ function treeLines(node: PrefixView, total: number, top: number, lines: string[]
 		const keys = hidden.reduce((n, c) => n + c.keys, 0);
 		lines.push(row(`${indent}… ${formatCount(hidden.length)} more prefixes`, bytes, total > 0 ? bytes / total : 0, keys));
 	}
-	// keys under no prefix shown here (their name ends at this level): only worth a line beside prefixes
-	if (node.children.length > 0 && node.rest.keys > 0) lines.push(row(`${indent}(no further prefix)`, node.rest.bytes, total > 0 ? node.rest.bytes / total : 0, node.rest.keys));
+	// only worth a line beside prefixes shown
+	if (node.children.length === 0) return;
+	if (node.unkept.keys > 0) lines.push(row(`${indent}(prefixes past the limit)`, node.unkept.bytes, total > 0 ? node.unkept.bytes / total : 0, node.unkept.keys));
+	if (node.rest.keys > 0) lines.push(row(`${indent}(no further prefix)`, node.rest.bytes, total > 0 ? node.rest.bytes / total : 0, node.rest.keys));
 }
 
 const elementsText = (k: BigKey) => (k.elements === null ? '-' : `${formatCount(k.elements)} ${elementUnit[k.type] ?? 'elements'}`);
@@ -64,7 +66,7 @@ export function memoryText(report: MemoryReport, top: number): string {
 }
 
 function treeJson(node: PrefixView): unknown {
-	return {...jsonKey('prefix', node.prefix), depth: node.depth, keys: node.keys, bytes: node.bytes, share: node.share, rest: node.rest, children: node.children.map(treeJson)};
+	return {...jsonKey('prefix', node.prefix), depth: node.depth, keys: node.keys, bytes: node.bytes, share: node.share, rest: node.rest, unkept: node.unkept, children: node.children.map(treeJson)};
 }
 
 const bigKeyJson = (k: BigKey) => ({...jsonKey('key', k.key), type: k.type, bytes: k.bytes, elements: k.elements});
