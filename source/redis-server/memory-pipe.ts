@@ -10,6 +10,12 @@ import {groupByMaster} from '../backends/redis/pipeline.js';
 
 export type MemoryPipeTarget = Pick<RedisBackend, 'isCluster' | 'masters' | 'masterFor' | 'pipeFor'>;
 
+/**
+ * How long one batch may take: MEMORY USAGE SAMPLES 0 walks every element of a key, so a batch of
+ * big keys can keep the server busy for seconds (the pipe's usual 5 s would drop it mid-scan).
+ */
+export const batchTimeoutMs = 60_000;
+
 /** `$5\r\nvalue\r\n` */
 const bulk = (text: string) => `$${Buffer.byteLength(text)}\r\n${text}\r\n`;
 
@@ -34,7 +40,7 @@ export async function exchange(redis: MemoryPipeTarget, keys: readonly string[],
 				}
 			}
 			parts.push(Buffer.from(text));
-			const replies = await redis.pipeFor(master, lane).exec(parts.length === 1 ? parts[0]! : Buffer.concat(parts), indexes.length * perKey);
+			const replies = await redis.pipeFor(master, lane).exec(parts.length === 1 ? parts[0]! : Buffer.concat(parts), indexes.length * perKey, batchTimeoutMs);
 			for (let n = 0; n < indexes.length; n++) {
 				const at = indexes[n]! * perKey;
 				for (let c = 0; c < perKey; c++) out[at + c] = replies[n * perKey + c]!;

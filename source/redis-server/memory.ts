@@ -74,6 +74,7 @@ export class MemoryScan {
 	readonly #usage: (key: string) => string | Buffer;
 	#vanished = 0;
 	#elapsedMs = 0;
+	#stopped = false;
 
 	constructor(readonly redis: RedisBackend, options: MemoryOptions = {}) {
 		this.pattern = options.pattern?.trim() ? options.pattern : '*';
@@ -158,8 +159,9 @@ export class MemoryScan {
 	/**
 	 * Steps until done, stop() or an abort (the report then says how far it got). Two batches are in
 	 * flight, on two lanes of each master's bare connection: the server measures one while opsdeck
-	 * reads the other's replies (one lane left the server idle half the time: 9 s instead of ~5 s
-	 * for 1 M keys).
+	 * reads the other's replies and encodes the next (with one, the server waited for opsdeck and
+	 * opsdeck for the server: the wall time was their CPU times added). Not to be mixed with step()
+	 * while it runs.
 	 */
 	async run(options: {readonly signal?: AbortSignal; readonly onProgress?: (progress: ScanProgress) => void} = {}): Promise<MemoryReport> {
 		this.#stopped = false;
@@ -182,8 +184,6 @@ export class MemoryScan {
 		}
 		return this.report();
 	}
-
-	#stopped = false;
 
 	/** Pauses run() after the batches in flight; run() again continues. */
 	stop(): void {
