@@ -44,6 +44,11 @@ export const flagSpec = {
 	rate: {type: 'string'},
 	seed: {type: 'string'},
 	minDuration: {type: 'string'},
+	// redis: memory's tree depth, biggest keys and MEMORY USAGE SAMPLES; slowlog --reset
+	depth: {type: 'string'},
+	top: {type: 'string'},
+	samples: {type: 'string'},
+	reset: {type: 'boolean'},
 	version: {type: 'boolean', shortFlag: 'v'},
 	help: {type: 'boolean', shortFlag: 'h'},
 } as const;

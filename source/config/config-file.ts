@@ -37,7 +37,7 @@ export const configFileSchema: Schema = {
 	healthHost: 'string',
 	auditLog: 'string',
 	scanCount: 'number',
-	thresholds: {latencyMs: 'number', redisMemoryRatio: 'number', minFreeDiskRatio: 'number', pgConnectionsRatio: 'number', pgIdleInTransactionMs: 'number'},
+	thresholds: {latencyMs: 'number', redisMemoryRatio: 'number', minFreeDiskRatio: 'number', pgConnectionsRatio: 'number', pgIdleInTransactionMs: 'number', redisEvictionsPerSec: 'number'},
 	collections: {
 		messages: 'string',
 		pinned: 'string',

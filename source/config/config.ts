@@ -40,6 +40,8 @@ export type Thresholds = {
 	readonly pgConnectionsRatio: number;
 	/** a PostgreSQL session idle in transaction for longer than this */
 	readonly pgIdleInTransactionMs: number;
+	/** Redis evicting more keys a second than this (between two checks) */
+	readonly redisEvictionsPerSec: number;
 };
 
 export type Config = {
@@ -81,7 +83,7 @@ export const defaultCollections: CollectionsLayout = {
 	columns: {id: 'id', chat: 'chat_code', username: 'username', content: 'content', createdAt: 'created_at'},
 };
 
-export const defaultThresholds: Thresholds = {latencyMs: 1000, redisMemoryRatio: 0.75, minFreeDiskRatio: 0.1, pgConnectionsRatio: 0.8, pgIdleInTransactionMs: 300_000};
+export const defaultThresholds: Thresholds = {latencyMs: 1000, redisMemoryRatio: 0.75, minFreeDiskRatio: 0.1, pgConnectionsRatio: 0.8, pgIdleInTransactionMs: 300_000, redisEvictionsPerSec: 0};
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -302,6 +304,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
 		minFreeDiskRatio: thresholdsFile.minFreeDiskRatio === undefined ? defaultThresholds.minFreeDiskRatio : parseNumber(thresholdsFile.minFreeDiskRatio, 'thresholds.minFreeDiskRatio', 0, 1),
 		pgConnectionsRatio: thresholdsFile.pgConnectionsRatio === undefined ? defaultThresholds.pgConnectionsRatio : parseNumber(thresholdsFile.pgConnectionsRatio, 'thresholds.pgConnectionsRatio', 0, 1),
 		pgIdleInTransactionMs: thresholdsFile.pgIdleInTransactionMs === undefined ? defaultThresholds.pgIdleInTransactionMs : parseInteger(thresholdsFile.pgIdleInTransactionMs, 'thresholds.pgIdleInTransactionMs', 1, 7 * 86_400_000),
+		redisEvictionsPerSec: thresholdsFile.redisEvictionsPerSec === undefined ? defaultThresholds.redisEvictionsPerSec : parseNumber(thresholdsFile.redisEvictionsPerSec, 'thresholds.redisEvictionsPerSec', 0, 1_000_000_000),
 	};
 
 	// the list the Monitor saved for this config file wins over the config file's (read as the initial list)

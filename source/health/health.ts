@@ -1,7 +1,8 @@
 // Health of every backend, probed in parallel (each with a timeout), and one verdict with its
 // reasons. The rules (PRODUCT.md): PostgreSQL down, SQLite unreadable or the app's health URL
 // failing → unhealthy; Redis down → degraded (the app runs without its cache); a latency over
-// thresholds.latencyMs, Redis memory over thresholds.redisMemoryRatio of maxmemory, less than
+// thresholds.latencyMs, Redis memory over thresholds.redisMemoryRatio of maxmemory, Redis evicting
+// more than thresholds.redisEvictionsPerSec keys a second since the previous check, less than
 // thresholds.minFreeDiskRatio free disk for backups, PostgreSQL connections over
 // thresholds.pgConnectionsRatio of max_connections, or a session idle in transaction for longer
 // than thresholds.pgIdleInTransactionMs → degraded. The console, `status` and `serve`
@@ -10,6 +11,9 @@ import type {Backends} from '../backends/index.js';
 import {withTimeout} from '../backends/status.js';
 import type {Thresholds} from '../config/config.js';
 import {formatDuration, formatPercent} from '../text/format.js';
+
+/** 0.4 → "0.4", 1234.5 → "1235": a rate as a person reads it */
+const formatRate = (perSec: number) => (perSec < 10 ? perSec.toFixed(1).replace(/\.0$/, '') : String(Math.round(perSec)));
 import {probePostgres, type PostgresHealth} from './postgres.js';
 import {probeRedis, type RedisHealth} from './redis.js';
 import {backupsFailed, probeApp, probeBackups, probeProcess, probeSqlite, type AppHealth, type BackupsHealth, type ProcessHealth, type SqliteHealth} from './local.js';
@@ -80,6 +84,11 @@ export function judge(report: Omit<HealthReport, 'verdict' | 'reasons' | 'checke
 		slow('redis', 'redis', redis.latencyMs);
 		if (redis.memoryRatio !== null && redis.memoryRatio > thresholds.redisMemoryRatio) {
 			reasons.push({component: 'redis', level: 'degraded', message: `redis memory at ${formatPercent(redis.memoryRatio)} of maxmemory (over ${formatPercent(thresholds.redisMemoryRatio, 0)})`});
+		}
+		// (undefined in a report made before evictions were counted: no rate)
+		const evicting = redis.evictedPerSec ?? null;
+		if (evicting !== null && evicting > thresholds.redisEvictionsPerSec) {
+			reasons.push({component: 'redis', level: 'degraded', message: `redis evicting keys: ${formatRate(evicting)}/s since the last check (over ${formatRate(thresholds.redisEvictionsPerSec)}/s)`});
 		}
 	}
 	if (backups.diskFreeRatio !== null && backups.diskFreeRatio < thresholds.minFreeDiskRatio) {

@@ -1,6 +1,8 @@
 // The Redis card: PING for latency and state, then INFO (default sections: server, clients,
-// memory, stats, keyspace) on every master, summed for a cluster.
+// memory, stats, keyspace) on every master, summed for a cluster. Evictions are counted between
+// two checks of the same backend (the console's and serve's polls), not since the server started.
 import type {RedisBackend} from '../backends/index.js';
+import {serverName} from '../redis-server/servers.js';
 import {withTimeout} from '../backends/status.js';
 import {errorMessage} from '../text/mask.js';
 import {roundMs, waitWhileConnecting, type ProbeState} from './wait.js';
@@ -22,6 +24,10 @@ export type RedisHealth = {
 	readonly opsPerSec: number | null;
 	/** keyspace_hits / (hits + misses) since the server started */
 	readonly hitRate: number | null;
+	/** keys evicted since the server started (every master) */
+	readonly evictedKeys: number | null;
+	/** keys evicted per second since the previous check of this backend; null on the first check */
+	readonly evictedPerSec: number | null;
 	readonly cluster: boolean;
 	readonly masters: number | null;
 	readonly lastError: string | null;
@@ -61,11 +67,30 @@ function friendly(message: string): string {
 	return /Stream isn't writeable|Connection is closed/.test(message) ? 'connection lost' : message;
 }
 
+/** Each backend's previous check: when, and evicted_keys per master. */
+const previousEvictions = new WeakMap<RedisBackend, {readonly at: number; readonly byServer: ReadonlyMap<string, number>}>();
+
+/**
+ * Keys evicted per second since the previous check: the masters seen both times, summed; a master
+ * whose counter went down restarted in between and counts from 0. null on the first check.
+ */
+function evictionRate(redis: RedisBackend, now: ReadonlyMap<string, number>, at: number): number | null {
+	const before = previousEvictions.get(redis);
+	previousEvictions.set(redis, {at, byServer: now});
+	if (!before || at <= before.at) return null;
+	let evicted = 0;
+	for (const [server, count] of now) {
+		const was = before.byServer.get(server);
+		if (was !== undefined) evicted += count >= was ? count - was : count;
+	}
+	return evicted / ((at - before.at) / 1000);
+}
+
 export async function probeRedis(redis: RedisBackend, timeoutMs: number): Promise<RedisHealth> {
 	const base = {url: redis.maskedUrl, db: redis.db};
 	const empty = {
 		latencyMs: null, version: null, uptimeSeconds: null, usedMemoryBytes: null, maxMemoryBytes: null, memoryRatio: null,
-		clients: null, keys: null, opsPerSec: null, hitRate: null, cluster: false, masters: null,
+		clients: null, keys: null, opsPerSec: null, hitRate: null, evictedKeys: null, evictedPerSec: null, cluster: false, masters: null,
 	};
 	try {
 		await redis.start();
@@ -74,8 +99,9 @@ export async function probeRedis(redis: RedisBackend, timeoutMs: number): Promis
 		// (ECONNREFUSED) instead of replacing it with "redis is down: …".
 		if (redis.status.state !== 'up') throw new Error(redis.status.lastError ?? 'connection lost');
 		const latencyMs = await withTimeout(redis.ping(), timeoutMs, `no answer to PING within ${timeoutMs} ms`);
+		const masters = redis.masters();
 		const infos = await withTimeout(
-			Promise.all(redis.masters().map(async master => parseInfo(await master.info()))),
+			Promise.all(masters.map(async master => parseInfo(await master.info()))),
 			timeoutMs,
 			`no answer to INFO within ${timeoutMs} ms`,
 		);
@@ -85,6 +111,11 @@ export async function probeRedis(redis: RedisBackend, timeoutMs: number): Promis
 		const max = maxes.every(m => m !== null && m > 0) ? sum(maxes) : null;
 		const hits = sum(infos.map(i => num(i.keyspace_hits))) ?? 0;
 		const misses = sum(infos.map(i => num(i.keyspace_misses))) ?? 0;
+		const evicted = new Map<string, number>();
+		infos.forEach((info, n) => {
+			const count = num(info.evicted_keys);
+			if (count !== null) evicted.set(serverName(masters[n]!), count);
+		});
 		return {
 			...base,
 			state: 'up',
@@ -98,6 +129,8 @@ export async function probeRedis(redis: RedisBackend, timeoutMs: number): Promis
 			keys: infos.reduce((n, i) => n + keyspaceKeys(i[`db${redis.db}`]), 0),
 			opsPerSec: sum(infos.map(i => num(i.instantaneous_ops_per_sec))),
 			hitRate: hits + misses > 0 ? hits / (hits + misses) : null,
+			evictedKeys: sum(infos.map(i => num(i.evicted_keys))),
+			evictedPerSec: evictionRate(redis, evicted, Date.now()),
 			cluster: redis.isCluster,
 			masters: infos.length,
 			lastError: redis.status.lastError ?? null,

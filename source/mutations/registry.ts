@@ -36,6 +36,9 @@ export const registry = {
 	// PostgreSQL sessions (issue 17); the console's dialog asks for the pid itself (signalWord in postgres/signal.ts)
 	'pg-cancel': {verb: "cancel a PostgreSQL session's query", word: 'cancel', readOnly: 'refused'},
 	'pg-terminate': {verb: 'terminate a PostgreSQL session', word: 'terminate', readOnly: 'refused'},
+	// the Redis view (redis-server/): the slow log of every server; one client connection
+	'slowlog-reset': {verb: 'empty the Redis slow log (SLOWLOG RESET)', word: 'reset', readOnly: 'refused'},
+	'client-kill': {verb: 'close a Redis client connection (CLIENT KILL)', word: 'kill', readOnly: 'refused'},
 } as const satisfies Record<string, MutationSpec>;
 
 export type Mutation = keyof typeof registry;
@@ -49,7 +52,17 @@ export type MutationRequest = {
 	readonly action: Mutation;
 	/** what it acts on, e.g. "redis://127.0.0.1:6379/0 (3,450 keys)"; masked before it is logged */
 	readonly target: string;
+	/**
+	 * the word to type when it is not the entry's own: one that names what is acted on (a client
+	 * kill asks for the client's id, so the dialog confirms that client and no other)
+	 */
+	readonly word?: string;
 };
+
+/** The word the console's dialog asks for: the request's own, else its entry's. */
+export function confirmationWord(request: MutationRequest): string {
+	return request.word ?? registry[request.action].word;
+}
 
 export {AuditError, MutationRefusedError, ReadOnlyError, refuseReadOnly, runMutation} from './guard.js';
 export {appendAudit, auditRefusal, readAudit, unfinishedNote, type AuditEntry, type AuditResult, type AuditWarn} from './audit.js';

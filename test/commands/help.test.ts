@@ -95,6 +95,8 @@ const commands: ReadonlyArray<{readonly words: readonly string[]; readonly names
 	{words: ['sqlite', 'export', 'chats', '--output', 'out.csv'], names: '--output'},
 	{words: ['pg', 'terminate', '1', '--yes'], names: '--min-duration'},
 	{words: ['audit'], names: '--limit'},
+	{words: ['redis', 'slowlog', '--reset', '--yes'], names: '--samples'},
+	{words: ['redis', 'kill', '1', '--yes'], names: 'kill ID'},
 	{words: ['demo', '--force'], names: '--traffic'},
 ];
 
@@ -150,7 +152,7 @@ describe('--help anywhere prints help and does nothing else (issue 13, case 2)',
 	it('opsdeck help [COMMAND], opsdeck --help, -v and --version', async () => {
 		const general = await run(['--help']);
 		expect(general.code).toBe(0);
-		for (const name of ['status', 'serve', 'reconnect', 'flush', 'keys', 'inspect', 'chat', 'message', 'stats', 'monitor', 'backup', 'sqlite', 'pg', 'audit', 'demo']) {
+		for (const name of ['status', 'serve', 'reconnect', 'flush', 'keys', 'inspect', 'chat', 'message', 'stats', 'monitor', 'backup', 'sqlite', 'pg', 'redis', 'audit', 'demo']) {
 			expect(general.stdout).toMatch(new RegExp(`^ {4}${name} `, 'm'));
 		}
 		expect((await run(['help'])).stdout).toBe(general.stdout);

@@ -43,7 +43,7 @@ describe('opsdeck status', () => {
 		expect(report.reasons).toEqual([]);
 		expect(Object.keys(report)).toEqual(['verdict', 'reasons', 'checkedAt', 'durationMs', 'postgres', 'redis', 'sqlite', 'backups', 'app', 'process']);
 		expect(Object.keys(report.postgres!).sort()).toEqual(['cacheHitRatio', 'connections', 'databaseSizeBytes', 'idleInTransaction', 'lastError', 'latencyMs', 'maxConnections', 'reconnects', 'state', 'uptimeSeconds', 'url', 'version']);
-		expect(Object.keys(report.redis!).sort()).toEqual(['clients', 'cluster', 'db', 'hitRate', 'keys', 'lastError', 'latencyMs', 'masters', 'maxMemoryBytes', 'memoryRatio', 'opsPerSec', 'reconnects', 'state', 'uptimeSeconds', 'url', 'usedMemoryBytes', 'version']);
+		expect(Object.keys(report.redis!).sort()).toEqual(['clients', 'cluster', 'db', 'evictedKeys', 'evictedPerSec', 'hitRate', 'keys', 'lastError', 'latencyMs', 'masters', 'maxMemoryBytes', 'memoryRatio', 'opsPerSec', 'reconnects', 'state', 'uptimeSeconds', 'url', 'usedMemoryBytes', 'version']);
 		expect(Object.keys(report.sqlite!).sort()).toEqual(['error', 'journalMode', 'path', 'sizeBytes', 'state', 'walBytes']);
 		expect(Object.keys(report.backups!).sort()).toEqual(['count', 'dir', 'diskFreeBytes', 'diskFreeRatio', 'diskTotalBytes', 'error', 'newest', 'newestAgeMs']);
 		expect(Object.keys(report.process!).sort()).toEqual(['heapUsedBytes', 'nodeVersion', 'pid', 'pollIntervalMs', 'rssBytes', 'uptimeSeconds']);

@@ -133,7 +133,7 @@ describe('config file', () => {
 	it('a custom collections layout and thresholds are read', () => {
 		writeConfigFile({
 			collections: {messages: 'room:{chat}:msgs', maxMessages: 100, table: 'public.posts', columns: {chat: 'room_code'}},
-			thresholds: {latencyMs: 250, redisMemoryRatio: 0.5},
+			thresholds: {latencyMs: 250, redisMemoryRatio: 0.5, redisEvictionsPerSec: 20},
 		});
 		const config = load();
 		expect(config.collections.messages).toBe('room:{chat}:msgs');
@@ -141,7 +141,7 @@ describe('config file', () => {
 		expect(config.collections.maxMessages).toBe(100);
 		expect(config.collections.table).toBe('public.posts');
 		expect(config.collections.columns).toEqual({...defaultCollections.columns, chat: 'room_code'});
-		expect(config.thresholds).toEqual({latencyMs: 250, redisMemoryRatio: 0.5, minFreeDiskRatio: 0.1, pgConnectionsRatio: 0.8, pgIdleInTransactionMs: 300_000});
+		expect(config.thresholds).toEqual({latencyMs: 250, redisMemoryRatio: 0.5, minFreeDiskRatio: 0.1, pgConnectionsRatio: 0.8, pgIdleInTransactionMs: 300_000, redisEvictionsPerSec: 20});
 	});
 
 });
@@ -327,7 +327,7 @@ describe('every key of the config file is checked', () => {
 		[{backupEnabled: null}, 'backupEnabled in opsdeck.config.json must be true or false (got null)'],
 		[{thresholds: 'x'}, 'thresholds in opsdeck.config.json must be an object (got "x")'],
 		[{thresholds: {latency: 5}}, 'unknown key thresholds.latency in opsdeck.config.json: did you mean thresholds.latencyMs?'],
-		[{thresholds: {p99: 5}}, 'unknown key thresholds.p99 in opsdeck.config.json: the keys here are latencyMs, redisMemoryRatio, minFreeDiskRatio, pgConnectionsRatio, pgIdleInTransactionMs'],
+		[{thresholds: {p99: 5}}, 'unknown key thresholds.p99 in opsdeck.config.json: the keys here are latencyMs, redisMemoryRatio, minFreeDiskRatio, pgConnectionsRatio, pgIdleInTransactionMs, redisEvictionsPerSec'],
 		[{thresholds: {latencyMs: '500'}}, 'thresholds.latencyMs in opsdeck.config.json must be a number (got "500")'],
 		[{backupRetention: '14'}, 'backupRetention in opsdeck.config.json must be a number (got "14")'],
 		[{pollIntervalMs: true}, 'pollIntervalMs in opsdeck.config.json must be a number (got true)'],

@@ -31,6 +31,8 @@ import {deleteKey} from '../../source/cache/keys.js';
 import {analyzeDatabase, vacuumDatabase} from '../../source/sqlite/maintenance.js';
 import {findSession} from '../../source/postgres/sessions.js';
 import {signalSession} from '../../source/postgres/signal.js';
+import {findClient, killClient} from '../../source/redis-server/clients.js';
+import {resetSlowlog} from '../../source/redis-server/slowlog.js';
 import {mutations, readAudit, ReadOnlyError, type AuditEntry, type Mutation} from '../../source/mutations/registry.js';
 import {adminQuery, createTestDatabase, type TestDatabase} from '../helpers/pg-db.js';
 import {sessionPool, type SessionPool, type TestSession} from '../helpers/pg-sessions.js';
@@ -80,6 +82,7 @@ afterAll(async () => {
 	await pgSessions?.closeAll();
 	db0?.disconnect();
 	db3?.disconnect();
+	victim?.disconnect();
 	await server?.stop();
 	await database?.drop();
 	sqlite?.cleanup();
@@ -155,6 +158,14 @@ type Trigger = {
 
 let backupName = '';
 let deleteName = '';
+/** a client of the test's own, for client-kill: it does not reconnect once killed */
+let victim: Redis | undefined;
+let victimId = 0;
+
+async function victimIds(): Promise<string> {
+	const list = String(await db0.client('LIST'));
+	return JSON.stringify(list.split('\n').filter(line => / name=victim /.test(line)).map(line => /^id=(\d+)/.exec(line)![1]));
+}
 
 /** A PostgreSQL session of the test's own running pg_sleep: what pg cancel and pg terminate act on. */
 async function sleeper(name: string): Promise<{session: TestSession; ended: Promise<unknown>}> {
@@ -289,6 +300,28 @@ const triggers: Record<Mutation, Trigger> = {
 			await toTerminate.ended;
 			await waitFor(async () => (await sessionState(toTerminate.session.pid)) === '[]');
 		},
+	},
+	'slowlog-reset': {
+		// a few entries logged, then the threshold back to its default (nothing else is slow here)
+		setup: async () => {
+			await db0.config('SET', 'slowlog-log-slower-than', '0');
+			await db0.ping();
+			await db0.config('SET', 'slowlog-log-slower-than', '10000');
+			expect(await db0.slowlog('LEN')).toBeGreaterThan(0);
+		},
+		snapshot: async () => String(await db0.slowlog('LEN')),
+		op: b => resetSlowlog(b.config, b.redis),
+		...viaCli(() => ['redis', 'slowlog', '--reset']),
+	},
+	'client-kill': {
+		setup: async () => {
+			victim = new Redis(server.url, {connectionName: 'victim', retryStrategy: () => null});
+			victim.on('error', () => undefined);
+			victimId = Number(await victim.client('ID'));
+		},
+		snapshot: victimIds,
+		op: async b => killClient(b.config, b.redis, await findClient(b.redis, {id: victimId})),
+		...viaCli(() => ['redis', 'kill', String(victimId)]),
 	},
 	demo: {
 		// seeding empty stores needs no confirmation (nothing is lost); replacing data does: --force

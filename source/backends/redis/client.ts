@@ -6,6 +6,9 @@ import {errorMessage, mask} from '../../text/mask.js';
 import {RawPipe} from './pipe.js';
 import {BackendDownError, ReconnectGate, type ReconnectResult, StatusKeeper, withTimeout} from '../status.js';
 
+/** The name every connection opsdeck opens carries (CLIENT SETNAME): the Redis view marks them and will not kill them. */
+export const connectionName = 'opsdeck';
+
 export const redisTimeouts = {connectMs: 3000, commandMs: 5000, backoffStartMs: 100, backoffMaxMs: 5000};
 
 export function backoffDelay(attempt: number): number {
@@ -84,7 +87,7 @@ export class RedisBackend {
 			enableOfflineQueue: false,
 			autoResendUnfulfilledCommands: false,
 			maxRetriesPerRequest: 0,
-			connectionName: 'opsdeck',
+			connectionName,
 			// ioredis waits this long for a socket that is already gone to 'close' (a ref'd timer that
 			// kept one-shot commands alive 2 s after a refused connection)
 			disconnectTimeout: 300,
@@ -280,12 +283,14 @@ export class RedisBackend {
 
 	/**
 	 * A bare pipeline connection to the server behind `client` (one of masters()): same address,
-	 * TLS, credentials and database. Kept per server; dropped on reconnect and close.
+	 * TLS, credentials and database. Kept per server (and lane); dropped on reconnect and close.
+	 * A pipe runs one request at a time: work that wants the server busy while it reads the last
+	 * replies (the memory scan) alternates between two lanes.
 	 */
-	pipeFor(client: RedisClient): RawPipe {
+	pipeFor(client: RedisClient, lane = 0): RawPipe {
 		const o = client.options;
 		// the db is the one confirmTarget() checks (a cluster's is 0): the pipe SELECTs it, and fails if refused
-		const id = `${o.path ?? `${o.host}:${o.port}`}/${this.db}`;
+		const id = `${o.path ?? `${o.host}:${o.port}`}/${this.db}${lane === 0 ? '' : `#${lane}`}`;
 		let pipe = this.#pipes.get(id);
 		if (!pipe) {
 			const target = {host: o.host, port: o.port, path: o.path, tls: o.tls, username: o.username, password: o.password, db: this.db, connectionName: o.connectionName};
