@@ -103,6 +103,8 @@ export function cellWidth(text: string): number {
 // a cut inside one would show another byte or character, or a lone backslash.
 const shownEscape = /\\(?:\\|x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]{1,6}\}|u[0-9a-fA-F]{4})/g;
 let graphemes: Intl.Segmenter | undefined;
+/** where a name splits into words: a cut is better just after one of these */
+const separator = /^[:_ -]$/;
 
 /** The pieces a cut may fall between: whole escapes and whole characters (graphemes), with their cells. */
 function pieces(text: string): {readonly text: string; readonly width: number}[] {
@@ -147,13 +149,17 @@ export function fitMiddle(text: string, width: number, pad = false): string {
 		if (lead <= budget - 3) tailRoom = Math.min(tailRoom, budget - lead);
 	}
 	const parts = pieces(text);
-	let head = '';
 	let used = 0;
 	let next = 0;
-	for (; next < parts.length && used + parts[next]!.width <= budget - tailRoom; next++) {
-		head += parts[next]!.text;
-		used += parts[next]!.width;
+	for (; next < parts.length && used + parts[next]!.width <= budget - tailRoom; next++) used += parts[next]!.width;
+	// a head that ends a few cells into a word ends before it (`chat:X:reactions:…`, not `…:03c…`)
+	for (let i = next - 1, back = 0; i > 0 && back < 3 && next < parts.length && !separator.test(parts[next]!.text); back += parts[i]!.width, i--) {
+		if (!separator.test(parts[i]!.text)) continue;
+		for (let j = i + 1; j < next; j++) used -= parts[j]!.width;
+		next = i + 1;
+		break;
 	}
+	const head = parts.slice(0, next).map(part => part.text).join('');
 	// what the head could not use (a wide character or an escape that did not fit) goes to the end
 	let tail = '';
 	for (let i = parts.length - 1; i >= next && used + parts[i]!.width <= budget; i--) {

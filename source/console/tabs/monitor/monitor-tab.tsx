@@ -30,7 +30,7 @@ export function stepInterval(current: number, direction: 1 | -1): number {
 const deltaColor = (delta: number) => (delta > 0 ? 'green' : delta < 0 ? 'red' : undefined);
 
 const allColumns: readonly Column<CounterRow>[] = [
-	{key: 'key', title: 'key', value: r => sanitize(r.key), minWidth: 12},
+	{key: 'key', title: 'key', value: r => sanitize(r.key), minWidth: 12, cut: 'middle'},
 	{key: 'count', title: 'count', value: r => sanitize(r.count), width: 9, align: 'right', color: r => (r.gone ? 'red' : undefined)},
 	{key: 'delta', title: '+/-', value: r => sanitize(r.deltaText), width: 6, align: 'right', color: r => deltaColor(r.delta)},
 	{key: 'rate', title: 'rate', value: r => sanitize(r.rate), width: 7, align: 'right'},
