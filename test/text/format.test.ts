@@ -108,11 +108,11 @@ describe('fitMiddle (issue 16: rows that differ only at the end stay apart in a 
 		expect(new Set(shown).size).toBe(3);
 	});
 
-	it('keeps a key\'s namespace and id whole when they leave room for the end, otherwise halves', () => {
+	it('keeps a key\'s namespace and id whole when they leave room for the end, otherwise halves, ending the head at a word', () => {
 		expect(fitMiddle('chat:ZCMLY634:messages', 17)).toBe('chat:ZCMLY634…ges');
 		const uuid = 'chat:AIOEF156:reactions:03001c9b-8757-4195-ae5f-192d1db36c72';
-		expect(fitMiddle(uuid, 33)).toBe('chat:AIOEF156:re…e5f-192d1db36c72');
-		expect(fitMiddle('manual_2026-11-30T10-02-47.db', 18)).toBe('manual_20…02-47.db');
+		expect(fitMiddle(uuid, 33)).toBe('chat:AIOEF156:…-ae5f-192d1db36c72');
+		expect(fitMiddle('manual_2026-11-30T10-02-47.db', 18)).toBe('manual_…0-02-47.db');
 		expect(fitMiddle('redis://127.0.0.1:43241/0', 20)).toBe('redis://12…1:43241/0');
 	});
 
