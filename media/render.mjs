@@ -3,7 +3,8 @@
 // backends (a redis-server on a free port, a throwaway PostgreSQL database, a temp folder for the
 // SQLite file and backups), keeps `demo --traffic` writing, opens the bundled console in a
 // pseudo-terminal with a headless xterm, visits each tab as a person would and writes each screen
-// to media/*.svg. Needs `npm run build` first (the npm script does it), redis-server on PATH (or
+// to media/*.svg; then every tab and dialog at 40x10 and 80x24 (screens.mjs, the visit the screens
+// test drives too) to media/panes/, each checked to fit its pane. Needs `npm run build` first (the npm script does it), redis-server on PATH (or
 // REDIS_SERVER_BIN) and a PostgreSQL superuser at OPSDECK_TEST_PG_URL (default postgres@127.0.0.1).
 import {spawn} from 'node:child_process';
 import crypto from 'node:crypto';
@@ -15,6 +16,7 @@ import pty from '@lydell/node-pty';
 import xtermHeadless from '@xterm/headless';
 import pg from 'pg';
 import {startRedis} from '../test/bench/lib/proc.mjs';
+import {paneProblems, paneSizes, visitScreens} from './screens.mjs';
 import {screenToSvg} from './svg.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -99,11 +101,20 @@ function openConsole({cols, rows, cwd, env}) {
 		async shot(file, title) {
 			await sleep(300);
 			await flush();
+			fs.mkdirSync(path.dirname(path.join(here, file)), {recursive: true});
 			fs.writeFileSync(path.join(here, file), screenToSvg(term, {title}));
 			log(`wrote media/${file}`);
 		},
+		/** the visible rows that continue a line the terminal wrapped */
+		wrappedRows() {
+			const buffer = term.buffer.active;
+			return Array.from({length: rows}, (_, y) => y).filter(y => buffer.getLine(buffer.viewportY + y)?.isWrapped === true);
+		},
 		async quit() {
 			child.write('q');
+			for (let i = 0; i < 200 && !exited; i++) await sleep(25);
+			// a console left running holds the SQLite file open: the next one's restore would be refused
+			if (!exited) child.kill('SIGTERM');
 			for (let i = 0; i < 200 && !exited; i++) await sleep(25);
 		},
 	};
@@ -169,6 +180,8 @@ async function main() {
 	await screen.waitFor(/manual_\S+/);
 	await screen.type('n');
 	await screen.waitFor(ls => ls.filter(l => /^\S*(manual|auto)_\S+/.test(l.replace(/^[>\s]+/, ''))).length >= 2 || ls.join('\n').includes('backup created'), 'the new backup');
+	// the row shows before the job ends (v then says a job runs): its result in the bar is the end
+	await screen.waitFor(ls => /created (manual|auto)_/.test(ls.join('\n')), 'the new backup\'s result');
 	await screen.waitFor(hintsSay('new backup'));
 	await screen.type('j', 'v');
 	await screen.waitFor(/ ok \(quick_check/);
@@ -189,6 +202,26 @@ async function main() {
 	await sleep(3000);
 	await pane.shot('monitor-pane.svg', 'opsdeck in a 40x10 tmux pane');
 	await pane.quit();
+
+	// every tab and dialog at each pane size; a screen that does not fit its pane fails the run
+	for (const size of paneSizes) {
+		const console_ = openConsole({...size, cwd, env});
+		await console_.waitFor('1');
+		await visitScreens({
+			type: console_.type,
+			waitFor: (check, what) => console_.waitFor(check, what),
+			lines: console_.lines,
+			pause: sleep,
+		}, {
+			...size,
+			shot: async (name, title) => {
+				await console_.shot(`panes/${size.cols}x${size.rows}-${name}.svg`, title);
+				const problems = paneProblems(console_.lines(), console_.wrappedRows(), size);
+				if (problems.length > 0) throw new Error(`${name} at ${size.cols}x${size.rows}: ${problems.join('; ')}\n${console_.lines().join('\n')}`);
+			},
+		});
+		await console_.quit();
+	}
 }
 
 let code = 0;

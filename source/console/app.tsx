@@ -5,12 +5,13 @@ import {Box, Text, useApp, useStdin} from 'ink';
 import {useEffect, useLayoutEffect, useState, type ReactNode} from 'react';
 import {startBackends, type Backends} from '../backends/index.js';
 import {BottomBar} from './components/bottom-bar.js';
-import {Help, type HelpSection} from './components/help.js';
+import {Help, helpRows, type HelpSection} from './components/help.js';
 import {BackendsContext, FlashContext, FrameBarContext, FrameContext} from './context.js';
 import {firstKeymap, frameBar, frameKeymap, helpKeymap} from './frame/frame-keymap.js';
 import {QuitQuestion, useQuit} from './frame/quit.js';
 import {TabBar} from './frame/tab-bar.js';
 import {useFlash} from './frame/use-flash.js';
+import {scrollRoom, useScroll} from './hooks/use-scroll.js';
 import {useWindowSize} from './hooks/use-window-size.js';
 import {Keyboard, TabIdContext, useRouter} from './input/keyboard.js';
 import {barItems, helpLines, type KeyEntry} from './input/keymap.js';
@@ -77,7 +78,13 @@ function Frame({backends, initialTab = 0, startOnMount = true}: Props) {
 	const openHelp = () => setHelp({title: tab.title, keys: helpLines(router?.tabKeymap(tab.id) ?? [])});
 	const first = firstKeymap(quit.request);
 	const keys = frameKeymap({titles, active, select, openHelp, quit: quit.request});
-	const helpKeys = help ? helpKeymap(() => setHelp(undefined)) : undefined;
+	// the help scrolls (j k, PgUp PgDn, g G) when it is taller than the pane
+	const bodyHeight = Math.max(1, rows - 3);
+	const helpText = help ? helpRows([help, {title: 'Everywhere', keys: helpLines([...keys, ...first])}], columns) : [];
+	const helpScroll = useScroll(helpText.length, bodyHeight - 1, help?.title ?? '');
+	// listed in the bar only when there is more to see
+	const helpMore = helpText.length > scrollRoom(bodyHeight - 1);
+	const helpKeys = help ? [...helpKeymap(() => setHelp(undefined)), ...helpScroll.keys.map(k => (helpMore ? k : {...k, label: undefined}))] : undefined;
 	// after every commit, before the next key is handled (input/keyboard.tsx)
 	useLayoutEffect(() => {
 		router?.setFrame({first, question: quit.keymap, help: helpKeys, keys, activeTab: tab.id, seen: flash.dismiss});
@@ -93,7 +100,6 @@ function Frame({backends, initialTab = 0, startOnMount = true}: Props) {
 		);
 	}
 
-	const bodyHeight = Math.max(1, height - 2);
 	const canRead = isRawModeSupported === true;
 	const covered = quit.state !== undefined || help !== undefined;
 	return (
@@ -107,7 +113,7 @@ function Frame({backends, initialTab = 0, startOnMount = true}: Props) {
 								<Overlay keymap={quit.keymap ?? []} width={width} height={bodyHeight}><QuitQuestion quit={quit.state} width={width} /></Overlay>
 							) : help ? (
 								<Overlay keymap={helpKeys ?? []} width={width} height={bodyHeight}>
-									<Help sections={[help, {title: 'Everywhere', keys: helpLines([...keys, ...first])}]} width={width} height={bodyHeight} />
+									<Help rows={helpText} top={helpScroll.top} width={width} height={bodyHeight} />
 								</Overlay>
 							) : null}
 							{tabs.map((t, i) => (

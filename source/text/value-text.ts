@@ -46,11 +46,13 @@ export function valueLines(preview: ValuePreview): string[] {
 	return preview.items.map(item => itemLine(preview.type, item));
 }
 
-export function messageLine(m: CachedMessage): string {
+/** `short`: for a narrow pane, the time without its year and zone (11-30 09:15:38), one space after it */
+export function messageLine(m: CachedMessage, short = false): string {
 	if (m.raw !== undefined) return `${m.createdAt ?? '-'}  (not JSON) ${sanitize(m.raw)}`;
 	const time = (m.createdAt ?? '').replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 	const badges = m.badges.length > 0 ? ` [${m.badges.map(sanitize).join(',')}]` : '';
-	return `${sanitize(time)}  ${sanitize(m.username ?? '?')}${badges}: ${sanitize(m.content ?? '')}`;
+	const when = short ? `${time.replace(/^\d{4}-/, '').replace(/Z$/, '')} ` : `${time}  `;
+	return `${sanitize(when)}${sanitize(m.username ?? '?')}${badges}: ${sanitize(m.content ?? '')}`;
 }
 
 /** Aligned "label  value" rows. */

@@ -45,6 +45,8 @@ export type PtyRun = {
 	rawOutput(): string;
 	/** True while the program has the terminal in the alternate screen buffer. */
 	isAlternateScreen(): boolean;
+	/** The visible rows (0-based) that continue a line the terminal wrapped: something was drawn wider than the screen. */
+	wrappedRows(): number[];
 	readonly pid: number;
 };
 
@@ -209,6 +211,10 @@ export function runPty(command: string, args: readonly string[] = [], opts: PtyO
 		},
 		rawOutput: () => chunks.join(''),
 		isAlternateScreen: () => term.buffer.active.type === 'alternate',
+		wrappedRows: () => {
+			const buffer = term.buffer.active;
+			return Array.from({length: term.rows}, (_, y) => y).filter(y => buffer.getLine(buffer.viewportY + y)?.isWrapped === true);
+		},
 		pid: child.pid,
 	};
 }

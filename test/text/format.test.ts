@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {fit, formatBytes, formatCount, formatDateTime, formatDelta, formatDuration, formatPercent, formatTtl, plural} from '../../source/text/format.js';
+import {cellWidth, fit, fitMiddle, formatBytes, formatCount, formatDateTime, formatDelta, formatDuration, formatPercent, formatTtl, plural, wrapCells} from '../../source/text/format.js';
 
 describe('formatBytes', () => {
 	it('uses binary units with one decimal below 10', () => {
@@ -96,5 +96,70 @@ describe('plural', () => {
 		expect(plural(1234, 'message')).toBe('1,234 messages');
 		expect(plural(1, 'entry', 'entries')).toBe('1 entry');
 		expect(plural(3, 'entry', 'entries')).toBe('3 entries');
+	});
+});
+
+describe('fitMiddle (issue 16: rows that differ only at the end stay apart in a narrow pane)', () => {
+	it('keeps both ends: reaction keys of one chat stay distinct where an end cut made them all alike', () => {
+		const keys = ['chat:BZLLP379:reactions:41', 'chat:BZLLP379:reactions:42', 'chat:BZLLP379:reactions:43'];
+		expect(keys.map(k => fit(k, 14))).toEqual(['chat:BZLLP379…', 'chat:BZLLP379…', 'chat:BZLLP379…']);
+		const shown = keys.map(k => fitMiddle(k, 23));
+		expect(shown).toEqual(['chat:BZLLP379…ctions:41', 'chat:BZLLP379…ctions:42', 'chat:BZLLP379…ctions:43']);
+		expect(new Set(shown).size).toBe(3);
+	});
+
+	it('keeps a key\'s namespace and id whole when they leave room for the end, otherwise halves, ending the head at a word', () => {
+		expect(fitMiddle('chat:ZCMLY634:messages', 17)).toBe('chat:ZCMLY634…ges');
+		const uuid = 'chat:AIOEF156:reactions:03001c9b-8757-4195-ae5f-192d1db36c72';
+		expect(fitMiddle(uuid, 33)).toBe('chat:AIOEF156:…-ae5f-192d1db36c72');
+		expect(fitMiddle('manual_2026-11-30T10-02-47.db', 18)).toBe('manual_…0-02-47.db');
+		expect(fitMiddle('redis://127.0.0.1:43241/0', 20)).toBe('redis://12…1:43241/0');
+	});
+
+	it('leaves text that fits alone, pads on request, and is exactly width cells when cut', () => {
+		expect(fitMiddle('abc', 5)).toBe('abc');
+		expect(fitMiddle('abc', 5, true)).toBe('abc  ');
+		expect(fitMiddle('abcdef', 1)).toBe('…');
+		expect(fitMiddle('abcdef', 0)).toBe('');
+		for (let w = 1; w < 30; w++) expect(cellWidth(fitMiddle('session:123456789:payload:abcdef', w))).toBe(Math.min(w, 32));
+	});
+
+	it('counts terminal cells: a wide character is two cells and is never split', () => {
+		expect(cellWidth('聊天')).toBe(4);
+		const cut = fitMiddle('聊天聊天聊天聊天', 7);
+		expect(cut).toBe('聊…聊天');
+		expect(cellWidth(cut)).toBe(7);
+		// 6 cells of room for 2-cell characters on each side of the ellipsis: 5 cells used, padded to 6
+		expect(fitMiddle('聊天聊天聊天', 6, true)).toBe('聊…天 ');
+		expect(cellWidth(fitMiddle('👍x👍x👍x👍x👍', 8))).toBeLessThanOrEqual(8);
+	});
+
+	it('cuts around an escape keyText or sanitize wrote, never inside it', () => {
+		const key = 'bin:\\xff\\xfe\\xfd\\xfc:end';
+		for (let w = 2; w <= cellWidth(key); w++) {
+			const cut = fitMiddle(key, w);
+			expect(cellWidth(cut)).toBeLessThanOrEqual(w);
+			// every backslash left starts a whole escape
+			expect(cut.replace(/\\x[0-9a-f]{2}/g, '')).not.toContain('\\');
+		}
+		expect(fitMiddle('bin:\\xff\\xfe\\xfd\\xfc:end', 13)).toBe('bin:…\\xfc:end');
+		expect(fitMiddle('a\\u{1f600}b\\\\c', 8)).toBe('a…b\\\\c');
+	});
+});
+
+describe('wrapCells', () => {
+	it('breaks at spaces, a word longer than a line where the line ends, nothing wider than width', () => {
+		const plan = 'Replace /tmp/opsdeck-media-4ByeL9/data/app.db with backup manual_2026-11-30T10-02-47.db.';
+		const lines = wrapCells(plan, 36);
+		expect(lines.join(' ').replace(/\s+/g, ' ')).toContain('manual_2026-11-30T10-02-47.db.');
+		expect(lines.join('').replace(/ /g, '')).toBe(plan.replace(/ /g, ''));
+		for (const line of lines) expect(cellWidth(line)).toBeLessThanOrEqual(36);
+		expect(wrapCells('', 10)).toEqual(['']);
+		expect(wrapCells('one two three', 7)).toEqual(['one two', 'three']);
+	});
+
+	it('counts wide characters and keeps escapes whole', () => {
+		expect(wrapCells('聊天聊天聊', 4)).toEqual(['聊天', '聊天', '聊']);
+		expect(wrapCells('ab\\x1bcd', 4)).toEqual(['ab', '\\x1b', 'cd']);
 	});
 });

@@ -3,12 +3,17 @@
 // 30 s (with a visible countdown). While it is open it has the keyboard to itself (its text field).
 // It confirms one entry of the mutation registry: the word comes from the entry, and every refusal
 // (a wrong word, Esc, the timeout) is audited here, with a warning flashed when it cannot be.
+// What it says is wrapped, never cut; when that is taller than the room the dialog has, it scrolls
+// (↑ ↓ PgUp PgDn: letters type the word), and a small pane loses the top and bottom border.
 import {Box, Text} from 'ink';
 import {useEffect, useEffectEvent, useState} from 'react';
 import {auditRefusal, mutationSpec, type MutationRequest} from '../../mutations/registry.js';
 import {useBackends, useFrame} from '../context.js';
-import {useTextField} from './text-field.js';
+import {tail, useTextField} from './text-field.js';
+import {fit, fitMiddle, wrapCells} from '../../text/format.js';
 import {sanitize} from '../../text/sanitize.js';
+import {useScroll} from '../hooks/use-scroll.js';
+import {ScrollLines} from './scroll-lines.js';
 import {SafeText} from './safe-text.js';
 
 type Props = {
@@ -21,10 +26,12 @@ type Props = {
 	readonly onCancel: (reason: 'escape' | 'timeout') => void;
 	readonly timeoutMs?: number;
 	readonly width: number;
+	/** the rows it may take (the tab's body); without it, as tall as what it says */
+	readonly height?: number;
 	readonly isActive?: boolean;
 };
 
-export function ConfirmDialog({title, lines, request, onConfirm, onCancel, timeoutMs = 30_000, width, isActive = true}: Props) {
+export function ConfirmDialog({title, lines, request, onConfirm, onCancel, timeoutMs = 30_000, width, height, isActive = true}: Props) {
 	const {config} = useBackends();
 	const {flash} = useFrame();
 	const word = mutationSpec(request.action).word;
@@ -33,7 +40,16 @@ export function ConfirmDialog({title, lines, request, onConfirm, onCancel, timeo
 	// answered (confirmed, cancelled, timed out): nothing more happens, whatever comes before it closes
 	const [done, setDone] = useState(false);
 	const [left, setLeft] = useState(Math.ceil(timeoutMs / 1000));
+	const boxWidth = Math.min(width, 100);
+	// a pane under 12 rows keeps only the left border: two more rows for what the dialog says
+	const compact = height !== undefined && height < 12;
+	const inner = Math.max(10, boxWidth - (compact ? 3 : 4));
+	const body = lines.flatMap(line => wrapCells(sanitize(line), inner));
+	// the border, the title, the word line, the countdown and the "that is not" line when shown
+	const room = height === undefined ? body.length : Math.max(1, height - (compact ? 0 : 2) - 3 - (wrong ? 1 : 0));
+	const scroll = useScroll(body.length, room, title, {typing: true});
 	const typed = useTextField({
+		keys: scroll.keys,
 		max: 64,
 		submitLabel: 'confirm',
 		isActive,
@@ -77,19 +93,19 @@ export function ConfirmDialog({title, lines, request, onConfirm, onCancel, timeo
 		return () => clearTimeout(timer);
 	}, [timeoutMs]);
 
-	const inner = Math.max(10, width - 4);
+	const prompt = `Type ${word} and press Enter: `;
 	return (
-		<Box flexDirection="column" borderStyle="round" borderColor="red" paddingX={1} width={Math.min(width, 100)}>
-			<SafeText bold color="red" wrap="truncate">{sanitize(title)}</SafeText>
-			{lines.map((line, i) => (
-				<SafeText key={i} wrap="wrap">{sanitize(sanitize(line).slice(0, inner * 3))}</SafeText>
-			))}
+		<Box flexDirection="column" borderStyle="round" borderColor="red" borderTop={!compact} borderBottom={!compact} borderRight={!compact} paddingX={1} width={boxWidth}>
+			<SafeText bold color="red" wrap="truncate">{fitMiddle(sanitize(title), inner)}</SafeText>
+			{body.length > room
+				? <ScrollLines lines={body.map(text => ({text}))} top={scroll.top} width={inner} height={room} />
+				: body.map((line, i) => <SafeText key={i} wrap="truncate">{line || sanitize(' ')}</SafeText>)}
 			<Text wrap="truncate">
-				Type <Text bold color="yellow">{word}</Text> and press Enter: <SafeText bold>{sanitize(typed)}</SafeText>
+				Type <Text bold color="yellow">{word}</Text> and press Enter: <SafeText bold>{tail(sanitize(typed), Math.max(1, inner - prompt.length - 1))}</SafeText>
 				<Text inverse> </Text>
 			</Text>
-			{wrong ? <Text color="red" wrap="truncate">{`That is not "${word}". Nothing was done.`}</Text> : null}
-			<Text dimColor wrap="truncate">{`Esc cancels · cancels by itself in ${left}s`}</Text>
+			{wrong ? <Text color="red" wrap="truncate">{fit(inner < 40 ? `Not "${word}". Nothing was done.` : `That is not "${word}". Nothing was done.`, inner)}</Text> : null}
+			<Text dimColor wrap="truncate">{fit(inner < 38 ? `Esc cancels · by itself in ${left}s` : `Esc cancels · cancels by itself in ${left}s`, inner)}</Text>
 		</Box>
 	);
 }

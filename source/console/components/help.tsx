@@ -1,33 +1,35 @@
 import {Box, Text} from 'ink';
-import {fit} from '../../text/format.js';
+import {cellWidth, fit, wrapCells} from '../../text/format.js';
+import {sanitize} from '../../text/sanitize.js';
+import {ScrollLines, type Line} from './scroll-lines.js';
 
 export type HelpSection = {readonly title: string; readonly keys: readonly (readonly [string, string])[]};
 
-type Props = {readonly sections: readonly HelpSection[]; readonly width: number; readonly height: number};
-
-/** The `?` overlay: the keys of this view and the global ones. */
-export function Help({sections, width, height}: Props) {
-	const lines: {text: string; bold?: boolean; key?: string}[] = [];
+/**
+ * The help's lines for this width: a section title, then each key beside its text, the text wrapped
+ * under itself when the pane is narrow (nothing cut: the overlay scrolls instead).
+ */
+export function helpRows(sections: readonly HelpSection[], width: number): Line[] {
+	const keyWidth = Math.min(14, Math.max(...sections.flatMap(s => s.keys.map(([k]) => cellWidth(k))), 4) + 2);
+	const textWidth = Math.max(8, width - keyWidth);
+	const rows: Line[] = [];
 	for (const section of sections) {
-		if (lines.length > 0) lines.push({text: ''});
-		lines.push({text: section.title, bold: true});
-		for (const [key, label] of section.keys) lines.push({key, text: label});
+		if (rows.length > 0) rows.push({text: sanitize('')});
+		rows.push({text: sanitize(section.title), bold: true, color: 'cyan'});
+		for (const [key, label] of section.keys) {
+			wrapCells(sanitize(label), textWidth).forEach((part, i) => rows.push({text: sanitize(`${fit(i === 0 ? key : '', keyWidth, true)}${part}`)}));
+		}
 	}
-	const keyWidth = Math.min(14, Math.max(...sections.flatMap(s => s.keys.map(([k]) => k.length)), 4) + 2);
-	const room = Math.max(1, height - 1);
-	const shown = lines.length > room ? lines.slice(0, room - 1).concat({text: `… ${lines.length - room + 1} more (widen the terminal)`}) : lines;
+	return rows;
+}
+
+type Props = {readonly rows: readonly Line[]; readonly top: number; readonly width: number; readonly height: number};
+
+/** The `?` overlay: the keys of this view and the global ones, scrolled from `top` (the frame's useScroll). */
+export function Help({rows, top, width, height}: Props) {
 	return (
 		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
-			{shown.map((line, i) =>
-				line.key === undefined ? (
-					<Text key={i} bold={line.bold} color={line.bold ? 'cyan' : undefined} wrap="truncate">{fit(line.text, width)}</Text>
-				) : (
-					<Text key={i} wrap="truncate">
-						<Text bold color="yellow">{fit(line.key, keyWidth, true)}</Text>
-						<Text>{fit(line.text, Math.max(1, width - keyWidth))}</Text>
-					</Text>
-				),
-			)}
+			<ScrollLines lines={rows} top={top} width={width} height={Math.max(1, height - 1)} />
 			<Text dimColor wrap="truncate">{fit('Esc or ? closes this help', width)}</Text>
 		</Box>
 	);

@@ -2,7 +2,7 @@
 // take the width they can and the least important ones are dropped on a narrow terminal instead of
 // wrapping. Every cell is sanitized here as a last line of defence.
 import {Box, Text} from 'ink';
-import {fit} from '../../text/format.js';
+import {cellWidth, fit, fitMiddle} from '../../text/format.js';
 import {sanitize, type Safe} from '../../text/sanitize.js';
 
 export type Column<Row> = {
@@ -14,6 +14,8 @@ export type Column<Row> = {
 	readonly width?: number;
 	readonly minWidth?: number;
 	readonly align?: 'left' | 'right';
+	/** where a value too wide is cut: at the end (default) or in the middle (names whose end tells rows apart) */
+	readonly cut?: 'end' | 'middle';
 	/** when the terminal is narrow the highest number is dropped first; 0 (default) is never dropped */
 	readonly priority?: number;
 	readonly color?: (row: Row) => string | undefined;
@@ -59,9 +61,10 @@ export function layoutColumns<Row>(columns: readonly Column<Row>[], width: numbe
 	});
 }
 
-function cell(text: string, width: number, align: 'left' | 'right' = 'left'): string {
-	const clean = fit(sanitize(text), width);
-	const pad = Math.max(0, width - Array.from(clean).length);
+function cell(text: string, width: number, align: 'left' | 'right' = 'left', cut: 'end' | 'middle' = 'end'): string {
+	const clean = cut === 'middle' ? fitMiddle(sanitize(text), width) : fit(sanitize(text), width);
+	// padded by terminal cells: a wide character takes two
+	const pad = Math.max(0, width - cellWidth(clean));
 	return align === 'right' ? ' '.repeat(pad) + clean : clean + ' '.repeat(pad);
 }
 
@@ -83,7 +86,7 @@ export function Table<Row>({columns, rows, cursor = 0, height, width, rowKey, sh
 					<Text key={rowKey ? rowKey(row, index) : index} inverse={selected} wrap="truncate">
 						{layout.map(({column, width: w}, c) => (
 							<Text key={column.key} color={column.color?.(row)}>
-								{(c > 0 ? ' ' : '') + cell(column.value(row), w, column.align)}
+								{(c > 0 ? ' ' : '') + cell(column.value(row), w, column.align, column.cut)}
 							</Text>
 						))}
 					</Text>

@@ -6,6 +6,7 @@
 import {Text} from 'ink';
 import {useState} from 'react';
 import {useCapture} from '../input/keyboard.js';
+import type {KeyEntry} from '../input/keymap.js';
 import type {KeyPress} from '../input/keys.js';
 import {sanitize, type Safe} from '../../text/sanitize.js';
 import {SafeText} from './safe-text.js';
@@ -29,16 +30,19 @@ export type TextFieldOptions = {
 	readonly onSubmit: (value: string) => void;
 	readonly onCancel: () => void;
 	readonly onChange?: (value: string) => void;
+	/** more keys the field takes while open (after Enter and Esc): a dialog's scroll, never a printable key */
+	readonly keys?: readonly KeyEntry[];
 };
 
 /** The text typed so far; the keys go to the field while it is active. */
-export function useTextField({initial = '', max = 512, submitLabel, isActive, onSubmit, onCancel, onChange}: TextFieldOptions): string {
+export function useTextField({initial = '', max = 512, submitLabel, isActive, onSubmit, onCancel, onChange, keys = []}: TextFieldOptions): string {
 	const [value, setValue] = useState(initial);
 	useCapture(isActive
 		? {
 			entries: [
 				{key: 'Enter', label: submitLabel, run: () => onSubmit(value)},
 				{key: 'Esc', label: 'cancel', run: onCancel},
+				...keys,
 			],
 			other: press => {
 				const next = typeKey(value, press, max);

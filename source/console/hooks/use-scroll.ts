@@ -1,5 +1,6 @@
 // The scroll of a block of lines (ScrollLines): j k ↑ ↓ a line, PgUp PgDn space a page, g G the
-// ends; back to the top when `resetKey` changes (another value, another page).
+// ends (only ↑ ↓ PgUp PgDn above a text field); back to the top when `resetKey` changes (another
+// value, another page).
 import {useState} from 'react';
 import type {KeyEntry} from '../input/keymap.js';
 
@@ -8,13 +9,29 @@ export function scrollRoom(height: number): number {
 	return Math.max(1, height - 1);
 }
 
-export function useScroll(count: number, height: number, resetKey: string): {readonly top: number; readonly keys: readonly KeyEntry[]} {
+type Options = {
+	/**
+	 * the lines sit above a text field (a confirm dialog): letters and space type, so only the arrows
+	 * and PgUp PgDn scroll, and the entries are listed in the bar only while there is more to see
+	 */
+	readonly typing?: boolean;
+};
+
+export function useScroll(count: number, height: number, resetKey: string, {typing = false}: Options = {}): {readonly top: number; readonly keys: readonly KeyEntry[]} {
 	const room = scrollRoom(height);
 	const maxTop = Math.max(0, count - room);
 	// the scroll belongs to the lines it was made for: other lines start at the top
 	const [scroll, setScroll] = useState({resetKey, top: 0});
 	const top = Math.min(scroll.resetKey === resetKey ? scroll.top : 0, maxTop);
 	const to = (next: number) => setScroll({resetKey, top: Math.min(maxTop, Math.max(0, next))});
+	if (typing) {
+		// (a dialog shows its lines without the position line when they all fit)
+		const more = count > height;
+		return {top, keys: [
+			{key: '↑ ↓', label: 'scroll', help: 'scroll what the dialog says', when: more, run: p => to(p.name === 'down' ? top + 1 : top - 1)},
+			{key: 'PgUp PgDn', help: 'page up / down', when: more, run: p => to(p.name === 'pageup' ? top - room : top + room)},
+		]};
+	}
 	const keys: KeyEntry[] = [
 		{key: 'j k', keys: ['j', 'down', 'k', 'up'], label: 'scroll', help: 'scroll (also ↑ ↓)', run: p => to(p.name === 'j' || p.name === 'down' ? top + 1 : top - 1)},
 		{key: 'PgUp PgDn', keys: ['pageup', 'pagedown', 'space'], help: 'page up / down (space: down)', run: p => to(p.name === 'pageup' ? top - room : top + room)},

@@ -8,20 +8,41 @@ import {sanitize} from '../../../text/sanitize.js';
 import {SafeText} from '../../components/safe-text.js';
 import type {Column} from '../../components/table.js';
 
-export const columns: Column<BackupEntry>[] = [
-	{key: 'name', title: 'NAME', value: e => sanitize(e.name), minWidth: 12},
-	{key: 'kind', title: 'KIND', value: e => sanitize(e.kind), width: 6, priority: 2},
-	{key: 'size', title: 'SIZE', value: e => formatBytes(e.sizeBytes), width: 8, align: 'right', priority: 3},
-	{key: 'date', title: 'DATE (UTC)', value: e => sanitize(formatDateTime(e.createdAt).slice(0, 16)), width: 16, priority: 4},
-	{
-		key: 'verified',
-		title: 'VERIFIED',
-		value: e => sanitize(e.verified ? (e.verified.ok ? 'ok' : 'FAILED') : e.claims ? 'claim?' : '-'),
-		width: 8,
-		priority: 1,
-		color: e => (e.verified ? (e.verified.ok ? 'green' : 'red') : e.claims ? 'yellow' : undefined),
-	},
-];
+const verified: Column<BackupEntry> = {
+	key: 'verified',
+	title: 'VERIFIED',
+	value: e => sanitize(e.verified ? (e.verified.ok ? 'ok' : 'FAILED') : e.claims ? 'claim?' : '-'),
+	width: 8,
+	priority: 1,
+	color: e => (e.verified ? (e.verified.ok ? 'green' : 'red') : e.claims ? 'yellow' : undefined),
+};
+// cut in the middle: the end of a name is its time (manual_2026-11-30T09-15-38.db)
+const name: Column<BackupEntry> = {key: 'name', title: 'NAME', value: e => sanitize(e.name), minWidth: 12, cut: 'middle'};
+const size: Column<BackupEntry> = {key: 'size', title: 'SIZE', value: e => formatBytes(e.sizeBytes), width: 8, align: 'right', priority: 3};
+
+/** The full layout needs this many columns: a whole standard name, kind, size, date and time, verified. */
+const wide = 74;
+
+/**
+ * The table's columns for this width. Every backup always shows its date and time (to the second:
+ * two backups a minute apart must not look alike before a restore); a narrow pane drops the kind
+ * (the name starts with it) and then the size, and writes the date without its year (issue 16).
+ */
+export function backupColumns(width: number): Column<BackupEntry>[] {
+	if (width >= wide) {
+		return [
+			{...name, minWidth: 29},
+			{key: 'kind', title: 'KIND', value: e => sanitize(e.kind), width: 6, priority: 2},
+			size,
+			{key: 'date', title: 'DATE (UTC)', value: e => sanitize(formatDateTime(e.createdAt)), width: 19},
+			verified,
+		];
+	}
+	const date: Column<BackupEntry> = {key: 'date', title: 'DATE (UTC)', value: e => sanitize(formatDateTime(e.createdAt).slice(5)), width: 14};
+	const check = {...verified, title: 'CHECK', width: 6};
+	// a whole standard name beside the size, date and check, or no size
+	return width >= 29 + 8 + 14 + 6 + 3 ? [{...name, minWidth: 29}, size, date, check] : [name, date, check];
+}
 
 /** symlinks leading outside the folder and the like: never used, said on the tab's second line */
 export function refusedText(refused: readonly RefusedEntry[]): string {
@@ -31,21 +52,13 @@ export function refusedText(refused: readonly RefusedEntry[]): string {
 
 export type Dialog = {readonly kind: 'restore'; readonly plan: RestorePlan} | {readonly kind: 'delete'; readonly entry: BackupEntry};
 
-/** The restore plan, most important first, cut to the rows and columns the dialog has. */
-export function planLines(plan: RestorePlan, room: number, width: number): string[] {
+/** The restore plan, most important first: every table (the dialog wraps and scrolls it). */
+export function planLines(plan: RestorePlan): string[] {
 	const lines = [`Replace ${plan.live} with backup ${plan.name}.`];
 	if (plan.liveError) lines.push(`The live file cannot be read now: ${plan.liveError}`);
-	const tables = plan.rows.map(row => `${row.table}: ${formatCount(row.now ?? undefined)} rows now -> ${formatCount(row.backup ?? undefined)} in the backup`);
-	const space = Math.max(1, room - lines.length - 1);
-	if (tables.length > space) lines.push(...tables.slice(0, Math.max(0, space - 1)), `... and ${tables.length - Math.max(0, space - 1)} more tables`);
-	else lines.push(...tables);
+	for (const row of plan.rows) lines.push(`${row.table}: ${formatCount(row.now ?? undefined)} rows now -> ${formatCount(row.backup ?? undefined)} in the backup`);
 	lines.push('A safety_ backup of the live file is taken first.');
-	return fitLines(lines, room, width);
-}
-
-/** At most `room` lines, each cut to `width` (the dialog must never be taller than the tab). */
-export function fitLines(lines: readonly string[], room: number, width: number): string[] {
-	return lines.slice(0, Math.max(1, room)).map(line => fit(sanitize(line), Math.max(1, width)));
+	return lines;
 }
 
 export function StatusLine({width, count, retention, dir, freeBytes, totalBytes, auto}: {

@@ -13,7 +13,7 @@ import {sanitize} from '../../../text/sanitize.js';
 import {ConfirmDialog} from '../../components/confirm-dialog.js';
 import {progressBar} from '../../components/progress-bar.js';
 import {Table} from '../../components/table.js';
-import {autoText, columns, fitLines, planLines, refusedText, StatusLine, type Dialog} from './backup-view.js';
+import {autoText, backupColumns, planLines, refusedText, StatusLine, type Dialog} from './backup-view.js';
 import {useBackends, useFrame} from '../../context.js';
 import {TabScreen} from '../../components/tab-screen.js';
 import {backupsKeymap} from './keymap.js';
@@ -100,18 +100,16 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 	if (!isVisible) return null;
 	const status = poll.data;
 	const auto = status?.auto ?? autoText(config.backupEnabled);
-	// A dialog takes the whole tab: borders, title, the word line, its error line and the countdown
-	// leave height - 6 rows for what it says.
-	const room = Math.max(1, height - 6);
-	const inner = Math.max(10, Math.min(width, 100) - 4);
+	// A dialog takes the whole tab; what it says scrolls when taller than that.
 	if (dialog?.kind === 'restore') {
 		return (
 			<TabScreen keymap={keymap} width={width} height={height}>
 				<ConfirmDialog
 					title={`Restore ${dialog.plan.name}`}
-					lines={planLines(dialog.plan, room, inner)}
+					lines={planLines(dialog.plan)}
 					request={restoreRequest(config, dialog.plan.name)}
 					width={width}
+					height={height}
 					onCancel={cancel}
 					onConfirm={() => {
 						setDialog(undefined);
@@ -127,9 +125,10 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 			<TabScreen keymap={keymap} width={width} height={height}>
 				<ConfirmDialog
 					title={`Delete ${entry.name}`}
-					lines={fitLines([`Deletes backup ${entry.name} and its sidecar.`, `${entry.kind}, ${formatBytes(entry.sizeBytes)}, ${formatDateTime(entry.createdAt)} UTC`], room, inner)}
+					lines={[`Deletes backup ${entry.name} and its sidecar.`, `${entry.kind}, ${formatBytes(entry.sizeBytes)}, ${formatDateTime(entry.createdAt)} UTC`]}
 					request={{action: 'delete-backup', target: entry.path}}
 					width={width}
+					height={height}
 					onCancel={cancel}
 					onConfirm={() => {
 						setDialog(undefined);
@@ -150,7 +149,7 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 				<SafeText dimColor wrap="truncate">{poll.error ? fit(sanitize(`cannot read ${config.backupDir}: ${poll.error}`), width) : fit(selected?.verified?.error ? sanitize(`${selected.name}: ${selected.verified.error}`) : selected?.claims ? sanitize(`${selected.name}: ${selected.claims.join('; ')}`) : sanitize(refusedText(status?.refused ?? [])), width)}</SafeText>
 			)}
 			<Table
-				columns={columns}
+				columns={backupColumns(width)}
 				rows={backups}
 				cursor={cursor}
 				height={tableHeight}

@@ -16,8 +16,10 @@ export function keyColumns(tree: boolean, done: boolean, details: ReadonlyMap<st
 		return r.node?.isGroup ? undefined : details.get(r.key);
 	};
 	return [
-		// keyText: a key that is not UTF-8 shows its bytes (\xff), never a look-alike of another key
-		{key: 'key', title: tree ? 'name' : 'key', value: r => keyText(typeof r === 'string' ? r : r.node ? r.node.name : r.key), minWidth: 12},
+		// keyText: a key that is not UTF-8 shows its bytes (\xff), never a look-alike of another key.
+		// Cut in the middle (the end of a reaction key is its message), and wide enough that a 40-column
+		// pane drops TTL and size before the key gets short (issue 16)
+		{key: 'key', title: tree ? 'name' : 'key', value: r => keyText(typeof r === 'string' ? r : r.node ? r.node.name : r.key), minWidth: 26, cut: 'middle'},
 		// counts of a group grow while the scan runs: the title says so until it is done
 		...(tree ? [{key: 'count', title: done ? 'keys' : 'keys (partial)', width: done ? 8 : 14, align: 'right' as const, value: (r: Row | string) => (typeof r !== 'string' && r.node?.isGroup ? formatCount(r.node.count) : sanitize(''))}] : []),
 		// Table drops the highest priority number first on a narrow terminal: size, then TTL

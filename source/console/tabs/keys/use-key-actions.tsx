@@ -78,8 +78,8 @@ export function useKeyActions(
 		dialog ? (
 			<ConfirmDialog
 				title={dialog.kind === 'delete' ? 'Delete key' : 'Clear chat cache'}
-				// a small pane keeps the line that says what goes; the list of keys needs room
-				lines={height < 14 ? dialog.lines.slice(0, 1) : dialog.lines}
+				// a small pane scrolls to the list of keys (the line that says what goes comes first)
+				lines={dialog.lines}
 				request={dialog.kind === 'delete'
 					? deleteKeyRequest(backends.redis, dialog.key)
 					: clearChatRequest(backends.redis, dialog.chat, dialog.keys.length)}
@@ -89,6 +89,7 @@ export function useKeyActions(
 					frame.flash(reason === 'timeout' ? 'cancelled (timed out): nothing was done' : 'cancelled: nothing was done', 'info');
 				}}
 				width={width}
+				height={height}
 				isActive={isActive}
 			/>
 		) : null;

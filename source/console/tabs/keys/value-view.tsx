@@ -9,7 +9,7 @@ import type {Backends} from '../../../backends/index.js';
 import {keyDetails} from '../../../cache/keys.js';
 import {sizeLine, valueLines} from '../../../text/value-text.js';
 import {readValue} from '../../../cache/values.js';
-import {fit, formatBytes, formatTtl} from '../../../text/format.js';
+import {fit, fitMiddle, formatBytes, formatTtl} from '../../../text/format.js';
 import {keyText} from '../../../backends/redis/key-bytes.js';
 import {sanitize} from '../../../text/sanitize.js';
 import {useLoad} from '../../hooks/use-load.js';
@@ -71,7 +71,7 @@ export function ValueView({backends, redisKey, width, height, generation, lead, 
 		: load.loading ? 'loading…' : '');
 	return (
 		<TabScreen keymap={[...lead, ...moveKeys, paging, ...trail]} width={width} height={height}>
-			<SafeText bold color="cyan" wrap="truncate">{fit(keyText(redisKey), width)}</SafeText>
+			<SafeText bold color="cyan" wrap="truncate">{fitMiddle(keyText(redisKey), width)}</SafeText>
 			<SafeText wrap="truncate">{fit(head, width)}</SafeText>
 			{load.error ? <SafeText color="red" wrap="truncate">{fit(load.error, width)}</SafeText> : null}
 			{load.data?.preview.type === 'none' ? <Text color="yellow">{fit('this key no longer exists', width)}</Text> : null}

@@ -34,7 +34,7 @@ export function stepInterval(current: number, direction: 1 | -1): number {
 const deltaColor = (delta: number) => (delta > 0 ? 'green' : delta < 0 ? 'red' : undefined);
 
 const allColumns: readonly Column<CounterRow>[] = [
-	{key: 'key', title: 'key', value: r => sanitize(r.key), minWidth: 12},
+	{key: 'key', title: 'key', value: r => sanitize(r.key), minWidth: 12, cut: 'middle'},
 	// never dropped: a narrow pane marks new keys too (with a *: the key keeps the room)
 	{key: 'new', title: '', value: r => sanitize(r.isNew ? newKeyMark : ''), width: 3, color: () => 'green'},
 	{key: 'count', title: 'count', value: r => sanitize(r.count), width: 9, align: 'right', color: r => (r.gone ? 'red' : undefined)},

@@ -1,11 +1,12 @@
 // One card of the Status tab: a title with the state and latency, then label/value rows, each
 // value optionally coloured (by threshold). Every row is one line, cut to the card's width.
 import {Box, Text} from 'ink';
-import {fit} from '../../../text/format.js';
+import {fit, fitMiddle} from '../../../text/format.js';
 import {safe, type Safe} from '../../../text/sanitize.js';
 import {SafeText} from '../../components/safe-text.js';
 
-export type CardRow = {readonly label: string; readonly value: Safe; readonly color?: string | undefined};
+/** `middle`: cut in the middle when too wide (a URL or a path: its end names the database or the file) */
+export type CardRow = {readonly label: string; readonly value: Safe; readonly color?: string | undefined; readonly middle?: boolean};
 
 type Props = {
 	readonly title: string;
@@ -33,7 +34,7 @@ export function StatusCard({title, state, note, noteColor, rows, width, labelWid
 			{rows.map(row => (
 				<Text key={row.label} wrap="truncate">
 					<Text dimColor>{`  ${row.label.padEnd(labelWidth)}`}</Text>
-					<SafeText color={row.color}>{fit(row.value, valueWidth)}</SafeText>
+					<SafeText color={row.color}>{row.middle ? fitMiddle(row.value, valueWidth) : fit(row.value, valueWidth)}</SafeText>
 				</Text>
 			))}
 		</Box>

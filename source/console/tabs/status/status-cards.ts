@@ -14,7 +14,7 @@ export type Card = {
 	readonly rows: readonly CardRow[];
 };
 
-type RawCard = Omit<Card, 'note' | 'rows'> & {readonly note?: string | undefined; readonly rows: readonly {readonly label: string; readonly value: string; readonly color?: string | undefined}[]};
+type RawCard = Omit<Card, 'note' | 'rows'> & {readonly note?: string | undefined; readonly rows: readonly {readonly label: string; readonly value: string; readonly color?: string | undefined; readonly middle?: boolean}[]};
 
 /** urls, versions, paths and error texts come from servers and files: sanitized here, once per card */
 function card(raw: RawCard): Card {
@@ -38,7 +38,7 @@ export function cardsFor(report: HealthReport, thresholds: Thresholds): Card[] {
 		note: pg.state === 'up' ? ms(pg.latencyMs) : undefined,
 		noteColor: slow(pg.latencyMs) ? 'yellow' : 'green',
 		rows: [
-			{label: 'url', value: pg.url},
+			{label: 'url', value: pg.url, middle: true},
 			{label: 'version', value: pg.version ?? '-'},
 			{label: 'uptime', value: secs(pg.uptimeSeconds)},
 			{label: 'conns', value: pg.connections === null ? '-' : `${formatCount(pg.connections)} / ${formatCount(pg.maxConnections)}`, color: warnIf(pgRatio !== null && pgRatio > 0.8)},
@@ -61,7 +61,7 @@ export function cardsFor(report: HealthReport, thresholds: Thresholds): Card[] {
 		note: redis.state === 'up' ? `${ms(redis.latencyMs)}${redis.cluster ? `  cluster of ${redis.masters}` : ''}` : undefined,
 		noteColor: slow(redis.latencyMs) ? 'yellow' : 'green',
 		rows: [
-			{label: 'url', value: redis.url},
+			{label: 'url', value: redis.url, middle: true},
 			{label: 'version', value: redis.version ?? '-'},
 			{label: 'uptime', value: secs(redis.uptimeSeconds)},
 			{label: 'memory', value: memory, color: warnIf(redis.memoryRatio !== null && redis.memoryRatio > thresholds.redisMemoryRatio)},
@@ -80,7 +80,7 @@ export function cardsFor(report: HealthReport, thresholds: Thresholds): Card[] {
 		state: sqlite.state,
 		note: sqlite.state === 'up' ? formatBytes(sqlite.sizeBytes) : undefined,
 		rows: [
-			{label: 'path', value: sqlite.path},
+			{label: 'path', value: sqlite.path, middle: true},
 			sqlite.state === 'up'
 				? {label: 'wal', value: `${formatBytes(sqlite.walBytes ?? 0)}   journal ${sqlite.journalMode ?? '-'}`}
 				: {label: 'error', value: sqlite.error ?? 'unreadable', color: 'red'},

@@ -147,6 +147,7 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 						: [`${dialog.description}.`, `FLUSHDB ASYNC empties db ${dialog.db} only; other dbs are kept. The app refills its cache from PostgreSQL.`]}
 					request={{action: 'flush', target: dialog.description}}
 					width={width}
+					height={height}
 					isActive={isActive}
 					onConfirm={() => confirmFlush(dialog)}
 					onCancel={reason => {
