@@ -155,7 +155,8 @@ describe('checkHealth on real servers', () => {
 		app.respond = {status: 200, delayMs: 300};
 		const slow = await checkHealth(await backendsFor({APP_HEALTH_URL: app.url}, {thresholds: {latencyMs: 100}}));
 		expect(slow.verdict).toBe('degraded');
-		expect(slow.reasons[0]!.message).toMatch(/^app slow: \d+ms \(over 100ms\)/);
+		// on a loaded machine another store may be over 100 ms too: the app's reason must be among them
+		expect(slow.reasons.map(r => r.message)).toContainEqual(expect.stringMatching(/^app slow: \d+ms \(over 100ms\)/));
 	});
 
 	it('a probe that does not answer is cut at the timeout', async () => {
