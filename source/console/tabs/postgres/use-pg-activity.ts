@@ -28,7 +28,8 @@ export type ActivityOptions = {
 };
 
 export function usePgActivity(postgres: PostgresBackend, {intervalMs, enabled, blocking}: ActivityOptions) {
-	const activity = usePoll(() => readActivity(postgres), {intervalMs, enabled}, postgres);
+	// every tick differs (each session's time moves): no comparison of the old list with the new
+	const activity = usePoll(() => readActivity(postgres), {intervalMs, enabled, isEqual: () => false}, postgres);
 	const tree = usePoll<Blocking>(() => readBlocking(postgres), {intervalMs, enabled: enabled && blocking}, postgres);
 	const refresh = () => {
 		activity.refresh();
