@@ -2,14 +2,11 @@
 // themselves (a sleeping query, a lock chain, hostile query text) in a fresh database. The shared
 // server holds other tests' sessions too: each test filters the list to its own application name.
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it, vi} from 'vitest';
 import {App} from '../../source/console/app.js';
-import {cardsFor} from '../../source/console/tabs/status/status-cards.js';
 import {closeBackends, createBackends, type Backends} from '../../source/backends/index.js';
 import {loadConfig} from '../../source/config/config.js';
-import {checkHealth} from '../../source/health/health.js';
 import {readAudit} from '../../source/mutations/registry.js';
 import {parseDuration} from '../../source/postgres/views.js';
 import {adminQuery, createTestDatabase, type TestDatabase} from '../helpers/pg-db.js';
@@ -267,34 +264,5 @@ describe('Postgres tab: blocking, tables, top queries', () => {
 		await app.press(keys.escape, 'Q');
 		await app.waitFor(/pg_stat_statements|queries/);
 		fits('top queries');
-	});
-});
-
-
-describe('Status card: the PostgreSQL thresholds', () => {
-	it('draws the oldest idle-in-transaction session with the reason; it and conns are yellow past pgIdleInTransactionMs and pgConnectionsRatio', async () => {
-		fs.writeFileSync(path.join(temp.dir, 'opsdeck.config.json'), JSON.stringify({thresholds: {pgIdleInTransactionMs: 1000, pgConnectionsRatio: 0.001}}));
-		try {
-			const idle = await pool.connect(appName());
-			await idle.client.query('begin');
-			await idle.client.query('select 1');
-			const config = loadConfig({env: {REDIS_URL: 'redis://127.0.0.1:1/0', DATABASE_URL: db.url, SQLITE_PATH: temp.path, POLL_INTERVAL_MS: '300'}, cwd: temp.dir});
-			const backends = createBackends(config);
-			open.push(backends);
-			await backends.postgres.start();
-			const app = render(<App backends={backends} startOnMount={false} />);
-			const screen = await app.waitFor(s => new RegExp(`idle in tx +pid ${idle.pid}, \\d+\\.\\ds`).test(s) && s.includes(`postgres session pid ${idle.pid} idle in transaction for`), 10_000);
-			expect(screen).toMatch(/DEGRADED/);
-			// the colours (the test terminal draws none): yellow past each threshold, not before
-			const rows = async (thresholds: typeof config.thresholds) => (cardsFor(await checkHealth(backends), thresholds).find(c => c.id === 'postgres')?.rows ?? []);
-			const past = await rows(config.thresholds);
-			expect(past.find(r => r.label === 'idle in tx')).toMatchObject({value: expect.stringMatching(`^pid ${idle.pid}, `), color: 'yellow'});
-			expect(past.find(r => r.label === 'conns')).toMatchObject({color: 'yellow'});
-			const within = await rows({...config.thresholds, pgIdleInTransactionMs: 3_600_000, pgConnectionsRatio: 0.99});
-			expect(within.find(r => r.label === 'idle in tx')?.color).toBeUndefined();
-			expect(within.find(r => r.label === 'conns')?.color).toBeUndefined();
-		} finally {
-			fs.rmSync(path.join(temp.dir, 'opsdeck.config.json'), {force: true});
-		}
 	});
 });
