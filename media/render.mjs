@@ -120,6 +120,33 @@ function openConsole({cols, rows, cwd, env}) {
 	};
 }
 
+/** Sessions for the Postgres tab to show, each with an application name of its own; ended by release(). */
+async function holdSessions(url) {
+	const clients = [];
+	const connect = async name => {
+		const client = new pg.Client({connectionString: url, application_name: name});
+		client.on('error', () => undefined);
+		await client.connect();
+		clients.push(client);
+		return client;
+	};
+	const target = "update messages set content = content where id = (select id from messages order by id limit 1)";
+	const checkout = await connect('checkout');
+	await checkout.query('begin');
+	await checkout.query(target);
+	(await connect('worker')).query(target).catch(() => undefined);
+	(await connect('report')).query('select pg_sleep(600), count(*) from messages').catch(() => undefined);
+	return {
+		async release() {
+			const pids = clients.map(c => c.processID);
+			const admin = new pg.Client({connectionString: url});
+			await admin.connect();
+			await admin.query('select pg_terminate_backend(pid) from unnest($1::int[]) pid', [pids]);
+			await admin.end();
+		},
+	};
+}
+
 const keys = {enter: '\r', escape: '\x1b'};
 const hintsSay = word => ls => (ls.filter(l => l.trim()).at(-1) ?? '').includes(word);
 
@@ -193,6 +220,19 @@ async function main() {
 	await screen.waitFor(/restored manual_/);
 	await screen.waitFor(/^safety_\S+/m);
 	await screen.shot('backups.svg', 'opsdeck — Backups');
+
+	// Postgres: a report sleeping, a checkout holding a row lock and a worker waiting on it
+	const held = await holdSessions(databaseUrl);
+	await screen.type('5');
+	await screen.waitFor(/running · \d+ of/);
+	// the server is shared: only the demo's database
+	await screen.type('/', 'opsdeck_media', keys.enter);
+	await screen.waitFor(ls => ls.some(l => /Lock:transactio/.test(l)) && ls.some(l => /pg_sleep/.test(l)), 'the sessions');
+	// the restore's message has left the bottom bar, the times have grown a little
+	await screen.waitFor(hintsSay('terminate'), 'the keys in the bottom bar', 10_000);
+	await sleep(2000);
+	await screen.shot('postgres.svg', 'opsdeck — Postgres');
+	await held.release();
 	await screen.quit();
 
 	const pane = openConsole({cols: 40, rows: 10, cwd, env});

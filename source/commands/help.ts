@@ -238,7 +238,7 @@ export function generalHelp(): string {
 	return [
 		'',
 		'  Usage',
-		'    $ opsdeck                      the console (Status, Keys, Monitor, Backups)',
+		'    $ opsdeck                      the console (Status, Keys, Monitor, Backups, Postgres)',
 		'    $ opsdeck <command> [options]',
 		'    $ opsdeck help <command>       that command\'s options and examples (or: opsdeck <command> --help)',
 		'',

@@ -56,6 +56,11 @@ export function sessionTable(sessions: readonly Session[]): string[] {
 
 /** "connections 15/100 (active 3, idle 9) · longest transaction 12s (pid 4242) · ...". */
 export function overviewLine(o: Overview): Safe {
+	return overviewParts(o).join(' · ') as Safe;
+}
+
+/** The parts of overviewLine: connections, longest transaction, oldest idle in transaction, replication (the tab draws them on two lines). */
+export function overviewParts(o: Overview): [connections: Safe, longest: Safe, idle: Safe, replication: Safe] {
 	const states = Object.entries(o.byState).sort(([, a], [, b]) => b - a).map(([state, n]) => `${stateWords[state] ?? state} ${n}`).join(', ');
 	const oldest = (label: string, v: Overview['longestTransaction']) => (v ? `${label} ${formatDuration(v.ms)} (pid ${v.pid})` : `${label} none`);
 	const replication = o.isStandby
@@ -63,12 +68,12 @@ export function overviewLine(o: Overview): Safe {
 		: o.standbys.length === 0
 			? 'no standbys'
 			: o.standbys.map(s => `standby ${s.name || s.client || '?'} ${s.state ?? '?'} lag ${formatBytes(s.lagBytes)} ${formatDuration(s.replayLagMs)}`).join(', ');
-	return sanitize([
-		`connections ${o.connections}/${o.maxConnections}${states ? ` (${states})` : ''}`,
-		oldest('longest transaction', o.longestTransaction),
-		oldest('oldest idle in transaction', o.oldestIdleInTransaction),
-		replication,
-	].join(' · '));
+	return [
+		sanitize(`connections ${o.connections}/${o.maxConnections}${states ? ` (${states})` : ''}`),
+		sanitize(oldest('longest transaction', o.longestTransaction)),
+		sanitize(oldest('oldest idle in transaction', o.oldestIdleInTransaction)),
+		sanitize(replication),
+	];
 }
 
 /** The blocking tree, one session a line, each blocked session under its blocker. */

@@ -24,8 +24,15 @@ describe('console frame', () => {
 		expect(await activeTab()).toBe('Keys');
 		await app.press(keys.tab);
 		expect(await activeTab()).toBe('Monitor');
+		// Shift-Tab from Monitor: Keys, Status, then round to the last tab
 		await app.press(keys.shiftTab, keys.shiftTab, keys.shiftTab);
+		expect(await activeTab()).toBe('Postgres');
+		await app.press(keys.shiftTab);
 		expect(await activeTab()).toBe('Backups');
+		await app.press(keys.tab, keys.tab);
+		expect(await activeTab()).toBe('Status');
+		await app.press('5');
+		expect(await activeTab()).toBe('Postgres');
 		await app.press('1');
 		expect(await activeTab()).toBe('Status');
 	});
@@ -43,5 +50,21 @@ describe('console frame', () => {
 	it('marks read-only mode in the tab bar', async () => {
 		const app = render(<App backends={backends({OPSDECK_READ_ONLY: '1'})} startOnMount={false} />);
 		await app.waitFor('read-only');
+	});
+
+	it('keeps the read-only mark whole where every title would not fit beside it, and the bar within 40 columns', async () => {
+		const app = render(<App backends={backends({OPSDECK_READ_ONLY: '1'})} startOnMount={false} />);
+		await app.waitFor(/5 Postgres +read-only$/m);
+		const top = () => app.screen().split('\n')[0]!;
+		for (const columns of [64, 40]) {
+			Object.defineProperty(app.stdout, 'columns', {value: columns, configurable: true});
+			app.stdout.emit('resize');
+			await app.waitFor(() => !top().includes('2 Keys'));
+			expect(top()).toMatch(/^ 1 Status {2}2 {2}3 {2}4 {2}5 {2}RO$/);
+		}
+		await app.press('5');
+		await app.waitFor(() => top().includes('5 Postgres'));
+		expect(top()).toMatch(/^ 1 {2}2 {2}3 {2}4 {2}5 Postgres {2}RO$/);
+		expect(Array.from(top()).length).toBeLessThanOrEqual(40);
 	});
 });

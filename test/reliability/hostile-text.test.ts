@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {Redis} from 'ioredis';
+import postgresDriver from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {resp, startHostileRedis, type HostileRedis} from '../helpers/hostile-redis.js';
 import {adminQuery, createTestDatabase, type TestDatabase} from '../helpers/pg-db.js';
@@ -141,6 +142,35 @@ const tabs: readonly TabCase[] = [
 			await pause(800);
 			run.press(ptyKeys.escape);
 			await pause(300);
+		},
+	},
+	{
+		key: '5',
+		name: 'Postgres',
+		async visit(run) {
+			// a session whose query is full of escapes: in the list, opened whole, in the tables and top queries
+			const session = new postgresDriver.Client({connectionString: envs.data.DATABASE_URL, application_name: 'hostile-query'});
+			session.on('error', () => undefined);
+			await session.connect();
+			// the escapes raw in the SQL itself (pg_stat_activity shows the text as sent)
+			const ended = session.query(`select pg_sleep(4), 'boom ${errorText.slice(5).replaceAll("'", "''")}' as t`).catch(() => undefined);
+			try {
+				run.press('/');
+				await pause(300);
+				run.press('hostile-query\r');
+				await pause(1500);
+				run.press(ptyKeys.enter);
+				await pause(500);
+				// the whole query was drawn, escaped
+				expect(run.rawOutput()).toContain(String.raw`select pg_sleep(4), 'boom \x1b]52;c;cm0gLXJmIH4=\x07`);
+				for (const key of [ptyKeys.escape, 'b', 'a', 't', ptyKeys.escape, 'Q', ptyKeys.escape]) {
+					run.press(key);
+					await pause(300);
+				}
+				await ended;
+			} finally {
+				await session.end().catch(() => undefined);
+			}
 		},
 	},
 ];

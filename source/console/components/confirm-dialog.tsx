@@ -1,8 +1,9 @@
 // The one dialog every destructive action goes through: it says exactly what will happen, runs only
 // after the operator types the word shown and presses Enter, cancels on Esc and by itself after
 // 30 s (with a visible countdown). While it is open it has the keyboard to itself (its text field).
-// It confirms one entry of the mutation registry: the word comes from the entry, and every refusal
-// (a wrong word, Esc, the timeout) is audited here, with a warning flashed when it cannot be.
+// It confirms one entry of the mutation registry: the word comes from the entry (or from the caller:
+// the pid a signal goes to), and every refusal (a wrong word, Esc, the timeout) is audited here,
+// with a warning flashed when it cannot be.
 // What it says is wrapped, never cut; when that is taller than the room the dialog has, it scrolls
 // (↑ ↓ PgUp PgDn: letters type the word), and a small pane loses the top and bottom border.
 import {Box, Text} from 'ink';
@@ -22,6 +23,8 @@ type Props = {
 	readonly lines: readonly string[];
 	/** what it confirms (the registry entry and its target): the word to type, and what a refusal audits */
 	readonly request: MutationRequest;
+	/** the word to type instead of the entry's own (a pid: the operator reads which session it is) */
+	readonly word?: string;
 	readonly onConfirm: () => void;
 	readonly onCancel: (reason: 'escape' | 'timeout') => void;
 	readonly timeoutMs?: number;
@@ -31,10 +34,10 @@ type Props = {
 	readonly isActive?: boolean;
 };
 
-export function ConfirmDialog({title, lines, request, onConfirm, onCancel, timeoutMs = 30_000, width, height, isActive = true}: Props) {
+export function ConfirmDialog({title, lines, request, word: wordOverride, onConfirm, onCancel, timeoutMs = 30_000, width, height, isActive = true}: Props) {
 	const {config} = useBackends();
 	const {flash} = useFrame();
-	const word = mutationSpec(request.action).word;
+	const word = wordOverride ?? mutationSpec(request.action).word;
 	const refuse = (reason: string) => auditRefusal(config, request, reason, text => flash(text, 'warning'));
 	const [wrong, setWrong] = useState(false);
 	// answered (confirmed, cancelled, timed out): nothing more happens, whatever comes before it closes

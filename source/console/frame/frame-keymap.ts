@@ -17,7 +17,8 @@ export function firstKeymap(quit: (again: boolean) => void): KeyEntry[] {
 
 export function frameKeymap({titles, active, select, openHelp, quit}: Frame): KeyEntry[] {
 	return [
-		{key: titles.map((_, i) => String(i + 1)).join(' '), help: titles.join(' · '), run: p => select(Number(p.name) - 1)},
+		// written `1-5`: one number a tab, each its own key
+		{key: `1-${titles.length}`, keys: titles.map((_, i) => String(i + 1)), help: titles.join(' · '), run: p => select(Number(p.name) - 1)},
 		{key: 'Tab S-Tab', help: 'next / previous tab', run: p => select(p.name === 'tab' ? active + 1 : active - 1)},
 		{key: '?', label: 'help', help: 'this help', run: openHelp},
 		{key: 'q', label: 'quit', help: 'quit (during a restore: asks finish or abandon)', run: () => quit(false)},

@@ -2,13 +2,18 @@ import {Box, Text} from 'ink';
 
 type Props = {readonly titles: readonly string[]; readonly active: number; readonly width: number; readonly readOnly: boolean};
 
+const name = 'opsdeck ';
+const readOnlyMark = '  read-only';
+
 /** The top line: the tabs (the active one highlighted; only its number elsewhere when narrow). */
 export function TabBar({titles, active, width, readOnly}: Props) {
-	const narrow = width < 60;
+	// narrow whenever every title would not fit: the read-only mark must never be the part cut off
+	const full = name.length + titles.reduce((sum, title, i) => sum + ` ${i + 1} ${title} `.length, 0) + (readOnly ? readOnlyMark.length : 0);
+	const narrow = width < Math.max(60, full);
 	return (
 		<Box height={1} width={width} overflowY="hidden">
 			<Text wrap="truncate">
-				{narrow ? null : <Text bold color="magenta">opsdeck </Text>}
+				{narrow ? null : <Text bold color="magenta">{name}</Text>}
 				{titles.map((title, i) => {
 					const label = narrow && i !== active ? `${i + 1}` : `${i + 1} ${title}`;
 					return (
@@ -17,7 +22,7 @@ export function TabBar({titles, active, width, readOnly}: Props) {
 						</Text>
 					);
 				})}
-				{readOnly ? <Text color="yellow">{narrow ? ' RO' : '  read-only'}</Text> : null}
+				{readOnly ? <Text color="yellow">{narrow ? ' RO' : readOnlyMark}</Text> : null}
 			</Text>
 		</Box>
 	);

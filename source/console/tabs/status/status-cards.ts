@@ -31,6 +31,7 @@ export function cardsFor(report: HealthReport, thresholds: Thresholds): Card[] {
 	const cards: Card[] = [];
 
 	const pgRatio = pg.connections !== null && pg.maxConnections ? pg.connections / pg.maxConnections : null;
+	const idle = pg.idleInTransaction;
 	cards.push(card({
 		id: 'postgres',
 		title: 'PostgreSQL',
@@ -41,7 +42,9 @@ export function cardsFor(report: HealthReport, thresholds: Thresholds): Card[] {
 			{label: 'url', value: pg.url, middle: true},
 			{label: 'version', value: pg.version ?? '-'},
 			{label: 'uptime', value: secs(pg.uptimeSeconds)},
-			{label: 'conns', value: pg.connections === null ? '-' : `${formatCount(pg.connections)} / ${formatCount(pg.maxConnections)}`, color: warnIf(pgRatio !== null && pgRatio > 0.8)},
+			{label: 'conns', value: pg.connections === null ? '-' : `${formatCount(pg.connections)} / ${formatCount(pg.maxConnections)}`, color: warnIf(pgRatio !== null && pgRatio > thresholds.pgConnectionsRatio)},
+			// the session of this database idle in transaction the longest (a degraded verdict past the threshold)
+			{label: 'idle in tx', value: idle ? `pid ${idle.pid}, ${formatDuration(idle.ms)}` : pg.connections === null ? '-' : 'none', color: warnIf(idle !== null && idle.ms > thresholds.pgIdleInTransactionMs)},
 			{label: 'db size', value: formatBytes(pg.databaseSizeBytes)},
 			{label: 'cache hit', value: formatPercent(pg.cacheHitRatio), color: warnIf(pg.cacheHitRatio !== null && pg.cacheHitRatio < 0.9)},
 			{label: 'reconnects', value: formatCount(pg.reconnects)},
