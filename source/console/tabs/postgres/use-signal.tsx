@@ -84,6 +84,7 @@ export function useSignal(backends: Backends, onDone: () => void) {
 					frame.flash(reason === 'timeout' ? 'cancelled (timed out): nothing was done' : 'cancelled: nothing was done', 'info');
 				}}
 				width={width}
+				height={height}
 				isActive={isActive}
 			/>
 		);
