@@ -548,7 +548,7 @@ describe("the console's dialog", () => {
 		await app.press(keys.enter);
 		await app.waitFor('That is not "flush". Nothing was done.');
 		await app.press(keys.escape);
-		await app.waitFor('flush cancelled (nothing was done)');
+		await app.waitFor('flush cancelled: nothing was done');
 		const added = readAudit({auditLog}, 10_000).slice(entries);
 		expect(added).toMatchObject([
 			{action: 'flush', result: 'refused', error: 'wrong confirmation word typed (not "flush")'},

@@ -12,7 +12,7 @@ import {auditRefusal, mutationSpec, type MutationRequest} from '../../mutations/
 import {useBackends, useFrame} from '../context.js';
 import {tail, useTextField} from './text-field.js';
 import {fit, fitMiddle, wrapCells} from '../../text/format.js';
-import {sanitize} from '../../text/sanitize.js';
+import {sanitize, type Safe} from '../../text/sanitize.js';
 import {useScroll} from '../hooks/use-scroll.js';
 import {ScrollLines} from './scroll-lines.js';
 import {SafeText} from './safe-text.js';
@@ -26,13 +26,22 @@ type Props = {
 	/** the word to type instead of the entry's own (a pid: the operator reads which session it is) */
 	readonly word?: string;
 	readonly onConfirm: () => void;
-	readonly onCancel: (reason: 'escape' | 'timeout') => void;
+	readonly onCancel: (reason: CancelReason) => void;
 	readonly timeoutMs?: number;
 	readonly width: number;
 	/** the rows it may take (the tab's body); without it, as tall as what it says */
 	readonly height?: number;
 	readonly isActive?: boolean;
 };
+
+export type CancelReason = 'escape' | 'timeout';
+
+/** The one line every dialog's cancel flashes: `flush cancelled: nothing was done`. */
+export function cancelledText(reason: CancelReason, what = '', timeoutMs = 30_000): Safe {
+	const head = what ? `${what} cancelled` : 'cancelled';
+	// the console's own words (`what` is a literal of the caller's)
+	return (reason === 'timeout' ? `${head}: not confirmed within ${Math.round(timeoutMs / 1000)} s (nothing was done)` : `${head}: nothing was done`) as Safe;
+}
 
 export function ConfirmDialog({title, lines, request, word: wordOverride, onConfirm, onCancel, timeoutMs = 30_000, width, height, isActive = true}: Props) {
 	const {config} = useBackends();

@@ -10,7 +10,7 @@ import {formatBytes, formatTtl} from '../../../text/format.js';
 import {keyText} from '../../../backends/redis/key-bytes.js';
 import {safeError} from '../../../text/out.js';
 import {safe} from '../../../text/sanitize.js';
-import {ConfirmDialog} from '../../components/confirm-dialog.js';
+import {cancelledText, ConfirmDialog} from '../../components/confirm-dialog.js';
 import {useFrame} from '../../context.js';
 
 type Dialog =
@@ -86,7 +86,7 @@ export function useKeyActions(
 				onConfirm={() => void confirm(dialog)}
 				onCancel={reason => {
 					setDialog(undefined);
-					frame.flash(reason === 'timeout' ? 'cancelled (timed out): nothing was done' : 'cancelled: nothing was done', 'info');
+					frame.flash(cancelledText(reason), 'info');
 				}}
 				width={width}
 				height={height}

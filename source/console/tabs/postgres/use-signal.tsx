@@ -10,7 +10,7 @@ import {signalProblem, signalQuestion, signalRequest, signalSession, signalWord,
 import {errorMessage} from '../../../text/mask.js';
 import {safeError} from '../../../text/out.js';
 import {safe, sanitize} from '../../../text/sanitize.js';
-import {ConfirmDialog} from '../../components/confirm-dialog.js';
+import {cancelledText, ConfirmDialog} from '../../components/confirm-dialog.js';
 import {useFrame} from '../../context.js';
 import {wrapText} from './query-view.js';
 
@@ -81,7 +81,7 @@ export function useSignal(backends: Backends, onDone: () => void) {
 				onConfirm={() => void confirm(dialog)}
 				onCancel={reason => {
 					setDialog(undefined);
-					frame.flash(reason === 'timeout' ? 'cancelled (timed out): nothing was done' : 'cancelled: nothing was done', 'info');
+					frame.flash(cancelledText(reason), 'info');
 				}}
 				width={width}
 				height={height}

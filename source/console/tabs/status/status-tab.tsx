@@ -13,7 +13,7 @@ import type {HealthReport, Verdict} from '../../../health/health.js';
 import {formatClock, formatCount, fit} from '../../../text/format.js';
 import {errorMessage} from '../../../text/mask.js';
 import {safe, sanitize} from '../../../text/sanitize.js';
-import {ConfirmDialog} from '../../components/confirm-dialog.js';
+import {cancelledText, ConfirmDialog} from '../../components/confirm-dialog.js';
 import {StatusCard, stateColor} from './status-card.js';
 import {cardsFor, type Card} from './status-cards.js';
 import {useBackends, useFrame} from '../../context.js';
@@ -152,7 +152,7 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 					onConfirm={() => confirmFlush(dialog)}
 					onCancel={reason => {
 						setDialog(undefined);
-						flash(reason === 'timeout' ? 'flush cancelled: not confirmed within 30 s (nothing was done)' : 'flush cancelled (nothing was done)', 'info');
+						flash(cancelledText(reason, 'flush'), 'info');
 					}}
 				/>
 			</TabScreen>
