@@ -26,7 +26,10 @@ type Props = {
 	/** the word to type instead of the entry's own (a pid: the operator reads which session it is) */
 	readonly word?: string;
 	readonly onConfirm: () => void;
+	/** closes it; the dialog has said `cancelled: nothing was done` (or the timeout) in the bottom bar */
 	readonly onCancel: (reason: CancelReason) => void;
+	/** what the cancel line names: `flush` → `flush cancelled: …` */
+	readonly what?: string;
 	readonly timeoutMs?: number;
 	readonly width: number;
 	/** the rows it may take (the tab's body); without it, as tall as what it says */
@@ -37,13 +40,13 @@ type Props = {
 export type CancelReason = 'escape' | 'timeout';
 
 /** The one line every dialog's cancel flashes: `flush cancelled: nothing was done`. */
-export function cancelledText(reason: CancelReason, what = '', timeoutMs = 30_000): Safe {
+function cancelledText(reason: CancelReason, what = '', timeoutMs = 30_000): Safe {
 	const head = what ? `${what} cancelled` : 'cancelled';
 	// the console's own words (`what` is a literal of the caller's)
 	return (reason === 'timeout' ? `${head}: not confirmed within ${Math.round(timeoutMs / 1000)} s (nothing was done)` : `${head}: nothing was done`) as Safe;
 }
 
-export function ConfirmDialog({title, lines, request, word: wordOverride, onConfirm, onCancel, timeoutMs = 30_000, width, height, isActive = true}: Props) {
+export function ConfirmDialog({title, lines, request, word: wordOverride, onConfirm, onCancel, what, timeoutMs = 30_000, width, height, isActive = true}: Props) {
 	const {config} = useBackends();
 	const {flash} = useFrame();
 	const word = wordOverride ?? mutationSpec(request.action).word;
@@ -69,6 +72,7 @@ export function ConfirmDialog({title, lines, request, word: wordOverride, onConf
 		onCancel: () => {
 			if (done) return;
 			setDone(true);
+			flash(cancelledText('escape', what, timeoutMs), 'info');
 			onCancel('escape');
 			refuse('cancelled (Esc)');
 		},
@@ -88,6 +92,7 @@ export function ConfirmDialog({title, lines, request, word: wordOverride, onConf
 	const timedOut = useEffectEvent(() => {
 		if (done) return;
 		setDone(true);
+		flash(cancelledText('timeout', what, timeoutMs), 'info');
 		onCancel('timeout');
 		// after the caller's own message, so a warning that it is not on record stays in view
 		refuse(`not confirmed within ${Math.round(timeoutMs / 1000)} s`);

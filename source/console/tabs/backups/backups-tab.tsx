@@ -10,7 +10,7 @@ import {holdersRefusal, restoreBackup, restoreRequest} from '../../../backups/re
 import {formatBytes, formatDateTime, fit} from '../../../text/format.js';
 import {errorMessage} from '../../../text/mask.js';
 import {sanitize} from '../../../text/sanitize.js';
-import {cancelledText, ConfirmDialog, type CancelReason} from '../../components/confirm-dialog.js';
+import {ConfirmDialog} from '../../components/confirm-dialog.js';
 import {progressBar} from '../../components/progress-bar.js';
 import {Table} from '../../components/table.js';
 import {autoText, backupColumns, planLines, refusedText, StatusLine, type Dialog} from './backup-view.js';
@@ -92,10 +92,7 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 		...list.keys,
 	];
 
-	const cancel = useCallback((reason: CancelReason) => {
-		setDialog(undefined);
-		frame.flash(cancelledText(reason), 'info');
-	}, [frame]);
+	const cancel = useCallback(() => setDialog(undefined), []);
 
 	if (!isVisible) return null;
 	const status = poll.data;

@@ -10,7 +10,7 @@ import {formatBytes, formatTtl} from '../../../text/format.js';
 import {keyText} from '../../../backends/redis/key-bytes.js';
 import {safeError} from '../../../text/out.js';
 import {safe} from '../../../text/sanitize.js';
-import {cancelledText, ConfirmDialog} from '../../components/confirm-dialog.js';
+import {ConfirmDialog} from '../../components/confirm-dialog.js';
 import {useFrame} from '../../context.js';
 
 type Dialog =
@@ -84,10 +84,7 @@ export function useKeyActions(
 					? deleteKeyRequest(backends.redis, dialog.key)
 					: clearChatRequest(backends.redis, dialog.chat, dialog.keys.length)}
 				onConfirm={() => void confirm(dialog)}
-				onCancel={reason => {
-					setDialog(undefined);
-					frame.flash(cancelledText(reason), 'info');
-				}}
+				onCancel={() => setDialog(undefined)}
 				width={width}
 				height={height}
 				isActive={isActive}

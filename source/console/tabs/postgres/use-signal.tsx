@@ -10,7 +10,7 @@ import {signalProblem, signalQuestion, signalRequest, signalSession, signalWord,
 import {errorMessage} from '../../../text/mask.js';
 import {safeError} from '../../../text/out.js';
 import {safe, sanitize} from '../../../text/sanitize.js';
-import {cancelledText, ConfirmDialog} from '../../components/confirm-dialog.js';
+import {ConfirmDialog} from '../../components/confirm-dialog.js';
 import {useFrame} from '../../context.js';
 import {wrapText} from './query-view.js';
 
@@ -79,10 +79,7 @@ export function useSignal(backends: Backends, onDone: () => void) {
 				request={signalRequest(kind, session.pid, session)}
 				word={signalWord(session.pid)}
 				onConfirm={() => void confirm(dialog)}
-				onCancel={reason => {
-					setDialog(undefined);
-					frame.flash(cancelledText(reason), 'info');
-				}}
+				onCancel={() => setDialog(undefined)}
 				width={width}
 				height={height}
 				isActive={isActive}

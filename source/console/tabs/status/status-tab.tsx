@@ -13,7 +13,7 @@ import type {HealthReport, Verdict} from '../../../health/health.js';
 import {formatClock, formatCount, fit} from '../../../text/format.js';
 import {errorMessage} from '../../../text/mask.js';
 import {safe, sanitize} from '../../../text/sanitize.js';
-import {cancelledText, ConfirmDialog} from '../../components/confirm-dialog.js';
+import {ConfirmDialog} from '../../components/confirm-dialog.js';
 import {StatusCard, stateColor} from './status-card.js';
 import {cardsFor, type Card} from './status-cards.js';
 import {useBackends, useFrame} from '../../context.js';
@@ -150,10 +150,8 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 					height={height}
 					isActive={isActive}
 					onConfirm={() => confirmFlush(dialog)}
-					onCancel={reason => {
-						setDialog(undefined);
-						flash(cancelledText(reason, 'flush'), 'info');
-					}}
+					what="flush"
+					onCancel={() => setDialog(undefined)}
 				/>
 			</TabScreen>
 		);
