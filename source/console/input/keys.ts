@@ -6,7 +6,7 @@
 /**
  * One key. `name` is what keymaps match: the character itself for a printable key ('j', 'G', '/'),
  * 'space', or a named key ('enter', 'escape', 'tab', 'shift-tab', 'backspace', 'delete', 'up',
- * 'down', 'left', 'right', 'pageup', 'pagedown', 'home', 'end', 'ctrl-c', 'meta-x', 'unknown').
+ * 'down', 'left', 'right', 'pageup', 'pagedown', 'home', 'end', 'ctrl-c', 'unknown').
  * `text` is what it types into a text field: the character for a printable key, '' otherwise.
  */
 export type KeyPress = {readonly name: string; readonly text: string};
@@ -64,10 +64,10 @@ function escapeAt(chunk: string, at: number): [KeyPress, number] {
 		// Esc pressed twice in one read: two keys (closing a view, then its parent)
 		return [named('escape'), at + 1];
 	}
-	// ESC x: Alt-x, never the x itself
-	const char = String.fromCodePoint(chunk.codePointAt(at + 1)!);
-	const key = single(char);
-	return [named(key.text ? `meta-${key.text}` : 'unknown'), at + 1 + char.length];
+	// ESC x: Esc, then x. A terminal sends Alt-x this way too, but nothing here uses Alt, while Esc and
+	// then a key in one read is common (a slow link, keys typed while a frame is drawn): closing a view
+	// and moving in the one below must not become one unknown key
+	return [named('escape'), at + 1];
 }
 
 /** Every key in `chunk`, in order. */
