@@ -50,6 +50,10 @@ export const configFileSchema: Schema = {
 		columns: {id: 'string', chat: 'string', username: 'string', content: 'string', createdAt: 'string'},
 	},
 	watches: 'strings',
+	logFiles: 'strings',
+	logUnit: 'string',
+	appService: 'string',
+	appRestartTimeout: 'number',
 };
 
 const normalize = (name: string) => name.toLowerCase().replace(/[_\-\s]/g, '');
