@@ -79,6 +79,8 @@ export class LogFollower {
 		const file = this.file!;
 		if (this.offset < 0) this.offset = (await file.handle.stat()).size;
 		if (this.head.length < markBytes) this.head = await readAt(file.handle, 0, markBytes);
+		// the bytes before where following began: a truncation is seen even before anything is read
+		if (this.mark.length === 0 && this.offset > 0) this.mark = await readAt(file.handle, Math.max(0, this.offset - markBytes), Math.min(markBytes, this.offset));
 		if (await this.truncated(file)) await this.recover(file);
 		const grew = await this.drain(file);
 		let stat;

@@ -4,7 +4,7 @@
 // journalctl thinks too large as null (--all asks for it anyway); a field given twice as an array.
 // Each entry becomes a LogLine like `journalctl -o short-iso` prints it, with the level from
 // PRIORITY and the cursor paging up and following go on from.
-import {priorityLevel} from './level.js';
+import {levelRank, lineLevel, priorityLevel, type Level} from './level.js';
 import {maxLineBytes, type LogLine} from './lines.js';
 
 export type JournalArgs = {
@@ -68,6 +68,7 @@ export function journalLine(json: string, index: number): LogLine | undefined {
 	const prefix = `${time === undefined ? '-' : new Date(time).toISOString()} ${ident}${pid ? `[${pid}]` : ''}: `;
 	const bytes = Buffer.byteLength(message);
 	const cut = bytes > maxLineBytes;
+	const level = entryLevel(priority, message);
 	const shown = cut ? Buffer.from(message).subarray(0, maxLineBytes).toString('utf8').replace(/\uFFFD$/, '') : message;
 	return {
 		offset: index,
@@ -76,8 +77,19 @@ export function journalLine(json: string, index: number): LogLine | undefined {
 		cut,
 		cursor: entry.__CURSOR,
 		...(time === undefined ? {} : {time}),
-		...(priority === undefined ? {} : {level: priorityLevel(priority)}),
+		...(level === undefined ? {} : {level}),
 	};
+}
+
+/**
+ * The worse of PRIORITY and what the message says: an app's stdout is all PRIORITY 6 (info) unless
+ * it prefixes <3>, so "ERROR …" printed by a node app is still an error.
+ */
+function entryLevel(priority: number | undefined, message: string): Level | undefined {
+	const said = lineLevel(message);
+	const given = priority === undefined ? undefined : priorityLevel(priority);
+	if (said === undefined || given === undefined) return said ?? given;
+	return levelRank[said] > levelRank[given] ? said : given;
 }
 
 /** journalctl's complaint as one line (its stderr), for an error that names the unit. */

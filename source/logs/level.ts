@@ -35,8 +35,12 @@ function pinoLevel(n: number): Level {
 	return 'trace';
 }
 
+// colours (\x1b[31mERROR\x1b[0m) are not part of the word
+const sgr = /\x1b\[[0-9;]*m/g;
+
 /** The line's level, or undefined when it names none (a continuation line, a stack frame). */
-export function lineLevel(text: string): Level | undefined {
+export function lineLevel(raw: string): Level | undefined {
+	const text = raw.includes('\x1b') ? raw.replace(sgr, '') : raw;
 	if (text.includes('"')) {
 		const json = jsonField.exec(text);
 		if (json) {

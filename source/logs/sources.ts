@@ -39,7 +39,7 @@ export async function logSources(config: SourceSettings, cwd = process.cwd()): P
 export function findSource(sources: readonly LogSource[], wanted: string, cwd = process.cwd()): LogSource | undefined {
 	const byName = sources.find(source => source.name === wanted);
 	if (byName) return byName;
-	const unit = sources.find(source => source.kind === 'journal' && (source.unit === wanted || `${source.unit}.service` === wanted));
+	const unit = sources.find(source => source.kind === 'journal' && (source.unit === wanted || source.unit === `${wanted}.service`));
 	if (unit) return unit;
 	const file = path.resolve(cwd, wanted);
 	return sources.find(source => source.kind === 'file' && source.path === file);
