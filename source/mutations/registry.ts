@@ -33,6 +33,8 @@ export const registry = {
 	'sqlite-analyze': {verb: 'write the SQLite statistics (ANALYZE)', word: 'analyze', readOnly: 'refused'},
 	// seeds empty stores; replaces the demo's own data only with --force (its confirmation)
 	demo: {verb: 'seed the demo data', word: 'seed', readOnly: 'refused'},
+	// APP_SERVICE's process: systemctl restart, pm2 restart, or SIGTERM and wait for a new pid
+	'app-restart': {verb: "restart the app's process", word: 'restart', readOnly: 'refused'},
 } as const satisfies Record<string, MutationSpec>;
 
 export type Mutation = keyof typeof registry;
