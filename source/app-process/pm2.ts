@@ -1,5 +1,5 @@
 // An app under PM2: `pm2 jlist` for its processes (pid, status, restart count, start time, log
-// files), `pm2 restart NAME` to restart it. PM2_HOME (default ~/.pm2) must be the app's: run
+// files); restart.ts runs `pm2 restart NAME`. PM2_HOME (default ~/.pm2) must be the app's: run
 // opsdeck as the same user, or set PM2_HOME. jlist carries each process's whole environment
 // (passwords included): only the fields below are ever read from it.
 import fs from 'node:fs/promises';
@@ -68,7 +68,7 @@ export function parseJlist(stdout: string): Pm2Process[] {
 const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '').replace(/^\[PM2\](\[ERROR\])?\s*/gm, '').trim();
 
 /** A failed pm2 command as one line: its own words. */
-function pm2Error(what: string, result: {code: number | null; stdout: string; stderr: string}): Error {
+export function pm2Error(what: string, result: {code: number | null; stdout: string; stderr: string}): Error {
 	const said = plain(result.stderr).split('\n').find(Boolean) ?? plain(result.stdout).split('\n').find(Boolean);
 	return new Error(`pm2 ${what} failed${result.code === null ? ' (timed out)' : ` (exit ${result.code})`}${said ? `: ${said}` : ''}`);
 }
@@ -78,9 +78,4 @@ export async function pm2Processes(name: string, env: NodeJS.ProcessEnv = proces
 	const result = await runCommand('pm2', ['jlist'], {env, timeoutMs: 15_000});
 	if (result.code !== 0) throw pm2Error('jlist', result);
 	return parseJlist(result.stdout).filter(p => p.name === name);
-}
-
-export async function pm2Restart(name: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-	const result = await runCommand('pm2', ['restart', name], {env, timeoutMs: 60_000});
-	if (result.code !== 0) throw pm2Error(`restart ${name}`, result);
 }

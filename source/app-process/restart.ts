@@ -9,10 +9,11 @@
 import type {Config} from '../config/config.js';
 import {MutationRefusedError, runMutation} from '../mutations/registry.js';
 import {lastLogLines} from './last-lines.js';
-import {pm2DaemonRuns, pm2Home, pm2Restart} from './pm2.js';
+import {runCommand} from '../system/command.js';
+import {pm2DaemonRuns, pm2Error, pm2Home} from './pm2.js';
 import {serviceText, type AppService} from './service.js';
 import {appStatus, type AppProcessStatus} from './status.js';
-import {systemdRestart} from './systemd.js';
+import {systemctlError} from './systemd.js';
 import {appWatch, type AppWatch} from './tracker.js';
 
 export type RestartConfig = Pick<Config, 'readOnly' | 'auditLog' | 'appService' | 'appRestartTimeoutMs' | 'logFiles' | 'logUnit'>;
@@ -87,10 +88,13 @@ export async function restartApp(config: RestartConfig, options: RestartOptions 
 		} else {
 			try {
 				if (service.kind === 'pm2') {
+					// `pm2 restart` would start a daemon of its own first
 					if (!(await pm2DaemonRuns(env))) throw new Error(`PM2 is not running (PM2_HOME ${pm2Home(env)}): nothing to restart`);
-					await pm2Restart(service.name, env);
+					const result = await runCommand('pm2', ['restart', service.name], {env, timeoutMs: 60_000});
+					if (result.code !== 0) throw pm2Error(`restart ${service.name}`, result);
 				} else {
-					await systemdRestart(service.unit, env);
+					const result = await runCommand('systemctl', ['restart', '--', service.unit], {env, timeoutMs: 120_000});
+					if (result.code !== 0) throw systemctlError(`restart ${service.unit}`, result);
 				}
 			} catch (error) {
 				throw error instanceof RestartError ? error : await fail((error as Error).message);

@@ -1,6 +1,6 @@
 // An app under systemd: `systemctl show UNIT -p …` (Key=Value lines) for its main pid, state,
-// automatic restart count (NRestarts counts the restarts of Restart=, not `systemctl restart`), and
-// `systemctl restart UNIT` (root, or polkit's leave). systemd is not PID 1 on the test machines:
+// automatic restart count (NRestarts counts the restarts of Restart=, not `systemctl restart`);
+// restart.ts runs `systemctl restart UNIT` (root, or polkit's leave). systemd is not PID 1 on the test machines:
 // the parsing is tested against output in systemd 252's format (test/app-process/fixtures).
 import {runCommand} from '../system/command.js';
 
@@ -63,7 +63,7 @@ export function parseSystemctlShow(stdout: string): SystemdUnit {
 }
 
 /** systemctl's own complaint, one line. */
-function systemctlError(what: string, result: {code: number | null; stdout: string; stderr: string}): Error {
+export function systemctlError(what: string, result: {code: number | null; stdout: string; stderr: string}): Error {
 	const said = result.stderr.split('\n').map(l => l.trim()).find(Boolean);
 	return new Error(`systemctl ${what} failed${result.code === null ? ' (timed out)' : ` (exit ${result.code})`}${said ? `: ${said}` : ''}`);
 }
@@ -73,9 +73,4 @@ export async function systemdUnit(unit: string, env: NodeJS.ProcessEnv = process
 	// systemctl show exits 0 for a unit that does not exist (LoadState=not-found); a failure here is systemd itself
 	if (result.code !== 0 || !result.stdout.includes('=')) throw systemctlError(`show ${unit}`, result);
 	return parseSystemctlShow(result.stdout);
-}
-
-export async function systemdRestart(unit: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-	const result = await runCommand('systemctl', ['restart', '--', unit], {env, timeoutMs: 120_000});
-	if (result.code !== 0) throw systemctlError(`restart ${unit}`, result);
 }

@@ -17,14 +17,18 @@ export function appProcessLine(s: AppProcessStatus): Safe {
 	return safe`${name}  ${pid}  up ${formatDuration(s.uptimeSeconds === null ? null : s.uptimeSeconds * 1000)}  restarts ${restarts(s)}  rss ${formatBytes(s.rssBytes)}  cpu ${cpu(s)}  port ${ports(s)}`;
 }
 
-/** `opsdeck app status`: a label and a value a line. */
-export function appStatusLines(s: AppProcessStatus): Safe[] {
+/**
+ * `opsdeck app status`: a label and a value a line. A one-shot command has seen no restart of its
+ * own (`sinceStart: false`): only the supervisor's count, or what a pid file or a port cannot give.
+ */
+export function appStatusLines(s: AppProcessStatus, {sinceStart = true} = {}): Safe[] {
+	const count = sinceStart ? restarts(s) : s.restarts === null ? safe`- (${sanitize(s.kind)}: has no restart count; the console counts new pids while it runs)` : formatCount(s.restarts);
 	const rows: Array<[string, Safe]> = [
 		['service', sanitize(s.service)],
 		['state', sanitize(`${s.state}: ${s.detail}`)],
 		['pid', s.pid === null ? ('-' as Safe) : (s.pids.length > 1 ? (`${s.pid} (of ${s.pids.join(', ')})` as Safe) : (String(s.pid) as Safe))],
 		['uptime', s.uptimeSeconds === null ? ('-' as Safe) : safe`${formatDuration(s.uptimeSeconds * 1000)} (since ${sanitize(s.startedAt ?? '-')})`],
-		['restarts', restarts(s)],
+		['restarts', count],
 		['rss', formatBytes(s.rssBytes)],
 		['cpu', cpu(s)],
 		['ports', ports(s)],
