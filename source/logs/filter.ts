@@ -4,6 +4,7 @@
 // lines, `test` decides), and the presenter's highlighting (`ranges`).
 import {levelPasses, levelPrefilter, lineLevel, type Level, type LevelFilter} from './level.js';
 import type {LogLine} from './lines.js';
+import {requiredLiterals} from './literals.js';
 
 export type FilterSpec = {
 	/** a JavaScript regular expression, case-sensitive like grep; `/re/i` gives flags */
@@ -14,11 +15,12 @@ export type FilterSpec = {
 };
 
 /**
- * How grep.ts finds candidate lines in a chunk: the exact bytes (fastest), or a regex over the
+ * How grep.ts finds candidate lines in a chunk: the exact bytes (fastest); the text every match
+ * must hold (literals.ts), in the bytes, then the regex on those lines only; or a regex over the
  * decoded chunk. `asciiOnly`: the regex can match ASCII characters only, so it finds the same lines
  * in the chunk decoded byte for byte (latin1, no UTF-8 decoding) as in its UTF-8 text.
  */
-export type Scan = {readonly literal: Buffer} | {readonly regex: RegExp; readonly asciiOnly: boolean};
+export type Scan = {readonly literal: Buffer} | {readonly literals: readonly Buffer[]} | {readonly regex: RegExp; readonly asciiOnly: boolean};
 
 export type LineFilter = {
 	readonly spec: FilterSpec;
@@ -94,7 +96,9 @@ export function compileFilter(spec: FilterSpec): LineFilter | undefined {
 	const search = grep ?? text;
 	let scan: Scan;
 	const literal = grep !== undefined && !grep.flags.includes('i') && !metachars.test(grep.source) && !grep.source.includes('\n');
+	const required = grep && !literal ? requiredLiterals(grep) : undefined;
 	if (literal) scan = {literal: Buffer.from(grep.source)};
+	else if (required) scan = {literals: required};
 	else if (search) scan = {regex: new RegExp(search.source, `${search.flags}gm`), asciiOnly: asciiOnly(search)};
 	else scan = {regex: new RegExp(levelPrefilter(level!).source, 'gim'), asciiOnly: true};
 	const marks = [grep, text].filter((r): r is RegExp => r !== undefined).map(r => new RegExp(r.source, `${r.flags}g`));

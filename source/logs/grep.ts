@@ -1,6 +1,7 @@
 // The whole file, start to end, through a filter (`logs --grep`, `--level`, `--since`): large
 // chunked reads into one reused buffer, candidates found per chunk rather than per line (the bytes
-// themselves for a plain word: Buffer.indexOf; one regex run over the decoded chunk otherwise), and
+// themselves for a plain word or the text a regex's every match holds: Buffer.indexOf; else one
+// regex run over the decoded chunk), and
 // only the lines found become strings. Counts what `grep -c` counts: lines, the last one without
 // its newline included.
 import {isAscii} from 'node:buffer';
@@ -87,7 +88,8 @@ function region(buf: Buffer, end: number, base: number, filter: LineFilter | und
 		return !filter || filter.passes(line) ? [line] : [];
 	}
 	if (!filter) return everyLine(view, base);
-	if ('literal' in filter.scan) return literalLines(view, base, filter, filter.scan.literal);
+	if ('literal' in filter.scan) return literalLines(view, base, filter, [filter.scan.literal], filter.scanDecides);
+	if ('literals' in filter.scan) return literalLines(view, base, filter, filter.scan.literals, false);
 	return regexLines(view, base, filter, filter.scan.regex, filter.scan.asciiOnly);
 }
 
@@ -112,13 +114,18 @@ function keep(lines: LogLine[], view: Buffer, start: number, end: number, base: 
 	if (decided || (line.cut ? filter.test(view.toString('utf8', start, end)) : filter.passes(line))) lines.push(line);
 }
 
-function literalLines(view: Buffer, base: number, filter: LineFilter, literal: Buffer): LogLine[] {
+/** Lines holding one of `literals` (found in the bytes); kept when the match decides or the filter says so. */
+function literalLines(view: Buffer, base: number, filter: LineFilter, literals: readonly Buffer[], decided: boolean): LogLine[] {
 	const lines: LogLine[] = [];
-	for (let at = view.indexOf(literal); at !== -1; ) {
+	const next = literals.map(literal => view.indexOf(literal));
+	for (;;) {
+		let at = -1;
+		for (const p of next) if (p !== -1 && (at === -1 || p < at)) at = p;
+		if (at === -1) break;
 		const start = at === 0 ? 0 : view.lastIndexOf(0x0a, at - 1) + 1;
 		const end = lineEnd(view, at);
-		keep(lines, view, start, end, base, filter, filter.scanDecides);
-		at = end + 1 < view.length ? view.indexOf(literal, end + 1) : -1;
+		keep(lines, view, start, end, base, filter, decided);
+		for (let i = 0; i < next.length; i++) if (next[i]! !== -1 && next[i]! <= end) next[i] = end + 1 < view.length ? view.indexOf(literals[i]!, end + 1) : -1;
 	}
 	return lines;
 }

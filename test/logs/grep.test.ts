@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {compileFilter} from '../../source/logs/filter.js';
+import {requiredLiterals} from '../../source/logs/literals.js';
 import {grepFile} from '../../source/logs/grep.js';
 import type {LogLine} from '../../source/logs/lines.js';
 import {openLog, type LogFile} from '../../source/logs/tail.js';
@@ -47,7 +48,8 @@ describe(`grep over the ${suiteBigLogMb} MB log matches grep -c`, () => {
 		['an anchored JSON level', '^\\{"level":50', ['^{"level":50']],
 		['a word only at the end of lines over 64 KB', 'needle-at-the-end', ['needle-at-the-end']],
 		['non-ASCII text', 'Zoë', ['Zoë']],
-		['a dot next to non-ASCII (the UTF-8 path)', 'Zo. said', ['Zo. said']],
+		['dots over non-ASCII characters (one a character, as grep in UTF-8)', 'Zo.. said', ['Zo.. said']],
+		['an optional part and a class (the regex runs on lines holding "rror")', 'E?rror:(root)?:[a-z]+', ['-E', 'E?rror:(root)?:[a-z]+']],
 		['nothing', 'no such text anywhere', ['no such text anywhere']],
 	])('%s', async (_name, pattern, grepArgs) => {
 		const ours = await count(file, pattern);
@@ -55,6 +57,28 @@ describe(`grep over the ${suiteBigLogMb} MB log matches grep -c`, () => {
 		const check = new RegExp(pattern);
 		for (const line of ours.lines) if (!line.cut) expect(line.text).toMatch(check);
 	}, 120_000);
+});
+
+describe('the text a regex\'s every match holds (looked for in the bytes first)', () => {
+	it.each([
+		['status=5[0-9][0-9] ms=8', ['status=5']],
+		['timeout|refused', ['timeout', 'refused']],
+		['job \\d+ failed', [' failed']],
+		['colou?r=red', ['r=red']],
+		['(ab)+cde\\.log', ['cde.log']],
+		['a\\u0041bcd', ['bcd']],
+		['x+yz{2}abc', ['abc']],
+	])('%s', (source, expected) => {
+		expect(requiredLiterals(new RegExp(source))?.map(b => b.toString())).toEqual(expected);
+	});
+
+	it.each(['a|bc', '(timeout|refused) x', 'ab', '[a-z]+', 'x|', 'abc'.replace('abc', 'ab?c')])('none for %s', source => {
+		expect(requiredLiterals(new RegExp(source))).toBeUndefined();
+	});
+
+	it('none with the i flag', () => {
+		expect(requiredLiterals(/timeout/i)).toBeUndefined();
+	});
 });
 
 describe('grep on small files', () => {
