@@ -79,7 +79,7 @@ export async function restartApp(config: RestartConfig, options: RestartOptions 
 	const target = `${serviceText(service)}${confirmed ? ` (pid ${confirmed})` : ''}`;
 	return runMutation(config, {action: 'app-restart', target}, async () => {
 		const started = performance.now();
-		const before = await appStatus(service, {env, watch});
+		const before = await appStatus(service, {env, watch, fresh: true});
 		const fail = async (message: string) => new RestartError(message, await lastLogLines(config, service, before));
 		if (service.kind === 'pidfile' || service.kind === 'port') {
 			if (before.pid === null) throw await fail(`no running process to restart: ${before.detail}${before.error ? ` ${before.error}` : ''}`);
@@ -104,7 +104,7 @@ export async function restartApp(config: RestartConfig, options: RestartOptions 
 		let now = before;
 		while (Date.now() < deadline) {
 			await sleep(options.pollMs ?? 200);
-			now = await appStatus(service, {env, watch});
+			now = await appStatus(service, {env, watch, fresh: true});
 			// back when a new pid runs and listens where the old one did
 			const listening = before.ports.every(port => now.ports.includes(port));
 			if (now.state === 'up' && now.pid !== null && now.pid !== before.pid && listening) {

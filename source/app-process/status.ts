@@ -47,11 +47,13 @@ export type StatusOptions = {
 	readonly sampleMs?: number;
 	readonly env?: NodeJS.ProcessEnv;
 	readonly now?: number;
+	/** ask the supervisor now (a restart waiting for its new pid), not what was kept from the last look */
+	readonly fresh?: boolean;
 };
 
 type Found = {state: AppProcessState; detail: string; pids: number[]; restarts: number | null; startedAt?: number | null; error?: string | null; logFiles?: string[]};
 
-async function find(service: AppService, env: NodeJS.ProcessEnv): Promise<Found> {
+async function find(service: AppService, env: NodeJS.ProcessEnv, watch: AppWatch, fresh: boolean): Promise<Found> {
 	switch (service.kind) {
 		case 'systemd': {
 			const unit = await systemdUnit(service.unit, env);
@@ -62,7 +64,7 @@ async function find(service: AppService, env: NodeJS.ProcessEnv): Promise<Found>
 		}
 		case 'pm2': {
 			if (!(await pm2DaemonRuns(env))) return {state: 'down', detail: `PM2 is not running (PM2_HOME ${pm2Home(env)})`, pids: [], restarts: null};
-			const processes = await pm2Processes(service.name, env);
+			const processes = await watch.pm2.get(service.name, () => pm2Processes(service.name, env), {fresh});
 			if (processes.length === 0) return {state: 'down', detail: `PM2 has no process named ${service.name}`, pids: [], restarts: null};
 			const statuses = [...new Set(processes.map(p => p.status))];
 			const online = processes.filter(p => p.status === 'online' && p.pid > 0);
@@ -111,7 +113,7 @@ export async function appStatus(service: AppService, options: StatusOptions = {}
 	const key = serviceText(service);
 	let found: Found;
 	try {
-		found = await find(service, env);
+		found = await find(service, env, watch, options.fresh ?? false);
 	} catch (error) {
 		found = {state: 'unknown', detail: 'cannot tell', pids: [], restarts: null, error: errorMessage(error)};
 	}

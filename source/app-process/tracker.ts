@@ -2,7 +2,8 @@
 // (the supervisor's count going up, or the pid changing — a pid file or a port has no count, and
 // systemd's NRestarts leaves out `systemctl restart`), and the last CPU reading for a percentage.
 // One per opsdeck process (`appWatch`), shared by the Status card, the health endpoint and the tab.
-import {CpuMeter} from './proc.js';
+import type {Pm2Process} from './pm2.js';
+import {CpuMeter, isRunning, readProc} from './proc.js';
 
 type Seen = {lastCount: number | null; counted: number; lastPid: number | null; pidChanges: number};
 
@@ -32,10 +33,30 @@ export class RestartTracker {
 	}
 }
 
-export type AppWatch = {readonly restarts: RestartTracker; readonly cpu: CpuMeter};
+/**
+ * `pm2 jlist` starts a node process of its own (~0.2 s of CPU): the console's poll every second
+ * would keep a core a quarter busy. Its answer is kept for 10 s while every pid in it still runs;
+ * /proc gives the live figures in between. A restart asks afresh.
+ */
+export class Pm2Cache {
+	private readonly kept = new Map<string, {at: number; processes: Pm2Process[]}>();
+
+	async get(name: string, fetch: () => Promise<Pm2Process[]>, {fresh = false, maxAgeMs = 10_000, now = Date.now()} = {}): Promise<Pm2Process[]> {
+		const kept = this.kept.get(name);
+		if (!fresh && kept && now - kept.at < maxAgeMs) {
+			const running = await Promise.all(kept.processes.filter(p => p.status === 'online').map(async p => isRunning(await readProc(p.pid))));
+			if (running.every(Boolean)) return kept.processes;
+		}
+		const processes = await fetch();
+		this.kept.set(name, {at: now, processes});
+		return processes;
+	}
+}
+
+export type AppWatch = {readonly restarts: RestartTracker; readonly cpu: CpuMeter; readonly pm2: Pm2Cache};
 
 export function newAppWatch(): AppWatch {
-	return {restarts: new RestartTracker(), cpu: new CpuMeter()};
+	return {restarts: new RestartTracker(), cpu: new CpuMeter(), pm2: new Pm2Cache()};
 }
 
 /** This opsdeck process's: "since opsdeck started". */

@@ -44,7 +44,9 @@ export class LogFollower {
 	private head: Buffer = Buffer.alloc(0);
 	private mark: Buffer = Buffer.alloc(0);
 	private readonly splitter = new LineSplitter();
+	/** 'missing' was said (a file that appears then is read from its start and said to appear) */
 	private missing = false;
+	private goneSince: number | undefined;
 	private timer: NodeJS.Timeout | undefined;
 	private running: Promise<void> | undefined;
 	private stopped = false;
@@ -86,9 +88,14 @@ export class LogFollower {
 		let stat;
 		try {
 			stat = await fs.stat(this.options.path);
+			this.goneSince = undefined;
 		} catch {
-			if (!this.missing) this.options.onEvent?.({kind: 'missing'});
-			this.missing = true;
+			// a rotation leaves the name empty for a moment (rename, then create): said after a second
+			this.goneSince ??= Date.now();
+			if (!this.missing && Date.now() - this.goneSince >= 1000) {
+				this.options.onEvent?.({kind: 'missing'});
+				this.missing = true;
+			}
 		}
 		// another file under the name, and the old one no longer written to: on to the new one
 		if (stat && (stat.ino !== file.ino || stat.dev !== file.dev) && !grew) {

@@ -10,7 +10,7 @@ import {parseJlist} from '../../source/app-process/pm2.js';
 import {restartApp} from '../../source/app-process/restart.js';
 import type {AppService} from '../../source/app-process/service.js';
 import {appStatus} from '../../source/app-process/status.js';
-import {newAppWatch} from '../../source/app-process/tracker.js';
+import {newAppWatch, Pm2Cache} from '../../source/app-process/tracker.js';
 import {pm2Home, tinyApp, type Pm2Home} from '../helpers/pm2.js';
 import {freePort} from '../helpers/ports.js';
 import {waitFor} from '../helpers/wait.js';
@@ -64,6 +64,23 @@ describe('pm2:', () => {
 		await pm2.pm2('stop', 'tiny');
 		expect(await appStatus(service, {env: pm2.env})).toMatchObject({state: 'down', detail: 'stopped', pid: null, restarts: 1});
 	}, 30_000);
+
+	it('pm2 jlist is asked at most every 10 s while its pids run (a fresh look for a restart)', async () => {
+		const cache = new Pm2Cache();
+		let calls = 0;
+		const live = [{name: 'x', pmId: 0, pid: process.pid, status: 'online', restarts: 0, unstableRestarts: 0, startedAt: null, outLog: null, errLog: null}];
+		const fetch = async () => (calls++, live);
+		await cache.get('x', fetch, {now: 0});
+		await cache.get('x', fetch, {now: 9000});
+		expect(calls).toBe(1);
+		await cache.get('x', fetch, {now: 9000, fresh: true});
+		await cache.get('x', fetch, {now: 19_001});
+		expect(calls).toBe(3);
+		const gone = [{...live[0]!, pid: 2 ** 22 + 1}];
+		await cache.get('y', async () => (calls++, gone), {now: 0});
+		await cache.get('y', async () => (calls++, gone), {now: 1});
+		expect(calls).toBe(5);
+	});
 
 	it('jlist with a warning line before the JSON (an out-of-date daemon)', () => {
 		const text = '>>>> In-memory PM2 is out-of-date, do:\n>>>> $ pm2 update\n[{"pid":812,"name":"chat","pm_id":0,"monit":{"memory":1,"cpu":0},"pm2_env":{"status":"online","restart_time":4,"unstable_restarts":0,"pm_uptime":1714557600000,"pm_out_log_path":"/o","pm_err_log_path":"/e","env":{"DATABASE_URL":"postgres://u:secret@h/db"}}}]\n';
