@@ -57,8 +57,9 @@ export class LogFollower {
 		this.offset = options.offset ?? -1;
 	}
 
-	/** Polls every intervalMs (default 200) until stop(). */
+	/** Polls every intervalMs (default 200) until stop(); once. */
 	start(): void {
+		if (this.running || this.stopped) return;
 		const tick = async () => {
 			this.running = this.poll().catch(error => this.options.onEvent?.({kind: 'error', message: (error as Error).message}));
 			await this.running;

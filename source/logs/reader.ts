@@ -20,8 +20,8 @@ export type Page = {
 	readonly bytesRead?: number;
 };
 
+/** A follower already started by follow(): stop() ends it. */
 export type Follower = {
-	start(): void;
 	stop(): Promise<void>;
 	/** lines a second over the last few seconds (every line, whatever the filter) */
 	perSecond(): number;
