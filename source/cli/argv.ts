@@ -80,8 +80,10 @@ export function readArgv(argv: readonly string[]): ArgvReading {
 			// `-5` is a word to the help lookup, and no option of ours
 			if (/^-\d/.test(arg)) words.push(arg);
 			else {
-				if (arg.includes('h')) help = true;
-				if (arg.includes('v')) version = true;
+				// the letters only, not a value glued to them (-n=5h)
+				const head = arg.split('=')[0]!.replace(/\d.*$/, '');
+				if (head.includes('h')) help = true;
+				if (head.includes('v')) version = true;
 			}
 			const letters = [...arg.slice(1)];
 			for (const [j, letter] of letters.entries()) {
@@ -90,7 +92,13 @@ export function readArgv(argv: readonly string[]): ArgvReading {
 					unknown ??= `unknown option -${letter}`;
 					break;
 				}
-				// only the last letter of a group can take what follows (every short flag is a switch today)
+				// `-n50` and `-n=50`: the parser gives a value flag the number (or what follows =) glued to it
+				const glued = arg.slice(j + 2);
+				if (spec.type === 'string' && j < letters.length - 1 && (/^-?\d+(\.\d*)?(e-?\d+)?$/.test(glued) || glued.startsWith('='))) {
+					value(spec, glued.startsWith('=') ? glued.slice(1) : glued);
+					break;
+				}
+				// only the last letter of a group can take what follows
 				if (j < letters.length - 1) continue;
 				if (spec.type === 'string') value(spec, takesNext(argv[i + 1]) ? argv[++i]! : '');
 				else if (switchValue(argv[i + 1])) i++;

@@ -49,6 +49,12 @@ export const flagSpec = {
 	top: {type: 'string'},
 	samples: {type: 'string'},
 	reset: {type: 'boolean'},
+	// logs (issue 18): -n and -f as tail has them
+	lines: {type: 'string', shortFlag: 'n'},
+	follow: {type: 'boolean', shortFlag: 'f'},
+	grep: {type: 'string'},
+	level: oneOf('error', 'warn'),
+	since: {type: 'string'},
 	version: {type: 'boolean', shortFlag: 'v'},
 	help: {type: 'boolean', shortFlag: 'h'},
 } as const;

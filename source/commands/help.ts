@@ -175,6 +175,27 @@ export const commandHelp = {
 		options: [['--limit N', 'entries to show (default 50)'], json],
 		examples: ['opsdeck audit --limit 10'],
 	},
+	logs: {
+		usage: '[SOURCE] [-n N] [--follow] [--grep RE] [--level error|warn] [--since 10m] [--json]',
+		summary: 'the app\'s logs: the last lines, a search, or follow (tail -F)',
+		about: 'SOURCE is a file of LOG_FILES (its name), journal:UNIT for LOG_UNIT, or a file\'s path; default the first source.\nWithout --grep, --level or --since: the last N lines (default 50), read backwards from the end of the file (a 1 GB log is not read through).\nWith them: every line that passes, in one pass over the file (with -n N, only the last N of them).\n--follow: the last N lines, then new ones as they come, through rotations (renamed, copied and truncated, deleted and created again), until Ctrl-C.\nLevels are read from ERROR/WARN words, level=error, JSON "level":"error" or pino numbers, and Python logging; --since reads ISO 8601, Common Log Format, syslog and JSON epoch timestamps. Lines over 64 KB are cut with their length.',
+		options: [
+			['-n N, --lines N', 'the last N lines (default 50; with --follow, 0 shows only new ones)'],
+			['--follow, -f', 'keep printing new lines (tail -F) until Ctrl-C'],
+			['--grep RE', 'lines matching a regular expression (case-sensitive; /RE/i for any case)'],
+			[`--level ${flagSpec.level.choices.join('|')}`, 'errors only, or warnings and errors'],
+			['--since T', 'lines from T on: 10m, 2h, 1d, 1h30m, or a time (2024-05-01T10:00, with a zone or local)'],
+			['--json', 'one JSON object a line: source, offset, time, level, line, bytes, cut'],
+		],
+		examples: ['opsdeck logs -n 100', 'opsdeck logs app.log --grep \'timeout|refused\' --since 1h', 'opsdeck logs --level error -f', 'opsdeck logs journal:chat.service --json | jq .line'],
+	},
+	app: {
+		usage: 'status [--json] | restart [--yes] [--json]',
+		summary: 'the app\'s own process (APP_SERVICE): status, restart',
+		about: 'status: state, pid, uptime, restarts (the supervisor\'s count and those seen since opsdeck started), RSS, CPU and listening ports of the process APP_SERVICE names (systemd:UNIT, pm2:NAME, pidfile:PATH, port:N); exit 0 when it is up, 1 when it is down or cannot be told.\nrestart: systemctl restart, pm2 restart, or SIGTERM to its pid and a wait (APP_RESTART_TIMEOUT, 30 s) for a new one; asks first, refused in read-only mode, written to the audit log. A restart that gives no new pid says why, with the app\'s last log lines (exit 1).',
+		options: [yes, json],
+		examples: ['opsdeck app status', 'opsdeck app restart --yes'],
+	},
 	demo: {
 		usage: '[--traffic] [--chats N] [--seed N] [--rate N] [--force]',
 		summary: 'seed a sample chat backend (and keep writing with --traffic)',

@@ -9,7 +9,7 @@ import {sanitize} from '../text/sanitize.js';
 
 export class ConfigError extends Error {}
 
-type Kind = 'string' | 'number' | 'boolean' | 'strings' | Schema;
+type Kind = 'string' | 'number' | 'boolean' | 'strings' | 'paths' | Schema;
 type Schema = {readonly [key: string]: Kind};
 
 const kindText: Record<Exclude<Kind, Schema>, string> = {
@@ -17,6 +17,7 @@ const kindText: Record<Exclude<Kind, Schema>, string> = {
 	number: 'a number',
 	boolean: 'true or false',
 	strings: 'a list of strings',
+	paths: 'a list of file paths or globs',
 };
 
 /** Every key the config file may hold; a new setting is added here or it is refused. */
@@ -51,6 +52,10 @@ export const configFileSchema: Schema = {
 		columns: {id: 'string', chat: 'string', username: 'string', content: 'string', createdAt: 'string'},
 	},
 	watches: 'strings',
+	logFiles: 'paths',
+	logUnit: 'string',
+	appService: 'string',
+	appRestartTimeout: 'number',
 };
 
 const normalize = (name: string) => name.toLowerCase().replace(/[_\-\s]/g, '');
@@ -104,9 +109,9 @@ function check(object: Record<string, unknown>, schema: Schema, prefix: string, 
 		if (typeof kind === 'object') {
 			if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(`${name} in ${fileName} must be an object (got ${describe(value)})`);
 			check(value as Record<string, unknown>, kind, `${name}.`, fileName);
-		} else if (kind === 'strings') {
+		} else if (kind === 'strings' || kind === 'paths') {
 			if (!Array.isArray(value) || value.some(item => typeof item !== 'string' || item === '')) {
-				throw new ConfigError(`${name} in ${fileName} must be a list of key names or patterns (got ${describe(value)})`);
+				throw new ConfigError(`${name} in ${fileName} must be a list of ${kind === 'paths' ? 'file paths or globs' : 'key names or patterns'} (got ${describe(value)})`);
 			}
 		} else if (typeof value !== kind) {
 			throw new ConfigError(`${name} in ${fileName} must be ${kindText[kind]} (got ${describe(value)})`);

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {ConfigError, readConfigFile} from './config-file.js';
+import {parseAppService, type AppService} from '../app-process/service.js';
 import {kebab, type Flags} from '../cli/flags.js';
 import {savedWatches} from '../monitor/watch-store.js';
 import {fsReason} from '../text/fs-reason.js';
@@ -68,6 +69,14 @@ export type Config = {
 	readonly collections: CollectionsLayout;
 	/** Monitor tab watch list (the saved one, else the config file's); empty = every chat's messages key */
 	readonly watches: readonly string[];
+	/** LOG_FILES: the app's log files, absolute paths or globs (expanded each time they are read) */
+	readonly logFiles: readonly string[];
+	/** LOG_UNIT: a systemd unit whose journal is a log source */
+	readonly logUnit: string | undefined;
+	/** APP_SERVICE: how the app's own process is supervised (undefined: no app process card) */
+	readonly appService: AppService | undefined;
+	/** APP_RESTART_TIMEOUT (seconds in the setting): how long a restart waits for the new pid */
+	readonly appRestartTimeoutMs: number;
 };
 
 export const defaultCollections: CollectionsLayout = {
@@ -295,6 +304,10 @@ export function loadConfig(options: LoadOptions = {}): Config {
 	const host = pick('host', undefined, 'healthHost');
 	const audit = pick('auditLog', 'OPSDECK_AUDIT_LOG', 'auditLog');
 	const scan = pick(undefined, 'SCAN_COUNT', 'scanCount');
+	const logFiles = pick(undefined, 'LOG_FILES', 'logFiles');
+	const logUnit = pick(undefined, 'LOG_UNIT', 'logUnit');
+	const appService = pick(undefined, 'APP_SERVICE', 'appService');
+	const restartTimeout = pick(undefined, 'APP_RESTART_TIMEOUT', 'appRestartTimeout');
 
 	// types are checked by readConfigFile: here only the ranges
 	const thresholdsFile = (file.thresholds ?? {}) as Record<string, number | undefined>;
@@ -335,8 +348,27 @@ export function loadConfig(options: LoadOptions = {}): Config {
 		thresholds,
 		collections: collectionsFrom(file),
 		watches,
+		logFiles: logFilesFrom(logFiles.value, cwd),
+		logUnit: logUnitFrom(logUnit.value, logUnit.name),
+		appService: appService.value === undefined ? undefined : parseAppService(String(appService.value), appService.name, cwd),
+		appRestartTimeoutMs: parseInteger(String(restartTimeout.value ?? 30), restartTimeout.name, 1, 3600) * 1000,
 	};
 	return config;
+}
+
+/** LOG_FILES (comma-separated) or the config file's list: each path or glob made absolute. */
+function logFilesFrom(value: unknown, cwd: string): string[] {
+	if (value === undefined) return [];
+	const items = Array.isArray(value) ? (value as string[]) : String(value).split(',');
+	return items.map(item => item.trim()).filter(Boolean).map(item => path.resolve(cwd, item));
+}
+
+function logUnitFrom(value: unknown, name: string): string | undefined {
+	if (value === undefined) return undefined;
+	const unit = String(value).trim();
+	// systemd.unit(5)'s characters; never an option to journalctl
+	if (!/^[A-Za-z0-9:_.\\@-]+$/.test(unit) || unit.startsWith('-')) throw new ConfigError(`${name}: ${JSON.stringify(unit.slice(0, 60))} is not a systemd unit name`);
+	return unit;
 }
 
 /**

@@ -17,13 +17,14 @@ const formatRate = (perSec: number) => (perSec < 10 ? perSec.toFixed(1).replace(
 import {probePostgres, type PostgresHealth} from './postgres.js';
 import {probeRedis, type RedisHealth} from './redis.js';
 import {backupsFailed, probeApp, probeBackups, probeProcess, probeSqlite, type AppHealth, type BackupsHealth, type ProcessHealth, type SqliteHealth} from './local.js';
+import {appStatus, appUnknown, type AppProcessStatus} from '../app-process/status.js';
 
 export type {PostgresHealth} from './postgres.js';
 export type {RedisHealth} from './redis.js';
 export type {AppHealth, BackupsHealth, ProcessHealth, SqliteHealth} from './local.js';
 
 export type Verdict = 'healthy' | 'degraded' | 'unhealthy';
-export type Component = 'postgres' | 'redis' | 'sqlite' | 'backups' | 'app';
+export type Component = 'postgres' | 'redis' | 'sqlite' | 'backups' | 'app' | 'appProcess';
 
 export type Reason = {
 	readonly component: Component;
@@ -45,6 +46,8 @@ export type HealthReport = {
 	readonly backups: BackupsHealth;
 	/** null when no app health URL is configured */
 	readonly app: AppHealth | null;
+	/** the app's process (APP_SERVICE); null when it is not set. restartsSeen: since opsdeck started */
+	readonly appProcess: AppProcessStatus | null;
 	readonly process: ProcessHealth;
 };
 
@@ -68,7 +71,7 @@ export function judge(report: Omit<HealthReport, 'verdict' | 'reasons' | 'checke
 			reasons.push({component, level: 'degraded', message: `${name} slow: ${formatDuration(ms)} (over ${formatDuration(thresholds.latencyMs)})`});
 		}
 	};
-	const {postgres, redis, sqlite, backups, app} = report;
+	const {postgres, redis, sqlite, backups, app, appProcess} = report;
 	if (postgres.state !== 'up') reasons.push({component: 'postgres', level: 'unhealthy', message: `postgres ${postgres.state}: ${postgres.lastError ?? 'no answer'}`});
 	else {
 		slow('postgres', 'postgres', postgres.latencyMs);
@@ -79,6 +82,9 @@ export function judge(report: Omit<HealthReport, 'verdict' | 'reasons' | 'checke
 		if (app.state !== 'up') reasons.push({component: 'app', level: 'unhealthy', message: `app health URL failing: ${app.error ?? 'no answer'}`});
 		else slow('app', 'app', app.latencyMs);
 	}
+	// like a failing health URL: the app itself is down; not knowing (systemd or PM2 not answering) is degraded
+	if (appProcess?.state === 'down') reasons.push({component: 'appProcess', level: 'unhealthy', message: `app process down: ${appProcess.detail}`});
+	else if (appProcess?.state === 'unknown') reasons.push({component: 'appProcess', level: 'degraded', message: `app process unknown: ${appProcess.error ?? appProcess.detail}`});
 	if (redis.state !== 'up') reasons.push({component: 'redis', level: 'degraded', message: `redis ${redis.state}: ${redis.lastError ?? 'no answer'}`});
 	else {
 		slow('redis', 'redis', redis.latencyMs);
@@ -119,15 +125,16 @@ export async function checkHealth(backends: Backends, options: HealthOptions = {
 	const timeoutMs = options.timeoutMs ?? defaultProbeTimeoutMs;
 	const startedAt = Date.now();
 	const started = performance.now();
-	const [postgres, redis, sqlite, backups, app] = await Promise.all([
+	const [postgres, redis, sqlite, backups, app, appProcess] = await Promise.all([
 		probePostgres(backends.postgres, timeoutMs),
 		probeRedis(backends.redis, timeoutMs),
 		probeSqlite(backends.sqlite, timeoutMs),
 		// a hung network file system must not hold the whole report
 		withTimeout(probeBackups(config.backupDir), timeoutMs, `no answer from ${config.backupDir} within ${timeoutMs} ms`).catch(error => backupsFailed(config.backupDir, error)),
 		config.appUrl ? probeApp(config.appUrl, timeoutMs) : Promise.resolve(null),
+		config.appService ? withTimeout(appStatus(config.appService), timeoutMs, `no answer within ${timeoutMs} ms`).catch(error => appUnknown(config.appService!, error)) : Promise.resolve(null),
 	]);
-	const parts = {postgres, redis, sqlite, backups, app};
+	const parts = {postgres, redis, sqlite, backups, app, appProcess};
 	return {
 		...judge(parts, config.thresholds),
 		checkedAt: new Date(startedAt).toISOString(),

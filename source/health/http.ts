@@ -58,6 +58,8 @@ export function healthJson(report: HealthReport) {
 		'uptime': [{componentId: 'opsdeck', componentType: 'system', observedValue: Math.round(report.process.uptimeSeconds), observedUnit: 's', time, status: 'pass'}],
 	};
 	if (app) checks['app:responseTime'] = [{componentId: 'app', componentType: 'component', observedValue: app.latencyMs, observedUnit: 'ms', time, ...status('app', app.state !== 'up')}];
+	const proc = report.appProcess;
+	if (proc) checks['app:process'] = [{componentId: 'app-process', componentType: 'system', observedValue: proc.uptimeSeconds === null ? null : Math.round(proc.uptimeSeconds), observedUnit: 's', time, ...status('appProcess', proc.state === 'down')}];
 	return {
 		status: verdictStatus[report.verdict],
 		serviceId: 'opsdeck',
@@ -80,6 +82,7 @@ export function apiHealth(report: HealthReport) {
 			redis: {status: redis.state, latencyMs: redis.latencyMs, version: redis.version, usedMemory: redis.usedMemoryBytes, maxMemory: redis.maxMemoryBytes, keys: redis.keys, error: redis.state === 'up' ? null : redis.lastError},
 			sqlite: {status: sqlite.state, path: sqlite.path, size: sqlite.sizeBytes, walSize: sqlite.walBytes, newestBackupAgeMs: backups.newestAgeMs, diskFreeRatio: backups.diskFreeRatio, error: sqlite.error},
 			...(report.app ? {app: {status: report.app.state, httpStatus: report.app.httpStatus, latencyMs: report.app.latencyMs, error: report.app.error}} : {}),
+			...(report.appProcess ? {appProcess: {status: report.appProcess.state, pid: report.appProcess.pid, uptime: report.appProcess.uptimeSeconds, restarts: report.appProcess.restarts, restartsSinceStart: report.appProcess.restartsSeen, error: report.appProcess.state === 'up' ? null : (report.appProcess.error ?? report.appProcess.detail)}} : {}),
 			errors: report.reasons.map(r => r.message),
 		},
 	};

@@ -39,6 +39,8 @@ export const registry = {
 	// the Redis view (redis-server/): the slow log of every server; one client connection
 	'slowlog-reset': {verb: 'empty the Redis slow log (SLOWLOG RESET)', word: 'reset', readOnly: 'refused'},
 	'client-kill': {verb: 'close a Redis client connection (CLIENT KILL)', word: 'kill', readOnly: 'refused'},
+	// APP_SERVICE's process: systemctl restart, pm2 restart, or SIGTERM and wait for a new pid
+	'app-restart': {verb: "restart the app's process", word: 'restart', readOnly: 'refused'},
 } as const satisfies Record<string, MutationSpec>;
 
 export type Mutation = keyof typeof registry;

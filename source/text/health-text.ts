@@ -2,6 +2,7 @@
 // (errors, versions) is sanitized here: it comes from outside.
 import {formatBytes, formatCount, formatDuration, formatPercent} from './format.js';
 import {sanitize} from './sanitize.js';
+import {appProcessLine} from './app-text.js';
 import type {HealthReport} from '../health/health.js';
 
 export type ComponentLine = {readonly name: string; readonly state: 'up' | 'down' | 'connecting'; readonly text: string};
@@ -42,5 +43,6 @@ export function componentLines(report: HealthReport): ComponentLine[] {
 			text: app.state === 'up' ? `HTTP ${app.httpStatus}  ${ms(app.latencyMs)}` : err(app.error),
 		});
 	}
+	if (report.appProcess) lines.push({name: 'app process', state: report.appProcess.state === 'up' ? 'up' : 'down', text: appProcessLine(report.appProcess)});
 	return lines;
 }

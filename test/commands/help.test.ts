@@ -98,6 +98,8 @@ const commands: ReadonlyArray<{readonly words: readonly string[]; readonly names
 	{words: ['redis', 'slowlog', '--reset', '--yes'], names: '--samples'},
 	{words: ['redis', 'kill', '1', '--yes'], names: 'kill ID'},
 	{words: ['demo', '--force'], names: '--traffic'},
+	{words: ['logs', 'app.log', '-n', '5', '-f'], names: '--grep'},
+	{words: ['app', 'restart', '--yes'], names: 'restart [--yes]'},
 ];
 
 /** --help at the end, first, right after the command, as -h among the flags, beside a bad flag, beside a bad config file. */
@@ -152,7 +154,7 @@ describe('--help anywhere prints help and does nothing else (issue 13, case 2)',
 	it('opsdeck help [COMMAND], opsdeck --help, -v and --version', async () => {
 		const general = await run(['--help']);
 		expect(general.code).toBe(0);
-		for (const name of ['status', 'serve', 'reconnect', 'flush', 'keys', 'inspect', 'chat', 'message', 'stats', 'monitor', 'backup', 'sqlite', 'pg', 'redis', 'audit', 'demo']) {
+		for (const name of ['status', 'serve', 'reconnect', 'flush', 'keys', 'inspect', 'chat', 'message', 'stats', 'monitor', 'backup', 'sqlite', 'pg', 'redis', 'audit', 'demo', 'logs', 'app']) {
 			expect(general.stdout).toMatch(new RegExp(`^ {4}${name} `, 'm'));
 		}
 		expect((await run(['help'])).stdout).toBe(general.stdout);

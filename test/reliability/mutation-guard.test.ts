@@ -43,6 +43,9 @@ import {binPath, runCli} from '../helpers/run-cli.js';
 import {tempSqlite, type TempSqlite} from '../helpers/sqlite.js';
 import {waitFor} from '../helpers/wait.js';
 import {grow, sha256, startPairWriter, waitReady} from '../backups/backup-helpers.js';
+import {restartApp} from '../../source/app-process/restart.js';
+import {startSupervised, type Supervised} from '../helpers/app-supervisor.js';
+import {freePort} from '../helpers/ports.js';
 
 let server: RedisServerHandle;
 let database: TestDatabase;
@@ -55,6 +58,9 @@ let db0: Redis;
 let db3: Redis;
 let pgSessions: SessionPool;
 const open: Backends[] = [];
+// the app-restart entry's app: a plain process under a plain supervisor that keeps its pid in a file
+let supervised: Supervised | undefined;
+const appEnv = () => ({APP_SERVICE: `pidfile:${supervised!.pidFile}`, LOG_FILES: supervised!.log});
 
 beforeAll(async () => {
 	if (!fs.existsSync(binPath)) throw new Error('build/bin.js is missing: run npm run build first');
@@ -78,6 +84,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+	await supervised?.stop();
 	await Promise.all(open.splice(0).map(b => closeBackends(b)));
 	await pgSessions?.closeAll();
 	db0?.disconnect();
@@ -354,6 +361,17 @@ const triggers: Record<Mutation, Trigger> = {
 			expect(r.code).toBe(0);
 		},
 	},
+	'app-restart': {
+		setup: async () => {
+			supervised ??= startSupervised(dir, await freePort());
+			await supervised.ready();
+		},
+		// the app's pid: a restart gives a new one
+		snapshot: async () => String(await supervised!.ready()),
+		op: b => restartApp(b.config),
+		opEnv: appEnv,
+		...viaCli(() => ['app', 'restart'], appEnv),
+	},
 };
 
 describe('the registry of mutations', () => {
@@ -419,16 +437,18 @@ describe.each([...mutations])('%s', action => {
 describe('no destructive action outside the guarded ops', () => {
 	const redisCommand = /\.(flushdb|flushall|del|unlink)(Buffer)?\(|['"](del|unlink|flushdb|flushall)['"]/;
 	const sqlStatement = /exec\(['"`](VACUUM|ANALYZE)|\b(drop table|delete from|truncate table)\b/i;
+	// a signal to another process, `systemctl restart` / `pm2 restart` (the app-restart op)
+	const processAction = /process\.kill\([^)]*'SIG(TERM|KILL|INT|HUP|QUIT)'|\[['"]restart['"]/;
 	const sourceDir = fileURLToPath(new URL('../../source', import.meta.url));
 	const files = (fs.readdirSync(sourceDir, {recursive: true}) as string[]).filter(file => /\.tsx?$/.test(file) && !file.startsWith(`demo${path.sep}`));
 
 	it('every file that sends one runs it through runMutation', () => {
 		const senders = files.filter(file => {
 			const text = fs.readFileSync(path.join(sourceDir, file), 'utf8');
-			return redisCommand.test(text) || sqlStatement.test(text);
+			return redisCommand.test(text) || sqlStatement.test(text) || processAction.test(text);
 		});
-		// the patterns still find the ops we know (flush, DEL, clear, VACUUM/ANALYZE)
-		expect(senders).toEqual(expect.arrayContaining(['cache/collections.ts', 'cache/flush.ts', 'cache/keys.ts', 'sqlite/maintenance.ts'].map(file => file.replaceAll('/', path.sep))));
+		// the patterns still find the ops we know (flush, DEL, clear, VACUUM/ANALYZE, the app's restart)
+		expect(senders).toEqual(expect.arrayContaining(['cache/collections.ts', 'cache/flush.ts', 'cache/keys.ts', 'sqlite/maintenance.ts', 'app-process/restart.ts'].map(file => file.replaceAll('/', path.sep))));
 		for (const file of senders) expect(fs.readFileSync(path.join(sourceDir, file), 'utf8'), file).toMatch(/\brunMutation\(/);
 	});
 });

@@ -1,0 +1,189 @@
+// The whole file, start to end, through a filter (`logs --grep`, `--level`, `--since`): large
+// chunked reads into one reused buffer, candidates found per chunk rather than per line (the bytes
+// themselves for a plain word or the text a regex's every match holds: Buffer.indexOf; else one
+// regex run over the decoded chunk), and
+// only the lines found become strings. Counts what `grep -c` counts: lines, the last one without
+// its newline included.
+import {isAscii} from 'node:buffer';
+import type {LineFilter} from './filter.js';
+import {lineFrom, type LogLine} from './lines.js';
+import type {LogFile} from './tail.js';
+
+export type GrepOptions = {
+	/** undefined: every line */
+	readonly filter?: LineFilter;
+	/** where to begin (a line start: --since's offset); default 0 */
+	readonly from?: number;
+	/** default 8 MB; a line longer than the buffer doubles it, up to 64 MB */
+	readonly chunkBytes?: number;
+	readonly signal?: AbortSignal;
+	/** each chunk's lines, in file order; awaited (the caller's backpressure) */
+	readonly onLines: (lines: LogLine[]) => void | Promise<void>;
+};
+
+export type GrepResult = {
+	readonly matched: number;
+	readonly bytesRead: number;
+	/** where it stopped: the size when it began (lines added later are a follower's) */
+	readonly end: number;
+};
+
+const maxBuffer = 64 * 1024 * 1024;
+
+export async function grepFile(file: LogFile, options: GrepOptions): Promise<GrepResult> {
+	const limit = (await file.handle.stat()).size;
+	const filter = options.filter;
+	let buf = Buffer.allocUnsafe(options.chunkBytes ?? 8 * 1024 * 1024);
+	let filled = 0;
+	let base = options.from ?? 0;
+	let pos = base;
+	let matched = 0;
+	let bytesRead = 0;
+	while (pos < limit && !options.signal?.aborted) {
+		if (filled === buf.length) {
+			if (buf.length >= maxBuffer) {
+				// a line longer than 64 MB: matched on its first 64 MB, the rest of it skipped
+				const lines = region(buf, filled, base, filter, true);
+				const skipped = await skipToNewline(file, pos, limit);
+				bytesRead += skipped.read;
+				if (lines.length > 0) {
+					matched++;
+					await options.onLines([{...lines[0]!, bytes: lines[0]!.bytes + skipped.read}]);
+				}
+				pos = skipped.next;
+				base = pos;
+				filled = 0;
+				continue;
+			}
+			const bigger = Buffer.allocUnsafe(buf.length * 2);
+			buf.copy(bigger, 0, 0, filled);
+			buf = bigger;
+		}
+		const {bytesRead: n} = await file.handle.read(buf, filled, Math.min(buf.length - filled, limit - pos), pos);
+		if (n === 0) break;
+		pos += n;
+		bytesRead += n;
+		filled += n;
+		const eof = pos >= limit;
+		const lastNl = buf.lastIndexOf(0x0a, filled - 1);
+		if (lastNl === -1 && !eof) continue;
+		const end = eof ? filled : lastNl + 1;
+		const lines = region(buf, end, base, filter, false);
+		if (lines.length > 0) {
+			matched += lines.length;
+			await options.onLines(lines);
+		}
+		buf.copy(buf, 0, end, filled);
+		filled -= end;
+		base += end;
+	}
+	return {matched, bytesRead, end: limit};
+}
+
+/** The lines of `buf[0, end)` (whole lines, the last maybe without its newline) that pass. */
+function region(buf: Buffer, end: number, base: number, filter: LineFilter | undefined, oneLine: boolean): LogLine[] {
+	const view = buf.subarray(0, end);
+	if (oneLine) {
+		const line = lineFrom(view, 0, end, base);
+		return !filter || filter.passes(line) ? [line] : [];
+	}
+	if (!filter) return everyLine(view, base);
+	if ('literal' in filter.scan) return literalLines(view, base, filter, [filter.scan.literal], filter.scanDecides);
+	if ('literals' in filter.scan) return literalLines(view, base, filter, filter.scan.literals, false);
+	return regexLines(view, base, filter, filter.scan.regex, filter.scan.asciiOnly);
+}
+
+function lineEnd(view: Buffer, from: number): number {
+	const nl = view.indexOf(0x0a, from);
+	return nl === -1 ? view.length : nl;
+}
+
+function everyLine(view: Buffer, base: number): LogLine[] {
+	const lines: LogLine[] = [];
+	for (let start = 0; start < view.length; ) {
+		const end = lineEnd(view, start);
+		lines.push(lineFrom(view, start, end, base + start));
+		start = end + 1;
+	}
+	return lines;
+}
+
+/** A candidate line `view[start, end)`: kept when the match decides, or the whole filter says so on the whole line. */
+function keep(lines: LogLine[], view: Buffer, start: number, end: number, base: number, filter: LineFilter, decided: boolean): void {
+	const line = lineFrom(view, start, end, base + start);
+	if (decided || (line.cut ? filter.test(view.toString('utf8', start, end)) : filter.passes(line))) lines.push(line);
+}
+
+/** Lines holding one of `literals` (found in the bytes); kept when the match decides or the filter says so. */
+function literalLines(view: Buffer, base: number, filter: LineFilter, literals: readonly Buffer[], decided: boolean): LogLine[] {
+	const lines: LogLine[] = [];
+	const next = literals.map(literal => view.indexOf(literal));
+	for (;;) {
+		let at = -1;
+		for (const p of next) if (p !== -1 && (at === -1 || p < at)) at = p;
+		if (at === -1) break;
+		const start = at === 0 ? 0 : view.lastIndexOf(0x0a, at - 1) + 1;
+		const end = lineEnd(view, at);
+		keep(lines, view, start, end, base, filter, decided);
+		for (let i = 0; i < next.length; i++) if (next[i]! !== -1 && next[i]! <= end) next[i] = end + 1 < view.length ? view.indexOf(literals[i]!, end + 1) : -1;
+	}
+	return lines;
+}
+
+function regexLines(view: Buffer, base: number, filter: LineFilter, regex: RegExp, asciiOnly: boolean): LogLine[] {
+	// byte for byte (latin1: a character per byte, no UTF-8 decoding, a match's index is its byte
+	// offset) when that finds the same lines: the chunk is ASCII, or the regex matches only ASCII
+	if (asciiOnly || isAscii(view)) {
+		const text = view.toString('latin1');
+		const lines: LogLine[] = [];
+		regex.lastIndex = 0;
+		for (let m = regex.exec(text); m; m = regex.exec(text)) {
+			const start = m.index === 0 ? 0 : text.lastIndexOf('\n', m.index - 1) + 1;
+			// `^` matches after the final newline too: no line there
+			if (start >= text.length) break;
+			const end = lineEnd(view, m.index);
+			// a match that ran on past the line's end (\s, [\n]) is checked on the line alone by keep()
+			keep(lines, view, start, end, base, filter, filter.scanDecides && m.index + m[0].length <= end);
+			regex.lastIndex = end + 1;
+		}
+		return lines;
+	}
+	return utf8Lines(view, base, filter, regex);
+}
+
+/** The same over the UTF-8 text: the n-th newline of the text is the n-th newline byte, so both are walked to each line found. */
+function utf8Lines(view: Buffer, base: number, filter: LineFilter, regex: RegExp): LogLine[] {
+	const lines: LogLine[] = [];
+	const text = view.toString('utf8');
+	let charAt = 0;
+	let byteAt = 0;
+	regex.lastIndex = 0;
+	for (let m = regex.exec(text); m; m = regex.exec(text)) {
+		const start = m.index === 0 ? 0 : text.lastIndexOf('\n', m.index - 1) + 1;
+		if (start >= text.length) break;
+		let end = text.indexOf('\n', m.index);
+		if (end === -1) end = text.length;
+		if (filter.test(text.slice(start, end).replace(/\r$/, ''))) {
+			while (charAt < start) {
+				charAt = text.indexOf('\n', charAt) + 1;
+				byteAt = view.indexOf(0x0a, byteAt) + 1;
+			}
+			lines.push(lineFrom(view, byteAt, lineEnd(view, byteAt), base + byteAt));
+		}
+		regex.lastIndex = end + 1;
+	}
+	return lines;
+}
+
+async function skipToNewline(file: LogFile, pos: number, limit: number): Promise<{next: number; read: number}> {
+	const buf = Buffer.allocUnsafe(1024 * 1024);
+	let at = pos;
+	while (at < limit) {
+		const {bytesRead: n} = await file.handle.read(buf, 0, Math.min(buf.length, limit - at), at);
+		if (n === 0) break;
+		const nl = buf.subarray(0, n).indexOf(0x0a);
+		if (nl !== -1) return {next: at + nl + 1, read: at + nl - pos};
+		at += n;
+	}
+	return {next: limit, read: at - pos};
+}
