@@ -42,7 +42,8 @@ export function memoryStatus(report: MemoryReport | undefined, running: boolean,
 	if (error) return sanitize(`memory scan failed: ${error}`);
 	if (!report) return sanitize(running ? 'scanning…' : 'space scans the keyspace (SCAN + MEMORY USAGE): memory by prefix, biggest keys');
 	const p = report.progress;
-	const state = p.done ? 'scanned' : running ? 'scanning' : 'stopped at';
+	// (the scan's cursor ends before the last batches are measured: done only once run() has returned)
+	const state = running ? 'scanning' : p.done ? 'scanned' : 'stopped at';
 	return sanitize(`${state} ${formatCount(p.scanned)}/${formatCount(p.total)} keys: ${formatBytes(report.bytes)} in ${formatCount(report.keys)} keys, ${formatDuration(report.durationMs)}${p.done || running ? '' : ' (space continues)'}`);
 }
 
