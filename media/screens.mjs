@@ -127,4 +127,16 @@ export async function visitScreens(screen, {cols, rows, shot}) {
 	await take('delete-backup', 'Backups: delete a backup (typed confirmation)');
 	await screen.type(escape);
 	await screen.waitFor(ls => !/Type delete/.test(text(ls)), 'the delete dialog closed');
+
+	// the Redis tab, by Tab from Backups (its number is not fixed while tabs are being added); the
+	// active tab keeps its title at any width
+	for (let i = 0; i < 4 && !/\d Redis/.test(screen.lines()[0] ?? ''); i++) {
+		await screen.type('\t');
+		await screen.pause(300);
+	}
+	await waitText(/used, peak/, 'the Redis figures');
+	await take('redis', 'Redis: memory and INFO figures');
+	await screen.type('p');
+	await waitText(/scanned [\d,]+\/[\d,]+ keys/, 'the memory scan done');
+	await take('redis-memory', 'Redis: memory by prefix, the biggest keys');
 }
