@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {App} from '../../source/console/app.js';
+import {App, tabs} from '../../source/console/app.js';
 import {createBackends} from '../../source/backends/index.js';
 import {loadConfig} from '../../source/config/config.js';
 import {keys, render} from '../helpers/render.js';
@@ -24,8 +24,15 @@ describe('console frame', () => {
 		expect(await activeTab()).toBe('Keys');
 		await app.press(keys.tab);
 		expect(await activeTab()).toBe('Monitor');
+		// back past the first tab: the last one, however many there are
+		const last = tabs.at(-1)!.title;
 		await app.press(keys.shiftTab, keys.shiftTab, keys.shiftTab);
-		expect(await activeTab()).toBe('Backups');
+		expect(await activeTab()).toBe(last);
+		await app.press('1');
+		expect(await activeTab()).toBe('Status');
+		// every tab has its digit, the last one included
+		await app.press(String(tabs.length));
+		expect(await activeTab()).toBe(last);
 		await app.press('1');
 		expect(await activeTab()).toBe('Status');
 	});
