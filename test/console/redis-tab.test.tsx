@@ -96,6 +96,45 @@ describe('Redis tab', () => {
 		expect(lines.findIndex(l => /config set slowlog-log-slower-than 10000/.test(l))).toBeLessThan(lines.findIndex(l => l.includes('set evil')));
 	});
 
+	it('R empties the slow log after the word is typed (audited)', async () => {
+		await writer.config('SET', 'slowlog-log-slower-than', '0');
+		await writer.set('logged', '1');
+		const app = await start();
+		await app.press('s');
+		await app.waitFor(/set logged 1/);
+		await app.press('R');
+		await app.waitFor('Type reset and press Enter');
+		await app.type('reset');
+		await app.press(keys.enter);
+		await app.waitFor(/slow log emptied \(\d+ entries\)/);
+		await writer.config('SET', 'slowlog-log-slower-than', '10000');
+		// what is logged after the reset: the CONFIG SET, and nothing before it
+		expect(String(await writer.call('SLOWLOG', 'GET', '128'))).not.toContain('logged');
+		expect(audit()).toMatch(/slowlog-reset.*"result":"ok"/);
+	});
+
+	it('the Status card shows the evictions of a full server', async () => {
+		await writer.config('SET', 'maxmemory', '3mb');
+		await writer.config('SET', 'maxmemory-policy', 'allkeys-random');
+		try {
+			const pipe = writer.pipeline();
+			for (let i = 0; i < 3000; i++) pipe.set(`fill:${i}`, 'x'.repeat(2000));
+			await pipe.exec();
+			const evicted = Number(/evicted_keys:(\d+)/.exec(await writer.info('stats'))?.[1]);
+			expect(evicted).toBeGreaterThan(0);
+			const config = loadConfig({env: {REDIS_URL: server.url, DATABASE_URL: 'postgres://127.0.0.1:1/x', SQLITE_PATH: path.join(cwd, 'x.db'), POLL_INTERVAL_MS: '250'}, flags: {auditLog: auditLog()}, cwd});
+			backends = createBackends(config);
+			await backends.redis.ready();
+			const app = render(<App backends={backends} startOnMount={false} />);
+			const card = await app.waitFor(/clients +\d+ +evicted [1-9][\d,]* \(\d+(\.\d)?\/s\)/, 10_000);
+			const shown = Number(/evicted ([\d,]+)/.exec(card)![1]!.replaceAll(',', ''));
+			// (the health check sums INFO itself; as many as the server said, or more if it evicted since)
+			expect(shown).toBeGreaterThanOrEqual(evicted);
+		} finally {
+			await writer.config('SET', 'maxmemory', '0');
+		}
+	});
+
 	it('c lists a named client; k asks for its id: a wrong word and Esc do nothing, the id kills it (audited)', async () => {
 		const {id} = await victim();
 		// the longest idle comes first: the victim, idle for a second while everything else works
