@@ -199,15 +199,19 @@ describe('Redis tab', () => {
 		const pipe = writer.pipeline();
 		for (let i = 0; i < 300; i++) pipe.set(`user:${i % 3}:${i}`, 'x'.repeat(1000));
 		for (let i = 0; i < 20; i++) pipe.set(`small:${i}`, 'y');
+		pipe.set('evil\u001b[2J:x', 'v');
 		pipe.hset('big:hash', Object.fromEntries(Array.from({length: 2000}, (_, i) => [`f${i}`, 'z'.repeat(100)])));
 		await pipe.exec();
 		const app = await start();
 		await app.press('p');
-		const screen = await app.waitFor(/scanned 321\/321 keys/, 10_000);
+		const screen = await app.waitFor(/scanned 322\/322 keys/, 10_000);
 		const rows = screen.split('\n').filter(l => /^[+ -] \S+:/.test(l));
 		expect(rows[0], screen).toMatch(/^\+ user: +[\d.]+ KB/);
 		expect(screen).toMatch(/biggest keys/);
 		expect(screen).toMatch(/hash +2,000 fields big:hash/);
+		// a hostile prefix drawn escaped
+		expect(screen).toContain('evil\\x1b[2J:');
+		expect(app.lastFrame()).not.toContain('\u001b[2J');
 		// Enter opens the highlighted prefix (the top one): its children under it, indented
 		await app.press(keys.enter);
 		const opened = await app.waitFor(/^ {4}user:0: +10\d(\.\d)? KB/m);

@@ -47,13 +47,15 @@ function RedisTab({isActive, isVisible, width, height}: TabProps) {
 	const clients = usePoll(() => readClients(redis), {intervalMs: interval, enabled: isVisible && (view === 'clients' || dialog?.kind === 'kill')}, redis);
 	const memory = useMemoryScan(redis);
 
-	const entries = useMemo(() => (slowlog.data?.entries ?? []).filter(e => e.server === server), [slowlog.data, server]);
-	const clientRows = useMemo(() => sortClients((clients.data ?? []).filter(c => c.server === server), sort), [clients.data, server, sort]);
+	// (every server's while INFO has not named them yet)
+	const mine = useCallback(<T extends {readonly server: string}>(rows: readonly T[]) => (server === undefined ? [...rows] : rows.filter(r => r.server === server)), [server]);
+	const entries = useMemo(() => mine(slowlog.data?.entries ?? []), [slowlog.data, mine]);
+	const clientRows = useMemo(() => sortClients(mine(clients.data ?? []), sort), [clients.data, mine, sort]);
 	const prefixes = useMemo(() => prefixRows(memory.report?.tree, open), [memory.report, open]);
 	const tableHeight = Math.max(2, height - 1);
 	const slowCursor = useListCursor(entries, slowlogId, {pageSize: tableHeight - 1});
 	const clientCursor = useListCursor(clientRows, clientKey, {pageSize: tableHeight - 1});
-	const prefixCursor = useListCursor(prefixes, prefixId, {pageSize: memoryTableHeight(width, height) - 1, complete: memory.report?.progress.done ?? false});
+	const prefixCursor = useListCursor(prefixes, prefixId, {pageSize: memoryTableHeight(width, height) - 1, complete: !memory.running});
 	const list = view === 'slowlog' ? slowCursor : view === 'clients' ? clientCursor : view === 'memory' ? prefixCursor : undefined;
 
 	const warn = useCallback((error: unknown) => frame.flash(sanitize(errorMessage(error)), 'warning'), [frame]);
