@@ -209,6 +209,8 @@ describe('Redis tab', () => {
 		expect(rows[0], screen).toMatch(/^\+ user: +[\d.]+ KB/);
 		expect(screen).toMatch(/biggest keys/);
 		expect(screen).toMatch(/hash +2,000 fields big:hash/);
+		// and by element count (redis-cli --bigkeys' answer) under it
+		expect(screen).toMatch(/by elements *\n[^\n]*hash +2,000 fields big:hash/);
 		// a hostile prefix drawn escaped
 		expect(screen).toContain('evil\\x1b[2J:');
 		expect(app.lastFrame()).not.toContain('\u001b[2J');

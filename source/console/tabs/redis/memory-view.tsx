@@ -77,11 +77,17 @@ export function MemoryView({report, running, error, rows, cursor, showCursor, wi
 	const keysWidth = side ? width - tableWidth - 1 : width;
 	const tableHeight = memoryTableHeight(width, height);
 	const keysHeight = side ? tableHeight : Math.max(0, height - 1 - tableHeight);
-	const big = report?.biggestByMemory ?? [];
-	const keyLines = [sanitize('biggest keys'), ...big.map(k => bigKeyLine(k, keysWidth))].slice(0, keysHeight);
+	// by memory, then (redis-cli --bigkeys' answer) by element count, as far as there is room
+	const byMemory = report?.biggestByMemory ?? [];
+	const byElements = report?.biggestByElements ?? [];
+	const keyLines = [
+		sanitize('biggest keys'),
+		...byMemory.slice(0, Math.max(1, keysHeight - (byElements.length > 0 ? 4 : 1))).map(k => bigKeyLine(k, keysWidth)),
+		...(byElements.length > 0 ? [sanitize('by elements'), ...byElements.map(k => bigKeyLine(k, keysWidth))] : []),
+	].slice(0, keysHeight);
 	const keysBox = keysHeight > 0 ? (
 		<Box flexDirection="column" width={keysWidth} height={keysHeight} overflowY="hidden">
-			{keyLines.map((line, i) => <SafeText key={i} bold={i === 0} wrap="truncate">{fit(line, keysWidth)}</SafeText>)}
+			{keyLines.map((line, i) => <SafeText key={i} bold={line === 'biggest keys' || line === 'by elements'} wrap="truncate">{fit(line, keysWidth)}</SafeText>)}
 		</Box>
 	) : null;
 	return (
