@@ -51,4 +51,16 @@ describe('console frame', () => {
 		const app = render(<App backends={backends({OPSDECK_READ_ONLY: '1'})} startOnMount={false} />);
 		await app.waitFor('read-only');
 	});
+
+	it('a tab bar too wide for the terminal keeps only the active title, and the read-only mark', async () => {
+		const app = render(<App backends={backends({OPSDECK_READ_ONLY: '1'})} startOnMount={false} />);
+		const full = 'opsdeck '.length + tabs.reduce((n, t, i) => n + ` ${i + 1} ${t.title} `.length, 0) + '  read-only'.length;
+		// a terminal one column short of the whole bar (and at least 60, where it was cut before)
+		Object.defineProperty(app.stdout, 'columns', {value: Math.max(60, full - 1), configurable: true});
+		Object.defineProperty(app.stdout, 'rows', {value: 24, configurable: true});
+		app.stdout.emit('resize');
+		const bar = (await app.waitFor(/ RO/)).split('\n')[0]!;
+		expect(bar).toMatch(/^ 1 Status {2}2 {2}3 /);
+		expect(bar).toMatch(/ RO\s*$/);
+	});
 });

@@ -4,7 +4,9 @@ type Props = {readonly titles: readonly string[]; readonly active: number; reado
 
 /** The top line: the tabs (the active one highlighted; only its number elsewhere when narrow). */
 export function TabBar({titles, active, width, readOnly}: Props) {
-	const narrow = width < 60;
+	// only the active tab's title when every title does not fit (six tabs need ~70 columns)
+	const full = 'opsdeck '.length + titles.reduce((n, title, i) => n + ` ${i + 1} ${title} `.length, 0) + (readOnly ? '  read-only'.length : 0);
+	const narrow = width < Math.max(60, full);
 	return (
 		<Box height={1} width={width} overflowY="hidden">
 			<Text wrap="truncate">
