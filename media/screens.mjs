@@ -128,9 +128,9 @@ export async function visitScreens(screen, {cols, rows, shot}) {
 	await screen.type(escape);
 	await screen.waitFor(ls => !/Type delete/.test(text(ls)), 'the delete dialog closed');
 
-	// the Redis tab, by Tab from Backups (its number is not fixed while tabs are being added); the
-	// active tab keeps its title at any width
-	for (let i = 0; i < 4 && !/\d Redis/.test(screen.lines()[0] ?? ''); i++) {
+	// the Redis tab, by Tab from Backups (its number is not fixed while tabs are being added): the
+	// one whose bottom bar offers the slow log
+	for (let i = 0; i < 4 && !/slow log/.test(bar(screen.lines())); i++) {
 		await screen.type('\t');
 		await screen.pause(300);
 	}
