@@ -127,4 +127,17 @@ export async function visitScreens(screen, {cols, rows, shot}) {
 	await take('delete-backup', 'Backups: delete a backup (typed confirmation)');
 	await screen.type(escape);
 	await screen.waitFor(ls => !/Type delete/.test(text(ls)), 'the delete dialog closed');
+
+	// the Redis tab, by Tab from Backups (its number is not fixed while tabs are being added): the
+	// one that shows the server's figures (given 2 s to show them after each Tab)
+	const redisFigures = /used, peak|reading INFO/;
+	for (let i = 0; i < 6 && !redisFigures.test(text(screen.lines())); i++) {
+		await screen.type('\t');
+		for (let wait = 0; wait < 20 && !redisFigures.test(text(screen.lines())); wait++) await screen.pause(100);
+	}
+	await waitText(/used, peak/, 'the Redis figures');
+	await take('redis', 'Redis: memory and INFO figures');
+	await screen.type('p');
+	await waitText(/scanned [\d,]+\/[\d,]+ keys/, 'the memory scan done');
+	await take('redis-memory', 'Redis: memory by prefix, the biggest keys');
 }

@@ -1,14 +1,14 @@
 // The one dialog every destructive action goes through: it says exactly what will happen, runs only
 // after the operator types the word shown and presses Enter, cancels on Esc and by itself after
 // 30 s (with a visible countdown). While it is open it has the keyboard to itself (its text field).
-// It confirms one entry of the mutation registry: the word comes from the entry (or from the caller:
-// the pid a signal goes to), and every refusal (a wrong word, Esc, the timeout) is audited here,
-// with a warning flashed when it cannot be.
+// It confirms one entry of the mutation registry: the word comes from the caller (the pid a signal
+// goes to), the request (a client kill: the client's id) or its entry, and every refusal (a wrong
+// word, Esc, the timeout) is audited here, with a warning flashed when it cannot be.
 // What it says is wrapped, never cut; when that is taller than the room the dialog has, it scrolls
 // (↑ ↓ PgUp PgDn: letters type the word), and a small pane loses the top and bottom border.
 import {Box, Text} from 'ink';
 import {useEffect, useEffectEvent, useState} from 'react';
-import {auditRefusal, mutationSpec, type MutationRequest} from '../../mutations/registry.js';
+import {auditRefusal, confirmationWord, type MutationRequest} from '../../mutations/registry.js';
 import {useBackends, useFrame} from '../context.js';
 import {tail, useTextField} from './text-field.js';
 import {fit, fitMiddle, wrapCells} from '../../text/format.js';
@@ -49,7 +49,7 @@ function cancelledText(reason: CancelReason, what = '', timeoutMs = 30_000): Saf
 export function ConfirmDialog({title, lines, request, word: wordOverride, onConfirm, onCancel, what, timeoutMs = 30_000, width, height, isActive = true}: Props) {
 	const {config} = useBackends();
 	const {flash} = useFrame();
-	const word = wordOverride ?? mutationSpec(request.action).word;
+	const word = wordOverride ?? confirmationWord(request);
 	const refuse = (reason: string) => auditRefusal(config, request, reason, text => flash(text, 'warning'));
 	const [wrong, setWrong] = useState(false);
 	// answered (confirmed, cancelled, timed out): nothing more happens, whatever comes before it closes

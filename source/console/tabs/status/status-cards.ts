@@ -24,6 +24,8 @@ function card(raw: RawCard): Card {
 const ms = (value: number | null) => (value === null ? '-' : value < 10 ? `${value.toFixed(1)}ms` : formatDuration(value));
 const secs = (value: number | null) => (value === null ? '-' : formatDuration(value * 1000));
 const warnIf = (bad: boolean) => (bad ? 'yellow' : undefined);
+/** "1,204 (12/s)": since the start, and per second since the previous check when there was one */
+const evictions = (total: number | null, perSec: number | null) => (total === null ? '-' : `${formatCount(total)}${perSec === null ? '' : ` (${perSec < 10 ? perSec.toFixed(1).replace(/\.0$/, '') : formatCount(Math.round(perSec))}/s)`}`);
 
 export function cardsFor(report: HealthReport, thresholds: Thresholds): Card[] {
 	const {postgres: pg, redis, sqlite, backups, app} = report;
@@ -68,7 +70,8 @@ export function cardsFor(report: HealthReport, thresholds: Thresholds): Card[] {
 			{label: 'version', value: redis.version ?? '-'},
 			{label: 'uptime', value: secs(redis.uptimeSeconds)},
 			{label: 'memory', value: memory, color: warnIf(redis.memoryRatio !== null && redis.memoryRatio > thresholds.redisMemoryRatio)},
-			{label: 'clients', value: formatCount(redis.clients)},
+			// evictions on the clients row: a row more would push a 24-row terminal into the compact layout
+			{label: 'clients', value: `${formatCount(redis.clients)}   evicted ${evictions(redis.evictedKeys, redis.evictedPerSec)}`, color: warnIf((redis.evictedPerSec ?? 0) > 0)},
 			{label: `keys db${redis.db}`, value: formatCount(redis.keys)},
 			{label: 'ops/s', value: redis.opsPerSec === null ? '-' : `${formatCount(redis.opsPerSec)}   hit rate ${formatPercent(redis.hitRate)}`},
 			{label: 'reconnects', value: formatCount(redis.reconnects)},
