@@ -5,7 +5,7 @@
 // is marked `new` for a while; `rows 21–40 of 1,000` when they do not all fit. Columns are dropped,
 // never wrapped, on a narrow pane.
 import {Text} from 'ink';
-import {useCallback, useEffect, useState} from 'react';
+import {useCallback, useState} from 'react';
 import {defaultWatches, isPattern, newKeyMark} from '../../../monitor/counters.js';
 import {saveWatches} from '../../../monitor/watch-store.js';
 import {fit} from '../../../text/format.js';
@@ -95,8 +95,10 @@ function MonitorTab({isActive, isVisible, width, height}: TabProps) {
 	const list = useListCursor(view.rows, rowKey, {pageSize: tableHeight - 1, what: 'select a row'});
 	const cursor = list.cursor;
 	// the rows on screen: a tick redraws only when what they show (or the totals) changed; scrolled
-	// or resized, the rows that came into view are drawn from the latest tick at once
-	useEffect(() => show({cursor, visible: tableHeight - 1}), [cursor, tableHeight, show]);
+	// or resized, the rows that came into view are drawn from the latest tick in this very render
+	// (not from an effect: an update after every cursor move, under a burst of keys one commit
+	// apart, kept React's nested-update count from ever resetting and crashed it at 50)
+	show({cursor, visible: tableHeight - 1});
 
 	const save = useCallback(
 		(next: readonly string[], message: string) => {
