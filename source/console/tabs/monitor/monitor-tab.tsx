@@ -34,7 +34,8 @@ export function stepInterval(current: number, direction: 1 | -1): number {
 const deltaColor = (delta: number) => (delta > 0 ? 'green' : delta < 0 ? 'red' : undefined);
 
 const allColumns: readonly Column<CounterRow>[] = [
-	{key: 'key', title: 'key', value: r => sanitize(r.key), minWidth: 12, cut: 'middle'},
+	// cut in the middle like the Keys tab (fitMiddle); a whole chat:CODE:messages comes before TTL
+	{key: 'key', title: 'key', value: r => sanitize(r.key), minWidth: 22, cut: 'middle'},
 	// never dropped: a narrow pane marks new keys too (with a *: the key keeps the room)
 	{key: 'new', title: '', value: r => sanitize(r.isNew ? newKeyMark : ''), width: 3, color: () => 'green'},
 	{key: 'count', title: 'count', value: r => sanitize(r.count), width: 9, align: 'right', color: r => (r.gone ? 'red' : undefined)},
@@ -46,7 +47,7 @@ const allColumns: readonly Column<CounterRow>[] = [
 
 const narrowNew: Column<CounterRow> = {key: 'new', title: '', value: r => sanitize(r.isNew ? '*' : ''), width: 1, color: () => 'green'};
 
-/** The columns that fit: sparkline goes first, then rate, then TTL (key, count, +/- always stay). */
+/** The columns that fit: sparkline goes first, then rate, then TTL (key, count, +/- always stay; the key keeps its 22 cells while any of those is left). */
 export function columnsFor(width: number): Column<CounterRow>[] {
 	const dropOrder = ['spark', 'rate', 'ttl'];
 	// a narrow pane gives the key the room: counts over 9,999,999 are cut there, never the row
