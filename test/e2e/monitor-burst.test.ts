@@ -1,11 +1,11 @@
 // A burst of keys on a long Monitor list (defect 1 of the hostile report): 60 `j` in one read once
 // crashed the console with React's "Maximum update depth exceeded" (#185). Every key is handled:
-// the highlight ends 60 rows down, the console still running. Needs `npm run build` first.
+// the highlight ends 60 rows down (then 45 PgDn: the last page), the console still running. Needs `npm run build` first.
 import path from 'node:path';
 import {Redis} from 'ioredis';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {tempDir} from '../helpers/chat-fixtures.js';
-import {runPty} from '../helpers/pty.js';
+import {keys, runPty} from '../helpers/pty.js';
 import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
 import {binPath} from '../helpers/run-cli.js';
 import {waitFor} from '../helpers/wait.js';
@@ -47,6 +47,13 @@ describe('Monitor under a burst of keys', () => {
 			const [, first, last] = /rows (\d+)–(\d+) of 700/.exec(run.screen()) ?? [];
 			expect(Number(first)).toBeLessThanOrEqual(61);
 			expect(Number(last)).toBeGreaterThanOrEqual(61);
+			// a burst of page moves too: 45 PgDn in one read reach the last page
+			run.press(keys.pageDown.repeat(45));
+			await waitFor(async () => {
+				await run.flush();
+				return run.exit !== undefined || /rows [\d,]+–700 of 700/.test(run.screen());
+			}, {timeout: 10_000, message: 'the last page after 45 PgDn'});
+			expect(run.exit).toBeUndefined();
 		} finally {
 			run.kill();
 		}
