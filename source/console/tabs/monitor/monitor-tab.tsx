@@ -5,7 +5,7 @@
 // is marked `new` for a while; `rows 21–40 of 1,000` when they do not all fit. Columns are dropped,
 // never wrapped, on a narrow pane.
 import {Text} from 'ink';
-import {useCallback, useEffect, useState} from 'react';
+import {useCallback, useState} from 'react';
 import {defaultWatches, isPattern, newKeyMark} from '../../../monitor/counters.js';
 import {saveWatches} from '../../../monitor/watch-store.js';
 import {fit} from '../../../text/format.js';
@@ -34,7 +34,8 @@ export function stepInterval(current: number, direction: 1 | -1): number {
 const deltaColor = (delta: number) => (delta > 0 ? 'green' : delta < 0 ? 'red' : undefined);
 
 const allColumns: readonly Column<CounterRow>[] = [
-	{key: 'key', title: 'key', value: r => sanitize(r.key), minWidth: 12, cut: 'middle'},
+	// cut in the middle like the Keys tab (fitMiddle); a whole chat:CODE:messages comes before TTL
+	{key: 'key', title: 'key', value: r => sanitize(r.key), minWidth: 22, cut: 'middle'},
 	// never dropped: a narrow pane marks new keys too (with a *: the key keeps the room)
 	{key: 'new', title: '', value: r => sanitize(r.isNew ? newKeyMark : ''), width: 3, color: () => 'green'},
 	{key: 'count', title: 'count', value: r => sanitize(r.count), width: 9, align: 'right', color: r => (r.gone ? 'red' : undefined)},
@@ -46,7 +47,7 @@ const allColumns: readonly Column<CounterRow>[] = [
 
 const narrowNew: Column<CounterRow> = {key: 'new', title: '', value: r => sanitize(r.isNew ? '*' : ''), width: 1, color: () => 'green'};
 
-/** The columns that fit: sparkline goes first, then rate, then TTL (key, count, +/- always stay). */
+/** The columns that fit: sparkline goes first, then rate, then TTL (key, count, +/- always stay; the key keeps its 22 cells while any of those is left). */
 export function columnsFor(width: number): Column<CounterRow>[] {
 	const dropOrder = ['spark', 'rate', 'ttl'];
 	// a narrow pane gives the key the room: counts over 9,999,999 are cut there, never the row
@@ -95,8 +96,10 @@ function MonitorTab({isActive, isVisible, width, height}: TabProps) {
 	const list = useListCursor(view.rows, rowKey, {pageSize: tableHeight - 1, what: 'select a row'});
 	const cursor = list.cursor;
 	// the rows on screen: a tick redraws only when what they show (or the totals) changed; scrolled
-	// or resized, the rows that came into view are drawn from the latest tick at once
-	useEffect(() => show({cursor, visible: tableHeight - 1}), [cursor, tableHeight, show]);
+	// or resized, the rows that came into view are drawn from the latest tick in this very render
+	// (not from an effect: an update after every cursor move, under a burst of keys one commit
+	// apart, kept React's nested-update count from ever resetting and crashed it at 50)
+	show({cursor, visible: tableHeight - 1});
 
 	const save = useCallback(
 		(next: readonly string[], message: string) => {

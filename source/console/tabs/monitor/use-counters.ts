@@ -23,7 +23,11 @@ type Options = {
 type Counters = {
 	readonly view: CountersView;
 	readonly refresh: () => void;
-	/** the table's window now (the whole list until said): draws what came into view at once */
+	/**
+	 * the table's window now (the whole list until said), called while rendering: when it moved,
+	 * what came into view is drawn from the latest tick as an update during that render (React
+	 * renders again before committing), never as one more commit per cursor move
+	 */
 	readonly show: (window: CountersWindow) => void;
 };
 
@@ -50,6 +54,7 @@ export function useCounters({redis, watches, scanCount, intervalMs, paused, isVi
 		setView(viewOf(tick, error));
 	}, []);
 	const show = useCallback((window: CountersWindow) => {
+		if (window.cursor === shown.current.cursor && window.visible === shown.current.visible) return;
 		shown.current = window;
 		draw();
 	}, [draw]);
