@@ -14,6 +14,7 @@ import {readAudit} from '../../source/mutations/audit.js';
 import {scanStatus} from '../../source/console/tabs/keys/key-list.js';
 import type {KeyScan} from '../../source/console/tabs/keys/use-key-scan.js';
 import {testBackends} from '../helpers/chat-fixtures.js';
+import {runCli} from '../helpers/run-cli.js';
 import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
 import {keys, render, settle, type Rendered} from '../helpers/render.js';
 
@@ -64,7 +65,8 @@ const bar = (app: Rendered) => app.screen().trimEnd().split('\n').at(-1) ?? '';
 describe('Keys tab after this console changed the keyspace (defect 3)', () => {
 	it('a flush on the Status tab empties the Keys list: no DEL offered for a key that is gone', async () => {
 		const {app} = start();
-		await app.waitFor(s => s.includes('6 keys') && s.includes('done') && s.includes('cur:e'));
+		// the details of the rows on screen read (they are not read again for the same list)
+		await app.waitFor(s => s.includes('6 keys') && s.includes('done') && /cur:e .*64 B/.test(s));
 		await app.press('1');
 		await app.waitFor(/HEALTHY|DEGRADED|UNHEALTHY/, 10_000);
 		await settle(50);
@@ -77,6 +79,8 @@ describe('Keys tab after this console changed the keyspace (defect 3)', () => {
 		await app.press('2');
 		const screen = await app.waitFor(s => s.includes('0 keys') && s.includes('done'), 5000);
 		expect(screen).not.toContain('cur:e');
+		// read again, not the old list emptied row by row
+		expect(screen).not.toContain('scanned 6 of 6');
 		expect(screen).toContain('no keys match');
 	});
 
@@ -90,8 +94,11 @@ describe('Keys tab after this console changed the keyspace (defect 3)', () => {
 		expect(deleted).toMatchObject({action: 'delete-key', result: 'ok'});
 		expect(deleted!.detail).toBeUndefined();
 		expect(gone).toMatchObject({action: 'delete-key', result: 'ok', detail: 'the key was already gone: nothing deleted'});
-		// each line stays one JSON object `opsdeck audit` reads
+		// each line stays one JSON object `opsdeck audit` reads, and it says what happened
 		for (const line of fs.readFileSync(backends.config.auditLog, 'utf8').trim().split('\n')) expect(() => JSON.parse(line) as unknown).not.toThrow();
+		const audit = await runCli(['audit', '--audit-log', backends.config.auditLog]);
+		expect(audit.code).toBe(0);
+		expect(audit.stdout).toMatch(/delete-key .*cur:a.* ok +\d+ms +\(the key was already gone: nothing deleted\)/);
 	});
 });
 
@@ -107,6 +114,17 @@ describe('Keys cursor across rescans (defect 4, issue 16.1)', () => {
 		await app.waitFor(s => s.includes('7 keys') && s.includes('done') && s.includes('cur:0'));
 		await settle(100);
 		expect(highlighted(app)).toMatch(/^cur:d\s/);
+		// a new scan: the top row
+		await app.press('/');
+		await app.waitFor('pattern:');
+		await settle(100);
+		await app.press('\u0015', ...'cur:*');
+		await app.waitFor('pattern: cur:*');
+		await settle(50);
+		await app.press(keys.enter);
+		await app.waitFor(s => s.includes('pattern cur:* · 6 keys') && s.includes('done'));
+		await settle(100);
+		expect(highlighted(app)).toMatch(/^cur:0\s/);
 	});
 
 	it('Esc up a level in the tree lands on the group one came from', async () => {
