@@ -227,7 +227,10 @@ export function deleteKeyRequest(redis: Pick<RedisBackend, 'maskedUrl'>, key: st
 	return {action: 'delete-key', target: `${redis.maskedUrl} key ${JSON.stringify(key)}`};
 }
 
-/** DEL one key, through the mutation guard (refused in read-only mode, audited). */
+/**
+ * DEL one key, through the mutation guard (refused in read-only mode, audited). A key already gone
+ * is audited as such (`ok` with the detail), not as if this deleted it.
+ */
 export async function deleteKey(config: Pick<Config, 'readOnly' | 'auditLog'>, redis: RedisBackend, key: string): Promise<boolean> {
 	return runMutation(config, deleteKeyRequest(redis, key), async () => {
 		// checked on the connection that deletes, right before (a failed SELECT leaves it on db 0);
@@ -236,5 +239,5 @@ export async function deleteKey(config: Pick<Config, 'readOnly' | 'auditLog'>, r
 		await redis.confirmTarget(redis.masterFor(bytes));
 		const removed = await redis.client.del(bytes);
 		return removed > 0;
-	});
+	}, removed => (removed ? undefined : 'the key was already gone: nothing deleted'));
 }

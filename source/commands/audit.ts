@@ -24,7 +24,7 @@ export async function run(ctx: CommandContext): Promise<number> {
 		return 0;
 	}
 	for (const e of entries) {
-		const detail = e.error ? `  (${e.error})` : '';
+		const detail = e.error ? `  (${e.error})` : e.detail ? `  (${e.detail})` : '';
 		const result = e.result === 'started' ? unfinishedNote(e) : `${e.result}  ${e.durationMs}ms${detail}`;
 		print(ctx, sanitize(`${e.time}  ${e.user}@${e.host}  ${e.action}  ${e.target}  ${result}`));
 	}

@@ -2,11 +2,11 @@
 // and the `?` help or the quit question over it. Every key comes through the one input layer
 // (input/): the frame registers its own keys there, each tab the keymap of the screen it shows.
 import {Box, Text, useApp, useStdin} from 'ink';
-import {useEffect, useLayoutEffect, useState, type ReactNode} from 'react';
+import {useEffect, useLayoutEffect, useMemo, useState, type ReactNode} from 'react';
 import {startBackends, type Backends} from '../backends/index.js';
 import {BottomBar} from './components/bottom-bar.js';
 import {Help, helpRows, type HelpSection} from './components/help.js';
-import {BackendsContext, FlashContext, FrameBarContext, FrameContext} from './context.js';
+import {BackendsContext, FlashContext, FrameBarContext, FrameContext, KeyspaceContext} from './context.js';
 import {firstKeymap, frameBar, frameKeymap, helpKeymap} from './frame/frame-keymap.js';
 import {QuitQuestion, useQuit} from './frame/quit.js';
 import {TabBar} from './frame/tab-bar.js';
@@ -62,6 +62,8 @@ function Frame({backends, initialTab = 0, startOnMount = true}: Props) {
 	// the help on screen: the tab's section, from its keymap as it was when `?` was pressed
 	const [help, setHelp] = useState<HelpSection | undefined>();
 	const flash = useFlash();
+	const [keyspaceGeneration, setKeyspaceGeneration] = useState(0);
+	const keyspace = useMemo(() => ({generation: keyspaceGeneration, changed: () => setKeyspaceGeneration(g => g + 1)}), [keyspaceGeneration]);
 	const quit = useQuit(exit);
 
 	useEffect(() => {
@@ -108,6 +110,7 @@ function Frame({backends, initialTab = 0, startOnMount = true}: Props) {
 		<BackendsContext.Provider value={backends}>
 			<FrameContext.Provider value={flash.frame}>
 				<FlashContext.Provider value={flash.shown}>
+					<KeyspaceContext.Provider value={keyspace}>
 					<FrameBarContext.Provider value={frameBar(keys)}>
 						<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 							<TabBar titles={titles} active={active} width={width} readOnly={backends.config.readOnly} />
@@ -127,6 +130,7 @@ function Frame({backends, initialTab = 0, startOnMount = true}: Props) {
 							))}
 						</Box>
 					</FrameBarContext.Provider>
+					</KeyspaceContext.Provider>
 				</FlashContext.Provider>
 			</FrameContext.Provider>
 		</BackendsContext.Provider>

@@ -23,6 +23,17 @@ export const FlashContext = createContext<Flash | undefined>(undefined);
 /** the frame's keys every tab's bar ends with (from the frame's keymap) */
 export const FrameBarContext = createContext<readonly BarItem[]>([]);
 
+/**
+ * The keyspace as this console changed it: a generation one of its destructive actions (a flush)
+ * moves on, so a list of keys read before (the Keys tab's scan) reads them again.
+ */
+export type Keyspace = {readonly generation: number; readonly changed: () => void};
+export const KeyspaceContext = createContext<Keyspace>({generation: 0, changed: () => undefined});
+
+export function useKeyspace(): Keyspace {
+	return useContext(KeyspaceContext);
+}
+
 export function useBackends(): Backends {
 	const backends = useContext(BackendsContext);
 	if (!backends) throw new Error('useBackends outside <BackendsContext.Provider>');

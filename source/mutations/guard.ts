@@ -45,9 +45,10 @@ export function refuseReadOnly(config: Pick<Config, 'readOnly' | 'auditLog'>, re
 /**
  * Runs a mutation through the guard: refused in read-only mode (ReadOnlyError); otherwise a
  * `started` line (AuditError and nothing runs when it cannot be written), the run, and its result
- * line. The caller has already had it confirmed.
+ * line. The caller has already had it confirmed. `detail` words what the run found when `ok`
+ * alone would mislead (a key already gone: nothing was deleted).
  */
-export async function runMutation<T>(config: Pick<Config, 'readOnly' | 'auditLog'>, request: MutationRequest, fn: () => Promise<T>): Promise<T> {
+export async function runMutation<T>(config: Pick<Config, 'readOnly' | 'auditLog'>, request: MutationRequest, fn: () => Promise<T>, detail?: (result: T) => string | undefined): Promise<T> {
 	refuseReadOnly(config, request);
 	const base = {...baseEntry(request), id: crypto.randomBytes(6).toString('hex')};
 	try {
@@ -56,14 +57,14 @@ export async function runMutation<T>(config: Pick<Config, 'readOnly' | 'auditLog
 		throw new AuditError(config.auditLog, reasonOf(error));
 	}
 	const started = performance.now();
-	const finish = (result: AuditResult, error?: unknown) => {
-		const ok = appendAudit(config, {...base, result, durationMs: Math.round(performance.now() - started), ...(error === undefined ? {} : {error: errorMessage(error)})});
+	const finish = (result: AuditResult, error?: unknown, note?: string) => {
+		const ok = appendAudit(config, {...base, result, durationMs: Math.round(performance.now() - started), ...(error === undefined ? {} : {error: errorMessage(error)}), ...(note === undefined ? {} : {detail: note})});
 		// it ran (or failed) and cannot be undone: the record is what is missing, so say so
 		if (!ok) stderrWarn(sanitize(`cannot write the result of ${request.action} to the audit log ${config.auditLog}: it shows as started only`));
 	};
 	try {
 		const result = await fn();
-		finish('ok');
+		finish('ok', undefined, detail?.(result));
 		return result;
 	} catch (error) {
 		finish(error instanceof MutationRefusedError ? 'refused' : 'failed', error);

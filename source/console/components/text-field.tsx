@@ -11,13 +11,16 @@ import type {KeyPress} from '../input/keys.js';
 import {sanitize, type Safe} from '../../text/sanitize.js';
 import {SafeText} from './safe-text.js';
 
-/** What a key other than Enter and Esc does to the text. */
+/** What a key other than Enter and Esc does to the text (typing stops at `max` characters). */
 export function typeKey(value: string, press: KeyPress, max: number): string {
 	if (press.name === 'backspace' || press.name === 'delete') return Array.from(value).slice(0, -1).join('');
 	if (press.name === 'ctrl-u') return '';
-	if (press.text && Array.from(value).length < max) return value + press.text;
+	if (press.text && Array.from(value).length < max) return Array.from(value + press.text).slice(0, max).join('');
 	return value;
 }
+
+/** Typed text the field dropped: it is full. */
+const cut = (value: string, press: KeyPress, next: string) => press.text !== undefined && press.text !== '' && Array.from(next).length - Array.from(value).length < Array.from(press.text).length;
 
 export type TextFieldOptions = {
 	readonly initial?: string;
@@ -30,13 +33,17 @@ export type TextFieldOptions = {
 	readonly onSubmit: (value: string) => void;
 	readonly onCancel: () => void;
 	readonly onChange?: (value: string) => void;
+	/** typed text was dropped at `max` (said once until the text is shorter again) */
+	readonly onFull?: () => void;
 	/** more keys the field takes while open (after Enter and Esc): a dialog's scroll, never a printable key */
 	readonly keys?: readonly KeyEntry[];
 };
 
 /** The text typed so far; the keys go to the field while it is active. */
-export function useTextField({initial = '', max = 512, submitLabel, isActive, onSubmit, onCancel, onChange, keys = []}: TextFieldOptions): string {
+export function useTextField({initial = '', max = 512, submitLabel, isActive, onSubmit, onCancel, onChange, onFull, keys = []}: TextFieldOptions): string {
 	const [value, setValue] = useState(initial);
+	// a paste past the limit drops a character per key: one word of it, not hundreds
+	const [full, setFull] = useState(false);
 	useCapture(isActive
 		? {
 			entries: [
@@ -46,6 +53,10 @@ export function useTextField({initial = '', max = 512, submitLabel, isActive, on
 			],
 			other: press => {
 				const next = typeKey(value, press, max);
+				if (cut(value, press, next) && !full) {
+					setFull(true);
+					onFull?.();
+				} else if (full && Array.from(next).length < max) setFull(false);
 				if (next === value) return;
 				setValue(next);
 				onChange?.(next);

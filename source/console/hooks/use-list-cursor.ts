@@ -22,6 +22,8 @@ export type ListCursor<T> = {
 	readonly selected: T | undefined;
 	/** a new list: the top row, until the operator moves when `untilMoved` */
 	readonly toTop: () => void;
+	/** the item of this id, once the list holds it (going back to where one came from) */
+	readonly select: (id: string) => void;
 	readonly keys: readonly KeyEntry[];
 };
 
@@ -84,5 +86,5 @@ export function useListCursor<T>(items: readonly T[], idOf: (item: T) => string,
 		{key: 'PgUp PgDn', help: 'page up / down', run: p => moveTo(p.name === 'pageup' ? cursor - page : cursor + page)},
 		{key: 'g G', keys: ['g', 'home', 'G', 'end'], help: 'top / bottom', run: p => moveTo(p.name === 'g' || p.name === 'home' ? 0 : items.length - 1)},
 	];
-	return {cursor, selected, toTop: () => setState({id: undefined, index: 0}), keys};
+	return {cursor, selected, toTop: () => setState({id: undefined, index: 0}), select: id => setState({id, index: 0}), keys};
 }

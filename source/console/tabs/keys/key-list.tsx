@@ -2,7 +2,7 @@
 // for the rows on screen) and the one status line with the scan's progress.
 import type {KeyDetail, RedisType, TreeNode} from '../../../cache/keys.js';
 import {keyText} from '../../../backends/redis/key-bytes.js';
-import {formatBytes, formatCount, formatTtl} from '../../../text/format.js';
+import {cellWidth, fitMiddle, formatBytes, formatCount, formatTtl} from '../../../text/format.js';
 import {sanitize, type Safe} from '../../../text/sanitize.js';
 import type {KeyScan} from './use-key-scan.js';
 import type {Column} from '../../components/table.js';
@@ -46,21 +46,30 @@ type StatusInput = {
 };
 
 /** "pattern chat:* · type zset · 1,234 keys · scanned 45,000 of 100,000 · scanning…" (shorter when narrow) */
+/** The pattern cut in its middle to what the rest of the line leaves (at least 12 cells). */
+function patternIn(pattern: string, rest: readonly (string | undefined)[], label: string, width: number): string {
+	const others = rest.filter(Boolean).join(' · ');
+	const room = width - cellWidth(others) - cellWidth(label) - (others ? 3 : 0);
+	return label + fitMiddle(sanitize(pattern), Math.max(12, room));
+}
+
 export function scanStatus({scan, done, pattern, type, tree, prefix, width}: StatusInput): Safe {
 	const p = scan.progress;
 	// a list read before Redis went down says so: it may not be what is there when Redis is back
 	const state = scan.error ? `error: ${scan.error}` : scan.down ? 'redis is down: list from before' : done ? 'done' : scan.waiting ? 'connecting to redis…' : scan.running ? 'scanning…' : 'stopped';
+	// a long pattern (up to 4,096 characters) is cut in its middle: the count and the state stay
 	if (width < 60) {
 		const percent = p && p.total > 0 && !done ? `${Math.floor((p.scanned / p.total) * 100)}%` : undefined;
-		return sanitize([`${formatCount(scan.list.keys.length)} keys`, percent, state, pattern === '*' ? undefined : pattern].filter(Boolean).join(' · '));
+		const parts = [`${formatCount(scan.list.keys.length)} keys`, percent, state];
+		return sanitize([...parts, pattern === '*' ? undefined : patternIn(pattern, parts.map(x => x && sanitize(x)), '', width)].filter(Boolean).join(' · '));
 	}
-	// one sanitize over the whole line: the pattern, the prefix and a server's error text are in it
-	return sanitize([
-		pattern === '*' ? 'all keys' : `pattern ${pattern}`,
+	const rest = [
 		type ? `type ${type}` : undefined,
 		tree ? `tree ${prefix ? keyText(prefix) : '/'}${done ? '' : ' (partial)'}` : undefined,
 		`${formatCount(scan.list.keys.length)} keys`,
 		p && p.total > 0 ? `scanned ${formatCount(p.scanned)} of ${formatCount(p.total)}${p.masters > 1 ? ` on ${p.masters} masters` : ''}` : undefined,
 		state,
-	].filter(Boolean).join(' · '));
+	];
+	// one sanitize over the whole line: the pattern, the prefix and a server's error text are in it
+	return sanitize([pattern === '*' ? 'all keys' : patternIn(pattern, rest.map(x => x && sanitize(x)), 'pattern ', width), ...rest].filter(Boolean).join(' · '));
 }

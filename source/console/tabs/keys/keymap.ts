@@ -8,6 +8,8 @@ export type ListActions = {
 	readonly onRow: boolean;
 	/** the highlighted row is a key (not a group of the tree view) */
 	readonly onKey: boolean;
+	/** the highlighted key belongs to a chat's cache (compare and clear work on it) */
+	readonly onChat: boolean;
 	/** the tree view is inside a group */
 	readonly inGroup: boolean;
 	/** the scan is not finished: it can be stopped or continued */
@@ -32,9 +34,9 @@ export function listKeymap(a: ListActions): KeyEntry[] {
 		{key: 'T', label: 'tree', help: 'tree view grouped by ":" (Enter opens a group, Esc goes up)', run: a.toggleTree},
 		{key: 'Enter', label: 'open', help: 'open the value, or the chat of a cache key', when: a.onRow, run: a.open},
 		{key: 'Esc', label: 'up', help: 'up a level in the tree view', when: a.inGroup, run: a.up},
-		{key: 'c', label: 'compare', help: 'compare a chat cache with PostgreSQL', when: a.onKey, run: a.compare},
+		{key: 'c', label: 'compare', help: 'compare a chat cache with PostgreSQL', when: a.onChat, run: a.compare},
 		{key: 'x', label: 'delete', help: 'delete the key (confirm)', when: a.onKey, run: a.remove},
-		{key: 'X', label: 'clear chat', help: 'clear the chat cache (confirm)', when: a.onKey, run: a.clear},
+		{key: 'X', label: 'clear chat', help: 'clear the chat cache (confirm)', when: a.onChat, run: a.clear},
 		{key: 'r', label: 'rescan', help: 'rescan', run: a.rescan},
 		{key: 's', label: a.running ? 'stop scan' : 'continue scan', help: 'stop or continue the scan', when: a.scanning, run: a.toggleScan},
 	];

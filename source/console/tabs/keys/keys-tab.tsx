@@ -5,14 +5,14 @@
 import {useMemo, useState} from 'react';
 import {compileLayout} from '../../../cache/layout-scan.js';
 import {redisTypes, treeLevel, type RedisType} from '../../../cache/keys.js';
-import {fit} from '../../../text/format.js';
-import {sanitize} from '../../../text/sanitize.js';
+import {fit, formatCount} from '../../../text/format.js';
+import {safe, sanitize} from '../../../text/sanitize.js';
 import {ChatView} from './chat-view.js';
 import {Table, windowStart} from '../../components/table.js';
 import {TabScreen} from '../../components/tab-screen.js';
 import {TextField} from '../../components/text-field.js';
 import {ValueView} from './value-view.js';
-import {useBackends, useFrame} from '../../context.js';
+import {useBackends, useFrame, useKeyspace} from '../../context.js';
 import {keyColumns, scanStatus, type Row} from './key-list.js';
 import {listKeymap, viewKeymap} from './keymap.js';
 import {useKeyActions} from './use-key-actions.js';
@@ -25,6 +25,8 @@ import {SafeText} from '../../components/safe-text.js';
 type View = {readonly kind: 'value'; readonly key: string} | {readonly kind: 'chat'; readonly chat: string; readonly key: string; readonly compare: boolean};
 
 const typeCycle: readonly (RedisType | undefined)[] = [undefined, ...redisTypes];
+/** Redis takes long MATCH patterns; a paste longer than this is cut, and the console says so */
+const patternMax = 4096;
 /** above this many keys the finished list stays in SCAN order (sorting would stall the console) */
 const sortLimit = 200_000;
 
@@ -50,7 +52,9 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 	const [seen, setSeen] = useState(isVisible);
 	if (isVisible && !seen) setSeen(true);
 
-	const scan = useKeyScan(backends, {pattern, type, enabled: seen});
+	// a flush by this console scans again (the cursor stays on its key if it is still there)
+	const {generation: keyspace} = useKeyspace();
+	const scan = useKeyScan(backends, {pattern, type, enabled: seen, keyspace});
 	const done = scan.progress?.done === true;
 	const classify = useMemo(() => compileLayout(backends.config.collections), [backends]);
 	const chatOf = (key: string) => classify(key)?.chat;
@@ -75,7 +79,7 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 	// by identity: the highlight stays on its key while the scan grows the list and sorts it at the
 	// end; a new scan starts at the top and stays there until the operator moves
 	const listCursor = useListCursor<Row | string>(rows, rowId, {pageSize: tableHeight - 2, complete: done, untilMoved: true});
-	const {cursor, toTop: cursorToTop} = listCursor;
+	const {cursor, toTop: cursorToTop, select} = listCursor;
 	const row = listCursor.selected === undefined ? undefined : typeof listCursor.selected === 'string' ? {key: listCursor.selected} : listCursor.selected;
 
 	const visibleStart = windowStart(cursor, rows.length, tableHeight - 1);
@@ -103,10 +107,11 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 		next();
 		cursorToTop();
 	};
+	// the same list read again: the highlight stays on its key (issue 16.1), found again as the
+	// scan refills the list; a new scan (pattern, type, tree) starts at the top
 	const rescan = () => {
 		setGeneration(g => g + 1);
 		scan.rescan();
-		cursorToTop();
 	};
 	// the same pattern entered again scans again: the operator asks for what is there now
 	const submitPattern = (value: string) => {
@@ -114,6 +119,7 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 		setPattern(value.trim() === '' ? '*' : value.trim());
 		setPrefix('');
 		rescan();
+		cursorToTop();
 	};
 
 	if (actions.dialog) return <TabScreen keymap={[]} width={width} height={height}>{actions.render(width, height, isActive)}</TabScreen>;
@@ -145,6 +151,7 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 		...listKeymap({
 			onRow: row !== undefined,
 			onKey,
+			onChat: onKey && chatOf(row.key) !== undefined,
 			inGroup: tree && prefix !== '',
 			scanning: !done,
 			running: scan.running,
@@ -159,7 +166,11 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 				if (row.node?.isGroup) return toTop(() => setPrefix(row.key));
 				open(row.key);
 			},
-			up: () => toTop(() => setPrefix(prefix.slice(0, prefix.slice(0, -1).lastIndexOf(':') + 1))),
+			// up a level lands on the group one came from (its path is the prefix being left)
+			up: () => {
+				setPrefix(prefix.slice(0, prefix.slice(0, -1).lastIndexOf(':') + 1));
+				select(`group ${prefix}`);
+			},
 			compare: () => row && withChat(row.key, chat => push({kind: 'chat', chat, key: row.key, compare: true})),
 			remove: () => row && void actions.askDelete(row.key, details.get(row.key)),
 			clear: () => row && withChat(row.key, chat => void actions.askClear(chat)),
@@ -184,7 +195,7 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 				empty={scan.down ? 'Redis is down: no keys to show until it is back' : scan.running || !seen ? 'scanning…' : scan.error ? 'the scan failed (above)' : 'no keys match'}
 			/>
 			{prompt ? (
-				<TextField label="pattern:" initial={pattern === '*' ? '' : pattern} submitLabel="scan" isActive={isActive} width={width} onCancel={() => setPrompt(false)} onSubmit={submitPattern} />
+				<TextField label="pattern:" initial={pattern === '*' ? '' : pattern} max={patternMax} submitLabel="scan" isActive={isActive} width={width} onCancel={() => setPrompt(false)} onSubmit={submitPattern} onFull={() => frame.flash(safe`pattern cut at ${formatCount(patternMax)} characters`, 'warning')} />
 			) : null}
 		</TabScreen>
 	);

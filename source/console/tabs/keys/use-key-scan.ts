@@ -44,8 +44,9 @@ function dropKeys(keys: string[], gone: readonly string[]): void {
 	keys.length = w;
 }
 
-export function useKeyScan(backends: Backends, options: {readonly pattern: string; readonly type: RedisType | undefined; readonly enabled: boolean}): KeyScan {
-	const {pattern, type, enabled} = options;
+/** `keyspace`: moves on when this console changed the keyspace (a flush): the scan starts again */
+export function useKeyScan(backends: Backends, options: {readonly pattern: string; readonly type: RedisType | undefined; readonly enabled: boolean; readonly keyspace?: number}): KeyScan {
+	const {pattern, type, enabled, keyspace = 0} = options;
 	const [generation, setGeneration] = useState(0);
 	const [version, setVersion] = useState(0);
 	const [report, setReport] = useState<Report | undefined>();
@@ -53,7 +54,8 @@ export function useKeyScan(backends: Backends, options: {readonly pattern: strin
 	// shows is always the scan of the options on screen; the effect below runs it
 	const run = useMemo(
 		() => (enabled ? {generation, scanner: new KeyScanner(backends.redis, {pattern, type, count: backends.config.scanCount})} : undefined),
-		[backends, pattern, type, enabled, generation],
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- keyspace: a new scanner when it moves on
+		[backends, pattern, type, enabled, generation, keyspace],
 	);
 	const loopRef = useRef<(() => void) | undefined>(undefined);
 	const {keeper} = backends.redis;

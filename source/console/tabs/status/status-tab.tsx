@@ -16,7 +16,7 @@ import {safe, sanitize} from '../../../text/sanitize.js';
 import {ConfirmDialog} from '../../components/confirm-dialog.js';
 import {StatusCard, stateColor} from './status-card.js';
 import {cardsFor, type Card} from './status-cards.js';
-import {useBackends, useFrame} from '../../context.js';
+import {useBackends, useFrame, useKeyspace} from '../../context.js';
 import {TabScreen} from '../../components/tab-screen.js';
 import {statusKeymap} from './keymap.js';
 import {useHealth} from './use-health.js';
@@ -80,6 +80,7 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 	const backends = useBackends();
 	const {config} = backends;
 	const {flash} = useFrame();
+	const keyspace = useKeyspace();
 	const health = useHealth(isVisible);
 	const [dialog, setDialog] = useState<FlushTarget | undefined>();
 	const mounted = useRef(true);
@@ -121,10 +122,16 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 			({ms}) => {
 				flash(sanitize(`Redis: flushed ${formatCount(target.keys)} keys from ${target.url} (db ${target.db}) in ${ms} ms`), 'success');
 				void refresh();
+				// the Keys list read before the flush lists keys that are gone: it reads them again
+				keyspace.changed();
 			},
-			error => flash(sanitize(`Redis: flush failed: ${errorMessage(error)}`), 'error'),
+			error => {
+				flash(sanitize(`Redis: flush failed: ${errorMessage(error)}`), 'error');
+				// a flush that failed part-way (one master of a cluster) may have removed keys too
+				keyspace.changed();
+			},
 		);
-	}, [backends, config, flash, refresh]);
+	}, [backends, config, flash, refresh, keyspace]);
 
 	const keymap = statusKeymap({
 		reconnect,

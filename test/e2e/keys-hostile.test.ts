@@ -1,0 +1,104 @@
+// The hostile tester's Keys-tab defects 3, 4 and 8 (t/hostile test/hostile-repro), kept as
+// regression tests in a real terminal: a flush by this console empties the Keys list, `r` keeps the
+// highlighted key, and the bar offers `c compare` only on a chat's key.
+import path from 'node:path';
+import {Redis} from 'ioredis';
+import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
+import {tempDir} from '../helpers/chat-fixtures.js';
+import {runPty, type PtyRun} from '../helpers/pty.js';
+import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
+import {binPath} from '../helpers/run-cli.js';
+import {sleep, waitFor} from '../helpers/wait.js';
+
+let server: RedisServerHandle;
+let direct: Redis;
+let cwd: string;
+
+beforeAll(async () => {
+	server = await startRedis();
+	direct = new Redis(server.url);
+	cwd = tempDir();
+});
+
+afterAll(async () => {
+	direct.disconnect();
+	await server.stop();
+});
+
+beforeEach(async () => {
+	await direct.flushdb();
+	const p = direct.pipeline();
+	for (const k of ['cur:a', 'cur:b', 'cur:c', 'cur:d', 'cur:e']) p.set(k, 'v');
+	p.zadd('chat:ABCDE123:messages', 1, 'm1');
+	p.zadd('chat:ABCDE123:pinned', 1, 'p1');
+	await p.exec();
+});
+
+function start(cols = 80, rows = 24): PtyRun {
+	const args = [binPath, '--redis-url', server.url, '--database-url', 'postgres://127.0.0.1:1/none', '--sqlite', path.join(cwd, 'none.db'), '--backup-dir', path.join(cwd, 'bk'), '--audit-log', path.join(cwd, 'audit.log')];
+	return runPty(process.execPath, args, {cols, rows, cwd, env: {...process.env, XDG_STATE_HOME: path.join(cwd, 'state')}});
+}
+
+const highlighted = (run: PtyRun) => run.inverseLines().filter(line => !line.includes(' 1 ')).map(line => line.trim().split(/\s+/)[0]);
+
+async function keysTab(run: PtyRun, pattern: string): Promise<void> {
+	await run.waitForText('Status');
+	run.press('2');
+	await run.waitForText('pattern');
+	run.press('/');
+	await sleep(200);
+	run.press('\x15' + pattern + '\r');
+	await run.waitForText(new RegExp(`pattern ${pattern.replace('*', '\\*')} .* done`));
+}
+
+describe('Keys tab, hostile defects 3, 4, 8', () => {
+	it('defect 3: after this console flushes Redis (F on Status), the Keys tab no longer lists the flushed keys', async () => {
+		const run = start();
+		try {
+			await keysTab(run, 'cur:*');
+			await run.waitForText('cur:e');
+			run.press('1');
+			await run.waitForText(/HEALTHY|DEGRADED|UNHEALTHY/);
+			run.press('F');
+			await run.waitForText('Type flush');
+			run.press('flush\r');
+			await run.waitForText('flushed');
+			run.press('2');
+			await sleep(2000);
+			await run.flush();
+			// the keys are gone from Redis: the list must not offer them
+			expect(run.screen()).not.toContain('cur:e');
+		} finally {
+			run.kill();
+		}
+	});
+
+	it('defect 4: r (rescan) keeps the cursor on the highlighted key (issue 16.1: follows across rescans)', async () => {
+		const run = start();
+		try {
+			await keysTab(run, 'cur:*');
+			run.press('jjj');
+			await waitFor(async () => {
+				await run.flush();
+				return highlighted(run).includes('cur:d');
+			}, {timeout: 5000, message: 'cursor on cur:d'});
+			run.press('r');
+			await sleep(1500);
+			await run.flush();
+			expect(highlighted(run)).toContain('cur:d');
+		} finally {
+			run.kill();
+		}
+	});
+
+	it('defect 8: the bar does not offer "c compare" on a key that is not a chat cache key', async () => {
+		const run = start();
+		try {
+			await keysTab(run, 'cur:*');
+			await run.flush();
+			expect(run.screen()).not.toContain('c compare');
+		} finally {
+			run.kill();
+		}
+	});
+});
