@@ -25,6 +25,9 @@ function escapeChar(ch: string): string {
 	// \xHH only for ASCII: keyText shows a byte that is not UTF-8 as \xHH, so U+00AD (a character)
 	// shown as \xad looked like the byte 0xad (two keys, one line)
 	if (code <= 0x7f) return `\\x${code.toString(16).padStart(2, '0')}`;
+	// a lone U+DC80..U+DCFF is a byte that is not UTF-8 kept in a key name (backends/redis/key-bytes.ts):
+	// shown as that byte, as keyText shows it, wherever a key is drawn with sanitize alone (the Monitor)
+	if (code >= 0xdc80 && code <= 0xdcff) return `\\x${(code - 0xdc00).toString(16)}`;
 	if (code > 0xffff) return `\\u{${code.toString(16)}}`;
 	return `\\u${code.toString(16).padStart(4, '0')}`;
 }
