@@ -4,8 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type {Config} from '../config/config.js';
 import {formatCount} from '../text/format.js';
+import {fsReason} from '../text/fs-reason.js';
+import {deniedText} from '../system/file-owner.js';
 import {BackupNameError, newBackupName, partialName, resolveBackupName, sidecarName, type BackupKind} from './names.js';
-import {diskSpace, fsyncDir, isLiveFile, listBackups, readBackupFolder, readSidecar, storageProblem, writeSidecar, type BackupEntry, type BackupMeta, type RefusedEntry, type Verification} from './files.js';
+import {diskSpace, fsyncDir, isLiveFile, listBackups, readBackupFolder, readSidecar, sidecarUnreadable, storageProblem, writeSidecar, type BackupEntry, type BackupMeta, type RefusedEntry, type Verification} from './files.js';
 import {ensureDir, EnsureDirError} from '../system/ensure-dir.js';
 import {forgetTemp, trackTemp, wasAbandoned} from '../system/temp-files.js';
 import {runWorkerTask, startWorkerTask, type FollowResult, type InspectResult, type SnapshotResult, type WorkerHandle} from './worker.js';
@@ -231,7 +233,10 @@ export async function verifyBackup(
 	const mode = options.mode ?? 'quick';
 	const dir = config.backupDir;
 	const file = resolveBackupName(dir, name);
+	// a backup this user may not read is not a corrupt one: say whose it is, verify nothing (defect 10)
+	assertReadable(file);
 	const meta = readSidecar(dir, name);
+	const sidecarError = meta ? undefined : sidecarUnreadable(dir, name);
 	const problems: string[] = [];
 	const recordedCounts = options.counts && meta?.sha256 && meta.tables && Object.keys(meta.tables).length > 0 ? meta.tables : undefined;
 	let finished = 0;
@@ -275,9 +280,20 @@ export async function verifyBackup(
 			source: '', createdAt: new Date(stat.mtimeMs).toISOString(), verified,
 		};
 	// a read-only or full folder: the check still stands, it just cannot be written down
-	const notRecorded = await writeSidecar(dir, updated).then(() => undefined, async (error: unknown) => (await storageProblem(error, dir)) ?? (error as Error).message);
+	// a sidecar that is there but unreadable is not replaced by one that forgets what it recorded
+	const notRecorded = sidecarError ?? await writeSidecar(dir, updated).then(() => undefined, async (error: unknown) => (await storageProblem(error, dir)) ?? (error as Error).message);
 	options.onProgress?.(1, 'check');
 	return {name, ok, mode, checkOk, checksumOk, problems, verified, tables: (checksumOk && recordedCounts) || inspected?.tables || {}, sizeBytes: stat.size, ...(notRecorded ? {notRecorded} : {})};
+}
+
+/** Throws a BackupError when this user may not read `file`: "permission denied (owner …, mode 0600; …)". */
+function assertReadable(file: string): void {
+	try {
+		fs.closeSync(fs.openSync(file, 'r'));
+	} catch (error) {
+		// anything else (gone meanwhile, a fifo) is the verification's to report, as before
+		if (fsReason(error) === 'permission denied') throw new BackupError(`cannot read ${file}: ${deniedText(file)}`);
+	}
 }
 
 /** Deletes one backup and its sidecar (through the mutation guard: refused in read-only mode). */

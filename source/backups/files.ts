@@ -45,6 +45,8 @@ export type BackupEntry = {
 	readonly verified: Verification | null;
 	/** what the sidecar claims that is not believed (a date in the future, an "ok" for other bytes) */
 	readonly claims?: readonly string[];
+	/** why the sidecar that is there cannot be read: whether it was verified is unknown */
+	readonly sidecarError?: string;
 };
 
 export async function fsyncPath(file: string): Promise<void> {
@@ -92,6 +94,22 @@ export function readSidecar(dir: string, name: string): BackupMeta | undefined {
 		return parsed && typeof parsed === 'object' && typeof parsed.sha256 === 'string' ? parsed : undefined;
 	} catch {
 		return undefined;
+	}
+}
+
+/**
+ * Why a sidecar that is there cannot be read (a 0600 file of another user), or undefined: then
+ * whether the backup was verified is unknown, not "no" (defect 10).
+ */
+export function sidecarUnreadable(dir: string, name: string): string | undefined {
+	const file = path.join(dir, sidecarName(name));
+	try {
+		fs.accessSync(file, fs.constants.R_OK);
+		return undefined;
+	} catch (error) {
+		const reason = fsReason(error);
+		if (reason === undefined || reason === 'it does not exist') return undefined;
+		return `cannot read ${file}: ${reason === 'permission denied' ? deniedText(file) : reason}`;
 	}
 }
 
@@ -212,6 +230,7 @@ export async function readBackupFolder(dir: string, now = Date.now(), live?: str
 			continue;
 		}
 		const meta = readSidecar(dir, name);
+		const sidecarError = meta ? undefined : sidecarUnreadable(dir, name);
 		const parsed = parseBackupName(name);
 		const {createdAt, verified, claims} = credible(meta, stat, parsed?.createdAt.getTime(), now);
 		entries.push({
@@ -223,6 +242,7 @@ export async function readBackupFolder(dir: string, now = Date.now(), live?: str
 			meta,
 			verified,
 			...(claims.length > 0 ? {claims} : {}),
+			...(sidecarError ? {sidecarError} : {}),
 		});
 	}
 	return {backups: entries.sort((a, b) => b.createdAt - a.createdAt || b.name.localeCompare(a.name)), refused: refused.sort((a, b) => a.name.localeCompare(b.name))};

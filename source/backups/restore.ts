@@ -98,7 +98,10 @@ export async function planRestore(config: Pick<Config, 'sqlitePath' | 'backupDir
 	// all at once: the backup verified (sha256 and quick_check, each in a worker), the live file
 	// counted, its holders found; only reading, so a failed verification throws away the rest
 	const liveExists = fs.existsSync(live);
-	const [verify, current, scan] = await Promise.all([verifyBackup(config, name, {counts: true}), countLive(live), liveExists ? scanHolders(live) : {holders: [], unknown: undefined}]);
+	const [verify, current, scan] = await Promise.all([verifyBackup(config, name, {counts: true}).catch((error: unknown) => {
+		// a backup this user may not read: said as such, not as a failed verification
+		throw error instanceof BackupError ? new RestoreRefusedError(`${error.message}: nothing was changed`) : error;
+	}), countLive(live), liveExists ? scanHolders(live) : {holders: [], unknown: undefined}]);
 	if (!verify.ok) throw new RestoreRefusedError(`backup ${name} failed verification (${verify.problems.join('; ')}): nothing was changed`);
 	return {name, backupPath, live, liveExists, liveError: current.error, rows: planRows(current.tables, verify.tables), holders: scan.holders, holdersUnknown: scan.unknown, verify};
 }

@@ -9,6 +9,7 @@
 //     with no value; a value outside a flag's `choices` (one line here instead of meow's two).
 // After `--` every word is data.
 import {flagSpec, kebab} from './flags.js';
+import {commandFlags, globalFlags, isCommand} from '../commands/help.js';
 
 export type EarlyRequest = {readonly kind: 'help'; readonly command?: string} | {readonly kind: 'version'};
 
@@ -39,6 +40,21 @@ function choiceText(flag: string, choices: readonly string[], value: string): st
 	return `--${flag} must be ${allowed} (got ${JSON.stringify(value.slice(0, 40))})`;
 }
 
+/**
+ * An option of another command (`status --all`, `keys --yes`): meow would parse it and the command
+ * ignore it, so the operator believes it did something. Each command takes its own options (as its
+ * help lists them) and the global ones; the console (no command) the global ones.
+ */
+function misplaced(command: string | undefined, given: ReadonlyArray<{readonly written: string; readonly flag: string}>): string | undefined {
+	if (command !== undefined && !isCommand(command)) return undefined; // `unknown command` says it
+	const allowed = command === undefined ? globalFlags : commandFlags(command);
+	const wrong = given.find(option => !allowed.has(option.flag));
+	if (wrong === undefined) return undefined;
+	return command === undefined
+		? `the console does not take ${wrong.written}; see opsdeck --help`
+		: `${command} does not take ${wrong.written}; see opsdeck ${command} --help`;
+}
+
 export function readArgv(argv: readonly string[]): ArgvReading {
 	const words: string[] = [];
 	let help = false;
@@ -46,6 +62,8 @@ export function readArgv(argv: readonly string[]): ArgvReading {
 	// reported in this order: an option that does not exist or misused, a value flag without its
 	// value (in flags.ts's order), a value outside the flag's choices
 	let unknown: string | undefined;
+	// every option given, as written and as its long name, to check against the command's own
+	const options: Array<{readonly written: string; readonly flag: string}> = [];
 	const empty = new Set<string>();
 	let choice: string | undefined;
 	const value = (spec: Spec, given: string) => {
@@ -63,6 +81,7 @@ export function readArgv(argv: readonly string[]): ArgvReading {
 			else if (name === 'version') version = true;
 			const negated = name.startsWith('no-') && long.get(name.slice(3))?.type === 'boolean';
 			const spec = long.get(name) ?? (negated ? long.get(name.slice(3)) : undefined);
+			if (spec !== undefined) options.push({written: `--${name}`, flag: kebab(spec.name)});
 			if (spec === undefined) {
 				unknown ??= `unknown option --${name}`;
 			} else if (spec.type === 'boolean') {
@@ -92,6 +111,7 @@ export function readArgv(argv: readonly string[]): ArgvReading {
 					unknown ??= `unknown option -${letter}`;
 					break;
 				}
+				options.push({written: `-${letter}`, flag: kebab(spec.name)});
 				// `-n50` and `-n=50`: the parser gives a value flag the number (or what follows =) glued to it
 				const glued = arg.slice(j + 2);
 				if (spec.type === 'string' && j < letters.length - 1 && (/^-?\d+(\.\d*)?(e-?\d+)?$/.test(glued) || glued.startsWith('='))) {
@@ -110,6 +130,6 @@ export function readArgv(argv: readonly string[]): ArgvReading {
 	const request: EarlyRequest | undefined =
 		words[0] === 'help' ? {kind: 'help', command: words[1]} : help ? {kind: 'help', command: words[0]} : version ? {kind: 'version'} : undefined;
 	const missing = specs.find(spec => empty.has(spec.name));
-	const problem = unknown !== undefined ? `${unknown.slice(0, 80)}; see opsdeck --help` : missing ? `--${kebab(missing.name)} needs a value` : choice;
+	const problem = unknown !== undefined ? `${unknown.slice(0, 80)}; see opsdeck --help` : misplaced(words[0], options) ?? (missing ? `--${kebab(missing.name)} needs a value` : choice);
 	return {request, problem};
 }

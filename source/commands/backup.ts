@@ -21,13 +21,16 @@ function entryJson(e: BackupEntry) {
 		verified: e.verified,
 		// what the sidecar says that is not believed (issue 14, point 6)
 		...(e.claims ? {claims: e.claims} : {}),
+		...(e.sidecarError ? {sidecarError: e.sidecarError} : {}),
 		sha256: e.meta?.sha256,
 		tables: e.meta?.tables,
 		path: e.path,
 	};
 }
 
-function verifiedText(e: Pick<BackupEntry, 'verified' | 'claims'>): string {
+function verifiedText(e: Pick<BackupEntry, 'verified' | 'claims' | 'sidecarError'>): string {
+	// a sidecar this user cannot read may well record a verification: not known, not "no" (defect 10)
+	if (!e.verified && e.sidecarError) return 'unknown (sidecar unreadable)';
 	if (!e.verified) return e.claims?.some(c => c.includes('"verified ok"')) ? 'no (sidecar claims ok)' : 'no';
 	return e.verified.ok ? `ok ${e.verified.at.slice(0, 16).replace('T', ' ')}` : 'FAILED';
 }

@@ -234,6 +234,21 @@ const globalOptions: ReadonlyArray<readonly [string, string]> = [
 	['--version, -v', 'the version'],
 ];
 
+/** `--port N` → `port`, `--yes, -y` → `yes`: the long flag an option line starts with. */
+const flagOf = ([left]: readonly [string, string]) => /^--([a-z-]+)/.exec(left)?.[1];
+
+/** The options every command (and the console) takes: the global table above. */
+export const globalFlags: ReadonlySet<string> = new Set(globalOptions.map(flagOf).filter(flag => flag !== undefined));
+
+/**
+ * The long flags (kebab-case) `opsdeck NAME` takes: its own options as its help lists them, and
+ * the global ones. One source of truth: an option not in its help is refused (cli/argv.ts).
+ */
+export function commandFlags(name: CommandName): ReadonlySet<string> {
+	const own = (commandHelp[name] as CommandHelp).options.map(flagOf).filter(flag => flag !== undefined);
+	return new Set([...globalFlags, ...own]);
+}
+
 function table(rows: ReadonlyArray<readonly [string, string]>, indent = '    '): string {
 	const width = Math.max(...rows.map(([left]) => left.length)) + 2;
 	return rows.map(([left, right]) => `${indent}${left.padEnd(width)}${right}`).join('\n');

@@ -6,6 +6,7 @@ import {CounterMonitor, defaultWatches, isNewKey, newKeyMark, type CounterTick, 
 import {formatClock, formatCount, formatDelta, formatTtl} from '../text/format.js';
 import {errorMessage} from '../text/mask.js';
 import {sanitize} from '../text/sanitize.js';
+import {isBinaryKey, keyHex, keyText} from '../backends/redis/key-bytes.js';
 import {type CommandContext, print, printJson, UsageError, warn} from './shared.js';
 
 function countText(k: KeyCounter): string {
@@ -17,7 +18,8 @@ export function plainLines(tick: CounterTick): string[] {
 	const clock = formatClock(new Date(tick.at));
 	const lines: string[] = [];
 	for (const k of tick.keys) {
-		const key = sanitize(k.key);
+		// as `opsdeck keys` shows it: a byte that is not UTF-8 as \xHH, a backslash doubled
+		const key = keyText(k.key);
 		if (tick.first) {
 			lines.push(k.gone ? `${clock}  ${key}  absent` : `${clock}  ${key}  ${countText(k)}  TTL ${formatTtl(k.ttlMs)}`);
 		} else if (k.wentAway) {
@@ -40,7 +42,8 @@ export function tickJson(tick: CounterTick) {
 		elapsedMs: tick.elapsedMs ?? null,
 		watches: tick.watches,
 		keys: tick.keys.map(k => ({
-			key: k.key,
+			// like keys --json: a key that is not UTF-8 as keyText shows it, and its bytes in hex
+			...(isBinaryKey(k.key) ? {key: keyText(k.key), keyHex: keyHex(k.key)} : {key: k.key}),
 			type: k.type ?? null,
 			count: k.count ?? null,
 			delta: k.delta,

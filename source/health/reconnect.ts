@@ -9,7 +9,7 @@ export async function reconnectBackend(backends: Pick<Backends, 'postgres' | 're
 	return which === 'postgres' ? backends.postgres.reconnect() : backends.redis.reconnect();
 }
 
-/** "reconnected in 84 ms" / "still down: ECONNREFUSED, next try in 2 s" */
+/** "reconnected in 84 ms" / "still down: nothing is listening at 127.0.0.1:6379 (connection refused), next try in 2 s" */
 export function reconnectMessage(result: ReconnectResult, fallbackRetryMs?: number): string {
 	if (result.ok) return `reconnected in ${Math.round(result.ms)} ms`;
 	const next = result.nextRetryMs ?? fallbackRetryMs;

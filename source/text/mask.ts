@@ -6,6 +6,7 @@
 //   it can be printed in (as given, decoded, percent-encoded), wherever it appears — when it is long
 //   enough not to be an ordinary word (a short one is masked in URL contexts only, above).
 import {fsErrorSentence, socketErrorSentence} from './fs-reason.js';
+import {netErrorSentence} from './net-reason.js';
 
 const secrets = new Set<string>();
 
@@ -112,9 +113,10 @@ export function mask(text: string): string {
 export function errorMessage(error: unknown): string {
 	let message: string;
 	if (error instanceof Error) {
-		// Node's own file errors ("ENOENT: no such file or directory, open '/x'") as a sentence
+		// Node's own file and network errors ("ENOENT: no such file or directory, open '/x'",
+		// "connect ECONNREFUSED 127.0.0.1:6399") as a sentence
 		const code = (error as NodeJS.ErrnoException).code;
-		const sentence = code && error.message.startsWith(`${code}:`) ? fsErrorSentence(error) : socketErrorSentence(error);
+		const sentence = code && error.message.startsWith(`${code}:`) ? fsErrorSentence(error) : socketErrorSentence(error) ?? netErrorSentence(error);
 		message = sentence ?? (error.message || code || error.name);
 		// AggregateError from net (IPv4 + IPv6 attempts) carries the useful text in its parts.
 		if (!error.message && error instanceof AggregateError && error.errors.length > 0) {

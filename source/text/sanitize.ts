@@ -25,6 +25,9 @@ function escapeChar(ch: string): string {
 	// \xHH only for ASCII: keyText shows a byte that is not UTF-8 as \xHH, so U+00AD (a character)
 	// shown as \xad looked like the byte 0xad (two keys, one line)
 	if (code <= 0x7f) return `\\x${code.toString(16).padStart(2, '0')}`;
+	// a lone U+DC80..U+DCFF is a byte that is not UTF-8 kept in a key name (backends/redis/key-bytes.ts):
+	// shown as that byte, as keyText shows it, wherever a key is drawn with sanitize alone (the Monitor)
+	if (code >= 0xdc80 && code <= 0xdcff) return `\\x${(code - 0xdc00).toString(16)}`;
 	if (code > 0xffff) return `\\u{${code.toString(16)}}`;
 	return `\\u${code.toString(16).padStart(4, '0')}`;
 }
@@ -82,14 +85,16 @@ export function hex(bytes: Uint8Array, max = 4096): Safe {
 
 export function isBinary(bytes: Uint8Array): boolean {
 	if (!isUtf8(bytes)) return true;
-	// Valid UTF-8 that is mostly NULs or controls is still binary for a person.
+	// Valid UTF-8 that is mostly NULs or controls is still binary for a person. Mostly: more than
+	// half. At a tenth, a short hash field or zset member with one escape sequence (`f\x1b[2J`) was
+	// dumped byte by byte (`\x66\x1b\x5b…`) while a longer string read `clr\x1b[2Jafter` (defect 12).
 	let controlCount = 0;
 	const n = Math.min(bytes.length, 4096);
 	for (let i = 0; i < n; i++) {
 		const b = bytes[i]!;
 		if (b === 0 || (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d)) controlCount++;
 	}
-	return n > 0 && controlCount / n > 0.1;
+	return n > 0 && controlCount / n > 0.5;
 }
 
 /** Bytes from a server: text when it is text (sanitized), hex when it is binary. */

@@ -123,7 +123,7 @@ describe('PostgresBackend', () => {
 		expect(String(ping.error)).toMatch(/ECONNREFUSED/);
 		expect(ping.ms).toBeLessThan(1000);
 		expect(backend.status.state).toBe('down');
-		expect(backend.status.lastError).toMatch(/ECONNREFUSED/);
+		expect(backend.status.lastError).toMatch(/connection refused/);
 	});
 
 	it('a server that accepts and never answers rejects within the connect timeout', async () => {
@@ -217,7 +217,7 @@ describe('PostgresBackend', () => {
 		const backend = track(new PostgresBackend(`postgres://postgres@127.0.0.1:${port}/postgres`, {connectTimeoutMs: 1000}));
 		const result = await backend.reconnect();
 		expect(result.ok).toBe(false);
-		if (!result.ok) expect(result.error).toMatch(/ECONNREFUSED/);
+		if (!result.ok) expect(result.error).toMatch(/connection refused/);
 	});
 
 	it('connects as application_name opsdeck', async () => {

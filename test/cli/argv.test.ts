@@ -57,3 +57,25 @@ describe('the first thing wrong, as one line', () => {
 		expect(readArgv(argv)).toEqual({request: undefined, problem: undefined});
 	});
 });
+
+describe('each command takes its own options and the global ones (defect 9)', () => {
+	it.each([
+		[['status', '--all'], 'status does not take --all; see opsdeck status --help'],
+		[['stats', '--no-plain'], 'stats does not take --no-plain; see opsdeck stats --help'],
+		[['--json'], 'the console does not take --json; see opsdeck --help'],
+		// an option that does not exist is said first
+		[['status', '--all', '--bogus'], 'unknown option --bogus; see opsdeck --help'],
+	])('%j', (argv, problem) => {
+		expect(readArgv(argv).problem).toBe(problem);
+	});
+
+	it.each([
+		[['status', '--json', '--redis-url', 'redis://x', '--read-only', '--config', 'c.json', '--audit-log', 'a', '--interval', '500']],
+		[['serve', '--port', '3', '--host', '0.0.0.0', '--app-url', 'http://x']],
+		[['monitor', 'q:*', '--plain', '--interval', '250']],
+		[['--sqlite', 'x.db', '--backup-dir', 'b', '--database-url', 'postgres://x']],
+		[['unknown-command', '--all']],
+	])('%j is fine', argv => {
+		expect(readArgv(argv)).toEqual({request: undefined, problem: undefined});
+	});
+});

@@ -22,14 +22,14 @@ describe('opsdeck reconnect', () => {
 		expect(postgres).toMatchObject({code: 0, stdout: expect.stringMatching(/^postgres: reconnected in \d+ ms\n$/)});
 	});
 
-	it('a server that is down: "still down: ECONNREFUSED", exit 1', async () => {
+	it('a server that is down: "still down: nothing is listening at … (connection refused)", exit 1', async () => {
 		const port = await closedPort();
 		const env = cliEnv({REDIS_URL: `redis://127.0.0.1:${port}/0`, DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/x`});
 		const [redis, postgres] = await Promise.all([runCli(['reconnect', 'redis'], {env, cwd}), runCli(['reconnect', 'postgres', '--json'], {env, cwd})]);
 		expect(redis.code).toBe(1);
-		expect(redis.stdout).toMatch(/^redis: still down: ECONNREFUSED, next try in [\d.]+ m?s\n$/);
+		expect(redis.stdout).toMatch(/^redis: still down: nothing is listening at 127\.0\.0\.1:\d+ \(connection refused\), next try in [\d.]+ m?s\n$/);
 		expect(postgres.code).toBe(1);
-		expect(JSON.parse(postgres.stdout)).toMatchObject({backend: 'postgres', ok: false, error: expect.stringContaining('ECONNREFUSED')});
+		expect(JSON.parse(postgres.stdout)).toMatchObject({backend: 'postgres', ok: false, error: expect.stringContaining('(connection refused)')});
 	});
 
 	it('anything else: usage, exit 2', async () => {

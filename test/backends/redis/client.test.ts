@@ -96,7 +96,7 @@ describe('RedisBackend', () => {
 
 		await sleep(300); // a few retries fail while it is still down
 		expect(backend.status.state).toBe('down');
-		expect(backend.status.lastError).toMatch(/ECONNREFUSED|ECONNRESET|closed/);
+		expect(backend.status.lastError).toMatch(/connection refused|connection was reset|closed/);
 		expect(backend.status.nextRetryAt).toBeGreaterThan(Date.now() - 1000);
 
 		await server.restart();
@@ -142,7 +142,7 @@ describe('RedisBackend', () => {
 		const value = result.value!;
 		expect(value.ok).toBe(false);
 		if (!value.ok) {
-			expect(value.error).toMatch(/ECONNREFUSED|no connection|down/);
+			expect(value.error).toMatch(/connection refused|no connection|down/);
 			expect(value.error).not.toContain('undefined');
 		}
 		expect(result.ms).toBeLessThan(fast.connectTimeoutMs + 500 + 1000);
@@ -195,10 +195,10 @@ describe('RedisBackend', () => {
 		await backend.start();
 		await waitFor(() => backend.status.lastError, {timeout: fast.connectTimeoutMs});
 		expect(performance.now() - started).toBeLessThan(fast.connectTimeoutMs);
-		expect(backend.status.lastError).toMatch(/ECONNREFUSED/);
+		expect(backend.status.lastError).toMatch(/connection refused/);
 		const ready = await timed(() => backend.ready());
 		expect(ready.ok).toBe(false);
-		expect(String(ready.error)).toMatch(/ECONNREFUSED/);
+		expect(String(ready.error)).toMatch(/connection refused/);
 		expect(ready.ms).toBeLessThan(fast.connectTimeoutMs + 1000);
 	});
 
