@@ -235,17 +235,18 @@ const globalOptions: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /** `--port N` → `port`, `--yes, -y` → `yes`: the long flag an option line starts with. */
-const flagOf = ([left]: readonly [string, string]) => /^--([a-z-]+)/.exec(left)?.[1];
+/** The long flags an option line names (`-n N, --lines N` → lines): the short form maps to one of them. */
+const flagsOf = ([left]: readonly [string, string]) => [...left.matchAll(/(?:^|[\s,])--([a-z][a-z-]*)/g)].map(match => match[1]!);
 
 /** The options every command (and the console) takes: the global table above. */
-export const globalFlags: ReadonlySet<string> = new Set(globalOptions.map(flagOf).filter(flag => flag !== undefined));
+export const globalFlags: ReadonlySet<string> = new Set(globalOptions.flatMap(flagsOf));
 
 /**
  * The long flags (kebab-case) `opsdeck NAME` takes: its own options as its help lists them, and
  * the global ones. One source of truth: an option not in its help is refused (cli/argv.ts).
  */
 export function commandFlags(name: CommandName): ReadonlySet<string> {
-	const own = (commandHelp[name] as CommandHelp).options.map(flagOf).filter(flag => flag !== undefined);
+	const own = (commandHelp[name] as CommandHelp).options.flatMap(flagsOf);
 	return new Set([...globalFlags, ...own]);
 }
 
