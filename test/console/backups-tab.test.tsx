@@ -160,6 +160,25 @@ describe('Backups tab', () => {
 		expect(app.screen()).not.toContain('Type');
 	});
 
+	it('read-only mode: the bar does not offer restore and delete; the help says they are refused (hostile defect 15)', async () => {
+		const bar = (screen: string) => screen.split('\n').filter(line => line.trim()).at(-1) ?? '';
+		const {app, config} = setup({OPSDECK_READ_ONLY: '1'});
+		const backup = await createBackup(config);
+		const list = bar(await app.waitFor(s => s.includes(backup.name) && bar(s).includes('? help')));
+		expect(list).toMatch(/n new backup/);
+		expect(list).not.toMatch(/Enter restore|x delete/);
+		await app.press('?');
+		const help = await app.waitFor('Esc or ? closes this help');
+		expect(help).toMatch(/restore the selected backup .*\(refused in read-only mode\)/);
+		expect(help).toMatch(/delete the selected backup .*\(refused in read-only mode\)/);
+		expect(help).not.toMatch(/take a backup now.*refused/);
+		await app.press(keys.escape);
+		// and pressed anyway: refused with a message (the test above: audited, nothing changed)
+		await app.press('x');
+		await app.waitFor('read-only mode: delete-backup refused');
+		expect(fs.existsSync(backup.path)).toBe(true);
+	});
+
 	it('refuses a corrupted backup before any dialog; v shows the verification failing', async () => {
 		const {app, config} = setup();
 		const broken = await createBackup(config);
