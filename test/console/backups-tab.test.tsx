@@ -69,10 +69,10 @@ describe('Backups tab', () => {
 	it('n creates a backup: the new row appears, verified, with the status line counting it', async () => {
 		const {app} = setup();
 		await app.waitFor('no backups yet');
-		expect(app.screen()).toMatch(/auto: off · 0\/7 kept · free /);
+		expect(app.screen()).toMatch(/auto: off · 0 backups, keep 7 · free /);
 		await app.press('n');
 		const screen = await app.waitFor(/manual_\S+\.db +manual .* ok/);
-		expect(screen).toMatch(/1\/7 kept/);
+		expect(screen).toMatch(/1 backup, keep 7/);
 		expect(screen).toMatch(/created manual_/);
 	});
 
@@ -80,7 +80,7 @@ describe('Backups tab', () => {
 		const {app, config} = setup({BACKUP_ENABLED: '1', BACKUP_INTERVAL_HOURS: '6'});
 		try {
 			const screen = await app.waitFor(/auto_\S+ +auto .* ok/);
-			await app.waitFor(/auto: on, next \d\d-\d\d \d\d:\d\d UTC · 1\/7 kept/);
+			await app.waitFor(/auto: on, next \d\d-\d\d \d\d:\d\d UTC · 1 backup, keep 7/);
 			expect(screen).not.toContain('manual_');
 		} finally {
 			// the scheduler is one per process: stop it (this takes the shutdown backup)

@@ -65,3 +65,17 @@ describe('a message in the bottom bar keeps the keys beside it (hostile defect 5
 		});
 	}
 });
+
+describe('the Backups list in a 40x10 pane (hostile defect 16)', () => {
+	it('says which rows are on screen on the line under its header (no blank line), and the count and the rule apart', async () => {
+		const {app, config} = start(40, 10);
+		for (let i = 0; i < 6; i++) await createBackup(config);
+		const first = await app.waitFor(s => /rows 1–\d of 6/.test(s));
+		const lines = first.split('\n');
+		expect(lines[1]).toMatch(/^auto: off · 6 backups, keep 7/);
+		expect(lines[2]).toMatch(/^rows 1–\d of 6$/);
+		await app.press('G');
+		await app.waitFor(/rows \d–6 of 6/);
+	});
+});
+
