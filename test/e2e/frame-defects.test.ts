@@ -83,4 +83,21 @@ describe('the frame (hostile defects 2 and 5)', () => {
 			run.kill();
 		}
 	});
+
+	it('defect 16: the Keys list in a 40x10 pane says which rows are on screen', async () => {
+		const run = start(40, 10);
+		try {
+			await run.waitForText('Status');
+			run.press('2');
+			await run.waitForText('pattern');
+			run.press('/');
+			await sleep(200);
+			run.press('\x15chat:*:messages\r');
+			await run.waitForText(/21 keys · done .*rows 1–\d of 21/);
+			run.press('G');
+			await run.waitForText(/rows \d+–21 of 21/);
+		} finally {
+			run.kill();
+		}
+	});
 });
