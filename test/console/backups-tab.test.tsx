@@ -69,10 +69,10 @@ describe('Backups tab', () => {
 	it('n creates a backup: the new row appears, verified, with the status line counting it', async () => {
 		const {app} = setup();
 		await app.waitFor('no backups yet');
-		expect(app.screen()).toMatch(/auto: off · 0\/7 kept · free /);
+		expect(app.screen()).toMatch(/auto: off · 0 backups, keep 7 · free /);
 		await app.press('n');
 		const screen = await app.waitFor(/manual_\S+\.db +manual .* ok/);
-		expect(screen).toMatch(/1\/7 kept/);
+		expect(screen).toMatch(/1 backup, keep 7/);
 		expect(screen).toMatch(/created manual_/);
 	});
 
@@ -80,7 +80,7 @@ describe('Backups tab', () => {
 		const {app, config} = setup({BACKUP_ENABLED: '1', BACKUP_INTERVAL_HOURS: '6'});
 		try {
 			const screen = await app.waitFor(/auto_\S+ +auto .* ok/);
-			await app.waitFor(/auto: on, next \d\d-\d\d \d\d:\d\d UTC · 1\/7 kept/);
+			await app.waitFor(/auto: on, next \d\d-\d\d \d\d:\d\d UTC · 1 backup, keep 7/);
 			expect(screen).not.toContain('manual_');
 		} finally {
 			// the scheduler is one per process: stop it (this takes the shutdown backup)
@@ -158,6 +158,25 @@ describe('Backups tab', () => {
 		await app.waitFor('read-only mode: delete-backup refused');
 		expect(fs.existsSync(backup.path)).toBe(true);
 		expect(app.screen()).not.toContain('Type');
+	});
+
+	it('read-only mode: the bar does not offer restore and delete; the help says they are refused (hostile defect 15)', async () => {
+		const bar = (screen: string) => screen.split('\n').filter(line => line.trim()).at(-1) ?? '';
+		const {app, config} = setup({OPSDECK_READ_ONLY: '1'});
+		const backup = await createBackup(config);
+		const list = bar(await app.waitFor(s => s.includes(backup.name) && bar(s).includes('? help')));
+		expect(list).toMatch(/n new backup/);
+		expect(list).not.toMatch(/Enter restore|x delete/);
+		await app.press('?');
+		const help = await app.waitFor('Esc or ? closes this help');
+		expect(help).toMatch(/restore the selected backup .*\(refused in read-only mode\)/);
+		expect(help).toMatch(/delete the selected backup .*\(refused in read-only mode\)/);
+		expect(help).not.toMatch(/take a backup now.*refused/);
+		await app.press(keys.escape);
+		// and pressed anyway: refused with a message (the test above: audited, nothing changed)
+		await app.press('x');
+		await app.waitFor('read-only mode: delete-backup refused');
+		expect(fs.existsSync(backup.path)).toBe(true);
 	});
 
 	it('refuses a corrupted backup before any dialog; v shows the verification failing', async () => {

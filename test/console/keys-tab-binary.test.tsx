@@ -45,7 +45,8 @@ function start(): Rendered {
 }
 
 /** the screen line of a row (the table pads cells; the key is the first cell) */
-const row = (screen: string, key: string) => screen.split('\n').find(line => line.trimStart().startsWith(`${key} `) || line.includes(` ${key} `));
+// a list row (not the bottom bar's message, which starts with its time)
+const row = (screen: string, key: string) => screen.split('\n').find(line => !/^\d\d:\d\d/.test(line) && (line.trimStart().startsWith(`${key} `) || line.includes(` ${key} `)));
 
 describe('Keys tab with keys that are not UTF-8 (issue 14, point 3)', () => {
 	it('shows two distinct rows, each with its own type, and opens each one\'s own value', async () => {

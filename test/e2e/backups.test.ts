@@ -50,7 +50,7 @@ describe('Backups tab in a terminal', () => {
 			expect(run.screen()).not.toMatch(/created manual_/);
 			run.press('\x1b');
 			await run.waitForText(/manual_\S+\.db +manual +\d+ MB .* ok/, 30_000);
-			expect(run.screen()).toMatch(/1\/7 kept/);
+			expect(run.screen()).toMatch(/1 backup, keep 7/);
 
 			// change the data, then restore
 			const db = new Database(temp.path);

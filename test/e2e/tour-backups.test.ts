@@ -28,7 +28,7 @@ describe('tour: Backups on the demo', () => {
 			await run.waitForText('1 Status', 15_000);
 			await typeKeys(run, '4');
 			// the demo's own backup, and where backups go
-			await run.waitForText(/auto: off · 1\/7 kept · free .* · .*backups/, 15_000);
+			await run.waitForText(/auto: off · 1 backup, keep 7 · free .* · .*backups/, 15_000);
 			let lines = await waitForScreen(run, ls => backupRows(ls).length === 1, 'the demo backup');
 			expect(backupRows(lines)[0]).toMatch(/^manual_\S+\.db +manual +[\d.]+ [KM]B /);
 

@@ -111,8 +111,12 @@ export function ConfirmDialog({title, lines, request, word: wordOverride, onConf
 	}, [timeoutMs]);
 
 	const prompt = `Type ${word} and press Enter: `;
+	// keyed on `compact`: Ink 6.8 sets a border edge only when it is on (styles.js applyBorderStyles),
+	// so a box that drops its top, bottom and right border on a resize to a small pane kept their
+	// room in the layout and lost lines, its `lines 1-N of M` and its last rows (hostile defect 2);
+	// a new box lays out as one opened at this size. The dialog's state is above it and stays.
 	return (
-		<Box flexDirection="column" borderStyle="round" borderColor="red" borderTop={!compact} borderBottom={!compact} borderRight={!compact} paddingX={1} width={boxWidth}>
+		<Box key={compact ? 'compact' : 'full'} flexDirection="column" borderStyle="round" borderColor="red" borderTop={!compact} borderBottom={!compact} borderRight={!compact} paddingX={1} width={boxWidth}>
 			<SafeText bold color="red" wrap="truncate">{fitMiddle(sanitize(title), inner)}</SafeText>
 			{body.length > room
 				? <ScrollLines lines={body.map(text => ({text}))} top={scroll.top} width={inner} height={room} />

@@ -3,9 +3,9 @@
 // bar is in the very frame the body is in; a text field or a dialog on top brings its own keys.
 import {Box} from 'ink';
 import {useContext, type ReactNode} from 'react';
-import {FrameBarContext} from '../context.js';
+import {BackendsContext, FrameBarContext} from '../context.js';
 import {useCaptureBar, useTabKeymap} from '../input/keyboard.js';
-import {barItems, type KeyEntry} from '../input/keymap.js';
+import {barItems, forReadOnly, type KeyEntry} from '../input/keymap.js';
 import {BottomBar} from './bottom-bar.js';
 
 type Props = {
@@ -17,13 +17,15 @@ type Props = {
 };
 
 export function TabScreen({keymap, width, height, children}: Props) {
-	useTabKeymap(keymap);
+	// read-only mode: the destructive keys still answer (refused, audited) but are not offered
+	const entries = forReadOnly(keymap, useContext(BackendsContext)?.config.readOnly === true);
+	useTabKeymap(entries);
 	const captured = useCaptureBar();
 	const frameBar = useContext(FrameBarContext);
 	return (
 		<Box flexDirection="column" width={width} height={height + 1}>
 			<Box flexDirection="column" width={width} height={height} overflowY="hidden">{children}</Box>
-			<BottomBar items={captured ?? [...barItems(keymap), ...frameBar]} width={width} />
+			<BottomBar items={captured ?? [...barItems(entries), ...frameBar]} width={width} />
 		</Box>
 	);
 }

@@ -12,6 +12,8 @@ export type KeyEntry = {
 	readonly label?: string;
 	/** its line in the `?` help; without it it is not listed there */
 	readonly help?: string;
+	/** a destructive action (mutations/): in read-only mode it is refused (and audited) when pressed, so not listed in the bar */
+	readonly mutates?: boolean;
 	/** whether it does something now (default true): otherwise it neither runs nor shows in the bar */
 	readonly when?: boolean;
 	/** what it does; gets the key pressed (an entry may stand for several) */
@@ -46,6 +48,15 @@ export function runKeymap(entries: readonly KeyEntry[], press: KeyPress): boolea
 		return true;
 	}
 	return false;
+}
+
+/**
+ * The keymap in read-only mode: a destructive key still runs (to be refused with a message and
+ * audited) but the bar does not offer it, and its help says it is refused (hostile defect 15).
+ */
+export function forReadOnly(entries: readonly KeyEntry[], readOnly: boolean): readonly KeyEntry[] {
+	if (!readOnly) return entries;
+	return entries.map(entry => (entry.mutates ? {...entry, label: undefined, help: entry.help && `${entry.help} (refused in read-only mode)`} : entry));
 }
 
 /** What the bottom bar lists: the entries with a label that work now. */

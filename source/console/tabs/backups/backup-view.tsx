@@ -3,7 +3,7 @@
 import {autoBackupState} from '../../../backups/auto.js';
 import type {BackupEntry, RefusedEntry} from '../../../backups/backups.js';
 import type {RestorePlan} from '../../../backups/restore.js';
-import {formatBytes, formatCount, formatDateTime, formatPercent, fit} from '../../../text/format.js';
+import {formatBytes, formatCount, formatDateTime, formatPercent, fit, plural} from '../../../text/format.js';
 import {sanitize} from '../../../text/sanitize.js';
 import {SafeText} from '../../components/safe-text.js';
 import type {Column} from '../../components/table.js';
@@ -72,7 +72,8 @@ export function StatusLine({width, count, retention, dir, freeBytes, totalBytes,
 }) {
 	const free = freeBytes === undefined ? 'free ?' : `free ${formatBytes(freeBytes)}${totalBytes ? ` (${formatPercent(freeBytes / totalBytes, 0)})` : ''}`;
 	const lowDisk = freeBytes !== undefined && totalBytes ? freeBytes / totalBytes < 0.1 : false;
-	const text = `${auto} · ${count}/${retention} kept · ${free} · ${dir}`;
+	// `14/7 kept` read as more kept than allowed (manual and safety backups are not pruned): the count, then the rule
+	const text = `${auto} · ${plural(count, 'backup')}, keep ${retention} · ${free} · ${dir}`;
 	return <SafeText wrap="truncate" color={lowDisk ? 'yellow' : undefined}>{fit(sanitize(text), width)}</SafeText>;
 }
 

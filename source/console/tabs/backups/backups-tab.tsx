@@ -2,17 +2,18 @@
 // line (automatic backups, count vs retention, folder, free disk), and the actions: n create (with
 // a progress bar), v verify, Enter restore (plan + typed word), x delete (typed word), r refresh.
 // Read-only mode refuses restore and delete (through the mutation guard, so the refusal is audited).
+import {Text} from 'ink';
 import {useCallback, useEffect, useState} from 'react';
 import {startAutoBackups} from '../../../backups/auto.js';
 import {backupOverview, deleteBackup} from '../../../backups/backups.js';
 import {auditRefusal} from '../../../mutations/registry.js';
 import {holdersRefusal, restoreBackup, restoreRequest} from '../../../backups/restore.js';
-import {formatBytes, formatDateTime, fit} from '../../../text/format.js';
+import {formatBytes, formatCount, formatDateTime, fit} from '../../../text/format.js';
 import {errorMessage} from '../../../text/mask.js';
 import {sanitize} from '../../../text/sanitize.js';
 import {ConfirmDialog} from '../../components/confirm-dialog.js';
 import {progressBar} from '../../components/progress-bar.js';
-import {Table} from '../../components/table.js';
+import {Table, windowStart} from '../../components/table.js';
 import {autoText, backupColumns, planLines, refusedText, StatusLine, type Dialog} from './backup-view.js';
 import {useBackends, useFrame} from '../../context.js';
 import {TabScreen} from '../../components/tab-screen.js';
@@ -135,6 +136,13 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 			</TabScreen>
 		);
 	}
+	// which rows are on screen when they do not all fit (a 40x10 pane), as the Monitor says it; on the
+	// line under the header, which was blank while nothing was wrong (hostile defect 16)
+	const visible = tableHeight - 1;
+	const start = windowStart(cursor, backups.length, visible);
+	const range = backups.length > visible ? `rows ${formatCount(start + 1)}–${formatCount(Math.min(backups.length, start + visible))} of ${formatCount(backups.length)}` : '';
+	const noteRoom = Math.max(1, width - (range ? range.length + 3 : 0));
+	const note = poll.error ? `cannot read ${config.backupDir}: ${poll.error}` : selected?.verified?.error ? `${selected.name}: ${selected.verified.error}` : selected?.claims ? `${selected.name}: ${selected.claims.join('; ')}` : refusedText(status?.refused ?? []);
 	const jobLabel = jobs.job ? `${jobs.job.label}${jobs.job.phase ? ` (${jobs.job.phase})` : ''} ` : '';
 	const labelWidth = Math.min(jobLabel.length, Math.max(0, width - 12));
 	return (
@@ -143,7 +151,10 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 			{jobs.job ? (
 				<SafeText wrap="truncate" color="cyan">{sanitize(fit(jobLabel, labelWidth, true) + progressBar(jobs.job.ratio, Math.max(8, width - labelWidth)))}</SafeText>
 			) : (
-				<SafeText dimColor wrap="truncate">{poll.error ? fit(sanitize(`cannot read ${config.backupDir}: ${poll.error}`), width) : fit(selected?.verified?.error ? sanitize(`${selected.name}: ${selected.verified.error}`) : selected?.claims ? sanitize(`${selected.name}: ${selected.claims.join('; ')}`) : sanitize(refusedText(status?.refused ?? [])), width)}</SafeText>
+				<Text wrap="truncate">
+					{note.trim() || !range ? <SafeText dimColor>{fit(sanitize(note), noteRoom)}</SafeText> : null}
+					{range ? <Text dimColor>{note.trim() ? ` · ${range}` : range}</Text> : null}
+				</Text>
 			)}
 			<Table
 				columns={backupColumns(width)}

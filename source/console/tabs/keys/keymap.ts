@@ -35,8 +35,8 @@ export function listKeymap(a: ListActions): KeyEntry[] {
 		{key: 'Enter', label: 'open', help: 'open the value, or the chat of a cache key', when: a.onRow, run: a.open},
 		{key: 'Esc', label: 'up', help: 'up a level in the tree view', when: a.inGroup, run: a.up},
 		{key: 'c', label: 'compare', help: 'compare a chat cache with PostgreSQL', when: a.onChat, run: a.compare},
-		{key: 'x', label: 'delete', help: 'delete the key (confirm)', when: a.onKey, run: a.remove},
-		{key: 'X', label: 'clear chat', help: 'clear the chat cache (confirm)', when: a.onChat, run: a.clear},
+		{key: 'x', label: 'delete', mutates: true, help: 'delete the key (confirm)', when: a.onKey, run: a.remove},
+		{key: 'X', label: 'clear chat', mutates: true, help: 'clear the chat cache (confirm)', when: a.onChat, run: a.clear},
 		{key: 'r', label: 'rescan', help: 'rescan', run: a.rescan},
 		{key: 's', label: a.running ? 'stop scan' : 'continue scan', help: 'stop or continue the scan', when: a.scanning, run: a.toggleScan},
 	];
@@ -66,8 +66,8 @@ export function viewKeymap(a: ViewActions): {readonly lead: KeyEntry[]; readonly
 			{key: 'v', label: 'raw value', help: 'raw value (in a chat)', when: a.chat, run: a.raw},
 		],
 		trail: [
-			{key: 'x', label: 'delete', help: 'delete the key (confirm)', run: a.remove},
-			{key: 'X', label: 'clear chat', help: 'clear the chat cache (confirm)', when: a.inChat, run: a.clear},
+			{key: 'x', label: 'delete', mutates: true, help: 'delete the key (confirm)', run: a.remove},
+			{key: 'X', label: 'clear chat', mutates: true, help: 'clear the chat cache (confirm)', when: a.inChat, run: a.clear},
 			{key: 'r', label: 'reload', help: 'reload', run: a.reload},
 		],
 	};

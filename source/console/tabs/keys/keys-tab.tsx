@@ -2,6 +2,7 @@
 // size — details fetched for the rows on screen only); `/` pattern, `t` type filter, `T` tree by
 // ':' prefix; Enter opens a value, or for a cache key its chat (messages, pinned, backroom,
 // reactions); `c` compares a chat with PostgreSQL; `x` deletes a key, `X` clears a chat's cache.
+import {Text} from 'ink';
 import {useMemo, useState} from 'react';
 import {compileLayout} from '../../../cache/layout-scan.js';
 import {redisTypes, treeLevel, type RedisType} from '../../../cache/keys.js';
@@ -183,9 +184,16 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 		...listCursor.keys,
 	];
 	const status = scanStatus({scan, done, pattern, type, tree, prefix, width});
+	// which rows are on screen when they do not all fit, as the Monitor says it (hostile defect 16):
+	// the range stays whole on a narrow pane, the status is what gets cut
+	const shownEnd = Math.min(rows.length, visibleStart + tableHeight - 1);
+	const range = rows.length > tableHeight - 1 && !scan.error ? `rows ${formatCount(visibleStart + 1)}–${formatCount(shownEnd)} of ${formatCount(rows.length)}` : '';
 	return (
 		<TabScreen keymap={keymap} width={width} height={height}>
-			<SafeText wrap="truncate" color={scan.error ? 'red' : undefined} dimColor={!scan.error}>{fit(status, width)}</SafeText>
+			<Text wrap="truncate">
+				<SafeText color={scan.error ? 'red' : undefined} dimColor={!scan.error}>{fit(status, Math.max(1, width - (range ? range.length + 3 : 0)))}</SafeText>
+				{range ? <Text dimColor>{` · ${range}`}</Text> : null}
+			</Text>
 			<Table
 				columns={keyColumns(tree, done, details)}
 				rows={rows as readonly (Row | string)[]}

@@ -28,8 +28,8 @@ export type SessionsActions = {
 export function sessionsKeymap(a: SessionsActions): KeyEntry[] {
 	return [
 		{key: 'Enter', label: 'query', help: 'the whole query of the session, wrapped', when: a.canOpen, run: a.open},
-		{key: 'c', label: 'cancel', help: 'cancel its query: the session stays (type its pid)', when: a.onSession, run: a.cancel},
-		{key: 'k', label: 'terminate', help: 'terminate the whole session: its connection is closed (type its pid)', when: a.onSession, run: a.terminate},
+		{key: 'c', label: 'cancel', mutates: true, help: 'cancel its query: the session stays (type its pid)', when: a.onSession, run: a.cancel},
+		{key: 'k', label: 'terminate', mutates: true, help: 'terminate the whole session: its connection is closed (type its pid)', when: a.onSession, run: a.terminate},
 		{key: 'a w b A', label: 'views', help: 'running / waiting on a lock / who blocks whom (tree) / all, idle included', run: p => a.view(viewKeys[p.name]!)},
 		{key: '/', label: 'filter', help: 'filter by text: database, user, application, query, pid', run: a.filter},
 		{key: 'Esc', label: 'clear filter', help: 'clear the filter and the minimum time', when: a.filtered, run: a.clearFilter},

@@ -12,7 +12,7 @@ export function statusKeymap(actions: StatusActions): KeyEntry[] {
 	return [
 		{key: 'P', label: 'reconnect PG', help: 'reconnect PostgreSQL', run: () => actions.reconnect('postgres')},
 		{key: 'R', label: 'reconnect Redis', help: 'reconnect Redis', run: () => actions.reconnect('redis')},
-		{key: 'F', label: 'flush', help: 'flush the Redis cache (type "flush" to confirm)', run: actions.flush},
+		{key: 'F', label: 'flush', mutates: true, help: 'flush the Redis cache (type "flush" to confirm)', run: actions.flush},
 		{key: 'r', label: 'refresh', help: 'refresh now', run: actions.refresh},
 	];
 }

@@ -1,0 +1,103 @@
+// The hostile tester's defects 2 and 5 (t/hostile, test/hostile-repro), end to end in a pty: a
+// confirm dialog open across a resize to 40x10 reads as one opened there; a message in the bottom
+// bar leaves `? help` in it.
+import path from 'node:path';
+import {Redis} from 'ioredis';
+import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
+import {tempDir} from '../helpers/chat-fixtures.js';
+import {runPty, type PtyRun} from '../helpers/pty.js';
+import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
+import {binPath} from '../helpers/run-cli.js';
+import {sleep} from '../helpers/wait.js';
+
+let server: RedisServerHandle;
+let direct: Redis;
+let cwd: string;
+
+beforeAll(async () => {
+	server = await startRedis();
+	direct = new Redis(server.url);
+	cwd = tempDir();
+});
+
+afterAll(async () => {
+	direct.disconnect();
+	await server.stop();
+});
+
+beforeEach(async () => {
+	await direct.flushdb();
+	const p = direct.pipeline();
+	for (const k of ['cur:a', 'cur:b', 'cur:c', 'cur:d', 'cur:e']) p.set(k, 'v');
+	p.zadd('chat:ABCDE123:messages', 1, 'm1');
+	p.zadd('chat:ABCDE123:pinned', 1, 'p1');
+	for (let i = 0; i < 20; i++) p.zadd(`chat:QQQQQ${String(i).padStart(3, '0')}:messages`, 1, 'm');
+	for (let i = 0; i < 6; i++) p.hset(`chat:ABCDE123:reactions:0000000${i}-aaaa-bbbb-cccc-dddddddddddd`, 'x', '1');
+	await p.exec();
+});
+
+function start(cols = 80, rows = 24): PtyRun {
+	const args = [binPath, '--redis-url', server.url, '--database-url', 'postgres://127.0.0.1:1/none', '--sqlite', path.join(cwd, 'none.db'), '--backup-dir', path.join(cwd, 'bk'), '--audit-log', path.join(cwd, 'audit.log')];
+	return runPty(process.execPath, args, {cols, rows, cwd, env: {...process.env, XDG_STATE_HOME: path.join(cwd, 'state')}});
+}
+
+async function keysTab(run: PtyRun, pattern: string): Promise<void> {
+	await run.waitForText('Status');
+	run.press('2');
+	await run.waitForText('pattern');
+	run.press('/');
+	await sleep(200);
+	run.press('\x15' + pattern + '\r');
+	await run.waitForText(new RegExp(`pattern ${pattern.replace('*', '\\*')} .* done`));
+}
+
+describe('the frame (hostile defects 2 and 5)', () => {
+	it('defect 2: a dialog open while the pane shrinks to 40x10 keeps its first line and its scroll indicator', async () => {
+		const run = start(80, 24);
+		try {
+			await keysTab(run, 'chat:*:messages');
+			run.press('X');
+			await run.waitForText('Type clear');
+			run.resize(40, 10);
+			await sleep(1500);
+			await run.flush();
+			const screen = run.screen();
+			expect(screen).toContain('DEL the 8 cache keys');
+			expect(screen).toMatch(/lines \d+-\d+ of \d+/);
+			expect(screen).toContain('Type clear and press Enter');
+		} finally {
+			run.kill();
+		}
+	});
+
+	it('defect 5: the bottom bar keeps "? help" while a message is shown (PRODUCT: a bottom bar always shows the keys)', async () => {
+		const run = start();
+		try {
+			await keysTab(run, 'cur:*');
+			run.press('r');
+			await run.waitForText('rescanning cur:');
+			await run.flush();
+			const bar = run.screen().split('\n').filter(line => line.trim()).at(-1) ?? '';
+			expect(bar).toMatch(/^\d\d:\d\d:\d\d rescanning cur:.* \? help/);
+		} finally {
+			run.kill();
+		}
+	});
+
+	it('defect 16: the Keys list in a 40x10 pane says which rows are on screen', async () => {
+		const run = start(40, 10);
+		try {
+			await run.waitForText('Status');
+			run.press('2');
+			await run.waitForText('pattern');
+			run.press('/');
+			await sleep(200);
+			run.press('\x15chat:*:messages\r');
+			await run.waitForText(/21 keys · done .*rows 1–\d of 21/);
+			run.press('G');
+			await run.waitForText(/rows \d+–21 of 21/);
+		} finally {
+			run.kill();
+		}
+	});
+});
