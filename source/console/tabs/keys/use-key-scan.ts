@@ -98,8 +98,9 @@ export function useKeyScan(backends: Backends, options: {readonly pattern: strin
 				const state = backends.redis.status.state;
 				// still connecting (the console starts the drivers after its first frame) is not an error
 				const nextAt = backends.redis.status.nextRetryAt;
-				const next = state === 'down' && nextAt !== undefined ? ` · next try in ${formatDuration(Math.max(0, nextAt - Date.now()))}` : '';
-				setReport({scanner, running: false, error: state === 'connecting' ? undefined : errorMessage(caught) + next, waiting: state === 'connecting'});
+				// the retry first: the reason can be a long sentence that a narrow line cuts
+				const next = state === 'down' && nextAt !== undefined ? `next try in ${formatDuration(Math.max(0, nextAt - Date.now()))} · ` : '';
+				setReport({scanner, running: false, error: state === 'connecting' ? undefined : next + errorMessage(caught), waiting: state === 'connecting'});
 				// start over as soon as Redis is up again, or in a second
 				const again = () => {
 					off();
