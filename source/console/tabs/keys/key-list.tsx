@@ -67,8 +67,7 @@ export function scanStatus({scan, done, pattern, type, tree, prefix, width}: Sta
 		type ? `type ${type}` : undefined,
 		tree ? `tree ${prefix ? keyText(prefix) : '/'}${done ? '' : ' (partial)'}` : undefined,
 		`${formatCount(scan.list.keys.length)} keys`,
-		// the progress while it runs; once done, `done` says it
-		p && p.total > 0 && !done ? `scanned ${formatCount(p.scanned)} of ${formatCount(p.total)}${p.masters > 1 ? ` on ${p.masters} masters` : ''}` : undefined,
+		p && p.total > 0 ? `scanned ${formatCount(p.scanned)} of ${formatCount(p.total)}${p.masters > 1 ? ` on ${p.masters} masters` : ''}` : undefined,
 		state,
 	];
 	// one sanitize over the whole line: the pattern, the prefix and a server's error text are in it

@@ -183,11 +183,12 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 		}),
 		...listCursor.keys,
 	];
+	const status = scanStatus({scan, done, pattern, type, tree, prefix, width});
 	// which rows are on screen when they do not all fit, as the Monitor says it (hostile defect 16):
-	// the range stays whole on a narrow pane, the status (its pattern first) is what gets cut
+	// the range stays whole on a narrow pane, the status is what gets cut; while the scan runs, its
+	// progress has the line (the range would cut it)
 	const shownEnd = Math.min(rows.length, visibleStart + tableHeight - 1);
-	const range = rows.length > tableHeight - 1 && !scan.error ? `rows ${formatCount(visibleStart + 1)}–${formatCount(shownEnd)} of ${formatCount(rows.length)}` : '';
-	const status = scanStatus({scan, done, pattern, type, tree, prefix, width: Math.max(1, width - (range ? range.length + 3 : 0))});
+	const range = done && rows.length > tableHeight - 1 && !scan.error ? `rows ${formatCount(visibleStart + 1)}–${formatCount(shownEnd)} of ${formatCount(rows.length)}` : '';
 	return (
 		<TabScreen keymap={keymap} width={width} height={height}>
 			<Text wrap="truncate">
