@@ -57,8 +57,8 @@ export async function visitScreens(screen, {cols, rows, shot}) {
 			// the new scan done, its rows listed with the details (type) of those on screen
 			// a narrow pane cuts the pattern in its middle (the row range keeps its place): the rows' type tells the scans apart
 			const named = text(ls).includes(pattern) || cols < 60;
-			// done, or every key scanned (the state itself may be cut where the row range takes its room)
-			const finished = /· done|scanned ([\d,]+) of \1\b/.test(text(ls));
+			// done: the state, or the row range the Keys header shows only once a scan is done (it may cut the state)
+			const finished = /· done|· rows [\d,]+–/.test(text(ls));
 			return named && finished && keyRows.length >= 2 && keyRows.every(l => / (zset|hash) /.test(`${l} `));
 		}, `the keys of ${pattern}`);
 	};
