@@ -1,13 +1,12 @@
 // The hostile tester's defects 2 and 5 (t/hostile, test/hostile-repro), end to end in a pty: a
 // confirm dialog open across a resize to 40x10 reads as one opened there; a message in the bottom
 // bar leaves `? help` in it.
-import path from 'node:path';
 import {Redis} from 'ioredis';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {tempDir} from '../helpers/chat-fixtures.js';
-import {runPty, type PtyRun} from '../helpers/pty.js';
+import type {PtyRun} from '../helpers/pty.js';
 import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
-import {binPath} from '../helpers/run-cli.js';
+import {keysTab, startRedisConsole} from '../helpers/redis-console.js';
 import {sleep} from '../helpers/wait.js';
 
 let server: RedisServerHandle;
@@ -36,20 +35,7 @@ beforeEach(async () => {
 	await p.exec();
 });
 
-function start(cols = 80, rows = 24): PtyRun {
-	const args = [binPath, '--redis-url', server.url, '--database-url', 'postgres://127.0.0.1:1/none', '--sqlite', path.join(cwd, 'none.db'), '--backup-dir', path.join(cwd, 'bk'), '--audit-log', path.join(cwd, 'audit.log')];
-	return runPty(process.execPath, args, {cols, rows, cwd, env: {...process.env, XDG_STATE_HOME: path.join(cwd, 'state')}});
-}
-
-async function keysTab(run: PtyRun, pattern: string): Promise<void> {
-	await run.waitForText('Status');
-	run.press('2');
-	await run.waitForText('pattern');
-	run.press('/');
-	await sleep(200);
-	run.press('\x15' + pattern + '\r');
-	await run.waitForText(new RegExp(`pattern ${pattern.replace('*', '\\*')} .* done`));
-}
+const start = (cols = 80, rows = 24): PtyRun => startRedisConsole(server.url, cwd, cols, rows);
 
 describe('the frame (hostile defects 2 and 5)', () => {
 	it('defect 2: a dialog open while the pane shrinks to 40x10 keeps its first line and its scroll indicator', async () => {

@@ -1,13 +1,12 @@
 // The hostile tester's Keys-tab defects 3, 4 and 8 (t/hostile test/hostile-repro), kept as
 // regression tests in a real terminal: a flush by this console empties the Keys list, `r` keeps the
 // highlighted key, and the bar offers `c compare` only on a chat's key.
-import path from 'node:path';
 import {Redis} from 'ioredis';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {tempDir} from '../helpers/chat-fixtures.js';
-import {runPty, type PtyRun} from '../helpers/pty.js';
+import type {PtyRun} from '../helpers/pty.js';
 import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
-import {binPath} from '../helpers/run-cli.js';
+import {keysTab, startRedisConsole} from '../helpers/redis-console.js';
 import {sleep, waitFor} from '../helpers/wait.js';
 
 let server: RedisServerHandle;
@@ -34,22 +33,9 @@ beforeEach(async () => {
 	await p.exec();
 });
 
-function start(cols = 80, rows = 24): PtyRun {
-	const args = [binPath, '--redis-url', server.url, '--database-url', 'postgres://127.0.0.1:1/none', '--sqlite', path.join(cwd, 'none.db'), '--backup-dir', path.join(cwd, 'bk'), '--audit-log', path.join(cwd, 'audit.log')];
-	return runPty(process.execPath, args, {cols, rows, cwd, env: {...process.env, XDG_STATE_HOME: path.join(cwd, 'state')}});
-}
+const start = (cols = 80, rows = 24): PtyRun => startRedisConsole(server.url, cwd, cols, rows);
 
 const highlighted = (run: PtyRun) => run.inverseLines().filter(line => !line.includes(' 1 ')).map(line => line.trim().split(/\s+/)[0]);
-
-async function keysTab(run: PtyRun, pattern: string): Promise<void> {
-	await run.waitForText('Status');
-	run.press('2');
-	await run.waitForText('pattern');
-	run.press('/');
-	await sleep(200);
-	run.press('\x15' + pattern + '\r');
-	await run.waitForText(new RegExp(`pattern ${pattern.replace('*', '\\*')} .* done`));
-}
 
 describe('Keys tab, hostile defects 3, 4, 8', () => {
 	it('defect 3: after this console flushes Redis (F on Status), the Keys tab no longer lists the flushed keys', async () => {
