@@ -155,7 +155,7 @@ export const commandHelp = {
 	redis: {
 		usage: 'info | slowlog [--limit N] [--reset [--yes]] | latency | clients | kill ID [--yes] | memory [PATTERN] [--depth N] [--top N] [--samples N]   [--json]',
 		summary: 'the Redis server: memory, slow log, latency, clients, memory by prefix and the biggest keys',
-		about: 'Every server, or every master of a Cluster.\ninfo: memory (used, peak, maxmemory and policy, fragmentation), evicted and expired keys with their rates, ops/s, hit ratio, clients, replication and each replica\'s lag, last save and AOF; the rates are taken over --interval ms (default 1000).\nslowlog: SLOWLOG GET 128, newest first; --reset empties it (asks first; refused in read-only mode; audited).\nlatency: LATENCY LATEST, or how to turn the latency monitor on.\nclients: CLIENT LIST; opsdeck\'s own connections are marked.\nkill ID: CLIENT KILL ID (on a Cluster SERVER/ID as clients shows it); asks first, refused in read-only mode and for opsdeck\'s own connections; audited.\nmemory: a SCAN of PATTERN (default *) with MEMORY USAGE of every key, summed by \':\' prefix, with the biggest keys by memory and by elements and the totals per type (redis-cli --memkeys and --bigkeys in one pass).',
+		about: 'Every server, or every master of a Cluster.\ninfo: memory (used, peak, maxmemory and policy, fragmentation), evicted and expired keys with their rates, ops/s, hit ratio, clients, replication and each replica\'s lag, last save and AOF; the rates are taken over --interval ms (default 1000).\nslowlog: SLOWLOG GET 128, newest first; --reset empties it (asks first; refused in read-only mode; audited).\nlatency: LATENCY LATEST, or how to turn the latency monitor on.\nclients: CLIENT LIST; opsdeck\'s own connections are marked.\nkill ID: CLIENT KILL ID (on a Cluster SERVER/ID as clients shows it); asks first, refused in read-only mode and for opsdeck\'s own connections; audited.\nmemory: a SCAN of PATTERN (default *) with MEMORY USAGE of every key, summed by \':\' prefix, with the biggest keys by memory and by elements and the totals per type (redis-cli --memkeys and --bigkeys in one pass).\nbigkeys: the same SCAN with TYPE and an element count per key and no MEMORY USAGE (redis-cli --bigkeys\' work): per type the keys and the biggest, and the biggest keys by elements.',
 		options: [
 			['--limit N', 'slowlog: entries to show (default 128)'],
 			['--reset', 'slowlog: SLOWLOG RESET on every server'],
@@ -166,7 +166,7 @@ export const commandHelp = {
 			yes,
 			json,
 		],
-		examples: ['opsdeck redis info', 'opsdeck redis slowlog --limit 20', 'opsdeck redis kill 1234 --yes', 'opsdeck redis memory \'chat:*\' --depth 3 --json'],
+		examples: ['opsdeck redis info', 'opsdeck redis slowlog --limit 20', 'opsdeck redis kill 1234 --yes', 'opsdeck redis memory \'chat:*\' --depth 3 --json', 'opsdeck redis bigkeys --top 20'],
 	},
 	audit: {
 		usage: '[--json] [--limit N]',

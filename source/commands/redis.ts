@@ -1,5 +1,5 @@
 // opsdeck redis info | slowlog [--limit N] [--reset [--yes]] | latency | clients | kill ID [--yes]
-//   | memory [PATTERN] [--depth N] [--top N] [--samples N]   [--json]
+//   | memory [PATTERN] [--depth N] [--top N] [--samples N] | bigkeys [PATTERN] [--top N]   [--json]
 // The Redis server itself, on every server or every master of a Cluster: the same capability
 // functions the console's Redis tab calls (source/redis-server/), the same presenters.
 import {setTimeout as sleep} from 'node:timers/promises';
@@ -12,12 +12,12 @@ import {readSlowlog, resetSlowlog, slowlogResetRequest} from '../redis-server/sl
 import {auditRefusal, refuseReadOnly} from '../mutations/registry.js';
 import {formatCount} from '../text/format.js';
 import {outLine} from '../text/out.js';
-import {memoryJson, memoryText} from '../text/redis-memory-text.js';
+import {bigkeysJson, bigkeysText, memoryJson, memoryText} from '../text/redis-memory-text.js';
 import {clientsText, latencyText, serverLines, slowlogJson, slowlogText} from '../text/redis-server-text.js';
 import {sanitize} from '../text/sanitize.js';
 import {confirm, intFlag, print, printJson, UsageError, type CommandContext} from './shared.js';
 
-const usage = 'usage: opsdeck redis info | slowlog [--limit N] [--reset [--yes]] | latency | clients | kill ID [--yes] | memory [PATTERN] [--depth N] [--top N] [--samples N]   [--json]';
+const usage = 'usage: opsdeck redis info | slowlog [--limit N] [--reset [--yes]] | latency | clients | kill ID [--yes] | memory [PATTERN] [--depth N] [--top N] [--samples N] | bigkeys [PATTERN] [--top N]   [--json]';
 
 async function info(ctx: CommandContext): Promise<number> {
 	const {redis} = ctx.backends;
@@ -91,12 +91,14 @@ async function kill(ctx: CommandContext): Promise<number> {
 	}
 }
 
-async function memory(ctx: CommandContext): Promise<number> {
-	if (ctx.args.length > 2) throw new UsageError(`redis memory takes one PATTERN (quote it: "chat:*"); ${usage}`);
-	const depth = intFlag(ctx.flags.depth, 'depth', 2, 1, 32);
+/** memory and bigkeys: one scan, with MEMORY USAGE (memory) or TYPE and a count only (bigkeys). */
+async function scanCommand(ctx: CommandContext, usage_: boolean): Promise<number> {
+	const verb = usage_ ? 'memory' : 'bigkeys';
+	if (ctx.args.length > 2) throw new UsageError(`redis ${verb} takes one PATTERN (quote it: "chat:*"); ${usage}`);
+	const depth = usage_ ? intFlag(ctx.flags.depth, 'depth', 2, 1, 32) : 1;
 	const top = intFlag(ctx.flags.top, 'top', 10, 1, 10_000);
 	const samples = intFlag(ctx.flags.samples, 'samples', 0, 0, 1_000_000);
-	const scan = new MemoryScan(ctx.backends.redis, {pattern: ctx.args[1], depth, top, samples, count: Math.max(ctx.config.scanCount, 1000)});
+	const scan = new MemoryScan(ctx.backends.redis, {pattern: ctx.args[1], depth, top, samples, usage: usage_, count: Math.max(ctx.config.scanCount, 1000)});
 	// Ctrl-C stops after the batch in flight and prints what was summed, marked as stopped
 	const stop = () => scan.stop();
 	process.once('SIGINT', stop);
@@ -112,21 +114,24 @@ async function memory(ctx: CommandContext): Promise<number> {
 			},
 		});
 		if (live) ctx.stderr.write('\r\x1b[K');
-		if (ctx.flags.json) printJson(ctx, memoryJson(report));
-		else print(ctx, memoryText(report, top));
+		if (ctx.flags.json) printJson(ctx, usage_ ? memoryJson(report) : bigkeysJson(report));
+		else print(ctx, usage_ ? memoryText(report, top) : bigkeysText(report, top));
 		return report.progress.done ? 0 : 1;
 	} finally {
 		process.off('SIGINT', stop);
 	}
 }
 
-const verbs: Record<string, (ctx: CommandContext) => Promise<number>> = {info, slowlog, latency, clients, kill, memory};
+const memory = (ctx: CommandContext) => scanCommand(ctx, true);
+const bigkeys = (ctx: CommandContext) => scanCommand(ctx, false);
+
+const verbs: Record<string, (ctx: CommandContext) => Promise<number>> = {info, slowlog, latency, clients, kill, memory, bigkeys};
 
 export async function run(ctx: CommandContext): Promise<number> {
 	const verb = ctx.args[0];
 	const fn = verb === undefined ? undefined : verbs[verb];
 	if (!fn) throw new UsageError(verb === undefined ? usage : `unknown redis command "${sanitize(verb).slice(0, 40)}"; ${usage}`);
-	if (verb !== 'kill' && verb !== 'memory' && ctx.args.length > 1) throw new UsageError(`redis ${verb} takes no arguments; ${usage}`);
+	if (verb !== 'kill' && verb !== 'memory' && verb !== 'bigkeys' && ctx.args.length > 1) throw new UsageError(`redis ${verb} takes no arguments; ${usage}`);
 	await ctx.backends.redis.ready();
 	return fn(ctx);
 }

@@ -63,6 +63,13 @@ export function usageAndType(samples: number): (key: string) => string | Buffer 
 	};
 }
 
+/** TYPE key: one reply per key (the biggest-keys scan, which measures no memory). */
+export function typeOnly(key: string): string | Buffer {
+	const bytes = keyBytes(key);
+	if (typeof bytes !== 'string') return encodeCommandBytes(['TYPE', bytes]);
+	return `*2\r\n$4\r\nTYPE\r\n${bulk(key)}`;
+}
+
 /** `command key` (STRLEN, ZCARD, ...): one reply per key. */
 export function countOf(command: string, key: string): string | Buffer {
 	const bytes = keyBytes(key);

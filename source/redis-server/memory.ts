@@ -7,7 +7,7 @@
 import type {RedisBackend} from '../backends/redis/client.js';
 import {KeyScanner, type ScanProgress} from '../cache/keys.js';
 import {countCommands} from '../monitor/counters.js';
-import {countOf, exchange, usageAndType} from './memory-pipe.js';
+import {countOf, exchange, typeOnly, usageAndType} from './memory-pipe.js';
 import {PrefixTree, TopList, type PrefixView} from './prefix-tree.js';
 
 export type MemoryOptions = {
@@ -21,6 +21,8 @@ export type MemoryOptions = {
 	readonly depth?: number;
 	/** how many biggest keys to keep (default 10) */
 	readonly top?: number;
+	/** false: TYPE and the element count only, no MEMORY USAGE (redis-cli --bigkeys' work; bytes are 0) */
+	readonly usage?: boolean;
 };
 
 export type BigKey = {
@@ -44,6 +46,8 @@ export type MemoryReport = {
 	readonly pattern: string;
 	readonly samples: number;
 	readonly depth: number;
+	/** false when no MEMORY USAGE was asked (the biggest keys by elements only) */
+	readonly usage: boolean;
 	readonly progress: ScanProgress;
 	/** keys measured (gone between SCAN and MEMORY USAGE: not counted) */
 	readonly keys: number;
@@ -72,6 +76,8 @@ export class MemoryScan {
 	readonly #byElements: TopList<BigKey>;
 	readonly #types = new Map<string, Totals>();
 	readonly #usage: (key: string) => string | Buffer;
+	/** replies per key to #usage: MEMORY USAGE and TYPE, or TYPE alone */
+	readonly #perKey: 1 | 2;
 	#vanished = 0;
 	#elapsedMs = 0;
 	#stopped = false;
@@ -87,7 +93,8 @@ export class MemoryScan {
 		this.#tree = new PrefixTree(this.depth);
 		this.#byMemory = new TopList(top);
 		this.#byElements = new TopList(top);
-		this.#usage = usageAndType(this.samples);
+		this.#usage = options.usage === false ? typeOnly : usageAndType(this.samples);
+		this.#perKey = options.usage === false ? 1 : 2;
 	}
 
 	get done(): boolean {
@@ -116,12 +123,13 @@ export class MemoryScan {
 	}
 
 	async #measure(keys: readonly string[], lane: number): Promise<void> {
-		const usage = await exchange(this.redis, keys, 2, this.#usage, lane);
+		const per = this.#perKey;
+		const usage = await exchange(this.redis, keys, per, this.#usage, lane);
 		const found: BigKey[] = [];
 		const counted: number[] = [];
 		for (let i = 0; i < keys.length; i++) {
-			const bytes = usage[i * 2]!;
-			const type = usage[i * 2 + 1]!;
+			const bytes = per === 2 ? usage[i * 2]! : 0;
+			const type = usage[i * per + per - 1]!;
 			if (bytes instanceof Error) throw new Error(`MEMORY USAGE: ${bytes.message}`);
 			if (type instanceof Error) throw new Error(`TYPE: ${type.message}`);
 			// gone since SCAN returned it
@@ -143,7 +151,7 @@ export class MemoryScan {
 
 	#add(entry: BigKey): void {
 		this.#tree.add(entry.key, entry.bytes);
-		this.#byMemory.add(entry, entry.bytes);
+		if (this.#perKey === 2) this.#byMemory.add(entry, entry.bytes);
 		if (entry.elements !== null && entry.type !== 'string') this.#byElements.add(entry, entry.elements);
 		let totals = this.#types.get(entry.type);
 		if (!totals) {
@@ -195,6 +203,7 @@ export class MemoryScan {
 			pattern: this.pattern,
 			samples: this.samples,
 			depth,
+			usage: this.#perKey === 2,
 			progress: this.progress(),
 			keys: this.#tree.keys,
 			bytes: this.#tree.bytes,

@@ -91,3 +91,41 @@ export function memoryJson(report: MemoryReport) {
 		types: report.types.map(t => ({type: t.type, keys: t.keys, bytes: t.bytes, elements: t.elements, biggest: t.biggest ? bigKeyJson(t.biggest) : null})),
 	};
 }
+
+/** `opsdeck redis bigkeys`: per type the keys and the biggest one, then the biggest by elements. */
+export function bigkeysText(report: MemoryReport, top: number): string {
+	const p = report.progress;
+	const lines = [
+		`${p.done ? 'scanned' : 'STOPPED after'} ${formatCount(p.scanned)} of ${formatCount(p.total)} keys on ${p.masters} master${p.masters === 1 ? '' : 's'} in ${formatDuration(report.durationMs)}` +
+			`${report.pattern === '*' ? '' : ` (MATCH ${keyText(report.pattern)})`}: ${formatCount(report.keys)} keys (TYPE and a count per key; for bytes: opsdeck redis memory)`,
+		'',
+		'by type',
+	];
+	for (const t of report.types) {
+		const unit = elementUnit[t.type] ?? 'elements';
+		const biggest = t.biggest ? `, biggest ${keyText(t.biggest.key)} (${elementsText(t.biggest)})` : '';
+		lines.push(`  ${sanitize(t.type).padEnd(6)}  ${formatCount(t.keys).padStart(11)} keys  ${formatCount(t.elements).padStart(13)} ${unit}${biggest}`);
+	}
+	if (report.biggestByElements.length > 0) {
+		lines.push('', `the ${formatCount(Math.min(top, report.biggestByElements.length))} biggest keys by elements`);
+		for (const k of report.biggestByElements) lines.push(keyLine(k, elementsText(k)));
+	}
+	if (report.vanished > 0) lines.push('', `${formatCount(report.vanished)} keys went away between SCAN and TYPE (not counted)`);
+	return lines.join('\n');
+}
+
+export function bigkeysJson(report: MemoryReport) {
+	const {progress: p} = report;
+	return {
+		pattern: report.pattern,
+		complete: p.done,
+		scanned: p.scanned,
+		dbsize: p.total,
+		masters: p.masters,
+		keys: report.keys,
+		vanished: report.vanished,
+		durationMs: report.durationMs,
+		biggestByElements: report.biggestByElements.map(k => ({...jsonKey('key', k.key), type: k.type, elements: k.elements})),
+		types: report.types.map(t => ({type: t.type, keys: t.keys, elements: t.elements, biggest: t.biggest ? {...jsonKey('key', t.biggest.key), elements: t.biggest.elements} : null})),
+	};
+}

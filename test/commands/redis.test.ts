@@ -138,4 +138,27 @@ describe('redis memory', () => {
 		expect(text.stdout).toMatch(/^scanned [\d,]+ of [\d,]+ keys on 1 master in .* \(MATCH user:\*\): .* in 10,000 keys, MEMORY USAGE SAMPLES 0$/m);
 		expect(text.stdout).toMatch(/^ +[\d.]+ MB +100\.0% +10,000 {2}user:$/m);
 	}, 60_000);
+	it('bigkeys (after memory, same keyspace): per type the keys and the biggest, by elements; no MEMORY USAGE sent', async () => {
+		await admin.config('RESETSTAT');
+		const r = await cli(['bigkeys', '--json', '--top', '2']);
+		expect(r.stderr).toBe('');
+		expect(r.code).toBe(0);
+		const report = JSON.parse(r.stdout) as {complete: boolean; keys: number; biggestByElements: {key: string; type: string; elements: number}[]; types: {type: string; keys: number; biggest: {key: string; elements: number}}[]};
+		expect(report.complete).toBe(true);
+		expect(report.biggestByElements).toHaveLength(2);
+		expect(report.biggestByElements[0]).toMatchObject({key: bigHash, type: 'hash', elements: 5120});
+		const types = new Map(report.types.map(t => [t.type, t]));
+		expect(types.get('string')).toMatchObject({keys: 10_000, biggest: {elements: 1024}});
+		expect(types.get('zset')).toMatchObject({keys: 100, biggest: {elements: 1000}});
+		expect(report.keys).toBe([...types.values()].reduce((n, t) => n + t.keys, 0));
+		// the work of redis-cli --bigkeys: TYPE and a count per key, never MEMORY USAGE
+		const stats = await admin.info('commandstats');
+		expect(stats).toMatch(/cmdstat_type:calls=/);
+		expect(stats).not.toMatch(/cmdstat_memory/);
+
+		const text = await cli(['bigkeys', 'user:*']);
+		expect(text.code).toBe(0);
+		expect(text.stdout).toMatch(/^scanned .* \(MATCH user:\*\): 10,000 keys/m);
+		expect(text.stdout).toMatch(/^ {2}string +10,000 keys +10,240,000 bytes, biggest user:\S+ \(1,024 bytes\)$/m);
+	}, 60_000);
 });

@@ -59,11 +59,11 @@ export const P8 = {
 export const P8b = {
 	id: 'P8b',
 	work: 'the biggest keys over 1M keys',
-	opsdeckCommand: 'opsdeck redis memory --json --top 10 (biggest by memory and by elements come out of the same scan)',
+	opsdeckCommand: 'opsdeck redis bigkeys --json --top 10 (TYPE and a count per key, as redis-cli --bigkeys)',
 	baselineCommand: 'redis-cli --bigkeys (TYPE and a count per key, no MEMORY USAGE)',
 	target: {kind: 'ratio', max: 0.25},
-	run: ctx => pair(ctx, ['redis', 'memory', '--json', '--top', '10', '--depth', '1'], out => {
-		if (out.keys !== sizes.keys || out.biggestByMemory.length !== 10) throw new Error(`opsdeck redis memory: ${out.keys} keys, ${out.biggestByMemory.length} biggest`);
+	run: ctx => pair(ctx, ['redis', 'bigkeys', '--json', '--top', '10'], out => {
+		if (out.keys !== sizes.keys || !out.complete || out.types[0]?.type !== 'string') throw new Error(`opsdeck redis bigkeys: ${out.keys} keys, complete ${out.complete}, types ${JSON.stringify(out.types)}`);
 	}, ['--bigkeys'], text => {
 		if (scanned(text) < sizes.keys) throw new Error(`redis-cli --bigkeys sampled ${scanned(text)} keys`);
 	}),
