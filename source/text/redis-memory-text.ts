@@ -71,20 +71,19 @@ function treeJson(node: PrefixView): unknown {
 
 const bigKeyJson = (k: BigKey) => ({...jsonKey('key', k.key), type: k.type, bytes: k.bytes, elements: k.elements});
 
-export function memoryJson(report: MemoryReport) {
+/** What both scans' JSON starts with: how far the scan got and what it counted. */
+function scanJson(report: MemoryReport) {
 	const {progress: p} = report;
+	return {complete: p.done, scanned: p.scanned, dbsize: p.total, masters: p.masters, keys: report.keys, vanished: report.vanished, durationMs: report.durationMs};
+}
+
+export function memoryJson(report: MemoryReport) {
 	return {
 		pattern: report.pattern,
 		samples: report.samples,
 		depth: report.depth,
-		complete: p.done,
-		scanned: p.scanned,
-		dbsize: p.total,
-		masters: p.masters,
-		keys: report.keys,
+		...scanJson(report),
 		bytes: report.bytes,
-		vanished: report.vanished,
-		durationMs: report.durationMs,
 		tree: treeJson(report.tree),
 		biggestByMemory: report.biggestByMemory.map(bigKeyJson),
 		biggestByElements: report.biggestByElements.map(bigKeyJson),
@@ -115,16 +114,9 @@ export function bigkeysText(report: MemoryReport, top: number): string {
 }
 
 export function bigkeysJson(report: MemoryReport) {
-	const {progress: p} = report;
 	return {
 		pattern: report.pattern,
-		complete: p.done,
-		scanned: p.scanned,
-		dbsize: p.total,
-		masters: p.masters,
-		keys: report.keys,
-		vanished: report.vanished,
-		durationMs: report.durationMs,
+		...scanJson(report),
 		biggestByElements: report.biggestByElements.map(k => ({...jsonKey('key', k.key), type: k.type, elements: k.elements})),
 		types: report.types.map(t => ({type: t.type, keys: t.keys, elements: t.elements, biggest: t.biggest ? {...jsonKey('key', t.biggest.key), elements: t.biggest.elements} : null})),
 	};
