@@ -17,6 +17,8 @@ export const s3PartSize = 16 * 1024 * 1024;
 export const s3QueueSize = 4;
 
 export function s3Client(settings: S3Settings): S3Client {
+	// the SDK warns on stderr that releases after January 2027 need Node 22: not the operator's concern here
+	process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 	return new S3Client({
 		region: settings.region,
 		...(settings.endpoint ? {endpoint: settings.endpoint} : {}),
