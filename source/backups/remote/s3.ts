@@ -9,7 +9,7 @@ import {DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2
 import {Upload} from '@aws-sdk/lib-storage';
 import type {S3Settings} from '../../config/remote-settings.js';
 import {errorMessage} from '../../text/mask.js';
-import {assertRemoteName, hashing, RemoteError, type Remote, type RemoteObject, type Transfer, type TransferProgress} from './remote.js';
+import {assertRemoteName, hashing, RemoteError, type Remote, type RemoteObject, type Transfer} from './remote.js';
 import type {S3Spec} from './spec.js';
 
 /** part size for multipart uploads (lib-storage's minimum is 5 MiB) */
