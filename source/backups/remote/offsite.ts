@@ -147,3 +147,9 @@ export function shipText(result: ShipResult): string {
 	const extra = result.pending.length > 0 ? `; ${pendingOk} of ${result.pending.length} earlier backups not off-site uploaded` : '';
 	return `${result.ok ? 'off-site' : 'NOT off-site'}: ${parts.join('; ')}${extra}`;
 }
+
+/** The backup folder's health with the names of the backups not off-site (only with BACKUP_REMOTE). */
+export async function withOffsite<T extends object>(health: T, config: Pick<Config, 'backupDir' | 'backupRemotes'>): Promise<T & {notOffsite?: readonly string[]}> {
+	if (config.backupRemotes.length === 0) return health;
+	return {...health, notOffsite: (await notOffsiteBackups(config.backupDir)).map(e => e.name)};
+}
