@@ -17,6 +17,8 @@ export type S3ServerHandle = {
 	readonly dir: string;
 	/** the environment opsdeck needs to reach it (endpoint, region, credentials, path style) */
 	readonly env: Record<string, string>;
+	/** every request the server received, `METHOD /path?query` (to see a multipart upload's parts) */
+	readonly requests: string[];
 	/** Closes the listening socket and cuts every open connection (a crash, as the client sees it). */
 	stop(): Promise<void>;
 	/** Listens again on the same port, same data. */
@@ -32,9 +34,11 @@ export async function startS3Server(options: {bucket?: string} = {}): Promise<S3
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-s3-'));
 	const port = await freePort();
 	let server: Running | undefined;
+	const requests: string[] = [];
 	const start = async () => {
 		const s3 = new S3rver({port, address: '127.0.0.1', silent: true, directory: dir, configureBuckets: [{name: bucket, configs: []}]}) as unknown as Running;
 		await s3.run();
+		s3.httpServer?.on('request', (request: import('node:http').IncomingMessage) => requests.push(`${request.method} ${request.url}`));
 		server = s3;
 	};
 	const stop = async () => {
@@ -53,6 +57,7 @@ export async function startS3Server(options: {bucket?: string} = {}): Promise<S3
 		bucket,
 		dir,
 		env: {AWS_ENDPOINT_URL_S3: endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER'},
+		requests,
 		stop,
 		start,
 		async close() {
