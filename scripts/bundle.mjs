@@ -53,7 +53,8 @@ const result = await build({
 	platform: 'node',
 	format: 'esm',
 	target: 'node20',
-	external: ['better-sqlite3', 'pg-native', 'cpu-features'],
+	// ssh2 (SFTP remotes) tries its optional native crypto in a try/catch and runs in JS without it
+	external: ['better-sqlite3', 'pg-native', 'cpu-features', '*.node'],
 	alias: {'react-devtools-core': `${root}/scripts/devtools-stub.mjs`},
 	plugins: [bundledWorkerUrl(`../${workerFile}`), ...dependencyPatches(guard), ...inkFast(guard)],
 	banner: {js: "import {createRequire as __cr} from 'node:module'; const require = __cr(import.meta.url);"},

@@ -7,7 +7,10 @@
 import type {Backends} from '../backends/index.js';
 import type {Config} from '../config/config.js';
 import {errorMessage} from '../text/mask.js';
-import {createBackup, listBackups, pruneBackups, verifyBackup, type BackupEntry} from './backups.js';
+import {listBackups, pruneBackups, type BackupEntry} from './backups.js';
+import {runBackupJob} from './remote/job.js';
+import {shipText} from './remote/offsite.js';
+import {pingText} from './remote/heartbeat.js';
 
 export type AutoBackupState = {
 	readonly enabled: boolean;
@@ -48,10 +51,13 @@ export function startAutoBackups(backends: Pick<Backends, 'config'>, config: Con
 	const once = async () => {
 		state = {...state, running: true};
 		try {
-			const backup = await createBackup(config, {kind: 'auto'});
-			await verifyBackup(config, backup.name).catch(() => undefined);
+			// heartbeat /start, snapshot, quick_check, uploads (issue 19), heartbeat success or /fail
+			const job = await runBackupJob(config, {kind: 'auto'});
+			const backup = job.entry;
 			if (!config.readOnly) await pruneBackups(config).catch(() => undefined);
-			state = {...state, running: false, lastName: backup.name, lastAt: Date.now(), lastError: undefined};
+			// the local backup stands; an upload or ping that failed is what the status line says
+			const problem = job.ship && !job.ship.ok ? shipText(job.ship) : job.pingFailures[0] ? pingText(job.pingFailures[0]) : undefined;
+			state = {...state, running: false, lastName: backup.name, lastAt: Date.now(), lastError: problem};
 		} catch (error) {
 			state = {...state, running: false, lastAt: Date.now(), lastError: errorMessage(error)};
 		}

@@ -31,6 +31,18 @@ export type BackupMeta = {
 	readonly createdAt: string;
 	readonly durationMs?: number;
 	readonly verified: Verification | null;
+	/** per remote (its id, BACKUP_REMOTE with passwords masked): the last upload there (backups/remote/offsite.ts) */
+	readonly offsite?: Readonly<Record<string, OffsiteUpload>>;
+};
+
+/** How the last upload of a backup to one remote went. */
+export type OffsiteUpload = {
+	readonly at: string;
+	readonly ok: boolean;
+	readonly attempts: number;
+	/** the sha256 of the bytes sent (equal to the sidecar's when ok) */
+	readonly sha256?: string;
+	readonly error?: string;
 };
 
 export type BackupEntry = {

@@ -37,6 +37,9 @@ export const flagSpec = {
 	clear: {type: 'boolean'},
 	integrity: {type: 'boolean'},
 	manual: {type: 'boolean'},
+	// off-site copies (issue 19): backup list --remote, restore/delete NAME --from REMOTE
+	remote: {type: 'boolean'},
+	from: {type: 'string'},
 	format: oneOf('csv', 'json'),
 	output: {type: 'string'},
 	traffic: {type: 'boolean'},

@@ -1,7 +1,7 @@
 // opsdeck backup create | list | verify NAME [--integrity] | restore NAME [--yes] [--force] | prune [--manual] [--yes] | delete NAME [--yes]
 // Human text by default, --json for JSON. Destructive ones (restore, prune, delete) ask y/N on a
 // terminal, need --yes without one, and are refused in read-only mode before anything is asked.
-import {createBackup, deleteBackup, listBackups, listLeftovers, planPrune, readBackupFolder, pruneBackups, verifyBackup, BackupDirError, BackupError, BackupNameError, type BackupEntry, type Leftover} from '../backups/backups.js';
+import {deleteBackup, listBackups, listLeftovers, planPrune, readBackupFolder, pruneBackups, verifyBackup, BackupDirError, BackupError, BackupNameError, type BackupEntry, type Leftover} from '../backups/backups.js';
 import {auditRefusal, refuseReadOnly} from '../mutations/registry.js';
 import {withInterrupt} from '../system/temp-files.js';
 import {holdersRefusal, planRestore, restoreBackup, restoreRequest, RestoreInterruptedError, RestoreRefusedError, type RestorePlan, type RestoreResult} from '../backups/restore.js';
@@ -9,8 +9,10 @@ import {formatBytes, formatCount, formatDateTime, formatDuration, plural} from '
 import {sanitize} from '../text/sanitize.js';
 import {CommandError, confirm, print, printJson, UsageError, warn, type CommandContext} from './shared.js';
 import {prunable} from '../backups/leftovers.js';
+import {runBackupJob, BackupJobError} from '../backups/remote/job.js';
+import {deleteRemote, fetchForRestore, listRemote, remoteErrors, reportJob, shipSafety} from './backup-remote.js';
 
-const usage = 'usage: opsdeck backup create | list | verify NAME | restore NAME [--yes] [--force] | prune [--manual] | delete NAME';
+const usage = 'usage: opsdeck backup create | list [--remote] | verify NAME | restore NAME [--from REMOTE] [--yes] [--force] | prune [--manual] | delete NAME [--from REMOTE]';
 
 function entryJson(e: BackupEntry) {
 	return {
@@ -62,23 +64,29 @@ async function create(ctx: CommandContext): Promise<number> {
 	const progress = progressPrinter(ctx);
 	let created: string | undefined;
 	const said = () => (created ? `backup ${created} was made but not verified (opsdeck backup verify ${created})` : 'nothing was changed (no partial backup left)');
-	const {entry, verify} = await withInterrupt(ctx.stderr, said, async () => {
-		const entry = await createBackup(ctx.config, {kind: 'manual', onProgress: progress ? r => progress(r * 0.8) : undefined, onCreated: name => (created = name)});
-		const verify = await verifyBackup(ctx.config, entry.name, {onProgress: progress ? r => progress(0.8 + r * 0.2) : undefined});
-		return {entry, verify};
+	// heartbeat /start, snapshot, quick_check, uploads to BACKUP_REMOTE, heartbeat success or /fail
+	const job = await withInterrupt(ctx.stderr, said, () => runBackupJob(ctx.config, {kind: 'manual', onProgress: progress ? r => progress(r) : undefined, onCreated: name => (created = name)})).catch((error: unknown) => {
+		if (error instanceof BackupJobError) {
+			reportJob(ctx, undefined, error.pingFailures);
+			throw error.cause;
+		}
+		throw error;
 	});
+	const {entry, verify} = job;
 	const ms = Date.now() - started;
 	if (ctx.flags.json) {
-		printJson(ctx, {...entryJson({...entry, verified: verify.verified}), durationMs: ms});
+		printJson(ctx, {...entryJson({...entry, verified: verify.verified}), durationMs: ms, ...(job.ship ? {offsite: job.ship} : {}), ...(job.pingFailures.length > 0 ? {heartbeat: job.pingFailures} : {})});
 	} else {
 		const tables = Object.keys(entry.meta?.tables ?? {}).length;
 		print(ctx, `created ${entry.name} (${formatBytes(entry.sizeBytes)}, ${plural(tables, 'table')}, quick_check ${verify.ok ? 'ok' : 'FAILED'}) in ${formatDuration(ms)}`);
 		print(ctx, `folder: ${ctx.config.backupDir}`);
 	}
-	return verify.ok ? 0 : 1;
+	reportJob(ctx, job.ship, job.pingFailures);
+	return job.ok ? 0 : 1;
 }
 
 async function list(ctx: CommandContext): Promise<number> {
+	if (ctx.flags.remote) return listRemote(ctx);
 	const [{backups: entries, refused}, leftovers] = await Promise.all([readBackupFolder(ctx.config.backupDir, Date.now(), ctx.config.sqlitePath), listLeftovers(ctx.config)]);
 	if (ctx.flags.json) {
 		printJson(ctx, {
@@ -165,7 +173,8 @@ async function restoreInterruptible(ctx: CommandContext, name: string): Promise<
 }
 
 async function restore(ctx: CommandContext): Promise<number> {
-	const name = nameArg(ctx, 'restore');
+	// --from REMOTE: downloaded and verified into the backup folder first, then restored as any other
+	const name = ctx.flags.from === undefined ? nameArg(ctx, 'restore') : await fetchForRestore(ctx, nameArg(ctx, 'restore'));
 	// read-only: refused (and audited) before anything is checked or asked
 	if (ctx.config.readOnly) await restoreBackup(ctx.config, name);
 	const plan = await planRestore(ctx.config, name);
@@ -182,6 +191,7 @@ async function restore(ctx: CommandContext): Promise<number> {
 		return 128 + signalNumbers[signal ?? 'SIGINT'];
 	}
 	for (const left of result.removed) warn(ctx, `removed ${sanitize(left)}`);
+	await shipSafety(ctx, result.safety);
 	if (ctx.flags.json) printJson(ctx, {...result, plan: {rows: plan.rows, holders: plan.holders}});
 	else print(ctx, `restored ${result.live} from ${name} in ${formatDuration(result.durationMs)} (quick_check ${result.check}); the state before is in ${result.safety ?? '(no live file before)'}; owner ${result.owner}`);
 	if (signal) {
@@ -219,6 +229,7 @@ async function prune(ctx: CommandContext): Promise<number> {
 
 async function remove(ctx: CommandContext): Promise<number> {
 	const name = nameArg(ctx, 'delete');
+	if (ctx.flags.from !== undefined) return deleteRemote(ctx, name);
 	if (ctx.config.readOnly) await deleteBackup(ctx.config, name);
 	const entry = (await listBackups(ctx.config.backupDir, ctx.config.sqlitePath)).find(e => e.name === name);
 	await confirm(ctx, {action: 'delete-backup', target: entry?.path ?? name}, `Delete backup ${name}${entry ? ` (${entry.kind}, ${formatBytes(entry.sizeBytes)}, ${formatDateTime(entry.createdAt)})` : ''}?`);
@@ -235,7 +246,7 @@ export async function run(ctx: CommandContext): Promise<number> {
 	const fn = verb === undefined ? undefined : verbs[verb];
 	if (!fn) throw new UsageError(verb === undefined ? usage : `unknown backup command "${sanitize(verb).slice(0, 40)}"; ${usage}`);
 	try {
-		return await fn(ctx);
+		return await remoteErrors(() => fn(ctx));
 	} catch (error) {
 		if (error instanceof BackupNameError || error instanceof RestoreRefusedError || error instanceof BackupDirError) throw new UsageError(error.message);
 		if (error instanceof BackupError) throw new CommandError(error.message);

@@ -114,17 +114,19 @@ export const commandHelp = {
 		examples: ['opsdeck monitor \'chat:*:messages\' --plain', 'opsdeck monitor queue:jobs --json --interval 5000'],
 	},
 	backup: {
-		usage: 'create | list | verify NAME [--integrity] | restore NAME [--yes] [--force] | prune [--manual] [--yes] | delete NAME [--yes]',
+		usage: 'create | list [--remote] | verify NAME [--integrity] | restore NAME [--from REMOTE] [--yes] [--force] | prune [--manual] [--yes] | delete NAME [--from REMOTE] [--yes]',
 		summary: 'backups of the SQLite data file',
-		about: 'create: a consistent backup now, verified.\nlist: the backups, newest first.\nverify NAME: quick_check and the recorded sha256.\nrestore NAME: takes a safety_ backup of the live file, then puts NAME in place (asks first).\nprune: keeps the newest BACKUP_RETENTION automatic backups, removes leftovers of killed operations (asks first); --manual prunes manual backups too.\ndelete NAME: removes one backup (asks first).\nrestore, prune and delete are refused in read-only mode and written to the audit log.',
+		about: 'create: a consistent backup now, verified.\nlist: the backups, newest first.\nverify NAME: quick_check and the recorded sha256.\nrestore NAME: takes a safety_ backup of the live file, then puts NAME in place (asks first).\nprune: keeps the newest BACKUP_RETENTION automatic backups, removes leftovers of killed operations (asks first); --manual prunes manual backups too.\ndelete NAME: removes one backup (asks first).\nrestore, prune and delete are refused in read-only mode and written to the audit log.\nOff-site (BACKUP_REMOTE): create uploads the backup and its sidecar (and the ones not off-site yet); list --remote lists each remote; restore NAME --from REMOTE downloads it, checks its sha256 and quick_check, keeps it as a local backup and restores it as above; delete NAME --from REMOTE deletes the remote copy.',
 		options: [
 			['--integrity', 'verify with the full integrity_check'],
 			['--force', 'restore even while another process holds the file, or when that cannot be known'],
 			['--manual', 'prune: manual backups too (the newest BACKUP_RETENTION of them are kept)'],
+			['--remote', 'list: the backups on each BACKUP_REMOTE'],
+			['--from REMOTE', 'restore, delete, list --remote: the remote (its URL, number in BACKUP_REMOTE, or s3/sftp)'],
 			yes,
 			json,
 		],
-		examples: ['opsdeck backup create', 'opsdeck backup restore manual_2026-11-22T10-15-16.db --yes', 'opsdeck backup prune --yes'],
+		examples: ['opsdeck backup create', 'opsdeck backup restore manual_2026-11-22T10-15-16.db --yes', 'opsdeck backup prune --yes', 'opsdeck backup list --remote', 'opsdeck backup restore auto_2026-11-22T03-15-00.db --from s3 --yes'],
 	},
 	sqlite: {
 		usage: `check | vacuum [--yes] | analyze [--yes] | export TABLE [--format ${flagSpec.format.choices.join('|')}] [--output FILE [--force]]`,

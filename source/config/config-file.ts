@@ -38,7 +38,7 @@ export const configFileSchema: Schema = {
 	healthHost: 'string',
 	auditLog: 'string',
 	scanCount: 'number',
-	thresholds: {latencyMs: 'number', redisMemoryRatio: 'number', minFreeDiskRatio: 'number', pgConnectionsRatio: 'number', pgIdleInTransactionMs: 'number', redisEvictionsPerSec: 'number'},
+	thresholds: {latencyMs: 'number', redisMemoryRatio: 'number', minFreeDiskRatio: 'number', pgConnectionsRatio: 'number', pgIdleInTransactionMs: 'number', redisEvictionsPerSec: 'number', notOffsiteBackups: 'number'},
 	collections: {
 		messages: 'string',
 		pinned: 'string',
@@ -56,6 +56,11 @@ export const configFileSchema: Schema = {
 	logUnit: 'string',
 	appService: 'string',
 	appRestartTimeout: 'number',
+	// off-site copies and the heartbeat (issue 19; config/remote-settings.ts)
+	backupRemote: 'string', backupS3Endpoint: 'string', backupS3Region: 'string', backupS3PathStyle: 'boolean',
+	backupS3AccessKeyId: 'string', backupS3SecretAccessKey: 'string', backupSftpKey: 'string', backupSftpPassword: 'string',
+	backupSftpPassphrase: 'string', backupSftpKnownHosts: 'string', backupSftpHostKey: 'string',
+	backupUploadRetries: 'number', backupUploadBackoffMs: 'number', backupHeartbeatUrl: 'string',
 };
 
 const normalize = (name: string) => name.toLowerCase().replace(/[_\-\s]/g, '');

@@ -10,6 +10,7 @@ import {kebab, type Flags} from '../cli/flags.js';
 import {savedWatches} from '../monitor/watch-store.js';
 import {fsReason} from '../text/fs-reason.js';
 import {registerSecret, registerUrlSecrets} from '../text/mask.js';
+import {remoteSettings, type RemoteSettings} from './remote-settings.js';
 
 export {ConfigError} from './config-file.js';
 
@@ -43,6 +44,8 @@ export type Thresholds = {
 	readonly pgIdleInTransactionMs: number;
 	/** Redis evicting more keys a second than this (between two checks) */
 	readonly redisEvictionsPerSec: number;
+	/** degraded when this many backups (or more) failed to reach a BACKUP_REMOTE */
+	readonly notOffsiteBackups: number;
 };
 
 export type Config = {
@@ -77,7 +80,7 @@ export type Config = {
 	readonly appService: AppService | undefined;
 	/** APP_RESTART_TIMEOUT (seconds in the setting): how long a restart waits for the new pid */
 	readonly appRestartTimeoutMs: number;
-};
+} & RemoteSettings;
 
 export const defaultCollections: CollectionsLayout = {
 	messages: 'chat:{chat}:messages',
@@ -92,7 +95,7 @@ export const defaultCollections: CollectionsLayout = {
 	columns: {id: 'id', chat: 'chat_code', username: 'username', content: 'content', createdAt: 'created_at'},
 };
 
-export const defaultThresholds: Thresholds = {latencyMs: 1000, redisMemoryRatio: 0.75, minFreeDiskRatio: 0.1, pgConnectionsRatio: 0.8, pgIdleInTransactionMs: 300_000, redisEvictionsPerSec: 0};
+export const defaultThresholds: Thresholds = {latencyMs: 1000, redisMemoryRatio: 0.75, minFreeDiskRatio: 0.1, pgConnectionsRatio: 0.8, pgIdleInTransactionMs: 300_000, redisEvictionsPerSec: 0, notOffsiteBackups: 1};
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -318,6 +321,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
 		pgConnectionsRatio: thresholdsFile.pgConnectionsRatio === undefined ? defaultThresholds.pgConnectionsRatio : parseNumber(thresholdsFile.pgConnectionsRatio, 'thresholds.pgConnectionsRatio', 0, 1),
 		pgIdleInTransactionMs: thresholdsFile.pgIdleInTransactionMs === undefined ? defaultThresholds.pgIdleInTransactionMs : parseInteger(thresholdsFile.pgIdleInTransactionMs, 'thresholds.pgIdleInTransactionMs', 1, 7 * 86_400_000),
 		redisEvictionsPerSec: thresholdsFile.redisEvictionsPerSec === undefined ? defaultThresholds.redisEvictionsPerSec : parseNumber(thresholdsFile.redisEvictionsPerSec, 'thresholds.redisEvictionsPerSec', 0, 1_000_000_000),
+		notOffsiteBackups: thresholdsFile.notOffsiteBackups === undefined ? defaultThresholds.notOffsiteBackups : parseInteger(thresholdsFile.notOffsiteBackups, 'thresholds.notOffsiteBackups', 1, 10_000),
 	};
 
 	// the list the Monitor saved for this config file wins over the config file's (read as the initial list)
@@ -352,6 +356,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
 		logUnit: logUnitFrom(logUnit.value, logUnit.name),
 		appService: appService.value === undefined ? undefined : parseAppService(String(appService.value), appService.name, cwd),
 		appRestartTimeoutMs: parseInteger(String(restartTimeout.value ?? 30), restartTimeout.name, 1, 3600) * 1000,
+		...remoteSettings(pick, env, cwd),
 	};
 	return config;
 }

@@ -16,6 +16,7 @@ import {formatDuration, formatPercent} from '../text/format.js';
 const formatRate = (perSec: number) => (perSec < 10 ? perSec.toFixed(1).replace(/\.0$/, '') : String(Math.round(perSec)));
 import {probePostgres, type PostgresHealth} from './postgres.js';
 import {probeRedis, type RedisHealth} from './redis.js';
+import {withOffsite} from '../backups/remote/offsite.js';
 import {backupsFailed, probeApp, probeBackups, probeProcess, probeSqlite, type AppHealth, type BackupsHealth, type ProcessHealth, type SqliteHealth} from './local.js';
 import {appStatus, appUnknown, type AppProcessStatus} from '../app-process/status.js';
 
@@ -100,6 +101,10 @@ export function judge(report: Omit<HealthReport, 'verdict' | 'reasons' | 'checke
 	if (backups.diskFreeRatio !== null && backups.diskFreeRatio < thresholds.minFreeDiskRatio) {
 		reasons.push({component: 'backups', level: 'degraded', message: `backup disk ${formatPercent(backups.diskFreeRatio)} free (under ${formatPercent(thresholds.minFreeDiskRatio, 0)})`});
 	}
+	const notOffsite = backups.notOffsite ?? [];
+	if (notOffsite.length > 0 && notOffsite.length >= thresholds.notOffsiteBackups) {
+		reasons.push({component: 'backups', level: 'degraded', message: `${notOffsite.length === 1 ? '1 backup' : `${notOffsite.length} backups`} not off-site (the upload failed): ${notOffsite.slice(-3).join(', ')}${notOffsite.length > 3 ? ', ...' : ''}`});
+	}
 	const verdict = reasons.reduce<Verdict>((v, r) => worse(v, r.level), 'healthy');
 	// the worst first: the first reason is the one a one-line summary shows
 	reasons.sort((a, b) => (a.level === b.level ? 0 : a.level === 'unhealthy' ? -1 : 1));
@@ -130,7 +135,7 @@ export async function checkHealth(backends: Backends, options: HealthOptions = {
 		probeRedis(backends.redis, timeoutMs),
 		probeSqlite(backends.sqlite, timeoutMs),
 		// a hung network file system must not hold the whole report
-		withTimeout(probeBackups(config.backupDir), timeoutMs, `no answer from ${config.backupDir} within ${timeoutMs} ms`).catch(error => backupsFailed(config.backupDir, error)),
+		withTimeout(probeBackups(config.backupDir).then(b => withOffsite(b, config)), timeoutMs, `no answer from ${config.backupDir} within ${timeoutMs} ms`).catch(error => backupsFailed(config.backupDir, error)),
 		config.appUrl ? probeApp(config.appUrl, timeoutMs) : Promise.resolve(null),
 		config.appService ? withTimeout(appStatus(config.appService), timeoutMs, `no answer within ${timeoutMs} ms`).catch(error => appUnknown(config.appService!, error)) : Promise.resolve(null),
 	]);

@@ -27,6 +27,8 @@ export type BackupsHealth = {
 	readonly diskTotalBytes: number | null;
 	readonly diskFreeRatio: number | null;
 	readonly error: string | null;
+	/** with BACKUP_REMOTE: the backups whose last upload failed, oldest first (backups/remote/offsite.ts) */
+	readonly notOffsite?: readonly string[];
 };
 
 export type AppHealth = {

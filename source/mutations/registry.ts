@@ -41,6 +41,8 @@ export const registry = {
 	'client-kill': {verb: 'close a Redis client connection (CLIENT KILL)', word: 'kill', readOnly: 'refused'},
 	// APP_SERVICE's process: systemctl restart, pm2 restart, or SIGTERM and wait for a new pid
 	'app-restart': {verb: "restart the app's process", word: 'restart', readOnly: 'refused'},
+	// a backup's off-site copy (issue 19): the file and its sidecar on an s3:// or sftp:// remote
+	'delete-remote-backup': {verb: 'delete a backup from an off-site remote', word: 'delete', readOnly: 'refused'},
 } as const satisfies Record<string, MutationSpec>;
 
 export type Mutation = keyof typeof registry;

@@ -141,7 +141,7 @@ describe('config file', () => {
 		expect(config.collections.maxMessages).toBe(100);
 		expect(config.collections.table).toBe('public.posts');
 		expect(config.collections.columns).toEqual({...defaultCollections.columns, chat: 'room_code'});
-		expect(config.thresholds).toEqual({latencyMs: 250, redisMemoryRatio: 0.5, minFreeDiskRatio: 0.1, pgConnectionsRatio: 0.8, pgIdleInTransactionMs: 300_000, redisEvictionsPerSec: 20});
+		expect(config.thresholds).toEqual({latencyMs: 250, redisMemoryRatio: 0.5, minFreeDiskRatio: 0.1, pgConnectionsRatio: 0.8, pgIdleInTransactionMs: 300_000, redisEvictionsPerSec: 20, notOffsiteBackups: 1});
 	});
 
 });
@@ -327,14 +327,14 @@ describe('every key of the config file is checked', () => {
 		[{backupEnabled: null}, 'backupEnabled in opsdeck.config.json must be true or false (got null)'],
 		[{thresholds: 'x'}, 'thresholds in opsdeck.config.json must be an object (got "x")'],
 		[{thresholds: {latency: 5}}, 'unknown key thresholds.latency in opsdeck.config.json: did you mean thresholds.latencyMs?'],
-		[{thresholds: {p99: 5}}, 'unknown key thresholds.p99 in opsdeck.config.json: the keys here are latencyMs, redisMemoryRatio, minFreeDiskRatio, pgConnectionsRatio, pgIdleInTransactionMs, redisEvictionsPerSec'],
+		[{thresholds: {p99: 5}}, 'unknown key thresholds.p99 in opsdeck.config.json: the keys here are latencyMs, redisMemoryRatio, minFreeDiskRatio, pgConnectionsRatio, pgIdleInTransactionMs, redisEvictionsPerSec, notOffsiteBackups'],
 		[{thresholds: {latencyMs: '500'}}, 'thresholds.latencyMs in opsdeck.config.json must be a number (got "500")'],
 		[{backupRetention: '14'}, 'backupRetention in opsdeck.config.json must be a number (got "14")'],
 		[{pollIntervalMs: true}, 'pollIntervalMs in opsdeck.config.json must be a number (got true)'],
 		[{sqlitePath: ['a.db']}, 'sqlitePath in opsdeck.config.json must be a string (got a list)'],
 		[{watches: ['ok', 3]}, 'watches in opsdeck.config.json must be a list of key names or patterns (got a list)'],
 		[{collections: {columns: {id: {}}}}, 'collections.columns.id in opsdeck.config.json must be a string (got an object)'],
-		[{'\u001b]0;pwned\u0007': 1}, 'unknown key \\x1b]0;pwned\\x07 in opsdeck.config.json: the keys here are redisUrl, databaseUrl, sqlitePath, backupDir, backupRetention, backupEnabled, backupIntervalHours, pollIntervalMs, readOnly, appUrl, alertWebhookUrl, healthPort, healthHost, auditLog, scanCount, thresholds, collections, watches, logFiles, logUnit, appService, appRestartTimeout'],
+		[{'\u001b]0;pwned\u0007': 1}, 'unknown key \\x1b]0;pwned\\x07 in opsdeck.config.json: the keys here are redisUrl, databaseUrl, sqlitePath, backupDir, backupRetention, backupEnabled, backupIntervalHours, pollIntervalMs, readOnly, appUrl, alertWebhookUrl, healthPort, healthHost, auditLog, scanCount, thresholds, collections, watches, logFiles, logUnit, appService, appRestartTimeout, backupRemote, backupS3Endpoint, backupS3Region, backupS3PathStyle, backupS3AccessKeyId, backupS3SecretAccessKey, backupSftpKey, backupSftpPassword, backupSftpPassphrase, backupSftpKnownHosts, backupSftpHostKey, backupUploadRetries, backupUploadBackoffMs, backupHeartbeatUrl'],
 	];
 	it.each(cases)('%j', (content, message) => {
 		writeConfigFile(content);

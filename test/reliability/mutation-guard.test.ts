@@ -46,6 +46,9 @@ import {grow, sha256, startPairWriter, waitReady} from '../backups/backup-helper
 import {restartApp} from '../../source/app-process/restart.js';
 import {startSupervised, type Supervised} from '../helpers/app-supervisor.js';
 import {freePort} from '../helpers/ports.js';
+import {startS3Server, type S3ServerHandle} from '../helpers/s3-server.js';
+import {deleteRemoteBackup, listRemoteBackups} from '../../source/backups/remote/remote-backups.js';
+import {shipBackup} from '../../source/backups/remote/offsite.js';
 
 let server: RedisServerHandle;
 let database: TestDatabase;
@@ -85,6 +88,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await supervised?.stop();
+	await s3?.close();
 	await Promise.all(open.splice(0).map(b => closeBackends(b)));
 	await pgSessions?.closeAll();
 	db0?.disconnect();
@@ -165,6 +169,11 @@ type Trigger = {
 
 let backupName = '';
 let deleteName = '';
+// delete-remote-backup's remote: a private s3rver, one backup uploaded to it
+let s3: S3ServerHandle | undefined;
+let remoteName = '';
+const remoteEnv = () => ({...s3!.env, BACKUP_REMOTE: `s3://${s3!.bucket}/guard`});
+const remoteState = async () => JSON.stringify((await listRemoteBackups(config(remoteEnv())))[0]!.backups.map(b => b.name));
 /** a client of the test's own, for client-kill: it does not reconnect once killed */
 let victim: Redis | undefined;
 let victimId = 0;
@@ -360,6 +369,17 @@ const triggers: Record<Mutation, Trigger> = {
 			expect(r.stderr).toBe('');
 			expect(r.code).toBe(0);
 		},
+	},
+	'delete-remote-backup': {
+		setup: async () => {
+			s3 ??= await startS3Server();
+			remoteName = await newBackup();
+			expect((await shipBackup(config(remoteEnv()), remoteName))?.ok).toBe(true);
+		},
+		snapshot: remoteState,
+		op: b => deleteRemoteBackup(b.config, b.config.backupRemotes[0]!, remoteName),
+		opEnv: remoteEnv,
+		...viaCli(() => ['backup', 'delete', remoteName, '--from', '1'], remoteEnv),
 	},
 	'app-restart': {
 		setup: async () => {

@@ -13,6 +13,7 @@ import {errorMessage} from '../../../text/mask.js';
 import {sanitize} from '../../../text/sanitize.js';
 import {ConfirmDialog} from '../../components/confirm-dialog.js';
 import {progressBar} from '../../components/progress-bar.js';
+import {backgroundUpload, offsiteNote} from './offsite-view.js';
 import {Table, windowStart} from '../../components/table.js';
 import {autoText, backupColumns, planLines, refusedText, StatusLine, type Dialog} from './backup-view.js';
 import {useBackends, useFrame} from '../../context.js';
@@ -142,14 +143,16 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 	const start = windowStart(cursor, backups.length, visible);
 	const range = backups.length > visible ? `rows ${formatCount(start + 1)}–${formatCount(Math.min(backups.length, start + visible))} of ${formatCount(backups.length)}` : '';
 	const noteRoom = Math.max(1, width - (range ? range.length + 3 : 0));
-	const note = poll.error ? `cannot read ${config.backupDir}: ${poll.error}` : selected?.verified?.error ? `${selected.name}: ${selected.verified.error}` : selected?.claims ? `${selected.name}: ${selected.claims.join('; ')}` : refusedText(status?.refused ?? []);
-	const jobLabel = jobs.job ? `${jobs.job.label}${jobs.job.phase ? ` (${jobs.job.phase})` : ''} ` : '';
+	const note = poll.error ? `cannot read ${config.backupDir}: ${poll.error}` : selected?.verified?.error ? `${selected.name}: ${selected.verified.error}` : selected?.claims ? `${selected.name}: ${selected.claims.join('; ')}` : offsiteNote(selected, config.backupRemotes.length > 0) ?? refusedText(status?.refused ?? []);
+	// an automatic backup's upload runs outside the tab's jobs: its progress shows all the same
+	const job = jobs.job ?? backgroundUpload();
+	const jobLabel = job ? `${job.label}${job.phase ? ` (${job.phase})` : ''} ` : '';
 	const labelWidth = Math.min(jobLabel.length, Math.max(0, width - 12));
 	return (
 		<TabScreen keymap={keymap} width={width} height={height}>
 			<StatusLine width={width} count={backups.length} retention={config.backupRetention} dir={config.backupDir} freeBytes={status?.freeBytes} totalBytes={status?.totalBytes} auto={auto} />
-			{jobs.job ? (
-				<SafeText wrap="truncate" color="cyan">{sanitize(fit(jobLabel, labelWidth, true) + progressBar(jobs.job.ratio, Math.max(8, width - labelWidth)))}</SafeText>
+			{job ? (
+				<SafeText wrap="truncate" color="cyan">{sanitize(fit(jobLabel, labelWidth, true) + progressBar(job.ratio, Math.max(8, width - labelWidth)))}</SafeText>
 			) : (
 				<Text wrap="truncate">
 					{note.trim() || !range ? <SafeText dimColor>{fit(sanitize(note), noteRoom)}</SafeText> : null}

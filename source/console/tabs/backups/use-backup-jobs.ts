@@ -5,7 +5,10 @@
 // touches the live file while asking (work-in-progress.ts).
 import {useEffect, useRef, useState} from 'react';
 import type {Config} from '../../../config/config.js';
-import {createBackup, deleteBackup, verifyBackup} from '../../../backups/backups.js';
+import {deleteBackup, verifyBackup} from '../../../backups/backups.js';
+import {runBackupJob} from '../../../backups/remote/job.js';
+import {shipBackup, shipText} from '../../../backups/remote/offsite.js';
+import {pingText} from '../../../backups/remote/heartbeat.js';
 import {planRestore, restoreBackup, RestoreInterruptedError, type RestorePlan, type RestoreResult, type RestoreStep} from '../../../backups/restore.js';
 import {formatBytes, formatDuration} from '../../../text/format.js';
 import {errorMessage} from '../../../text/mask.js';
@@ -58,14 +61,14 @@ export function useBackupJobs(config: Config, onDone: (result: JobResult) => voi
 		return true;
 	};
 
+	// the whole job: heartbeat, snapshot, quick_check, uploads to BACKUP_REMOTE (phase "upload")
 	const create = () => run('backup', async progress => {
 		const started = Date.now();
-		const entry = await createBackup(config, {kind: 'manual', onProgress: (r, phase) => progress(r * 0.85, phase)});
-		const verify = await verifyBackup(config, entry.name, {onProgress: (r, phase) => progress(0.85 + r * 0.15, phase)});
-		return {entry, ok: verify.ok, ms: Date.now() - started};
-	}, ({entry, ok, ms}) => ({
-		message: `created ${entry.name} (${formatBytes(entry.sizeBytes)}, ${ok ? 'verified' : 'VERIFY FAILED'}) in ${formatDuration(ms)}`,
-		tone: ok ? 'success' : 'error',
+		const job = await runBackupJob(config, {kind: 'manual', onProgress: progress});
+		return {job, ms: Date.now() - started};
+	}, ({job, ms}) => ({
+		message: `created ${job.entry.name} (${formatBytes(job.entry.sizeBytes)}, ${job.verify.ok ? 'verified' : 'VERIFY FAILED'}) in ${formatDuration(ms)}${job.ship ? `; ${shipText(job.ship)}` : ''}${job.pingFailures[0] ? `; ${pingText(job.pingFailures[0])}` : ''}`,
+		tone: job.ok ? 'success' : 'error',
 	}));
 
 	const verify = (name: string) => run('verify', progress => verifyBackup(config, name, {onProgress: progress}), result => ({
@@ -104,12 +107,14 @@ export function useBackupJobs(config: Config, onDone: (result: JobResult) => voi
 				beforeCommit: workGate,
 			});
 			settle(restoredMessage(result));
-			return result;
+			// the safety backup goes off-site too; a failed upload is said, the restore stands
+			const ship = result.safety ? await shipBackup(config, result.safety, {pending: false, onProgress: p => progress(0.95 + 0.05 * (p.totalBytes > 0 ? p.doneBytes / p.totalBytes : 1), 'upload')}) : undefined;
+			return {...result, shipped: ship && !ship.ok ? shipText(ship) : undefined};
 		} catch (error) {
 			settle(error instanceof RestoreInterruptedError ? `restore of ${name} ${error.message}` : `restore of ${name} failed: ${errorMessage(error)}`);
 			throw error;
 		}
-	}, result => ({message: restoredMessage(result), tone: 'success'}));
+	}, result => ({message: `${restoredMessage(result)}${result.shipped ? `; safety backup ${result.shipped}` : ''}`, tone: result.shipped ? 'error' : 'success'}));
 
 	const remove = (name: string) => run('delete', () => deleteBackup(config, name), () => ({message: `deleted ${name}`, tone: 'success'}));
 

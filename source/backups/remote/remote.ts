@@ -1,0 +1,78 @@
+// One interface for every kind of off-site store: list, upload (file + its sidecar), download, delete.
+// s3.ts and sftp.ts implement it; openRemote picks by the spec's kind. Every byte that goes up or
+// comes down is hashed on the way (hashing()), so "the sha256 of what was uploaded" is the sha256 of
+// the bytes read for the upload, not of the file read again later.
+import crypto from 'node:crypto';
+import {Transform} from 'node:stream';
+import type {Config} from '../../config/config.js';
+import type {RemoteSpec} from './spec.js';
+
+export type RemoteObject = {
+	/** the backup's file name (`manual_2026-…db`), as the store has it (untrusted: sanitize to show) */
+	readonly name: string;
+	readonly sizeBytes: number;
+	/** ms since the epoch, the store's modification time */
+	readonly modifiedAt: number;
+	/** its `NAME.json` sidecar is there too */
+	readonly hasSidecar: boolean;
+};
+
+export type Transfer = {readonly sha256: string; readonly sizeBytes: number};
+export type TransferProgress = (doneBytes: number, totalBytes: number) => void;
+
+export interface Remote {
+	readonly spec: RemoteSpec;
+	/** the `.db` files in the remote folder, newest first */
+	list(): Promise<RemoteObject[]>;
+	/**
+	 * Uploads `file` as its base name, then its sidecar (a path, or undefined); resolves with the
+	 * sha256 and size of the bytes sent. The file is complete under its name only when this resolves.
+	 */
+	upload(file: string, sidecar: string | undefined, onProgress?: TransferProgress, expectedSha256?: string): Promise<Transfer>;
+	/** Downloads backup `name` to `dest` (created, 0600); resolves with the sha256 of the bytes received. */
+	download(name: string, dest: string, onProgress?: TransferProgress): Promise<Transfer>;
+	/** The sidecar's text, or undefined when there is none. */
+	readSidecar(name: string): Promise<string | undefined>;
+	/** Deletes backup `name` and its sidecar. */
+	delete(name: string): Promise<void>;
+	close(): Promise<void>;
+}
+
+/** Something went wrong with a remote: one line, the remote named, secrets masked by the caller's printer. */
+export class RemoteError extends Error {
+	constructor(message: string, readonly retryable = true) {
+		super(message);
+		this.name = 'RemoteError';
+	}
+}
+
+export type RemoteConfig = Pick<Config, 'backupS3' | 'backupSftp'>;
+
+/** A stream that passes bytes through and hashes them; `done()` gives the sha256 and byte count. */
+export function hashing(onBytes?: (total: number) => void): Transform & {done(): Transfer} {
+	const hash = crypto.createHash('sha256');
+	let size = 0;
+	const stream = new Transform({
+		transform(chunk: Buffer, _encoding, callback) {
+			hash.update(chunk);
+			size += chunk.length;
+			onBytes?.(size);
+			callback(null, chunk);
+		},
+	}) as Transform & {done(): Transfer};
+	let digest: string | undefined;
+	stream.done = () => ({sha256: (digest ??= hash.digest('hex')), sizeBytes: size});
+	return stream;
+}
+
+/** A backup file name as it may be stored remotely: a plain `.db` name, nothing that climbs or hides. */
+export function assertRemoteName(name: string): void {
+	if (typeof name !== 'string' || !name.endsWith('.db') || name.startsWith('.') || /[/\\\0]/.test(name) || name.includes('..') || /[\u0000-\u001f\u007f]/.test(name)) {
+		throw new RemoteError(`${JSON.stringify(name.slice(0, 60))} is not a backup name (a plain NAME.db): refused`, false);
+	}
+}
+
+export async function openRemote(config: RemoteConfig, spec: RemoteSpec): Promise<Remote> {
+	if (spec.kind === 's3') return (await import('./s3.js')).openS3(config.backupS3, spec);
+	return (await import('./sftp.js')).openSftp(config.backupSftp, spec);
+}

@@ -1,0 +1,149 @@
+// SFTP through ssh2-sftp-client: key or password, the host key checked against known_hosts (or
+// BACKUP_SFTP_HOST_KEY) before anything is sent. A file goes up as a hidden `.NAME.partial` and is
+// renamed into place once all of it is there, so a cut connection never leaves a short file under a
+// backup's name; the size is read back and the sha256 of the bytes sent compared with the sidecar's.
+import fs from 'node:fs';
+import path from 'node:path';
+import {PassThrough} from 'node:stream';
+import {pipeline} from 'node:stream/promises';
+import SftpClient from 'ssh2-sftp-client';
+import type {SftpSettings} from '../../config/remote-settings.js';
+import {errorMessage} from '../../text/mask.js';
+import {checkHostKey} from './known-hosts.js';
+import {assertRemoteName, hashing, RemoteError, type Remote, type RemoteObject} from './remote.js';
+import type {SftpSpec} from './spec.js';
+
+async function connect(settings: SftpSettings, spec: SftpSpec): Promise<SftpClient> {
+	const client = new SftpClient('opsdeck');
+	let refusal: string | undefined;
+	const password = spec.password ?? settings.password;
+	let privateKey: Buffer | undefined;
+	if (settings.keyFile) {
+		try {
+			privateKey = await fs.promises.readFile(settings.keyFile);
+		} catch (error) {
+			throw new RemoteError(`${spec.id}: cannot read the key BACKUP_SFTP_KEY=${settings.keyFile}: ${errorMessage(error)}`, false);
+		}
+	}
+	if (!privateKey && !password) throw new RemoteError(`${spec.id}: no key (BACKUP_SFTP_KEY) and no password (BACKUP_SFTP_PASSWORD) to log in with`, false);
+	try {
+		await client.connect({
+			host: spec.host,
+			port: spec.port,
+			username: spec.user,
+			...(privateKey ? {privateKey, ...(settings.passphrase ? {passphrase: settings.passphrase} : {})} : {}),
+			...(password ? {password} : {}),
+			readyTimeout: 15_000,
+			retries: 0,
+			hostVerifier: (key: Buffer) => {
+				const verdict = checkHostKey(key, spec.host, spec.port, {knownHosts: settings.knownHosts, fingerprint: settings.hostKey});
+				if (!verdict.ok) refusal = verdict.reason;
+				return verdict.ok;
+			},
+		});
+	} catch (error) {
+		await client.end().catch(() => undefined);
+		if (refusal) throw new RemoteError(`${spec.id}: ${refusal}`, false);
+		const text = errorMessage(error).replace(/^connect: getConnection: /, '');
+		throw new RemoteError(`${spec.id}: cannot connect: ${text}`, !/authentication|auth methods/i.test(text));
+	}
+	return client;
+}
+
+export async function openSftp(settings: SftpSettings, spec: SftpSpec): Promise<Remote> {
+	const client = await connect(settings, spec);
+	const at = (name: string) => path.posix.join(spec.path, name);
+	const fail = (what: string, error: unknown, retryable = true): never => {
+		if (error instanceof RemoteError) throw error;
+		throw new RemoteError(`${spec.id}: ${what}: ${errorMessage(error).replace(/^\w+: /, '')}`, retryable);
+	};
+	return {
+		spec,
+		async list() {
+			let entries: SftpClient.FileInfo[];
+			try {
+				entries = await client.list(spec.path);
+			} catch (error) {
+				return fail('cannot list', error);
+			}
+			const names = new Set(entries.map(e => e.name));
+			const list: RemoteObject[] = entries
+				.filter(e => e.type === '-' && e.name.endsWith('.db') && !e.name.startsWith('.'))
+				.map(e => ({name: e.name, sizeBytes: e.size, modifiedAt: e.modifyTime, hasSidecar: names.has(`${e.name}.json`)}));
+			return list.sort((a, b) => b.modifiedAt - a.modifiedAt || b.name.localeCompare(a.name));
+		},
+		async upload(file, sidecar, onProgress, expectedSha256) {
+			const name = path.basename(file);
+			assertRemoteName(name);
+			const total = (await fs.promises.stat(file)).size;
+			const partial = at(`.${name}.partial`);
+			const hasher = hashing(done => onProgress?.(done, total));
+			try {
+				await client.mkdir(spec.path, true).catch(async (error: unknown) => {
+					if (!(await client.exists(spec.path))) throw error;
+				});
+				const source = fs.createReadStream(file, {highWaterMark: 1024 * 1024});
+				source.on('error', error => hasher.destroy(error));
+				await client.put(source.pipe(hasher), partial);
+			} catch (error) {
+				await client.delete(partial, true).catch(() => undefined);
+				return fail(`upload of ${name} failed`, error);
+			}
+			const sent = hasher.done();
+			try {
+				const stat = await client.stat(partial);
+				if (stat.size !== sent.sizeBytes) throw new RemoteError(`${spec.id}: ${name} is ${stat.size} bytes there, ${sent.sizeBytes} were sent`);
+				if (expectedSha256 && sent.sha256 !== expectedSha256) {
+					await client.delete(partial, true).catch(() => undefined);
+					throw new RemoteError(`${spec.id}: the bytes sent of ${name} do not have the sha256 its sidecar records (the file changed): the copy was removed`, false);
+				}
+				await client.delete(at(name), true);
+				await client.rename(partial, at(name));
+				if (sidecar) await client.put(await fs.promises.readFile(sidecar), at(`${name}.json`));
+			} catch (error) {
+				return fail(`upload of ${name} failed`, error);
+			}
+			onProgress?.(total, total);
+			return sent;
+		},
+		async download(name, dest, onProgress) {
+			assertRemoteName(name);
+			let total = 0;
+			try {
+				total = (await client.stat(at(name))).size;
+			} catch (error) {
+				return fail(`no backup named ${JSON.stringify(name)}`, error, false);
+			}
+			const hasher = hashing(done => onProgress?.(done, total));
+			const through = new PassThrough();
+			try {
+				await Promise.all([client.get(at(name), through), pipeline(through, hasher, fs.createWriteStream(dest, {mode: 0o600, flags: 'wx'}))]);
+			} catch (error) {
+				return fail(`download of ${name} failed`, error);
+			}
+			return hasher.done();
+		},
+		async readSidecar(name) {
+			assertRemoteName(name);
+			try {
+				if (!(await client.exists(at(`${name}.json`)))) return undefined;
+				return ((await client.get(at(`${name}.json`))) as Buffer).toString('utf8');
+			} catch (error) {
+				return fail(`cannot read the sidecar of ${name}`, error);
+			}
+		},
+		async delete(name) {
+			assertRemoteName(name);
+			try {
+				if (!(await client.exists(at(name)))) throw new RemoteError(`${spec.id}: no backup named ${JSON.stringify(name)}`, false);
+				await client.delete(at(name));
+				await client.delete(at(`${name}.json`), true);
+			} catch (error) {
+				return fail(`cannot delete ${name}`, error);
+			}
+		},
+		async close() {
+			await client.end().catch(() => undefined);
+		},
+	};
+}

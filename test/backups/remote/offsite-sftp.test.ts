@@ -1,0 +1,117 @@
+// Off-site copies over SFTP (issue 19), against `rclone serve sftp` on loopback and the built CLI:
+// the round trip (create uploads, list --remote, restore --from with the plan, delete --from), a
+// wrong host key refused (nothing sent, "not off-site", heartbeat /fail with the exit status), and a
+// heartbeat that cannot be reached never failing the backup.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {readSidecar} from '../../../source/backups/files.js';
+import {startSftpServer, type SftpServerHandle} from '../../helpers/sftp-server.js';
+import {startHeartbeatReceiver, type HeartbeatReceiver} from '../../helpers/heartbeat-receiver.js';
+import {tempSqlite, type TempSqlite} from '../../helpers/sqlite.js';
+import {cliEnv, requireBuild, runCli} from '../../helpers/health-env.js';
+import {closedPort} from '../../helpers/ports.js';
+import {rowCount} from '../backup-helpers.js';
+
+let sftp: SftpServerHandle;
+let hb: HeartbeatReceiver;
+let sqlite: TempSqlite;
+
+beforeAll(async () => {
+	requireBuild();
+	[sftp, hb] = await Promise.all([startSftpServer(), startHeartbeatReceiver()]);
+	sqlite = tempSqlite({messages: 30});
+});
+
+afterAll(async () => {
+	await Promise.all([sftp?.close(), hb?.close()]);
+	sqlite?.cleanup();
+});
+
+const backups = () => path.join(sqlite.dir, 'backups');
+const env = (extra: Record<string, string> = {}) => cliEnv({
+	SQLITE_PATH: sqlite.path,
+	BACKUP_DIR: backups(),
+	OPSDECK_AUDIT_LOG: path.join(sqlite.dir, 'audit.log'),
+	BACKUP_REMOTE: sftp.url('/offsite/box-1'),
+	BACKUP_SFTP_KEY: sftp.clientKey,
+	BACKUP_SFTP_KNOWN_HOSTS: sftp.knownHosts,
+	BACKUP_UPLOAD_BACKOFF_MS: '50',
+	BACKUP_HEARTBEAT_URL: hb.url,
+	...extra,
+});
+const cli = (args: string[], extra: Record<string, string> = {}) => runCli(args, {env: env(extra), cwd: sqlite.dir});
+const remoteFolder = () => path.join(sftp.root, 'offsite', 'box-1');
+
+describe('sftp round trip', () => {
+	let name = '';
+
+	it('create uploads the backup and its sidecar, with the sha256 checked', async () => {
+		const r = await cli(['backup', 'create']);
+		expect(r.stderr).toBe('');
+		expect(r.code).toBe(0);
+		name = /created (\S+\.db)/.exec(r.stdout)![1]!;
+		expect(r.stdout).toContain(`off-site: sftp://backup@127.0.0.1:${sftp.port}/offsite/box-1 ok`);
+		expect(fs.readFileSync(path.join(remoteFolder(), name))).toEqual(fs.readFileSync(path.join(backups(), name)));
+		expect(fs.existsSync(path.join(remoteFolder(), `${name}.json`))).toBe(true);
+		// no partial left on the server
+		expect(fs.readdirSync(remoteFolder()).filter(f => f.startsWith('.'))).toEqual([]);
+		const meta = readSidecar(backups(), name)!;
+		expect(Object.values(meta.offsite!)[0]).toMatchObject({ok: true, sha256: meta.sha256});
+	});
+
+	it('list --remote shows it; restore --from brings it back through the plan; delete --from removes it', async () => {
+		const list = await cli(['backup', 'list', '--remote']);
+		expect(list.code).toBe(0);
+		expect(list.stdout).toMatch(new RegExp(`${name}\\s+manual\\s+.*\\s+yes`));
+		fs.rmSync(path.join(backups(), name));
+		fs.rmSync(path.join(backups(), `${name}.json`));
+		const db = new Database(sqlite.path);
+		db.exec('delete from messages');
+		db.close();
+		const restore = await cli(['backup', 'restore', name, '--from', 'sftp', '--yes']);
+		expect(restore.stderr).toBe('');
+		expect(restore.code).toBe(0);
+		expect(restore.stdout).toContain('sha256 matches its sidecar, quick_check ok');
+		expect(restore.stdout).toMatch(/messages\s+0\s+30/);
+		expect(rowCount(sqlite.path, 'messages')).toBe(30);
+		// without --yes and without a terminal: refused before anything is downloaded
+		const refused = await cli(['backup', 'delete', name, '--from', '1']);
+		expect(refused.code).toBe(2);
+		expect(fs.existsSync(path.join(remoteFolder(), name))).toBe(true);
+		const readOnly = await cli(['backup', 'delete', name, '--from', '1', '--yes'], {OPSDECK_READ_ONLY: '1'});
+		expect(readOnly.code).toBe(2);
+		expect(readOnly.stderr).toMatch(/read-only mode/);
+		const deleted = await cli(['backup', 'delete', name, '--from', '1', '--yes']);
+		expect(deleted.code).toBe(0);
+		expect(fs.existsSync(path.join(remoteFolder(), name))).toBe(false);
+		expect(fs.existsSync(path.join(remoteFolder(), `${name}.json`))).toBe(false);
+		const audit = fs.readFileSync(path.join(sqlite.dir, 'audit.log'), 'utf8');
+		expect(audit).toMatch(/"action":"delete-remote-backup".*"result":"ok"/);
+	}, 60_000);
+
+	it('a wrong host key is refused (one line, not retried, nothing sent), the backup stays local, the heartbeat gets /fail', async () => {
+		const before = fs.readdirSync(remoteFolder()).sort();
+		hb.pings.length = 0;
+		const r = await cli(['backup', 'create'], {BACKUP_SFTP_KNOWN_HOSTS: sftp.wrongKnownHosts});
+		expect(r.code).toBe(1);
+		const name = /created (\S+\.db)/.exec(r.stdout)![1]!;
+		expect(fs.existsSync(path.join(backups(), name))).toBe(true);
+		expect(r.stdout).toMatch(/NOT off-site: sftp:\/\/\S+ FAILED after 1 attempt: sftp:\/\/\S+: HOST KEY MISMATCH for \[127\.0\.0\.1\]:\d+: it offers ssh-ed25519 SHA256:\S+, \S+ has another key/);
+		expect(fs.readdirSync(remoteFolder()).sort()).toEqual(before);
+		expect(hb.pings.map(p => p.path)).toEqual(['/ping/abc-123/start', '/ping/abc-123/fail']);
+		expect(hb.pings[1]!.body).toMatch(/^exit status 1: .*HOST KEY MISMATCH/);
+		const list = await cli(['backup', 'list', '--remote'], {BACKUP_SFTP_KNOWN_HOSTS: sftp.wrongKnownHosts});
+		expect(list.code).toBe(1);
+		expect(list.stdout).toMatch(/cannot list: .*HOST KEY MISMATCH/);
+	}, 60_000);
+
+	it('a heartbeat that cannot be reached is reported and does not fail the backup', async () => {
+		const r = await cli(['backup', 'create'], {BACKUP_HEARTBEAT_URL: `http://127.0.0.1:${await closedPort()}/hc`});
+		expect(r.code).toBe(0);
+		expect(r.stdout).toMatch(/off-site: .* ok/);
+		expect(r.stderr).toMatch(/heartbeat \/start to http:\/\/127\.0\.0\.1:\d+\/hc\/start\?rid=\S+ not delivered: .*\(the backup itself is unaffected\)/);
+		expect(r.stderr).toMatch(/heartbeat ping to .* not delivered/);
+	}, 60_000);
+});
