@@ -3,9 +3,9 @@
 // Only the lines on screen are ever turned into rows: a 64 KB line costs a screenful, not 64 KB.
 import {lineLevel, type Level} from '../../../logs/level.js';
 import type {LogLine} from '../../../logs/lines.js';
-import {cellWidth} from '../../../text/format.js';
-import {cutMark, expandTabs} from '../../../text/log-text.js';
-import {sanitize, type Safe} from '../../../text/sanitize.js';
+import {cellWidth, formatCount} from '../../../text/format.js';
+import {expandTabs} from '../../../text/log-text.js';
+import {safe, sanitize, type Safe} from '../../../text/sanitize.js';
 
 export type Segment = {readonly text: Safe; readonly mark?: boolean};
 
@@ -31,8 +31,28 @@ export function lineSegments(line: LogLine, ranges: Ranges | undefined, maxChars
 		at = end;
 	}
 	if (at < raw.length || out.length === 0) out.push({text: shown(raw.slice(at))});
-	if (line.cut) out.push({text: cutMark(line)});
 	return out;
+}
+
+/** What ends a line over 64 KB on screen, always in view: ` [cut: 70,039 bytes]`. */
+export function cutText(line: LogLine): Safe {
+	return safe` [cut: ${formatCount(line.bytes)} bytes]`;
+}
+
+/** A line's rows: its text cut or wrapped, and a line over 64 KB ending with its byte count in view. */
+export function lineRows(line: LogLine, ranges: Ranges | undefined, width: number, wrap: boolean, maxRows: number): Segment[][] {
+	const maxChars = wrap ? width * maxRows * 2 + 16 : width * 2 + 16;
+	const segments = lineSegments(line, ranges, maxChars);
+	if (!line.cut) return layoutSegments(segments, width, wrap, maxRows);
+	const mark: Segment = {text: cutText(line)};
+	const markWidth = cellWidth(mark.text);
+	if (!wrap || maxRows === 1) {
+		// the mark takes the end of the row (a pane too narrow for both keeps the mark)
+		const room = width - markWidth;
+		return room < 4 ? [[mark]] : [[...layoutSegments(segments, room, false, 1)[0]!, mark]];
+	}
+	const rows = layoutSegments(segments, width, true, maxRows - 1);
+	return [...rows, [mark]];
 }
 
 /** The pieces a row may break between: a whole escape (\x1b, \u200b) or one character. */
@@ -113,12 +133,11 @@ export function viewRows({lines, bottom, width, height, wrap, ranges, current}: 
 	const rows: Row[] = [];
 	let i = Math.min(bottom, lines.length - 1);
 	let first = i + 1;
-	// enough of a line's text to fill the screen (a 64 KB line is not sanitized whole)
-	const maxChars = wrap ? width * height * 2 + 16 : width * 2 + 16;
 	for (; i >= 0 && rows.length < height; i--) {
 		const line = lines[i]!;
 		const level = lineLevel(line.text.length > 400 ? line.text.slice(0, 400) : line.text) ?? line.level;
-		const laid = layoutSegments(lineSegments(line, ranges, maxChars), width, wrap, height);
+		// (enough of a line's text to fill the screen: a 64 KB line is not sanitized whole)
+		const laid = lineRows(line, ranges, width, wrap, height);
 		rows.unshift(...laid.map(segments => ({segments, level, current: i === current})));
 		first = i;
 	}
@@ -127,6 +146,5 @@ export function viewRows({lines, bottom, width, height, wrap, ranges, current}: 
 
 /** The rows one line takes (1 unless wrapped; at most a screenful). */
 export function lineRowCount(line: LogLine, width: number, height: number, wrap: boolean): number {
-	if (!wrap) return 1;
-	return layoutSegments(lineSegments(line, undefined, width * height * 2 + 16), width, true, height).length;
+	return wrap ? lineRows(line, undefined, width, true, height).length : 1;
 }

@@ -4,9 +4,8 @@
 import {Box, Text} from 'ink';
 import type {AppProcessStatus} from '../../../app-process/status.js';
 import type {Level} from '../../../logs/level.js';
-import {appProcessLine} from '../../../text/app-text.js';
-import {fit, wrapCells} from '../../../text/format.js';
-import {sanitize, type Safe} from '../../../text/sanitize.js';
+import {fit, formatBytes, formatCount, formatDuration, wrapCells} from '../../../text/format.js';
+import {safe, sanitize, type Safe} from '../../../text/sanitize.js';
 import {SafeText} from '../../components/safe-text.js';
 import type {Row} from './log-rows.js';
 
@@ -35,9 +34,19 @@ export function AppLine({status, error, restarting, width}: {readonly status: Ap
 	return (
 		<Text wrap="truncate">
 			<Text color={restarting ? 'yellow' : stateColor[status.state]} bold>{head}</Text>
-			<SafeText>{fit(appProcessLine(status), Math.max(1, width - head.length))}</SafeText>
+			<SafeText>{fit(appHeaderText(status), Math.max(1, width - head.length))}</SafeText>
 		</Text>
 	);
+}
+
+/** The pid first (a narrow pane keeps it), then uptime, restarts, RSS, CPU, port, and the service. */
+export function appHeaderText(s: AppProcessStatus): Safe {
+	const name = sanitize(s.service);
+	if (s.state !== 'up') return safe`${sanitize(s.state === 'unknown' ? (s.error ?? s.detail) : s.detail)} · ${name}`;
+	const restarts = s.restarts === null ? safe`${s.restartsSeen}` : safe`${formatCount(s.restarts)} (${s.restartsSeen} here)`;
+	const cpu = s.cpuPercent === null ? '-' : `${s.cpuPercent.toFixed(1)}%`;
+	const pid = s.pid === null ? sanitize('pid ?') : safe`pid ${s.pid}`;
+	return safe`${pid} · up ${formatDuration(s.uptimeSeconds === null ? null : s.uptimeSeconds * 1000)} · restarts ${restarts} · rss ${formatBytes(s.rssBytes)} · cpu ${sanitize(cpu)} · port ${sanitize(s.ports.join(',') || '-')} · ${name}`;
 }
 
 /** Lines wrapped to the pane, cut to its height (the note when there are no sources, a failed restart). */

@@ -50,11 +50,12 @@ export function useAppProcess(isVisible: boolean) {
 		});
 	}, [config, flash, service, status]);
 
-	const restart = useCallback(() => {
+	const restart = useCallback(async () => {
 		if (!service || running) return;
 		// read-only: restartApp refuses (and audits the refusal) without a dialog
 		if (config.readOnly) return run(undefined);
-		const now = status.data;
+		// (pressed before the first look: looked at now, so the dialog names the pid a signal goes to)
+		const now = status.data ?? (await appStatus(service).catch(() => undefined));
 		const target = `${serviceText(service)}${now?.pid ? ` (pid ${now.pid})` : ''}`;
 		const plan = now ? restartPlan(service, now, config.appRestartTimeoutMs) : `restart ${serviceText(service)}`;
 		setDialog({request: {action: 'app-restart', target}, plan, pid: now?.pid ?? null});
@@ -73,7 +74,7 @@ export function useAppProcess(isVisible: boolean) {
 		dialog,
 		outcome,
 		running,
-		restart,
+		restart: () => void restart(),
 		confirm,
 		cancel: () => setDialog(undefined),
 		closeOutcome: () => setOutcome(undefined),
