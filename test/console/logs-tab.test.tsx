@@ -130,6 +130,26 @@ describe('Logs tab', () => {
 		await app.waitFor('request ok again');
 	});
 
+	it('N finds the previous match above what was read (a page more read), n the next one; a marks the matches among every line', async () => {
+		const log = logFile('needles.log', Array.from({length: 2000}, (_, i) => `2024-05-01T10:00:00Z INFO line ${i}${i === 10 || i === 1990 ? ' needle here' : ''}`));
+		const app = await start({LOG_FILES: log});
+		await app.waitFor('INFO line 1999');
+		await app.press('/');
+		await app.type('needle');
+		await app.press(keys.enter);
+		await app.waitFor(s => s.includes('only "needle"') && s.includes('line 10 needle') && !s.includes('line 1999'));
+		await app.press('a');
+		await app.waitFor(s => s.includes('marked "needle"') && s.includes('INFO line 1999'));
+		// the newest match is on screen: N makes it the current one (drawn bold), nothing scrolls
+		await app.press('N');
+		// line 10 was not read yet: N reads the pages above until it meets it, and shows it
+		await app.press('N');
+		const found = await app.waitFor('line 10 needle here');
+		expect(found).not.toContain('line 1990');
+		await app.press('n');
+		await app.waitFor(s => s.includes('line 1990 needle'));
+	});
+
 	it('hostile bytes in a line are drawn escaped; a line over 64 KB is cut with its byte count', async () => {
 		const log = logFile('evil.log', [
 			'2024-05-01T10:00:00Z INFO clear \u001b[2J title \u001b]0;owned\u0007 bidi \u202eevil',

@@ -96,24 +96,28 @@ export const P9b = {
 		const {file} = await bigLogFile(ctx);
 		let count;
 		let matched;
+		const cpu = {opsdeck: [], baseline: []};
 		const samples = await alternate(ctx.reps, async () => {
-			const r = await timedRun('node', [bundleBin, 'logs', file, '--grep', grepRe], {env: ctx.env(), cwd: ctx.tmp});
+			const r = await timedRun('node', [bundleBin, 'logs', file, '--grep', grepRe], {env: ctx.env(), cwd: ctx.tmp, cpu: true});
 			if (r.code !== 0) throw new Error(`opsdeck logs --grep exited ${r.code}: ${r.stderr}`);
 			matched = r.stdoutLines;
+			cpu.opsdeck.push(r.cpuS);
 			return r.ms;
 		}, async () => {
-			const r = await timedRun('grep', ['-c', '-E', grepBaselineRe, file], {keep: true});
+			const r = await timedRun('grep', ['-c', '-E', grepBaselineRe, file], {keep: true, cpu: true});
 			count = Number(r.stdout.trim());
+			cpu.baseline.push(r.cpuS);
 			return r.ms;
 		}, {log: ctx.log});
 		if (matched !== count) throw new Error(`opsdeck logs --grep printed ${matched} lines, grep -c counted ${count}`);
-		return {...samples, note: `${count.toLocaleString('en-US')} matching lines on both sides; the file in the page cache (read once before)`};
+		const c = key => (cpu[key].every(v => v !== undefined) ? `${median(cpu[key]).toFixed(2)} s` : '?');
+		return {...samples, note: `${count.toLocaleString('en-US')} matching lines on both sides (opsdeck writes each, ~${Math.round((count * 88) / 2 ** 20)} MB; grep -c writes a number); CPU (user+sys, median) opsdeck ${c('opsdeck')}, grep -c ${c('baseline')}`};
 	},
 };
 
 /** A writer appending `rate` numbered lines a second to `log` until killed. */
 function startWriter(ctx, log, rate) {
-	const script = `const fs=require('node:fs');const fd=fs.openSync(process.argv[1],'a');let n=0;const t0=Date.now();
+	const script = `const fs=require('node:fs');const fd=fs.openSync(process.argv[2],'a');let n=0;const t0=Date.now();
 const filler=' INFO  http GET /api/chats/ABC123/messages status=200 ms=12 user=u4821';
 setInterval(()=>{const due=Math.floor((Date.now()-t0)*${rate}/1000);let s='';for(;n<due;n++)s+='seq='+n+' '+new Date().toISOString()+filler+'\\n';if(s)fs.writeSync(fd,s);},10);`;
 	const file = path.join(ctx.tmp, 'writer.cjs');

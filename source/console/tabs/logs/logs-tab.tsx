@@ -70,20 +70,19 @@ function LogsTab({isActive, isVisible, width, height}: TabProps) {
 	const {loadOlder} = view;
 	const wantsOlder = isVisible && view.loading === undefined && pos.first === 0 && !view.buffer.atStart && !view.buffer.trimmed && (pos.held || pos.rows.length < bodyHeight);
 	useEffect(() => {
-		if (wantsOlder) loadOlder();
+		if (wantsOlder) void loadOlder();
 	}, [wantsOlder, loadOlder, view.buffer.lines.length]);
-	// N looking further up: once a page is added, again (a few pages at most)
-	const [seeking, setSeeking] = useState(0);
-	useEffect(() => {
-		if (seeking === 0 || view.loading) return;
-		if (pos.jump(-1)) return setSeeking(0);
-		if (view.buffer.atStart || view.buffer.trimmed || seeking === 1) {
-			setSeeking(0);
-			return frame.flash(view.buffer.atStart ? 'no older match' : 'no older match in the lines read: N reads further up', 'info');
+	// N past the oldest line read: the pages above, until one has a match (20 pages at most)
+	const seekOlder = async () => {
+		for (let pages = 0; pages < 20; pages++) {
+			const page = await loadOlder();
+			if (!page) break;
+			const at = page.lines.findLastIndex(line => search !== undefined && search.ranges(line.text).length > 0);
+			if (at !== -1) return pos.show(page.base + at);
+			if (page.atStart) break;
 		}
-		setSeeking(seeking - 1);
-		loadOlder();
-	}, [view.buffer.lines.length, view.loading]); // eslint-disable-line react-hooks/exhaustive-deps
+		frame.flash('no older match', 'info');
+	};
 	const {event} = view;
 	useEffect(() => {
 		if (event && source) frame.flash(sanitize(`${source.name}: ${followText(event)}`), event.kind === 'error' ? 'warning' : 'info');
@@ -108,8 +107,7 @@ function LogsTab({isActive, isVisible, width, height}: TabProps) {
 			if (pos.jump(step)) return;
 			if (step === 1 || view.buffer.atStart || view.buffer.trimmed) return frame.flash(step === 1 ? 'no newer match' : 'no older match', 'info');
 			// N past the oldest line read: the pages above are read until one has a match
-			setSeeking(20);
-			loadOlder();
+			void seekOlder();
 		},
 		wrap: () => setWrap(w => !w),
 		scroll: pos.scroll,

@@ -58,6 +58,11 @@ export function useLogScroll({buffer, width, height, wrap, search, resetKey}: Op
 		},
 		/** pause: held where it is now; resume: the end */
 		toggleHold: () => set({anchor: anchor === null ? base + bottom : null}),
+		/** line `seq` (one read in a page above) as the current match, in the middle of the screen */
+		show(seq: number) {
+			const middle = seq + Math.floor(height / 2);
+			setState({resetKey, current: seq, anchor: middle - base >= last ? null : middle});
+		},
 		/** the next (1: newer) or previous (-1: older) line with a match; false when there is none in what was read */
 		jump(step: 1 | -1): boolean {
 			if (!search) return false;

@@ -57,6 +57,8 @@ function trim(buffer: LogBuffer, lines: LogLine[]): LogBuffer {
 	return {...buffer, lines: lines.slice(drop), base: buffer.base + drop, atStart: false, trimmed: true};
 }
 
+export type OlderPage = {readonly lines: readonly LogLine[]; readonly base: number; readonly atStart: boolean};
+
 export type LogViewOptions = {
 	readonly source: LogSource | undefined;
 	/** what the reader keeps (a text filter in `only` mode, the level) */
@@ -70,10 +72,12 @@ export type LogViewOptions = {
 	readonly enabled: boolean;
 };
 
-export function useLogView({source, filter, filterKey, following, count, generation, enabled}: LogViewOptions): LogViewState & {readonly loadOlder: () => void} {
+export function useLogView({source, filter, filterKey, following, count, generation, enabled}: LogViewOptions): LogViewState & {readonly loadOlder: () => Promise<OlderPage | undefined>} {
 	const [state, setState] = useState<LogViewState>({buffer: empty, loading: undefined, error: undefined, event: undefined, perSecond: 0});
 	const reader = useRef<SourceReader | undefined>(undefined);
 	const busy = useRef(false);
+	/** the sequence number of the first line read, and whether it is the file's first */
+	const top = useRef({base: 0, atStart: false});
 	const sourceKey = source ? `${source.kind}:${source.name}` : '';
 
 	useEffect(() => {
@@ -84,12 +88,14 @@ export function useLogView({source, filter, filterKey, following, count, generat
 		const mine = new SourceReader(source, {filter, maxScanBytes: scanPerPage});
 		reader.current = mine;
 		busy.current = true;
+		top.current = {base: 0, atStart: false};
 		setState(s => ({...s, buffer: empty, loading: 'end', error: undefined, event: undefined, perSecond: 0}));
 		void (async () => {
 			try {
 				// following: the last complete lines, then everything after them exactly once
 				const page = await mine.last(count, {partial: !following});
 				if (!live) return;
+				top.current = {base: 0, atStart: page.atStart};
 				setState(s => ({...s, loading: undefined, buffer: {lines: page.lines, base: 0, atStart: page.atStart, trimmed: false, scannedFrom: page.start, size: page.size, bytesRead: page.bytesRead ?? 0}}));
 			} catch (error) {
 				if (live && !(following && (error as NodeJS.ErrnoException).code === 'ENOENT')) setState(s => ({...s, loading: undefined, error: errorMessage(error)}));
@@ -131,27 +137,31 @@ export function useLogView({source, filter, filterKey, following, count, generat
 	// what loadOlder reads (a key handler runs between renders)
 	const latest = useRef(state);
 	latest.current = state;
-	const loadOlder = useCallback(() => {
+	/** The page above what was read; resolves with its lines and the sequence number of the first (undefined: nothing read). */
+	const loadOlder = useCallback(async (): Promise<OlderPage | undefined> => {
 		const mine = reader.current;
-		const {buffer, loading} = latest.current;
-		if (!mine || busy.current || loading || buffer.atStart || buffer.trimmed) return;
+		// (busy and top are refs: a second call right after the first sees its page before a render does)
+		const {buffer} = latest.current;
+		if (!mine || busy.current || top.current.atStart || buffer.trimmed) return undefined;
 		busy.current = true;
 		setState(s => ({...s, loading: 'older'}));
-		mine.older(Math.max(200, count)).then(
-			page => {
-				busy.current = false;
-				if (reader.current !== mine) return;
-				setState(s => ({
-					...s,
-					loading: undefined,
-					buffer: {...s.buffer, lines: [...page.lines, ...s.buffer.lines], base: s.buffer.base - page.lines.length, atStart: page.atStart, scannedFrom: page.start ?? s.buffer.scannedFrom, bytesRead: s.buffer.bytesRead + (page.bytesRead ?? 0)},
-				}));
-			},
-			error => {
-				busy.current = false;
-				if (reader.current === mine) setState(s => ({...s, loading: undefined, error: errorMessage(error)}));
-			},
-		);
+		try {
+			const page = await mine.older(Math.max(200, count));
+			if (reader.current !== mine) return undefined;
+			const base = top.current.base - page.lines.length;
+			top.current = {base, atStart: page.atStart};
+			setState(s => ({
+				...s,
+				loading: undefined,
+				buffer: {...s.buffer, lines: [...page.lines, ...s.buffer.lines], base: s.buffer.base - page.lines.length, atStart: page.atStart, scannedFrom: page.start ?? s.buffer.scannedFrom, bytesRead: s.buffer.bytesRead + (page.bytesRead ?? 0)},
+			}));
+			return {lines: page.lines, base, atStart: page.atStart};
+		} catch (error) {
+			if (reader.current === mine) setState(s => ({...s, loading: undefined, error: errorMessage(error)}));
+			return undefined;
+		} finally {
+			busy.current = false;
+		}
 	}, [count]);
 
 	return {...state, loadOlder};
