@@ -200,6 +200,24 @@ describe('Logs tab', () => {
 		await app.waitFor(`pid ${after} listening`);
 	}, 40_000);
 
+	it('S on a process that is not running: the error and the app\'s last log lines, until Esc', async () => {
+		const pidFile = path.join(dir, 'dead.pid');
+		fs.writeFileSync(pidFile, '999999\n');
+		const log = logFile('dead.log', ['2024-05-01T10:00:00Z INFO  listening on 5555', '2024-05-01T10:00:05Z ERROR out of memory \u001b[31mbye']);
+		const app = await start({LOG_FILES: log, APP_SERVICE: `pidfile:${pidFile}`});
+		await app.waitFor(`DOWN pid 999999 from ${pidFile} is not running`);
+		await app.press('S');
+		await app.waitFor('Type restart and press Enter');
+		await app.type('restart');
+		await app.press(keys.enter);
+		const failed = await app.waitFor('its last log lines', 10_000);
+		expect(failed).toContain(`restart of pidfile:${pidFile} failed: no running process to restart`);
+		expect(failed).toContain('  2024-05-01T10:00:05Z ERROR out of memory \\x1b[31mbye');
+		expect(readAudit({auditLog: auditLog()}, 1)[0]).toMatchObject({action: 'app-restart', result: 'failed'});
+		await app.press(keys.escape);
+		await app.waitFor(s => !s.includes('its last log lines'));
+	});
+
 	it('the Status tab has the app process card: state, pid, uptime, restarts, RSS, CPU, port', async () => {
 		const app = await start({APP_SERVICE: `pidfile:${supervised.pidFile}`}, {tab: '', pane: {columns: 100, rows: 40}});
 		const screen = await app.waitFor('App process');

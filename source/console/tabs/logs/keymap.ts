@@ -34,7 +34,7 @@ export type LogsActions = {
 export function logsKeymap(a: LogsActions): KeyEntry[] {
 	const scroll = (how: Parameters<LogsActions['scroll']>[0]) => () => a.scroll(how);
 	return [
-		{key: 'Esc', label: 'close', help: "close the restart's outcome", when: a.outcome, run: a.closeOutcome},
+		{key: 'Esc', label: 'close', help: 'close what a failed restart said', when: a.outcome, run: a.closeOutcome},
 		{key: 'f', label: a.following ? 'stop following' : 'follow', help: 'follow new lines (through rotations), or stop', when: a.source, run: a.follow},
 		{key: 'space', label: a.held ? 'resume' : 'pause', help: 'pause the view while following (lines keep coming), or resume', when: a.following, run: a.pause},
 		{key: '/', label: 'filter', help: 'filter: text (any case), or /regex/ with flags i s u', when: a.source, run: a.filter},

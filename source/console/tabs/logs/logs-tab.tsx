@@ -8,7 +8,7 @@ import {useEffect, useMemo, useState} from 'react';
 import {compileFilter, FilterError, type FilterSpec} from '../../../logs/filter.js';
 import type {LevelFilter} from '../../../logs/level.js';
 import {logSources, type SourceList} from '../../../logs/sources.js';
-import {fit} from '../../../text/format.js';
+import {fit, wrapCells} from '../../../text/format.js';
 import {errorMessage} from '../../../text/mask.js';
 import {safe, sanitize, type Safe} from '../../../text/sanitize.js';
 import {ConfirmDialog} from '../../components/confirm-dialog.js';
@@ -60,7 +60,9 @@ function LogsTab({isActive, isVisible, width, height}: TabProps) {
 	const filterKey = JSON.stringify(spec);
 	const filter = useMemo(() => compileFilter(spec), [filterKey]); // eslint-disable-line react-hooks/exhaustive-deps
 	const appRows = app.service ? 1 : 0;
-	const outcomeRows = app.outcome ? Math.min(1 + app.outcome.lines.length, Math.max(1, Math.floor(height / 2))) : 0;
+	// a failed restart: its error and the app's last log lines, in up to half the tab
+	const outcomeLines: Safe[] = app.outcome ? [app.outcome.error, sanitize(app.outcome.lines.length > 0 ? 'its last log lines (Esc closes):' : 'no log lines to show (Esc closes)'), ...app.outcome.lines.map(line => safe`  ${line}`)] : [];
+	const outcomeRows = Math.min(outcomeLines.flatMap(line => wrapCells(line, width)).length, Math.max(1, Math.floor(height / 2)));
 	const bodyHeight = Math.max(1, height - 1 - appRows - outcomeRows - (prompt ? 1 : 0));
 	const view = useLogView({source, filter, filterKey, following, count: Math.max(50, bodyHeight * 2), generation, enabled: isVisible});
 	const resetKey = `${source?.name}\0${filterKey}\0${following}\0${generation}`;
@@ -139,7 +141,7 @@ function LogsTab({isActive, isVisible, width, height}: TabProps) {
 		<TabScreen keymap={keymap} width={width} height={height}>
 			{app.service ? <AppLine status={app.status} error={app.error} restarting={app.running} width={width} /> : null}
 			<SafeText color={view.error || listError ? 'red' : 'cyan'} wrap="truncate">{fit(head, width)}</SafeText>
-			{app.outcome ? <Note lines={[app.outcome.error, ...app.outcome.lines.map(line => safe`  ${line}`)]} width={width} height={outcomeRows} color="red" /> : null}
+			{app.outcome ? <Note lines={outcomeLines} width={width} height={outcomeRows} color="red" /> : null}
 			{prompt ? <TextField label="filter (text, or /regex/):" initial={typed} submitLabel="filter" isActive={isActive} width={width} onSubmit={submit} onCancel={() => setPrompt(false)} /> : null}
 			{list && !source
 				? <Note lines={noSourcesLines(list.unmatched)} width={width} height={bodyHeight} color="yellow" />
