@@ -147,6 +147,60 @@ async function holdSessions(url) {
 	};
 }
 
+/**
+ * The chat app's own log, for the Logs tab: a few hundred lines already there, then a writer (the
+ * "app": its pid in chat.pid, so APP_SERVICE=pidfile: finds it) adding ~20 lines a second, now and
+ * then a slow request, a 5xx or an error.
+ */
+function startAppLog(cwd) {
+	const log = path.join(cwd, 'logs', 'chat.log');
+	fs.mkdirSync(path.dirname(log), {recursive: true});
+	const script = `
+const fs = require('node:fs');
+const [log, pidFile] = process.argv.slice(2);
+fs.writeFileSync(pidFile, process.pid + '\\n');
+let n = 0;
+const chats = ['AYVQB827', 'KQ7ZP210', 'MX2LD554', 'BZLLP379'];
+function line(at) {
+	n++;
+	const t = new Date(at).toISOString();
+	const chat = chats[n % chats.length];
+	if (n % 41 === 0) return t + ' ERROR redis command timed out after 5000ms (XADD chat:' + chat + ':stream)';
+	if (n % 17 === 0) return t + ' WARN  slow query 1240ms: select * from messages where chat_code = $1 order by created_at desc';
+	if (n % 13 === 0) return JSON.stringify({level: 30, time: at, pid: process.pid, msg: 'socket joined', chat, users: n % 9 + 1});
+	const status = n % 23 === 0 ? 503 : n % 7 === 0 ? 201 : 200;
+	return t + ' INFO  http ' + (status === 201 ? 'POST' : 'GET') + ' /api/chats/' + chat + '/messages status=' + status + ' ms=' + (5 + (n * 37) % 90);
+}
+let text = '';
+const start = Date.now() - 300 * 50;
+for (let i = 0; i < 300; i++) text += line(start + i * 50) + '\\n';
+fs.appendFileSync(log, text);
+setInterval(() => fs.appendFileSync(log, line(Date.now()) + '\\n'), 50);
+`;
+	const file = path.join(cwd, 'chat-app.cjs');
+	fs.writeFileSync(file, script);
+	const pidFile = path.join(cwd, 'chat.pid');
+	const child = spawn(process.execPath, [file, log, pidFile], {cwd, stdio: 'ignore'});
+	cleanups.push(() => child.kill('SIGKILL'));
+	return {log, pidFile};
+}
+
+/** The Logs tab (7): following the app's log, the 5xx marked among the other lines, the app's process on top. */
+async function logsShot(screen) {
+	await screen.type('7');
+	await screen.waitFor(/chat\.log · read/, 'the Logs tab');
+	await screen.type('f');
+	await screen.waitFor(/following [1-9]\d* lines\/s/, 'following with its rate');
+	await screen.type('/');
+	await screen.waitFor('filter (text, or /regex/)');
+	await sleep(500);
+	await screen.type('/status=5\\d\\d/', keys.enter, 'a');
+	await screen.waitFor(/marked \/status=5/, 'the 5xx marked');
+	await screen.waitFor(/UP pid \d+ · up/, 'the app process');
+	await sleep(1500);
+	await screen.shot('logs.svg', 'opsdeck — Logs (following the app, its 5xx marked)');
+}
+
 const keys = {enter: '\r', escape: '\x1b'};
 const hintsSay = word => ls => (ls.filter(l => l.trim()).at(-1) ?? '').includes(word);
 
@@ -158,7 +212,18 @@ async function main() {
 	cleanups.push(() => redis.stop());
 	const redisUrl = redis.url(0);
 	const env = {...process.env, REDIS_URL: redisUrl, DATABASE_URL: databaseUrl, OPSDECK_AUDIT_LOG: path.join(cwd, 'audit.log'), TERM: 'xterm-256color', COLORTERM: 'truecolor'};
-	for (const name of ['CI', 'CONTINUOUS_INTEGRATION', 'NO_COLOR', 'SQLITE_PATH', 'BACKUP_DIR', 'OPSDECK_CONFIG', 'OPSDECK_READ_ONLY', 'APP_HEALTH_URL', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGPASSWORD']) delete env[name];
+	for (const name of ['CI', 'CONTINUOUS_INTEGRATION', 'NO_COLOR', 'SQLITE_PATH', 'BACKUP_DIR', 'OPSDECK_CONFIG', 'OPSDECK_READ_ONLY', 'APP_HEALTH_URL', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGPASSWORD', 'LOG_UNIT']) delete env[name];
+	// the app's log and process for the Logs tab (and the Status tab's App process card)
+	const app = startAppLog(cwd);
+	Object.assign(env, {LOG_FILES: app.log, APP_SERVICE: `pidfile:${app.pidFile}`});
+	if (process.argv.includes('--only-logs')) {
+		// only the Logs tab's screen (node media/render.mjs --only-logs, after npm run build)
+		const screen = openConsole({cols: 100, rows: 30, cwd, env});
+		await screen.waitFor('1 Status');
+		await logsShot(screen);
+		await screen.quit();
+		return;
+	}
 
 	log('seeding the demo (opsdeck demo)');
 	const seed = JSON.parse(await cli(['demo', '--json'], {cwd, env}));
@@ -233,6 +298,7 @@ async function main() {
 	await sleep(2000);
 	await screen.shot('postgres.svg', 'opsdeck — Postgres');
 	await held.release();
+	await logsShot(screen);
 	await screen.quit();
 
 	const pane = openConsole({cols: 40, rows: 10, cwd, env});

@@ -144,4 +144,9 @@ export async function visitScreens(screen, {cols, rows, shot}) {
 	await screen.type('p');
 	await waitText(/scanned [\d,]+\/[\d,]+ keys/, 'the memory scan done');
 	await take('redis-memory', 'Redis: memory by prefix, the biggest keys');
+
+	// the Logs tab, the next one: the app's log (npm run media sets LOG_FILES), or what to set
+	await screen.type(escape, '\t');
+	await waitText(/No log sources|matches no file|· read [\d.]+ \w+ of/, 'the Logs tab');
+	await take('logs', 'Logs: the newest lines of the app\'s log');
 }

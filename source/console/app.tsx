@@ -17,13 +17,14 @@ import {Keyboard, TabIdContext, useRouter} from './input/keyboard.js';
 import {barItems, helpLines, type KeyEntry} from './input/keymap.js';
 import {backupsTab} from './tabs/backups/backups-tab.js';
 import {keysTab} from './tabs/keys/keys-tab.js';
+import {logsTab} from './tabs/logs/logs-tab.js';
 import {monitorTab} from './tabs/monitor/monitor-tab.js';
 import {postgresTab} from './tabs/postgres/postgres-tab.js';
 import {redisTab} from './tabs/redis/redis-tab.js';
 import {statusTab} from './tabs/status/status-tab.js';
 import type {TabDefinition} from './tabs/types.js';
 
-export const tabs: readonly TabDefinition[] = [statusTab, keysTab, monitorTab, backupsTab, postgresTab, redisTab];
+export const tabs: readonly TabDefinition[] = [statusTab, keysTab, monitorTab, backupsTab, postgresTab, redisTab, logsTab];
 
 export const minimumSize = {columns: 30, rows: 8};
 

@@ -18,6 +18,10 @@ export type Page = {
 	readonly atStart: boolean;
 	/** bytes of the file read for this page (files only) */
 	readonly bytesRead?: number;
+	/** files: the offset the page reached up to (with maxScanBytes, the next page goes on from there) */
+	readonly start?: number;
+	/** files: the file's size when the page was read */
+	readonly size?: number;
 };
 
 /** A follower already started by follow(): stop() ends it. */
@@ -37,6 +41,8 @@ export type ReaderOptions = {
 	readonly filter?: LineFilter;
 	/** epoch ms: nothing older */
 	readonly since?: number;
+	/** files: a page stops after scanning this many bytes (a filter that matches little); the next goes on */
+	readonly maxScanBytes?: number;
 };
 
 export class SourceReader {
@@ -58,10 +64,10 @@ export class SourceReader {
 			return page;
 		}
 		const file = await this.open();
-		const page = await readLastLines(file, {count, filter: this.options.filter, from: await this.since(file), partial});
+		const page = await readLastLines(file, {count, filter: this.options.filter, from: await this.since(file), partial, maxScanBytes: this.options.maxScanBytes});
 		this.top = page.start;
 		this.end = page.end;
-		return {lines: page.lines, atStart: page.atStart, bytesRead: page.bytesRead};
+		return {lines: page.lines, atStart: page.atStart, bytesRead: page.bytesRead, start: page.start, size: page.size};
 	}
 
 	/** The `count` lines above the oldest one read so far. */
@@ -73,9 +79,9 @@ export class SourceReader {
 			return page;
 		}
 		const file = await this.open();
-		const page = await readLastLines(file, {count, filter: this.options.filter, from: await this.since(file), before: Number(this.top)});
+		const page = await readLastLines(file, {count, filter: this.options.filter, from: await this.since(file), before: Number(this.top), maxScanBytes: this.options.maxScanBytes});
 		this.top = page.start;
-		return {lines: page.lines, atStart: page.atStart, bytesRead: page.bytesRead};
+		return {lines: page.lines, atStart: page.atStart, bytesRead: page.bytesRead, start: page.start, size: page.size};
 	}
 
 	/** Every line that passes, from --since (or the start) to the end as it is now, in batches. */

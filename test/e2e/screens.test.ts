@@ -14,7 +14,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => tour?.stop());
 
-const screens = ['status', 'flush', 'keys', 'delete-key', 'chat', 'compare', 'value', 'help', 'monitor', 'backups', 'restore', 'delete-backup', 'redis', 'redis-memory'];
+const screens = ['status', 'flush', 'keys', 'delete-key', 'chat', 'compare', 'value', 'help', 'monitor', 'backups', 'restore', 'delete-backup', 'redis', 'redis-memory', 'logs'];
 
 /** Visits every screen at this size; each is checked as it is shot. Returns the screens by name. */
 async function visit(size: {cols: number; rows: number}): Promise<Map<string, string[]>> {

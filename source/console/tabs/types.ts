@@ -12,7 +12,7 @@ export type TabProps = {
 
 /** A tab: its keys live in its keymap (tabs/<tab>/keymap.ts), drawn by the TabScreen it renders. */
 export type TabDefinition = {
-	readonly id: 'status' | 'keys' | 'monitor' | 'backups' | 'postgres' | 'redis';
+	readonly id: 'status' | 'keys' | 'monitor' | 'backups' | 'postgres' | 'redis' | 'logs';
 	readonly title: string;
 	readonly Component: (props: TabProps) => ReactNode;
 };

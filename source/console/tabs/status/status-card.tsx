@@ -10,7 +10,7 @@ export type CardRow = {readonly label: string; readonly value: Safe; readonly co
 
 type Props = {
 	readonly title: string;
-	readonly state: 'up' | 'down' | 'connecting' | 'off';
+	readonly state: 'up' | 'down' | 'connecting' | 'off' | 'unknown';
 	/** after the state, e.g. "12ms" */
 	readonly note?: Safe | undefined;
 	readonly noteColor?: string | undefined;
@@ -19,7 +19,7 @@ type Props = {
 	readonly labelWidth?: number;
 };
 
-export const stateColor = {up: 'green', down: 'red', connecting: 'yellow', off: 'gray'} as const;
+export const stateColor = {up: 'green', down: 'red', connecting: 'yellow', off: 'gray', unknown: 'yellow'} as const;
 
 export function StatusCard({title, state, note, noteColor, rows, width, labelWidth = 11}: Props) {
 	const valueWidth = Math.max(1, width - labelWidth - 2);

@@ -6,9 +6,9 @@ import {sanitize, type Safe} from '../../../text/sanitize.js';
 import type {CardRow} from './status-card.js';
 
 export type Card = {
-	readonly id: 'postgres' | 'redis' | 'sqlite' | 'app' | 'process';
+	readonly id: 'postgres' | 'redis' | 'sqlite' | 'app' | 'appProcess' | 'process';
 	readonly title: string;
-	readonly state: 'up' | 'down' | 'connecting' | 'off';
+	readonly state: 'up' | 'down' | 'connecting' | 'off' | 'unknown';
 	readonly note?: Safe | undefined;
 	readonly noteColor?: string;
 	readonly rows: readonly CardRow[];
@@ -103,6 +103,23 @@ export function cardsFor(report: HealthReport, thresholds: Thresholds): Card[] {
 			note: app.httpStatus === null ? undefined : `HTTP ${app.httpStatus}  ${ms(app.latencyMs)}`,
 			noteColor: app.state !== 'up' ? 'red' : slow(app.latencyMs) ? 'yellow' : 'green',
 			rows: app.state === 'up' ? [] : [{label: 'error', value: app.error ?? '-', color: 'red'}],
+		}));
+	}
+
+	// APP_SERVICE: the app's process (two rows, so a 24-row terminal keeps the two columns)
+	const ap = report.appProcess;
+	if (ap) {
+		const up = ap.state === 'up';
+		cards.push(card({
+			id: 'appProcess',
+			title: 'App process',
+			state: ap.state,
+			note: up ? `${ap.pid === null ? 'pid not visible' : `pid ${ap.pid}`}  up ${secs(ap.uptimeSeconds)}` : ap.state === 'unknown' ? (ap.error ?? ap.detail) : ap.detail,
+			noteColor: up ? undefined : ap.state === 'down' ? 'red' : 'yellow',
+			rows: [
+				{label: 'restarts', value: `${ap.restarts === null ? '-' : formatCount(ap.restarts)} (${formatCount(ap.restartsSeen)} since start)`, color: warnIf(ap.restartsSeen > 0)},
+				{label: 'rss cpu', value: `${formatBytes(ap.rssBytes)}  ${ap.cpuPercent === null ? '-' : `${ap.cpuPercent.toFixed(1)}%`}  port ${ap.ports.length === 0 ? '-' : ap.ports.join(',')}`},
+			],
 		}));
 	}
 
