@@ -31,6 +31,19 @@ export type BackupMeta = {
 	readonly createdAt: string;
 	readonly durationMs?: number;
 	readonly verified: Verification | null;
+	/** the last restore drill of this backup (drill.ts) */
+	readonly drill?: DrillRecord;
+};
+
+/** a restore drill's result, in the sidecar and the drill log */
+export type DrillRecord = {
+	readonly at: string;
+	readonly backup: string;
+	readonly ok: boolean;
+	readonly durationMs: number;
+	readonly findings: readonly string[];
+	/** a file drilled by path (a downloaded copy), not a backup of the folder */
+	readonly file?: string;
 };
 
 export type BackupEntry = {

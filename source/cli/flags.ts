@@ -37,6 +37,11 @@ export const flagSpec = {
 	clear: {type: 'boolean'},
 	integrity: {type: 'boolean'},
 	manual: {type: 'boolean'},
+	// issue 19: prune --dry-run, drill [NAME|--newest] [--remote], sqlite check --relations
+	dryRun: {type: 'boolean'},
+	newest: {type: 'boolean'},
+	remote: {type: 'boolean'},
+	relations: {type: 'boolean'},
 	format: oneOf('csv', 'json'),
 	output: {type: 'string'},
 	traffic: {type: 'boolean'},

@@ -10,6 +10,7 @@ import {kebab, type Flags} from '../cli/flags.js';
 import {savedWatches} from '../monitor/watch-store.js';
 import {fsReason} from '../text/fs-reason.js';
 import {registerSecret, registerUrlSecrets} from '../text/mask.js';
+import {backupSettings, type BackupSettings} from './backup-settings.js';
 
 export {ConfigError} from './config-file.js';
 
@@ -77,7 +78,7 @@ export type Config = {
 	readonly appService: AppService | undefined;
 	/** APP_RESTART_TIMEOUT (seconds in the setting): how long a restart waits for the new pid */
 	readonly appRestartTimeoutMs: number;
-};
+} & BackupSettings;
 
 export const defaultCollections: CollectionsLayout = {
 	messages: 'chat:{chat}:messages',
@@ -308,6 +309,14 @@ export function loadConfig(options: LoadOptions = {}): Config {
 	const logUnit = pick(undefined, 'LOG_UNIT', 'logUnit');
 	const appService = pick(undefined, 'APP_SERVICE', 'appService');
 	const restartTimeout = pick(undefined, 'APP_RESTART_TIMEOUT', 'appRestartTimeout');
+	// issue 19: tiered retention, restore drills, relation checks
+	const backup19 = backupSettings({
+		keep: pick(undefined, 'BACKUP_KEEP', 'backupKeep'),
+		remoteKeep: pick(undefined, 'BACKUP_REMOTE_KEEP', 'backupRemoteKeep'),
+		drillHours: pick(undefined, 'DRILL_INTERVAL_HOURS', 'drillIntervalHours'),
+		drillChecks: pick(undefined, 'DRILL_CHECKS', 'drillChecks'),
+		orphanChecks: pick(undefined, 'ORPHAN_CHECKS', 'orphanChecks'),
+	});
 
 	// types are checked by readConfigFile: here only the ranges
 	const thresholdsFile = (file.thresholds ?? {}) as Record<string, number | undefined>;
@@ -352,6 +361,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
 		logUnit: logUnitFrom(logUnit.value, logUnit.name),
 		appService: appService.value === undefined ? undefined : parseAppService(String(appService.value), appService.name, cwd),
 		appRestartTimeoutMs: parseInteger(String(restartTimeout.value ?? 30), restartTimeout.name, 1, 3600) * 1000,
+		...backup19,
 	};
 	return config;
 }
