@@ -210,6 +210,8 @@ export async function run(ctx: CommandContext): Promise<number> {
 	const verb = ctx.args[0];
 	const fn = verb === undefined ? undefined : verbs[verb];
 	if (!fn) throw new UsageError(verb === undefined ? usage : `unknown backup command "${sanitize(verb).slice(0, 40)}"; ${usage}`);
+	if (ctx.flags.dryRun && verb !== 'prune') throw new UsageError(`--dry-run goes with backup prune, not backup ${verb}`);
+	if (ctx.flags.newest && verb !== 'drill') throw new UsageError(`--newest goes with backup drill, not backup ${verb}`);
 	try {
 		return await fn(ctx);
 	} catch (error) {
