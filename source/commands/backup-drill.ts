@@ -10,7 +10,7 @@ import {print, printJson, UsageError, warn, type CommandContext} from './shared.
 export function drillLines(result: DrillResult): string[] {
 	const lines = [`drill of ${sanitize(result.backup)}: ${result.ok ? 'passed' : 'FAILED'} in ${formatDuration(result.durationMs)} (restored into a scratch copy; the live file was not touched)`];
 	lines.push(`integrity_check: ${sanitize(result.integrity ?? 'not run')}`);
-	lines.push(`foreign_key_check: ${result.foreignKeys ? (result.foreignKeys.count === 0 ? 'ok' : `${formatCount(result.foreignKeys.count)} rows point at missing parents`) : 'not run'}`);
+	lines.push(`foreign_key_check: ${result.foreignKeys ? (result.foreignKeys.count === 0 ? 'ok' : `${formatCount(result.foreignKeys.count)} ${result.foreignKeys.count === 1 ? 'row points at a missing parent' : 'rows point at missing parents'}`) : 'not run'}`);
 	if (result.tables) {
 		const bad = result.tables.filter(t => t.recorded !== t.restored).length;
 		lines.push(`row counts: ${bad === 0 ? `all ${result.tables.length} tables match the sidecar` : `${bad} of ${result.tables.length} tables differ from the sidecar`}`);
