@@ -27,7 +27,7 @@ export const P10b = {
 			if (!result.ok) throw new Error(`drill failed: ${result.findings.join('; ')}`);
 			return now() - t;
 		}, async () => {
-			const r = await mustRun('sqlite3', [backup.path, 'pragma integrity_check']);
+			const r = await mustRun('sqlite3', [backup.path, 'pragma integrity_check'], {keep: true});
 			if (r.stdout.trim() !== 'ok') throw new Error(`integrity_check: ${r.stdout.trim().slice(0, 200)}`);
 			return r.ms;
 		}, {log: ctx.log});
