@@ -29,7 +29,7 @@ function printPlan(ctx: CommandContext, plan: PrunePlan, leftovers: readonly Lef
 		.sort((a, b) => b.e.createdAt - a.e.createdAt || b.e.name.localeCompare(a.e.name));
 	const width = Math.max(4, ...rows.map(r => sanitize(r.e.name).length));
 	print(ctx, `${'NAME'.padEnd(width)}  KIND    ${'CREATED (UTC)'.padEnd(19)}  ACTION  KEPT BY`);
-	for (const {e, action, why} of rows) print(ctx, `${sanitize(e.name).padEnd(width)}  ${e.kind.padEnd(6)}  ${formatDateTime(e.createdAt)}  ${action.padEnd(6)}  ${why}`);
+	for (const {e, action, why} of rows) print(ctx, `${sanitize(e.name).padEnd(width)}  ${e.kind.padEnd(6)}  ${formatDateTime(e.createdAt)}  ${action.padEnd(6)}  ${why}`.trimEnd());
 	for (const l of leftovers) print(ctx, `DELETE ${leftoverLine(l)}`);
 	print(ctx, `dry run: would delete ${plural(plan.remove.length, 'backup')}${leftovers.length > 0 ? ` and ${plural(leftovers.length, 'leftover temp file')}` : ''}, keep ${plan.keep.length} (keep ${keepText(ctx.config)} automatic${manual ? ' and manual' : '; manual ones only with --manual'}); nothing was changed`);
 }

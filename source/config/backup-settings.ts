@@ -14,7 +14,7 @@ export type OrphanCheck = {
 export type BackupSettings = {
 	/** BACKUP_KEEP: tiered retention of local backups (undefined: BACKUP_RETENTION's count) */
 	readonly backupKeep: RetentionRules | undefined;
-	/** BACKUP_REMOTE_KEEP: the same for remote copies (undefined: BACKUP_KEEP) */
+	/** BACKUP_REMOTE_KEEP: the same for remote copies (default: BACKUP_KEEP; undefined when neither is set) */
 	readonly backupRemoteKeep: RetentionRules | undefined;
 	/** DRILL_INTERVAL_HOURS: serve drills the newest backup this often (undefined: no drills scheduled) */
 	readonly drillIntervalHours: number | undefined;
@@ -67,9 +67,10 @@ export function parseOrphanChecks(value: unknown, name = 'ORPHAN_CHECKS'): Orpha
 }
 
 export function backupSettings(picked: {readonly keep: Picked; readonly remoteKeep: Picked; readonly drillHours: Picked; readonly drillChecks: Picked; readonly orphanChecks: Picked}): BackupSettings {
+	const backupKeep = rules(picked.keep);
 	return {
-		backupKeep: rules(picked.keep),
-		backupRemoteKeep: rules(picked.remoteKeep),
+		backupKeep,
+		backupRemoteKeep: rules(picked.remoteKeep) ?? backupKeep,
 		drillIntervalHours: hours(picked.drillHours),
 		drillChecks: queries(picked.drillChecks),
 		orphanChecks: parseOrphanChecks(picked.orphanChecks.value, picked.orphanChecks.name),
