@@ -2,7 +2,7 @@
 // Human text by default, --json for JSON. Destructive ones (restore, prune, delete) ask y/N on a
 // terminal, need --yes without one, and are refused in read-only mode before anything is asked.
 import {createBackup, deleteBackup, keepText, listBackups, listLeftovers, readBackupFolder, verifyBackup, BackupDirError, BackupError, BackupNameError, type BackupEntry} from '../backups/backups.js';
-import {auditRefusal, refuseReadOnly} from '../mutations/registry.js';
+import {auditRefusal} from '../mutations/registry.js';
 import {withInterrupt} from '../system/temp-files.js';
 import {holdersRefusal, planRestore, restoreBackup, restoreRequest, RestoreInterruptedError, RestoreRefusedError, type RestorePlan, type RestoreResult} from '../backups/restore.js';
 import {formatBytes, formatCount, formatDateTime, formatDuration, plural} from '../text/format.js';
