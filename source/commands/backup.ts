@@ -25,6 +25,8 @@ function entryJson(e: BackupEntry) {
 		...(e.sidecarError ? {sidecarError: e.sidecarError} : {}),
 		sha256: e.meta?.sha256,
 		tables: e.meta?.tables,
+		// the last restore drill of it, as its sidecar records it (issue 19)
+		...(e.meta?.drill ? {drill: e.meta.drill} : {}),
 		path: e.path,
 	};
 }
