@@ -10,6 +10,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createBackup} from '../../source/backups/backups.js';
 import {drillBackup} from '../../source/backups/drill.js';
 import {lastDrill} from '../../source/backups/drill-log.js';
+import {listLeftovers, prunable} from '../../source/backups/leftovers.js';
 import {sidecarName} from '../../source/backups/names.js';
 import {defaultThresholds} from '../../source/config/config.js';
 import {judge} from '../../source/health/health.js';
@@ -143,6 +144,18 @@ describe('drillBackup', () => {
 		await expect(drillBackup(config, {name: 'live.db'})).rejects.toThrow(/symlink leading outside|live data file/);
 		await expect(drillBackup(config, {name: '../app.db'})).rejects.toThrow(/is a path/);
 		await expect(drillBackup(setup('empty'), {newest: true})).rejects.toThrow(/^no backup to drill in /);
+	});
+
+	it('a scratch copy a kill -9 left behind is a leftover that prune removes', async () => {
+		const config = setup('killed');
+		fs.mkdirSync(config.backupDir);
+		const scratch = path.join(config.backupDir, '.drill_999999_1_auto_x.db.partial');
+		fs.writeFileSync(scratch, 'x');
+		const old = new Date(Date.now() - 10 * 60_000);
+		fs.utimesSync(scratch, old, old);
+		const [leftover] = await listLeftovers(config);
+		expect(leftover).toMatchObject({what: 'drill scratch', inProgress: false, path: scratch});
+		expect(prunable(leftover!)).toBe(true);
 	});
 
 	it('drills a file given by path (a downloaded copy) with its sidecar beside it', async () => {
