@@ -143,7 +143,8 @@ export async function drillBackup(config: DrillConfig, which: DrillTarget = {new
 	const record: DrillRecord = {at: new Date(started).toISOString(), backup: name, ok: findings.length === 0, durationMs: Math.round(now() - started), findings, ...(byPath ? {file} : {})};
 	const notRecorded: string[] = [];
 	if (meta) {
-		await writeSidecar(dir, {...meta, drill: record}).catch(async (error: unknown) => notRecorded.push(`sidecar ${path.join(dir, sidecarName(name))}: ${(await storageProblem(error, dir)) ?? (error as Error).message}`));
+		// read again: a verify that ran meanwhile keeps its result
+		await writeSidecar(dir, {...(readSidecar(dir, name) ?? meta), drill: record}).catch(async (error: unknown) => notRecorded.push(`sidecar ${path.join(dir, sidecarName(name))}: ${(await storageProblem(error, dir)) ?? (error as Error).message}`));
 	}
 	await appendDrillLog(config.backupDir, record).catch(async (error: unknown) => notRecorded.push(`drill log in ${config.backupDir}: ${(await storageProblem(error, config.backupDir)) ?? (error as Error).message}`));
 	return {...record, integrity: integrityPart?.integrity, foreignKeys: rest?.foreignKeys, tables: compared.tables, checks: rest?.checks ?? [], notes, notRecorded};
