@@ -12,6 +12,7 @@ import {ensureDir, EnsureDirError} from '../system/ensure-dir.js';
 import {forgetTemp, trackTemp, wasAbandoned} from '../system/temp-files.js';
 import {runWorkerTask, startWorkerTask, type FollowResult, type InspectResult, type SnapshotResult, type WorkerHandle} from './worker.js';
 import {planPrune} from './prune.js';
+import {formatRetentionRules} from './retention.js';
 import {listLeftovers} from './leftovers.js';
 import {runMutation} from '../mutations/registry.js';
 import {assertDataFile} from '../backends/sqlite.js';
@@ -19,11 +20,12 @@ import {prunable} from './leftovers.js';
 
 export {listBackups, readBackupFolder, diskSpace, type BackupEntry, type BackupMeta, type RefusedEntry, type Verification} from './files.js';
 export {planPrune, type PrunePlan} from './prune.js';
+export {applyRetention, planRetention, parseRetentionRules, formatRetentionRules, type RetentionRules, type RetentionStore, type RetentionEntry, type RetentionPlan} from './retention.js';
 export {listLeftovers, type Leftover} from './leftovers.js';
 export {resolveBackupName, BackupNameError, parseBackupName, type BackupKind} from './names.js';
 
 type BackupConfig = Pick<Config, 'sqlitePath' | 'backupDir'>;
-type MutatingConfig = BackupConfig & Pick<Config, 'readOnly' | 'auditLog' | 'backupRetention'>;
+type MutatingConfig = BackupConfig & Pick<Config, 'readOnly' | 'auditLog' | 'backupRetention'> & Partial<Pick<Config, 'backupKeep'>>;
 
 export type BackupPhase = 'copy' | 'count' | 'hash' | 'check';
 /** ratio 0..1 of the whole job, and what it is doing now */
@@ -319,13 +321,13 @@ export async function pruneBackups(
 	options: {readonly manual?: boolean; readonly leftovers?: boolean} = {},
 ): Promise<{removed: string[]; kept: string[]; leftovers: string[]}> {
 	const entries = await listBackups(config.backupDir, config.sqlitePath);
-	const plan = planPrune(entries, config.backupRetention, now, options);
+	const plan = planPrune(entries, config.backupRetention, now, {...options, rules: config.backupKeep});
 	const leftovers = options.leftovers ? (await listLeftovers(config, now)).filter(prunable) : [];
 	const removed: string[] = [];
 	const removedLeftovers: string[] = [];
 	// nothing to do: nothing happens (in read-only mode the guard still refuses, and audits, the request)
 	if (plan.remove.length === 0 && leftovers.length === 0 && !config.readOnly) return {removed, kept: plan.keep.map(e => e.name), leftovers: removedLeftovers};
-	const what = `${plan.remove.length} of ${plan.keep.length + plan.remove.length} backups (keep ${config.backupRetention}${options.manual ? ', manual ones too' : ' automatic'})${leftovers.length > 0 ? ` and ${leftovers.length} leftover temp files` : ''}`;
+	const what = `${plan.remove.length} of ${plan.keep.length + plan.remove.length} backups (keep ${keepText(config)}${options.manual ? ', manual ones too' : ' automatic'})${leftovers.length > 0 ? ` and ${leftovers.length} leftover temp files` : ''}`;
 	await runMutation(config, {action: 'prune', target: `${config.backupDir}: ${what}`}, async () => {
 		for (const entry of plan.remove) {
 			// checked again right before: the live file is never removed, whatever its name
@@ -341,6 +343,11 @@ export async function pruneBackups(
 		await fsyncDir(config.backupDir);
 	});
 	return {removed, kept: plan.keep.map(e => e.name), leftovers: removedLeftovers};
+}
+
+/** `7` or `last=7,daily=14` (BACKUP_KEEP wins over BACKUP_RETENTION) */
+export function keepText(config: Pick<Config, 'backupRetention'> & Partial<Pick<Config, 'backupKeep'>>): string {
+	return config.backupKeep ? formatRetentionRules(config.backupKeep) : String(config.backupRetention);
 }
 
 export type BackupOverview = {

@@ -33,6 +33,8 @@ export type BackupMeta = {
 	readonly verified: Verification | null;
 	/** per remote (its id, BACKUP_REMOTE with passwords masked): the last upload there (backups/remote/offsite.ts) */
 	readonly offsite?: Readonly<Record<string, OffsiteUpload>>;
+	/** the last restore drill of this backup (drill.ts) */
+	readonly drill?: DrillRecord;
 };
 
 /** How the last upload of a backup to one remote went. */
@@ -43,6 +45,17 @@ export type OffsiteUpload = {
 	/** the sha256 of the bytes sent (equal to the sidecar's when ok) */
 	readonly sha256?: string;
 	readonly error?: string;
+};
+
+/** a restore drill's result, in the sidecar and the drill log */
+export type DrillRecord = {
+	readonly at: string;
+	readonly backup: string;
+	readonly ok: boolean;
+	readonly durationMs: number;
+	readonly findings: readonly string[];
+	/** a file drilled by path (a downloaded copy), not a backup of the folder */
+	readonly file?: string;
 };
 
 export type BackupEntry = {

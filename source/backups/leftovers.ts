@@ -13,7 +13,7 @@ import {pidAlive} from '../system/pid-alive.js';
 export type Leftover = {
 	readonly name: string;
 	readonly path: string;
-	readonly what: 'backup partial' | 'safety partial' | 'restore temp';
+	readonly what: 'backup partial' | 'safety partial' | 'restore temp' | 'drill scratch';
 	readonly sizeBytes: number;
 	readonly modifiedAt: number;
 	/** a running operation is still writing it */
@@ -36,7 +36,8 @@ export async function listLeftovers(config: {readonly backupDir: string; readonl
 	const partialBusy = async (file: string, stat: fs.Stats) => now - stat.mtimeMs < busyMs || (await findHolders(file)).length > 0;
 	for (const name of await fs.promises.readdir(config.backupDir).catch(() => [] as string[])) {
 		if (!/^\..+\.partial(-wal|-shm|-journal)?$/.test(name)) continue;
-		const item = await entry(config.backupDir, name, name.startsWith('.safety_') ? 'safety partial' : 'backup partial', partialBusy);
+		const what = name.startsWith('.safety_') ? 'safety partial' : name.startsWith('.drill_') ? 'drill scratch' : 'backup partial';
+		const item = await entry(config.backupDir, name, what, partialBusy);
 		if (item) found.push(item);
 	}
 	let live: string;

@@ -40,6 +40,10 @@ export const flagSpec = {
 	// off-site copies (issue 19): backup list --remote, restore/delete NAME --from REMOTE
 	remote: {type: 'boolean'},
 	from: {type: 'string'},
+	// issue 19: prune --dry-run, drill [NAME|--newest] [--remote], sqlite check --relations
+	dryRun: {type: 'boolean'},
+	newest: {type: 'boolean'},
+	relations: {type: 'boolean'},
 	format: oneOf('csv', 'json'),
 	output: {type: 'string'},
 	traffic: {type: 'boolean'},

@@ -1,18 +1,19 @@
-// opsdeck backup create | list | verify NAME [--integrity] | restore NAME [--yes] [--force] | prune [--manual] [--yes] | delete NAME [--yes]
+// opsdeck backup create | list [--remote] | verify NAME [--integrity] | restore NAME [--from REMOTE] [--yes] [--force] | prune [--manual] [--dry-run] [--yes] | delete NAME [--from REMOTE] [--yes] | drill [NAME|--newest] [--remote]
 // Human text by default, --json for JSON. Destructive ones (restore, prune, delete) ask y/N on a
 // terminal, need --yes without one, and are refused in read-only mode before anything is asked.
-import {deleteBackup, listBackups, listLeftovers, planPrune, readBackupFolder, pruneBackups, verifyBackup, BackupDirError, BackupError, BackupNameError, type BackupEntry, type Leftover} from '../backups/backups.js';
-import {auditRefusal, refuseReadOnly} from '../mutations/registry.js';
+import {deleteBackup, keepText, listBackups, listLeftovers, readBackupFolder, verifyBackup, BackupDirError, BackupError, BackupNameError, type BackupEntry} from '../backups/backups.js';
+import {auditRefusal} from '../mutations/registry.js';
 import {withInterrupt} from '../system/temp-files.js';
 import {holdersRefusal, planRestore, restoreBackup, restoreRequest, RestoreInterruptedError, RestoreRefusedError, type RestorePlan, type RestoreResult} from '../backups/restore.js';
 import {formatBytes, formatCount, formatDateTime, formatDuration, plural} from '../text/format.js';
 import {sanitize} from '../text/sanitize.js';
 import {CommandError, confirm, print, printJson, UsageError, warn, type CommandContext} from './shared.js';
-import {prunable} from '../backups/leftovers.js';
 import {runBackupJob, BackupJobError} from '../backups/remote/job.js';
 import {deleteRemote, fetchForRestore, listRemote, remoteErrors, reportJob, shipSafety} from './backup-remote.js';
+import {leftoverLine, prune} from './backup-prune.js';
+import {drill} from './backup-drill.js';
 
-const usage = 'usage: opsdeck backup create | list [--remote] | verify NAME | restore NAME [--from REMOTE] [--yes] [--force] | prune [--manual] | delete NAME [--from REMOTE]';
+export const usage = 'usage: opsdeck backup create | list [--remote] | verify NAME | restore NAME [--from REMOTE] [--yes] [--force] | prune [--manual] [--dry-run] | delete NAME [--from REMOTE] | drill [NAME|--newest] [--remote]';
 
 function entryJson(e: BackupEntry) {
 	return {
@@ -26,6 +27,8 @@ function entryJson(e: BackupEntry) {
 		...(e.sidecarError ? {sidecarError: e.sidecarError} : {}),
 		sha256: e.meta?.sha256,
 		tables: e.meta?.tables,
+		// the last restore drill of it, as its sidecar records it (issue 19)
+		...(e.meta?.drill ? {drill: e.meta.drill} : {}),
 		path: e.path,
 	};
 }
@@ -115,7 +118,7 @@ async function list(ctx: CommandContext): Promise<number> {
 		print(ctx, `${sanitize(e.name).padEnd(width)}  ${e.kind.padEnd(6)}  ${formatBytes(e.sizeBytes).padStart(9)}  ${formatDateTime(e.createdAt)}  ${verifiedText(e)}`);
 		for (const claim of e.claims ?? []) print(ctx, `${' '.repeat(width)}  ${sanitize(claim)}`);
 	}
-	print(ctx, `${plural(entries.length, 'backup')} in ${ctx.config.backupDir} (keep ${ctx.config.backupRetention} automatic; manual ones until prune --manual)`);
+	print(ctx, `${plural(entries.length, 'backup')} in ${ctx.config.backupDir} (keep ${keepText(ctx.config)} automatic; manual ones until prune --manual)`);
 	printLeftovers();
 	return 0;
 }
@@ -201,31 +204,6 @@ async function restore(ctx: CommandContext): Promise<number> {
 	return 0;
 }
 
-function leftoverLine(l: Leftover): string {
-	return `${l.what} ${sanitize(l.path)} (${formatBytes(l.sizeBytes)}, ${formatDateTime(l.modifiedAt)}${l.inProgress ? ', in progress' : l.what === 'safety partial' ? ', may hold the state before an interrupted restore' : ''})`;
-}
-
-async function prune(ctx: CommandContext): Promise<number> {
-	if (ctx.args.length > 1) throw new UsageError(`backup prune takes no NAME; ${usage}`);
-	refuseReadOnly(ctx.config, {action: 'prune', target: ctx.config.backupDir});
-	const manual = ctx.flags.manual ?? false;
-	const plan = planPrune(await listBackups(ctx.config.backupDir, ctx.config.sqlitePath), ctx.config.backupRetention, Date.now(), {manual});
-	const leftovers = (await listLeftovers(ctx.config)).filter(prunable);
-	if (plan.remove.length === 0 && leftovers.length === 0) {
-		if (ctx.flags.json) printJson(ctx, {removed: [], kept: plan.keep.map(e => e.name), leftovers: []});
-		else print(ctx, `nothing to prune: ${plural(plan.keep.length, 'backup')}, keep ${ctx.config.backupRetention} automatic${manual ? ' and manual' : ' (manual ones only with --manual)'}`);
-		return 0;
-	}
-	if (!ctx.flags.json) {
-		for (const e of plan.remove) print(ctx, `delete ${sanitize(e.name)} (${e.kind}, ${formatDateTime(e.createdAt)})`);
-		for (const l of leftovers) print(ctx, `delete ${leftoverLine(l)}`);
-	}
-	await confirm(ctx, {action: 'prune', target: `${ctx.config.backupDir}: ${plan.remove.length} of ${plan.keep.length + plan.remove.length} backups (keep ${ctx.config.backupRetention}${manual ? ', manual too' : ''})${leftovers.length > 0 ? ` and ${leftovers.length} leftover temp files` : ''}`}, `Delete ${plural(plan.remove.length, 'backup')}${leftovers.length > 0 ? ` and ${plural(leftovers.length, 'leftover temp file')}` : ''}, keeping ${plan.keep.length}?`);
-	const result = await withInterrupt(ctx.stderr, () => 'the prune stopped part-way: opsdeck backup list shows what is left', () => pruneBackups(ctx.config, Date.now(), {manual, leftovers: true}));
-	if (ctx.flags.json) printJson(ctx, result);
-	else print(ctx, `pruned ${plural(result.removed.length, 'backup')}${result.leftovers.length > 0 ? ` and ${plural(result.leftovers.length, 'leftover temp file')}` : ''}; ${result.kept.length} kept`);
-	return 0;
-}
 
 async function remove(ctx: CommandContext): Promise<number> {
 	const name = nameArg(ctx, 'delete');
@@ -239,12 +217,14 @@ async function remove(ctx: CommandContext): Promise<number> {
 	return 0;
 }
 
-const verbs: Record<string, (ctx: CommandContext) => Promise<number>> = {create, list, verify, restore, prune, delete: remove};
+const verbs: Record<string, (ctx: CommandContext) => Promise<number>> = {create, list, verify, restore, prune, delete: remove, drill};
 
 export async function run(ctx: CommandContext): Promise<number> {
 	const verb = ctx.args[0];
 	const fn = verb === undefined ? undefined : verbs[verb];
 	if (!fn) throw new UsageError(verb === undefined ? usage : `unknown backup command "${sanitize(verb).slice(0, 40)}"; ${usage}`);
+	if (ctx.flags.dryRun && verb !== 'prune') throw new UsageError(`--dry-run goes with backup prune, not backup ${verb}`);
+	if (ctx.flags.newest && verb !== 'drill') throw new UsageError(`--newest goes with backup drill, not backup ${verb}`);
 	try {
 		return await remoteErrors(() => fn(ctx));
 	} catch (error) {

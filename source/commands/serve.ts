@@ -6,6 +6,7 @@ import http from 'node:http';
 import {startBackends} from '../backends/index.js';
 import {AlertNotifier} from '../health/alerts.js';
 import {startAutoBackups} from '../backups/auto.js';
+import {startDrills} from '../backups/drill-schedule.js';
 import {checkHealth, summary, type HealthReport} from '../health/health.js';
 import {apiHealth, healthJson, httpStatusFor, requestProblem} from '../health/http.js';
 import {errorMessage} from '../text/mask.js';
@@ -69,6 +70,10 @@ export async function run(ctx: CommandContext): Promise<number> {
 	const autoBackups = config.backupEnabled ? startAutoBackups(ctx.backends) : undefined;
 	if (autoBackups) log(`automatic backups every ${config.backupIntervalHours} h into ${config.backupDir} (none at start when the newest is younger than that)`);
 
+	// DRILL_INTERVAL_HOURS: the newest backup restored into a scratch file and checked, on a schedule
+	const drills = startDrills(config, log);
+	if (drills) log(`restore drills every ${config.drillIntervalHours} h of the newest backup in ${config.backupDir}`);
+
 	const server = http.createServer((req, res) => {
 		const send = (status: number, type: string, body: unknown, headers: Readonly<Record<string, string>> = {}) => {
 			res.writeHead(status, {'content-type': type, 'cache-control': 'no-store', ...headers});
@@ -95,6 +100,7 @@ export async function run(ctx: CommandContext): Promise<number> {
 		stopped = true;
 		clearTimeout(pollTimer);
 		alerts.close();
+		await drills?.stop();
 		throw listenError(error, config.healthHost, config.healthPort);
 	}
 	const shown = config.healthHost.includes(':') ? `[${config.healthHost}]` : config.healthHost;
@@ -116,6 +122,7 @@ export async function run(ctx: CommandContext): Promise<number> {
 		process.on('SIGINT', onInt);
 		process.on('SIGTERM', onTerm);
 	});
+	await drills?.stop();
 	if (autoBackups) {
 		log('taking the shutdown backup');
 		await autoBackups.stop();

@@ -1,4 +1,4 @@
-// opsdeck sqlite check | vacuum [--yes] | analyze [--yes] | export TABLE [--format csv|json] [--output FILE [--force]]
+// opsdeck sqlite check [--relations] | vacuum [--yes] | analyze [--yes] | export TABLE [--format csv|json] [--output FILE [--force]]
 // Maintenance of the SQLite data file. export streams rows (a big table never sits in memory) to
 // stdout or to FILE; `--json` alone means `--format json`.
 import fs from 'node:fs';
@@ -13,9 +13,10 @@ import {formatBytes, formatDuration, plural} from '../text/format.js';
 import {writeText} from '../text/out.js';
 import {sanitize} from '../text/sanitize.js';
 import {refuseReadOnly} from '../mutations/registry.js';
+import {relations} from './sqlite-relations.js';
 import {CommandError, confirm, print, printJson, UsageError, warn, type CommandContext} from './shared.js';
 
-const usage = 'usage: opsdeck sqlite check | vacuum [--yes] | analyze [--yes] | export TABLE [--format csv|json] [--output FILE [--force]]';
+const usage = 'usage: opsdeck sqlite check [--relations] | vacuum [--yes] | analyze [--yes] | export TABLE [--format csv|json] [--output FILE [--force]]';
 
 function requireFile(ctx: CommandContext): void {
 	try {
@@ -28,6 +29,7 @@ function requireFile(ctx: CommandContext): void {
 }
 
 async function check(ctx: CommandContext): Promise<number> {
+	if (ctx.flags.relations) return relations(ctx);
 	const result = await checkDatabase(ctx.backends.sqlite);
 	if (ctx.flags.json) {
 		printJson(ctx, {path: ctx.config.sqlitePath, ...result});
@@ -167,6 +169,7 @@ export async function run(ctx: CommandContext): Promise<number> {
 	const verb = ctx.args[0];
 	const fn = verb === undefined ? undefined : verbs[verb];
 	if (!fn) throw new UsageError(verb === undefined ? usage : `unknown sqlite command "${sanitize(verb).slice(0, 40)}"; ${usage}`);
+	if (ctx.flags.relations && verb !== 'check') throw new UsageError(`--relations goes with sqlite check, not sqlite ${verb}`);
 	if (verb !== 'export' && ctx.args.length > 1) throw new UsageError(`sqlite ${verb} takes no arguments; ${usage}`);
 	requireFile(ctx);
 	return fn(ctx);

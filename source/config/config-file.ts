@@ -61,6 +61,11 @@ export const configFileSchema: Schema = {
 	backupS3AccessKeyId: 'string', backupS3SecretAccessKey: 'string', backupSftpKey: 'string', backupSftpPassword: 'string',
 	backupSftpPassphrase: 'string', backupSftpKnownHosts: 'string', backupSftpHostKey: 'string',
 	backupUploadRetries: 'number', backupUploadBackoffMs: 'number', backupHeartbeatUrl: 'string',
+	backupKeep: 'string',
+	backupRemoteKeep: 'string',
+	drillIntervalHours: 'number',
+	drillChecks: 'strings',
+	orphanChecks: 'strings',
 };
 
 const normalize = (name: string) => name.toLowerCase().replace(/[_\-\s]/g, '');
@@ -116,7 +121,7 @@ function check(object: Record<string, unknown>, schema: Schema, prefix: string, 
 			check(value as Record<string, unknown>, kind, `${name}.`, fileName);
 		} else if (kind === 'strings' || kind === 'paths') {
 			if (!Array.isArray(value) || value.some(item => typeof item !== 'string' || item === '')) {
-				throw new ConfigError(`${name} in ${fileName} must be a list of ${kind === 'paths' ? 'file paths or globs' : 'key names or patterns'} (got ${describe(value)})`);
+				throw new ConfigError(`${name} in ${fileName} must be a list of ${kind === 'paths' ? 'file paths or globs' : key === 'watches' ? 'key names or patterns' : 'non-empty strings'} (got ${describe(value)})`);
 			}
 		} else if (typeof value !== kind) {
 			throw new ConfigError(`${name} in ${fileName} must be ${kindText[kind]} (got ${describe(value)})`);

@@ -11,6 +11,7 @@ import {savedWatches} from '../monitor/watch-store.js';
 import {fsReason} from '../text/fs-reason.js';
 import {registerSecret, registerUrlSecrets} from '../text/mask.js';
 import {remoteSettings, type RemoteSettings} from './remote-settings.js';
+import {backupSettings, type BackupSettings} from './backup-settings.js';
 
 export {ConfigError} from './config-file.js';
 
@@ -80,7 +81,7 @@ export type Config = {
 	readonly appService: AppService | undefined;
 	/** APP_RESTART_TIMEOUT (seconds in the setting): how long a restart waits for the new pid */
 	readonly appRestartTimeoutMs: number;
-} & RemoteSettings;
+} & RemoteSettings & BackupSettings;
 
 export const defaultCollections: CollectionsLayout = {
 	messages: 'chat:{chat}:messages',
@@ -311,6 +312,14 @@ export function loadConfig(options: LoadOptions = {}): Config {
 	const logUnit = pick(undefined, 'LOG_UNIT', 'logUnit');
 	const appService = pick(undefined, 'APP_SERVICE', 'appService');
 	const restartTimeout = pick(undefined, 'APP_RESTART_TIMEOUT', 'appRestartTimeout');
+	// issue 19: tiered retention, restore drills, relation checks
+	const backup19 = backupSettings({
+		keep: pick(undefined, 'BACKUP_KEEP', 'backupKeep'),
+		remoteKeep: pick(undefined, 'BACKUP_REMOTE_KEEP', 'backupRemoteKeep'),
+		drillHours: pick(undefined, 'DRILL_INTERVAL_HOURS', 'drillIntervalHours'),
+		drillChecks: pick(undefined, 'DRILL_CHECKS', 'drillChecks'),
+		orphanChecks: pick(undefined, 'ORPHAN_CHECKS', 'orphanChecks'),
+	});
 
 	// types are checked by readConfigFile: here only the ranges
 	const thresholdsFile = (file.thresholds ?? {}) as Record<string, number | undefined>;
@@ -357,6 +366,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
 		appService: appService.value === undefined ? undefined : parseAppService(String(appService.value), appService.name, cwd),
 		appRestartTimeoutMs: parseInteger(String(restartTimeout.value ?? 30), restartTimeout.name, 1, 3600) * 1000,
 		...remoteSettings(pick, env, cwd),
+		...backup19,
 	};
 	return config;
 }

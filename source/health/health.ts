@@ -19,10 +19,12 @@ import {probeRedis, type RedisHealth} from './redis.js';
 import {withOffsite} from '../backups/remote/offsite.js';
 import {backupsFailed, probeApp, probeBackups, probeProcess, probeSqlite, type AppHealth, type BackupsHealth, type ProcessHealth, type SqliteHealth} from './local.js';
 import {appStatus, appUnknown, type AppProcessStatus} from '../app-process/status.js';
+import {drillProblems, probeDrill, type DrillHealth} from './drill.js';
 
 export type {PostgresHealth} from './postgres.js';
 export type {RedisHealth} from './redis.js';
 export type {AppHealth, BackupsHealth, ProcessHealth, SqliteHealth} from './local.js';
+export type {DrillHealth} from './drill.js';
 
 export type Verdict = 'healthy' | 'degraded' | 'unhealthy';
 export type Component = 'postgres' | 'redis' | 'sqlite' | 'backups' | 'app' | 'appProcess';
@@ -49,6 +51,8 @@ export type HealthReport = {
 	readonly app: AppHealth | null;
 	/** the app's process (APP_SERVICE); null when it is not set. restartsSeen: since opsdeck started */
 	readonly appProcess: AppProcessStatus | null;
+	/** the last restore drill (issue 19) */
+	readonly drill: DrillHealth;
 	readonly process: ProcessHealth;
 };
 
@@ -65,7 +69,7 @@ const worse = (a: Verdict, b: Verdict): Verdict => {
 };
 
 /** The verdict and its reasons for a set of probe results (pure: tested on its own). */
-export function judge(report: Omit<HealthReport, 'verdict' | 'reasons' | 'checkedAt' | 'durationMs' | 'process'>, thresholds: Thresholds): {verdict: Verdict; reasons: Reason[]} {
+export function judge(report: Omit<HealthReport, 'verdict' | 'reasons' | 'checkedAt' | 'durationMs' | 'process' | 'drill'> & {readonly drill?: DrillHealth | null}, thresholds: Thresholds): {verdict: Verdict; reasons: Reason[]} {
 	const reasons: Reason[] = [];
 	const slow = (component: Component, name: string, ms: number | null) => {
 		if (ms !== null && ms > thresholds.latencyMs) {
@@ -105,6 +109,8 @@ export function judge(report: Omit<HealthReport, 'verdict' | 'reasons' | 'checke
 	if (notOffsite.length > 0 && notOffsite.length >= thresholds.notOffsiteBackups) {
 		reasons.push({component: 'backups', level: 'degraded', message: `${notOffsite.length === 1 ? '1 backup' : `${notOffsite.length} backups`} not off-site (the upload failed): ${notOffsite.slice(-3).join(', ')}${notOffsite.length > 3 ? ', ...' : ''}`});
 	}
+	// a failed or overdue restore drill: the backups may not restore (issue 19)
+	for (const message of drillProblems(report.drill)) reasons.push({component: 'backups', level: 'degraded', message});
 	const verdict = reasons.reduce<Verdict>((v, r) => worse(v, r.level), 'healthy');
 	// the worst first: the first reason is the one a one-line summary shows
 	reasons.sort((a, b) => (a.level === b.level ? 0 : a.level === 'unhealthy' ? -1 : 1));
@@ -130,7 +136,7 @@ export async function checkHealth(backends: Backends, options: HealthOptions = {
 	const timeoutMs = options.timeoutMs ?? defaultProbeTimeoutMs;
 	const startedAt = Date.now();
 	const started = performance.now();
-	const [postgres, redis, sqlite, backups, app, appProcess] = await Promise.all([
+	const [postgres, redis, sqlite, backups, app, appProcess, drill] = await Promise.all([
 		probePostgres(backends.postgres, timeoutMs),
 		probeRedis(backends.redis, timeoutMs),
 		probeSqlite(backends.sqlite, timeoutMs),
@@ -138,8 +144,9 @@ export async function checkHealth(backends: Backends, options: HealthOptions = {
 		withTimeout(probeBackups(config.backupDir).then(b => withOffsite(b, config)), timeoutMs, `no answer from ${config.backupDir} within ${timeoutMs} ms`).catch(error => backupsFailed(config.backupDir, error)),
 		config.appUrl ? probeApp(config.appUrl, timeoutMs) : Promise.resolve(null),
 		config.appService ? withTimeout(appStatus(config.appService), timeoutMs, `no answer within ${timeoutMs} ms`).catch(error => appUnknown(config.appService!, error)) : Promise.resolve(null),
+		withTimeout(probeDrill(config), timeoutMs, `no answer from ${config.backupDir} within ${timeoutMs} ms`).catch((error: unknown) => ({last: null, ageMs: null, intervalHours: config.drillIntervalHours ?? null, overdue: false, error: (error as Error).message})),
 	]);
-	const parts = {postgres, redis, sqlite, backups, app, appProcess};
+	const parts = {postgres, redis, sqlite, backups, app, appProcess, drill};
 	return {
 		...judge(parts, config.thresholds),
 		checkedAt: new Date(startedAt).toISOString(),

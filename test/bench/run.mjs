@@ -21,7 +21,7 @@ import {fmtMs, median, round} from './lib/stats.mjs';
 
 // row id → the module that defines it; loaded only when selected (a row's imports of build/ may be
 // broken while someone is mid-edit, and must not stop the other rows)
-const rowModules = {P1: 'keys', P1b: 'keys', P2: 'monitor', P3: 'sqlite', P4: 'sqlite', P5: 'console', P5u: 'console', P5b: 'console', P5c: 'console', P5d: 'traffic', P6: 'keys', P7: 'postgres', P8: 'redis', P8b: 'redis', P10: 'remote', P9: 'logs', P9i: 'logs', P9b: 'logs', P9c: 'logs'};
+const rowModules = {P1: 'keys', P1b: 'keys', P2: 'monitor', P3: 'sqlite', P4: 'sqlite', P5: 'console', P5u: 'console', P5b: 'console', P5c: 'console', P5d: 'traffic', P6: 'keys', P7: 'postgres', P8: 'redis', P8b: 'redis', P10: 'remote', P9: 'logs', P9i: 'logs', P9b: 'logs', P9c: 'logs', P10b: 'drill'};
 const allRows = Object.keys(rowModules).map(id => ({id}));
 const loadRow = async id => (await import(`./rows/${rowModules[id]}.mjs`))[id];
 const benchDir = path.join(root, 'test/bench');

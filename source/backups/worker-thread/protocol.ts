@@ -36,7 +36,24 @@ export type InspectTask = {readonly kind: 'inspect'; readonly file: string; read
 export type CopyTask = {readonly kind: 'copy'; readonly source: string; readonly dest: string};
 export type LockTask = {readonly kind: 'lock'; readonly file: string; readonly busyTimeoutMs: number};
 
-export type WorkerTask = (SnapshotTask | FollowTask | InspectTask | CopyTask | LockTask) & {
+/** drill: part of a restore drill's checks on the scratch copy (worker-thread/drill.ts) */
+export type DrillTask = {readonly kind: 'drill'; readonly file: string; readonly hash?: boolean; readonly integrity?: boolean; readonly relations?: boolean; readonly counts?: boolean; readonly checks?: readonly string[]};
+
+export type ForeignKeyProblem = {readonly table: string; readonly rowid: number | null; readonly parent: string; readonly fkid: number};
+
+/** one DRILL_CHECKS query: ok when its first column of its first row is truthy */
+export type DrillCheck = {readonly sql: string; readonly ok: boolean; readonly value?: string | number | null; readonly error?: string};
+
+export type DrillPartResult = {
+	readonly sha256?: string;
+	/** 'ok' or the first problems */
+	readonly integrity?: string;
+	readonly foreignKeys?: {readonly count: number; readonly samples: readonly ForeignKeyProblem[]};
+	readonly tables?: TableCounts;
+	readonly checks?: readonly DrillCheck[];
+};
+
+export type WorkerTask = (SnapshotTask | FollowTask | InspectTask | CopyTask | LockTask | DrillTask) & {
 	/** start the worker (thread, SQLite driver loaded) now but the task only when posted {type: 'go'} */
 	readonly waitForGo?: boolean;
 };
@@ -60,7 +77,7 @@ export type SettleResult = {
 	readonly error: string | undefined;
 };
 
-export type TaskResult = SnapshotResult | InspectResult | SettleResult | FollowResult | CopyResult;
+export type TaskResult = SnapshotResult | InspectResult | SettleResult | FollowResult | CopyResult | DrillPartResult;
 
 export type WorkerProgress = {
 	readonly phase: 'copy' | 'hash' | 'count' | 'check';

@@ -5,6 +5,7 @@
 // from the absolute path the main thread resolved, so it is the main thread's copy whatever the cwd.
 import {createRequire} from 'node:module';
 import {parentPort, workerData} from 'node:worker_threads';
+import {drillPart} from './drill.js';
 import {inspect} from './inspect.js';
 import type {TaskResult, WorkerData, WorkerTask} from './protocol.js';
 import {copy, lock} from './restore.js';
@@ -23,6 +24,8 @@ function runTask(thread: Thread, task: WorkerTask): TaskResult | Promise<TaskRes
 			return copy(thread, task);
 		case 'inspect':
 			return inspect(thread, task);
+		case 'drill':
+			return drillPart(thread, task);
 	}
 }
 

@@ -64,7 +64,7 @@ export function planLines(plan: RestorePlan): string[] {
 export function StatusLine({width, count, retention, dir, freeBytes, totalBytes, auto}: {
 	readonly width: number;
 	readonly count: number;
-	readonly retention: number;
+	readonly retention: number | string;
 	readonly dir: string;
 	readonly freeBytes: number | undefined;
 	readonly totalBytes: number | undefined;

@@ -5,7 +5,8 @@
 import {Text} from 'ink';
 import {useCallback, useEffect, useState} from 'react';
 import {startAutoBackups} from '../../../backups/auto.js';
-import {backupOverview, deleteBackup} from '../../../backups/backups.js';
+import {backupOverview, deleteBackup, keepText} from '../../../backups/backups.js';
+import {drillText, probeDrill} from '../../../health/drill.js';
 import {auditRefusal} from '../../../mutations/registry.js';
 import {holdersRefusal, restoreBackup, restoreRequest} from '../../../backups/restore.js';
 import {formatBytes, formatCount, formatDateTime, fit} from '../../../text/format.js';
@@ -41,9 +42,11 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 
 	// free disk to the MiB: a few bytes written elsewhere must not redraw an unchanged screen
 	const poll = usePoll(async () => {
-		const overview = await backupOverview(config);
+		const [overview, drill] = await Promise.all([backupOverview(config), probeDrill(config)]);
 		const mib = (n: number | undefined) => (n === undefined ? n : Math.round(n / 1048576) * 1048576);
-		return {...overview, freeBytes: mib(overview.freeBytes), auto: autoText(config.backupEnabled)};
+		// the last restore drill (issue 19), its age to the minute: no redraw every second for it
+		const lastDrill = drill.last || drill.intervalHours !== null || drill.error ? `last restore drill: ${drillText({...drill, ageMs: drill.ageMs === null ? null : Math.floor(drill.ageMs / 60_000) * 60_000})}` : '';
+		return {...overview, freeBytes: mib(overview.freeBytes), auto: autoText(config.backupEnabled), lastDrill};
 	}, {intervalMs: Math.max(config.pollIntervalMs, 1000), enabled: isVisible || dialog !== undefined}, config);
 	const jobs = useBackupJobs(config, result => {
 		frame.flash(sanitize(result.message), result.tone);
@@ -143,14 +146,14 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 	const start = windowStart(cursor, backups.length, visible);
 	const range = backups.length > visible ? `rows ${formatCount(start + 1)}–${formatCount(Math.min(backups.length, start + visible))} of ${formatCount(backups.length)}` : '';
 	const noteRoom = Math.max(1, width - (range ? range.length + 3 : 0));
-	const note = poll.error ? `cannot read ${config.backupDir}: ${poll.error}` : selected?.verified?.error ? `${selected.name}: ${selected.verified.error}` : selected?.claims ? `${selected.name}: ${selected.claims.join('; ')}` : offsiteNote(selected, config.backupRemotes.length > 0) ?? refusedText(status?.refused ?? []);
+	const note = poll.error ? `cannot read ${config.backupDir}: ${poll.error}` : selected?.verified?.error ? `${selected.name}: ${selected.verified.error}` : selected?.claims ? `${selected.name}: ${selected.claims.join('; ')}` : offsiteNote(selected, config.backupRemotes.length > 0) ?? ((status?.refused.length ?? 0) > 0 || !status?.lastDrill ? refusedText(status?.refused ?? []) : status.lastDrill);
 	// an automatic backup's upload runs outside the tab's jobs: its progress shows all the same
 	const job = jobs.job ?? backgroundUpload();
 	const jobLabel = job ? `${job.label}${job.phase ? ` (${job.phase})` : ''} ` : '';
 	const labelWidth = Math.min(jobLabel.length, Math.max(0, width - 12));
 	return (
 		<TabScreen keymap={keymap} width={width} height={height}>
-			<StatusLine width={width} count={backups.length} retention={config.backupRetention} dir={config.backupDir} freeBytes={status?.freeBytes} totalBytes={status?.totalBytes} auto={auto} />
+			<StatusLine width={width} count={backups.length} retention={keepText(config)} dir={config.backupDir} freeBytes={status?.freeBytes} totalBytes={status?.totalBytes} auto={auto} />
 			{job ? (
 				<SafeText wrap="truncate" color="cyan">{sanitize(fit(jobLabel, labelWidth, true) + progressBar(job.ratio, Math.max(8, width - labelWidth)))}</SafeText>
 			) : (
