@@ -12,12 +12,14 @@ import {sanitize} from '../text/sanitize.js';
 import {writeError} from '../text/out.js';
 import {App} from './app.js';
 import {currentWork, quitNote, setQuitNote} from './work-in-progress.js';
+import {keepYoungGenerationSmall} from './young-generation.js';
 
 const enterAlt = '\u001b[?1049h';
 const leaveAlt = '\u001b[?1049l\u001b[?25h';
 const hardLimitMs = 10_000;
 
 export async function runConsole(backends: Backends): Promise<number> {
+	keepYoungGenerationSmall();
 	let restored = false;
 	const restore = () => {
 		if (restored) return;
