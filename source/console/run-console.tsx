@@ -19,7 +19,6 @@ const leaveAlt = '\u001b[?1049l\u001b[?25h';
 const hardLimitMs = 10_000;
 
 export async function runConsole(backends: Backends): Promise<number> {
-	keepYoungGenerationSmall();
 	let restored = false;
 	const restore = () => {
 		if (restored) return;
@@ -31,6 +30,8 @@ export async function runConsole(backends: Backends): Promise<number> {
 
 	// (Ctrl-C is a key the App handles: during a restore it asks instead of quitting)
 	const instance = render(<App backends={backends} />, {exitOnCtrlC: false, patchConsole: true});
+	// once the first frame is drawn (its burst of allocations may grow the young generation a little)
+	keepYoungGenerationSmall();
 
 	const onSignal = (signal: NodeJS.Signals) => {
 		// a backup in progress (n) is abandoned at once: its partial file goes now, not at exit
