@@ -4,7 +4,7 @@ import {fmtMs, fmtSamples, median, round} from './stats.mjs';
 
 export function targetText(t) {
 	if (t.kind === 'ratio') return `<= ${t.max}x`;
-	if (t.kind === 'ms') return t.ratio ? `<= ${t.max} ms and <= ${t.ratio}x` : `<= ${t.max} ms`;
+	if (t.kind === 'ms') return typeof t.ratio === 'number' ? `<= ${t.max} ms and <= ${t.ratio}x` : `<= ${t.max} ms`;
 	if (t.kind === 'cpu') return `<= ${t.maxPercent}% CPU, <= ${t.maxRssMb} MB`;
 	if (t.kind === 'rss') return `<= ${t.maxRssMb} MB`;
 	if (t.kind === 'cpu-ratio') return `<= ${t.max}x CPU, poll <= ${t.maxRoundTripMs} ms`;
@@ -46,7 +46,8 @@ function summarizeOne(row, result, base) {
 	const t = row.target;
 	let pass = null;
 	if (t.kind === 'ratio') pass = ratio <= t.max;
-	else if (t.kind === 'ms') pass = a <= t.max && (t.ratio === undefined || ratio <= t.ratio);
+	// (an older row's `ratio: true` only asked for the ratio to be shown)
+	else if (t.kind === 'ms') pass = a <= t.max && (typeof t.ratio !== 'number' || ratio <= t.ratio);
 	return {...base, opsdeck: fmtSamples(result.opsdeck), baseline: b === undefined ? null : fmtSamples(result.baseline), ratio: ratio === undefined ? null : round(ratio, 2),
 		opsdeckMedianMs: round(a, 2), baselineMedianMs: b === undefined ? null : round(b, 2),
 		opsdeckSamplesMs: result.opsdeck.map(v => round(v, 2)), baselineSamplesMs: result.baseline?.map(v => round(v, 2)) ?? null, pass};
