@@ -12,6 +12,7 @@ import {sanitize} from '../text/sanitize.js';
 import {writeError} from '../text/out.js';
 import {App} from './app.js';
 import {currentWork, quitNote, setQuitNote} from './work-in-progress.js';
+import {keepYoungGenerationSmall} from './young-generation.js';
 
 const enterAlt = '\u001b[?1049h';
 const leaveAlt = '\u001b[?1049l\u001b[?25h';
@@ -29,6 +30,8 @@ export async function runConsole(backends: Backends): Promise<number> {
 
 	// (Ctrl-C is a key the App handles: during a restore it asks instead of quitting)
 	const instance = render(<App backends={backends} />, {exitOnCtrlC: false, patchConsole: true});
+	// once the first frame is drawn (its burst of allocations may grow the young generation a little)
+	keepYoungGenerationSmall();
 
 	const onSignal = (signal: NodeJS.Signals) => {
 		// a backup in progress (n) is abandoned at once: its partial file goes now, not at exit

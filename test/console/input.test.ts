@@ -109,17 +109,23 @@ describe('InputRouter', () => {
 		expect(ran).toEqual(['help']);
 	});
 
-	it('steps one queued key at a time, waking the pump once per burst', () => {
+	it('handles the first key of a read at once, the rest one per step, waking the pump once per burst', () => {
 		const {ran, router} = setUp();
 		let wakes = 0;
 		router.setWake(() => wakes++);
 		router.receive('xxx');
+		// Ink hands each escape sequence over on its own: a second read before any commit waits too
 		router.receive('x');
 		expect(wakes).toBe(1);
-		expect(ran).toEqual([]);
-		expect([router.step(), router.step(), router.step(), router.step()]).toEqual([true, true, true, false]);
+		expect(ran).toEqual(['tab']);
+		expect([router.step(), router.step(), router.step()]).toEqual([true, true, false]);
 		expect(ran).toEqual(['tab', 'tab', 'tab', 'tab']);
+		// released: the next lone key is handled at once, and still wakes the pump (a commit follows)
 		router.receive('x');
-		expect(wakes).toBe(2);
+		expect([ran.length, wakes]).toEqual([5, 2]);
+		router.receive('x');
+		expect(ran.length).toBe(5);
+		expect([router.step(), router.step()]).toEqual([false, false]);
+		expect(ran.length).toBe(6);
 	});
 });

@@ -29,7 +29,8 @@ afterAll(async () => {
 });
 
 describe('Monitor under a burst of keys', () => {
-	it('handles 60 j in one read without crashing and ends on the 61st row', async () => {
+	// each key is one commit of a 700-row Monitor (React's development build under vitest): seconds on a loaded machine
+	it('handles 60 j in one read without crashing and ends on the 61st row', {timeout: 90_000}, async () => {
 		const args = [binPath, '--redis-url', server.url, '--database-url', 'postgres://127.0.0.1:1/none', '--sqlite', path.join(cwd, 'none.db')];
 		const run = runPty(process.execPath, args, {cols: 80, rows: 24, cwd, env: {...process.env, XDG_STATE_HOME: path.join(cwd, 'state')}});
 		try {
@@ -40,7 +41,7 @@ describe('Monitor under a burst of keys', () => {
 			await waitFor(async () => {
 				await run.flush();
 				return run.exit !== undefined || run.inverseLines().some(line => line.includes('chat:Q060:messages'));
-			}, {timeout: 10_000, message: 'the highlight on chat:Q060:messages'});
+			}, {timeout: 30_000, message: 'the highlight on chat:Q060:messages'});
 			expect(run.exit).toBeUndefined();
 			// every key moved it: the 61st row is highlighted and in the shown range
 			expect(run.inverseLines().some(line => line.includes('chat:Q060:messages'))).toBe(true);
@@ -52,7 +53,7 @@ describe('Monitor under a burst of keys', () => {
 			await waitFor(async () => {
 				await run.flush();
 				return run.exit !== undefined || /rows [\d,]+–700 of 700/.test(run.screen());
-			}, {timeout: 10_000, message: 'the last page after 45 PgDn'});
+			}, {timeout: 30_000, message: 'the last page after 45 PgDn'});
 			expect(run.exit).toBeUndefined();
 		} finally {
 			run.kill();

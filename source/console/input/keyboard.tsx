@@ -1,7 +1,8 @@
 // The console's one subscription to the keyboard, and the hooks screens use to say which keys they
-// take. Keys reach the router (router.ts) one commit apart: the pump dispatches a key from a layout
-// effect — after React has committed everything the previous key did, and after every screen below
-// has registered that commit's keymap in its own layout effect — then forces the next commit.
+// take. Keys reach the router (router.ts) one commit apart: the first of a read at once (the last
+// commit is up to date), each next one from the pump's layout effect — after React has committed
+// everything the previous key did, and after every screen below has registered that commit's
+// keymap in its own layout effect — then the pump forces the next commit.
 import {useStdin} from 'ink';
 import {createContext, useContext, useEffect, useId, useLayoutEffect, useState, useSyncExternalStore, type ReactNode} from 'react';
 import type {BarItem, KeyEntry} from './keymap.js';

@@ -1,6 +1,7 @@
-// The one place keys go. A read is split into keys (keys.ts) and queued; the pump (keyboard.tsx)
-// hands them over one at a time, each only after React has committed what the key before it did
-// and every screen has registered the keymap of that commit. So `jjj` moves three rows, `/pattern⏎`
+// The one place keys go. A read is split into keys (keys.ts); with nothing pending the first is
+// handled at once, the rest are queued: the pump (keyboard.tsx) hands them over one at a time, each
+// only after React has committed what the key before it did and every screen has registered the
+// keymap of that commit. So `jjj` moves three rows, `/pattern⏎`
 // reaches the text field the `/` opened, and a second `n` sees the backup the first one started.
 //
 // Who gets a key, in order: the frame's first keys (Ctrl-C) → an open question (quit) → the
@@ -42,15 +43,32 @@ export class InputRouter {
 		this.#wake = wake;
 	}
 
-	/** A read from the terminal. */
+	/**
+	 * A read from the terminal (Ink emits one per escape sequence: 45 PgDn in one read are 45 calls
+	 * in a row, with no commit between them). Not busy, the last commit is what every key handled
+	 * so far did: the first key is handled at once, so what it does lands in the very next commit
+	 * (forcing a commit first put each press in Ink's second, throttled render: bench P6 5 → 40 ms).
+	 * Busy from then on: the keys after it wait for the commit that key makes.
+	 */
 	receive(chunk: string): void {
 		this.#queue.push(...splitKeys(chunk));
-		if (this.#busy || this.#queue.length === 0) return;
+		if (this.#busy) return;
+		const press = this.#queue.shift();
+		if (press === undefined) return;
 		this.#busy = true;
-		this.#wake();
+		try {
+			this.dispatch(press);
+		} finally {
+			// a commit follows even when the key changed nothing: the pump steps (or releases) there
+			this.#wake();
+		}
 	}
 
-	/** Handles the next queued key; true when more wait (to be stepped after the next commit). */
+	/**
+	 * Called by the pump after a commit: handles the next queued key (its updates, made in the
+	 * commit phase, are committed before anything else runs); true when more wait. With nothing
+	 * queued it only releases the router: the next read is handled at once again.
+	 */
 	step(): boolean {
 		const press = this.#queue.shift();
 		try {

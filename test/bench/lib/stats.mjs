@@ -30,6 +30,30 @@ export async function alternate(reps, opsdeck, baseline, {log} = {}) {
 	return {opsdeck: a, baseline: baseline ? b : undefined};
 }
 
+/**
+ * Like alternate() for any number of sides ({opsdeck, careful, floor, ...}): every side once per
+ * round, the order rotating each round so no side always runs first or last. Resolves with
+ * {name: samples[]}.
+ */
+export async function alternateSides(reps, sides, {log} = {}) {
+	const names = Object.keys(sides);
+	const out = Object.fromEntries(names.map(name => [name, []]));
+	for (let i = 0; i < reps; i++) {
+		const order = names.map((_, k) => names[(k + i) % names.length]);
+		for (const name of order) out[name].push(await sides[name](i));
+		log?.(`  round ${i + 1}/${reps}: ${names.map(name => `${name} ${fmtMs(out[name].at(-1))}`).join(', ')}`);
+	}
+	return out;
+}
+
+/** "median (min–max)" of samples in ms */
+export function fmtSamples(samples) {
+	const finite = (samples ?? []).filter(v => Number.isFinite(v));
+	if (finite.length === 0) return '-';
+	const m = fmtMs(median(finite));
+	return finite.length === 1 ? m : `${m} (${fmtMs(Math.min(...finite))}–${fmtMs(Math.max(...finite))})`;
+}
+
 export function fmtMs(ms) {
 	if (!Number.isFinite(ms)) return '-';
 	if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;

@@ -26,7 +26,7 @@ export const P5 = {
 	work: 'start to first full frame (bundle)',
 	opsdeckCommand: `node build/bundle/bin.js: ${frameNote}`,
 	baselineCommand: 'node -e "" in the same pty, spawn to exit',
-	target: {kind: 'ms', max: 300, ratio: true},
+	target: {kind: 'ms', max: 200, ratio: 2.0},
 	async run(ctx) {
 		await ctx.redis();
 		return alternate(ctx.reps, () => firstFrame(ctx, bundleBin), () => bareNode(ctx), {log: ctx.log});
@@ -72,9 +72,17 @@ async function idle(ctx, {db, openView}) {
 	const warmPercent = ((before - warmStart.ticks) / hz / ((performance.now() - warmStart.at) / 1000)) * 100;
 	const started = performance.now();
 	const rss = [];
-	for (let s = 0; s < seconds; s++) {
+	// the window in parts of 10 s: their spread is the row's min–max
+	const windows = [];
+	let mark = {ticks: before, at: started};
+	for (let s = 1; s <= seconds; s++) {
 		await sleep(1000);
 		rss.push(rssMb(run.pid));
+		if (s % 10 === 0) {
+			const t = {ticks: cpuTicks(run.pid), at: performance.now()};
+			windows.push(((t.ticks - mark.ticks) / hz / ((t.at - mark.at) / 1000)) * 100);
+			mark = t;
+		}
 	}
 	const after = cpuTicks(run.pid);
 	const elapsed = (performance.now() - started) / 1000;
@@ -83,14 +91,14 @@ async function idle(ctx, {db, openView}) {
 	const bytes = run.bytes();
 	await run.quit();
 	ctx.log(`  ${seconds} s: CPU ${percent.toFixed(2)}% of a core, RSS ${endRss.toFixed(1)} MB (max ${Math.max(...rss).toFixed(1)} MB)`);
-	return {cpuPercent: percent, rssMb: endRss, rssMaxMb: Math.max(...rss), seconds, note: `${seconds} s window, ${(after - before)} ticks at ${hz} Hz; ${(bytes / 1024).toFixed(0)} KB drawn in all; RSS max ${Math.max(...rss).toFixed(1)} MB; during the warm-up before the window ${warmPercent.toFixed(2)}% CPU`};
+	return {cpuPercent: percent, cpuWindows: windows, rssMb: endRss, rssMaxMb: Math.max(...rss), seconds, note: `${seconds} s window, ${(after - before)} ticks at ${hz} Hz; ${(bytes / 1024).toFixed(0)} KB drawn in all; RSS max ${Math.max(...rss).toFixed(1)} MB; during the warm-up before the window ${warmPercent.toFixed(2)}% CPU`};
 }
 
 export const P5b = {
 	id: 'P5b',
 	work: 'idle console at 1 s polling: CPU and RSS',
 	opsdeckCommand: 'console on the Status tab (polls PostgreSQL, Redis with 1M keys, SQLite every 1 s, and redraws each time), 30 s warm-up as for P5c (the first half-minute is V8 compiling the hot paths on background threads; its CPU is in the note), then utime+stime from /proc/PID/stat over the window; RSS (VmRSS) at the end',
-	target: {kind: 'cpu', maxPercent: 1, maxRssMb: 100},
+	target: {kind: 'cpu', maxPercent: 0.5, maxRssMb: 80},
 	run: ctx => idle(ctx, {db: 0, openView: () => sleep(30_000)}),
 };
 
@@ -100,7 +108,7 @@ export const P5c = {
 	id: 'P5c',
 	work: 'idle console at 1 s polling, Monitor tab (1,000 watched keys)',
 	opsdeckCommand: 'console on the Monitor tab watching chat:*:messages (1,000 sorted sets, nothing writing; no health poll while the Status tab is hidden, no webhook set), 30 s warm-up, then utime+stime from /proc/PID/stat over the window; RSS (VmRSS) at the end',
-	target: {kind: 'cpu', maxPercent: 1, maxRssMb: 100},
+	target: {kind: 'cpu', maxPercent: 0.5, maxRssMb: 80},
 	run: ctx => idle(ctx, {
 		db: 2,
 		async openView(run) {
