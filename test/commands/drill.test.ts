@@ -68,7 +68,7 @@ describe('opsdeck backup drill', () => {
 		const json = JSON.parse((await bad.run(['status', '--json'])).stdout) as {drill: {last: {ok: boolean}}; reasons: {level: string; message: string}[]};
 		expect(json.drill.last.ok).toBe(false);
 		expect(json.reasons).toContainEqual(expect.objectContaining({level: 'degraded', message: expect.stringMatching(/^restore drill failed: /)}));
-	});
+	}, 120_000);
 
 	it('refuses bad usage in one line (exit 2) and --help runs nothing', async () => {
 		const s = site('usage');
@@ -88,7 +88,7 @@ describe('opsdeck backup drill', () => {
 		expect(help.stdout).toContain('drill [NAME|--newest]');
 		expect(fs.existsSync(path.join(s.base, 'backups', 'drills.jsonl'))).toBe(false);
 		expect((await s.run(['status'], {DRILL_INTERVAL_HOURS: 'soon'})).stderr).toBe('opsdeck: DRILL_INTERVAL_HOURS must be a number of hours above 0 and up to 8760 (got "soon")\n');
-	});
+	}, 120_000);
 
 	it('serve drills the newest backup at start and again every DRILL_INTERVAL_HOURS', async () => {
 		const s = site('serve');
@@ -98,7 +98,7 @@ describe('opsdeck backup drill', () => {
 		child.stdout.on('data', (d: Buffer) => (out += d.toString()));
 		child.stderr.on('data', (d: Buffer) => (out += d.toString()));
 		try {
-			await waitFor(() => (out.match(/restore drill of manual_\S+: passed/g) ?? []).length >= 2, {timeout: 30_000});
+			await waitFor(() => (out.match(/restore drill of manual_\S+: passed/g) ?? []).length >= 2, {timeout: 90_000});
 			expect(out).toContain('restore drills every 0.0005 h of the newest backup');
 			const log = fs.readFileSync(path.join(s.base, 'backups', 'drills.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l) as {ok: boolean});
 			expect(log.length).toBeGreaterThanOrEqual(2);
@@ -107,7 +107,7 @@ describe('opsdeck backup drill', () => {
 			child.kill('SIGTERM');
 			await new Promise(resolve => child.once('close', resolve));
 		}
-	});
+	}, 120_000);
 });
 
 describe('opsdeck sqlite check --relations', () => {
@@ -143,5 +143,5 @@ describe('opsdeck sqlite check --relations', () => {
 		expect(bad).toMatchObject({code: 2, stdout: ''});
 		expect(bad.stderr).toBe('opsdeck: ORPHAN_CHECKS: "players.team_id=>teams.id" is not child_table.column->parent_table.column (plain SQL names)\n');
 		expect((await clean.run(['sqlite', 'vacuum', '--relations'])).code).toBe(2);
-	});
+	}, 120_000);
 });
