@@ -56,6 +56,9 @@ export const configFileSchema: Schema = {
 	logUnit: 'string',
 	appService: 'string',
 	appRestartTimeout: 'number',
+	clipboard: 'string',
+	clipboardMaxBytes: 'number',
+	exportDir: 'string',
 };
 
 const normalize = (name: string) => name.toLowerCase().replace(/[_\-\s]/g, '');

@@ -8,6 +8,7 @@ import {ConfigError, readConfigFile} from './config-file.js';
 import {parseAppService, type AppService} from '../app-process/service.js';
 import {kebab, type Flags} from '../cli/flags.js';
 import {savedWatches} from '../monitor/watch-store.js';
+import {shareSettings, type ShareSettings} from './share-settings.js';
 import {fsReason} from '../text/fs-reason.js';
 import {registerSecret, registerUrlSecrets} from '../text/mask.js';
 
@@ -77,7 +78,7 @@ export type Config = {
 	readonly appService: AppService | undefined;
 	/** APP_RESTART_TIMEOUT (seconds in the setting): how long a restart waits for the new pid */
 	readonly appRestartTimeoutMs: number;
-};
+} & ShareSettings;
 
 export const defaultCollections: CollectionsLayout = {
 	messages: 'chat:{chat}:messages',
@@ -308,6 +309,8 @@ export function loadConfig(options: LoadOptions = {}): Config {
 	const logUnit = pick(undefined, 'LOG_UNIT', 'logUnit');
 	const appService = pick(undefined, 'APP_SERVICE', 'appService');
 	const restartTimeout = pick(undefined, 'APP_RESTART_TIMEOUT', 'appRestartTimeout');
+	// copy and export (share-settings.ts)
+	const share = {clipboard: pick(undefined, 'CLIPBOARD', 'clipboard'), clipboardMax: pick(undefined, 'CLIPBOARD_MAX_BYTES', 'clipboardMaxBytes'), exportDir: pick(undefined, 'EXPORT_DIR', 'exportDir')};
 
 	// types are checked by readConfigFile: here only the ranges
 	const thresholdsFile = (file.thresholds ?? {}) as Record<string, number | undefined>;
@@ -352,6 +355,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
 		logUnit: logUnitFrom(logUnit.value, logUnit.name),
 		appService: appService.value === undefined ? undefined : parseAppService(String(appService.value), appService.name, cwd),
 		appRestartTimeoutMs: parseInteger(String(restartTimeout.value ?? 30), restartTimeout.name, 1, 3600) * 1000,
+		...shareSettings(share, cwd),
 	};
 	return config;
 }
