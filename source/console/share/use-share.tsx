@@ -6,7 +6,7 @@
 // `E`, not `e`: the Logs tab's `e` shows errors only (issue 18), and a key that exports on one tab
 // must not filter on another. `y` is free on every tab.
 import fs from 'node:fs';
-import {useContext, useRef, useState, type ReactNode} from 'react';
+import {useContext, useState, type ReactNode} from 'react';
 import {resolveTarget, withFormat, defaultFileName} from '../../export/target.js';
 import type {ExportFormat} from '../../export/table.js';
 import {writeExport} from '../../export/write.js';
@@ -38,11 +38,9 @@ export function useShare(current: Current | undefined, width: number): Share {
 	const backends = useContext(BackendsContext);
 	const {flash} = useFrame();
 	const copy = useClipboard();
-	// what the screen offers now: the rows are read when Enter is pressed, not when E was
-	const latest = useRef(current);
-	latest.current = current;
 	const [prompt, setPrompt] = useState<{readonly initial: string; readonly format: ExportFormat; readonly generation: number} | undefined>();
-	const typed = useRef('');
+	// the text in the field (the format toggle rewrites its extension)
+	const [typed, setTyped] = useState('');
 	const exportDir = backends?.config.exportDir ?? process.cwd();
 
 	const item = current?.item;
@@ -56,7 +54,7 @@ export function useShare(current: Current | undefined, width: number): Share {
 			key: 'E', label: 'export', help: `export the ${rows.name} listed to a CSV or JSON file (asks where; never overwrites)`,
 			run: () => {
 				const initial = `${exportDir}/${defaultFileName(rows.name, 'csv')}`;
-				typed.current = initial;
+				setTyped(initial);
 				setPrompt({initial, format: 'csv', generation: 0});
 			},
 		});
@@ -64,7 +62,8 @@ export function useShare(current: Current | undefined, width: number): Share {
 
 	const submit = (value: string) => {
 		setPrompt(undefined);
-		const offer = latest.current?.rows;
+		// the rows as the screen shows them when Enter is pressed (the field's handlers are this render's)
+		const offer = current?.rows;
 		if (!offer) return flash('nothing to export here any more', 'warning');
 		const target = resolveTarget(value, {cwd: exportDir, what: offer.name, format: prompt?.format ?? 'csv', isFolder});
 		let table;
@@ -89,8 +88,8 @@ export function useShare(current: Current | undefined, width: number): Share {
 		run: () => {
 			if (!prompt) return;
 			const format = prompt.format === 'csv' ? 'json' : 'csv';
-			const initial = withFormat(typed.current, format);
-			typed.current = initial;
+			const initial = withFormat(typed, format);
+			setTyped(initial);
 			setPrompt({initial, format, generation: prompt.generation + 1});
 		},
 	};
@@ -105,9 +104,7 @@ export function useShare(current: Current | undefined, width: number): Share {
 			isActive
 			width={width}
 			keys={[toggle]}
-			onChange={value => {
-				typed.current = value;
-			}}
+			onChange={setTyped}
 			onCancel={() => setPrompt(undefined)}
 			onSubmit={submit}
 		/>
