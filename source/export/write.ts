@@ -10,9 +10,15 @@ import {errorCode, fsErrorSentence, fsReason} from '../text/fs-reason.js';
 import {serialize, type ExportFormat, type ExportTable} from './table.js';
 
 export class ExportError extends Error {
-	constructor(message: string) {
+	/** the reason without the path, for a narrow line: "permission denied", "the folder does not exist" */
+	readonly reason: string;
+	/** the file or folder it is about */
+	readonly path: string;
+	constructor(message: string, reason: string, where: string) {
 		super(message);
 		this.name = 'ExportError';
+		this.reason = reason;
+		this.path = where;
 	}
 }
 
@@ -34,8 +40,10 @@ export function numberedName(file: string, n: number): string {
 	return `${file.slice(0, file.length - ext.length)}-${n}${ext}`;
 }
 
-function reason(error: unknown): string {
-	return fsErrorSentence(error) ?? fsReason(error) ?? (error instanceof Error ? error.message : String(error));
+function failure(error: unknown, where: string): ExportError {
+	if (error instanceof ExportError) return error;
+	const words = fsReason(error) ?? (error instanceof Error ? error.message : String(error));
+	return new ExportError(fsErrorSentence(error) ?? words, words, where);
 }
 
 async function checkFolder(folder: string): Promise<void> {
@@ -43,9 +51,10 @@ async function checkFolder(folder: string): Promise<void> {
 	try {
 		stat = await fs.stat(folder);
 	} catch (error) {
-		throw new ExportError(errorCode(error) === 'ENOENT' ? `the folder ${folder} does not exist` : reason(error));
+		if (errorCode(error) === 'ENOENT') throw new ExportError(`the folder ${folder} does not exist`, 'the folder does not exist', folder);
+		throw failure(error, folder);
 	}
-	if (!stat.isDirectory()) throw new ExportError(`${folder} is not a folder`);
+	if (!stat.isDirectory()) throw new ExportError(`${folder} is not a folder`, 'that is not a folder', folder);
 }
 
 /** Puts `temp` at the first free numbered name of `file`; the name it got. */
@@ -68,7 +77,7 @@ async function place(temp: string, file: string): Promise<string> {
 			throw error;
 		}
 	}
-	throw new ExportError(`${path.basename(file)} and ${maxTries - 1} numbered names after it exist: choose another name`);
+	throw new ExportError(`${path.basename(file)} and ${maxTries - 1} numbered names after it exist: choose another name`, 'that name and its numbered ones are taken', file);
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -99,7 +108,7 @@ export async function writeExport(table: ExportTable, file: string, format: Expo
 		const name = await place(temp, file);
 		return {file: name, rows: table.rows.length, bytes: Buffer.byteLength(text, 'utf8'), renamed: name !== file};
 	} catch (error) {
-		throw error instanceof ExportError ? error : new ExportError(reason(error));
+		throw failure(error, file);
 	} finally {
 		// after a link the temp is a second name of the file; after a failure it is a partial file
 		await fs.rm(temp, {force: true}).catch(() => undefined);

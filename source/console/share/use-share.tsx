@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import {useContext, useState, type ReactNode} from 'react';
 import {resolveTarget, withFormat, defaultFileName} from '../../export/target.js';
 import type {ExportFormat} from '../../export/table.js';
-import {writeExport} from '../../export/write.js';
+import {ExportError, writeExport} from '../../export/write.js';
 import {fitMiddle, formatCount} from '../../text/format.js';
-import {errorMessage} from '../../text/mask.js';
+import {errorMessage, mask} from '../../text/mask.js';
 import {safe, sanitize} from '../../text/sanitize.js';
 import {useClipboard} from '../clipboard.js';
 import {BackendsContext, useFrame} from '../context.js';
@@ -76,10 +76,13 @@ export function useShare(current: Current | undefined, width: number): Share {
 		flash(safe`exporting ${formatCount(table.rows.length)} ${name}…`, 'info');
 		writeExport(table, target.file, target.format).then(
 			result => {
-				const where = fitMiddle(sanitize(result.file), Math.max(20, width - 40));
-				flash(safe`exported ${formatCount(result.rows)} ${name} (${sanitize(target.format.toUpperCase())}) to ${where}${result.renamed ? sanitize(' (the name was taken: a new one)') : sanitize('')}`, 'success');
+				const where = fitMiddle(sanitize(result.file), Math.max(20, width - 45));
+				flash(safe`exported ${formatCount(result.rows)} ${name} (${sanitize(target.format.toUpperCase())}) to ${where}${result.renamed ? sanitize(' (a new name: the one asked for was taken)') : sanitize('')}`, 'success');
 			},
-			(error: unknown) => flash(sanitize(`export failed, nothing written: ${errorMessage(error)}`), 'error'),
+			// the reason first, then the path cut in its middle: a narrow bar keeps the why
+			(error: unknown) => flash(error instanceof ExportError
+				? safe`export failed, nothing written: ${sanitize(mask(error.reason))} (${fitMiddle(sanitize(error.path), Math.max(16, width - 60))})`
+				: sanitize(`export failed, nothing written: ${errorMessage(error)}`), 'error'),
 		);
 	};
 
