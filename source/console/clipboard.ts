@@ -30,7 +30,8 @@ const previewCells = 40;
 export function copyToClipboard(text: string, what: string, options: CopyOptions): CopyOutcome {
 	const name = sanitize(what);
 	if (options.settings.clipboard !== 'osc52') {
-		return {message: safe`copy is off: set CLIPBOARD=osc52 (OSC 52; in tmux also set-clipboard on) to copy the ${name}`, tone: 'warning', written: false};
+		// the setting first: a 40-column bar keeps it
+		return {message: safe`set CLIPBOARD=osc52 to copy the ${name} (copy is off; in tmux also set-clipboard on)`, tone: 'warning', written: false};
 	}
 	if (text === '') return {message: safe`nothing to copy: the ${name} is empty`, tone: 'warning', written: false};
 	const copy = prepareCopy(text, options.settings.clipboardMaxBytes);

@@ -55,7 +55,7 @@ describe('y: copy with OSC 52', () => {
 	it('without CLIPBOARD=osc52: writes nothing to the terminal and says how to turn it on', async () => {
 		const app = await start({});
 		await app.press('y');
-		await app.waitFor('copy is off');
+		await app.waitFor('set CLIPBOARD=osc52 to copy');
 		expect(app.screen()).toContain('CLIPBOARD=osc52');
 		expect(written(app)).toEqual([]);
 	});
@@ -82,7 +82,7 @@ describe('E: export the list', () => {
 		await app.waitFor('export to:');
 		await settle(100);
 		await app.press(keys.enter);
-		const screen = await app.waitFor('exported 4 keys (CSV) to');
+		const screen = await app.waitFor('(4 keys, CSV)');
 		const csv = fs.readdirSync(dir).filter(name => name.endsWith('.csv'));
 		expect(csv).toHaveLength(1);
 		expect(screen).toContain(csv[0]!.slice(-12));
@@ -98,7 +98,7 @@ describe('E: export the list', () => {
 		await app.waitFor(/export to: .*\.json/);
 		await settle(100);
 		await app.press(keys.enter);
-		await app.waitFor('exported 4 keys (JSON) to');
+		await app.waitFor('(4 keys, JSON)');
 		const json = fs.readdirSync(dir).filter(name => name.endsWith('.json'));
 		const objects = JSON.parse(fs.readFileSync(path.join(dir, json[0]!), 'utf8')) as {key: string}[];
 		expect(objects.map(o => o.key)).toEqual(['=cmd', 'a:first', 'b,comma', 'evil\\x1b]0;pwned\\x07\\x0ax']);

@@ -82,7 +82,7 @@ describe('y in tmux with set-clipboard on', {timeout: 60_000}, () => {
 	it('without CLIPBOARD=osc52: nothing reaches tmux, the bar says how to turn it on', async () => {
 		await open(false);
 		tmux('send-keys', '-t', 'clip', 'y');
-		await waitFor('copy is off');
+		await waitFor('set CLIPBOARD=osc52 to copy');
 		expect(buffer()).toBeUndefined();
 	});
 

@@ -76,8 +76,9 @@ export function useShare(current: Current | undefined, width: number): Share {
 		flash(safe`exporting ${formatCount(table.rows.length)} ${name}…`, 'info');
 		writeExport(table, target.file, target.format).then(
 			result => {
-				const where = fitMiddle(sanitize(result.file), Math.max(20, width - 45));
-				flash(safe`exported ${formatCount(result.rows)} ${name} (${sanitize(target.format.toUpperCase())}) to ${where}${result.renamed ? sanitize(' (a new name: the one asked for was taken)') : sanitize('')}`, 'success');
+				// the path first, cut in its middle (its end is the file's name): a narrow bar keeps it
+				const where = fitMiddle(sanitize(result.file), Math.max(12, width - 40));
+				flash(safe`exported to ${where} (${formatCount(result.rows)} ${name}, ${sanitize(target.format.toUpperCase())})${result.renamed ? sanitize(' (a new name: the one asked for was taken)') : sanitize('')}`, 'success');
 			},
 			// the reason first, then the path cut in its middle: a narrow bar keeps the why
 			(error: unknown) => flash(error instanceof ExportError
