@@ -8,7 +8,6 @@ import {Redis} from 'ioredis';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {App, tabs} from '../../source/console/app.js';
 import {closeBackends, createBackends, type Backends} from '../../source/backends/index.js';
-import {osc52} from '../../source/clipboard/osc52.js';
 import {loadConfig} from '../../source/config/config.js';
 import {parseCsv} from '../helpers/csv.js';
 import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
