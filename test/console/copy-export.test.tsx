@@ -75,6 +75,19 @@ describe('y: copy with OSC 52', () => {
 	});
 });
 
+describe('y in a value', () => {
+	it('copies the value shown', async () => {
+		await direct.set('a:first', 'the value\twith a tab');
+		const app = await start({CLIPBOARD: 'osc52'});
+		await app.press('j', keys.enter);
+		await app.waitFor('string  ttl');
+		await app.press('y');
+		await app.waitFor('copied value the value\\x09with a tab');
+		expect(written(app).at(-1)).toContain(Buffer.from('the value\twith a tab').toString('base64'));
+		await direct.set('a:first', 'v');
+	});
+});
+
 describe('E: export the list', () => {
 	it('writes the keys as listed to the folder typed, CSV then JSON (Tab)', async () => {
 		const app = await start({});
