@@ -66,6 +66,9 @@ export const configFileSchema: Schema = {
 	drillIntervalHours: 'number',
 	drillChecks: 'strings',
 	orphanChecks: 'strings',
+	clipboard: 'string',
+	clipboardMaxBytes: 'number',
+	exportDir: 'string',
 };
 
 const normalize = (name: string) => name.toLowerCase().replace(/[_\-\s]/g, '');

@@ -8,6 +8,7 @@ import {ConfigError, readConfigFile} from './config-file.js';
 import {parseAppService, type AppService} from '../app-process/service.js';
 import {kebab, type Flags} from '../cli/flags.js';
 import {savedWatches} from '../monitor/watch-store.js';
+import {shareSettings, type ShareSettings} from './share-settings.js';
 import {fsReason} from '../text/fs-reason.js';
 import {registerSecret, registerUrlSecrets} from '../text/mask.js';
 import {remoteSettings, type RemoteSettings} from './remote-settings.js';
@@ -81,7 +82,7 @@ export type Config = {
 	readonly appService: AppService | undefined;
 	/** APP_RESTART_TIMEOUT (seconds in the setting): how long a restart waits for the new pid */
 	readonly appRestartTimeoutMs: number;
-} & RemoteSettings & BackupSettings;
+} & RemoteSettings & BackupSettings & ShareSettings;
 
 export const defaultCollections: CollectionsLayout = {
 	messages: 'chat:{chat}:messages',
@@ -320,6 +321,8 @@ export function loadConfig(options: LoadOptions = {}): Config {
 		drillChecks: pick(undefined, 'DRILL_CHECKS', 'drillChecks'),
 		orphanChecks: pick(undefined, 'ORPHAN_CHECKS', 'orphanChecks'),
 	});
+	// copy and export (share-settings.ts)
+	const share = {clipboard: pick(undefined, 'CLIPBOARD', 'clipboard'), clipboardMax: pick(undefined, 'CLIPBOARD_MAX_BYTES', 'clipboardMaxBytes'), exportDir: pick(undefined, 'EXPORT_DIR', 'exportDir')};
 
 	// types are checked by readConfigFile: here only the ranges
 	const thresholdsFile = (file.thresholds ?? {}) as Record<string, number | undefined>;
@@ -367,6 +370,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
 		appRestartTimeoutMs: parseInteger(String(restartTimeout.value ?? 30), restartTimeout.name, 1, 3600) * 1000,
 		...remoteSettings(pick, env, cwd),
 		...backup19,
+		...shareSettings(share, cwd),
 	};
 	return config;
 }

@@ -7,6 +7,8 @@ import {BackendsContext, FrameBarContext} from '../context.js';
 import {useCaptureBar, useTabKeymap} from '../input/keyboard.js';
 import {barItems, forReadOnly, type KeyEntry} from '../input/keymap.js';
 import {BottomBar} from './bottom-bar.js';
+import type {Current} from '../share/current.js';
+import {useShare} from '../share/use-share.js';
 
 type Props = {
 	readonly keymap: readonly KeyEntry[];
@@ -14,17 +16,22 @@ type Props = {
 	/** of the body; the bar takes one more row */
 	readonly height: number;
 	readonly children: ReactNode;
+	/** what `y` copies and `E` exports here (share/current.ts); their keys come after the keymap's */
+	readonly current?: Current | undefined;
 };
 
-export function TabScreen({keymap, width, height, children}: Props) {
+export function TabScreen({keymap, width, height, children, current}: Props) {
+	const share = useShare(current, width);
 	// read-only mode: the destructive keys still answer (refused, audited) but are not offered
-	const entries = forReadOnly(keymap, useContext(BackendsContext)?.config.readOnly === true);
+	const entries = forReadOnly(share.keys.length > 0 ? [...keymap, ...share.keys] : keymap, useContext(BackendsContext)?.config.readOnly === true);
 	useTabKeymap(entries);
 	const captured = useCaptureBar();
 	const frameBar = useContext(FrameBarContext);
 	return (
 		<Box flexDirection="column" width={width} height={height + 1}>
-			<Box flexDirection="column" width={width} height={height} overflowY="hidden">{children}</Box>
+			{/* the export prompt takes the body's last line while it is open */}
+			<Box flexDirection="column" width={width} height={share.prompt ? Math.max(0, height - 1) : height} overflowY="hidden">{children}</Box>
+			{share.prompt}
 			<BottomBar items={captured ?? [...barItems(entries), ...frameBar]} width={width} />
 		</Box>
 	);

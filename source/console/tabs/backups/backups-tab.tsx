@@ -2,6 +2,7 @@
 // line (automatic backups, count vs retention, folder, free disk), and the actions: n create (with
 // a progress bar), v verify, Enter restore (plan + typed word), x delete (typed word), r refresh.
 // Read-only mode refuses restore and delete (through the mutation guard, so the refusal is audited).
+import path from 'node:path';
 import {Text} from 'ink';
 import {useCallback, useEffect, useState} from 'react';
 import {startAutoBackups} from '../../../backups/auto.js';
@@ -19,6 +20,7 @@ import {Table, windowStart} from '../../components/table.js';
 import {autoText, backupColumns, planLines, refusedText, StatusLine, type Dialog} from './backup-view.js';
 import {useBackends, useFrame} from '../../context.js';
 import {TabScreen} from '../../components/tab-screen.js';
+import {tableRows} from '../../share/current.js';
 import {backupsKeymap} from './keymap.js';
 import {useBackupJobs} from './use-backup-jobs.js';
 import {useListCursor} from '../../hooks/use-list-cursor.js';
@@ -151,8 +153,13 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 	const job = jobs.job ?? backgroundUpload();
 	const jobLabel = job ? `${job.label}${job.phase ? ` (${job.phase})` : ''} ` : '';
 	const labelWidth = Math.min(jobLabel.length, Math.max(0, width - 12));
+	// `y` the highlighted backup's name; `E` the list with every column (the wide layout's), bytes exact
+	const current = {
+		item: selected && {text: selected.name, what: 'backup name'},
+		rows: {name: 'backups', table: () => tableRows('backups', backupColumns(1000), backups, [{title: 'BYTES', value: e => e.sizeBytes}, {title: 'FILE', value: e => path.join(config.backupDir, e.name)}])},
+	};
 	return (
-		<TabScreen keymap={keymap} width={width} height={height}>
+		<TabScreen keymap={keymap} width={width} height={height} current={current}>
 			<StatusLine width={width} count={backups.length} retention={keepText(config)} dir={config.backupDir} freeBytes={status?.freeBytes} totalBytes={status?.totalBytes} auto={auto} />
 			{job ? (
 				<SafeText wrap="truncate" color="cyan">{sanitize(fit(jobLabel, labelWidth, true) + progressBar(job.ratio, Math.max(8, width - labelWidth)))}</SafeText>

@@ -22,6 +22,7 @@ import {useKeyScan} from './use-key-scan.js';
 import {useListCursor} from '../../hooks/use-list-cursor.js';
 import type {TabDefinition, TabProps} from '../types.js';
 import {SafeText} from '../../components/safe-text.js';
+import {copyableKey, tableRows} from '../../share/current.js';
 
 type View = {readonly kind: 'value'; readonly key: string} | {readonly kind: 'chat'; readonly chat: string; readonly key: string; readonly compare: boolean};
 
@@ -189,8 +190,13 @@ function KeysTab({isActive, isVisible, width, height}: TabProps) {
 	// progress has the line (the range would cut it)
 	const shownEnd = Math.min(rows.length, visibleStart + tableHeight - 1);
 	const range = done && rows.length > tableHeight - 1 && !scan.error ? `rows ${formatCount(visibleStart + 1)}–${formatCount(shownEnd)} of ${formatCount(rows.length)}` : '';
+	// `y` copies the highlighted key (a group of the tree view: its prefix); `E` writes the list
+	const current = {
+		item: row ? {text: copyableKey(row.key), what: row.node?.isGroup ? 'prefix' : 'key'} : undefined,
+		rows: {name: 'keys', table: () => tableRows('keys', keyColumns(tree, done, details), rows as readonly (Row | string)[])},
+	};
 	return (
-		<TabScreen keymap={keymap} width={width} height={height}>
+		<TabScreen keymap={keymap} width={width} height={height} current={current}>
 			<Text wrap="truncate">
 				<SafeText color={scan.error ? 'red' : undefined} dimColor={!scan.error}>{fit(status, Math.max(1, width - (range ? range.length + 3 : 0)))}</SafeText>
 				{range ? <Text dimColor>{` · ${range}`}</Text> : null}

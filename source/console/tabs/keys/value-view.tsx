@@ -69,8 +69,10 @@ export function ValueView({backends, redisKey, width, height, generation, lead, 
 	const head = sanitize(load.data
 		? `${load.data.detail.type}  ttl ${formatTtl(load.data.detail.pttl)}  ${formatBytes(load.data.detail.bytes)}  ${sizeLine(load.data.preview)}${pages.length > 1 ? `  page ${pages.length}` : ''}`
 		: load.loading ? 'loading…' : '');
+	// `y`: the highlighted member's value, or the string (as read: a preview of a long one)
+	const copyItem = selected ? {text: selected.value.text, what: 'member'} : string ? {text: string.text, what: 'value'} : undefined;
 	return (
-		<TabScreen keymap={[...lead, ...moveKeys, paging, ...trail]} width={width} height={height}>
+		<TabScreen keymap={[...lead, ...moveKeys, paging, ...trail]} width={width} height={height} current={{item: copyItem}}>
 			<SafeText bold color="cyan" wrap="truncate">{fitMiddle(keyText(redisKey), width)}</SafeText>
 			<SafeText wrap="truncate">{fit(head, width)}</SafeText>
 			{load.error ? <SafeText color="red" wrap="truncate">{fit(load.error, width)}</SafeText> : null}

@@ -22,6 +22,7 @@ import {RemoveWatchQuestion, type RemoveQuestion} from './remove-watch.js';
 import {useListCursor} from '../../hooks/use-list-cursor.js';
 import type {TabDefinition, TabProps} from '../types.js';
 import {SafeText} from '../../components/safe-text.js';
+import {tableRows} from '../../share/current.js';
 
 /** The intervals +/- step through (bounds 250 ms .. 60 s). */
 export const intervalSteps = [250, 500, 1000, 2000, 5000, 10_000, 30_000, 60_000] as const;
@@ -148,8 +149,13 @@ function MonitorTab({isActive, isVisible, width, height}: TabProps) {
 	].join(' · ');
 	// the range stays in view on a narrow pane: the watch list is what gets cut
 	const statusRoom = width - (paused ? 7 : 0) - (range ? range.length + 3 : 0);
+	// `y` the highlighted key; `E` every row (the sparkline left out), its watch beside it
+	const current = {
+		item: list.selected && {text: list.selected.key, what: 'key'},
+		rows: {name: 'monitor', table: () => tableRows('monitor', allColumns.filter(c => c.key !== 'spark').map(c => (c.key === 'new' ? {...c, title: 'NEW'} : c)), view.rows, [{title: 'WATCH', value: r => r.watch}])},
+	};
 	return (
-		<TabScreen keymap={keymap} width={width} height={height}>
+		<TabScreen keymap={keymap} width={width} height={height} current={current}>
 			{adding ? (
 				<TextField
 					label="watch key or pattern:"

@@ -12,10 +12,11 @@ import {Table, type Column} from '../../components/table.js';
 import {TabScreen} from '../../components/tab-screen.js';
 import type {ListCursor} from '../../hooks/use-list-cursor.js';
 import type {KeyEntry} from '../../input/keymap.js';
+import {queriesCurrent} from './share-rows.js';
 
 export const queriesMaxAgeMs = 10_000;
 
-const columns: Column<TopQuery>[] = [
+export const queryColumns: Column<TopQuery>[] = [
 	{key: 'calls', title: 'CALLS', value: q => formatCount(q.calls), width: 9, align: 'right', priority: 2},
 	{key: 'total', title: 'TOTAL', value: q => formatDuration(q.totalMs), width: 7, align: 'right'},
 	{key: 'mean', title: 'MEAN', value: q => formatDuration(q.meanMs), width: 7, align: 'right', priority: 1},
@@ -53,10 +54,10 @@ export function QueriesView({result, error, list, width, height, isActive, lead,
 	const line = error ? sanitize(`cannot read the top queries: ${error}`) : sanitize(`top ${formatCount(result.queries.length)} queries by total time, every database (pg_stat_statements) · again every ${formatDuration(queriesMaxAgeMs)} or on r`);
 	const tableHeight = Math.max(2, height - 1 - (note ? 1 : 0));
 	return (
-		<TabScreen keymap={keymap} width={width} height={height}>
+		<TabScreen keymap={keymap} width={width} height={height} current={queriesCurrent(result.queries, list.cursor, queryColumns)}>
 			<SafeText wrap="truncate" color={error ? 'red' : undefined} dimColor={!error}>{fit(line, width)}</SafeText>
 			{note ? <SafeText wrap="truncate" color="yellow">{fit(note, width)}</SafeText> : null}
-			<Table columns={columns} rows={result.queries} cursor={list.cursor} height={tableHeight} width={width} rowKey={(q, i) => `${q.queryId ?? i}|${q.database ?? ''}|${q.user ?? ''}`} showCursor={isActive} empty="no statements recorded yet" />
+			<Table columns={queryColumns} rows={result.queries} cursor={list.cursor} height={tableHeight} width={width} rowKey={(q, i) => `${q.queryId ?? i}|${q.database ?? ''}|${q.user ?? ''}`} showCursor={isActive} empty="no statements recorded yet" />
 		</TabScreen>
 	);
 }

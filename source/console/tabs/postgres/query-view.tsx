@@ -46,7 +46,7 @@ export function QueryView({title, query, width, height, lead, trail}: Props) {
 	const linesHeight = Math.max(1, height - 1);
 	const scroll = useScroll(lines.length, linesHeight, query);
 	return (
-		<TabScreen keymap={[...lead, ...scroll.keys, ...trail]} width={width} height={height}>
+		<TabScreen keymap={[...lead, ...scroll.keys, ...trail]} width={width} height={height} current={{item: query ? {text: query, what: 'query'} : undefined}}>
 			<SafeText bold color="cyan" wrap="truncate">{fit(title, width)}</SafeText>
 			<ScrollLines lines={lines} top={scroll.top} width={width} height={linesHeight} />
 		</TabScreen>

@@ -14,6 +14,7 @@ import {TabScreen} from '../../components/tab-screen.js';
 import {TextField} from '../../components/text-field.js';
 import type {KeyEntry} from '../../input/keymap.js';
 import {headerLines, sessionColumns, type Row} from './session-rows.js';
+import {sessionsCurrent} from './share-rows.js';
 
 export type Prompt = {readonly label: string; readonly initial: string; readonly submitLabel: string; readonly submit: (value: string) => void; readonly cancel: () => void};
 
@@ -57,7 +58,7 @@ export function SessionsScreen({keymap, overview, thresholds, hidden, line, erro
 	const depth = view === 'blocking' ? Math.max(0, ...rows.map(r => r.depth)) : 0;
 	const empty = loading ? 'reading pg_stat_activity…' : filtered ? 'no session matches (Esc clears the filter)' : emptyText[view];
 	return (
-		<TabScreen keymap={keymap} width={width} height={height}>
+		<TabScreen keymap={keymap} width={width} height={height} current={sessionsCurrent(rows, cursor)}>
 			{overview
 				? header.map((h, i) => <SafeText key={i} wrap="truncate" color={h.warn ? 'yellow' : undefined} bold={i === 0}>{fit(h.text, width)}</SafeText>)
 				: Array.from({length: layout.header}, (_, i) => <SafeText key={i} dimColor wrap="truncate">{(i === 0 ? sanitize(loading ? 'connecting…' : ' ') : ' ') as Safe}</SafeText>)}

@@ -8,6 +8,7 @@ import {sanitize, type Safe} from '../../../text/sanitize.js';
 import {SafeText} from '../../components/safe-text.js';
 import {Table, type Column} from '../../components/table.js';
 import {TabScreen} from '../../components/tab-screen.js';
+import {tableRows} from '../../share/current.js';
 import {useListCursor} from '../../hooks/use-list-cursor.js';
 import type {KeyEntry} from '../../input/keymap.js';
 
@@ -54,7 +55,7 @@ export function TablesView({result, error, width, height, isActive, lead, trail}
 			? sanitize(`${formatCount(tables.length)} of ${formatCount(result.total)} tables in ${result.database}, largest first · read at ${formatClock(result.readAt)}, again after ${formatDuration(tablesMaxAgeMs)} or on r${result.estimated ? ' · sizes estimated (a table is locked)' : ''}`)
 			: ('reading the tables…' as Safe);
 	return (
-		<TabScreen keymap={[...lead, ...list.keys, ...trail]} width={width} height={height}>
+		<TabScreen keymap={[...lead, ...list.keys, ...trail]} width={width} height={height} current={{item: list.selected && {text: `${list.selected.schema}.${list.selected.name}`, what: 'table name'}, rows: {name: 'tables', table: () => tableRows('tables', columns, tables)}}}>
 			<SafeText wrap="truncate" color={error ? 'red' : undefined} dimColor={!error}>{fit(line, width)}</SafeText>
 			<Table columns={columns} rows={tables} cursor={list.cursor} height={tableHeight} width={width} rowKey={t => `${t.schema}.${t.name}`} showCursor={isActive} empty={result ? 'no tables in this database' : ''} />
 		</TabScreen>

@@ -29,7 +29,7 @@ export function prefixRows(root: PrefixView | undefined, open: ReadonlySet<strin
 	return rows;
 }
 
-function columns(): Column<PrefixRow>[] {
+export function memoryColumns(): Column<PrefixRow>[] {
 	return [
 		{key: 'prefix', title: 'PREFIX', minWidth: 12, cut: 'middle', value: ({node, open}) => sanitize(`${'  '.repeat(node.depth - 1)}${node.children.length === 0 ? ' ' : open ? '-' : '+'} ${keyText(node.prefix)}`)},
 		{key: 'bytes', title: 'BYTES', width: 9, align: 'right', value: ({node}) => formatBytes(node.bytes)},
@@ -94,7 +94,7 @@ export function MemoryView({report, running, error, rows, cursor, showCursor, wi
 		<Box flexDirection="column" width={width} height={height}>
 			<SafeText color={error ? 'red' : 'cyan'} wrap="truncate">{fit(memoryStatus(report, running, error), width)}</SafeText>
 			<Box flexDirection={side ? 'row' : 'column'} width={width}>
-				<Table columns={columns()} rows={rows} cursor={cursor} height={tableHeight} width={tableWidth} rowKey={prefixId} showCursor={showCursor} empty={report ? 'no keys' : ''} />
+				<Table columns={memoryColumns()} rows={rows} cursor={cursor} height={tableHeight} width={tableWidth} rowKey={prefixId} showCursor={showCursor} empty={report ? 'no keys' : ''} />
 				{side ? <Box width={1} /> : null}
 				{keysBox}
 			</Box>

@@ -23,6 +23,7 @@ import {redisKeymap, type RedisView} from './keymap.js';
 import {MemoryView, memoryTableHeight, prefixId, prefixRows} from './memory-view.js';
 import {clientColumns, clientKey, clientsHead, infoLines, latencyLines, Lines, slowlogColumns, slowlogHead, slowlogId} from './redis-views.js';
 import {useMemoryScan} from './use-memory-scan.js';
+import {redisCurrent} from './share-rows.js';
 
 type Dialog = {readonly kind: 'kill'; readonly client: ClientInfo} | {readonly kind: 'reset'};
 
@@ -146,10 +147,11 @@ function RedisTab({isActive, isVisible, width, height}: TabProps) {
 			</TabScreen>
 		);
 	}
+	const current = redisCurrent({view, slow: {rows: entries, selected: slowCursor.selected}, clients: {rows: clientRows, selected: clientCursor.selected}, prefixes: {rows: prefixes, selected: prefixCursor.selected}});
 	const problem = (view === 'slowlog' ? slowlog.error : view === 'latency' ? latency.error : view === 'clients' ? clients.error : undefined) ?? info.error;
 	const head = problem ? sanitize(`Redis: ${problem}`) : undefined;
 	return (
-		<TabScreen keymap={keymap} width={width} height={height}>
+		<TabScreen keymap={keymap} width={width} height={height} current={current}>
 			{head ? <SafeText color="red" wrap="truncate">{fit(head, width)}</SafeText> : null}
 			{view === 'info' ? <Lines lines={infoLines(samples[index], index, samples.length)} width={width} height={height - (head ? 1 : 0)} color="cyan" /> : null}
 			{view === 'latency' ? <Lines lines={latencyLines(latency.data, server)} width={width} height={height - (head ? 1 : 0)} /> : null}
