@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {ConfigError, readConfigFile} from './config-file.js';
-import {activeProfile, fileProfiles, mergeSettings, selectProfile, type ActiveProfile} from './profiles.js';
+import {activeProfile, mergeSettings, profileSummaries, selectProfile, fileProfiles, type ActiveProfile, type ProfileSummary} from './profiles.js';
 import {parseAppService, type AppService} from '../app-process/service.js';
 import {kebab, type Flags} from '../cli/flags.js';
 import {savedWatches} from '../monitor/watch-store.js';
@@ -13,7 +13,7 @@ import {fsReason} from '../text/fs-reason.js';
 import {registerSecret, registerUrlSecrets} from '../text/mask.js';
 
 export {ConfigError} from './config-file.js';
-export type {ActiveProfile} from './profiles.js';
+export type {ActiveProfile, ProfileSummary} from './profiles.js';
 
 export type CollectionsLayout = {
 	readonly messages: string;
@@ -83,6 +83,8 @@ export type Config = {
 	readonly profile: ActiveProfile | undefined;
 	/** every profile the config file defines, in its order */
 	readonly profileNames: readonly string[];
+	/** and what the file says of each (colour, read-only), for the console's picker */
+	readonly profiles: readonly ProfileSummary[];
 	/** the flags that override a setting the profile sets (--redis-url over prod's redisUrl): said, never silent */
 	readonly profileShadowed: readonly string[];
 };
@@ -385,6 +387,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
 		appRestartTimeoutMs: parseInteger(String(restartTimeout.value ?? 30), restartTimeout.name, 1, 3600) * 1000,
 		profile,
 		profileNames: Object.keys(fileProfiles(fileAll)),
+		profiles: profileSummaries(fileAll),
 		profileShadowed: shadowed,
 	};
 	return config;

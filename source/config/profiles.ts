@@ -18,6 +18,17 @@ export type ActiveProfile = {
 	readonly description: string | undefined;
 };
 
+/** What the console's picker shows of a profile without loading it: the file's own words. */
+export type ProfileSummary = {readonly name: string; readonly colour: string; readonly readOnly: boolean; readonly description: string | undefined};
+
+export function profileSummaries(file: Record<string, unknown>): ProfileSummary[] {
+	return Object.entries(fileProfiles(file)).map(([name, settings]) => {
+		const colour = String(settings.colour ?? 'yellow').trim().toLowerCase();
+		const known = (profileColours as readonly string[]).includes(colour) || /^#[0-9a-f]{6}$/.test(colour);
+		return {name, colour: known ? colour : 'gray', readOnly: settings.readOnly === true, description: settings.description === undefined ? undefined : String(settings.description)};
+	});
+}
+
 /** Every profile the file defines, as given there (checked key by key by readConfigFile). */
 export function fileProfiles(file: Record<string, unknown>): Record<string, Record<string, unknown>> {
 	return (file.profiles ?? {}) as Record<string, Record<string, unknown>>;
@@ -25,7 +36,7 @@ export function fileProfiles(file: Record<string, unknown>): Record<string, Reco
 
 /** The profile names, for a list in a message: quoted and escaped (a name is the operator's text, maybe hostile). */
 export function profileList(names: readonly string[]): string {
-	return names.map(name => JSON.stringify(sanitize(name).slice(0, 40))).join(', ');
+	return names.map(name => `"${sanitize(name).slice(0, 40)}"`).join(', ');
 }
 
 /** The wanted profile's settings, or a ConfigError naming the known ones (one line, exit 2). */
@@ -33,7 +44,7 @@ export function selectProfile(file: Record<string, unknown>, wanted: string, sou
 	const profiles = fileProfiles(file);
 	if (Object.hasOwn(profiles, wanted)) return profiles[wanted]!;
 	const names = Object.keys(profiles);
-	const what = `unknown profile ${JSON.stringify(sanitize(wanted).slice(0, 40))} (${source})`;
+	const what = `unknown profile "${sanitize(wanted).slice(0, 40)}" (${source})`;
 	throw new ConfigError(names.length === 0 ? `${what}: ${fileName} defines no profiles` : `${what}; the profiles in ${fileName} are ${profileList(names)}`);
 }
 
