@@ -27,7 +27,8 @@ function bannerWidth(profile: ActiveProfile | undefined, cells: number): number 
 /** The top line: the profile's banner, the tabs (the active one highlighted; only its number elsewhere when narrow). */
 export function TabBar({titles, active, width, readOnly, profile}: Props) {
 	// narrow whenever every title would not fit: the read-only mark must never be the part cut off
-	const full = bannerWidth(profile, 20) + name.length + titles.reduce((sum, title, i) => sum + ` ${i + 1} ${title} `.length, 0) + (readOnly ? readOnlyMark.length : 0);
+	// the banner takes the name's place (opsdeck is in the title of the window anyway)
+	const full = bannerWidth(profile, 20) + (profile ? 0 : name.length) + titles.reduce((sum, title, i) => sum + ` ${i + 1} ${title} `.length, 0) + (readOnly ? readOnlyMark.length : 0);
 	const narrow = width < Math.max(60, full);
 	// narrow: the name takes what the tab numbers and the RO mark leave (at least 3 cells)
 	const narrowRest = titles.reduce((sum, title, i) => sum + (i === active ? ` ${i + 1} ${title} ` : ` ${i + 1} `).length, 0) + (readOnly ? 3 : 0) + 3;
@@ -37,7 +38,7 @@ export function TabBar({titles, active, width, readOnly, profile}: Props) {
 			<Text wrap="truncate">
 				{profile ? <ProfileBanner profile={profile} cells={cells} /> : null}
 				{profile ? ' ' : null}
-				{narrow ? null : <Text bold color="magenta">{name}</Text>}
+				{narrow || profile ? null : <Text bold color="magenta">{name}</Text>}
 				{titles.map((title, i) => {
 					const label = narrow && i !== active ? `${i + 1}` : `${i + 1} ${title}`;
 					return (

@@ -34,7 +34,7 @@ export function ProfilesOverview({rows, checkedAt, error, count, width, height}:
 	const title = `All environments (${count})${checkedAt ? `  ${formatClock(new Date(checkedAt))}` : ''}`;
 	if (!rows) return <Text dimColor wrap="truncate">{`checking ${count} environment${count === 1 ? '' : 's'}…`}</Text>;
 	const narrow = width < 60;
-	const nameCells = Math.max(3, Math.min(narrow ? 12 : 16, ...rows.map(r => sanitize(r.name).length)));
+	const nameCells = Math.max(3, Math.min(narrow ? 12 : 16, Math.max(...rows.map(r => sanitize(r.name).length))));
 	const lines = rows.map(row => {
 		const c = overviewCells(row);
 		const banner = <ProfileBanner profile={{name: row.name, colour: row.colour, description: undefined}} cells={nameCells} />;
@@ -42,7 +42,7 @@ export function ProfilesOverview({rows, checkedAt, error, count, width, height}:
 		const figures = `pg ${c.postgres}  redis ${c.redis}  backup ${c.backup}`;
 		return narrow
 			? [
-				<Text key={`${row.name}:1`} wrap="truncate">{banner}{' '.repeat(Math.max(0, nameCells - sanitize(row.name).length))}{verdict}{row.current ? <Text dimColor> *</Text> : null}</Text>,
+				<Text key={`${row.name}:1`} wrap="truncate">{banner}{' '.repeat(Math.max(0, nameCells - sanitize(row.name).length))}{verdict}{row.current ? <Text dimColor> current</Text> : null}</Text>,
 				<Text key={`${row.name}:2`} wrap="truncate">{`  ${figures}`}</Text>,
 			]
 			: [
