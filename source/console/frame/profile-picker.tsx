@@ -27,7 +27,7 @@ export function ProfilePicker({config, cursor, width, height}: Props) {
 	const start = Math.min(Math.max(0, cursor - room + 1), Math.max(0, all.length - room));
 	const shown = all.slice(start, start + room);
 	const byName = new Map(shown.map(row => [row.name, row]));
-	const nameWidth = Math.max(3, Math.min(24, width - 24));
+	const nameWidth = Math.max(3, Math.min(32, width - 24));
 	const Item = ({label}: {readonly label: string; readonly isSelected?: boolean}) => {
 		const row = byName.get(label)!;
 		return (
