@@ -73,9 +73,10 @@ function Frame({backends: initialBackends, initialTab = 0, startOnMount = true, 
 	const {backends, generation} = environment;
 	// the tabs' flash: an answer of the old environment arriving after a switch is not shown
 	const {isCurrent} = environment;
-	const tabFrame = useMemo(() => ({flash: ((message: string, tone?: Parameters<typeof flash.frame.flash>[1]) => {
-		if (isCurrent(generation)) flash.frame.flash(message as never, tone);
-	}) as typeof flash.frame.flash}), [flash.frame, generation, isCurrent]);
+	const frameFlash = flash.frame.flash;
+	const tabFrame = useMemo(() => ({flash: ((message: string, tone?: Parameters<typeof frameFlash>[1]) => {
+		if (isCurrent(generation)) frameFlash(message as never, tone);
+	}) as typeof frameFlash}), [frameFlash, generation, isCurrent]);
 	const [keyspaceGeneration, setKeyspaceGeneration] = useState(0);
 	const keyspace = useMemo(() => ({generation: keyspaceGeneration, changed: () => setKeyspaceGeneration(g => g + 1)}), [keyspaceGeneration]);
 	const quit = useQuit(exit);

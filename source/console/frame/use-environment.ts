@@ -5,7 +5,7 @@
 // old environment stays on screen; the old backends are closed after the automatic backups bound to
 // them have stopped. Refused while a restore runs (it must not lose its stores half-way).
 import path from 'node:path';
-import {createContext, useContext, useRef, useState} from 'react';
+import {createContext, useCallback, useContext, useRef, useState} from 'react';
 import {closeBackends, createBackends, type Backends} from '../../backends/index.js';
 import {stopAutoBackups} from '../../backups/auto.js';
 import {loadConfig, type Config} from '../../config/config.js';
@@ -51,8 +51,10 @@ type Options = {
 export function useEnvironment(initial: Backends, {load, flash, onSwitch}: Options): Environment {
 	const [env, setEnv] = useState({backends: initial, generation: 0});
 	const [picker, setPicker] = useState<number | undefined>();
+	// the generation now on screen, for the tabs' late answers (written by a switch only)
 	const generation = useRef(0);
-	generation.current = env.generation;
+	// stable: the tabs' flash is made from it once per generation (their hooks depend on it)
+	const isCurrent = useCallback((g: number) => g === generation.current, []);
 	const {config} = env.backends;
 	const names = config.profileNames;
 
@@ -77,6 +79,7 @@ export function useEnvironment(initial: Backends, {load, flash, onSwitch}: Optio
 		}
 		const old = env.backends;
 		const backends = createBackends(next);
+		generation.current = env.generation + 1;
 		setEnv({backends, generation: env.generation + 1});
 		onSwitch?.(backends);
 		const shadowed = next.profileShadowed.length > 0 ? safe` (${sanitize(next.profileShadowed.join(', '))} given on the command line still applies)` : safe``;
@@ -92,5 +95,5 @@ export function useEnvironment(initial: Backends, {load, flash, onSwitch}: Optio
 		{key: 'Esc', label: 'cancel', help: 'keep the environment', run: () => setPicker(undefined)},
 		{key: 'q', run: () => setPicker(undefined)},
 	];
-	return {backends: env.backends, generation: env.generation, picker, names, open, pickerKeys, isCurrent: g => g === generation.current};
+	return {backends: env.backends, generation: env.generation, picker, names, open, pickerKeys, isCurrent};
 }
