@@ -334,7 +334,7 @@ describe('every key of the config file is checked', () => {
 		[{sqlitePath: ['a.db']}, 'sqlitePath in opsdeck.config.json must be a string (got a list)'],
 		[{watches: ['ok', 3]}, 'watches in opsdeck.config.json must be a list of key names or patterns (got a list)'],
 		[{collections: {columns: {id: {}}}}, 'collections.columns.id in opsdeck.config.json must be a string (got an object)'],
-		[{'\u001b]0;pwned\u0007': 1}, 'unknown key \\x1b]0;pwned\\x07 in opsdeck.config.json: the keys here are redisUrl, databaseUrl, sqlitePath, backupDir, backupRetention, backupEnabled, backupIntervalHours, pollIntervalMs, readOnly, appUrl, alertWebhookUrl, healthPort, healthHost, auditLog, scanCount, thresholds, collections, watches, logFiles, logUnit, appService, appRestartTimeout'],
+		[{'\u001b]0;pwned\u0007': 1}, 'unknown key \\x1b]0;pwned\\x07 in opsdeck.config.json: the keys here are redisUrl, databaseUrl, sqlitePath, backupDir, backupRetention, backupEnabled, backupIntervalHours, pollIntervalMs, readOnly, appUrl, alertWebhookUrl, healthPort, healthHost, auditLog, scanCount, thresholds, collections, watches, logFiles, logUnit, appService, appRestartTimeout, profiles'],
 	];
 	it.each(cases)('%j', (content, message) => {
 		writeConfigFile(content);
