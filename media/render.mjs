@@ -62,9 +62,9 @@ function cli(args, {cwd, env}) {
 }
 
 /** The console in a cols×rows pseudo-terminal, mirrored into a headless xterm. */
-function openConsole({cols, rows, cwd, env}) {
+function openConsole({cols, rows, cwd, env, args = []}) {
 	const term = new xtermHeadless.Terminal({cols, rows, allowProposedApi: true});
-	const child = pty.spawn(process.execPath, [bin], {name: 'xterm-256color', cols, rows, cwd, env});
+	const child = pty.spawn(process.execPath, [bin, ...args], {name: 'xterm-256color', cols, rows, cwd, env});
 	cleanups.push(() => child.kill('SIGKILL'));
 	let exited = false;
 	child.onData(data => term.write(data));
@@ -204,6 +204,33 @@ async function logsShot(screen) {
 const keys = {enter: '\r', escape: '\x1b'};
 const hintsSay = word => ls => (ls.filter(l => l.trim()).at(-1) ?? '').includes(word);
 
+/**
+ * Environments: a config file of its own (the other screens keep theirs) with two profiles — prod
+ * on the demo's stores, read-only and red, staging on a second, empty redis-server — the banner,
+ * the picker and the Status tab's overview of both.
+ */
+async function profileScreens({cwd, env}) {
+	const staging = await startRedis();
+	cleanups.push(() => staging.stop());
+	const config = path.join(cwd, 'environments.json');
+	fs.writeFileSync(config, JSON.stringify({profiles: {
+		staging: {redisUrl: staging.url(0), colour: 'green', description: 'rehearsal'},
+		prod: {redisUrl: env.REDIS_URL, readOnly: true, colour: 'red', description: 'the live chat'},
+	}}));
+	const screen = openConsole({cols: 100, rows: 30, cwd, env, args: ['--config', config, '--profile', 'prod']});
+	await screen.waitFor('every check passes');
+	await screen.waitFor(/ops\/s +[1-9]/, 'Redis ops/s from the traffic');
+	await screen.shot('profile-banner.svg', 'opsdeck --profile prod — the banner on every frame');
+	await screen.type('P');
+	await screen.waitFor('Switch environment');
+	await screen.type('k');
+	await screen.shot('profile-picker.svg', 'opsdeck — P: switch environment');
+	await screen.type(keys.escape, 'a');
+	await screen.waitFor(ls => ls.filter(l => /HEALTHY|DEGRADED|UNHEALTHY/.test(l)).length >= 3 && /backup \d/.test(ls.join('\n')), 'the overview of both');
+	await screen.shot('all-profiles.svg', 'opsdeck — Status: a, every environment');
+	await screen.quit();
+}
+
 async function main() {
 	if (!fs.existsSync(bin)) throw new Error('build/bundle/bin.js is missing: run npm run build first');
 	const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-media-'));
@@ -230,6 +257,10 @@ async function main() {
 	const target = seed.outOfSync.find(o => o.missing.length > 0 && o.extra.length > 0) ?? seed.outOfSync[0];
 	const traffic = spawn(process.execPath, [bin, 'demo', '--traffic', '--rate', '8'], {cwd, env, stdio: 'ignore'});
 	cleanups.push(() => traffic.kill('SIGKILL'));
+
+	await profileScreens({cwd, env});
+	// MEDIA_ONLY=profiles: the environments' screens alone (the rest is left as it was rendered)
+	if (process.env.MEDIA_ONLY === 'profiles') return;
 
 	const cols = 100;
 	const rows = 30;

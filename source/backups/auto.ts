@@ -38,6 +38,16 @@ export function autoBackupState(): AutoBackupState | undefined {
 	return current?.state();
 }
 
+/**
+ * Stops the running scheduler (its shutdown backup taken) and lets another start at once: the
+ * console switched to another environment (profile), whose Backups tab starts its own.
+ */
+export function stopAutoBackups(): Promise<void> {
+	const handle = current;
+	current = undefined;
+	return handle ? handle.stop() : Promise.resolve();
+}
+
 const maxTimer = 2_147_483_647; // setTimeout's limit (~24.8 days)
 
 export function startAutoBackups(backends: Pick<Backends, 'config'>, config: Config = backends.config): AutoBackups {

@@ -84,13 +84,18 @@ async function main(): Promise<number> {
 		if (error instanceof ConfigError) return fail(error.message, 2);
 		throw error;
 	}
+	// a flag beats the profile: said, so a "prod" banner is not taken for prod's Redis when it is not
+	if (config.profile && config.profileShadowed.length > 0) {
+		writeError(process.stderr, `${config.profileShadowed.join(' and ')} on the command line override${config.profileShadowed.length > 1 ? '' : 's'} what profile "${config.profile.name}" sets`);
+	}
 
 	if (command === undefined) {
 		if (!process.stdin.isTTY || !process.stdout.isTTY) {
 			return fail('the console needs a terminal; try `opsdeck status`', 2);
 		}
 		const {runConsole} = await import('../console/run-console.js');
-		return runConsole(createBackends(config));
+		// P: another profile, with the same flags and environment
+		return runConsole(createBackends(config), name => loadConfig({flags, profile: name}));
 	}
 
 	if (!isCommand(command)) {

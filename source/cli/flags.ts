@@ -22,6 +22,9 @@ export const flagSpec = {
 	host: {type: 'string'},
 	config: {type: 'string'},
 	auditLog: {type: 'string'},
+	// an environment of the config file (config/profiles.ts); status --all-profiles checks each
+	profile: {type: 'string'},
+	allProfiles: {type: 'boolean'},
 	// output and confirmation
 	json: {type: 'boolean'},
 	plain: {type: 'boolean'},

@@ -24,11 +24,18 @@ const yes: readonly [string, string] = ['--yes, -y', 'do it without asking (need
 
 export const commandHelp = {
 	status: {
-		usage: '[--json]',
+		usage: '[--all-profiles] [--json]',
 		summary: 'health of every backend (exit 0 healthy, 1 degraded, 2 unhealthy)',
-		about: 'Checks PostgreSQL, Redis, SQLite (and the app\'s health URL when set) once and prints a card for each and one verdict.',
+		about: 'Checks PostgreSQL, Redis, SQLite (and the app\'s health URL when set) once and prints a card for each and one verdict.\n--all-profiles: one line per environment of the config file (verdict, latencies, newest backup); the exit code is the worst of them (an invalid profile counts as 2).',
+		options: [['--all-profiles', 'every profile of the config file, one line each'], json],
+		examples: ['opsdeck status', 'opsdeck status --json | jq .verdict', 'opsdeck status --all-profiles'],
+	},
+	profiles: {
+		usage: '[--json]',
+		summary: 'the environments (profiles) of the config file, passwords masked',
+		about: 'Lists the profiles the config file defines, each with the settings it gives (Redis, PostgreSQL, SQLite, backups, read-only, colour) as they apply with the flags and environment of this command line, passwords masked. Choose one with --profile NAME or OPSDECK_PROFILE, or with P in the console. Exit 2 when a profile holds a bad value.',
 		options: [json],
-		examples: ['opsdeck status', 'opsdeck status --json | jq .verdict'],
+		examples: ['opsdeck profiles', 'opsdeck --profile prod status', 'opsdeck profiles --json | jq -r \'.profiles[].name\''],
 	},
 	serve: {
 		usage: '[--port N] [--host H]',
@@ -235,6 +242,7 @@ const globalOptions: ReadonlyArray<readonly [string, string]> = [
 	['--app-url URL', 'the app\'s own health URL (APP_HEALTH_URL)'],
 	['--config FILE', 'config file                      default ./opsdeck.config.json'],
 	['--audit-log FILE', 'audit log                        default $XDG_STATE_HOME/opsdeck/audit.log'],
+	['--profile NAME', 'an environment the config file defines (OPSDECK_PROFILE); see opsdeck profiles'],
 	['--help, -h', 'help (also after a command: opsdeck flush --help)'],
 	['--version, -v', 'the version'],
 ];
@@ -308,7 +316,7 @@ export function commandHelpText(name: CommandName): string {
 		'  Options',
 		table(help.options),
 		'    (and the options of every command: --redis-url, --database-url, --sqlite, --backup-dir,',
-		'     --config, --read-only, --audit-log; see opsdeck --help)',
+		'     --config, --profile, --read-only, --audit-log; see opsdeck --help)',
 		'',
 		`  Example${help.examples.length > 1 ? 's' : ''}`,
 		...help.examples.map(example => `    $ ${example}`),

@@ -1,12 +1,14 @@
 // opsdeck status [--json]: the health of every backend. Exit 0 healthy, 1 degraded, 2 unhealthy.
 import {startBackends} from '../backends/index.js';
 import {checkHealth, verdictExitCode} from '../health/health.js';
+import {allProfiles} from './status-profiles.js';
 import {componentLines} from '../text/health-text.js';
 import {sanitize} from '../text/sanitize.js';
 import {print, printJson, UsageError, type CommandContext} from './shared.js';
 
 export async function run(ctx: CommandContext): Promise<number> {
 	if (ctx.args.length > 0) throw new UsageError(`status takes no arguments (got "${sanitize(ctx.args[0]!).slice(0, 40)}")`);
+	if (ctx.flags.allProfiles) return allProfiles(ctx);
 	await startBackends(ctx.backends);
 	const report = await checkHealth(ctx.backends);
 	if (ctx.flags.json) {

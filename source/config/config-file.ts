@@ -9,10 +9,10 @@ import {sanitize} from '../text/sanitize.js';
 
 export class ConfigError extends Error {}
 
-type Kind = 'string' | 'number' | 'boolean' | 'strings' | 'paths' | Schema;
+type Kind = 'string' | 'number' | 'boolean' | 'strings' | 'paths' | 'profiles' | Schema;
 type Schema = {readonly [key: string]: Kind};
 
-const kindText: Record<Exclude<Kind, Schema>, string> = {
+const kindText: Record<Exclude<Kind, Schema | 'profiles'>, string> = {
 	string: 'a string',
 	number: 'a number',
 	boolean: 'true or false',
@@ -69,6 +69,15 @@ export const configFileSchema: Schema = {
 	clipboard: 'string',
 	clipboardMaxBytes: 'number',
 	exportDir: 'string',
+	// named environments (staging, prod): each overrides the settings above (config/profiles.ts)
+	profiles: 'profiles',
+};
+
+/** What a profile may hold: every setting of the file (not $schema, not profiles), its colour and a description. */
+export const profileSchema: Schema = {
+	...Object.fromEntries(Object.entries(configFileSchema).filter(([key]) => key !== '$schema' && key !== 'profiles')),
+	colour: 'string',
+	description: 'string',
 };
 
 const normalize = (name: string) => name.toLowerCase().replace(/[_\-\s]/g, '');
@@ -119,7 +128,15 @@ function check(object: Record<string, unknown>, schema: Schema, prefix: string, 
 			const suggestion = suggestKey(key, known);
 			throw new ConfigError(`unknown key ${name} in ${fileName}: ${suggestion ? `did you mean ${prefix}${suggestion}?` : `the keys here are ${known.filter(k => k !== '$schema').join(', ')}`}`);
 		}
-		if (typeof kind === 'object') {
+		if (kind === 'profiles') {
+			if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(`${name} in ${fileName} must be an object of named profiles (got ${describe(value)})`);
+			for (const [profile, settings] of Object.entries(value as Record<string, unknown>)) {
+				const profileName = `${name}.${sanitize(profile).slice(0, 60)}`;
+				if (profile.trim() === '') throw new ConfigError(`${name} in ${fileName}: a profile needs a name (got ${JSON.stringify(profile)})`);
+				if (!settings || typeof settings !== 'object' || Array.isArray(settings)) throw new ConfigError(`${profileName} in ${fileName} must be an object (got ${describe(settings)})`);
+				check(settings as Record<string, unknown>, profileSchema, `${profileName}.`, fileName);
+			}
+		} else if (typeof kind === 'object') {
 			if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(`${name} in ${fileName} must be an object (got ${describe(value)})`);
 			check(value as Record<string, unknown>, kind, `${name}.`, fileName);
 		} else if (kind === 'strings' || kind === 'paths') {

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {ConfigError, readConfigFile} from './config-file.js';
+import {activeProfile, mergeSettings, profileSummaries, selectProfile, fileProfiles, type ActiveProfile, type ProfileSummary} from './profiles.js';
 import {parseAppService, type AppService} from '../app-process/service.js';
 import {kebab, type Flags} from '../cli/flags.js';
 import {savedWatches} from '../monitor/watch-store.js';
@@ -15,6 +16,7 @@ import {remoteSettings, type RemoteSettings} from './remote-settings.js';
 import {backupSettings, type BackupSettings} from './backup-settings.js';
 
 export {ConfigError} from './config-file.js';
+export type {ActiveProfile, ProfileSummary} from './profiles.js';
 
 export type CollectionsLayout = {
 	readonly messages: string;
@@ -82,6 +84,14 @@ export type Config = {
 	readonly appService: AppService | undefined;
 	/** APP_RESTART_TIMEOUT (seconds in the setting): how long a restart waits for the new pid */
 	readonly appRestartTimeoutMs: number;
+	/** the environment (--profile, OPSDECK_PROFILE, the console's picker); undefined: the file's top level */
+	readonly profile: ActiveProfile | undefined;
+	/** every profile the config file defines, in its order */
+	readonly profileNames: readonly string[];
+	/** and what the file says of each (colour, read-only), for the console's picker */
+	readonly profiles: readonly ProfileSummary[];
+	/** the flags that override a setting the profile sets (--redis-url over prod's redisUrl): said, never silent */
+	readonly profileShadowed: readonly string[];
 } & RemoteSettings & BackupSettings & ShareSettings;
 
 export const defaultCollections: CollectionsLayout = {
@@ -254,6 +264,8 @@ export type LoadOptions = {
 	readonly flags?: Flags;
 	readonly env?: Env;
 	readonly cwd?: string;
+	/** the profile the console's picker chose: beats --profile and OPSDECK_PROFILE */
+	readonly profile?: string;
 };
 
 export function loadConfig(options: LoadOptions = {}): Config {
@@ -261,7 +273,8 @@ export function loadConfig(options: LoadOptions = {}): Config {
 	const cwd = options.cwd ?? process.cwd();
 	const processEnv = options.env ?? process.env;
 	const configFile = path.resolve(cwd, flags.config ?? processEnv.OPSDECK_CONFIG ?? 'opsdeck.config.json');
-	const file = readConfigFile(configFile, Boolean(flags.config ?? processEnv.OPSDECK_CONFIG));
+	const fileAll = readConfigFile(configFile, Boolean(flags.config ?? processEnv.OPSDECK_CONFIG));
+	const fileName = path.basename(configFile);
 
 	let dotenvText = '';
 	try {
@@ -274,16 +287,30 @@ export function loadConfig(options: LoadOptions = {}): Config {
 	const env: Record<string, string | undefined> = {...dotenv};
 	for (const [key, value] of Object.entries(processEnv)) if (value !== undefined && value !== '') env[key] = value;
 
+	// the profile: its settings over the file's top level (config/profiles.ts)
+	registerSecrets(flags, env, fileAll);
+	const wanted = options.profile ?? flags.profile ?? env.OPSDECK_PROFILE;
+	const wantedFrom = options.profile !== undefined ? 'chosen in the console' : flags.profile !== undefined ? '--profile' : 'OPSDECK_PROFILE';
+	const {profiles: _profiles, ...top} = fileAll;
+	const settings = wanted === undefined ? undefined : selectProfile(fileAll, wanted, wantedFrom, fileName);
+	const profile = wanted === undefined ? undefined : activeProfile(wanted, settings!);
+	const {colour: _colour, description: _description, ...overrides} = settings ?? {};
+	const file = mergeSettings(top, overrides);
+	const shadowed: string[] = [];
+
 	// a switch left off is false in the parsed flags: not given
+	const fromProfile = (fileKey: string) => `profiles.${profile?.name ?? ''}.${fileKey} in ${fileName}`;
 	const pick = (flagName: keyof Flags | undefined, envName: string | undefined, fileKey: string | undefined): {value: unknown; name: string} => {
 		const flag = flagName === undefined ? undefined : flags[flagName];
-		if (flag !== undefined && flag !== false) return {value: flag, name: `--${kebab(flagName!)}`};
+		if (flag !== undefined && flag !== false) {
+			if (fileKey && fileKey !== 'readOnly' && overrides[fileKey] !== undefined) shadowed.push(`--${kebab(flagName!)}`);
+			return {value: flag, name: `--${kebab(flagName!)}`};
+		}
+		if (fileKey && overrides[fileKey] !== undefined) return {value: overrides[fileKey], name: fromProfile(fileKey)};
 		if (envName && env[envName] !== undefined && env[envName] !== '') return {value: env[envName], name: envName};
-		if (fileKey && file[fileKey] !== undefined) return {value: file[fileKey], name: `${fileKey} in ${path.basename(configFile)}`};
+		if (fileKey && top[fileKey] !== undefined) return {value: top[fileKey], name: `${fileKey} in ${fileName}`};
 		return {value: undefined, name: envName ?? fileKey ?? ''};
 	};
-
-	registerSecrets(flags, env, file);
 	const redis = pick('redisUrl', 'REDIS_URL', 'redisUrl');
 	const redisUrl = parseUrl(String(redis.value ?? 'redis://127.0.0.1:6379/0'), redis.name, ['redis:', 'rediss:'], 'a redis:// or rediss:// URL');
 	const redisDb = new URL(redisUrl).pathname.replace(/^\//, '');
@@ -292,8 +319,10 @@ export function loadConfig(options: LoadOptions = {}): Config {
 	if (new URL(redisUrl).searchParams.has('db')) throw new ConfigError(`${redis.name}: give the database in the path (redis://host:6379/N), not as ?db=`);
 
 	const pgFromEnv = postgresFromEnv(env);
-	const pgValue = flags.databaseUrl ?? pgFromEnv ?? str(file.databaseUrl, 'databaseUrl') ?? 'postgres://127.0.0.1:5432/postgres';
-	const pgName = flags.databaseUrl !== undefined ? '--database-url' : env.DATABASE_URL ? 'DATABASE_URL' : pgFromEnv ? 'PG* variables' : 'databaseUrl';
+	const pgProfile = str(overrides.databaseUrl, 'databaseUrl');
+	if (flags.databaseUrl !== undefined && pgProfile !== undefined) shadowed.push('--database-url');
+	const pgValue = flags.databaseUrl ?? pgProfile ?? pgFromEnv ?? str(top.databaseUrl, 'databaseUrl') ?? 'postgres://127.0.0.1:5432/postgres';
+	const pgName = flags.databaseUrl !== undefined ? '--database-url' : pgProfile !== undefined ? fromProfile('databaseUrl') : env.DATABASE_URL ? 'DATABASE_URL' : pgFromEnv ? 'PG* variables' : 'databaseUrl';
 	const databaseUrl = parseUrl(pgValue, pgName, ['postgres:', 'postgresql:'], 'a postgres:// or postgresql:// URL');
 
 	const sqlite = pick('sqlite', 'SQLITE_PATH', 'sqlitePath');
@@ -303,6 +332,10 @@ export function loadConfig(options: LoadOptions = {}): Config {
 	const hours = pick(undefined, 'BACKUP_INTERVAL_HOURS', 'backupIntervalHours');
 	const interval = pick('interval', 'POLL_INTERVAL_MS', 'pollIntervalMs');
 	const readOnly = pick('readOnly', 'OPSDECK_READ_ONLY', 'readOnly');
+	// read-only, for safety: on when the flag, the environment or the profile says so; neither of the
+	// last two switches the other's off (without a profile: the usual precedence)
+	const envReadOnly = env.OPSDECK_READ_ONLY === undefined ? undefined : parseBoolean(env.OPSDECK_READ_ONLY, 'OPSDECK_READ_ONLY');
+	const readOnlyValue = readOnly.name.startsWith('profiles.') ? parseBoolean(readOnly.value as boolean, readOnly.name) || envReadOnly === true : parseBoolean((readOnly.value as string | boolean | undefined) ?? false, readOnly.name);
 	const app = pick('appUrl', 'APP_HEALTH_URL', 'appUrl');
 	const webhook = pick(undefined, 'ALERT_WEBHOOK_URL', 'alertWebhookUrl');
 	const port = pick('port', 'HEALTH_PORT', 'healthPort');
@@ -352,7 +385,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
 		backupEnabled: parseBoolean((enabled.value as string | boolean | undefined) ?? false, enabled.name),
 		backupIntervalHours: parseNumber(String(hours.value ?? 24), hours.name, 0.01, 24 * 365),
 		pollIntervalMs: parseInteger(String(interval.value ?? 1000), interval.name, 250, 60_000),
-		readOnly: parseBoolean((readOnly.value as string | boolean | undefined) ?? false, readOnly.name),
+		readOnly: readOnlyValue,
 		appUrl,
 		alertWebhookUrl,
 		healthPort: parseInteger(String(port.value ?? 3000), port.name, 0, 65_535),
@@ -371,6 +404,10 @@ export function loadConfig(options: LoadOptions = {}): Config {
 		...remoteSettings(pick, env, cwd),
 		...backup19,
 		...shareSettings(share, cwd),
+		profile,
+		profileNames: Object.keys(fileProfiles(fileAll)),
+		profiles: profileSummaries(fileAll),
+		profileShadowed: shadowed,
 	};
 	return config;
 }
@@ -399,6 +436,10 @@ function logUnitFrom(value: unknown, name: string): string | undefined {
 function registerSecrets(flags: Flags, env: Env, file: Record<string, unknown>): void {
 	for (const url of [flags.redisUrl, flags.databaseUrl, env.REDIS_URL, env.DATABASE_URL, file.redisUrl, file.databaseUrl, env.APP_HEALTH_URL, env.ALERT_WEBHOOK_URL]) {
 		if (typeof url === 'string') registerUrlSecrets(url);
+	}
+	// every profile's, whichever is chosen: `opsdeck profiles` and the picker show them all
+	for (const settings of Object.values(fileProfiles(file))) {
+		for (const url of [settings.redisUrl, settings.databaseUrl, settings.appUrl, settings.alertWebhookUrl]) if (typeof url === 'string') registerUrlSecrets(url);
 	}
 	registerSecret(env.PGPASSWORD);
 	registerSecret(process.env.PGPASSWORD);

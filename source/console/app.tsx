@@ -9,7 +9,9 @@ import {Help, helpRows, type HelpSection} from './components/help.js';
 import {BackendsContext, FlashContext, FrameBarContext, FrameContext, KeyspaceContext} from './context.js';
 import {firstKeymap, frameBar, frameKeymap, helpKeymap} from './frame/frame-keymap.js';
 import {QuitQuestion, useQuit} from './frame/quit.js';
-import {TabBar} from './frame/tab-bar.js';
+import {ProfileBanner, TabBar} from './frame/tab-bar.js';
+import {ProfilePicker} from './frame/profile-picker.js';
+import {fileLoader, ProfileLoaderContext, useEnvironment, type ProfileLoader} from './frame/use-environment.js';
 import {useFlash} from './frame/use-flash.js';
 import {scrollRoom, useScroll} from './hooks/use-scroll.js';
 import {useWindowSize} from './hooks/use-window-size.js';
@@ -34,6 +36,10 @@ type Props = {
 	readonly initialTab?: number;
 	/** start the backends after the first frame (off in tests that start them themselves) */
 	readonly startOnMount?: boolean;
+	/** P: loads a profile's config (cli.tsx: the same flags and environment); default: the same config file */
+	readonly loadProfile?: ProfileLoader;
+	/** told of the backends of each environment switched to (run-console closes the last at exit) */
+	readonly onSwitch?: (backends: Backends) => void;
 };
 
 export function App(props: Props) {
@@ -54,7 +60,7 @@ function Overlay({keymap, width, height, children}: {readonly keymap: readonly K
 	);
 }
 
-function Frame({backends, initialTab = 0, startOnMount = true}: Props) {
+function Frame({backends: initialBackends, initialTab = 0, startOnMount = true, loadProfile, onSwitch}: Props) {
 	const {exit} = useApp();
 	const {isRawModeSupported} = useStdin();
 	const router = useRouter();
@@ -63,6 +69,15 @@ function Frame({backends, initialTab = 0, startOnMount = true}: Props) {
 	// the help on screen: the tab's section, from its keymap as it was when `?` was pressed
 	const [help, setHelp] = useState<HelpSection | undefined>();
 	const flash = useFlash();
+	const [load] = useState(() => loadProfile ?? fileLoader(initialBackends.config));
+	const environment = useEnvironment(initialBackends, {load, flash: flash.frame.flash, onSwitch});
+	const {backends, generation} = environment;
+	// the tabs' flash: an answer of the old environment arriving after a switch is not shown
+	const {isCurrent} = environment;
+	const frameFlash = flash.frame.flash;
+	const tabFrame = useMemo(() => ({flash: ((message: string, tone?: Parameters<typeof frameFlash>[1]) => {
+		if (isCurrent(generation)) frameFlash(message as never, tone);
+	}) as typeof frameFlash}), [frameFlash, generation, isCurrent]);
 	const [keyspaceGeneration, setKeyspaceGeneration] = useState(0);
 	const keyspace = useMemo(() => ({generation: keyspaceGeneration, changed: () => setKeyspaceGeneration(g => g + 1)}), [keyspaceGeneration]);
 	const quit = useQuit(exit);
@@ -82,14 +97,14 @@ function Frame({backends, initialTab = 0, startOnMount = true}: Props) {
 	};
 	const openHelp = () => setHelp({title: tab.title, keys: helpLines(router?.tabKeymap(tab.id) ?? [])});
 	const first = firstKeymap(quit.request);
-	const keys = frameKeymap({titles, active, select, openHelp, quit: quit.request});
+	const keys = frameKeymap({titles, active, select, openHelp, quit: quit.request, profiles: {open: environment.open, any: environment.names.length > 0}});
 	// the help scrolls (j k, PgUp PgDn, g G) when it is taller than the pane
 	const bodyHeight = Math.max(1, rows - 3);
 	const helpText = help ? helpRows([help, {title: 'Everywhere', keys: helpLines([...keys, ...first])}], columns) : [];
 	const helpScroll = useScroll(helpText.length, bodyHeight - 1, help?.title ?? '');
 	// listed in the bar only when there is more to see
 	const helpMore = helpText.length > scrollRoom(bodyHeight - 1);
-	const helpKeys = help ? [...helpKeymap(() => setHelp(undefined)), ...helpScroll.keys.map(k => (helpMore ? k : {...k, label: undefined}))] : undefined;
+	const helpKeys = help ? [...helpKeymap(() => setHelp(undefined)), ...helpScroll.keys.map(k => (helpMore ? k : {...k, label: undefined}))] : environment.pickerKeys;
 	// after every commit, before the next key is handled (input/keyboard.tsx)
 	useLayoutEffect(() => {
 		router?.setFrame({first, question: quit.keymap, help: helpKeys, keys, activeTab: tab.id, seen: flash.dismiss});
@@ -100,30 +115,39 @@ function Frame({backends, initialTab = 0, startOnMount = true}: Props) {
 	if (columns < minimumSize.columns || rows < minimumSize.rows) {
 		return (
 			<Box width={width} height={height} overflowY="hidden">
-				<Text color="yellow" wrap="truncate-end">{`opsdeck needs ${minimumSize.columns}x${minimumSize.rows} (now ${columns}x${rows}); q quits`}</Text>
+				<Text color="yellow" wrap="truncate-end">
+					{backends.config.profile ? <ProfileBanner profile={backends.config.profile} cells={8} /> : null}
+					{`${backends.config.profile ? ' ' : ''}opsdeck needs ${minimumSize.columns}x${minimumSize.rows} (now ${columns}x${rows}); q quits`}
+				</Text>
 			</Box>
 		);
 	}
 
 	const canRead = isRawModeSupported === true;
-	const covered = quit.state !== undefined || help !== undefined;
+	const covered = quit.state !== undefined || help !== undefined || environment.picker !== undefined;
 	return (
 		<BackendsContext.Provider value={backends}>
-			<FrameContext.Provider value={flash.frame}>
+			<ProfileLoaderContext.Provider value={load}>
+			<FrameContext.Provider value={tabFrame}>
 				<FlashContext.Provider value={flash.shown}>
 					<KeyspaceContext.Provider value={keyspace}>
 					<FrameBarContext.Provider value={frameBar(keys)}>
 						<Box flexDirection="column" width={width} height={height} overflowY="hidden">
-							<TabBar titles={titles} active={active} width={width} readOnly={backends.config.readOnly} />
+							<TabBar titles={titles} active={active} width={width} readOnly={backends.config.readOnly} profile={backends.config.profile} />
 							{quit.state ? (
 								<Overlay keymap={quit.keymap ?? []} width={width} height={bodyHeight}><QuitQuestion quit={quit.state} width={width} /></Overlay>
 							) : help ? (
 								<Overlay keymap={helpKeys ?? []} width={width} height={bodyHeight}>
 									<Help rows={helpText} top={helpScroll.top} width={width} height={bodyHeight} />
 								</Overlay>
+							) : environment.picker !== undefined ? (
+								<Overlay keymap={environment.pickerKeys ?? []} width={width} height={bodyHeight}>
+									<ProfilePicker config={backends.config} cursor={environment.picker} width={width} height={bodyHeight} />
+								</Overlay>
 							) : null}
+							{/* keyed by the environment: a switch mounts every tab afresh on the new backends */}
 							{tabs.map((t, i) => (
-								<Box key={t.id} display={i === active && !covered ? 'flex' : 'none'} height={bodyHeight + 1} width={width} flexDirection="column">
+								<Box key={`${generation}:${t.id}`} display={i === active && !covered ? 'flex' : 'none'} height={bodyHeight + 1} width={width} flexDirection="column">
 									<TabIdContext.Provider value={t.id}>
 										<t.Component isActive={canRead && i === active && !covered} isVisible={i === active} width={width} height={bodyHeight} />
 									</TabIdContext.Provider>
@@ -134,6 +158,7 @@ function Frame({backends, initialTab = 0, startOnMount = true}: Props) {
 					</KeyspaceContext.Provider>
 				</FlashContext.Provider>
 			</FrameContext.Provider>
+			</ProfileLoaderContext.Provider>
 		</BackendsContext.Provider>
 	);
 }

@@ -11,6 +11,7 @@ import {mask} from '../text/mask.js';
 import {sanitize} from '../text/sanitize.js';
 import {writeError} from '../text/out.js';
 import {App} from './app.js';
+import type {ProfileLoader} from './frame/use-environment.js';
 import {currentWork, quitNote, setQuitNote} from './work-in-progress.js';
 import {keepYoungGenerationSmall} from './young-generation.js';
 
@@ -18,7 +19,9 @@ const enterAlt = '\u001b[?1049h';
 const leaveAlt = '\u001b[?1049l\u001b[?25h';
 const hardLimitMs = 10_000;
 
-export async function runConsole(backends: Backends): Promise<number> {
+export async function runConsole(first: Backends, loadProfile?: ProfileLoader): Promise<number> {
+	// the environment on screen: P may switch it (the old one is closed by the switch)
+	let backends = first;
 	let restored = false;
 	const restore = () => {
 		if (restored) return;
@@ -29,7 +32,7 @@ export async function runConsole(backends: Backends): Promise<number> {
 	process.stdout.write(enterAlt);
 
 	// (Ctrl-C is a key the App handles: during a restore it asks instead of quitting)
-	const instance = render(<App backends={backends} />, {exitOnCtrlC: false, patchConsole: true});
+	const instance = render(<App backends={first} loadProfile={loadProfile} onSwitch={next => (backends = next)} />, {exitOnCtrlC: false, patchConsole: true});
 	// once the first frame is drawn (its burst of allocations may grow the young generation a little)
 	keepYoungGenerationSmall();
 

@@ -77,6 +77,8 @@ function run(args: readonly string[], extraEnv: Record<string, string> = {}): Pr
 /** Each command with the words and flags that would make it act, and an option its help must name. */
 const commands: ReadonlyArray<{readonly words: readonly string[]; readonly names: string}> = [
 	{words: ['status', '--json'], names: '--json'},
+	{words: ['status', '--all-profiles'], names: '--all-profiles'},
+	{words: ['profiles', '--json'], names: 'Usage: opsdeck profiles'},
 	{words: ['serve', '--port', 'PORT'], names: '--port'},
 	{words: ['reconnect', 'redis'], names: 'postgres|redis'},
 	{words: ['flush', '--yes'], names: '--all'},

@@ -8,6 +8,8 @@ type Frame = {
 	readonly select: (index: number) => void;
 	readonly openHelp: () => void;
 	readonly quit: (again: boolean) => void;
+	/** P: the environment picker (listed in the bar when the config file defines profiles) */
+	readonly profiles?: {readonly open: () => void; readonly any: boolean} | undefined;
 };
 
 /** Before anything else, a text field and a dialog included. */
@@ -15,11 +17,12 @@ export function firstKeymap(quit: (again: boolean) => void): KeyEntry[] {
 	return [{key: 'Ctrl-C', help: 'quit too; while a restore asks, a second one abandons it', run: () => quit(true)}];
 }
 
-export function frameKeymap({titles, active, select, openHelp, quit}: Frame): KeyEntry[] {
+export function frameKeymap({titles, active, select, openHelp, quit, profiles}: Frame): KeyEntry[] {
 	return [
 		// written `1-5`: one number a tab, each its own key
 		{key: `1-${titles.length}`, keys: titles.map((_, i) => String(i + 1)), help: titles.join(' · '), run: p => select(Number(p.name) - 1)},
 		{key: 'Tab S-Tab', help: 'next / previous tab', run: p => select(p.name === 'tab' ? active + 1 : active - 1)},
+		{key: 'P', label: profiles?.any ? 'profile' : undefined, help: profiles?.any ? 'switch environment: the profiles of the config file' : 'switch environment (no profiles defined: see the README, Environments)', run: () => profiles?.open()},
 		{key: '?', label: 'help', help: 'this help', run: openHelp},
 		{key: 'q', label: 'quit', help: 'quit (during a restore: asks finish or abandon)', run: () => quit(false)},
 	];

@@ -1,19 +1,44 @@
 import {Box, Text} from 'ink';
+import type {ActiveProfile} from '../../config/config.js';
+import {cellWidth} from '../../text/format.js';
+import {profileName} from '../../text/profile-text.js';
+import {safe} from '../../text/sanitize.js';
+import {SafeText} from '../components/safe-text.js';
 
-type Props = {readonly titles: readonly string[]; readonly active: number; readonly width: number; readonly readOnly: boolean};
+type Props = {readonly titles: readonly string[]; readonly active: number; readonly width: number; readonly readOnly: boolean; readonly profile?: ActiveProfile | undefined};
 
 const name = 'opsdeck ';
 const readOnlyMark = '  read-only';
 
-/** The top line: the tabs (the active one highlighted; only its number elsewhere when narrow). */
-export function TabBar({titles, active, width, readOnly}: Props) {
+/**
+ * The environment's banner: the profile's name (escaped, cut) in its colour, inverse and bold, first
+ * on the top line of every frame — a word, not only a colour, so NO_COLOR or a colour-blind eye
+ * still reads "prod".
+ */
+export function ProfileBanner({profile, cells}: {readonly profile: ActiveProfile; readonly cells: number}) {
+	return <SafeText bold inverse color={profile.colour}>{safe` ${profileName(profile.name, cells)} `}</SafeText>;
+}
+
+/** The cells the banner takes, with the space after it. */
+function bannerWidth(profile: ActiveProfile | undefined, cells: number): number {
+	return profile ? cellWidth(profileName(profile.name, cells)) + 3 : 0;
+}
+
+/** The top line: the profile's banner, the tabs (the active one highlighted; only its number elsewhere when narrow). */
+export function TabBar({titles, active, width, readOnly, profile}: Props) {
 	// narrow whenever every title would not fit: the read-only mark must never be the part cut off
-	const full = name.length + titles.reduce((sum, title, i) => sum + ` ${i + 1} ${title} `.length, 0) + (readOnly ? readOnlyMark.length : 0);
+	// the banner takes the name's place (opsdeck is in the title of the window anyway)
+	const full = bannerWidth(profile, 20) + (profile ? 0 : name.length) + titles.reduce((sum, title, i) => sum + ` ${i + 1} ${title} `.length, 0) + (readOnly ? readOnlyMark.length : 0);
 	const narrow = width < Math.max(60, full);
+	// narrow: the name takes what the tab numbers and the RO mark leave (at least 3 cells)
+	const narrowRest = titles.reduce((sum, title, i) => sum + (i === active ? ` ${i + 1} ${title} ` : ` ${i + 1} `).length, 0) + (readOnly ? 3 : 0) + 3;
+	const cells = narrow ? Math.max(3, Math.min(12, width - narrowRest)) : 20;
 	return (
 		<Box height={1} width={width} overflowY="hidden">
 			<Text wrap="truncate">
-				{narrow ? null : <Text bold color="magenta">{name}</Text>}
+				{profile ? <ProfileBanner profile={profile} cells={cells} /> : null}
+				{profile ? ' ' : null}
+				{narrow || profile ? null : <Text bold color="magenta">{name}</Text>}
 				{titles.map((title, i) => {
 					const label = narrow && i !== active ? `${i + 1}` : `${i + 1} ${title}`;
 					return (

@@ -20,6 +20,7 @@ import {useBackends, useFrame, useKeyspace} from '../../context.js';
 import {TabScreen} from '../../components/tab-screen.js';
 import {statusKeymap} from './keymap.js';
 import {useHealth} from './use-health.js';
+import {ProfilesOverview, useProfilesOverview} from './profiles-overview.js';
 import type {TabDefinition, TabProps} from '../types.js';
 import {safeError} from '../../../text/out.js';
 import {SafeText} from '../../components/safe-text.js';
@@ -83,6 +84,8 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 	const keyspace = useKeyspace();
 	const health = useHealth(isVisible);
 	const [dialog, setDialog] = useState<FlushTarget | undefined>();
+	const [overview, setOverview] = useState(false);
+	const profiles = useProfilesOverview(overview && isVisible);
 	const mounted = useRef(true);
 	useEffect(() => () => {
 		mounted.current = false;
@@ -139,7 +142,9 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 		refresh: () => {
 			flash('refreshing…', 'info');
 			void refresh().then(() => mounted.current && flash('refreshed', 'info'));
+			if (overview) void profiles.refresh();
 		},
+		overview: {on: overview, any: config.profileNames.length > 0, toggle: () => setOverview(on => !on)},
 	});
 
 	if (!isVisible) return null;
@@ -178,7 +183,9 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 			{reasons.map((reason, i) => (
 				<SafeText key={i} color={verdictColor[reason.level]} wrap="truncate">{safe`  ${sanitize(reason.message)}`}</SafeText>
 			))}
-			{report
+			{overview
+				? <Box marginTop={height - headerLines > 6 ? 1 : 0}><ProfilesOverview rows={profiles.data} checkedAt={profiles.updatedAt} error={profiles.error} count={config.profileNames.length} width={width} height={Math.max(1, height - headerLines - (height - headerLines > 6 ? 1 : 0))} /></Box>
+				: report
 				? wide
 					? <Box marginTop={1}><Wide cards={cards} width={width} /></Box>
 					: <Compact report={report} width={width} height={Math.max(0, height - headerLines)} />
