@@ -221,11 +221,12 @@ async function profileScreens({cwd, env}) {
 	await screen.waitFor('every check passes');
 	await screen.waitFor(/ops\/s +[1-9]/, 'Redis ops/s from the traffic');
 	await screen.shot('profile-banner.svg', 'opsdeck --profile prod — the banner on every frame');
-	await screen.type('P');
+	// P on any tab but Status (where it reconnects PostgreSQL)
+	await screen.type('2', 'P');
 	await screen.waitFor('Switch environment');
 	await screen.type('k');
 	await screen.shot('profile-picker.svg', 'opsdeck — P: switch environment');
-	await screen.type(keys.escape, 'a');
+	await screen.type(keys.escape, '1', 'a');
 	await screen.waitFor(ls => ls.filter(l => /HEALTHY|DEGRADED|UNHEALTHY/.test(l)).length >= 3 && /backup \d/.test(ls.join('\n')), 'the overview of both');
 	await screen.shot('all-profiles.svg', 'opsdeck — Status: a, every environment');
 	await screen.quit();

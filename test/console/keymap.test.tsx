@@ -31,7 +31,7 @@ describe('one keymap drives the keys, the bottom bar and the help', () => {
 	it('an entry added to a tab\'s keymap is in the bar and the help, and pressing it runs it', async () => {
 		const app = render(<App backends={backends()} startOnMount={false} />);
 		const screen = await app.waitFor(s => bar(s).includes('Z zap probe'));
-		expect(bar(screen)).toMatch(/^p reconnect PG +R reconnect Redis +F flush +r refresh +Z zap probe +\? help +q quit$/);
+		expect(bar(screen)).toMatch(/^P reconnect PG +R reconnect Redis +F flush +r refresh +Z zap probe +\? help +q quit$/);
 		expect(bar(screen)).not.toContain('yank');
 
 		await app.press('Y');
@@ -55,6 +55,6 @@ describe('one keymap drives the keys, the bottom bar and the help', () => {
 		Object.defineProperty(app.stdout, 'columns', {value: 40, configurable: true});
 		app.stdout.emit('resize');
 		const screen = await app.waitFor(s => !s.includes('2 Keys'));
-		expect(bar(screen)).toMatch(/^p reconnect PG +\? help$/);
+		expect(bar(screen)).toMatch(/^P reconnect PG +\? help$/);
 	});
 });

@@ -126,7 +126,7 @@ describe('Status tab', () => {
 		await settle(50);
 		await app.press('R');
 		await app.waitFor(/Redis: reconnected in \d+ ms/, 5000);
-		await app.press('p');
+		await app.press('P');
 		await app.waitFor(/PostgreSQL: reconnected in \d+ ms/, 5000);
 	});
 });

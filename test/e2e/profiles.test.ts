@@ -112,7 +112,7 @@ describe('profiles in the console', () => {
 			await pause();
 			run.press(keys.enter);
 			await run.waitForText('now on prod (read-only)');
-			expect(run.lines()[0]).toMatch(/^ prod .*read-only$/);
+			expect(run.lines()[0]).toMatch(/^ prod .*(read-only|RO)$/);
 			await visitTabs(run, prod, staging);
 
 			// a small tmux pane: the banner and RO still on the top row

@@ -25,18 +25,18 @@ describe('tour: Status on the demo', () => {
 					&& !/DOWN|unhealthy|degraded/i.test(screen)
 					// the bottom bar names the keys that work here (part of the same wait: a frame can
 					// reach the terminal in more than one chunk)
-					&& /p reconnect PG .*F flush.*\? help.*q quit/.test(lines.filter(l => l.trim()).at(-1) ?? '');
+					&& /P reconnect PG .*F flush.*\? help.*q quit/.test(lines.filter(l => l.trim()).at(-1) ?? '');
 			}, 'healthy, every store up, the demo data counted, the keys in the bottom bar');
 
 			await typeKeys(run, '?');
 			await run.waitForText('Esc or ? closes this help');
-			expect(run.screen()).toMatch(/p +reconnect PostgreSQL/);
+			expect(run.screen()).toMatch(/P +reconnect PostgreSQL/);
 			expect(run.screen()).toMatch(/F +flush the Redis cache/);
 			await typeKeys(run, '\x1b');
 			await run.waitForText('HEALTHY');
 
-			// p reconnects PostgreSQL and says how it went, still healthy afterwards
-			await typeKeys(run, 'p');
+			// P reconnects PostgreSQL and says how it went, still healthy afterwards
+			await typeKeys(run, 'P');
 			await run.waitForText(/PostgreSQL: reconnected in \d+ ms/, 15_000);
 			await run.waitForText('HEALTHY');
 

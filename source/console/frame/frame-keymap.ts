@@ -22,7 +22,8 @@ export function frameKeymap({titles, active, select, openHelp, quit, profiles}: 
 		// written `1-5`: one number a tab, each its own key
 		{key: `1-${titles.length}`, keys: titles.map((_, i) => String(i + 1)), help: titles.join(' · '), run: p => select(Number(p.name) - 1)},
 		{key: 'Tab S-Tab', help: 'next / previous tab', run: p => select(p.name === 'tab' ? active + 1 : active - 1)},
-		{key: 'P', label: profiles?.any ? 'profile' : undefined, help: profiles?.any ? 'switch environment: the profiles of the config file' : 'switch environment (no profiles defined: see the README, Environments)', run: () => profiles?.open()},
+		// on the Status tab P is the product's "reconnect PostgreSQL" (PRODUCT.md): the picker is on every other tab
+		{key: 'P', label: profiles?.any ? 'profile' : undefined, when: active !== 0, help: profiles?.any ? 'switch environment: the profiles of the config file (on any tab but Status, where P reconnects PostgreSQL)' : 'switch environment (no profiles defined: see the README, Environments)', run: () => profiles?.open()},
 		{key: '?', label: 'help', help: 'this help', run: openHelp},
 		{key: 'q', label: 'quit', help: 'quit (during a restore: asks finish or abandon)', run: () => quit(false)},
 	];

@@ -13,7 +13,7 @@ export type StatusActions = {
 export function statusKeymap(actions: StatusActions): KeyEntry[] {
 	return [
 		// (P, everywhere, is the environment picker)
-		{key: 'p', label: 'reconnect PG', help: 'reconnect PostgreSQL', run: () => actions.reconnect('postgres')},
+		{key: 'P', keys: ['P', 'p'], label: 'reconnect PG', help: 'reconnect PostgreSQL (P or p; the environment picker is P on the other tabs)', run: () => actions.reconnect('postgres')},
 		{key: 'R', label: 'reconnect Redis', help: 'reconnect Redis', run: () => actions.reconnect('redis')},
 		{key: 'F', label: 'flush', mutates: true, help: 'flush the Redis cache (type "flush" to confirm)', run: actions.flush},
 		{key: 'r', label: 'refresh', help: 'refresh now', run: actions.refresh},
