@@ -22,6 +22,8 @@ export const flagSpec = {
 	host: {type: 'string'},
 	config: {type: 'string'},
 	auditLog: {type: 'string'},
+	// --no-color (issue 20); meow reads it as color: false, cli.tsx hands it on as noColor
+	noColor: {type: 'boolean'},
 	// output and confirmation
 	json: {type: 'boolean'},
 	plain: {type: 'boolean'},

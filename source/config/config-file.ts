@@ -56,6 +56,10 @@ export const configFileSchema: Schema = {
 	logUnit: 'string',
 	appService: 'string',
 	appRestartTimeout: 'number',
+	// issue 20: /metrics, colours
+	metricsWatchCap: 'number',
+	noColor: 'boolean',
+	theme: 'string',
 };
 
 const normalize = (name: string) => name.toLowerCase().replace(/[_\-\s]/g, '');

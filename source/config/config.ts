@@ -77,7 +77,16 @@ export type Config = {
 	readonly appService: AppService | undefined;
 	/** APP_RESTART_TIMEOUT (seconds in the setting): how long a restart waits for the new pid */
 	readonly appRestartTimeoutMs: number;
+	/** METRICS_WATCH_CAP: at most this many opsdeck_watch_count{key} series on /metrics */
+	readonly metricsWatchCap: number;
+	/** NO_COLOR (any non-empty value) or --no-color: no colour anywhere (bold and inverse stay) */
+	readonly noColor: boolean;
+	/** THEME: the console's colours */
+	readonly theme: Theme;
 };
+
+export const themes = ['default', 'high-contrast'] as const;
+export type Theme = (typeof themes)[number];
 
 export const defaultCollections: CollectionsLayout = {
 	messages: 'chat:{chat}:messages',
@@ -308,6 +317,9 @@ export function loadConfig(options: LoadOptions = {}): Config {
 	const logUnit = pick(undefined, 'LOG_UNIT', 'logUnit');
 	const appService = pick(undefined, 'APP_SERVICE', 'appService');
 	const restartTimeout = pick(undefined, 'APP_RESTART_TIMEOUT', 'appRestartTimeout');
+	const watchCap = pick(undefined, 'METRICS_WATCH_CAP', 'metricsWatchCap');
+	const noColor = pick('noColor', 'NO_COLOR', 'noColor');
+	const theme = pick(undefined, 'THEME', 'theme');
 
 	// types are checked by readConfigFile: here only the ranges
 	const thresholdsFile = (file.thresholds ?? {}) as Record<string, number | undefined>;
@@ -352,8 +364,19 @@ export function loadConfig(options: LoadOptions = {}): Config {
 		logUnit: logUnitFrom(logUnit.value, logUnit.name),
 		appService: appService.value === undefined ? undefined : parseAppService(String(appService.value), appService.name, cwd),
 		appRestartTimeoutMs: parseInteger(String(restartTimeout.value ?? 30), restartTimeout.name, 1, 3600) * 1000,
+		metricsWatchCap: parseInteger(String(watchCap.value ?? 200), watchCap.name, 0, 100_000),
+		// no-color.org: NO_COLOR set to any non-empty value turns colour off (the config file's key is a boolean)
+		noColor: noColor.name === 'NO_COLOR' ? true : noColor.value === true,
+		theme: themeFrom(theme.value, theme.name),
 	};
 	return config;
+}
+
+function themeFrom(value: unknown, name: string): Theme {
+	if (value === undefined) return 'default';
+	const theme = String(value).trim().toLowerCase();
+	if (!(themes as readonly string[]).includes(theme)) throw new ConfigError(`${name} must be ${themes.join(' or ')} (got ${JSON.stringify(String(value).slice(0, 40))})`);
+	return theme as Theme;
 }
 
 /** LOG_FILES (comma-separated) or the config file's list: each path or glob made absolute. */
