@@ -38,7 +38,9 @@ export const storesCollector: Collector = {
 		return async () => {
 			const report: HealthReport | undefined = source.health();
 			// no sample rather than a 0 for what is not known now (a gauge without labels resets to 0)
-			for (const metric of [up, latency, verdict, checked, pgMax, redisUsed, redisMax, redisHit, redisOps, redisKeys, sqliteSize, walSize, backupAge, backupLast, backupCount, diskFree]) {
+			up.reset();
+			latency.reset();
+			for (const metric of [verdict, checked, pgMax, redisUsed, redisMax, redisHit, redisOps, redisKeys, sqliteSize, walSize, backupAge, backupLast, backupCount, diskFree]) {
 				metric.reset();
 				metric.remove();
 			}

@@ -17,10 +17,10 @@ export const watchesCollector: Collector = {
 		const dropped = new Gauge({name: 'opsdeck_watch_series_dropped', help: 'Watched keys left out of opsdeck_watch_count because METRICS_WATCH_CAP was reached (a lower bound when opsdeck_watch_keys_truncated is 1)', registers});
 		const capGauge = new Gauge({name: 'opsdeck_watch_series_cap', help: 'METRICS_WATCH_CAP: the most opsdeck_watch_count series exported', registers});
 		const truncated = new Gauge({name: 'opsdeck_watch_keys_truncated', help: '1 when the watch patterns matched more keys than opsdeck follows (twice the cap, at least 1000)', registers});
-		capGauge.set(cap);
 		const watches = defaultWatches(config);
 		let monitor: CounterMonitor | undefined;
 		return async signal => {
+			capGauge.set(cap);
 			monitor ??= new CounterMonitor({watches, scanCount: config.scanCount, maxKeys: Math.max(1000, cap * 2), historyLength: 1});
 			try {
 				const tick = await monitor.tick(backends.redis, signal);
