@@ -230,6 +230,7 @@ const globalOptions: ReadonlyArray<readonly [string, string]> = [
 	['--app-url URL', 'the app\'s own health URL (APP_HEALTH_URL)'],
 	['--config FILE', 'config file                      default ./opsdeck.config.json'],
 	['--audit-log FILE', 'audit log                        default $XDG_STATE_HOME/opsdeck/audit.log'],
+	['--no-color', 'no colour anywhere (NO_COLOR=1); THEME=high-contrast for bright, bold states'],
 	['--help, -h', 'help (also after a command: opsdeck flush --help)'],
 	['--version, -v', 'the version'],
 ];

@@ -366,7 +366,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
 		appRestartTimeoutMs: parseInteger(String(restartTimeout.value ?? 30), restartTimeout.name, 1, 3600) * 1000,
 		metricsWatchCap: parseInteger(String(watchCap.value ?? 200), watchCap.name, 0, 100_000),
 		// no-color.org: NO_COLOR set to any non-empty value turns colour off (the config file's key is a boolean)
-		noColor: noColor.name === 'NO_COLOR' ? true : noColor.value === true,
+		noColor: noColor.value !== undefined && (noColor.name === 'NO_COLOR' || noColor.value === true),
 		theme: themeFrom(theme.value, theme.name),
 	};
 	return config;

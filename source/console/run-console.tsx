@@ -11,6 +11,7 @@ import {mask} from '../text/mask.js';
 import {sanitize} from '../text/sanitize.js';
 import {writeError} from '../text/out.js';
 import {App} from './app.js';
+import {applyColourMode} from './colour.js';
 import {currentWork, quitNote, setQuitNote} from './work-in-progress.js';
 
 const enterAlt = '\u001b[?1049h';
@@ -25,6 +26,8 @@ export async function runConsole(backends: Backends): Promise<number> {
 		process.stdout.write(leaveAlt);
 	};
 	process.on('exit', restore);
+	// NO_COLOR / --no-color / THEME: before the first frame
+	applyColourMode(backends.config);
 	process.stdout.write(enterAlt);
 
 	// (Ctrl-C is a key the App handles: during a restore it asks instead of quitting)
