@@ -3,7 +3,6 @@
 // 2;R;G;B. Not colour: 0 reset, 1 bold, 2 dim, 3 italic, 4 underline, 7 inverse, 9 strike, 2x offs.
 
 function parameters(raw: string): string[][] {
-	// eslint-disable-next-line no-control-regex
 	return [...raw.matchAll(/\x1b\[([\d;:]*)m/g)].map(m => (m[1] === '' ? ['0'] : m[1]!.split(/[;:]/)));
 }
 
