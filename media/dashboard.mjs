@@ -4,7 +4,7 @@
 // screenshot: it runs the real `opsdeck serve` against a private redis-server (with traffic this
 // script writes: chat messages, cache reads and writes that hit maxmemory and evict), the local
 // PostgreSQL (OPSDECK_TEST_PG_URL, read only) and a real SQLite file with a backup, scrapes
-// /metrics every second for DURATION seconds, evaluates each panel's queries from the dashboard
+// /metrics SCRAPES (20) times 2 s apart, evaluates each panel's queries from the dashboard
 // JSON over those scrapes (the few PromQL forms the dashboard uses: a selector, rate(x[1m]),
 // time() - x) and draws the panels, titles and legends as the JSON defines them to
 // media/dashboard.svg.
@@ -22,7 +22,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const bin = path.join(here, '..', 'build', 'bundle', 'bin.js');
 const dashboard = JSON.parse(fs.readFileSync(path.join(here, '..', 'examples', 'grafana-dashboard.json'), 'utf8'));
 const adminUrl = process.env.OPSDECK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const seconds = Number(process.env.DURATION ?? 30);
+// 2 s apart: opsdeck serves one scrape's text for 2 s
+const scrapeCount = Number(process.env.SCRAPES ?? 20);
+const scrapeGapMs = 2100;
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 const log = message => process.stderr.write(`media/dashboard: ${message}\n`);
 
@@ -88,12 +90,12 @@ async function main() {
 		for (let i = 0; i < 100 && !/listening on (\S+) /.test(out); i++) await sleep(100);
 		const base = /listening on (\S+) /.exec(out)?.[1];
 		if (!base) throw new Error(`serve did not start: ${out}`);
-		log(`scraping ${base}/metrics every second for ${seconds} s`);
+		log(`scraping ${base}/metrics ${scrapeCount} times, ${scrapeGapMs} ms apart`);
 		const scrapes = [];
 		let n = 0;
 		const chats = ['lobby', 'support', 'random', 'dev'];
-		for (let second = 0; second < seconds; second++) {
-			// a second of traffic: messages (more in the lobby), cache reads (hits and misses), cache writes
+		for (let second = 0; second < scrapeCount; second++) {
+			// a scrape's worth of traffic: messages (more in the lobby), cache reads (hits and misses), cache writes
 			const burst = writer.pipeline();
 			for (let i = 0; i < 20 + 15 * Math.sin(second / 4); i++) {
 				const chat = chats[(i * 7 + second) % (i % 3 === 0 ? 1 : chats.length)];
@@ -106,7 +108,7 @@ async function main() {
 			db.transaction(() => { for (let i = 0; i < 200; i++) insert.run(chats[i % 4], 'x'.repeat(200)); })();
 			const text = await (await fetch(`${base}/metrics`)).text();
 			scrapes.push({t: Date.now(), samples: parse(text)});
-			await sleep(1000);
+			await sleep(scrapeGapMs);
 		}
 		const panels = dashboard.panels.map(panel => ({
 			...panel,
