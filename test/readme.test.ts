@@ -11,7 +11,8 @@ import {commandHelp, commandHelpText, commandNames, isCommand} from '../source/c
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-const render = fs.readFileSync(path.join(root, 'media/render.mjs'), 'utf8');
+// media/dashboard.mjs (npm run media runs it after render.mjs) writes the dashboard's picture
+const render = ['media/render.mjs', 'media/dashboard.mjs'].map(file => fs.readFileSync(path.join(root, file), 'utf8')).join('\n');
 const images = fs.readdirSync(path.join(root, 'media')).filter(f => /\.(svg|png|gif)$/.test(f));
 
 /** Words of a shell command line: quotes removed, cut at a pipe, redirect, comment or `;`/`&&`. */

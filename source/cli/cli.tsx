@@ -73,7 +73,8 @@ async function main(): Promise<number> {
 		autoVersion: false,
 	});
 	// meow types a flag with choices as string; readArgv has refused every value outside them
-	const flags = cli.flags as Flags;
+	// `--no-color` reaches meow's parser as the negation of `color` (color: false): noColor it is
+	const flags = {...(cli.flags as Flags), ...((cli.flags as {color?: boolean}).color === false ? {noColor: true} : {})} as Flags;
 	const [command, ...args] = cli.input;
 	hidePasswordFlags(flags, command);
 

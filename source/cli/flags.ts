@@ -25,6 +25,8 @@ export const flagSpec = {
 	// an environment of the config file (config/profiles.ts); status --all-profiles checks each
 	profile: {type: 'string'},
 	allProfiles: {type: 'boolean'},
+	// --no-color (issue 20); meow reads it as color: false, cli.tsx hands it on as noColor
+	noColor: {type: 'boolean'},
 	// output and confirmation
 	json: {type: 'boolean'},
 	plain: {type: 'boolean'},

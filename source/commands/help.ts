@@ -39,8 +39,8 @@ export const commandHelp = {
 	},
 	serve: {
 		usage: '[--port N] [--host H]',
-		summary: 'HTTP: GET /health and /api/health',
-		about: 'Polls the backends every --interval ms and answers GET /health and /api/health from the last result (200 healthy or degraded, 503 unhealthy) until SIGTERM.',
+		summary: 'HTTP: /health, /api/health, /livez, /readyz, /metrics',
+		about: 'Polls the backends every --interval ms and answers GET /health, /api/health and /readyz from the last result (200 healthy or degraded, 503 unhealthy), /livez (200 while the process answers) and /metrics (Prometheus text format, collected on scrape) until SIGTERM.',
 		options: [
 			['--port N', 'port to listen on (HEALTH_PORT; default 3000)'],
 			['--host H', 'address to listen on (default 127.0.0.1)'],
@@ -243,6 +243,7 @@ const globalOptions: ReadonlyArray<readonly [string, string]> = [
 	['--config FILE', 'config file                      default ./opsdeck.config.json'],
 	['--audit-log FILE', 'audit log                        default $XDG_STATE_HOME/opsdeck/audit.log'],
 	['--profile NAME', 'an environment the config file defines (OPSDECK_PROFILE); see opsdeck profiles'],
+	['--no-color', 'no colour anywhere (NO_COLOR=1); THEME=high-contrast for bright, bold states'],
 	['--help, -h', 'help (also after a command: opsdeck flush --help)'],
 	['--version, -v', 'the version'],
 ];

@@ -1,5 +1,5 @@
 // opsdeck serve [--port N] [--host H]: GET /health (application/health+json) and GET /api/health
-// for external monitors. Health is polled every pollIntervalMs in the background and requests are
+// for external monitors, /livez and /readyz for probes, /metrics for Prometheus (metrics/). Health is polled every pollIntervalMs in the background and requests are
 // answered from the last report, so a busy monitor never hammers the backends. Each verdict change
 // is logged (masked) and sent to the alert webhook. Runs until SIGINT/SIGTERM, then exits 0.
 import http from 'node:http';
@@ -8,7 +8,8 @@ import {AlertNotifier} from '../health/alerts.js';
 import {startAutoBackups} from '../backups/auto.js';
 import {startDrills} from '../backups/drill-schedule.js';
 import {checkHealth, summary, type HealthReport} from '../health/health.js';
-import {apiHealth, healthJson, httpStatusFor, requestProblem} from '../health/http.js';
+import {apiHealth, healthJson, httpStatusFor, livez, readyz, requestProblem} from '../health/http.js';
+import {createMetrics} from '../metrics/metrics.js';
 import {errorMessage} from '../text/mask.js';
 import {sanitize} from '../text/sanitize.js';
 import {CommandError, print, type CommandContext, UsageError} from './shared.js';
@@ -73,16 +74,32 @@ export async function run(ctx: CommandContext): Promise<number> {
 	// DRILL_INTERVAL_HOURS: the newest backup restored into a scratch file and checked, on a schedule
 	const drills = startDrills(config, log);
 	if (drills) log(`restore drills every ${config.drillIntervalHours} h of the newest backup in ${config.backupDir}`);
+	// /metrics: collected on scrape (cached 2 s) in a registry of its own; the store values come
+	// from `latest`, so neither a scrape nor a stalled store ever holds /health, /livez or /readyz
+	const metrics = createMetrics({backends: ctx.backends, health: () => latest});
 
 	const server = http.createServer((req, res) => {
 		const send = (status: number, type: string, body: unknown, headers: Readonly<Record<string, string>> = {}) => {
 			res.writeHead(status, {'content-type': type, 'cache-control': 'no-store', ...headers});
-			res.end(req.method === 'HEAD' ? undefined : JSON.stringify(body));
+			res.end(req.method === 'HEAD' ? undefined : typeof body === 'string' ? body : JSON.stringify(body));
 		};
 		const path = (req.url ?? '/').split('?')[0] ?? '/';
 		const problem = requestProblem(req.method, path);
 		if (problem) {
 			send(problem.status, 'application/json', problem.body, problem.headers);
+			return;
+		}
+		if (path === '/livez') {
+			send(200, 'application/json', livez(process.uptime()));
+			return;
+		}
+		if (path === '/readyz') {
+			const ready = readyz(latest);
+			send(ready.status, 'application/json', ready.body);
+			return;
+		}
+		if (path === '/metrics') {
+			metrics.scrape().then(text => send(200, metrics.contentType, text), () => send(500, 'application/json', {success: false, error: 'metrics collection failed'}));
 			return;
 		}
 		void (async () => {
@@ -104,7 +121,7 @@ export async function run(ctx: CommandContext): Promise<number> {
 		throw listenError(error, config.healthHost, config.healthPort);
 	}
 	const shown = config.healthHost.includes(':') ? `[${config.healthHost}]` : config.healthHost;
-	log(`listening on http://${shown}:${port} (GET /health, /api/health)`);
+	log(`listening on http://${shown}:${port} (GET /health, /api/health, /livez, /readyz, /metrics)`);
 
 	await new Promise<void>(resolve => {
 		const shutdown = (signal: string) => {

@@ -69,6 +69,10 @@ export const configFileSchema: Schema = {
 	clipboard: 'string',
 	clipboardMaxBytes: 'number',
 	exportDir: 'string',
+	// issue 20: /metrics, colours
+	metricsWatchCap: 'number',
+	noColor: 'boolean',
+	theme: 'string',
 	// named environments (staging, prod): each overrides the settings above (config/profiles.ts)
 	profiles: 'profiles',
 };

@@ -92,7 +92,16 @@ export type Config = {
 	readonly profiles: readonly ProfileSummary[];
 	/** the flags that override a setting the profile sets (--redis-url over prod's redisUrl): said, never silent */
 	readonly profileShadowed: readonly string[];
+	/** METRICS_WATCH_CAP: at most this many opsdeck_watch_count{key} series on /metrics */
+	readonly metricsWatchCap: number;
+	/** NO_COLOR (any non-empty value) or --no-color: no colour anywhere (bold and inverse stay) */
+	readonly noColor: boolean;
+	/** THEME: the console's colours */
+	readonly theme: Theme;
 } & RemoteSettings & BackupSettings & ShareSettings;
+
+export const themes = ['default', 'high-contrast'] as const;
+export type Theme = (typeof themes)[number];
 
 export const defaultCollections: CollectionsLayout = {
 	messages: 'chat:{chat}:messages',
@@ -356,6 +365,9 @@ export function loadConfig(options: LoadOptions = {}): Config {
 	});
 	// copy and export (share-settings.ts)
 	const share = {clipboard: pick(undefined, 'CLIPBOARD', 'clipboard'), clipboardMax: pick(undefined, 'CLIPBOARD_MAX_BYTES', 'clipboardMaxBytes'), exportDir: pick(undefined, 'EXPORT_DIR', 'exportDir')};
+	const watchCap = pick(undefined, 'METRICS_WATCH_CAP', 'metricsWatchCap');
+	const noColor = pick('noColor', 'NO_COLOR', 'noColor');
+	const theme = pick(undefined, 'THEME', 'theme');
 
 	// types are checked by readConfigFile: here only the ranges
 	const thresholdsFile = (file.thresholds ?? {}) as Record<string, number | undefined>;
@@ -408,8 +420,19 @@ export function loadConfig(options: LoadOptions = {}): Config {
 		profileNames: Object.keys(fileProfiles(fileAll)),
 		profiles: profileSummaries(fileAll),
 		profileShadowed: shadowed,
+		metricsWatchCap: parseInteger(String(watchCap.value ?? 200), watchCap.name, 0, 100_000),
+		// no-color.org: NO_COLOR set to any non-empty value turns colour off (the config file's key is a boolean)
+		noColor: noColor.value !== undefined && (noColor.name === 'NO_COLOR' || noColor.value === true),
+		theme: themeFrom(theme.value, theme.name),
 	};
 	return config;
+}
+
+function themeFrom(value: unknown, name: string): Theme {
+	if (value === undefined) return 'default';
+	const theme = String(value).trim().toLowerCase();
+	if (!(themes as readonly string[]).includes(theme)) throw new ConfigError(`${name} must be ${themes.join(' or ')} (got ${JSON.stringify(String(value).slice(0, 40))})`);
+	return theme as Theme;
 }
 
 /** LOG_FILES (comma-separated) or the config file's list: each path or glob made absolute. */

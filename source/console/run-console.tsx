@@ -12,6 +12,7 @@ import {sanitize} from '../text/sanitize.js';
 import {writeError} from '../text/out.js';
 import {App} from './app.js';
 import type {ProfileLoader} from './frame/use-environment.js';
+import {applyColourMode} from './colour.js';
 import {currentWork, quitNote, setQuitNote} from './work-in-progress.js';
 import {keepYoungGenerationSmall} from './young-generation.js';
 
@@ -29,6 +30,8 @@ export async function runConsole(first: Backends, loadProfile?: ProfileLoader): 
 		process.stdout.write(leaveAlt);
 	};
 	process.on('exit', restore);
+	// NO_COLOR / --no-color / THEME: before the first frame
+	applyColourMode(backends.config);
 	process.stdout.write(enterAlt);
 
 	// (Ctrl-C is a key the App handles: during a restore it asks instead of quitting)

@@ -23,7 +23,7 @@ export function httpStatusFor(verdict: Verdict): number {
 }
 
 /** The paths `serve` answers, and the methods it answers them on. */
-export const healthPaths: readonly string[] = ['/health', '/api/health'];
+export const healthPaths: readonly string[] = ['/health', '/api/health', '/livez', '/readyz', '/metrics'];
 const allowed = ['GET', 'HEAD'];
 
 export type RequestProblem = {readonly status: 404 | 405; readonly headers: Readonly<Record<string, string>>; readonly body: {success: false; error: string}};
@@ -36,6 +36,21 @@ export function requestProblem(method: string | undefined, path: string): Reques
 	if (!healthPaths.includes(path)) return {status: 404, headers: {}, body: {success: false, error: 'not found'}};
 	if (method === undefined || !allowed.includes(method)) return {status: 405, headers: {allow: allowed.join(', ')}, body: {success: false, error: `method not allowed: ${path} answers ${allowed.join(' and ')}`}};
 	return undefined;
+}
+
+/**
+ * /livez: the process answers (always 200: a restart would not fix a database). /readyz: the last
+ * verdict is not unhealthy (200, else 503), for a readiness probe. Neither waits for a probe.
+ */
+export function livez(uptimeSeconds: number) {
+	return {status: 'ok', uptime: Math.round(uptimeSeconds)};
+}
+
+export function readyz(report: HealthReport | undefined): {status: number; body: {ready: boolean; verdict: Verdict | 'unknown'; reasons: string[]}} {
+	// before the first check has answered: not ready yet (Kubernetes retries)
+	if (!report) return {status: 503, body: {ready: false, verdict: 'unknown', reasons: ['no health check has finished yet']}};
+	const ready = report.verdict !== 'unhealthy';
+	return {status: ready ? 200 : 503, body: {ready, verdict: report.verdict, reasons: report.reasons.map(r => r.message)}};
 }
 
 export function healthJson(report: HealthReport) {

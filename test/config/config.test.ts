@@ -334,7 +334,7 @@ describe('every key of the config file is checked', () => {
 		[{sqlitePath: ['a.db']}, 'sqlitePath in opsdeck.config.json must be a string (got a list)'],
 		[{watches: ['ok', 3]}, 'watches in opsdeck.config.json must be a list of key names or patterns (got a list)'],
 		[{collections: {columns: {id: {}}}}, 'collections.columns.id in opsdeck.config.json must be a string (got an object)'],
-		[{'\u001b]0;pwned\u0007': 1}, 'unknown key \\x1b]0;pwned\\x07 in opsdeck.config.json: the keys here are redisUrl, databaseUrl, sqlitePath, backupDir, backupRetention, backupEnabled, backupIntervalHours, pollIntervalMs, readOnly, appUrl, alertWebhookUrl, healthPort, healthHost, auditLog, scanCount, thresholds, collections, watches, logFiles, logUnit, appService, appRestartTimeout, backupRemote, backupS3Endpoint, backupS3Region, backupS3PathStyle, backupS3AccessKeyId, backupS3SecretAccessKey, backupSftpKey, backupSftpPassword, backupSftpPassphrase, backupSftpKnownHosts, backupSftpHostKey, backupUploadRetries, backupUploadBackoffMs, backupHeartbeatUrl, backupKeep, backupRemoteKeep, drillIntervalHours, drillChecks, orphanChecks, clipboard, clipboardMaxBytes, exportDir, profiles'],
+		[{'\u001b]0;pwned\u0007': 1}, 'unknown key \\x1b]0;pwned\\x07 in opsdeck.config.json: the keys here are redisUrl, databaseUrl, sqlitePath, backupDir, backupRetention, backupEnabled, backupIntervalHours, pollIntervalMs, readOnly, appUrl, alertWebhookUrl, healthPort, healthHost, auditLog, scanCount, thresholds, collections, watches, logFiles, logUnit, appService, appRestartTimeout, backupRemote, backupS3Endpoint, backupS3Region, backupS3PathStyle, backupS3AccessKeyId, backupS3SecretAccessKey, backupSftpKey, backupSftpPassword, backupSftpPassphrase, backupSftpKnownHosts, backupSftpHostKey, backupUploadRetries, backupUploadBackoffMs, backupHeartbeatUrl, backupKeep, backupRemoteKeep, drillIntervalHours, drillChecks, orphanChecks, clipboard, clipboardMaxBytes, exportDir, metricsWatchCap, noColor, theme, profiles'],
 	];
 	it.each(cases)('%j', (content, message) => {
 		writeConfigFile(content);
@@ -381,5 +381,24 @@ describe('secrets', () => {
 		writeDotenv(['REDIS_URL=redis://:dotenv-secret@cache:6379/0']);
 		load();
 		expect(mask('x dotenv-secret y')).toBe('x *** y');
+	});
+});
+
+describe('issue 20 settings: NO_COLOR, --no-color, THEME, METRICS_WATCH_CAP', () => {
+	const load = (env: Record<string, string>, flags: Flags = {}) => loadConfig({env: {HOME: os.tmpdir(), XDG_STATE_HOME: path.join(os.tmpdir(), "opsdeck-no-state"), ...env}, flags, cwd: fs.mkdtempSync(path.join(os.tmpdir(), "opsdeck-cfg-"))});
+	it('colour is on unless NO_COLOR has a value or --no-color is given; the theme is default or high-contrast', () => {
+		expect(load({}).noColor).toBe(false);
+		expect(load({NO_COLOR: ''}).noColor).toBe(false);
+		expect(load({NO_COLOR: '1'}).noColor).toBe(true);
+		expect(load({NO_COLOR: '0'}).noColor).toBe(true);
+		expect(load({}, {noColor: true}).noColor).toBe(true);
+		expect(load({}).theme).toBe('default');
+		expect(load({THEME: 'High-Contrast'}).theme).toBe('high-contrast');
+		expect(() => load({THEME: 'neon'})).toThrow('THEME must be default or high-contrast (got "neon")');
+	});
+	it('METRICS_WATCH_CAP: 200 by default, a whole number from 0', () => {
+		expect(load({}).metricsWatchCap).toBe(200);
+		expect(load({METRICS_WATCH_CAP: '5'}).metricsWatchCap).toBe(5);
+		expect(() => load({METRICS_WATCH_CAP: '-1'})).toThrow(/METRICS_WATCH_CAP must be a whole number/);
 	});
 });

@@ -15,7 +15,7 @@ export function requireBuild(): void {
 /** The environment for a child opsdeck: inherited, minus anything that would point it elsewhere. */
 export function cliEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {...process.env};
-	for (const name of ['REDIS_URL', 'DATABASE_URL', 'SQLITE_PATH', 'BACKUP_DIR', 'POLL_INTERVAL_MS', 'OPSDECK_READ_ONLY', 'APP_HEALTH_URL', 'ALERT_WEBHOOK_URL', 'HEALTH_PORT', 'OPSDECK_CONFIG', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGPASSWORD', 'LOG_FILES', 'LOG_UNIT', 'APP_SERVICE', 'APP_RESTART_TIMEOUT']) delete env[name];
+	for (const name of ['REDIS_URL', 'DATABASE_URL', 'SQLITE_PATH', 'BACKUP_DIR', 'POLL_INTERVAL_MS', 'OPSDECK_READ_ONLY', 'APP_HEALTH_URL', 'ALERT_WEBHOOK_URL', 'HEALTH_PORT', 'OPSDECK_CONFIG', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGPASSWORD', 'LOG_FILES', 'LOG_UNIT', 'APP_SERVICE', 'APP_RESTART_TIMEOUT', 'METRICS_WATCH_CAP', 'NO_COLOR', 'THEME']) delete env[name];
 	for (const [key, value] of Object.entries(extra)) if (value !== undefined) env[key] = value;
 	return env;
 }

@@ -23,7 +23,7 @@ const newest = (a: Date | null, b: Date | null): Safe => {
 const columns: Column<TableStats>[] = [
 	{key: 'name', title: 'TABLE', value: t => sanitize(`${t.schema}.${t.name}`), minWidth: 16},
 	{key: 'size', title: 'SIZE', value: t => formatBytes(t.totalBytes), width: 8, align: 'right'},
-	{key: 'dead%', title: 'DEAD%', value: t => formatPercent(t.deadRatio), width: 6, align: 'right', priority: 1, color: t => ((t.deadRatio ?? 0) > 0.2 ? 'yellow' : undefined)},
+	{key: 'dead%', title: 'DEAD%', value: t => sanitize(`${formatPercent(t.deadRatio)}${(t.deadRatio ?? 0) > 0.2 ? '!' : ''}`), width: 6, align: 'right', priority: 1, color: t => ((t.deadRatio ?? 0) > 0.2 ? 'yellow' : undefined)},
 	{key: 'dead', title: 'DEAD', value: t => formatCount(t.deadTuples), width: 9, align: 'right', priority: 3},
 	{key: 'live', title: 'LIVE', value: t => formatCount(t.liveTuples), width: 11, align: 'right', priority: 2},
 	{key: 'heap', title: 'HEAP', value: t => formatBytes(t.heapBytes), width: 8, align: 'right', priority: 6},

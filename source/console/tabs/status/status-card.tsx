@@ -31,12 +31,18 @@ export function StatusCard({title, state, note, noteColor, rows, width, labelWid
 				<Text bold color={stateColor[state]}>{state === 'down' ? 'DOWN' : state}</Text>
 				{note ? <SafeText color={noteColor}>{safe`  ${note}`}</SafeText> : null}
 			</Text>
-			{rows.map(row => (
-				<Text key={row.label} wrap="truncate">
-					<Text dimColor>{`  ${row.label.padEnd(labelWidth)}`}</Text>
-					<SafeText color={row.color}>{row.middle ? fitMiddle(row.value, valueWidth) : fit(row.value, valueWidth)}</SafeText>
-				</Text>
-			))}
+			{rows.map(row => {
+				// a value past its threshold says so in a word too: colour is never the only sign (NO_COLOR)
+				const mark = row.color === 'yellow' ? ' WARN' : '';
+				const room = Math.max(1, valueWidth - mark.length);
+				return (
+					<Text key={row.label} wrap="truncate">
+						<Text dimColor>{`  ${row.label.padEnd(labelWidth)}`}</Text>
+						<SafeText color={row.color}>{row.middle ? fitMiddle(row.value, room) : fit(row.value, room)}</SafeText>
+						{mark ? <Text bold color={row.color}>{mark}</Text> : null}
+					</Text>
+				);
+			})}
 		</Box>
 	);
 }
