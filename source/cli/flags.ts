@@ -64,6 +64,8 @@ export const flagSpec = {
 	// logs (issue 18): -n and -f as tail has them
 	lines: {type: 'string', shortFlag: 'n'},
 	follow: {type: 'boolean', shortFlag: 'f'},
+	// logs --grep RE --count: the number of matching lines only (grep -c)
+	count: {type: 'boolean'},
 	grep: {type: 'string'},
 	level: oneOf('error', 'warn'),
 	since: {type: 'string'},

@@ -188,7 +188,7 @@ export const commandHelp = {
 		examples: ['opsdeck audit --limit 10'],
 	},
 	logs: {
-		usage: '[SOURCE] [-n N] [--follow] [--grep RE] [--level error|warn] [--since 10m] [--json]',
+		usage: '[SOURCE] [-n N] [--follow] [--grep RE] [--level error|warn] [--since 10m] [--count] [--json]',
 		summary: 'the app\'s logs: the last lines, a search, or follow (tail -F)',
 		about: 'SOURCE is a file of LOG_FILES (its name), journal:UNIT for LOG_UNIT, or a file\'s path; default the first source.\nWithout --grep, --level or --since: the last N lines (default 50), read backwards from the end of the file (a 1 GB log is not read through).\nWith them: every line that passes, in one pass over the file (with -n N, only the last N of them).\n--follow: the last N lines, then new ones as they come, through rotations (renamed, copied and truncated, deleted and created again), until Ctrl-C.\nLevels are read from ERROR/WARN words, level=error, JSON "level":"error" or pino numbers, and Python logging; --since reads ISO 8601, Common Log Format, syslog and JSON epoch timestamps. Lines over 64 KB are cut with their length.',
 		options: [
@@ -197,9 +197,10 @@ export const commandHelp = {
 			['--grep RE', 'lines matching a regular expression (case-sensitive; /RE/i for any case)'],
 			[`--level ${flagSpec.level.choices.join('|')}`, 'errors only, or warnings and errors'],
 			['--since T', 'lines from T on: 10m, 2h, 1d, 1h30m, or a time (2024-05-01T10:00, with a zone or local)'],
+			['--count', 'only the number of lines that pass (grep -c); not with --follow or -n'],
 			['--json', 'one JSON object a line: source, offset, time, level, line, bytes, cut'],
 		],
-		examples: ['opsdeck logs -n 100', 'opsdeck logs app.log --grep \'timeout|refused\' --since 1h', 'opsdeck logs --level error -f', 'opsdeck logs journal:chat.service --json | jq .line'],
+		examples: ['opsdeck logs -n 100', 'opsdeck logs app.log --grep \'timeout|refused\' --since 1h', 'opsdeck logs --level error -f', 'opsdeck logs --grep \' 5[0-9][0-9] \' --since 10m --count', 'opsdeck logs journal:chat.service --json | jq .line'],
 	},
 	app: {
 		usage: 'status [--json] | restart [--yes] [--json]',

@@ -17,7 +17,7 @@ import {parseSince, SinceError} from '../logs/timestamps.js';
 import {logLineJson, logLineText} from '../text/log-text.js';
 import {outJson, writeText} from '../text/out.js';
 import {sanitize} from '../text/sanitize.js';
-import {CommandError, intFlag, UsageError, warn, type CommandContext} from './shared.js';
+import {CommandError, intFlag, print, printJson, UsageError, warn, type CommandContext} from './shared.js';
 
 async function pickSource(ctx: CommandContext): Promise<LogSource> {
 	const [wanted, ...rest] = ctx.args;
@@ -95,12 +95,21 @@ export async function run(ctx: CommandContext): Promise<number> {
 		throw error;
 	}
 	const count = intFlag(ctx.flags.lines, 'lines', 50, follow ? 0 : 1, 1_000_000);
+	if (ctx.flags.count && (follow || ctx.flags.lines !== undefined)) throw new UsageError('--count counts every line that passes: not with --follow or -n');
 	const source = await pickSource(ctx);
 	const reader = new SourceReader(source, {filter, since});
 	const out = lineWriter(ctx, source);
 	try {
 		const stream = (filter !== undefined || since !== undefined) && ctx.flags.lines === undefined && !follow;
-		if (stream) {
+		if (ctx.flags.count) {
+			// grep -c: the lines that pass (every line without a filter), none written
+			let matched = 0;
+			await reader.all(lines => {
+				matched += lines.length;
+			});
+			if (ctx.flags.json) printJson(ctx, {source: source.name, count: matched});
+			else print(ctx, String(matched));
+		} else if (stream) {
 			await reader.all(lines => out.write(lines));
 		} else if (count > 0) {
 			try {

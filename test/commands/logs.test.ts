@@ -61,6 +61,21 @@ describe('opsdeck logs', () => {
 		for (const line of lines) expect(line.line).toMatch(/status=5\d\d ms=1/);
 	}, 60_000);
 
+	it('--count prints what grep -c prints, with or without --json; not with --follow or -n', async () => {
+		const pattern = 'status=5[0-9][0-9] ms=1';
+		const expected = Number(execFileSync('grep', ['-c', pattern, big], {encoding: 'utf8'}).trim());
+		const r = await run([big, '--grep', pattern, '--count']);
+		expect(r.stderr).toBe('');
+		expect(r.code).toBe(0);
+		expect(r.stdout).toBe(`${expected}\n`);
+		const json = await run([big, '--grep', pattern, '--count', '--json']);
+		expect(JSON.parse(json.stdout)).toEqual({source: path.basename(big), count: expected});
+		const refused = await run([big, '--grep', pattern, '--count', '-n', '5']);
+		expect(refused.code).toBe(2);
+		expect(refused.stderr).toMatch(/^opsdeck: --count counts every line that passes: not with --follow or -n/);
+		expect(refused.stdout).toBe('');
+	}, 60_000);
+
 	it('the first source of LOG_FILES by default; another by name; --level; --since; -n with a filter', async () => {
 		expect((await run(['-n', '1'])).stdout).toBe('2024-05-01T11:00:00Z INFO  ok\n');
 		expect((await run(['worker.log'])).stdout).toBe('worker line\n');
