@@ -41,7 +41,9 @@ describe('opsdeck status', () => {
 		const report = JSON.parse(stdout) as Record<string, Record<string, unknown>>;
 		expect(report.verdict).toBe('healthy');
 		expect(report.reasons).toEqual([]);
-		expect(Object.keys(report)).toEqual(['verdict', 'reasons', 'checkedAt', 'durationMs', 'postgres', 'redis', 'sqlite', 'backups', 'app', 'appProcess', 'process']);
+		expect(Object.keys(report)).toEqual(['verdict', 'reasons', 'checkedAt', 'durationMs', 'postgres', 'redis', 'sqlite', 'backups', 'app', 'appProcess', 'drill', 'process']);
+		// the last restore drill (issue 19): none yet here
+		expect(report.drill).toMatchObject({last: null});
 		expect(Object.keys(report.postgres!).sort()).toEqual(['cacheHitRatio', 'connections', 'databaseSizeBytes', 'idleInTransaction', 'lastError', 'latencyMs', 'maxConnections', 'reconnects', 'state', 'uptimeSeconds', 'url', 'version']);
 		expect(Object.keys(report.redis!).sort()).toEqual(['clients', 'cluster', 'db', 'evictedKeys', 'evictedPerSec', 'hitRate', 'keys', 'lastError', 'latencyMs', 'masters', 'maxMemoryBytes', 'memoryRatio', 'opsPerSec', 'reconnects', 'state', 'uptimeSeconds', 'url', 'usedMemoryBytes', 'version']);
 		expect(Object.keys(report.sqlite!).sort()).toEqual(['error', 'journalMode', 'path', 'sizeBytes', 'state', 'walBytes']);
