@@ -80,3 +80,55 @@ describe('backup drill --remote', () => {
 		expect(r.stderr).toContain('backup drill --remote needs BACKUP_REMOTE');
 	});
 });
+
+describe('backup prune with BACKUP_REMOTE_KEEP', () => {
+	// last=1 keeps 11-30 03:00; daily=2 keeps the newest of 11-30 and of 11-29; the manual one is kept
+	// apart; notes.db is not a name opsdeck gives (never touched)
+	const keep = ['auto_2026-11-30T03-00-00.db', 'auto_2026-11-29T03-00-00.db', 'manual_2026-11-01T10-00-00.db'];
+	const drop = ['auto_2026-11-29T01-00-00.db', 'auto_2026-11-28T03-00-00.db', 'auto_2026-11-20T03-00-00.db'];
+	const extra = {BACKUP_REMOTE_KEEP: 'last=1,daily=2'};
+	const prune = (args: string[], more: Record<string, string> = {}) => cli('keep', ['backup', 'prune', ...args], {...extra, BACKUP_DIR: path.join(sqlite.dir, 'prune-local'), ...more});
+	const remoteNames = async () => (await listRemoteBackups(config('keep')))[0]!.backups.map(b => b.name).sort();
+
+	beforeAll(async () => {
+		fs.mkdirSync(path.join(sqlite.dir, 'prune-local'));
+		for (const name of [...keep, ...drop, 'notes.db']) await put(`keep/${name}`, `not really ${name}`);
+	});
+
+	it('--dry-run names the rule that keeps each survivor, per remote, and deletes nothing', async () => {
+		const r = await prune(['--dry-run']);
+		expect(r.stderr).toBe('');
+		expect(r.code).toBe(0);
+		expect(r.stdout).toContain(`s3://${s3.bucket}/keep/ (keep last=1,daily=2)`);
+		const row = (name: string) => r.stdout.split('\n').find(l => l.trimStart().startsWith(name));
+		expect(row(keep[0]!)).toMatch(/keep\s+last, daily 2026-11-30$/);
+		expect(row(keep[1]!)).toMatch(/keep\s+daily 2026-11-29$/);
+		expect(row(keep[2]!)).toMatch(/keep\s+manual$/);
+		for (const name of drop) expect(row(name)).toMatch(/DELETE$/);
+		expect(row('notes.db')).toBeUndefined();
+		expect(r.stdout).toContain('dry run: would delete 3 backups there, keep 3');
+		const json = JSON.parse((await prune(['--dry-run', '--json'])).stdout) as {remotes: {remove: {name: string}[]}[]};
+		expect(json.remotes[0]!.remove.map(d => d.name).sort()).toEqual([...drop].sort());
+		expect(await remoteNames()).toEqual([...keep, ...drop, 'notes.db'].sort());
+	});
+
+	it('is refused in read-only mode (exit 2, nothing deleted)', async () => {
+		const r = await prune(['--yes', '--read-only']);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toMatch(/read-only mode: prune refused/);
+		expect(await remoteNames()).toEqual([...keep, ...drop, 'notes.db'].sort());
+	});
+
+	it('deletes exactly what the dry run named there, through the guard (audited)', async () => {
+		const r = await prune(['--yes']);
+		expect(r.stderr).toBe('');
+		expect(r.code).toBe(0);
+		for (const name of drop) expect(r.stdout).toContain(`delete s3://${s3.bucket}/keep/${name} (remote copy,`);
+		expect(r.stdout).toContain(`s3://${s3.bucket}/keep/: pruned 3 backups; 3 kept (keep last=1,daily=2)`);
+		expect(await remoteNames()).toEqual([...keep, 'notes.db'].sort());
+		const audit = fs.readFileSync(path.join(sqlite.dir, 'audit.log'), 'utf8');
+		expect(audit).toMatch(/delete-remote-backup[^\n]*3 of 6 backups/);
+		const again = await prune(['--yes']);
+		expect(again.stdout).toContain('nothing to prune');
+	});
+});
