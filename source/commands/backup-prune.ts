@@ -79,6 +79,8 @@ export async function prune(ctx: CommandContext): Promise<number> {
 	}));
 	if (ctx.flags.json) printJson(ctx, {removed: result.removed, kept: result.kept, leftovers: result.leftovers, remotes: remotePlanJson(result.remotes)});
 	else print(ctx, `pruned ${plural(result.removed.length, 'backup')}${result.leftovers.length > 0 ? ` and ${plural(result.leftovers.length, 'leftover temp file')}` : ''}; ${result.kept.length} kept`);
+	const alone = remotesLeftAlone(ctx);
+	if (alone && !ctx.flags.json) print(ctx, alone);
 	if (!reportRemotePrunes(ctx, result.remotes)) throw new CommandError('a remote could not be pruned: what is left there is listed by opsdeck backup list --remote');
 	return 0;
 }
