@@ -32,7 +32,14 @@ export type DrillResult = DrillRecord & {
 	readonly notRecorded: readonly string[];
 };
 
-export type DrillTarget = {readonly name?: string; readonly newest?: boolean; /** a file by path (a downloaded remote copy), its sidecar beside it */ readonly file?: string};
+export type DrillTarget = {
+	readonly name?: string;
+	readonly newest?: boolean;
+	/** a file by path (a downloaded remote copy), its sidecar beside it */
+	readonly file?: string;
+	/** with `file`: the remote copy it was downloaded from (its name there and the remote's sidecar); recorded in the drill log only */
+	readonly remote?: {readonly id: string; readonly name: string; readonly meta: BackupMeta | undefined};
+};
 
 /** the backup to drill: by name, the newest, or a file by path; with the folder its sidecar is in */
 async function target(config: DrillConfig, which: DrillTarget): Promise<{name: string; file: string; dir: string; byPath: boolean}> {
@@ -40,7 +47,7 @@ async function target(config: DrillConfig, which: DrillTarget): Promise<{name: s
 		const file = path.resolve(which.file);
 		if (!fs.existsSync(file)) throw new BackupNameError(`no file to drill at ${file}`);
 		if (isLiveFile(file, config.sqlitePath)) throw new BackupNameError(`${file} is the live data file (SQLITE_PATH), not a backup: refused`);
-		return {name: path.basename(file), file, dir: path.dirname(file), byPath: true};
+		return {name: which.remote?.name ?? path.basename(file), file, dir: path.dirname(file), byPath: true};
 	}
 	if (which.name !== undefined) {
 		const file = resolveBackupName(config.backupDir, which.name);
@@ -107,7 +114,7 @@ export async function drillBackup(config: DrillConfig, which: DrillTarget = {new
 	const now = options.now ?? Date.now;
 	const started = now();
 	const {name, file, dir, byPath} = await target(config, which);
-	const meta: BackupMeta | undefined = readSidecar(dir, name);
+	const meta: BackupMeta | undefined = which.remote && which.file !== undefined ? which.remote.meta : readSidecar(dir, name);
 	const scratch = await scratchFile(byPath ? dir : config.backupDir, name);
 	trackTemp(scratch);
 	const findings: string[] = [];
@@ -140,9 +147,10 @@ export async function drillBackup(config: DrillConfig, which: DrillTarget = {new
 	if (meta && rest?.tables && !compared.tables) notes.push('no counts recorded');
 	findings.push(...compared.findings);
 	for (const check of rest?.checks ?? []) if (!check.ok) findings.push(checkFinding(check));
-	const record: DrillRecord = {at: new Date(started).toISOString(), backup: name, ok: findings.length === 0, durationMs: Math.round(now() - started), findings, ...(byPath ? {file} : {})};
+	const record: DrillRecord = {at: new Date(started).toISOString(), backup: name, ok: findings.length === 0, durationMs: Math.round(now() - started), findings, ...(which.remote ? {remote: which.remote.id} : byPath ? {file} : {})};
 	const notRecorded: string[] = [];
-	if (meta) {
+	// a remote copy's sidecar is the remote's: only the drill log records its drill
+	if (meta && !which.remote) {
 		// read again: a verify that ran meanwhile keeps its result
 		await writeSidecar(dir, {...(readSidecar(dir, name) ?? meta), drill: record}).catch(async (error: unknown) => notRecorded.push(`sidecar ${path.join(dir, sidecarName(name))}: ${(await storageProblem(error, dir)) ?? (error as Error).message}`));
 	}

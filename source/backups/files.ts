@@ -56,6 +56,8 @@ export type DrillRecord = {
 	readonly findings: readonly string[];
 	/** a file drilled by path (a downloaded copy), not a backup of the folder */
 	readonly file?: string;
+	/** a remote copy drilled (`backup drill --remote`): the remote's id; `backup` is its name there */
+	readonly remote?: string;
 };
 
 export type BackupEntry = {

@@ -5,8 +5,9 @@
 // without a cap), and let a refresh throw when it cannot read: its series are then reset and
 // opsdeck_scrape_collector_success{collector="<name>"} is 0.
 import type {Collector} from './collector.js';
+import {drillCollector, uploadsCollector} from './backup-results.js';
 import {postgresCollector} from './postgres.js';
 import {storesCollector} from './stores.js';
 import {watchesCollector} from './watches.js';
 
-export const collectors: Collector[] = [storesCollector, postgresCollector, watchesCollector];
+export const collectors: Collector[] = [storesCollector, postgresCollector, watchesCollector, uploadsCollector, drillCollector];

@@ -74,7 +74,7 @@ describe('opsdeck backup drill', () => {
 		const s = site('usage');
 		const remote = await s.run(['backup', 'drill', '--remote']);
 		expect(remote).toMatchObject({code: 2, stdout: ''});
-		expect(remote.stderr).toBe('opsdeck: backup drill --remote needs BACKUP_REMOTE (off-site copies); drill a local backup by NAME or --newest\n');
+		expect(remote.stderr).toBe('opsdeck: backup drill --remote needs BACKUP_REMOTE (s3://bucket/prefix or sftp://user@host/path) or --from REMOTE; drill a local backup by NAME or --newest\n');
 		expect((await s.run(['backup', 'drill', 'x.db', '--newest'])).code).toBe(2);
 		expect((await s.run(['backup', 'verify', 'x.db', '--newest'])).stderr).toBe('opsdeck: --newest goes with backup drill, not backup verify\n');
 		const hostile = await s.run(['backup', 'drill', 'x\u001b[2J.db']);

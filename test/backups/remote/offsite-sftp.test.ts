@@ -61,6 +61,14 @@ describe('sftp round trip', () => {
 		expect(Object.values(meta.offsite!)[0]).toMatchObject({ok: true, sha256: meta.sha256});
 	});
 
+	it('drill --remote drills the copy on the server and leaves no temp file', async () => {
+		const r = await cli(['backup', 'drill', name, '--remote', '--from', 'sftp']);
+		expect(r.stderr).toBe('');
+		expect(r.code).toBe(0);
+		expect(r.stdout).toMatch(new RegExp(`^drill of ${name} on sftp://.*: passed in `, 'm'));
+		expect(fs.readdirSync(backups()).filter(f => f.startsWith('.'))).toEqual([]);
+	});
+
 	it('list --remote shows it; restore --from brings it back through the plan; delete --from removes it', async () => {
 		const list = await cli(['backup', 'list', '--remote']);
 		expect(list.code).toBe(0);
