@@ -5,6 +5,7 @@
 import {levelPasses, levelPrefilter, lineLevel, type Level, type LevelFilter} from './level.js';
 import type {LogLine} from './lines.js';
 import {requiredLiterals} from './literals.js';
+import {exponentialRisk} from './regex-risk.js';
 
 export type FilterSpec = {
 	/** a JavaScript regular expression, case-sensitive like grep; `/re/i` gives flags */
@@ -45,15 +46,27 @@ export class FilterError extends Error {}
 const metachars = /[\\^$.*+?()[\]{}|]/;
 const escape = (text: string) => text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 
-/** `--grep` as a RegExp: `/source/flags` takes flags (i, s, u, v), anything else is the source as it is. */
+/** `/re/flags` (flags: i s u v, or one or two other letters: refused below); anything else is plain. */
+export const slashedRegex = /^\/(.+)\/([isuv]*|[A-Za-z]{1,2})$/s;
+
+/**
+ * `--grep` as a RegExp: `/source/flags` takes flags (i, s, u, v), anything else is the source as it
+ * is. Refused (FilterError): an invalid regex, other flags, and a pattern that can backtrack
+ * exponentially (regex-risk.ts) — Node cannot stop a regex once it runs.
+ */
 export function grepRegex(value: string): RegExp {
-	const slashed = /^\/(.+)\/([isuv]*)$/s.exec(value);
+	const slashed = slashedRegex.exec(value);
 	const [source, flags] = slashed ? [slashed[1]!, slashed[2]!] : [value, ''];
+	if (!/^[isuv]*$/.test(flags)) throw new FilterError(`--grep has an unknown regex flag in ${value}: only i, s, u and v are taken (to match the text itself, write it without the first /)`);
+	let regex: RegExp;
 	try {
-		return new RegExp(source, flags);
+		regex = new RegExp(source, flags);
 	} catch (error) {
 		throw new FilterError(`--grep is not a valid regular expression: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`);
 	}
+	const risk = exponentialRisk(regex);
+	if (risk) throw new FilterError(`--grep is refused: ${risk}`);
+	return regex;
 }
 
 /**

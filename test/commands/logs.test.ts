@@ -116,6 +116,13 @@ describe('opsdeck logs', () => {
 		expect(await run([], {LOG_FILES: './gone.log'})).toMatchObject({code: 1, stderr: `opsdeck: cannot read ${path.join(dir, 'gone.log')}: no such file\n`});
 	});
 
+	it('a --grep that would backtrack for ever on a hostile line exits 2 with the rewrite, before reading; a bad flag is an error, not plain text', async () => {
+		fs.writeFileSync(path.join(dir, 'r.log'), `x\n${'a'.repeat(40)}!\n`);
+		expect(await run(['--grep', '(a+)+$'], {LOG_FILES: './r.log'})).toEqual({code: 2, stdout: '', stderr: 'opsdeck: --grep is refused: (a+)+ is a repeated group that itself repeats, which can take exponential time on a long line: rewrite it, e.g. (a+)+ → a+\n'});
+		expect(await run(['--grep', '/x/zq'], {LOG_FILES: './r.log'})).toEqual({code: 2, stdout: '', stderr: 'opsdeck: --grep has an unknown regex flag in /x/zq: only i, s, u and v are taken (to match the text itself, write it without the first /)\n'});
+		expect(await run(['--grep', 'a+!$'], {LOG_FILES: './r.log'})).toMatchObject({code: 0, stdout: `${'a'.repeat(40)}!\n`});
+	});
+
 	it('a journal source: journalctl -o json read (a stand-in replays systemd 252 output), hostile bytes escaped', async () => {
 		const stubs = stubTools({journal: path.join(import.meta.dirname, '..', 'logs', 'fixtures', 'journal-chat.jsonl')});
 		try {

@@ -1,7 +1,7 @@
 // Issue 18: the Logs tab (7) in the console frame, on real files and a real supervised process: the
 // first screen of the suite's big log without reading the file (the header says how much was read),
 // following a writer through a rename rotation, `/` and `e`, hostile bytes drawn escaped, a line
-// over 64 KB cut with its byte count, `S` refused read-only and run with the word (a new pid, the
+// over 64 KB cut with its byte count, a backtracking regex refused, `S` refused read-only and run with the word (a new pid, the
 // audit log), the app process card on the Status tab, what to set when nothing is configured, and
 // the tab at 80x24 and 40x10.
 import fs from 'node:fs';
@@ -148,6 +148,23 @@ describe('Logs tab', () => {
 		expect(found).not.toContain('line 1990');
 		await app.press('n');
 		await app.waitFor(s => s.includes('line 1990 needle'));
+	});
+
+	it('/ with a regex that would backtrack for ever on a hostile line: refused with the rewrite, the tab still answers; a bad flag is an error too', async () => {
+		const log = logFile('redos.log', ['x', `${'a'.repeat(40)}!`, '2024-05-01T10:00:00Z ERROR last']);
+		const app = await start({LOG_FILES: log}, {pane: {columns: 200, rows: 30}});
+		await app.waitFor('ERROR last');
+		await app.press('/');
+		await app.type('/(a+)+$/');
+		await app.press(keys.enter);
+		await app.waitFor('the filter is refused: (a+)+ is a repeated group that itself repeats, which can take exponential time on a long line: rewrite it, e.g. (a+)+ → a+');
+		await app.press(keys.escape);
+		await app.press('e');
+		await app.waitFor(s => s.includes('errors only') && s.includes('ERROR last') && !s.includes('aaaa!'));
+		await app.press('/');
+		await app.type('/x/zq');
+		await app.press(keys.enter);
+		await app.waitFor('the filter has an unknown regex flag in /x/zq: only i, s, u and v are taken');
 	});
 
 	it('hostile bytes in a line are drawn escaped; a line over 64 KB is cut with its byte count', async () => {

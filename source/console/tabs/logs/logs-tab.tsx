@@ -5,7 +5,7 @@
 // app's process (APP_SERVICE), `S` restarts it through the typed-word guard.
 import {Text} from 'ink';
 import {useEffect, useMemo, useState} from 'react';
-import {compileFilter, FilterError, type FilterSpec} from '../../../logs/filter.js';
+import {compileFilter, FilterError, slashedRegex, type FilterSpec} from '../../../logs/filter.js';
 import type {LevelFilter} from '../../../logs/level.js';
 import {logSources, type SourceList} from '../../../logs/sources.js';
 import {fit, wrapCells} from '../../../text/format.js';
@@ -24,9 +24,9 @@ import {useAppProcess} from './use-app-process.js';
 import {useLogScroll} from './use-log-scroll.js';
 import {useLogView} from './use-log-view.js';
 
-/** What `/` typed: `/re/flags` is a regular expression, anything else plain text in any case. */
+/** What `/` typed: `/re/flags` is a regular expression (a bad flag refused), anything else plain text in any case. */
 export function searchSpec(typed: string): FilterSpec {
-	return /^\/.+\/[isuv]*$/s.test(typed) ? {grep: typed} : {text: typed};
+	return slashedRegex.test(typed) ? {grep: typed} : {text: typed};
 }
 
 function LogsTab({isActive, isVisible, width, height}: TabProps) {
