@@ -53,8 +53,11 @@ const result = await build({
 	platform: 'node',
 	format: 'esm',
 	target: 'node20',
-	// ssh2 (SFTP remotes) tries its optional native crypto in a try/catch and runs in JS without it
-	external: ['better-sqlite3', 'pg-native', 'cpu-features', '*.node'],
+	// ssh2-sftp-client and ssh2 (SFTP remotes, dependencies present at run time) stay external: ssh2's
+	// crypto reads __dirname, which an ES module chunk does not have (every sftp:// remote crashed with a
+	// ReferenceError); loaded from node_modules they are CommonJS with their own __dirname and require.
+	// (ssh2 tries its optional native crypto, cpu-features, in a try/catch and runs in JS without it.)
+	external: ['better-sqlite3', 'pg-native', 'cpu-features', '*.node', 'ssh2-sftp-client', 'ssh2'],
 	alias: {'react-devtools-core': `${root}/scripts/devtools-stub.mjs`},
 	plugins: [bundledWorkerUrl(`../${workerFile}`), ...dependencyPatches(guard), ...inkFast(guard)],
 	banner: {js: "import {createRequire as __cr} from 'node:module'; const require = __cr(import.meta.url);"},

@@ -40,7 +40,9 @@ export async function listRemote(ctx: CommandContext): Promise<number> {
 	}
 	for (const listing of listings) {
 		if (listing.error) {
-			print(ctx, `${sanitize(listing.remote)}: cannot list: ${sanitize(listing.error)}`);
+			// the error may name the remote and "cannot list" already (`s3://b/p/: cannot list: …`): each said once
+			const why = listing.error.startsWith(`${listing.remote}: `) ? listing.error.slice(listing.remote.length + 2) : listing.error;
+			print(ctx, `${sanitize(listing.remote)}: cannot list: ${sanitize(why.replace(/^cannot list: /, ''))}`);
 			continue;
 		}
 		if (listing.backups.length === 0) {

@@ -18,6 +18,8 @@ export type S3Settings = {
 	readonly secretAccessKey: string | undefined;
 	readonly sessionToken: string | undefined;
 	readonly profile: string | undefined;
+	/** BACKUP_REMOTE_TIMEOUT_MS: a connection silent this long fails (retryable); connecting waits at most 5 s of it */
+	readonly timeoutMs: number;
 };
 
 export type SftpSettings = {
@@ -29,6 +31,8 @@ export type SftpSettings = {
 	readonly knownHosts: string;
 	/** a host key accepted besides known_hosts: `SHA256:…` as ssh-keygen -l prints it */
 	readonly hostKey: string | undefined;
+	/** BACKUP_REMOTE_TIMEOUT_MS: the SSH handshake, and a connection that stops answering, fail after this */
+	readonly timeoutMs: number;
 };
 
 export type RemoteSettings = {
@@ -111,6 +115,7 @@ export function remoteSettings(pick: Pick, env: Env, cwd: string): RemoteSetting
 		throw new ConfigError(`${hostKey.name} must be a host key fingerprint as ssh-keygen -lf prints it (SHA256:…)`);
 	}
 	const home = env.HOME || os.homedir();
+	const timeoutMs = int(pick(undefined, 'BACKUP_REMOTE_TIMEOUT_MS', 'backupRemoteTimeoutMs'), 30_000, 100, 600_000);
 	return {
 		backupRemotes,
 		backupS3: {
@@ -121,6 +126,7 @@ export function remoteSettings(pick: Pick, env: Env, cwd: string): RemoteSetting
 			secretAccessKey: secret.value === undefined ? undefined : String(secret.value),
 			sessionToken: token,
 			profile: env.AWS_PROFILE || undefined,
+			timeoutMs,
 		},
 		backupSftp: {
 			keyFile: keyFile === undefined ? undefined : path.resolve(cwd, String(keyFile)),
@@ -128,6 +134,7 @@ export function remoteSettings(pick: Pick, env: Env, cwd: string): RemoteSetting
 			password: password === undefined ? undefined : String(password),
 			knownHosts: path.resolve(cwd, String(knownHosts ?? path.join(home, '.ssh', 'known_hosts'))),
 			hostKey: hostKey.value === undefined ? undefined : String(hostKey.value).trim(),
+			timeoutMs,
 		},
 		backupUploadRetries: int(pick(undefined, 'BACKUP_UPLOAD_RETRIES', 'backupUploadRetries'), 3, 0, 20),
 		backupUploadBackoffMs: int(pick(undefined, 'BACKUP_UPLOAD_BACKOFF_MS', 'backupUploadBackoffMs'), 1000, 0, 600_000),

@@ -43,4 +43,12 @@ describe('BACKUP_REMOTE', () => {
 		expect(() => load({BACKUP_HEARTBEAT_URL: 'ftp://x'})).toThrow(/BACKUP_HEARTBEAT_URL is not an http/);
 		expect(() => load({BACKUP_UPLOAD_RETRIES: '-1'})).toThrow(/BACKUP_UPLOAD_RETRIES must be a whole number/);
 	});
+
+	it('takes BACKUP_REMOTE_TIMEOUT_MS for both kinds (default 30 s); refuses 0 and an sftp port 0', () => {
+		expect([load({}).backupS3.timeoutMs, load({}).backupSftp.timeoutMs]).toEqual([30_000, 30_000]);
+		const c = load({BACKUP_REMOTE_TIMEOUT_MS: '2500'});
+		expect([c.backupS3.timeoutMs, c.backupSftp.timeoutMs]).toEqual([2500, 2500]);
+		expect(() => load({BACKUP_REMOTE_TIMEOUT_MS: '0'})).toThrow(/BACKUP_REMOTE_TIMEOUT_MS must be a whole number from 100/);
+		expect(() => load({BACKUP_REMOTE: 'sftp://u@h:0/p'})).toThrow(/has no usable port \(1-65535\)/);
+	});
 });

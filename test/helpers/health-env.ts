@@ -7,9 +7,11 @@ import os from 'node:os';
 import path from 'node:path';
 
 export const bin = path.resolve('build/bin.js');
+/** The bundle users run (package.json's bin): what esbuild breaks (a missing __dirname) shows only here. */
+export const bundledBin = path.resolve('build/bundle/bin.js');
 
-export function requireBuild(): void {
-	if (!fs.existsSync(bin)) throw new Error('build/bin.js is missing: run npm run build first');
+export function requireBuild(file = bin): void {
+	if (!fs.existsSync(file)) throw new Error(`${path.relative(process.cwd(), file)} is missing: run npm run build first`);
 }
 
 /** The environment for a child opsdeck: inherited, minus anything that would point it elsewhere. */
@@ -27,8 +29,8 @@ export type CliRun = {
 	readonly exit: Promise<number | null>;
 };
 
-export function startCli(args: readonly string[], options: {env: NodeJS.ProcessEnv; cwd: string}): CliRun {
-	const child = spawn(process.execPath, [bin, ...args], {cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe']});
+export function startCli(args: readonly string[], options: {env: NodeJS.ProcessEnv; cwd: string; bin?: string}): CliRun {
+	const child = spawn(process.execPath, [options.bin ?? bin, ...args], {cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe']});
 	let out = '';
 	let err = '';
 	child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -37,7 +39,7 @@ export function startCli(args: readonly string[], options: {env: NodeJS.ProcessE
 	return {child, out: () => out, err: () => err, exit};
 }
 
-export async function runCli(args: readonly string[], options: {env: NodeJS.ProcessEnv; cwd: string}): Promise<{code: number | null; stdout: string; stderr: string}> {
+export async function runCli(args: readonly string[], options: {env: NodeJS.ProcessEnv; cwd: string; bin?: string}): Promise<{code: number | null; stdout: string; stderr: string}> {
 	const run = startCli(args, options);
 	const code = await run.exit;
 	return {code, stdout: run.out(), stderr: run.err()};

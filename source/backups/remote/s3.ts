@@ -28,7 +28,16 @@ export function s3Client(settings: S3Settings): S3Client {
 		// s3rver and older S3-compatible stores do not know the CRC32 trailers SDK 3.7xx+ sends by default
 		requestChecksumCalculation: 'WHEN_REQUIRED',
 		responseChecksumValidation: 'WHEN_REQUIRED',
-		requestHandler: {connectionTimeout: 10_000, requestTimeout: 120_000},
+		// an endpoint that accepts and never answers: the socket idle for timeoutMs fails the request (a
+		// retryable RemoteError); requestTimeout is only a backstop for a whole request (a 16 MiB part on a
+		// slow link may take minutes) and throws instead of the SDK's warning that waited forever
+		// (the options of the SDK's NodeHttpHandler, which it builds from them: no direct dependency on @smithy)
+		requestHandler: {
+			connectionTimeout: Math.min(5_000, settings.timeoutMs),
+			socketTimeout: settings.timeoutMs,
+			requestTimeout: Math.max(600_000, settings.timeoutMs),
+			throwOnRequestTimeout: true,
+		},
 	});
 }
 

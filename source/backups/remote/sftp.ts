@@ -14,7 +14,10 @@ import {assertRemoteName, hashing, RemoteError, type Remote, type RemoteObject} 
 import type {SftpSpec} from './spec.js';
 
 async function connect(settings: SftpSettings, spec: SftpSpec): Promise<SftpClient> {
-	const client = new SftpClient('opsdeck');
+	// its default global listeners print raw text ("Global error listener: …") to the terminal; the
+	// errors that matter reach the call in progress and are reported from there, one line
+	const quiet = () => undefined;
+	const client = new SftpClient('opsdeck', {error: quiet, end: quiet, close: quiet});
 	let refusal: string | undefined;
 	const password = spec.password ?? settings.password;
 	let privateKey: Buffer | undefined;
@@ -33,7 +36,10 @@ async function connect(settings: SftpSettings, spec: SftpSpec): Promise<SftpClie
 			username: spec.user,
 			...(privateKey ? {privateKey, ...(settings.passphrase ? {passphrase: settings.passphrase} : {})} : {}),
 			...(password ? {password} : {}),
-			readyTimeout: 15_000,
+			readyTimeout: settings.timeoutMs,
+			// a server that stops answering after the handshake: ~timeoutMs of unanswered keepalives end it
+			keepaliveInterval: Math.max(50, Math.round(settings.timeoutMs / 3)),
+			keepaliveCountMax: 3,
 			retries: 0,
 			hostVerifier: (key: Buffer) => {
 				const verdict = checkHostKey(key, spec.host, spec.port, {knownHosts: settings.knownHosts, fingerprint: settings.hostKey});
@@ -44,7 +50,7 @@ async function connect(settings: SftpSettings, spec: SftpSpec): Promise<SftpClie
 	} catch (error) {
 		await client.end().catch(() => undefined);
 		if (refusal) throw new RemoteError(`${spec.id}: ${refusal}`, false);
-		const text = errorMessage(error).replace(/^connect: getConnection: /, '');
+		const text = errorMessage(error).replace(/^(connect: )?getConnection: /, '');
 		throw new RemoteError(`${spec.id}: cannot connect: ${text}`, !/authentication|auth methods/i.test(text));
 	}
 	return client;

@@ -61,6 +61,7 @@ export function parseRemote(value: string, name = 'BACKUP_REMOTE'): RemoteSpec {
 		const folder = decode(url.pathname).split('/').filter(Boolean);
 		if (folder.some(p => p === '.' || p === '..')) refuse(name, text, 'has "." or ".." in its path: refused');
 		const port = url.port ? Number(url.port) : 22;
+		if (!Number.isInteger(port) || port < 1 || port > 65535) refuse(name, text, 'has no usable port (1-65535)');
 		const password = url.password ? decode(url.password) : undefined;
 		const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
 		const shown = `sftp://${user}@${url.host}/${folder.join('/')}`;

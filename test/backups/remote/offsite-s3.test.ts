@@ -16,7 +16,8 @@ import {listRemoteBackups} from '../../../source/backups/remote/remote-backups.j
 import {startS3Server, type S3ServerHandle} from '../../helpers/s3-server.js';
 import {startHeartbeatReceiver, type HeartbeatReceiver} from '../../helpers/heartbeat-receiver.js';
 import {tempSqlite, type TempSqlite} from '../../helpers/sqlite.js';
-import {cliEnv, requireBuild, runCli} from '../../helpers/health-env.js';
+import {bundledBin, cliEnv, requireBuild, runCli} from '../../helpers/health-env.js';
+import {startBlackhole} from '../../helpers/tcp-proxy.js';
 import {grow, rowCount} from '../backup-helpers.js';
 
 let s3: S3ServerHandle;
@@ -24,7 +25,7 @@ let hb: HeartbeatReceiver;
 let sqlite: TempSqlite;
 
 beforeAll(async () => {
-	requireBuild();
+	requireBuild(bundledBin);
 	[s3, hb] = await Promise.all([startS3Server(), startHeartbeatReceiver()]);
 	sqlite = tempSqlite({messages: 50});
 }, 120_000);
@@ -44,7 +45,7 @@ const env = (extra: Record<string, string> = {}) => cliEnv({
 	BACKUP_HEARTBEAT_URL: hb.url,
 	...extra,
 });
-const cli = (args: string[], extra: Record<string, string> = {}) => runCli(args, {env: env(extra), cwd: sqlite.dir});
+const cli = (args: string[], extra: Record<string, string> = {}) => runCli(args, {env: env(extra), cwd: sqlite.dir, bin: bundledBin});
 const config = (extra: Record<string, string> = {}) => loadConfig({env: env(extra) as Record<string, string>, cwd: sqlite.dir});
 
 describe('a 300 MB backup', () => {
@@ -174,4 +175,26 @@ describe('hostile names and --help', () => {
 		expect(crypto.createHash('sha256').update(fs.readFileSync(sqlite.path)).digest('hex')).toBe(live);
 		expect(hb.pings.length).toBe(pings);
 	});
+});
+
+describe('an endpoint that accepts connections and never answers', () => {
+	it('list --remote and create end with one line each after BACKUP_REMOTE_TIMEOUT_MS, the upload retried', async () => {
+		const hole = await startBlackhole();
+		try {
+			const silent = {BACKUP_S3_ENDPOINT: `http://127.0.0.1:${hole.port}`, BACKUP_REMOTE_TIMEOUT_MS: '300', BACKUP_UPLOAD_RETRIES: '1', BACKUP_UPLOAD_BACKOFF_MS: '50', BACKUP_HEARTBEAT_URL: ''};
+			const list = await cli(['backup', 'list', '--remote'], silent);
+			expect(list.code).toBe(1);
+			expect(list.stderr).toBe('');
+			// said once: not "s3://…: cannot list: s3://…: cannot list: …"
+			expect(list.stdout.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^s3://${s3.bucket}/box-1/: cannot list: .*timed out after 300 ms`))]);
+			expect(list.stdout.match(/cannot list/g)).toHaveLength(1);
+			expect(hole.accepted).toBeGreaterThan(0);
+			const create = await cli(['backup', 'create'], silent);
+			expect(create.code).toBe(1);
+			expect(create.stdout).toMatch(/created \S+\.db/);
+			expect(create.stdout).toMatch(/NOT off-site: s3:\/\/\S+ FAILED after 2 attempts: .*timed out/);
+		} finally {
+			await hole.close();
+		}
+	}, 60_000);
 });

@@ -10,8 +10,9 @@ import {readSidecar} from '../../../source/backups/files.js';
 import {startSftpServer, type SftpServerHandle} from '../../helpers/sftp-server.js';
 import {startHeartbeatReceiver, type HeartbeatReceiver} from '../../helpers/heartbeat-receiver.js';
 import {tempSqlite, type TempSqlite} from '../../helpers/sqlite.js';
-import {cliEnv, requireBuild, runCli} from '../../helpers/health-env.js';
+import {bundledBin, cliEnv, requireBuild, runCli} from '../../helpers/health-env.js';
 import {closedPort} from '../../helpers/ports.js';
+import {startBlackhole} from '../../helpers/tcp-proxy.js';
 import {rowCount} from '../backup-helpers.js';
 
 let sftp: SftpServerHandle;
@@ -19,7 +20,7 @@ let hb: HeartbeatReceiver;
 let sqlite: TempSqlite;
 
 beforeAll(async () => {
-	requireBuild();
+	requireBuild(bundledBin);
 	[sftp, hb] = await Promise.all([startSftpServer(), startHeartbeatReceiver()]);
 	sqlite = tempSqlite({messages: 30});
 });
@@ -41,7 +42,7 @@ const env = (extra: Record<string, string> = {}) => cliEnv({
 	BACKUP_HEARTBEAT_URL: hb.url,
 	...extra,
 });
-const cli = (args: string[], extra: Record<string, string> = {}) => runCli(args, {env: env(extra), cwd: sqlite.dir});
+const cli = (args: string[], extra: Record<string, string> = {}) => runCli(args, {env: env(extra), cwd: sqlite.dir, bin: bundledBin});
 const remoteFolder = () => path.join(sftp.root, 'offsite', 'box-1');
 
 describe('sftp round trip', () => {
@@ -112,7 +113,7 @@ describe('sftp round trip', () => {
 		expect(hb.pings[1]!.body).toMatch(/^exit status 1: .*HOST KEY MISMATCH/);
 		const list = await cli(['backup', 'list', '--remote'], {BACKUP_SFTP_KNOWN_HOSTS: sftp.wrongKnownHosts});
 		expect(list.code).toBe(1);
-		expect(list.stdout).toMatch(/cannot list: .*HOST KEY MISMATCH/);
+		expect(list.stdout.trim()).toMatch(/^sftp:\/\/\S+: cannot list: HOST KEY MISMATCH/);
 	}, 60_000);
 
 	it('a heartbeat that cannot be reached is reported and does not fail the backup', async () => {
@@ -122,4 +123,35 @@ describe('sftp round trip', () => {
 		expect(r.stderr).toMatch(/heartbeat \/start to http:\/\/127\.0\.0\.1:\d+\/hc\/start\?rid=\S+ not delivered: .*\(the backup itself is unaffected\)/);
 		expect(r.stderr).toMatch(/heartbeat ping to .* not delivered/);
 	}, 60_000);
+});
+
+describe('unreachable or wrong', () => {
+	it('a server that accepts and never answers: one line after BACKUP_REMOTE_TIMEOUT_MS, nothing else printed', async () => {
+		const hole = await startBlackhole();
+		try {
+			const r = await cli(['backup', 'list', '--remote'], {BACKUP_REMOTE: `sftp://backup@127.0.0.1:${hole.port}/p`, BACKUP_REMOTE_TIMEOUT_MS: '500'});
+			expect(r.code).toBe(1);
+			expect(r.stderr).toBe('');
+			expect(r.stdout.trim().split('\n')).toEqual([`sftp://backup@127.0.0.1:${hole.port}/p: cannot list: cannot connect: Timed out while waiting for handshake`]);
+		} finally {
+			await hole.close();
+		}
+	}, 30_000);
+
+	it('a refused connection is one line from the bundle (no stack trace)', async () => {
+		const port = await closedPort();
+		const r = await cli(['backup', 'list', '--remote'], {BACKUP_REMOTE: `sftp://u@127.0.0.1:${port}/p`});
+		expect(r.code).toBe(1);
+		expect(r.stderr).toBe('');
+		expect(r.stdout.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^sftp://u@127\\.0\\.0\\.1:${port}/p: cannot list: cannot connect: .*ECONNREFUSED`))]);
+	});
+
+	it('refuses port 0 and a port above 65535 in one line', async () => {
+		for (const port of ['0', '65536']) {
+			const r = await cli(['backup', 'list', '--remote'], {BACKUP_REMOTE: `sftp://u@127.0.0.1:${port}/p`});
+			expect(r.code).toBe(2);
+			expect(r.stderr.trim().split('\n')).toHaveLength(1);
+			expect(r.stderr).toMatch(/BACKUP_REMOTE: sftp:\/\/u@127\.0\.0\.1:\d+\/p (has no usable port|is not an sftp)/);
+		}
+	});
 });
