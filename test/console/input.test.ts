@@ -102,6 +102,21 @@ describe('InputRouter', () => {
 		expect(ran).toEqual(['question']);
 	});
 
+	it('dropQueued discards the keys of a read still waiting (a confirm dialog opening), and the router is free for the next read', () => {
+		const {ran, router} = setUp();
+		let wakes = 0;
+		router.setWake(() => wakes++);
+		router.receive('xxq');
+		expect(ran).toEqual(['tab']);
+		router.receive('x');
+		expect(router.dropQueued()).toBe(3);
+		expect(router.step()).toBe(false);
+		expect(ran).toEqual(['tab']);
+		router.receive('x');
+		expect(ran).toEqual(['tab', 'tab']);
+		expect(wakes).toBe(2);
+	});
+
 	it('the help overlay takes every key a capture does not', () => {
 		const {ran, router, entry, frame} = setUp();
 		router.setFrame({...frame, help: [entry('help', 'Esc')]});

@@ -14,6 +14,7 @@ import {tail, useTextField} from './text-field.js';
 import {fit, fitMiddle, wrapCells} from '../../text/format.js';
 import {sanitize, type Safe} from '../../text/sanitize.js';
 import {useScroll} from '../hooks/use-scroll.js';
+import {useDropTypeahead} from '../input/keyboard.js';
 import {ScrollLines} from './scroll-lines.js';
 import {SafeText} from './safe-text.js';
 
@@ -55,6 +56,8 @@ export function ConfirmDialog({title, lines, request, word: wordOverride, onConf
 	// answered (confirmed, cancelled, timed out): nothing more happens, whatever comes before it closes
 	const [done, setDone] = useState(false);
 	const [left, setLeft] = useState(Math.ceil(timeoutMs / 1000));
+	// keys typed ahead of it (a paste after a prompt's Enter) never reach its field (a count: the console's own words)
+	useDropTypeahead(count => flash(`${count} ${count === 1 ? 'key' : 'keys'} typed ahead ${count === 1 ? 'was' : 'were'} dropped` as Safe, 'warning'));
 	const boxWidth = Math.min(width, 100);
 	// a pane under 12 rows keeps only the left border: two more rows for what the dialog says
 	const compact = height !== undefined && height < 12;

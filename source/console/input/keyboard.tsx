@@ -4,7 +4,7 @@
 // everything the previous key did, and after every screen below has registered that commit's
 // keymap in its own layout effect — then the pump forces the next commit.
 import {useStdin} from 'ink';
-import {createContext, useContext, useEffect, useId, useLayoutEffect, useState, useSyncExternalStore, type ReactNode} from 'react';
+import {createContext, useContext, useEffect, useEffectEvent, useId, useLayoutEffect, useState, useSyncExternalStore, type ReactNode} from 'react';
 import type {BarItem, KeyEntry} from './keymap.js';
 import {InputRouter, type Capture} from './router.js';
 
@@ -84,6 +84,20 @@ export function useCapture(capture: Capture | undefined): void {
 		if (!on) return;
 		return () => router?.removeCapture(id);
 	}, [router, id, on]);
+}
+
+/**
+ * For a confirm dialog: when it opens (its first commit, before the pump hands over another key),
+ * every key typed ahead is dropped; `onDropped` hears how many, when any were.
+ */
+export function useDropTypeahead(onDropped: (count: number) => void): void {
+	const router = useContext(InputContext);
+	const dropped = useEffectEvent(onDropped);
+	// once, on opening: keys read after the dialog is on screen are the operator's answer
+	useLayoutEffect(() => {
+		const count = router?.dropQueued() ?? 0;
+		if (count > 0) dropped(count);
+	}, [router]);
 }
 
 const noCapture = () => undefined;

@@ -7,6 +7,8 @@
 // Who gets a key, in order: the frame's first keys (Ctrl-C) → an open question (quit) → the
 // newest capture (a text field, a dialog: it takes every key) → the help overlay → the frame's
 // keys (1-4, Tab, q, ?) → the keymap of the tab on screen.
+// A confirm dialog (typed-word guard) drops every key still queued when it opens (dropQueued):
+// its word must be typed once it is on screen, never carried in from type-ahead or a paste.
 import {barItems, runKeymap, type BarItem, type KeyEntry} from './keymap.js';
 import {splitKeys, type KeyPress} from './keys.js';
 
@@ -77,6 +79,14 @@ export class InputRouter {
 			if (this.#queue.length === 0) this.#busy = false;
 		}
 		return this.#busy;
+	}
+
+	/**
+	 * Discards every key still waiting (the rest of the read that opened a confirm dialog, and any
+	 * read queued behind it); how many. The pump then finds nothing and releases the router.
+	 */
+	dropQueued(): number {
+		return this.#queue.splice(0).length;
 	}
 
 	dispatch(press: KeyPress): void {
