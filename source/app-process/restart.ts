@@ -10,6 +10,7 @@ import type {Config} from '../config/config.js';
 import {MutationRefusedError, runMutation} from '../mutations/registry.js';
 import {lastLogLines} from './last-lines.js';
 import {runCommand} from '../system/command.js';
+import {notTheApps} from './pid-trust.js';
 import {pm2DaemonRuns, pm2Error, pm2Home} from './pm2.js';
 import {serviceText, type AppService} from './service.js';
 import {appStatus, type AppProcessStatus} from './status.js';
@@ -51,6 +52,7 @@ export function restartPlan(service: AppService, status: AppProcessStatus, timeo
 		case 'pm2':
 			return `pm2 restart ${service.name}${pid}`;
 		case 'pidfile':
+			if (status.notTheApps) return `nothing will be signalled: pid ${status.notTheApps.pid} from ${service.path} is not the app's (${status.notTheApps.reason}), so the restart will be refused`;
 			return `SIGTERM to pid ${status.pid ?? '?'} (from ${service.path}), ${wait} for its supervisor to write a new pid there`;
 		case 'port':
 			return `SIGTERM to pid ${status.pid ?? '?'} (listening on port ${service.port}), ${wait} for a new process to listen there`;
@@ -70,6 +72,11 @@ function signal(pid: number): void {
 	}
 }
 
+async function refusal(pid: number, pidFile: string | undefined): Promise<{pid: number; reason: string} | undefined> {
+	const reason = await notTheApps(pid, pidFile);
+	return reason ? {pid, reason} : undefined;
+}
+
 export async function restartApp(config: RestartConfig, options: RestartOptions = {}): Promise<RestartOutcome> {
 	const service = config.appService;
 	if (!service) throw new Error('APP_SERVICE is not set: opsdeck does not know how the app is supervised');
@@ -82,6 +89,9 @@ export async function restartApp(config: RestartConfig, options: RestartOptions 
 		const before = await appStatus(service, {env, watch, fresh: true});
 		const fail = async (message: string) => new RestartError(message, await lastLogLines(config, service, before));
 		if (service.kind === 'pidfile' || service.kind === 'port') {
+			// a pid that is not the app's (pid 1, opsdeck or its ancestors, another user's): refused, nothing signalled
+			const refused = before.notTheApps ?? (before.pid === null ? undefined : await refusal(before.pid, service.kind === 'pidfile' ? service.path : undefined));
+			if (refused) throw new MutationRefusedError(`refusing to signal pid ${refused.pid}: not the app's (${refused.reason}); nothing was signalled`);
 			if (before.pid === null) throw await fail(`no running process to restart: ${before.detail}${before.error ? ` ${before.error}` : ''}`);
 			if (confirmed !== undefined && confirmed !== null && before.pid !== confirmed) throw new MutationRefusedError(`pid ${confirmed} is no longer the app's (now ${before.pid}): nothing was signalled`);
 			signal(before.pid);

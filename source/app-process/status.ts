@@ -5,6 +5,7 @@
 import fs from 'node:fs/promises';
 import {errorMessage} from '../text/mask.js';
 import {pm2DaemonRuns, pm2Home, pm2Processes} from './pm2.js';
+import {notTheApps} from './pid-trust.js';
 import {portOwner, portsOf} from './ports.js';
 import {isRunning, readProc, type ProcInfo} from './proc.js';
 import {serviceText, type AppService, type AppServiceKind} from './service.js';
@@ -39,6 +40,8 @@ export type AppProcessStatus = {
 	readonly error: string | null;
 	/** PM2's log files of the process (its last lines when a restart fails) */
 	readonly logFiles: readonly string[];
+	/** a pid the pid file names that is not the app's (pid 1, opsdeck's own, another owner): why; never signalled */
+	readonly notTheApps?: {readonly pid: number; readonly reason: string};
 };
 
 export type StatusOptions = {
@@ -51,7 +54,7 @@ export type StatusOptions = {
 	readonly fresh?: boolean;
 };
 
-type Found = {state: AppProcessState; detail: string; pids: number[]; restarts: number | null; startedAt?: number | null; error?: string | null; logFiles?: string[]};
+type Found = {state: AppProcessState; detail: string; pids: number[]; restarts: number | null; startedAt?: number | null; error?: string | null; logFiles?: string[]; notTheApps?: {pid: number; reason: string}};
 
 async function find(service: AppService, env: NodeJS.ProcessEnv, watch: AppWatch, fresh: boolean): Promise<Found> {
 	switch (service.kind) {
@@ -88,6 +91,8 @@ async function find(service: AppService, env: NodeJS.ProcessEnv, watch: AppWatch
 			const pid = /^\s*(\d+)\s*$/.exec(text)?.[1];
 			if (!pid) return {state: 'down', detail: `${service.path} holds no pid`, pids: [], restarts: null};
 			if (!isRunning(await readProc(Number(pid)))) return {state: 'down', detail: `pid ${pid} from ${service.path} is not running`, pids: [], restarts: null};
+			const reason = await notTheApps(Number(pid), service.path);
+			if (reason) return {state: 'unknown', detail: `pid ${pid} from ${service.path} is not the app's (${reason})`, pids: [], restarts: null, notTheApps: {pid: Number(pid), reason}};
 			return {state: 'up', detail: `running (pid file ${service.path})`, pids: [Number(pid)], restarts: null};
 		}
 		case 'port': {
@@ -146,6 +151,7 @@ export async function appStatus(service: AppService, options: StatusOptions = {}
 		ports: [...ports].sort((a, b) => a - b),
 		error: found.error ?? null,
 		logFiles: found.logFiles ?? [],
+		...(found.notTheApps ? {notTheApps: found.notTheApps} : {}),
 	};
 }
 

@@ -5,7 +5,7 @@
 import {restartApp, RestartError, restartPlan} from '../app-process/restart.js';
 import {serviceText} from '../app-process/service.js';
 import {appStatus} from '../app-process/status.js';
-import {refuseReadOnly} from '../mutations/registry.js';
+import {MutationRefusedError, refuseReadOnly} from '../mutations/registry.js';
 import {appStatusLines, logTail} from '../text/app-text.js';
 import {formatDuration} from '../text/format.js';
 import {writeText} from '../text/out.js';
@@ -43,6 +43,8 @@ export async function run(ctx: CommandContext): Promise<number> {
 		else print(ctx, `restarted ${sanitize(target)}: pid ${outcome.before ?? '-'} → ${outcome.after} (${formatDuration(outcome.ms)})`);
 		return 0;
 	} catch (error) {
+		// refused by the guard (a pid that is not the app's, or no longer the one confirmed): audited as refused, exit 2
+		if (error instanceof MutationRefusedError) throw new UsageError(error.message);
 		if (!(error instanceof RestartError)) throw error;
 		if (json) printJson(ctx, {service: target, restarted: false, error: error.message, lastLines: error.lastLines});
 		else {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {flagSpec} from '../cli/flags.js';
+import {tabTitles} from '../console/tab-titles.js';
 
 type CommandHelp = {
 	/** what follows `opsdeck NAME` in the usage line */
@@ -290,7 +291,7 @@ export function generalHelp(): string {
 	return [
 		'',
 		'  Usage',
-		'    $ opsdeck                      the console (Status, Keys, Monitor, Backups, Postgres)',
+		`    $ opsdeck                      the console (${tabTitles.join(', ')})`,
 		'    $ opsdeck <command> [options]',
 		'    $ opsdeck help <command>       that command\'s options and examples (or: opsdeck <command> --help)',
 		'',

@@ -1,6 +1,7 @@
 // opsdeck profiles [--json]: the environments the config file defines, each with its settings as
 // they apply (the same flags and environment, that profile chosen): URLs masked by the one writer,
 // names escaped. A profile with a bad value is listed with why, and the exit code is 2 (a config error).
+import {noProfilesText} from '../config/profiles.js';
 import {loadConfig, type Config} from '../config/config.js';
 import {errorMessage} from '../text/mask.js';
 import {listingLines, profileListing, type ProfileListing} from '../text/profile-text.js';
@@ -23,7 +24,7 @@ export async function run(ctx: CommandContext): Promise<number> {
 	if (ctx.flags.json) {
 		printJson(ctx, {configFile: config.configFile, current: config.profile?.name ?? null, profiles: listings});
 	} else if (listings.length === 0) {
-		print(ctx, `${config.configFile} defines no profiles (see the README: Environments)`);
+		print(ctx, noProfilesText(config.configFile));
 	} else {
 		print(ctx, `profiles in ${config.configFile}${config.profile ? '' : ' (none chosen: --profile NAME or OPSDECK_PROFILE)'}`);
 		for (const listing of listings) for (const line of listingLines(listing)) print(ctx, line);

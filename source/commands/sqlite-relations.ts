@@ -33,6 +33,10 @@ export async function relations(ctx: CommandContext): Promise<number> {
 		else print(ctx, `orphan check ${name}: ${c.count === 0 ? 'ok' : `${formatCount(c.count)} ${c.count === 1 ? 'orphan' : 'orphans'}`}`);
 		for (const row of c.samples) print(ctx, `    ${sanitize(rowText(row))}`);
 	}
-	print(ctx, `${result.ok ? 'ok' : 'ORPHANS FOUND'} (${formatDuration(result.durationMs)})`);
+	// a check that could not run found nothing either way: "ORPHANS FOUND" would be a lie
+	const orphans = fkOrphans > 0 || result.orphanChecks.some(c => c.status !== 'error' && c.count > 0);
+	const failed = result.orphanChecks.filter(c => c.status === 'error').length;
+	const verdict = result.ok ? 'ok' : orphans ? `ORPHANS FOUND${failed > 0 ? ` (and ${plural(failed, 'check')} could not run)` : ''}` : `CHECK FAILED: ${plural(failed, 'check')} could not run, no orphans found by the rest`;
+	print(ctx, `${verdict} (${formatDuration(result.durationMs)})`);
 	return result.ok ? 0 : 1;
 }

@@ -5,6 +5,7 @@
 // top level > default — a profile is chosen on purpose, so the app's own .env in the working
 // directory does not quietly keep another environment's URLs under its banner. One exception, for
 // safety: read-only is on when the flag, OPSDECK_READ_ONLY=1 or the profile says so.
+import fs from 'node:fs';
 import {ConfigError} from './config-file.js';
 import {sanitize} from '../text/sanitize.js';
 
@@ -46,6 +47,16 @@ export function selectProfile(file: Record<string, unknown>, wanted: string, sou
 	const names = Object.keys(profiles);
 	const what = `unknown profile "${sanitize(wanted).slice(0, 40)}" (${source})`;
 	throw new ConfigError(names.length === 0 ? `${what}: ${fileName} defines no profiles` : `${what}; the profiles in ${fileName} are ${profileList(names)}`);
+}
+
+/**
+ * Why there is no profile to list, for `profiles` and `status --all-profiles`: a file that does not
+ * exist is not a file that "defines no profiles".
+ */
+export function noProfilesText(configFile: string): string {
+	const file = sanitize(configFile);
+	const how = 'define them there as {"profiles": {"staging": {...}, "prod": {...}}} (see the README: Environments)';
+	return fs.existsSync(configFile) ? `${file} defines no profiles: ${how}` : `${file} does not exist: to use profiles, create it and ${how}`;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => Boolean(value) && typeof value === 'object' && !Array.isArray(value);

@@ -1,8 +1,9 @@
 // Each watched key's count (the Monitor's watch list: config file watches, or every chat's messages
 // key), as opsdeck_watch_count{key}. Cardinality is bounded: at most METRICS_WATCH_CAP series (200
 // by default); the keys left out are counted in opsdeck_watch_series_dropped, so reaching the cap
-// shows on a graph instead of passing silently.
+// shows on a graph instead of passing silently. The label is keyText(key): distinct keys, distinct labels.
 import {Gauge} from 'prom-client';
+import {keyText} from '../backends/redis/key-bytes.js';
 import {CounterMonitor, defaultWatches} from '../monitor/counters.js';
 import type {Collector} from './collector.js';
 
@@ -28,7 +29,10 @@ export const watchesCollector: Collector = {
 				// the same keys from one scrape to the next: sorted by name, the first `cap` of them
 				present.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 				count.reset();
-				for (const k of present.slice(0, cap)) count.set({key: k.key}, k.count!);
+				// the key as `opsdeck keys` shows it (keyText): a byte that is not UTF-8 as \xHH, a backslash
+				// doubled, controls escaped. Raw, `a\xff` and `a\xfe` both became `a\uFFFD` (one series, dropped
+				// by Prometheus) and ESC/BEL/CR reached whoever curled /metrics
+				for (const k of present.slice(0, cap)) count.set({key: keyText(k.key)}, k.count!);
 				keys.set(present.length);
 				dropped.set(Math.max(0, present.length - cap));
 				truncated.set(tick.truncated ? 1 : 0);

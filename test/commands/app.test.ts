@@ -3,6 +3,7 @@
 // new pid — and the same with pidfile: and port: against a plain child process. Read-only refuses a
 // restart (audited, nothing signalled), no --yes without a terminal refuses, a restart that gives
 // no new pid says why with the app's last log lines (hostile bytes escaped). Needs `npm run build`.
+import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -121,6 +122,40 @@ describe('opsdeck app, the failures', () => {
 			expect(field(status.stdout, 'state')).toBe(`down: pid ${pid} from ${lone.pidFile} is not running`);
 		} finally {
 			await lone.stop();
+		}
+	}, 30_000);
+
+	it.skipIf(process.getuid?.() !== 0)('a pid file naming pid 1, opsdeck\'s own parent or another user\'s process: not the app\'s, a restart refused and audited, nothing signalled', async () => {
+		const pidFile = path.join(dir, 'planted.pid');
+		const env = {APP_SERVICE: `pidfile:${pidFile}`};
+		// pid 1 (init) and the process opsdeck runs under (this test's worker)
+		for (const [pid, reason] of [[1, 'pid 1 is init'], [process.pid, 'it is a process opsdeck runs under']] as const) {
+			fs.writeFileSync(pidFile, `${pid}\n`);
+			const status = await run(['status'], env);
+			expect(status.code).toBe(1);
+			expect(field(status.stdout, 'state')).toBe(`unknown: pid ${pid} from ${pidFile} is not the app's (${reason})`);
+			const restart = await run(['restart', '--yes'], env);
+			expect(restart).toMatchObject({code: 2, stdout: ''});
+			expect(restart.stderr).toBe(`opsdeck: refusing to signal pid ${pid}: not the app's (${reason}); nothing was signalled\n`);
+			expect(readAudit({auditLog: auditLog()}, 1)[0]).toMatchObject({action: 'app-restart', result: 'refused'});
+		}
+		// a real process of root's, named by a pid file that belongs to nobody
+		const child = spawn('sleep', ['60'], {stdio: 'ignore'});
+		try {
+			fs.writeFileSync(pidFile, `${child.pid}\n`);
+			fs.chownSync(pidFile, 65_534, 65_534);
+			const nobody = /^([^:]+):[^:]*:65534:/m.exec(fs.readFileSync('/etc/passwd', 'utf8'))?.[1] ?? 'uid 65534';
+			const reason = `owned by root (uid 0), while the pid file is owned by ${nobody === 'uid 65534' ? nobody : `${nobody} (uid 65534)`}`;
+			const status = await run(['status'], env);
+			expect(status.code).toBe(1);
+			expect(field(status.stdout, 'state')).toBe(`unknown: pid ${child.pid} from ${pidFile} is not the app's (${reason})`);
+			const restart = await run(['restart', '--yes'], env);
+			expect(restart).toMatchObject({code: 2, stdout: '', stderr: `opsdeck: refusing to signal pid ${child.pid}: not the app's (${reason}); nothing was signalled\n`});
+			expect(readAudit({auditLog: auditLog()}, 1)[0]).toMatchObject({action: 'app-restart', result: 'refused'});
+			expect(child.exitCode).toBe(null);
+			expect(child.signalCode).toBe(null);
+		} finally {
+			child.kill('SIGKILL');
 		}
 	}, 30_000);
 

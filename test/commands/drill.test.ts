@@ -139,6 +139,9 @@ describe('opsdeck sqlite check --relations', () => {
 		const missing = await clean.run(['sqlite', 'check', '--relations'], {ORPHAN_CHECKS: 'nope.id->teams.id'});
 		expect(missing.code).toBe(1);
 		expect(missing.stdout).toContain('orphan check nope.id->teams.id: cannot run: no table nope');
+		// nothing found, but a check could not run: a failed check, not "ORPHANS FOUND"
+		expect(missing.stdout).toMatch(/^CHECK FAILED: 1 check could not run, no orphans found by the rest \(/m);
+		expect(missing.stdout).not.toContain('ORPHANS FOUND');
 		const bad = await clean.run(['sqlite', 'check', '--relations'], {ORPHAN_CHECKS: 'players.team_id=>teams.id'});
 		expect(bad).toMatchObject({code: 2, stdout: ''});
 		expect(bad.stderr).toBe('opsdeck: ORPHAN_CHECKS: "players.team_id=>teams.id" is not child_table.column->parent_table.column (plain SQL names)\n');

@@ -9,6 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import {Redis} from 'ioredis';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {tabs} from '../../source/console/app.js';
+import {tabTitles} from '../../source/console/tab-titles.js';
 import {bin, cliEnv, requireBuild} from '../helpers/health-env.js';
 import {freePort} from '../helpers/ports.js';
 import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
@@ -159,6 +161,9 @@ describe('--help anywhere prints help and does nothing else (issue 13, case 2)',
 		for (const name of ['status', 'serve', 'reconnect', 'flush', 'keys', 'inspect', 'chat', 'message', 'stats', 'monitor', 'backup', 'sqlite', 'pg', 'redis', 'audit', 'demo', 'logs', 'app']) {
 			expect(general.stdout).toMatch(new RegExp(`^ {4}${name} `, 'm'));
 		}
+		// every console tab, from the list the console itself draws
+		expect(tabs.map(tab => tab.title)).toEqual([...tabTitles]);
+		expect(general.stdout).toContain('$ opsdeck                      the console (Status, Keys, Monitor, Backups, Postgres, Redis, Logs)\n');
 		expect((await run(['help'])).stdout).toBe(general.stdout);
 		const flush = await run(['help', 'flush']);
 		expect(flush.code).toBe(0);

@@ -83,6 +83,16 @@ describe('opsdeck profiles', () => {
 		const all = await run(['--config', none, 'status', '--all-profiles']);
 		expect(all.code).toBe(2);
 		expect(all.stderr).toMatch(/^opsdeck: --all-profiles: .*none\.json defines no profiles/);
+		// no config file at all: said so, not "defines no profiles"
+		const empty = path.join(sqlite.dir, 'no-config');
+		fs.mkdirSync(empty, {recursive: true});
+		const env = cliEnv({DATABASE_URL: adminUrl, OPSDECK_AUDIT_LOG: path.join(sqlite.dir, 'audit.log')});
+		const absent = await runCli(['profiles'], {env, cwd: empty});
+		expect(absent.code).toBe(0);
+		expect(absent.stdout).toMatch(/no-config\/opsdeck\.config\.json does not exist: to use profiles, create it and define them there as \{"profiles"/);
+		const allAbsent = await runCli(['status', '--all-profiles'], {env, cwd: empty});
+		expect(allAbsent.code).toBe(2);
+		expect(allAbsent.stderr).toMatch(/^opsdeck: --all-profiles: .*opsdeck\.config\.json does not exist/);
 		const both = await run(['status', '--all-profiles', '--profile', 'prod']);
 		expect(both).toMatchObject({code: 2, stderr: 'opsdeck: status takes --all-profiles or --profile NAME, not both\n'});
 	});

@@ -31,13 +31,18 @@ beforeAll(async () => {
 	}
 	// a hostile key name is a label value: escaped, never breaking the format
 	await client.zadd('chat:"a\\b\nc:messages', 1, 'x');
+	// two keys that differ only in bytes that are not UTF-8, and one with ESC, BEL and CR: distinct
+	// labels (not both `\uFFFD`), no raw control byte in the scrape
+	await client.zadd(Buffer.from('chat:"evil\xff:messages', 'latin1'), 1, 'x');
+	await client.zadd(Buffer.from('chat:"evil\xfe:messages', 'latin1'), 1, 'x');
+	await client.zadd('chat:\x1b[31m\x07\r:messages', 1, 'x');
 	client.disconnect();
 	sqlite = tempSqlite();
 	const databaseUrl = new URL(adminUrl);
 	databaseUrl.port = String(pgProxy.port);
 	serve = startCli(['serve', '--port', '0'], {
 		cwd: sqlite.dir,
-		env: cliEnv({REDIS_URL: `redis://127.0.0.1:${redisProxy.port}/0`, DATABASE_URL: databaseUrl.toString(), SQLITE_PATH: sqlite.path, POLL_INTERVAL_MS: '250', METRICS_WATCH_CAP: '3'}),
+		env: cliEnv({REDIS_URL: `redis://127.0.0.1:${redisProxy.port}/0`, DATABASE_URL: databaseUrl.toString(), SQLITE_PATH: sqlite.path, POLL_INTERVAL_MS: '250', METRICS_WATCH_CAP: '6'}),
 	});
 	const line = await waitFor(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(serve.out()), {timeout: 10_000, message: serve.err()});
 	base = line[1]!;
@@ -68,7 +73,7 @@ async function scrapeUntil(check: (families: Awaited<ReturnType<typeof scrape>>)
 
 describe('serve /metrics', () => {
 	it('parses as the Prometheus text format; each metric once with HELP and TYPE; the stores, the verdict and the watched keys', async () => {
-		const families = await scrapeUntil(f => sampleValue(f, 'opsdeck_up', {store: 'redis'}) === 1 && sampleValue(f, 'opsdeck_watch_keys') === 4);
+		const families = await scrapeUntil(f => sampleValue(f, 'opsdeck_up', {store: 'redis'}) === 1 && sampleValue(f, 'opsdeck_watch_keys') === 7);
 		for (const family of families.values()) {
 			expect(family.help, family.name).toBeTruthy();
 			expect(family.type, family.name).toMatch(/^(gauge|counter)$/);
@@ -84,11 +89,13 @@ describe('serve /metrics', () => {
 		// no backup yet: the last success is 1970, so `time() - …` alerts
 		expect(sampleValue(families, 'opsdeck_backup_last_success_timestamp_seconds')).toBe(0);
 		expect(families.get('opsdeck_postgres_connections')!.samples.length).toBeGreaterThan(0);
-		// the cap (3) of 4 keys: the first 3 by name, and one dropped
+		// the cap (6) of 7 keys: the first 6 by name, and one dropped; each label the key as `opsdeck keys` shows it
 		const counts = families.get('opsdeck_watch_count')!.samples.map(s => [s.labels.key, s.value]);
-		expect(counts).toEqual([['chat:"a\\b\nc:messages', 1], ['chat:a:messages', 3], ['chat:b:messages', 5]]);
+		expect(counts).toEqual([['chat:\\x1b[31m\\x07\\x0d:messages', 1], ['chat:"a\\\\b\\x0ac:messages', 1], ['chat:"evil\\xfe:messages', 1], ['chat:"evil\\xff:messages', 1], ['chat:a:messages', 3], ['chat:b:messages', 5]]);
 		expect(sampleValue(families, 'opsdeck_watch_series_dropped')).toBe(1);
-		expect(sampleValue(families, 'opsdeck_watch_series_cap')).toBe(3);
+		expect(sampleValue(families, 'opsdeck_watch_series_cap')).toBe(6);
+		const text = await (await fetch(`${base}/metrics`)).text();
+		expect(text).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f\ufffd]/);
 		for (const collector of ['stores', 'postgres', 'watches']) expect(sampleValue(families, 'opsdeck_scrape_collector_success', {collector})).toBe(1);
 	});
 
