@@ -8,9 +8,9 @@ export default defineConfig({
 		include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
 		exclude: ['test/bench/**', 'node_modules/**'],
 		pool: 'forks',
-		// two files at a time: most tests wait on child processes and servers, not the CPU (vitest's
+		// three files at a time: most tests wait on child processes and servers, not the CPU (vitest's
 		// default on 2 cores is one: ~600 s in a row, ~350 s two at a time, green both ways)
-		maxWorkers: 2,
+		maxWorkers: 3,
 		minWorkers: 1,
 		testTimeout: 30_000,
 		hookTimeout: 60_000,
