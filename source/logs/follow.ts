@@ -186,9 +186,6 @@ export class LogFollower {
 		const lines = this.batch;
 		if (lines.length === 0) return;
 		this.batch = [];
-		this.rate.add(lines.length);
-		const filter = this.options.filter;
-		const shown = filter ? lines.filter(line => filter.passes(line)) : lines;
-		if (shown.length > 0) this.options.onLines(shown);
+		this.rate.deliver(lines, this.options.filter, this.options.onLines);
 	}
 }

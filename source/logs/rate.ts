@@ -1,4 +1,7 @@
 // Lines per second while following, over the last few seconds (the tab's header; P9c's load).
+import type {LineFilter} from './filter.js';
+import type {LogLine} from './lines.js';
+
 export class LineRate {
 	private samples: Array<{at: number; count: number}> = [];
 	private readonly since: number;
@@ -10,6 +13,13 @@ export class LineRate {
 	add(count: number, now = Date.now()): void {
 		if (count > 0) this.samples.push({at: now, count});
 		this.drop(now);
+	}
+
+	/** A follower's batch: every line counted (the rate is of the log, not of the filter), the ones that pass handed on. */
+	deliver(lines: LogLine[], filter: LineFilter | undefined, onLines: (lines: LogLine[]) => void): void {
+		this.add(lines.length);
+		const shown = filter ? lines.filter(line => filter.passes(line)) : lines;
+		if (shown.length > 0) onLines(shown);
 	}
 
 	/** lines a second over the window (or since following began, when that is shorter) */
