@@ -6,6 +6,7 @@
 //                    a new listener on the port)
 // Done when a new pid is up and listens on the ports the old one did; otherwise, after
 // APP_RESTART_TIMEOUT, an error with the app's last log lines.
+import {setTimeout as sleep} from 'node:timers/promises';
 import type {Config} from '../config/config.js';
 import {MutationRefusedError, runMutation} from '../mutations/registry.js';
 import {lastLogLines} from './last-lines.js';
@@ -59,7 +60,6 @@ export function restartPlan(service: AppService, status: AppProcessStatus, timeo
 	}
 }
 
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 function signal(pid: number): void {
 	try {

@@ -2,6 +2,7 @@
 // supervisor's count, and those seen since opsdeck started), RSS and CPU from /proc, the ports it
 // listens on. `opsdeck app status`, the health check (its verdict and the Status card) and the
 // Logs tab's header all call appStatus(). It never throws: what cannot be known is `unknown`.
+import {setTimeout as sleep} from 'node:timers/promises';
 import fs from 'node:fs/promises';
 import {errorMessage} from '../text/mask.js';
 import {pm2DaemonRuns, pm2Home, pm2Processes} from './pm2.js';
@@ -110,7 +111,6 @@ async function mainPid(pids: readonly number[]): Promise<{pid: number; info: Pro
 	return infos.find(({info}) => !info || !pids.includes(info.ppid)) ?? infos[0];
 }
 
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 export async function appStatus(service: AppService, options: StatusOptions = {}): Promise<AppProcessStatus> {
 	const watch = options.watch ?? appWatch;

@@ -3,6 +3,7 @@
 // sidecar recorded. The outcome per remote is written into the sidecar (`offsite`): a backup whose
 // last upload to a remote failed is "not off-site" (the verdict turns degraded past
 // thresholds.notOffsiteBackups), and the next successful upload to that remote takes it along.
+import {setTimeout as sleep} from 'node:timers/promises';
 import path from 'node:path';
 import type {Config} from '../../config/config.js';
 import {errorMessage} from '../../text/mask.js';
@@ -67,7 +68,6 @@ export async function notOffsiteBackups(dir: string): Promise<BackupEntry[]> {
 	return entries.filter(e => notOffsiteRemotes(e.meta).length > 0).reverse();
 }
 
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 async function record(dir: string, result: UploadResult): Promise<void> {
 	recent.push(result);
