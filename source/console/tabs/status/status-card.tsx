@@ -37,7 +37,8 @@ export function StatusCard({title, state, note, noteColor, rows, width, labelWid
 				const room = Math.max(1, valueWidth - mark.length);
 				return (
 					<Text key={row.label} wrap="truncate">
-						<Text dimColor>{`  ${row.label.padEnd(labelWidth)}`}</Text>
+						{/* a space between label and value always: a label as long as the column is cut (…) */}
+						<Text dimColor>{`  ${fit(row.label, labelWidth - 1, true)} `}</Text>
 						<SafeText color={row.color}>{row.middle ? fitMiddle(row.value, room) : fit(row.value, room)}</SafeText>
 						{mark ? <Text bold color={row.color}>{mark}</Text> : null}
 					</Text>

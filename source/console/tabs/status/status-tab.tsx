@@ -8,7 +8,7 @@ import {Box, Text} from 'ink';
 import {useCallback, useEffect, useRef, useState} from 'react';
 import {flushRedis, flushTarget, type FlushTarget} from '../../../cache/flush.js';
 import {reconnectBackend, reconnectMessage, type ReconnectTarget} from '../../../health/reconnect.js';
-import {componentLines} from '../../../text/health-text.js';
+import {componentLines, type ComponentLine} from '../../../text/health-text.js';
 import type {HealthReport, Verdict} from '../../../health/health.js';
 import {formatClock, formatCount, fit} from '../../../text/format.js';
 import {errorMessage} from '../../../text/mask.js';
@@ -63,16 +63,22 @@ function Wide({cards, width}: {readonly cards: readonly Card[]; readonly width: 
 function Compact({report, width, height}: {readonly report: HealthReport; readonly width: number; readonly height: number}) {
 	const lines = componentLines(report);
 	const proc = report.process;
+	// a column as wide as the longest name ("app process") and the longest state ("connecting"), a
+	// space after each: a name never runs into its state nor a state into its text (a name cut with
+	// an ellipsis before that, in a pane too narrow for it)
+	const nameWidth = Math.min(Math.max(7, ...lines.map(line => line.name.length)), Math.max(4, Math.floor(width / 3)));
+	const stateWord = (state: ComponentLine['state']) => (state === 'down' ? 'DOWN' : state);
+	const stateWidth = Math.max(4, ...lines.map(line => stateWord(line.state).length));
 	return (
 		<Box flexDirection="column" width={width}>
 			{lines.slice(0, height).map(line => (
 				<Text key={line.name} wrap="truncate">
-					{line.name.padEnd(9)}
-					<Text color={stateColor[line.state]}>{(line.state === 'down' ? 'DOWN' : line.state).padEnd(5)}</Text>
+					{`${fit(line.name, nameWidth, true)} `}
+					<Text color={stateColor[line.state]}>{`${stateWord(line.state).padEnd(stateWidth)} `}</Text>
 					<SafeText>{sanitize(line.text)}</SafeText>
 				</Text>
 			))}
-			{height > lines.length ? <Text dimColor wrap="truncate">{`console  rss ${Math.round(proc.rssBytes / 1048576)} MB, poll ${proc.pollIntervalMs} ms`}</Text> : null}
+			{height > lines.length ? <Text dimColor wrap="truncate">{`${fit('console', nameWidth, true)} rss ${Math.round(proc.rssBytes / 1048576)} MB, poll ${proc.pollIntervalMs} ms`}</Text> : null}
 		</Box>
 	);
 }
