@@ -1,6 +1,8 @@
 // The Status tab's cards at 80x24 and 40x10 with every card there is (the stores, the app's health
 // URL, the app's process, the last restore drill): a name or label always stands apart from its
-// state or value (a line too long is cut with an ellipsis, never run together or wrapped).
+// state or value (a line too long is cut with an ellipsis, never run together or wrapped); and the
+// restore drill card: passed, FAILED with its finding, overdue per DRILL_INTERVAL_HOURS, as the
+// verdict counts them.
 import {spawn, type ChildProcess} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -80,4 +82,40 @@ describe('Status cards in a pane', () => {
 			expect(screen).toMatch(/^drill +up +passed 2h\S* ago/m);
 		});
 	}
+
+	it('80x24, two columns: each card row a label, a space, a value; the drill card passed, then FAILED, then overdue', async () => {
+		const pane = {columns: 80, rows: 24};
+		drills({agoMs: 2 * hour, ok: true});
+		const app = await statusAt(pane, {DRILL_INTERVAL_HOURS: '24'});
+		let screen = await app.waitFor(s => s.includes('App process  up') && /Drill +passed/.test(s) && /PostgreSQL +up/.test(s), 10_000);
+		fits(app.lastFrame() ?? '', pane);
+		expect(screen).toMatch(/HEALTHY/);
+		expect(screen).toMatch(/Drill +passed +2h\S* ago, every 24 h/);
+		expect(screen).toMatch(/^ {2}backup +manual_2026-\S*16\.db/m);
+		expect(screen).toMatch(/restarts +- \(0 since start\)/);
+		expect(screen).toMatch(/rss cpu +[\d.]+ (KB|MB) +[-\d.%]+ +port -/);
+		// every row of every card: the label (at most 10 cells), then a space
+		const rows = screen.split('\n').flatMap(line => [line.slice(0, 39), line.slice(41)]).filter(half => /^ {2}\S/.test(half));
+		expect(rows.length).toBeGreaterThan(15);
+		for (const row of rows) expect(row).toMatch(/^ {2}\S.{0,9} +\S/);
+
+		drills({agoMs: 2 * hour, ok: true}, {agoMs: 5 * 60_000, ok: false, findings: ['select count(*) > 1000 from players: false', 'integrity']});
+		screen = await app.waitFor(/Drill +FAILED/, 5000);
+		expect(screen).toMatch(/DEGRADED +restore drill failed/);
+		expect(screen).toMatch(/Drill +FAILED +5m\S* ago, every 24 h/);
+		expect(screen).toMatch(/finding +select count\(\*\) > 1000 fr…/);
+
+		drills({agoMs: 50 * hour, ok: true});
+		screen = await app.waitFor(/Drill +overdue/, 5000);
+		expect(screen).toMatch(/DEGRADED +restore drill overdue/);
+		expect(screen).toMatch(/Drill +overdue +2d\S* ago, every 24 h/);
+		fits(app.lastFrame() ?? '', pane);
+	});
+
+	it('no drill recorded nor scheduled: no drill card, no drill line', async () => {
+		fs.rmSync(path.join(backupDir(), 'drills.jsonl'), {force: true});
+		const app = await statusAt({columns: 80, rows: 24});
+		const screen = await app.waitFor(s => s.includes('App process  up') && /PostgreSQL +up/.test(s), 10_000);
+		expect(screen).not.toMatch(/drill/i);
+	});
 });

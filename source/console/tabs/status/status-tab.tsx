@@ -49,12 +49,12 @@ function Wide({cards, width}: {readonly cards: readonly Card[]; readonly width: 
 	const pick = (...ids: Card['id'][]) => cards.filter(c => ids.includes(c.id));
 	const stack = (list: Card[]) => list.map((card, i) => (
 		<Box key={card.id} marginTop={i === 0 ? 0 : 1}>
-			<StatusCard title={card.title} state={card.state} note={card.note} noteColor={card.noteColor} rows={card.rows} width={column} />
+			<StatusCard title={card.title} state={card.state} stateLabel={card.stateLabel} note={card.note} noteColor={card.noteColor} rows={card.rows} width={column} />
 		</Box>
 	));
 	return (
 		<Box width={width}>
-			<Box flexDirection="column" width={column} marginRight={2}>{stack(pick('postgres', 'sqlite'))}</Box>
+			<Box flexDirection="column" width={column} marginRight={2}>{stack(pick('postgres', 'sqlite', 'drill'))}</Box>
 			<Box flexDirection="column" width={column}>{stack(pick('redis', 'app', 'appProcess', 'process'))}</Box>
 		</Box>
 	);
@@ -181,7 +181,7 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 	const cards = report ? cardsFor(report, config.thresholds) : [];
 	// two columns only when every card fits; otherwise one line per store
 	const columnHeight = (ids: Card['id'][]) => cards.filter(c => ids.includes(c.id)).reduce((n, c, i) => n + (i > 0 ? 1 : 0) + 1 + c.rows.length, 0);
-	const needed = 1 + Math.max(columnHeight(['postgres', 'sqlite']), columnHeight(['redis', 'app', 'appProcess', 'process']));
+	const needed = 1 + Math.max(columnHeight(['postgres', 'sqlite', 'drill']), columnHeight(['redis', 'app', 'appProcess', 'process']));
 	const wide = width >= 70 && height - headerLines >= needed;
 	return (
 		<TabScreen keymap={keymap} width={width} height={height}>
