@@ -93,6 +93,13 @@ describe('opsdeck profiles', () => {
 		const allAbsent = await runCli(['status', '--all-profiles'], {env, cwd: empty});
 		expect(allAbsent.code).toBe(2);
 		expect(allAbsent.stderr).toMatch(/^opsdeck: --all-profiles: .*opsdeck\.config\.json does not exist/);
+		// --profile or OPSDECK_PROFILE with no config file: one line saying so and where it looked
+		for (const [args, extra] of [[['--profile', 'prod', 'status'], {}], [['status'], {OPSDECK_PROFILE: 'prod'}]] as const) {
+			const noFile = await runCli(args, {env: {...env, ...extra}, cwd: empty});
+			expect(noFile.code).toBe(2);
+			expect(noFile.stdout).toBe('');
+			expect(noFile.stderr).toBe(`opsdeck: profile "prod" (${'OPSDECK_PROFILE' in extra ? 'OPSDECK_PROFILE' : '--profile'}): there is no config file: ${path.join(empty, 'opsdeck.config.json')} does not exist (profiles live in the config file; --config FILE or OPSDECK_CONFIG names another)\n`);
+		}
 		const both = await run(['status', '--all-profiles', '--profile', 'prod']);
 		expect(both).toMatchObject({code: 2, stderr: 'opsdeck: status takes --all-profiles or --profile NAME, not both\n'});
 	});
