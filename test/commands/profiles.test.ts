@@ -64,6 +64,20 @@ describe('opsdeck profiles', () => {
 		expect(data.profiles[1]).toMatchObject({current: true, readOnly: true, redisUrl: `redis://app:***@127.0.0.1:${prod.port}/0`});
 	});
 
+	it('status names the profile in use, as the banner does (text and --json); none: no line, null', async () => {
+		const text = await run(['--profile', 'prod', 'status']);
+		expect(text.stdout.split('\n')[0]).toBe('profile   prod  read-only  live');
+		const escaped = await run(['--profile', hostile, 'status']);
+		expect(escaped.stdout.split('\n')[0]).toBe('profile   qa\\x1b]0;pwned\\x07\\x1b[2J');
+		expect(escaped.stdout).not.toMatch(/\u001b/);
+		const json = JSON.parse((await run(['--profile', 'staging', 'status', '--json'])).stdout) as {profile: unknown; verdict: string};
+		expect(json.profile).toEqual({name: 'staging', description: null, readOnly: false});
+		expect(json.verdict).toMatch(/^(healthy|degraded|unhealthy)$/);
+		const none = await run(['status', '--json']);
+		expect((JSON.parse(none.stdout) as {profile: unknown}).profile).toBeNull();
+		expect((await run(['status'])).stdout).not.toMatch(/^profile/m);
+	});
+
 	it('a flag that beats the profile is said on stderr', async () => {
 		const result = await run(['--profile', 'staging', '--redis-url', prod.url, 'profiles']);
 		expect(result.stderr).toBe('opsdeck: --redis-url on the command line overrides what profile "staging" sets\n');
