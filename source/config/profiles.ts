@@ -68,6 +68,11 @@ export function noProfilesText(configFile: string): string {
 	return fs.existsSync(configFile) ? `${file} defines no profiles: ${how}` : `${file} does not exist: to use profiles, create it and ${how}`;
 }
 
+/** The same, short, for the console (the caller sanitizes): `opsdeck.config.json defines none`, or that there is no config file and where it was looked for. */
+export function noProfilesShort(configFile: string): string {
+	return fs.existsSync(configFile) ? `${path.basename(configFile)} defines none` : `there is no config file (${configFile} does not exist)`;
+}
+
 const isObject = (value: unknown): value is Record<string, unknown> => Boolean(value) && typeof value === 'object' && !Array.isArray(value);
 
 /** Two layers of settings, the upper one winning key by key, nested objects merged (thresholds, collections.columns). */
