@@ -2,6 +2,7 @@
 // with its sha256 in scripts/patch-targets.mjs and read through the guard, which stops the build when
 // a file is not the one its patch was written against; other copies of these packages (nested
 // elsewhere in node_modules) are no targets and are bundled as they are.
+import {fileURLToPath} from 'node:url';
 import {replaceOnce} from './patch-targets.mjs';
 
 /** an esbuild plugin patching the targets its filter matches: patch(text, file) gives the new text */
@@ -54,7 +55,27 @@ const eagerRgi = 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;';
 const lazyRgi = 'let rgiEmojiRegex;\nconst emojiStart = /^\\p{Emoji}/u;\nconst isRgiEmoji = segment => emojiStart.test(segment) && (rgiEmojiRegex ??= /^\\p{RGI_Emoji}$/v).test(segment);';
 /** string-width's index.js as bundled (test/scripts/string-width-patch.test.ts compares the two) */
 export const lazyEmojiStringWidth = (source, file) => replaceOnce(replaceOnce(source, eagerRgi, lazyRgi, file), 'rgiEmojiRegex.test(segment)', 'isRgiEmoji(segment)', file);
-const stringWidthLazyEmoji = guard => patchPlugin(guard, 'string-width-lazy-emoji', /[\\/]node_modules[\\/]string-width[\\/]index\.js$/, lazyEmojiStringWidth);
+
+// The first `new Intl.Segmenter()` of a process loads ICU's break-iterator data (15-30 ms of the
+// start, more on a loaded machine), and string-width, ansi-tokenize, wrap-ansi's string-width and
+// slice-ansi each make one when Ink loads. Text whose every character is a grapheme of its own
+// (ASCII, Latin, punctuation, arrows, box drawing, symbols: most of what the console draws) is cut
+// without ICU, any other text by a real segmenter made on its first need; slice-ansi's (it also asks
+// `containing`) is made on its first use (scripts/ink-fast/graphemes.js; test/scripts/graphemes-patch.test.ts).
+const graphemesModule = JSON.stringify(fileURLToPath(new URL('ink-fast/graphemes.js', import.meta.url)));
+/** `new Intl.Segmenter(…)` exactly as `file` writes it, replaced by `factory(…)` of graphemes.js */
+export const segmenterOnNeed = (source, file, made, factory = 'lazySegmenter') =>
+	`import {${factory}} from ${graphemesModule};\n${replaceOnce(source, made, made.replace('new Intl.Segmenter', factory), file)}`;
+const stringWidthPatch = (source, file) => segmenterOnNeed(lazyEmojiStringWidth(source, file), file, 'new Intl.Segmenter()');
+const stringWidthLazyEmoji = guard => patchPlugin(guard, 'string-width-lazy-emoji', /[\\/]node_modules[\\/]string-width[\\/]index\.js$/, stringWidthPatch);
+const graphemesOnNeed = guard => [
+	patchPlugin(guard, 'ansi-tokenize-graphemes', /[\\/]node_modules[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/,
+		(source, file) => segmenterOnNeed(source, file, 'new Intl.Segmenter(undefined, { granularity: "grapheme" })')),
+	patchPlugin(guard, 'wrap-ansi-string-width-graphemes', /[\\/]node_modules[\\/]wrap-ansi[\\/]node_modules[\\/]string-width[\\/]index\.js$/,
+		(source, file) => segmenterOnNeed(source, file, 'new Intl.Segmenter()')),
+	patchPlugin(guard, 'slice-ansi-graphemes', /[\\/]node_modules[\\/]slice-ansi[\\/]tokenize-ansi\.js$/,
+		(source, file) => segmenterOnNeed(source, file, "new Intl.Segmenter(undefined, {granularity: 'grapheme'})", 'segmenterOnFirstUse')),
+];
 
 // pg asks whether it runs in a Cloudflare Worker by reading the global Response, which makes Node
 // load undici (~30 ms of the drivers' start, right after the first frame). The bundle is for Node
@@ -64,6 +85,7 @@ const pgNodeOnly = guard => patchPlugin(guard, 'pg-node-only', /[\\/]node_module
 	(source, file) => replaceOnce(source, cloudflareProbe, 'function getStreamFuncs() {\n  if (false) {', file));
 
 /** the dependency patches, each reading its files through `guard` (scripts/patch-targets.mjs) */
-export const dependencyPatches = guard => [yogaWithoutFetch(guard), productionReact(guard), meowLazyNormalize(guard), stringWidthLazyEmoji(guard), pgNodeOnly(guard)];
+// (graphemesOnNeed first: its wrap-ansi/node_modules/string-width is matched by string-width's filter too)
+export const dependencyPatches = guard => [...graphemesOnNeed(guard), yogaWithoutFetch(guard), productionReact(guard), meowLazyNormalize(guard), stringWidthLazyEmoji(guard), pgNodeOnly(guard)];
 
 export {patchPlugin};
