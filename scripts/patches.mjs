@@ -2,6 +2,8 @@
 // with its sha256 in scripts/patch-targets.mjs and read through the guard, which stops the build when
 // a file is not the one its patch was written against; other copies of these packages (nested
 // elsewhere in node_modules) are no targets and are bundled as they are.
+import {createRequire} from 'node:module';
+import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {replaceOnce} from './patch-targets.mjs';
 
@@ -84,8 +86,37 @@ const cloudflareProbe = 'function getStreamFuncs() {\n  if (isCloudflareRuntime(
 const pgNodeOnly = guard => patchPlugin(guard, 'pg-node-only', /[\\/]node_modules[\\/]pg[\\/]lib[\\/]stream\.js$/,
 	(source, file) => replaceOnce(source, cloudflareProbe, 'function getStreamFuncs() {\n  if (false) {', file));
 
+// React is CommonJS: every ES module importing it (each of opsdeck's .tsx files, Ink's, for `react`
+// and `react/jsx-runtime`) got its own `__toESM(require_react())`, a fresh copy of React's ~60
+// exports as getters: 111 copies, ~10-15 ms of the start before the first frame (the CPU profile of
+// bench P5). ES imports of both now go through one ES module each that imports React once and
+// re-exports its names as plain bindings (require() of React from CommonJS is unchanged).
+const requireHere = createRequire(import.meta.url);
+const reactEntries = ['react', 'react/jsx-runtime'];
+const reactOnce = () => ({
+	name: 'react-once',
+	setup(b) {
+		b.onResolve({filter: /^react(\/jsx-runtime)?$/}, args => (args.kind === 'import-statement' ? {path: args.path, namespace: 'react-once'} : undefined));
+		b.onLoad({filter: /.*/, namespace: 'react-once'}, args => {
+			if (!reactEntries.includes(args.path)) return undefined;
+			const file = requireHere.resolve(args.path, {paths: [b.initialOptions.absWorkingDir ?? process.cwd()]});
+			// the names the production build exports (the one the bundle keeps)
+			const previous = process.env.NODE_ENV;
+			process.env.NODE_ENV = 'production';
+			const names = Object.keys(requireHere(file)).filter(name => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default');
+			process.env.NODE_ENV = previous;
+			if (previous === undefined) delete process.env.NODE_ENV;
+			return {
+				contents: `import m from ${JSON.stringify(file)};\nexport default m;\nexport const {${names.join(', ')}} = m;\n`,
+				loader: 'js',
+				resolveDir: path.dirname(file),
+			};
+		});
+	},
+});
+
 /** the dependency patches, each reading its files through `guard` (scripts/patch-targets.mjs) */
 // (graphemesOnNeed first: its wrap-ansi/node_modules/string-width is matched by string-width's filter too)
-export const dependencyPatches = guard => [...graphemesOnNeed(guard), yogaWithoutFetch(guard), productionReact(guard), meowLazyNormalize(guard), stringWidthLazyEmoji(guard), pgNodeOnly(guard)];
+export const dependencyPatches = guard => [reactOnce(), ...graphemesOnNeed(guard), yogaWithoutFetch(guard), productionReact(guard), meowLazyNormalize(guard), stringWidthLazyEmoji(guard), pgNodeOnly(guard)];
 
 export {patchPlugin};
