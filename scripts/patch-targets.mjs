@@ -20,6 +20,9 @@ export const patchTargets = {
 	'slice-ansi/tokenize-ansi.js': {version: 'slice-ansi 8.0.0', sha256: '8e4dcbf3c29a828963a6de01e7253b4fbcdcc231df424f779e5308cb27aa7f67'},
 	'pg/lib/stream.js': {version: 'pg 8.23.1', sha256: '0bd4001775301604ddf7c94152e05f6f30a9354876717bdae2ab636d00eb12ba'},
 	'yoga-layout/dist/binaries/yoga-wasm-base64-esm.js': {version: 'yoga-layout 3.2.1', sha256: '2cfeda49ae87f57bcd4a5fe433940edefc531a69bd0f83e32759fb5837df205c'},
+	// the bundle is one CommonJS script (V8's code cache): no top-level await
+	'yoga-layout/dist/src/index.js': {version: 'yoga-layout 3.2.1', sha256: '0c89ff0c01ee90b081b369119f972d72f71eb8882263d94ef0824500817d5de1'},
+	'ink/build/reconciler.js': {version: 'ink 6.8.0', sha256: '33206e5904be42672999acd9dd9d37c6bb109176c836bf5469ac89a50ff773f2'},
 	// the production build only
 	'react/index.js': {version: 'react 19.3.1', sha256: '60caffdecbdc5db3bc4ec4e83df9488345ccb271d07533b9210bf5750918d97e'},
 	'react/jsx-runtime.js': {version: 'react 19.3.1', sha256: 'b392951a77d0a2e6a6bd017e49d768481ae5b63c4109c6c31f622cf7b2433edc'},

@@ -42,11 +42,8 @@ const meowLazyNormalize = guard => patchPlugin(guard, 'meow-lazy-normalize', /[\
 // Ink's layout engine (yoga, emscripten) loads its inline WASM with `fetch(data: URL)` whenever
 // `typeof fetch` is a function: reading the global fetch makes Node load undici, then the base64 goes
 // through it — tens of ms before the first frame (the start-up profile of npm run bench, P5). Told
-// there is no fetch, it decodes the same inline bytes itself.
-const yogaWithoutFetch = guard => patchPlugin(guard, 'yoga-without-fetch', /yoga-wasm-base64-esm\.js$/, (source, file) => {
-	if (!source.includes('typeof fetch')) throw new Error(`scripts/patches.mjs: ${file} no longer reads fetch; update the patch`);
-	return source.replaceAll('typeof fetch', '"undefined"');
-});
+// there is no fetch; the bundle instantiates the same inline bytes itself (yogaSyncIndex below).
+const yogaWithoutFetch = guard => patchPlugin(guard, 'yoga-without-fetch', /yoga-wasm-base64-esm\.js$/, yogaBinaries);
 
 // string-width builds /^\p{RGI_Emoji}$/v when Ink loads: ~20 ms to build it and ~20 ms more to
 // compile it on its first test, before the first frame (bench P5), for text that is nearly all
@@ -86,6 +83,42 @@ const cloudflareProbe = 'function getStreamFuncs() {\n  if (isCloudflareRuntime(
 const pgNodeOnly = guard => patchPlugin(guard, 'pg-node-only', /[\\/]node_modules[\\/]pg[\\/]lib[\\/]stream\.js$/,
 	(source, file) => replaceOnce(source, cloudflareProbe, 'function getStreamFuncs() {\n  if (false) {', file));
 
+// The bundle is one CommonJS script (scripts/bundle.mjs: V8's code cache), which cannot hold a
+// top-level await. yoga awaits its emscripten loader, which compiles the inline WASM asynchronously:
+// here the loader is handed the instance, compiled and instantiated synchronously from the same
+// bytes (emscripten's instantiateWasm hook), and it finishes initialising before it returns.
+const yogaAwait = 'const Yoga = wrapAssembly(await loadYoga());';
+const yogaSync = `const yoga = {
+	instantiateWasm(imports, receive) {
+		const bytes = Buffer.from(yogaWasmBase64(), 'base64');
+		receive(new WebAssembly.Instance(new WebAssembly.Module(bytes), imports));
+		return {};
+	},
+};
+loadYoga(yoga);
+if (!yoga.asm) throw new Error('yoga did not initialise synchronously');
+const Yoga = wrapAssembly(yoga);`;
+const yogaSyncIndex = guard => patchPlugin(guard, 'yoga-sync', /[\\/]node_modules[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/, (source, file) =>
+	replaceOnce(replaceOnce(source, "import loadYoga from '../binaries/yoga-wasm-base64-esm.js';", "import loadYoga, {yogaWasmBase64} from '../binaries/yoga-wasm-base64-esm.js';", file), yogaAwait, yogaSync, file));
+const wasmDataUri = 'H="data:application/octet-stream;base64,';
+/** yoga's emscripten file, told there is no fetch, and exporting its inline WASM's base64 */
+const yogaBinaries = (source, file) => {
+	if (!source.includes('typeof fetch')) throw new Error(`scripts/patches.mjs: ${file} no longer reads fetch; update the patch`);
+	const start = source.indexOf(wasmDataUri);
+	const end = source.indexOf('"', start + wasmDataUri.length);
+	if (source.split(wasmDataUri).length !== 2 || end === -1) throw new Error(`scripts/patches.mjs: ${file} no longer holds its WASM as one data: URI; update the patch`);
+	const base64 = source.slice(start + wasmDataUri.length, end);
+	return `${source.replaceAll('typeof fetch', '"undefined"')}\nexport const yogaWasmBase64 = () => ${JSON.stringify(base64)};\n`;
+};
+
+// Ink's reconciler awaits, at top level, React devtools and its package.json when DEV=true; the
+// bundle aliases react-devtools-core to a stub (devtools-stub.mjs), so DEV=true connects nothing
+// either way, and the two awaits go.
+const inkDevtoolsAwait = "if (isDev()) {\n    try {\n        await import('./devtools.js');";
+const inkPackageAwait = 'const packageJson = isDev()\n    ? await loadPackageJson()\n    : { name: undefined, version: undefined };';
+const inkNoTopLevelAwait = guard => patchPlugin(guard, 'ink-no-top-level-await', /[\\/]node_modules[\\/]ink[\\/]build[\\/]reconciler\.js$/, (source, file) =>
+	replaceOnce(replaceOnce(source, inkDevtoolsAwait, "if (false) {\n    try {\n        void import('./devtools.js');", file), inkPackageAwait, 'const packageJson = { name: undefined, version: undefined };', file));
+
 // React is CommonJS: every ES module importing it (each of opsdeck's .tsx files, Ink's, for `react`
 // and `react/jsx-runtime`) got its own `__toESM(require_react())`, a fresh copy of React's ~60
 // exports as getters: 111 copies, ~10-15 ms of the start before the first frame (the CPU profile of
@@ -117,6 +150,6 @@ const reactOnce = () => ({
 
 /** the dependency patches, each reading its files through `guard` (scripts/patch-targets.mjs) */
 // (graphemesOnNeed first: its wrap-ansi/node_modules/string-width is matched by string-width's filter too)
-export const dependencyPatches = guard => [reactOnce(), ...graphemesOnNeed(guard), yogaWithoutFetch(guard), productionReact(guard), meowLazyNormalize(guard), stringWidthLazyEmoji(guard), pgNodeOnly(guard)];
+export const dependencyPatches = guard => [reactOnce(), yogaSyncIndex(guard), inkNoTopLevelAwait(guard), ...graphemesOnNeed(guard), yogaWithoutFetch(guard), productionReact(guard), meowLazyNormalize(guard), stringWidthLazyEmoji(guard), pgNodeOnly(guard)];
 
 export {patchPlugin};

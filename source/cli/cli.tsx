@@ -138,13 +138,16 @@ process.stdout.on('error', error => {
 	if ((error as NodeJS.ErrnoException).code === 'EPIPE') process.exit(process.exitCode ?? 0);
 });
 
-try {
-	process.exitCode = await main();
-} catch (error) {
-	process.exitCode = fail(errorMessage(error), 1);
-}
-// Anything still holding the event loop (a socket being torn down) must not keep a script waiting;
-// but a backup worker still inside better-sqlite3 (the console quit mid-backup) finishes first:
-// exiting under it aborts the process.
-await settleWorkers(10_000);
-setTimeout(() => process.exit(), 2000).unref();
+// (no top-level await: the bundle is one CommonJS script, scripts/bundle.mjs)
+void (async () => {
+	try {
+		process.exitCode = await main();
+	} catch (error) {
+		process.exitCode = fail(errorMessage(error), 1);
+	}
+	// Anything still holding the event loop (a socket being torn down) must not keep a script waiting;
+	// but a backup worker still inside better-sqlite3 (the console quit mid-backup) finishes first:
+	// exiting under it aborts the process.
+	await settleWorkers(10_000);
+	setTimeout(() => process.exit(), 2000).unref();
+})();
