@@ -1,5 +1,5 @@
 // Bundles the tsc build into build/bundle/opsdeck.script.js, one CommonJS script that bin.js (the
-// loader, scripts/code-cache-loader.mjs) runs with V8's code cache: start-up loads and compiles one
+// loader, scripts/code-cache-loader.cjs) runs with V8's code cache: start-up loads and compiles one
 // file instead of hundreds (import('ink') alone is ~0.5 s of module loading unbundled). The backup
 // worker is built beside it (backup-worker.cjs). Native better-sqlite3 stays external; react-devtools-core (an
 // optional Ink dev dependency) is aliased to a stub. Nothing is written unless every check passes.
@@ -46,7 +46,7 @@ const worker = await build({
 	write: false,
 });
 // The program: one CommonJS script, build/bundle/opsdeck.script.js, run by bin.js
-// (scripts/code-cache-loader.mjs) through V8 with a code cache — Node 20 caches no compiled ES
+// (scripts/code-cache-loader.cjs) through V8 with a code cache — Node 20 caches no compiled ES
 // modules, and compiling the code of the first frame was a third of the start (bench P5); one file
 // also spares resolving and loading the ~40 chunks the console's first frame needed. Dynamic imports
 // (store drivers, commands) stay lazy: esbuild wraps each module so that it is evaluated on first
@@ -100,11 +100,13 @@ if (!Object.keys(result.metafile.outputs[path.relative(process.cwd(), program.pa
 }
 // bin.js: the loader, naming the cache after this build's content
 const buildId = crypto.createHash('sha256').update(program.contents).digest('hex').slice(0, 16);
-const loader = fs.readFileSync(path.join(root, 'scripts/code-cache-loader.mjs'), 'utf8');
-if (loader.split("'BUILD_ID'").length !== 2) throw new Error('scripts/code-cache-loader.mjs should name BUILD_ID once');
+const loader = fs.readFileSync(path.join(root, 'scripts/code-cache-loader.cjs'), 'utf8');
+if (loader.split("'BUILD_ID'").length !== 2) throw new Error('scripts/code-cache-loader.cjs should name BUILD_ID once');
 const bin = {path: path.join(outdir, 'bin.js'), contents: Buffer.from(loader.replace("'BUILD_ID'", JSON.stringify(buildId)))};
+// bin.js is CommonJS (the repository's package.json says "module" for every other .js)
+const scope = {path: path.join(outdir, 'package.json'), contents: Buffer.from('{"type": "commonjs"}\n')};
 
-for (const file of [...worker.outputFiles, program, bin]) {
+for (const file of [...worker.outputFiles, program, bin, scope]) {
 	fs.mkdirSync(path.dirname(file.path), {recursive: true});
 	fs.writeFileSync(file.path, file.contents);
 }
