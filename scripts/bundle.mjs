@@ -6,6 +6,7 @@
 import {build} from 'esbuild';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import {builtinModules} from 'node:module';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {builtWorker, bundledWorkerUrl} from './backup-worker.mjs';
@@ -68,7 +69,7 @@ const result = await build({
 	plugins: [bundledWorkerUrl(`./${workerFile}`), ...dependencyPatches(guard), ...inkFast(guard)],
 	// the ES modules' import.meta.url: the script's own file (the loader hands it __filename)
 	define: {'import.meta.url': '__importMetaUrl', 'import.meta': '__importMeta'},
-	banner: {js: "(function (exports, require, module, __filename, __dirname) { const __importMetaUrl = require('node:url').pathToFileURL(__filename).href; const __importMeta = {url: __importMetaUrl}; const __importExternal = name => Promise.resolve().then(() => { const m = require(name); return {...m, default: m}; });"},
+	banner: {js: "(function (exports, require, module, __filename, __dirname) { const __importMetaUrl = require('node:url').pathToFileURL(__filename).href; const __importMeta = {url: __importMetaUrl}; const __importExternal = name => Promise.resolve().then(() => { const m = require(name); return {...m, default: m}; }); const __builtinsESM = new Map(); const __builtinESM = name => { let m = __builtinsESM.get(name); if (m === undefined) __builtinsESM.set(name, (m = __toESM(require(name), 1))); return m; };"},
 	footer: {js: '\n})'},
 	legalComments: 'none',
 	logLevel: 'warning',
@@ -86,7 +87,13 @@ if (missed.length > 0) {
 // a script run by vm has no ES module loader for it, so each becomes a require() of the same module
 // with Node's import() shape (the module's exports, and as default); nothing else may be left.
 const programFile = result.outputFiles.find(file => file.path === path.join(outdir, scriptFile));
-const programText = programFile.text.replace(/(?<![\w$.])import\(("[^"\\]+")\)/g, (_, name) => `__importExternal(${name})`);
+// And every ES module importing a Node built-in got its own `__toESM(require("node:fs"), 1)`, a copy
+// of the built-in's exports as getters (125 of them, ~100 properties each for fs and process): made
+// once per built-in instead, and shared (nothing writes to them).
+const builtins = new Set(builtinModules.flatMap(name => [name, `node:${name}`]));
+const programText = programFile.text
+	.replace(/(?<![\w$.])import\(("[^"\\]+")\)/g, (_, name) => `__importExternal(${name})`)
+	.replace(/__toESM\(require\(("[^"\\]+")\), 1\)/g, (call, name) => (builtins.has(JSON.parse(name)) ? `__builtinESM(${name})` : call));
 const program = {path: programFile.path, contents: Buffer.from(programText), text: programText};
 const leftover = /(?<![\w$.])import\(/.exec(programText.replace(/\/\/.*$/gm, ''));
 if (leftover) {
