@@ -4,9 +4,10 @@
 // (exports, require, module, __filename, __dirname)), through V8 with a code cache. Node 20 has no
 // compile cache for modules; compiling the bundle's ~2 MB before it can run was a third of the start
 // (bench P5). The cache (V8's own data: the functions compiled by an earlier run) lives in
-// $XDG_CACHE_HOME/opsdeck (~/.cache/opsdeck), named by the build and Node's version; V8 refuses data
-// made by another V8 or for another source, and anything wrong with the file (missing, unreadable,
-// refused) means a plain compile and a new cache written by this run. OPSDECK_CODE_CACHE=0: none.
+// $XDG_CACHE_HOME/opsdeck (~/.cache/opsdeck), named by a hash of the build's content and Node's
+// version (V8 itself checks only the source's length); V8 refuses data made by another V8 or under
+// other flags, and anything wrong with the file (missing, unreadable, refused) means a plain compile
+// and a new cache written by this run. OPSDECK_CODE_CACHE=0: none.
 /* global __dirname, require */
 /* eslint-disable @typescript-eslint/no-require-imports */
 'use strict';
