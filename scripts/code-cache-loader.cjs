@@ -56,11 +56,15 @@ if (cacheFile && (cached === undefined || script.cachedDataRejected)) {
 			const temp = `${cacheFile}.${process.pid}.tmp`;
 			fs.writeFileSync(temp, data, {mode: 0o600});
 			fs.renameSync(temp, cacheFile);
-			// other builds' caches not rewritten for a month (a build in use is rewritten when V8 changes)
+			// other builds' caches: none older than a month (a build in use is rewritten only when V8
+			// changes), and only the 8 newest (a developer's rebuilds would pile up ~2 MB each)
 			const dir = path.dirname(cacheFile);
-			for (const name of fs.readdirSync(dir)) {
-				const other = path.join(dir, name);
-				if (/^code-.+\.v8$/.test(name) && other !== cacheFile && Date.now() - fs.statSync(other).mtimeMs > 30 * 86_400_000) fs.rmSync(other, {force: true});
+			const others = fs.readdirSync(dir)
+				.filter(name => /^code-.+\.v8$/.test(name) && path.join(dir, name) !== cacheFile)
+				.map(name => ({file: path.join(dir, name), at: fs.statSync(path.join(dir, name)).mtimeMs}))
+				.sort((a, b) => b.at - a.at);
+			for (const [index, other] of others.entries()) {
+				if (index >= 8 || Date.now() - other.at > 30 * 86_400_000) fs.rmSync(other.file, {force: true});
 			}
 		} catch {
 			// no cache: the next run compiles as this one did

@@ -48,6 +48,27 @@ describe('the bundle\'s code cache', () => {
 		expect(cacheFiles(home)).toEqual([name]);
 	});
 
+	it('keeps other builds\' caches only while recent, and at most 8 of them', () => {
+		const home = path.join(dir, 'others');
+		fs.mkdirSync(path.join(home, 'opsdeck'), {recursive: true, mode: 0o700});
+		const now = Date.now() / 1000;
+		const others = Array.from({length: 10}, (_, i) => `code-${String(i).padStart(16, '0')}-${process.version}-${process.arch}.v8`);
+		// one a month and a day old, nine written a minute apart
+		for (const [i, name] of others.entries()) {
+			const file = path.join(home, 'opsdeck', name);
+			fs.writeFileSync(file, 'x');
+			const at = i === 0 ? now - 31 * 86_400 : now - 60 * i;
+			fs.utimesSync(file, at, at);
+		}
+		fs.writeFileSync(path.join(home, 'opsdeck', 'notes.txt'), 'not a cache');
+		run(home);
+		const kept = cacheFiles(home);
+		// the month-old one and the oldest of the other nine are gone; this build's cache and the note stay
+		expect(kept.filter(name => others.includes(name)).sort()).toEqual(others.slice(1, 9).sort());
+		expect(kept).toContain('notes.txt');
+		expect(kept.filter(name => !others.includes(name) && name !== 'notes.txt')).toHaveLength(1);
+	});
+
 	it('is neither read nor written with OPSDECK_CODE_CACHE=0, and a cache folder it cannot make is no error', () => {
 		const home = path.join(dir, 'off');
 		run(home, {OPSDECK_CODE_CACHE: '0'});
