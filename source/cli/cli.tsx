@@ -1,10 +1,10 @@
 // meow: the help text and flags; then either one one-shot command or the console.
-import meow from 'meow';
-import {createBackends, closeBackends, BackendDownError, WrongTargetError} from '../backends/index.js';
+import type {Backends} from '../backends/index.js';
 import {ConfigError, loadConfig} from '../config/config.js';
 import {flagSpec, type Flags} from './flags.js';
 import {commandHelpText, generalHelp, isCommand, packageVersion} from '../commands/help.js';
 import {readArgv, type EarlyRequest} from './argv.js';
+import {plainArgv, type PlainArgv} from './plain-argv.js';
 import {CommandError, UsageError, type CommandContext} from '../commands/shared.js';
 import {settleWorkers} from '../system/live-workers.js';
 import {AuditError, ReadOnlyError} from '../mutations/registry.js';
@@ -58,12 +58,27 @@ function hidePasswordFlags(flags: Flags, command: string | undefined): void {
 	process.stderr.write(`opsdeck: ${names} ${given.length > 1 ? 'hold passwords' : 'holds a password'}, which ps shows to other users until opsdeck renames itself: put it in ${env} (the environment or .env) or in the config file instead\n`);
 }
 
+/**
+ * Commands that start lean (`logs`, P9: the first screen of a log in about node's own start-up):
+ * their plain command lines are read without loading meow, and they use no backend, so the drivers'
+ * code is not loaded either. meow was most of what start-up loaded and ran above node itself.
+ */
+const lean: ReadonlySet<string> = new Set(['logs']);
+
+/** What meow gives for a lean command's plain line (plain-argv.ts); undefined: meow reads it. */
+function fastLine(argv: readonly string[]): PlainArgv | undefined {
+	const plain = plainArgv(argv, lean);
+	// as meow names the process (package.json's bin): `ps` shows opsdeck, not the command line
+	if (plain) process.title = 'opsdeck';
+	return plain;
+}
+
 async function main(): Promise<number> {
 	const line = readArgv(process.argv.slice(2));
 	const early = answerEarly(line.request);
 	if (early !== undefined) return early;
 	if (line.problem !== undefined) return fail(line.problem, 2);
-	const cli = meow(generalHelp(), {
+	const cli = fastLine(process.argv.slice(2)) ?? (await import('meow')).default(generalHelp(), {
 		importMeta: import.meta,
 		flags: flagSpec,
 		// checked by readArgv, so the operator gets one line instead of meow's two
@@ -94,7 +109,7 @@ async function main(): Promise<number> {
 		if (!process.stdin.isTTY || !process.stdout.isTTY) {
 			return fail('the console needs a terminal; try `opsdeck status`', 2);
 		}
-		const {runConsole} = await import('../console/run-console.js');
+		const [{runConsole}, {createBackends}] = await Promise.all([import('../console/run-console.js'), import('../backends/index.js')]);
 		// P: another profile, with the same flags and environment
 		return runConsole(createBackends(config), name => loadConfig({flags, profile: name}));
 	}
@@ -113,17 +128,21 @@ async function main(): Promise<number> {
 		throw error;
 	}
 
-	const backends = createBackends(config);
+	// the drivers' code is loaded only for a command that uses a backend
+	const drivers = lean.has(command) ? undefined : await import('../backends/index.js');
+	// (a lean command's run never reads ctx.backends)
+	const backends = drivers?.createBackends(config) as Backends;
 	try {
-		return await module.run({args, flags, config, backends, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr});
+		// stdin made only when a command reads it (a y/N question): ~1 ms of every start-up otherwise
+		return await module.run({args, flags, config, backends, get stdin() { return process.stdin; }, stdout: process.stdout, stderr: process.stderr});
 	} catch (error) {
 		// a URL naming a db the server refuses is the operator's to fix, like bad usage (issue 13)
-		if (error instanceof UsageError || error instanceof ReadOnlyError || error instanceof WrongTargetError || error instanceof AuditError) return fail(errorMessage(error), 2);
-		if (error instanceof CommandError || error instanceof BackendDownError) return fail(errorMessage(error), 1);
+		if (error instanceof UsageError || error instanceof ReadOnlyError || (drivers && error instanceof drivers.WrongTargetError) || error instanceof AuditError) return fail(errorMessage(error), 2);
+		if (error instanceof CommandError || (drivers && error instanceof drivers.BackendDownError)) return fail(errorMessage(error), 1);
 		if (process.env.OPSDECK_DEBUG) process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
 		return fail(errorMessage(error), 1);
 	} finally {
-		await closeBackends(backends);
+		if (drivers) await drivers.closeBackends(backends);
 	}
 }
 
