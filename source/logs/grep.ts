@@ -3,10 +3,11 @@
 // themselves for a plain word or the text a regex's every match holds: Buffer.indexOf; else one
 // regex run over the decoded chunk), and
 // only the lines found become strings. Counts what `grep -c` counts: lines, the last one without
-// its newline included.
+// its newline included. Without onLines it only counts (`--count`, count.ts): no line is made.
+// A range [from, to) of line starts lets count.ts split a file between threads.
 import {isAscii} from 'node:buffer';
 import type {LineFilter} from './filter.js';
-import {lineFrom, type LogLine} from './lines.js';
+import {lineFrom, maxLineBytes, type LogLine} from './lines.js';
 import type {LogFile} from './tail.js';
 
 export type GrepOptions = {
@@ -14,11 +15,15 @@ export type GrepOptions = {
 	readonly filter?: LineFilter;
 	/** where to begin (a line start: --since's offset); default 0 */
 	readonly from?: number;
+	/** where to stop (a line start, or the end): default the size when it began */
+	readonly to?: number;
 	/** default 8 MB; a line longer than the buffer doubles it, up to 64 MB */
 	readonly chunkBytes?: number;
+	/** the buffer to read into first (instead of a new one of chunkBytes) */
+	readonly buffer?: Buffer;
 	readonly signal?: AbortSignal;
-	/** each chunk's lines, in file order; awaited (the caller's backpressure) */
-	readonly onLines: (lines: LogLine[]) => void | Promise<void>;
+	/** each chunk's lines, in file order; awaited (the caller's backpressure); without it they are only counted */
+	readonly onLines?: (lines: LogLine[]) => void | Promise<void>;
 };
 
 export type GrepResult = {
@@ -31,9 +36,10 @@ export type GrepResult = {
 const maxBuffer = 64 * 1024 * 1024;
 
 export async function grepFile(file: LogFile, options: GrepOptions): Promise<GrepResult> {
-	const limit = (await file.handle.stat()).size;
+	const limit = options.to ?? (await file.handle.stat()).size;
 	const filter = options.filter;
-	let buf = Buffer.allocUnsafe(options.chunkBytes ?? 8 * 1024 * 1024);
+	const onLines = options.onLines;
+	let buf = options.buffer ?? Buffer.allocUnsafe(options.chunkBytes ?? 8 * 1024 * 1024);
 	let filled = 0;
 	let base = options.from ?? 0;
 	let pos = base;
@@ -43,12 +49,13 @@ export async function grepFile(file: LogFile, options: GrepOptions): Promise<Gre
 		if (filled === buf.length) {
 			if (buf.length >= maxBuffer) {
 				// a line longer than 64 MB: matched on its first 64 MB, the rest of it skipped
-				const lines = region(buf, filled, base, filter, true);
+				const lines: LogLine[] = [];
+				const found = region(buf, filled, base, filter, true, onLines && lines);
 				const skipped = await skipToNewline(file, pos, limit);
 				bytesRead += skipped.read;
-				if (lines.length > 0) {
+				if (found > 0) {
 					matched++;
-					await options.onLines([{...lines[0]!, bytes: lines[0]!.bytes + skipped.read}]);
+					if (onLines) await onLines([{...lines[0]!, bytes: lines[0]!.bytes + skipped.read}]);
 				}
 				pos = skipped.next;
 				base = pos;
@@ -68,10 +75,11 @@ export async function grepFile(file: LogFile, options: GrepOptions): Promise<Gre
 		const lastNl = buf.lastIndexOf(0x0a, filled - 1);
 		if (lastNl === -1 && !eof) continue;
 		const end = eof ? filled : lastNl + 1;
-		const lines = region(buf, end, base, filter, false);
-		if (lines.length > 0) {
-			matched += lines.length;
-			await options.onLines(lines);
+		const lines: LogLine[] = [];
+		const found = region(buf, end, base, filter, false, onLines && lines);
+		if (found > 0) {
+			matched += found;
+			if (onLines) await onLines(lines);
 		}
 		buf.copy(buf, 0, end, filled);
 		filled -= end;
@@ -80,17 +88,17 @@ export async function grepFile(file: LogFile, options: GrepOptions): Promise<Gre
 	return {matched, bytesRead, end: limit};
 }
 
-/** The lines of `buf[0, end)` (whole lines, the last maybe without its newline) that pass. */
-function region(buf: Buffer, end: number, base: number, filter: LineFilter | undefined, oneLine: boolean): LogLine[] {
+/**
+ * How many lines of `buf[0, end)` (whole lines, the last maybe without its newline) pass; each one
+ * pushed on `out` when given (none is made otherwise: a count).
+ */
+function region(buf: Buffer, end: number, base: number, filter: LineFilter | undefined, oneLine: boolean, out: LogLine[] | undefined): number {
 	const view = buf.subarray(0, end);
-	if (oneLine) {
-		const line = lineFrom(view, 0, end, base);
-		return !filter || filter.passes(line) ? [line] : [];
-	}
-	if (!filter) return everyLine(view, base);
-	if ('literal' in filter.scan) return literalLines(view, base, filter, [filter.scan.literal], filter.scanDecides);
-	if ('literals' in filter.scan) return literalLines(view, base, filter, filter.scan.literals, false);
-	return regexLines(view, base, filter, filter.scan.regex, filter.scan.asciiOnly);
+	if (oneLine) return keep(out, view, 0, end, base, filter, filter === undefined);
+	if (!filter) return everyLine(view, base, out);
+	if ('literal' in filter.scan) return literalLines(view, base, filter, [filter.scan.literal], filter.scanDecides, out);
+	if ('literals' in filter.scan) return literalLines(view, base, filter, filter.scan.literals, false, out);
+	return regexLines(view, base, filter, filter.scan.regex, filter.scan.asciiOnly, out);
 }
 
 function lineEnd(view: Buffer, from: number): number {
@@ -98,25 +106,35 @@ function lineEnd(view: Buffer, from: number): number {
 	return nl === -1 ? view.length : nl;
 }
 
-function everyLine(view: Buffer, base: number): LogLine[] {
-	const lines: LogLine[] = [];
-	for (let start = 0; start < view.length; ) {
+function everyLine(view: Buffer, base: number, out: LogLine[] | undefined): number {
+	let count = 0;
+	for (let start = 0; start < view.length; count++) {
 		const end = lineEnd(view, start);
-		lines.push(lineFrom(view, start, end, base + start));
+		out?.push(lineFrom(view, start, end, base + start));
 		start = end + 1;
 	}
-	return lines;
+	return count;
 }
 
-/** A candidate line `view[start, end)`: kept when the match decides, or the whole filter says so on the whole line. */
-function keep(lines: LogLine[], view: Buffer, start: number, end: number, base: number, filter: LineFilter, decided: boolean): void {
+/**
+ * A candidate line `view[start, end)`: kept (1) when the match decides, or the whole filter says so on
+ * the whole line — the text a LogLine would hold (its CR dropped), or all of it when it is cut.
+ */
+function keep(out: LogLine[] | undefined, view: Buffer, start: number, end: number, base: number, filter: LineFilter | undefined, decided: boolean): number {
+	if (out === undefined) {
+		if (decided || filter === undefined) return 1;
+		const stop = end - start <= maxLineBytes && end > start && view[end - 1] === 0x0d ? end - 1 : end;
+		return filter.test(view.toString('utf8', start, stop)) ? 1 : 0;
+	}
 	const line = lineFrom(view, start, end, base + start);
-	if (decided || (line.cut ? filter.test(view.toString('utf8', start, end)) : filter.passes(line))) lines.push(line);
+	if (!(decided || filter === undefined || (line.cut ? filter.test(view.toString('utf8', start, end)) : filter.passes(line)))) return 0;
+	out.push(line);
+	return 1;
 }
 
 /** Lines holding one of `literals` (found in the bytes); kept when the match decides or the filter says so. */
-function literalLines(view: Buffer, base: number, filter: LineFilter, literals: readonly Buffer[], decided: boolean): LogLine[] {
-	const lines: LogLine[] = [];
+function literalLines(view: Buffer, base: number, filter: LineFilter, literals: readonly Buffer[], decided: boolean, out: LogLine[] | undefined): number {
+	let count = 0;
 	const next = literals.map(literal => view.indexOf(literal));
 	for (;;) {
 		let at = -1;
@@ -124,18 +142,18 @@ function literalLines(view: Buffer, base: number, filter: LineFilter, literals: 
 		if (at === -1) break;
 		const start = at === 0 ? 0 : view.lastIndexOf(0x0a, at - 1) + 1;
 		const end = lineEnd(view, at);
-		keep(lines, view, start, end, base, filter, decided);
+		count += keep(out, view, start, end, base, filter, decided);
 		for (let i = 0; i < next.length; i++) if (next[i]! !== -1 && next[i]! <= end) next[i] = end + 1 < view.length ? view.indexOf(literals[i]!, end + 1) : -1;
 	}
-	return lines;
+	return count;
 }
 
-function regexLines(view: Buffer, base: number, filter: LineFilter, regex: RegExp, asciiOnly: boolean): LogLine[] {
+function regexLines(view: Buffer, base: number, filter: LineFilter, regex: RegExp, asciiOnly: boolean, out: LogLine[] | undefined): number {
 	// byte for byte (latin1: a character per byte, no UTF-8 decoding, a match's index is its byte
 	// offset) when that finds the same lines: the chunk is ASCII, or the regex matches only ASCII
 	if (asciiOnly || isAscii(view)) {
 		const text = view.toString('latin1');
-		const lines: LogLine[] = [];
+		let count = 0;
 		regex.lastIndex = 0;
 		for (let m = regex.exec(text); m; m = regex.exec(text)) {
 			const start = m.index === 0 ? 0 : text.lastIndexOf('\n', m.index - 1) + 1;
@@ -143,17 +161,17 @@ function regexLines(view: Buffer, base: number, filter: LineFilter, regex: RegEx
 			if (start >= text.length) break;
 			const end = lineEnd(view, m.index);
 			// a match that ran on past the line's end (\s, [\n]) is checked on the line alone by keep()
-			keep(lines, view, start, end, base, filter, filter.scanDecides && m.index + m[0].length <= end);
+			count += keep(out, view, start, end, base, filter, filter.scanDecides && m.index + m[0].length <= end);
 			regex.lastIndex = end + 1;
 		}
-		return lines;
+		return count;
 	}
-	return utf8Lines(view, base, filter, regex);
+	return utf8Lines(view, base, filter, regex, out);
 }
 
 /** The same over the UTF-8 text: the n-th newline of the text is the n-th newline byte, so both are walked to each line found. */
-function utf8Lines(view: Buffer, base: number, filter: LineFilter, regex: RegExp): LogLine[] {
-	const lines: LogLine[] = [];
+function utf8Lines(view: Buffer, base: number, filter: LineFilter, regex: RegExp, out: LogLine[] | undefined): number {
+	let count = 0;
 	const text = view.toString('utf8');
 	let charAt = 0;
 	let byteAt = 0;
@@ -164,15 +182,18 @@ function utf8Lines(view: Buffer, base: number, filter: LineFilter, regex: RegExp
 		let end = text.indexOf('\n', m.index);
 		if (end === -1) end = text.length;
 		if (filter.test(text.slice(start, end).replace(/\r$/, ''))) {
-			while (charAt < start) {
-				charAt = text.indexOf('\n', charAt) + 1;
-				byteAt = view.indexOf(0x0a, byteAt) + 1;
+			count++;
+			if (out) {
+				while (charAt < start) {
+					charAt = text.indexOf('\n', charAt) + 1;
+					byteAt = view.indexOf(0x0a, byteAt) + 1;
+				}
+				out.push(lineFrom(view, byteAt, lineEnd(view, byteAt), base + byteAt));
 			}
-			lines.push(lineFrom(view, byteAt, lineEnd(view, byteAt), base + byteAt));
 		}
 		regex.lastIndex = end + 1;
 	}
-	return lines;
+	return count;
 }
 
 async function skipToNewline(file: LogFile, pos: number, limit: number): Promise<{next: number; read: number}> {
