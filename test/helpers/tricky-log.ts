@@ -1,6 +1,7 @@
 // A log of every kind of line that grep -c and opsdeck must count alike (logs --count, issue 18's
 // P9b): lines over 64 KB (most of its bytes), CRLF lines, invalid UTF-8 beside non-ASCII text, empty
-// lines, and a last line without its newline; `status=NNN` in each, 5xx in about two in five.
+// lines, parts of `status=5` before the whole, and a last line without its newline; `status=NNN` in
+// each, 5xx in about two in five.
 import {execFileSync} from 'node:child_process';
 
 /** `lines` lines (and the last one), the same every time. */
@@ -25,6 +26,10 @@ export function trickyLog(lines: number): Buffer {
 				break;
 			case 3:
 				parts.push(Buffer.from('\n'));
+				break;
+			case 4:
+				// parts of `status=5` before the whole (the search looks for a part first)
+				parts.push(Buffer.from(`campus=50 tatus=5 us=5x ERRO ${status} ERROR\n`));
 				break;
 			default:
 				parts.push(Buffer.from(`2024-05-01T10:00:00Z INFO http GET /x ${status} ms=${random(999)}\n`));

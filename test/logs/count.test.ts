@@ -33,6 +33,7 @@ describe('counted in blocks, the count is grep -c\'s', () => {
 	it.each([
 		['a literal part, then the regex', 'status=5\\d\\d', ['-E', 'status=5[0-9][0-9]']],
 		['a plain word', 'CRLF', ['CRLF']],
+		['a plain word that parts of lines begin', 'ERROR', ['ERROR']],
 		['an anchored regex', '^2024-05-01T', ['^2024-05-01T']],
 		['non-ASCII text around an invalid byte', 'Zoë 日', ['Zoë 日']],
 		['a dot over a character (the UTF-8 path)', 'Zo. 日本', ['Zo. 日本']],
