@@ -1,10 +1,11 @@
-// meow: the help text and flags (the console's plain line without it); then either one one-shot
-// command or the console.
-import {createBackends, closeBackends, BackendDownError, WrongTargetError} from '../backends/index.js';
+// meow: the help text and flags (the console's and the lean commands' plain lines without it); then
+// either one one-shot command or the console.
+import type {Backends} from '../backends/index.js';
 import {ConfigError, loadConfig} from '../config/config.js';
 import {flagSpec, type Flags} from './flags.js';
 import {commandHelpText, generalHelp, isCommand, packageVersion} from '../commands/help.js';
 import {consoleFlags, readArgv, type EarlyRequest} from './argv.js';
+import {plainArgv, type PlainArgv} from './plain-argv.js';
 import {CommandError, UsageError, type CommandContext} from '../commands/shared.js';
 import {settleWorkers} from '../system/live-workers.js';
 import {AuditError, ReadOnlyError} from '../mutations/registry.js';
@@ -58,14 +59,46 @@ function hidePasswordFlags(flags: Flags, command: string | undefined): void {
 	process.stderr.write(`opsdeck: ${names} ${given.length > 1 ? 'hold passwords' : 'holds a password'}, which ps shows to other users until opsdeck renames itself: put it in ${env} (the environment or .env) or in the config file instead\n`);
 }
 
+/**
+ * Commands that start lean (`logs`, P9: the first screen of a log in about node's own start-up):
+ * their plain command lines are read without loading meow, and they use no backend, so the drivers'
+ * code is not loaded either. meow was most of what start-up loaded and ran above node itself.
+ */
+const lean: ReadonlySet<string> = new Set(['logs']);
+
+/** What meow gives for a lean command's plain line (plain-argv.ts); undefined: meow reads it. */
+function fastLine(argv: readonly string[]): PlainArgv | undefined {
+	const plain = plainArgv(argv, lean);
+	// as meow names the process (package.json's bin): `ps` shows opsdeck, not the command line
+	if (plain) process.title = 'opsdeck';
+	return plain;
+}
+
 /** The console's plain command line, read without meow (argv.ts): no command, no arguments. */
-function consoleFlagsOf(argv: readonly string[]): {flags: Flags; command: undefined; args: string[]} | undefined {
+function consoleFlagsOf(argv: readonly string[]): Parsed | undefined {
 	const flags = consoleFlags(argv);
 	return flags && {flags, command: undefined, args: []};
 }
 
+type Parsed = {flags: Flags; command: string | undefined; args: string[]};
+
+/** meow's flags as opsdeck reads them */
+function flagsOf(raw: unknown): Flags {
+	// meow types a flag with choices as string; readArgv has refused every value outside them
+	// `--no-color` reaches meow's parser as the negation of `color` (color: false): noColor it is
+	return {...(raw as Flags), ...((raw as {color?: boolean}).color === false ? {noColor: true} : {})} as Flags;
+}
+
+/** A lean command's plain line (plain-argv.ts), read as meow would */
+function leanLine(argv: readonly string[]): Parsed | undefined {
+	const plain = fastLine(argv);
+	if (!plain) return undefined;
+	const [command, ...args] = plain.input;
+	return {flags: flagsOf(plain.flags), command, args};
+}
+
 /** Any other line: meow's parser (loaded only then). */
-async function parsedByMeow(): Promise<{flags: Flags; command: string | undefined; args: string[]}> {
+async function parsedByMeow(): Promise<Parsed> {
 	const {default: meow} = await import('meow');
 	const cli = meow(generalHelp(), {
 		importMeta: import.meta,
@@ -76,11 +109,8 @@ async function parsedByMeow(): Promise<{flags: Flags; command: string | undefine
 		autoHelp: false,
 		autoVersion: false,
 	});
-	// meow types a flag with choices as string; readArgv has refused every value outside them
-	// `--no-color` reaches meow's parser as the negation of `color` (color: false): noColor it is
-	const flags = {...(cli.flags as Flags), ...((cli.flags as {color?: boolean}).color === false ? {noColor: true} : {})} as Flags;
 	const [command, ...args] = cli.input;
-	return {flags, command, args};
+	return {flags: flagsOf(cli.flags), command, args};
 }
 
 async function main(): Promise<number> {
@@ -88,7 +118,8 @@ async function main(): Promise<number> {
 	const early = answerEarly(line.request);
 	if (early !== undefined) return early;
 	if (line.problem !== undefined) return fail(line.problem, 2);
-	const {flags, command, args} = consoleFlagsOf(process.argv.slice(2)) ?? (await parsedByMeow());
+	const argv = process.argv.slice(2);
+	const {flags, command, args} = consoleFlagsOf(argv) ?? leanLine(argv) ?? (await parsedByMeow());
 	hidePasswordFlags(flags, command);
 
 	let config;
@@ -107,7 +138,7 @@ async function main(): Promise<number> {
 		if (!process.stdin.isTTY || !process.stdout.isTTY) {
 			return fail('the console needs a terminal; try `opsdeck status`', 2);
 		}
-		const {runConsole} = await import('../console/run-console.js');
+		const [{runConsole}, {createBackends}] = await Promise.all([import('../console/run-console.js'), import('../backends/index.js')]);
 		// P: another profile, with the same flags and environment
 		return runConsole(createBackends(config), name => loadConfig({flags, profile: name}));
 	}
@@ -126,17 +157,21 @@ async function main(): Promise<number> {
 		throw error;
 	}
 
-	const backends = createBackends(config);
+	// the drivers' code is loaded only for a command that uses a backend
+	const drivers = lean.has(command) ? undefined : await import('../backends/index.js');
+	// (a lean command's run never reads ctx.backends)
+	const backends = drivers?.createBackends(config) as Backends;
 	try {
-		return await module.run({args, flags, config, backends, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr});
+		// stdin made only when a command reads it (a y/N question): ~1 ms of every start-up otherwise
+		return await module.run({args, flags, config, backends, get stdin() { return process.stdin; }, stdout: process.stdout, stderr: process.stderr});
 	} catch (error) {
 		// a URL naming a db the server refuses is the operator's to fix, like bad usage (issue 13)
-		if (error instanceof UsageError || error instanceof ReadOnlyError || error instanceof WrongTargetError || error instanceof AuditError) return fail(errorMessage(error), 2);
-		if (error instanceof CommandError || error instanceof BackendDownError) return fail(errorMessage(error), 1);
+		if (error instanceof UsageError || error instanceof ReadOnlyError || (drivers && error instanceof drivers.WrongTargetError) || error instanceof AuditError) return fail(errorMessage(error), 2);
+		if (error instanceof CommandError || (drivers && error instanceof drivers.BackendDownError)) return fail(errorMessage(error), 1);
 		if (process.env.OPSDECK_DEBUG) process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
 		return fail(errorMessage(error), 1);
 	} finally {
-		await closeBackends(backends);
+		if (drivers) await drivers.closeBackends(backends);
 	}
 }
 

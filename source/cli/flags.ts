@@ -2,7 +2,8 @@
 // meow parses them, and the Flags type is inferred from this table (no hand-written copy).
 // Commands read the ones they need from the parsed Flags.
 import type {TypedFlags} from 'meow';
-import {redisTypes} from '../cache/keys.js';
+// (from where it is defined: cache/keys.js would load the Redis scan code into every start-up)
+import {redisTypes} from '../backends/redis/scan.js';
 
 /** A string flag limited to `choices`: refused otherwise (argv.ts, then meow), typed as their union. */
 function oneOf<const C extends string>(...choices: C[]) {

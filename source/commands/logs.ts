@@ -103,10 +103,7 @@ export async function run(ctx: CommandContext): Promise<number> {
 		const stream = (filter !== undefined || since !== undefined) && ctx.flags.lines === undefined && !follow;
 		if (ctx.flags.count) {
 			// grep -c: the lines that pass (every line without a filter), none written
-			let matched = 0;
-			await reader.all(lines => {
-				matched += lines.length;
-			});
+			const matched = await reader.count();
 			if (ctx.flags.json) printJson(ctx, {source: source.name, count: matched});
 			else print(ctx, String(matched));
 		} else if (stream) {

@@ -1,6 +1,5 @@
 // What every one-shot command shares: output (always masked, JSON with --json), errors that map to
 // exit codes, and the y/N question a destructive command asks on a terminal.
-import readline from 'node:readline';
 import type {Backends} from '../backends/index.js';
 import type {Config} from '../config/config.js';
 import type {Flags} from '../cli/flags.js';
@@ -61,7 +60,8 @@ export async function confirm(ctx: CommandContext, request: MutationRequest, que
 		auditRefusal(ctx.config, request, 'no --yes and no terminal to ask on');
 		throw new UsageError(`refused: ${question.replace(/\?$/, '')} needs --yes when there is no terminal to ask on`);
 	}
-	const rl = readline.createInterface({input: ctx.stdin, output: ctx.stdout});
+	// node:readline loaded when a question is asked, not by every command (P9)
+	const rl = process.getBuiltinModule('node:readline').createInterface({input: ctx.stdin, output: ctx.stdout});
 	// undefined: no answer came (Ctrl-C, Ctrl-D), and the cursor still sits after "[y/N] "
 	const answer = await new Promise<string | undefined>(resolve => {
 		rl.question(`${outLine(question)} [y/N] `, resolve);

@@ -95,6 +95,15 @@ export class SourceReader {
 		return {matched: result.matched};
 	}
 
+	/** How many lines pass, from --since (or the start) to the end as it is now (grep -c); a big file in two threads (count.ts). */
+	async count(): Promise<number> {
+		if (this.source.kind === 'journal') return (await this.all(() => undefined)).matched;
+		const file = await this.open();
+		// loaded only when counting: a chunk of its own in the bundle, which its worker runs
+		const {countLines} = await import('./count.js');
+		return countLines(file, {filter: this.options.filter, from: await this.since(file)});
+	}
+
 	/** Follows from after the newest line read (or from the end): started, stop() ends it. */
 	async follow(handlers: FollowHandlers): Promise<Follower> {
 		const filter = this.options.filter;

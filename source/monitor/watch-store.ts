@@ -5,7 +5,6 @@
 // kept under the config file's absolute path, so two apps on one box keep their own watches.
 // Written atomically (a temp file in the same folder, then rename), mode 0600; a symlink in its
 // place is never followed (read: ignored; write: replaced by the file itself).
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {ensureDirSync} from '../system/ensure-dir.js';
@@ -52,7 +51,7 @@ export function saveWatches(stateFile: string, configFile: string, watches: read
 	ensureDirSync(folder, 0o700);
 	const state = readState(stateFile);
 	const next: WatchState = {version: 1, configs: {...state.configs, [configFile]: {watches: [...watches], savedAt: new Date().toISOString()}}};
-	const temp = path.join(folder, `.${path.basename(stateFile)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
+	const temp = path.join(folder, `.${path.basename(stateFile)}.${process.pid}.${process.getBuiltinModule('node:crypto').randomBytes(4).toString('hex')}.tmp`);
 	// O_EXCL | O_NOFOLLOW: the temp file is a new regular file of ours, never something planted there
 	const fd = fs.openSync(temp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
 	try {

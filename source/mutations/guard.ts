@@ -6,7 +6,6 @@
 //   - a refusal found while it runs (holders found, demo data there) is audited as `refused`.
 // The confirmation comes before: the commands' y/N or --yes (commands/shared.ts), the console's
 // dialog (console/components/confirm-dialog.tsx), both asking for the registry entry.
-import crypto from 'node:crypto';
 import type {Config} from '../config/config.js';
 import {errorMessage} from '../text/mask.js';
 import {sanitize} from '../text/sanitize.js';
@@ -50,7 +49,8 @@ export function refuseReadOnly(config: Pick<Config, 'readOnly' | 'auditLog'>, re
  */
 export async function runMutation<T>(config: Pick<Config, 'readOnly' | 'auditLog'>, request: MutationRequest, fn: () => Promise<T>, detail?: (result: T) => string | undefined): Promise<T> {
 	refuseReadOnly(config, request);
-	const base = {...baseEntry(request), id: crypto.randomBytes(6).toString('hex')};
+	// node:crypto loaded here, when a mutation runs, not by every command that imports the guard (P9)
+	const base = {...baseEntry(request), id: process.getBuiltinModule('node:crypto').randomBytes(6).toString('hex')};
 	try {
 		writeAudit(config, {...base, result: 'started', durationMs: 0});
 	} catch (error) {

@@ -1,7 +1,5 @@
 // Running the tools opsdeck reads from (journalctl, systemctl, pm2): an argument list, never a
 // shell; a time limit; their output as text (a failure carries their own stderr line).
-import {spawn} from 'node:child_process';
-import readline from 'node:readline';
 
 export type CommandResult = {readonly code: number | null; readonly stdout: string; readonly stderr: string};
 
@@ -16,6 +14,8 @@ export type RunOptions = {
 
 /** Runs `command args…` to its end (or kills it after timeoutMs, default 15 s) and returns what it printed. */
 export function runCommand(command: string, args: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
+	// node:child_process loaded when a tool runs, not by every command that imports this (`logs FILE`, P9)
+	const {spawn} = process.getBuiltinModule('node:child_process');
 	return new Promise((resolve, reject) => {
 		const child = spawn(command, args, {env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal});
 		let stdout = '';
@@ -47,6 +47,7 @@ export type LineStream = {
  * comes; `onLine` returning false stops it (enough lines read).
  */
 export function streamLines(command: string, args: readonly string[], onLine: (line: string) => boolean | void, options: RunOptions = {}): LineStream {
+	const {spawn} = process.getBuiltinModule('node:child_process');
 	const child = spawn(command, args, {env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe']});
 	let stderr = '';
 	let stopped = false;
@@ -57,7 +58,7 @@ export function streamLines(command: string, args: readonly string[], onLine: (l
 		child.kill('SIGTERM');
 	};
 	options.signal?.addEventListener('abort', stop, {once: true});
-	const lines = readline.createInterface({input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY});
+	const lines = process.getBuiltinModule('node:readline').createInterface({input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY});
 	lines.on('line', line => {
 		if (!stopped && onLine(line) === false) stop();
 	});

@@ -1,19 +1,10 @@
 // Human formatting of sizes, durations, counts and times. Pure functions. What they return is made
 // of digits and units only, so it is Safe (sanitize.ts) to show as it is.
 import stringWidth from 'string-width';
+import {formatCount} from './numbers.js';
 import type {Safe} from './sanitize.js';
 
-export function formatBytes(bytes: number | undefined | null): Safe {
-	if (bytes === undefined || bytes === null || !Number.isFinite(bytes)) return '-' as Safe;
-	const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-	let value = bytes;
-	let unit = 0;
-	while (Math.abs(value) >= 1024 && unit < units.length - 1) {
-		value /= 1024;
-		unit++;
-	}
-	return (unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`) as Safe;
-}
+export {formatBytes, formatCount} from './numbers.js';
 
 /** 1500 → "1.5s", 90_000 → "1m30s", 86_400_000 → "1d0h". */
 export function formatDuration(ms: number | undefined | null): Safe {
@@ -40,15 +31,6 @@ export function formatTtl(pttl: number | undefined | null): Safe {
 	if (pttl === -1) return 'none' as Safe;
 	if (pttl === -2) return 'gone' as Safe;
 	return formatDuration(pttl);
-}
-
-export function formatCount(n: number | undefined | null): Safe {
-	if (n === undefined || n === null || !Number.isFinite(n)) return '-' as Safe;
-	const rounded = Math.round(n);
-	// By hand: the first toLocaleString() loads ICU's number formatting, 20-50 ms before the
-	// console's first frame (start-up profile, bench P5). Beyond 1e21 String() switches to exponents.
-	if (Math.abs(rounded) >= 1e21) return rounded.toLocaleString('en-US') as Safe;
-	return String(rounded).replace(/\B(?=(\d{3})+(?!\d))/g, ',') as Safe;
 }
 
 /**

@@ -5,7 +5,7 @@ import type {LogLine} from '../logs/lines.js';
 import {lineLevel} from '../logs/level.js';
 import type {LogSource} from '../logs/sources.js';
 import {lineTime} from '../logs/timestamps.js';
-import {formatBytes, formatCount} from './format.js';
+import {formatBytes, formatCount} from './numbers.js';
 import {safe, sanitize, type Safe} from './sanitize.js';
 
 /** Tabs to the next multiple of 8 (sanitize would show them as \x09). */

@@ -15,7 +15,8 @@ export type Safe = string & {readonly __safe: true};
 // (Hangul fillers, U+034F, variation selectors...), unassigned, private-use and lone surrogate
 // code points (no agreed width, or no UTF-8 at all), and the line/paragraph separators.
 const unsafeSet = '\\p{Cc}\\p{Cf}\\p{Default_Ignorable_Code_Point}\\p{Cn}\\p{Co}\\p{Cs}\\p{Zl}\\p{Zp}';
-const dangerous = new RegExp(`[${unsafeSet}]`, 'gu');
+// made when first needed: building it costs ~1 ms of a start-up that prints only ASCII (`logs`, P9)
+let dangerous: RegExp | undefined;
 // The cheap check first: printable ASCII (nearly every key and line) needs no Unicode lookup.
 const plainAscii = /^[\u0020-\u007e]*$/;
 const plainAsciiLines = /^[\n\u0020-\u007e]*$/;
@@ -35,6 +36,7 @@ function escapeChar(ch: string): string {
 /** One line of untrusted text: every control (newline and tab included) shown escaped. */
 export function sanitize(text: string): Safe {
 	if (plainAscii.test(text)) return text as Safe;
+	dangerous ??= new RegExp(`[${unsafeSet}]`, 'gu');
 	return text.replace(dangerous, escapeChar) as Safe;
 }
 

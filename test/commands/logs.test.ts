@@ -8,9 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {bigLog, suiteBigLogMb, tailLines} from '../helpers/big-log.js';
-import {cliEnv, requireBuild, runCli, startCli} from '../helpers/health-env.js';
+import {bundledBin, cliEnv, requireBuild, runCli, startCli} from '../helpers/health-env.js';
 import {logDir, seqOf, startLogWriter} from '../helpers/log-writer.js';
 import {stubTools} from '../helpers/stub-tools.js';
+import {grepCount, trickyLog} from '../helpers/tricky-log.js';
 import {sleep, waitFor} from '../helpers/wait.js';
 
 let dir: string;
@@ -74,6 +75,21 @@ describe('opsdeck logs', () => {
 		expect(refused.code).toBe(2);
 		expect(refused.stderr).toMatch(/^opsdeck: --count counts every line that passes: not with --follow or -n/);
 		expect(refused.stdout).toBe('');
+	}, 60_000);
+
+	it('--count over 40 MB of every kind of line, in two threads (blocks of 16 MB), in the tsc build and the bundle: grep -c\'s count', async () => {
+		const tricky = path.join(dir, 'tricky.log');
+		// lines over 64 KB hold most of the bytes, so the block starts fall inside them
+		fs.writeFileSync(tricky, trickyLog(4800));
+		expect(fs.statSync(tricky).size).toBeGreaterThan(40 * 2 ** 20);
+		for (const [grep, grepArgs] of [['status=5\\d\\d', ['-E', 'status=5[0-9][0-9]']], ['Zo. 日本', ['Zo. 日本']], ['', ['']]] as const) {
+			const expected = grepCount(grepArgs, tricky);
+			for (const bin of [undefined, bundledBin]) {
+				const r = await runCli(['logs', tricky, ...(grep ? ['--grep', grep] : []), '--count'], {env: cliEnv({}), cwd: dir, bin});
+				expect(r.stderr).toBe('');
+				expect(r.stdout).toBe(`${expected}\n`);
+			}
+		}
 	}, 60_000);
 
 	it('the first source of LOG_FILES by default; another by name; --level; --since; -n with a filter', async () => {

@@ -1,0 +1,168 @@
+// `logs --count` (grep -c) over a big file in two threads: the file cut into blocks that begin at
+// line starts, so no line is in two blocks; this thread and one worker each take the next block
+// not taken yet (a shared counter) and count its lines with grep.ts, none of them made into a
+// string unless the regex must run on it. The sum is the count of one pass over the whole file: each
+// block is counted as that pass counts the same lines (the last line without its newline is in the
+// last block). A block the worker took and could not finish (it failed, or could not open the
+// same file) is counted here. The worker compiles the filter from its spec, through the same
+// refusals (regex-risk.ts) as this thread.
+//
+// The worker runs this very module (its URL: the chunk it is in, in the bundle): loaded in a worker
+// with the job as workerData, it counts. It is imported dynamically only (reader.ts), so in the
+// bundle it is a chunk of its own, with no other module's start-up in it.
+import fs from 'node:fs/promises';
+import {isMainThread, parentPort, Worker, workerData} from 'node:worker_threads';
+import {compileFilter, type FilterSpec, type LineFilter} from './filter.js';
+import {grepFile} from './grep.js';
+import type {LogFile} from './tail.js';
+
+export type CountOptions = {
+	readonly filter?: LineFilter;
+	/** a line start: --since's offset; default 0 */
+	readonly from?: number;
+	/** default 16 MB */
+	readonly blockBytes?: number;
+	/** 1: this thread alone; default 2 when the file holds 2 blocks or more (and the module can start a worker) */
+	readonly threads?: number;
+};
+
+type Job = {
+	readonly kind: 'opsdeck-count';
+	readonly fd: number;
+	readonly path: string;
+	readonly dev: number;
+	readonly ino: number;
+	readonly spec?: FilterSpec;
+	/** line starts: block i is [starts[i], starts[i + 1]) */
+	readonly starts: readonly number[];
+	/** Int32 [0]: the next block to take */
+	readonly next: SharedArrayBuffer;
+};
+
+type Report = {readonly block: number; readonly count: number} | {readonly done: true};
+
+const defaultBlockBytes = 16 * 1024 * 1024;
+const readBytes = 4 * 1024 * 1024;
+
+// a worker runs from the JavaScript build (the tsc build or the bundle); the TypeScript sources
+// (vitest) count in one thread
+const workerUrl = import.meta.url.endsWith('.js') ? new URL(import.meta.url) : undefined;
+
+/** How many lines from `from` to the end pass the filter (every line without one), as grep -c counts. */
+export async function countLines(file: LogFile, options: CountOptions = {}): Promise<number> {
+	const size = (await file.handle.stat()).size;
+	const starts = await blockStarts(file, options.from ?? 0, size, options.blockBytes ?? defaultBlockBytes);
+	const blocks = starts.length - 1;
+	const next = new SharedArrayBuffer(4);
+	const taken = new Int32Array(next);
+	const threads = options.threads ?? (workerUrl ? 2 : 1);
+	const helper = threads > 1 && blocks > 1 ? startHelper(file, options.filter?.spec, starts, next) : undefined;
+	const buffer = Buffer.allocUnsafe(readBytes);
+	let count = 0;
+	const mine = new Set<number>();
+	for (let i = Atomics.add(taken, 0, 1); i < blocks; i = Atomics.add(taken, 0, 1)) {
+		mine.add(i);
+		count += (await grepFile(file, {filter: options.filter, from: starts[i], to: starts[i + 1], buffer})).matched;
+	}
+	if (helper) {
+		const counted = await helper;
+		for (const n of counted.values()) count += n;
+		// taken by the worker and not counted there: here
+		for (let i = 0; i < blocks; i++) {
+			if (!mine.has(i) && !counted.has(i)) count += (await grepFile(file, {filter: options.filter, from: starts[i], to: starts[i + 1], buffer})).matched;
+		}
+	}
+	return count;
+}
+
+/** `from`, then the first line start at or after every `blockBytes`, then `size`. */
+async function blockStarts(file: LogFile, from: number, size: number, blockBytes: number): Promise<number[]> {
+	const starts = [from];
+	const probe = Buffer.allocUnsafe(64 * 1024);
+	for (let at = from + blockBytes; at < size; ) {
+		const start = await lineStartFrom(file, at, size, probe);
+		if (start >= size) break;
+		starts.push(start);
+		at = start + blockBytes;
+	}
+	starts.push(size);
+	return starts;
+}
+
+/** The first line start at or after `at` (> 0): just after the first newline at or after at - 1; `size` when none. */
+async function lineStartFrom(file: LogFile, at: number, size: number, probe: Buffer): Promise<number> {
+	for (let pos = at - 1; pos < size; pos += probe.length) {
+		const {bytesRead: n} = await file.handle.read(probe, 0, Math.min(probe.length, size - pos), pos);
+		if (n === 0) break;
+		const nl = probe.subarray(0, n).indexOf(0x0a);
+		if (nl !== -1) return pos + nl + 1;
+	}
+	return size;
+}
+
+/** Starts the worker; resolves with the blocks it counted (block → count), whatever became of it. */
+function startHelper(file: LogFile, spec: FilterSpec | undefined, starts: readonly number[], next: SharedArrayBuffer): Promise<Map<number, number>> | undefined {
+	if (!workerUrl) return undefined;
+	const job: Job = {kind: 'opsdeck-count', fd: file.handle.fd, path: file.path, dev: file.dev, ino: file.ino, spec, starts, next};
+	let worker: Worker;
+	try {
+		worker = new Worker(workerUrl, {workerData: job, execArgv: [], stdout: true, stderr: true});
+	} catch {
+		return undefined;
+	}
+	const counted = new Map<number, number>();
+	return new Promise(resolve => {
+		let finished = false;
+		const finish = () => {
+			if (finished) return;
+			finished = true;
+			// what it reports from now on is not counted (this thread counts what is missing)
+			resolve(new Map(counted));
+		};
+		worker.on('message', (report: Report) => {
+			if ('done' in report) finish();
+			else counted.set(report.block, report.count);
+		});
+		// a worker that failed: what it did not report is counted by this thread
+		worker.on('error', finish);
+		worker.once('exit', finish);
+	});
+}
+
+/** The worker: the same file (checked by device and inode), the same filter, the blocks not taken yet. */
+async function countInWorker(job: Job): Promise<void> {
+	const port = parentPort!;
+	const file = await sameFile(job);
+	try {
+		if (file) {
+			const filter = job.spec === undefined ? undefined : compileFilter(job.spec);
+			const taken = new Int32Array(job.next);
+			const buffer = Buffer.allocUnsafe(readBytes);
+			const blocks = job.starts.length - 1;
+			for (let i = Atomics.add(taken, 0, 1); i < blocks; i = Atomics.add(taken, 0, 1)) {
+				const {matched} = await grepFile(file, {filter, from: job.starts[i], to: job.starts[i + 1], buffer});
+				port.postMessage({block: i, count: matched} satisfies Report);
+			}
+		}
+	} finally {
+		await file?.handle.close();
+		port.postMessage({done: true} satisfies Report);
+	}
+}
+
+/** The file the main thread has open: through /proc/self/fd (the same file even if renamed since), else by its path; undefined when neither is it. */
+async function sameFile(job: Job): Promise<LogFile | undefined> {
+	for (const path of [`/proc/self/fd/${job.fd}`, job.path]) {
+		try {
+			const handle = await fs.open(path, 'r');
+			const stat = await handle.stat();
+			if (stat.dev === job.dev && stat.ino === job.ino) return {path: job.path, handle, dev: stat.dev, ino: stat.ino, size: stat.size};
+			await handle.close();
+		} catch {
+			// the next way, or none
+		}
+	}
+	return undefined;
+}
+
+if (!isMainThread && (workerData as Partial<Job> | undefined)?.kind === 'opsdeck-count') void countInWorker(workerData as Job);
