@@ -10,7 +10,7 @@ import {BackupNameError, newBackupName, partialName, resolveBackupName, sidecarN
 import {diskSpace, fsyncDir, isLiveFile, listBackups, readBackupFolder, readSidecar, sidecarUnreadable, storageProblem, writeSidecar, type BackupEntry, type BackupMeta, type RefusedEntry, type Verification} from './files.js';
 import {ensureDir, EnsureDirError} from '../system/ensure-dir.js';
 import {forgetTemp, trackTemp, wasAbandoned} from '../system/temp-files.js';
-import {runWorkerTask, startWorkerTask, type FollowResult, type HashResult, type InspectResult, type SnapshotResult, type WorkerHandle} from './worker.js';
+import {runWorkerTask, startWorkerTask, WorkerTaskError, type FollowResult, type HashResult, type InspectResult, type SnapshotResult, type WorkerHandle} from './worker.js';
 import {planPrune} from './prune.js';
 import {formatRetentionRules} from './retention.js';
 import {listLeftovers} from './leftovers.js';
@@ -124,6 +124,7 @@ export async function createBackup(
 	let rawHasher: WorkerHandle<HashResult> | undefined = startWorkerTask<HashResult>({kind: 'hash', file: source, waitForGo: true});
 	rawHasher.result.catch(() => undefined);
 	let rawHash: Promise<HashResult> | undefined;
+	let hashError: unknown;
 	let snapshotter: WorkerHandle<SnapshotResult> | undefined;
 	let result: SnapshotResult;
 	let sha256: string;
@@ -139,7 +140,12 @@ export async function createBackup(
 						snapshotter?.post({type: 'release'});
 						return hashed;
 					}, (error: unknown) => {
-						snapshotter?.stop();
+						// EBADF: the snapshot ended (failed: it closes its descriptor only after the hash
+						// otherwise) and tells why itself; any other failure of the hash stops it
+						if ((error as {code?: unknown}).code !== 'EBADF') {
+							hashError ??= error;
+							snapshotter?.stop();
+						}
 						throw error;
 					});
 					rawHash.catch(() => undefined);
@@ -156,10 +162,10 @@ export async function createBackup(
 			}
 		});
 		snapshotter = snapshotting;
-		const snapshot = await snapshotting.result.catch(async (error: unknown) => {
-			// stopped because the hash failed: that is the error to tell
-			if (rawHash) await rawHash;
-			throw error;
+		const snapshot = await snapshotting.result.catch((error: unknown) => {
+			// stopped because the hash failed: that is the error to tell; one the snapshot reported
+			// itself (a full disk, say) is the first cause
+			throw error instanceof WorkerTaskError ? error : hashError ?? error;
 		});
 		onProgress?.(phaseRatio.hash, 'hash');
 		let hashed: {sha256: string; sizeBytes: number};
