@@ -246,8 +246,10 @@ export async function restoreBackup(config: RestoreConfig, name: string, options
 			describer = liveStat ? startWorkerTask<InspectResult>({kind: 'inspect', file: live, hash: true, counts: true}) : undefined;
 			const described = describer?.result;
 			described?.catch(() => undefined);
-			// the backup's bytes as SQLite reads them are its bytes as copied only without a -wal beside it
-			const backupBefore = hasJournal(backupPath) ? undefined : await fileKey(backupPath);
+			// the backup's bytes as SQLite reads them are its bytes as copied only without a -wal beside it;
+			// in a folder SQLite cannot write to, it could open a WAL-mode backup only by reading it into
+			// memory: the copy is checked instead, afterwards
+			const backupBefore = hasJournal(backupPath) || !await writable(path.dirname(backupPath)) ? undefined : await fileKey(backupPath);
 			checker = backupBefore ? startWorkerTask<InspectResult>({kind: 'inspect', file: backupPath, check: 'quick'}) : undefined;
 			checker?.result.catch(() => undefined);
 			// the copy's bytes hashed as they land in the temp file, by a second worker (in the copy's own
@@ -283,8 +285,9 @@ export async function restoreBackup(config: RestoreConfig, name: string, options
 			let checked = checker ? await untilAborted(checker.result, checker.stop, signal) : undefined;
 			// the quick_check read the bytes that were copied only if the backup did not change from
 			// before the copy began to after the check ended (a write moves its mtime and ctime);
-			// else, or with a -wal beside it, the copy itself is checked now
-			if (!checked || backupBefore !== await fileKey(backupPath)) {
+			// else, with a -wal beside it, or when SQLite could not open it there, the copy itself is
+			// checked now
+			if (!checked || checked.error || backupBefore !== await fileKey(backupPath)) {
 				checker = startWorkerTask<InspectResult>({kind: 'inspect', file: temp, check: 'quick'});
 				checked = await untilAborted(checker.result, checker.stop, signal);
 			}
@@ -367,6 +370,10 @@ async function makeTemp(temp: string, live: string, liveStat: fs.Stats | undefin
 	} finally {
 		await handle.close();
 	}
+}
+
+async function writable(dir: string): Promise<boolean> {
+	return fs.promises.access(dir, fs.constants.W_OK).then(() => true, () => false);
 }
 
 /** a -wal (or -journal) beside the file: SQLite reads it as more than the file's own bytes */
