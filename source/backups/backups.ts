@@ -10,7 +10,7 @@ import {BackupNameError, newBackupName, partialName, resolveBackupName, sidecarN
 import {diskSpace, fsyncDir, isLiveFile, listBackups, readBackupFolder, readSidecar, sidecarUnreadable, storageProblem, writeSidecar, type BackupEntry, type BackupMeta, type RefusedEntry, type Verification} from './files.js';
 import {ensureDir, EnsureDirError} from '../system/ensure-dir.js';
 import {forgetTemp, trackTemp, wasAbandoned} from '../system/temp-files.js';
-import {runWorkerTask, startWorkerTask, type FollowResult, type InspectResult, type SnapshotResult, type WorkerHandle} from './worker.js';
+import {runWorkerTask, startWorkerTask, WorkerTaskError, type FollowResult, type HashResult, type InspectResult, type SnapshotResult, type WorkerHandle} from './worker.js';
 import {planPrune} from './prune.js';
 import {formatRetentionRules} from './retention.js';
 import {listLeftovers} from './leftovers.js';
@@ -52,10 +52,11 @@ const phaseRatio: Record<BackupPhase, number> = {copy: 0, count: 0.9, hash: 0.94
 const followQuietMs = 20;
 
 /**
- * Takes a consistent snapshot of the data file while the app keeps writing: all pages copied in one
- * step of SQLite's backup API in a worker thread, into a hidden `.NAME.partial`, fsynced and counted,
- * its sha256 taken by a second worker (overlapping SQLite's fsync), then the sidecar is written and
- * the file renamed into place. Never overwrites a backup.
+ * Takes a consistent snapshot of the data file while the app keeps writing, in a worker thread, into
+ * a hidden `.NAME.partial`: the file copied byte for byte under one read transaction when its bytes
+ * are the snapshot (no WAL frames waiting for a checkpoint), else all pages copied in one step of
+ * SQLite's backup API; fsynced and counted, its sha256 taken by a second worker at the same time,
+ * then the sidecar is written and the file renamed into place. Never overwrites a backup.
  */
 export async function createBackup(
 	config: BackupConfig,
@@ -107,23 +108,52 @@ export async function createBackup(
 		});
 	};
 	onProgress?.(0, 'copy');
-	// Two workers: the snapshot (copy, row counts, fsync) and a follower that hashes the copy. The
-	// follower starts as soon as SQLite has written the last page and only its fsync is left, and
-	// proves afterwards that it hashed the final bytes (else it hashes them again): the sha256 overlaps
-	// the fsync and the counts instead of coming after them.
+	// Two workers: the snapshot (copy, row counts, fsync) and one that hashes. When the source file is
+	// itself the snapshot under a read transaction (no WAL frames left to checkpoint), the snapshot
+	// copies it byte for byte and the hash task, started alongside so its start-up overlaps, hashes
+	// the same bytes of the source at the same time; the snapshot holds its read transaction until the
+	// hash is done (released below). Otherwise SQLite's backup API copies the pages and a follower
+	// hashes the copy: it starts as soon as SQLite has written the last page and only its fsync is left,
+	// and proves afterwards that it hashed the final bytes (else it hashes them again).
 	let follower: WorkerHandle<FollowResult> | undefined;
 	const follow = (expectedBytes: number) => {
 		follower = startWorkerTask<FollowResult>({kind: 'follow', file: partial, expectedBytes, quietMs: followQuietMs});
 		follower.result.catch(() => undefined);
 		return follower;
 	};
+	let rawHasher: WorkerHandle<HashResult> | undefined = startWorkerTask<HashResult>({kind: 'hash', file: source, waitForGo: true});
+	rawHasher.result.catch(() => undefined);
+	let rawHash: Promise<HashResult> | undefined;
+	let hashError: unknown;
+	let snapshotter: WorkerHandle<SnapshotResult> | undefined;
 	let result: SnapshotResult;
 	let sha256: string;
 	try {
-		const snapshot = await runWorkerTask<SnapshotResult>({kind: 'snapshot', source, dest: partial}, progress => {
+		const snapshotting = startWorkerTask<SnapshotResult>({kind: 'snapshot', source, dest: partial, raw: true}, progress => {
 			if (progress.phase === 'copy') {
 				totalBytes = progress.totalBytes ?? 0;
-				follower ??= follow(totalBytes);
+				if (progress.raw && rawHasher) {
+					const hasher = rawHasher;
+					hasher.post({type: 'go', bytes: totalBytes, fd: progress.fd});
+					// the hash done, the snapshot may end its read transaction; a failed hash stops it
+					rawHash = hasher.result.then(hashed => {
+						snapshotter?.post({type: 'release'});
+						return hashed;
+					}, (error: unknown) => {
+						// EBADF: the snapshot ended (failed: it closes its descriptor only after the hash
+						// otherwise) and tells why itself; any other failure of the hash stops it
+						if ((error as {code?: unknown}).code !== 'EBADF') {
+							hashError ??= error;
+							snapshotter?.stop();
+						}
+						throw error;
+					});
+					rawHash.catch(() => undefined);
+				} else {
+					rawHasher?.stop();
+					rawHasher = undefined;
+					follower ??= follow(totalBytes);
+				}
 				copying = true;
 				if (onProgress) poll();
 			} else {
@@ -131,15 +161,28 @@ export async function createBackup(
 				onProgress?.(phaseRatio[progress.phase], progress.phase);
 			}
 		});
+		snapshotter = snapshotting;
+		const snapshot = await snapshotting.result.catch((error: unknown) => {
+			// stopped because the hash failed: that is the error to tell; one the snapshot reported
+			// itself (a full disk, say) is the first cause
+			throw error instanceof WorkerTaskError ? error : hashError ?? error;
+		});
 		onProgress?.(phaseRatio.hash, 'hash');
-		const hasher = follower ?? follow(-1);
-		hasher.post({type: 'final'});
-		const hashed = await hasher.result;
+		let hashed: {sha256: string; sizeBytes: number};
+		if (snapshot.raw && rawHash) hashed = await rawHash;
+		else {
+			rawHasher?.stop();
+			const hasher = follower ?? follow(-1);
+			hasher.post({type: 'final'});
+			hashed = await hasher.result;
+		}
 		if (hashed.sizeBytes !== snapshot.sizeBytes) throw new Error(`the copy is ${hashed.sizeBytes} bytes after hashing, ${snapshot.sizeBytes} before`);
 		result = snapshot;
 		sha256 = hashed.sha256;
 	} catch (error) {
 		follower?.stop();
+		rawHasher?.stop();
+		snapshotter?.stop();
 		await removeQuietly([partial, `${partial}-journal`, `${partial}-wal`, `${partial}-shm`]);
 		forgetTemp(partial);
 		const named = await storageProblem(error, dir, totalBytes > 0 ? totalBytes : fs.statSync(source).size);
@@ -156,7 +199,10 @@ export async function createBackup(
 	const meta: BackupMeta = {
 		name,
 		kind,
-		...result,
+		sizeBytes: result.sizeBytes,
+		pageCount: result.pageCount,
+		pageSize: result.pageSize,
+		tables: result.tables,
 		sha256,
 		source,
 		createdAt: started.toISOString(),
@@ -289,7 +335,7 @@ export async function verifyBackup(
 }
 
 /** Throws a BackupError when this user may not read `file`: "permission denied (owner …, mode 0600; …)". */
-function assertReadable(file: string): void {
+export function assertReadable(file: string): void {
 	try {
 		fs.closeSync(fs.openSync(file, 'r'));
 	} catch (error) {

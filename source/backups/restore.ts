@@ -4,9 +4,12 @@
 //      (issue 13, case 5): when that cannot be done, refused before anything else;
 //   1. the backup is copied into it in a worker thread, every byte hashed as it is copied, and
 //      fsynced; those bytes must match the sidecar's sha256 and pass quick_check (case 7: what is
-//      installed is what was checked, not a file checked minutes ago); meanwhile holders of the live
-//      file are looked for (refused when there are any, or when they cannot be known: case 6) and
-//      the live file is described for its safety sidecar — nothing touched so far;
+//      installed is what was checked, not a file checked minutes ago). The quick_check runs on the
+//      backup file at the same time as the copy, and counts for the copy only if the backup did not
+//      change from before the copy to after the check (else the copy itself is checked afterwards);
+//      a failed verdict removes the temp file, and nothing else was touched. Before all this, holders
+//      of the live file are looked for (refused when there are any, or when they cannot be known:
+//      case 6), and meanwhile the live file is described for its safety sidecar;
 //   2. the live WAL is folded into the file and the write lock taken and held (case 6: a writer in a
 //      transaction is refused; no commit lands between here and the swap), the live file kept as
 //      the safety_ backup under its final name (case 9);
@@ -18,11 +21,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type {Config} from '../config/config.js';
-import {verifyBackup, BackupError, type VerifyResult} from './backups.js';
+import {assertReadable, verifyBackup, BackupError, type VerifyResult} from './backups.js';
 import {keepSafety, type Safety} from './restore-safety.js';
-import {fsyncDir, isLiveFile, readSidecar} from './files.js';
+import {fsyncDir, isLiveFile, readSidecar, writeSidecar} from './files.js';
 import {resolveBackupName, restoreTempName, restoreTempPattern, sidecarName} from './names.js';
-import {runWorkerTask, startWorkerTask, type CopyResult, type InspectResult, type SettleResult, type TableCounts, type WorkerHandle} from './worker.js';
+import {runWorkerTask, startWorkerTask, type CopyResult, type HashResult, type InspectResult, type SettleResult, type TableCounts, type WorkerHandle} from './worker.js';
 import {scanHolders, type Holder} from './db-holders.js';
 import {ownerText, selfText} from '../system/file-owner.js';
 import {MutationRefusedError, runMutation, type MutationRequest} from '../mutations/registry.js';
@@ -63,7 +66,8 @@ export type RestorePlan = {
 	readonly holders: readonly Holder[];
 	/** why the holders cannot be known (the restore is refused without force) */
 	readonly holdersUnknown: string | undefined;
-	readonly verify: VerifyResult;
+	/** the backup verified before anything is asked (undefined when the plan was made with verify: false) */
+	readonly verify: VerifyResult | undefined;
 };
 
 function planRows(now: TableCounts, backup: TableCounts): PlanRow[] {
@@ -84,8 +88,11 @@ async function countLive(live: string): Promise<{tables: TableCounts; error: str
 /**
  * Everything the operator is shown before confirming: the backup verified (refused when it fails),
  * the row counts per table now and in the backup, and the processes that hold the live file open.
+ * `verify: false` when nothing is asked before the restore (--yes): the restore verifies the backup
+ * as it copies it (refusing then, nothing changed), so it is not read twice; the backup's row counts
+ * are then the ones its sidecar recorded (counted when there are none).
  */
-export async function planRestore(config: Pick<Config, 'sqlitePath' | 'backupDir'>, name: string): Promise<RestorePlan> {
+export async function planRestore(config: Pick<Config, 'sqlitePath' | 'backupDir'>, name: string, options: {readonly verify?: boolean} = {}): Promise<RestorePlan> {
 	const backupPath = resolveBackupName(config.backupDir, name);
 	if (isLiveFile(backupPath, config.sqlitePath)) throw new RestoreRefusedError(`${name} is the live data file (SQLITE_PATH), not a backup: nothing was changed`);
 	const live = config.sqlitePath;
@@ -95,15 +102,28 @@ export async function planRestore(config: Pick<Config, 'sqlitePath' | 'backupDir
 	} catch (error) {
 		throw new RestoreRefusedError(`${(error as Error).message}: nothing was changed`);
 	}
+	// a backup this user may not read: said as such, not as a failed verification
+	const refusedAsIs = (error: unknown) => {
+		throw error instanceof BackupError ? new RestoreRefusedError(`${error.message}: nothing was changed`) : error;
+	};
 	// all at once: the backup verified (sha256 and quick_check, each in a worker), the live file
 	// counted, its holders found; only reading, so a failed verification throws away the rest
 	const liveExists = fs.existsSync(live);
-	const [verify, current, scan] = await Promise.all([verifyBackup(config, name, {counts: true}).catch((error: unknown) => {
-		// a backup this user may not read: said as such, not as a failed verification
-		throw error instanceof BackupError ? new RestoreRefusedError(`${error.message}: nothing was changed`) : error;
-	}), countLive(live), liveExists ? scanHolders(live) : {holders: [], unknown: undefined}]);
-	if (!verify.ok) throw new RestoreRefusedError(`backup ${name} failed verification (${verify.problems.join('; ')}): nothing was changed`);
-	return {name, backupPath, live, liveExists, liveError: current.error, rows: planRows(current.tables, verify.tables), holders: scan.holders, holdersUnknown: scan.unknown, verify};
+	const backupSide = options.verify === false
+		? Promise.resolve().then(() => assertReadable(backupPath)).then(() => recordedCounts(config.backupDir, name, backupPath)).catch(refusedAsIs)
+		: verifyBackup(config, name, {counts: true}).catch(refusedAsIs);
+	const [backup, current, scan] = await Promise.all([backupSide, countLive(live), liveExists ? scanHolders(live) : {holders: [], unknown: undefined}]);
+	const verify = 'ok' in backup ? backup : undefined;
+	if (verify && !verify.ok) throw new RestoreRefusedError(`backup ${name} failed verification (${verify.problems.join('; ')}): nothing was changed`);
+	return {name, backupPath, live, liveExists, liveError: current.error, rows: planRows(current.tables, backup.tables), holders: scan.holders, holdersUnknown: scan.unknown, verify};
+}
+
+/** the backup's row counts as its sidecar recorded them, else counted now (not verified: the restore does that) */
+async function recordedCounts(dir: string, name: string, file: string): Promise<{tables: TableCounts}> {
+	const meta = readSidecar(dir, name);
+	if (meta?.sha256 && meta.tables && Object.keys(meta.tables).length > 0) return {tables: meta.tables};
+	const counted = await runWorkerTask<InspectResult>({kind: 'inspect', file, counts: true}).catch(() => undefined);
+	return {tables: counted?.tables ?? {}};
 }
 
 /** The one line that refuses a restore for its holders (seen, or not knowable), or undefined. */
@@ -196,6 +216,7 @@ export async function restoreBackup(config: RestoreConfig, name: string, options
 		const removed = await removeStaleTemps(dir, path.basename(live));
 		const temp = path.join(dir, restoreTempName(live));
 		let copier: WorkerHandle<CopyResult> | undefined;
+		let hasher: WorkerHandle<HashResult> | undefined;
 		let checker: WorkerHandle<InspectResult> | undefined;
 		let describer: WorkerHandle<InspectResult> | undefined;
 		let lock: WorkerHandle<SettleResult> | undefined;
@@ -217,27 +238,63 @@ export async function restoreBackup(config: RestoreConfig, name: string, options
 			// 0. the temp file, with the owner and mode the app expects (refused here when not possible)
 			await makeTemp(temp, live, liveStat);
 
-			// 1. the copy, hashed as it is copied; meanwhile the live file described for its safety sidecar
+			// 1. the copy, hashed as it is copied, and at the same time the backup quick_checked where it
+			//    is and the live file described for its safety sidecar: the temp file is not the live
+			//    one, only the swap waits for the verdict (a refusal removes the temp, nothing else)
 			options.onStep?.('copy');
 			const liveBefore = liveStat ? await fileKey(live) : undefined;
 			describer = liveStat ? startWorkerTask<InspectResult>({kind: 'inspect', file: live, hash: true, counts: true}) : undefined;
 			const described = describer?.result;
 			described?.catch(() => undefined);
-			copier = startWorkerTask<CopyResult>({kind: 'copy', source: backupPath, dest: temp}, progress => {
+			// the backup's bytes as SQLite reads them are its bytes as copied only without a -wal beside it;
+			// in a folder SQLite cannot write to, it could open a WAL-mode backup only by reading it into
+			// memory: the copy is checked instead, afterwards
+			const backupBefore = hasJournal(backupPath) || !await writable(path.dirname(backupPath)) ? undefined : await fileKey(backupPath);
+			checker = backupBefore ? startWorkerTask<InspectResult>({kind: 'inspect', file: backupPath, check: 'quick'}) : undefined;
+			checker?.result.catch(() => undefined);
+			// the copy's bytes hashed as they land in the temp file, by a second worker (in the copy's own
+			// thread the hash would double its time)
+			const expected = (await fs.promises.stat(backupPath)).size;
+			hasher = startWorkerTask<HashResult>({kind: 'hash', file: temp, bytes: expected, growing: true});
+			hasher.result.catch(() => undefined);
+			copier = startWorkerTask<CopyResult>({kind: 'copy', source: backupPath, dest: temp, hash: false}, progress => {
 				if (progress.phase === 'copy' && progress.totalBytes !== undefined) options.onCopy?.(progress.doneBytes ?? 0, progress.totalBytes);
 			});
-			const copied = await untilAborted(copier.result, copier.stop, signal);
+			const written = await untilAborted(copier.result, copier.stop, signal);
+			if (written.sizeBytes !== expected) {
+				// the backup changed length meanwhile: its copy is hashed as it is now (and then compared)
+				hasher.stop();
+				hasher = startWorkerTask<HashResult>({kind: 'hash', file: temp, bytes: written.sizeBytes});
+			}
+			const hashed = await untilAborted(hasher.result, hasher.stop, signal);
+			const copied = {sha256: hashed.sha256, sizeBytes: written.sizeBytes};
 			options.onStep?.('verify');
 			const meta = readSidecar(config.backupDir, name);
-			const refuse = (why: string) => new RestoreRefusedError(`backup ${name} ${why}: nothing was changed`);
+			// the verdict is recorded in the sidecar, as `backup verify` does (best effort: a read-only
+			// folder does not stop a restore)
+			const record = async (error?: string) => {
+				if (meta) await writeSidecar(config.backupDir, {...meta, verified: {at: new Date().toISOString(), ok: !error, mode: 'quick', ...(error ? {error} : {})}}).catch(() => undefined);
+			};
+			const refuse = async (why: string) => {
+				await record(why);
+				return new RestoreRefusedError(`backup ${name} ${why}: nothing was changed`);
+			};
 			if (meta?.sha256 && (copied.sha256 !== meta.sha256 || copied.sizeBytes !== meta.sizeBytes)) {
-				throw refuse(`does not match its recorded sha256 as copied (${copied.sizeBytes} bytes, ${meta.sizeBytes} recorded): it changed since it was taken`);
+				throw await refuse(`does not match its recorded sha256 as copied (${copied.sizeBytes} bytes, ${meta.sizeBytes} recorded): it changed since it was taken`);
 			}
-			checker = startWorkerTask<InspectResult>({kind: 'inspect', file: temp, check: 'quick'});
-			const checked = await untilAborted(checker.result, checker.stop, signal);
-			if (checked.error) throw refuse(`cannot be read by SQLite as copied (${checked.error})`);
-			if (checked.check !== 'ok') throw refuse(`failed quick_check as copied (${checked.check ?? 'no answer'})`);
-			if (checked.pageCount * checked.pageSize !== checked.sizeBytes) throw refuse(`is ${checked.sizeBytes} bytes as copied, its pages say ${checked.pageCount * checked.pageSize}`);
+			let checked = checker ? await untilAborted(checker.result, checker.stop, signal) : undefined;
+			// the quick_check read the bytes that were copied only if the backup did not change from
+			// before the copy began to after the check ended (a write moves its mtime and ctime);
+			// else, with a -wal beside it, or when SQLite could not open it there, the copy itself is
+			// checked now
+			if (!checked || checked.error || backupBefore !== await fileKey(backupPath)) {
+				checker = startWorkerTask<InspectResult>({kind: 'inspect', file: temp, check: 'quick'});
+				checked = await untilAborted(checker.result, checker.stop, signal);
+			}
+			if (checked.error) throw await refuse(`cannot be read by SQLite as copied (${checked.error})`);
+			if (checked.check !== 'ok') throw await refuse(`failed quick_check as copied (${checked.check ?? 'no answer'})`);
+			if (checked.pageCount * checked.pageSize !== copied.sizeBytes) throw await refuse(`is ${copied.sizeBytes} bytes as copied, its pages say ${checked.pageCount * checked.pageSize}`);
+			const recorded = record();
 			// (before the lock below opens the live file: the two must not overlap)
 			const liveInfo = await described?.catch(() => undefined);
 			if (options.beforeCommit) await untilAborted(options.beforeCommit(), () => undefined, signal);
@@ -276,13 +333,14 @@ export async function restoreBackup(config: RestoreConfig, name: string, options
 
 			// 4. the file in place is the one copied, with the owner and mode the app had
 			options.onStep?.('check');
-			const [after] = await Promise.all([fs.promises.stat(live), safety?.describe()]);
+			const [after] = await Promise.all([fs.promises.stat(live), safety?.describe(), recorded]);
 			const owner = ownerText(after);
 			if (after.size !== copied.sizeBytes) throw new BackupError(`the restored file is ${after.size} bytes, ${copied.sizeBytes} were copied`);
 			if (liveStat && owner !== ownerText(liveStat)) throw new BackupError(`the restored file is ${owner}, the file it replaced was ${ownerText(liveStat)}`);
 			return {name, live, safety: safety?.name, check: checked.check, durationMs: Date.now() - started, owner, removed};
 		} finally {
 			copier?.stop();
+			hasher?.stop();
 			checker?.stop();
 			describer?.stop();
 			await release();
@@ -312,6 +370,21 @@ async function makeTemp(temp: string, live: string, liveStat: fs.Stats | undefin
 	} finally {
 		await handle.close();
 	}
+}
+
+async function writable(dir: string): Promise<boolean> {
+	return fs.promises.access(dir, fs.constants.W_OK).then(() => true, () => false);
+}
+
+/** a -wal (or -journal) beside the file: SQLite reads it as more than the file's own bytes */
+function hasJournal(file: string): boolean {
+	return ['-wal', '-journal'].some(suffix => {
+		try {
+			return fs.statSync(file + suffix).size > 0;
+		} catch {
+			return false;
+		}
+	});
 }
 
 /** identity and last change of a file: equal keys, same bytes (as far as the filesystem tells) */

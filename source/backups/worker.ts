@@ -8,7 +8,7 @@ import {Worker} from 'node:worker_threads';
 import {mayStartWorker, trackWorker} from '../system/live-workers.js';
 import type {ControlMessage, SettleResult, TaskResult, WorkerData, WorkerMessage, WorkerProgress, WorkerTask} from './worker-thread/protocol.js';
 
-export type {ControlMessage, CopyResult, DrillCheck, DrillPartResult, ForeignKeyProblem, FollowResult, InspectResult, SettleResult, SnapshotResult, TableCounts, TaskResult, WorkerProgress, WorkerTask} from './worker-thread/protocol.js';
+export type {ControlMessage, CopyResult, DrillCheck, DrillPartResult, ForeignKeyProblem, FollowResult, HashResult, InspectResult, SettleResult, SnapshotResult, TableCounts, TaskResult, WorkerProgress, WorkerTask} from './worker-thread/protocol.js';
 
 // The worker's module, beside this one in the tsc build (build/backups/worker-thread/run.js). The
 // bundle and the tests run from the TypeScript sources point this exact expression at their own
@@ -65,7 +65,7 @@ export function startWorkerTask<T extends TaskResult>(
 			void started.terminate();
 		};
 		started.on('message', (message: WorkerMessage) => {
-			if (message.type === 'progress') onProgress?.({phase: message.phase, totalBytes: message.totalBytes, doneBytes: message.doneBytes});
+			if (message.type === 'progress') onProgress?.({phase: message.phase, totalBytes: message.totalBytes, doneBytes: message.doneBytes, raw: message.raw, fd: message.fd});
 			else if (message.type === 'locked' && message.lock) onLocked?.(message.lock);
 			else if (message.type === 'done') finish(() => resolve(message.result as T));
 			else if (message.type === 'error') finish(() => reject(new WorkerTaskError(message.message ?? 'worker failed', message.code as string | undefined)));

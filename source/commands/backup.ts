@@ -180,7 +180,8 @@ async function restore(ctx: CommandContext): Promise<number> {
 	const name = ctx.flags.from === undefined ? nameArg(ctx, 'restore') : await fetchForRestore(ctx, nameArg(ctx, 'restore'));
 	// read-only: refused (and audited) before anything is checked or asked
 	if (ctx.config.readOnly) await restoreBackup(ctx.config, name);
-	const plan = await planRestore(ctx.config, name);
+	// --yes: nothing is asked, so the restore's own verification (as it copies) is the only one
+	const plan = await planRestore(ctx.config, name, {verify: !ctx.flags.yes});
 	const refusal = ctx.flags.force ? undefined : holdersRefusal(plan.live, plan.holders, plan.holdersUnknown);
 	if (refusal) {
 		auditRefusal(ctx.config, restoreRequest(ctx.config, name), refusal);

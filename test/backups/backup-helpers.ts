@@ -46,18 +46,19 @@ export function rowCount(file: string, table: string): number {
  * Another process writing ~1,000 rows a second: each transaction inserts the same sequence number
  * into `pair_a` and `pair_b`, so a torn snapshot would show the two tables disagreeing.
  */
-export function startPairWriter(file: string): {child: ChildProcess; stop: () => Promise<void>} {
+export function startPairWriter(file: string, options: {readonly journal?: 'WAL' | 'DELETE'; /** WAL pages before a checkpoint (1: after every commit; 0: never) */ readonly autocheckpoint?: number; /** between commits (2) */ readonly everyMs?: number} = {}): {child: ChildProcess; stop: () => Promise<void>} {
 	const code = `
 		const Database = require(${JSON.stringify(driver)});
 		const db = new Database(${JSON.stringify(file)}, {timeout: 5000});
-		db.pragma('journal_mode = WAL');
+		db.pragma('journal_mode = ${options.journal ?? 'WAL'}');
+		${options.autocheckpoint === undefined ? '' : `db.pragma('wal_autocheckpoint = ${options.autocheckpoint}');`}
 		db.exec('create table if not exists pair_a (seq integer primary key, at integer); create table if not exists pair_b (seq integer primary key, at integer)');
 		let seq = db.prepare('select coalesce(max(seq), 0) from pair_a').pluck().get();
 		const a = db.prepare('insert into pair_a (seq, at) values (?, ?)');
 		const b = db.prepare('insert into pair_b (seq, at) values (?, ?)');
 		const tx = db.transaction(n => { a.run(n, Date.now()); b.run(n, Date.now()); });
 		process.stdout.write('ready\\n');
-		setInterval(() => { seq++; tx(seq); }, 2);
+		setInterval(() => { seq++; tx(seq); }, ${options.everyMs ?? 2});
 		process.on('SIGTERM', () => { db.close(); process.exit(0); });
 	`;
 	const child = spawn(process.execPath, ['-e', code], {stdio: ['ignore', 'pipe', 'inherit']});

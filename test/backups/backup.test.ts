@@ -5,7 +5,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {createBackup, deleteBackup, listBackups, verifyBackup, BackupNameError, resolveBackupName} from '../../source/backups/backups.js';
 import {ReadOnlyError} from '../../source/mutations/registry.js';
 import {tempSqlite, type TempSqlite} from '../helpers/sqlite.js';
-import {startWorkerTask, type FollowResult} from '../../source/backups/worker.js';
+import {startWorkerTask, type FollowResult, type HashResult, type SnapshotResult} from '../../source/backups/worker.js';
 import {backupConfig, grow, rowCount, sha256, startPairWriter, waitReady} from './backup-helpers.js';
 
 let temp: TempSqlite | undefined;
@@ -100,6 +100,71 @@ describe('createBackup', () => {
 			await writer.stop();
 		}
 	});
+});
+
+describe('the byte-for-byte snapshot (the file copied under a read transaction when it is the snapshot)', () => {
+	// the two workers as createBackup runs them: the snapshot, and the hash of the source's bytes
+	async function snapshotOnce(source: string, dest: string): Promise<{result: SnapshotResult; hashed: HashResult | undefined}> {
+		fs.rmSync(dest, {force: true});
+		fs.closeSync(fs.openSync(dest, 'wx', 0o600));
+		const hasher = startWorkerTask<HashResult>({kind: 'hash', file: source, waitForGo: true});
+		hasher.result.catch(() => undefined);
+		let raw = false;
+		const snapshot = startWorkerTask<SnapshotResult>({kind: 'snapshot', source, dest, raw: true}, progress => {
+			if (progress.phase !== 'copy' || !progress.raw) return;
+			raw = true;
+			hasher.post({type: 'go', bytes: progress.totalBytes, fd: progress.fd});
+			void hasher.result.then(() => snapshot.post({type: 'release'}));
+		});
+		const result = await snapshot.result;
+		if (!raw) hasher.stop();
+		return {result, hashed: raw ? await hasher.result : undefined};
+	}
+
+	/** the copy is a whole database, both tables end at the same transaction, and the counts and sha256 are its own */
+	function expectConsistent(copy: string, {result, hashed}: {result: SnapshotResult; hashed: HashResult | undefined}): void {
+		const db = new Database(copy, {readonly: true});
+		try {
+			expect(db.pragma('integrity_check', {simple: true})).toBe('ok');
+			const a = db.prepare('select count(*) as n, coalesce(max(seq), 0) as max from pair_a').get() as {n: number; max: number};
+			const b = db.prepare('select count(*) as n, coalesce(max(seq), 0) as max from pair_b').get() as {n: number; max: number};
+			expect(b).toEqual(a);
+			expect(a.max).toBe(a.n);
+			expect(result.tables.pair_a).toBe(a.n);
+		} finally {
+			db.close();
+		}
+		if (hashed) expect(hashed).toEqual({sha256: sha256(copy), sizeBytes: fs.statSync(copy).size});
+	}
+
+	for (const [what, writer, expectRaw] of [
+		['rollback journal: always (the read lock keeps the writer out while the file is copied)', {journal: 'DELETE'}, 'all'],
+		// (a commit every 10 ms: the WAL is checkpointed, all of it, most of the time)
+		['WAL checkpointed after every commit: when every frame is in the file, frames written meanwhile stay out of it', {autocheckpoint: 1, everyMs: 10}, 'some'],
+		['WAL never checkpointed: never (the backup API copies the pages)', {autocheckpoint: 0}, 'none'],
+	] as const) {
+		it(`${what}; a consistent copy while a writer keeps committing`, async () => {
+			temp = tempSqlite();
+			grow(temp.path, 8);
+			const pairs = startPairWriter(temp.path, writer);
+			try {
+				await waitReady(pairs.child);
+				const copy = path.join(temp.dir, 'copy.db');
+				let raw = 0;
+				const rounds = 6;
+				for (let round = 0; round < rounds; round++) {
+					const taken = await snapshotOnce(temp.path, copy);
+					if (taken.result.raw) raw++;
+					expectConsistent(copy, taken);
+				}
+				if (expectRaw === 'all') expect(raw).toBe(rounds);
+				else if (expectRaw === 'none') expect(raw).toBe(0);
+				else expect(raw).toBeGreaterThan(0);
+			} finally {
+				await pairs.stop();
+			}
+		});
+	}
 });
 
 describe('the sha256 follower (hashes a copy while its writer finishes)', () => {

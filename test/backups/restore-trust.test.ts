@@ -112,7 +112,7 @@ describe('restore installs only what it checked (issue 13, case 7)', () => {
 		const config = backupConfig(temp.dir, temp.path);
 		const backup = await createBackup(config);
 		const plan = await planRestore(config, backup.name);
-		expect(plan.verify.ok).toBe(true);
+		expect(plan.verify?.ok).toBe(true);
 		// while the y/N prompt waits: bytes changed in the middle, size and mtime as they were
 		const st = fs.statSync(backup.path);
 		const fd = fs.openSync(backup.path, 'r+');
@@ -127,6 +127,33 @@ describe('restore installs only what it checked (issue 13, case 7)', () => {
 		expect(sha256(temp.path)).toBe(before);
 		expect(fs.readdirSync(temp.dir).filter(f => f.includes('.restore-'))).toEqual([]);
 		expect(fs.readdirSync(config.backupDir).filter(f => f.includes('safety_'))).toEqual([]);
+	});
+
+	it('a corrupt backup whose sidecar matches it is never swapped in, though its copy had begun: quick_check runs beside the copy, the swap waits for it', async () => {
+		temp = tempSqlite({messages: 400});
+		const config = backupConfig(temp.dir, temp.path);
+		const backup = await createBackup(config);
+		const fd = fs.openSync(backup.path, 'r+');
+		fs.writeSync(fd, Buffer.alloc(2048, 0xab), 0, 2048, 4096);
+		fs.closeSync(fd);
+		// its sidecar rewritten to the corrupt bytes: the sha256 as copied matches, only quick_check can tell
+		const sidecar = path.join(config.backupDir, `${backup.name}.json`);
+		fs.writeFileSync(sidecar, JSON.stringify({...JSON.parse(fs.readFileSync(sidecar, 'utf8')) as object, sha256: sha256(backup.path)}));
+		const before = sha256(temp.path);
+		// as `restore --yes` plans it: nothing verified before the restore
+		const plan = await planRestore(config, backup.name, {verify: false});
+		expect(plan.verify).toBeUndefined();
+		const steps: string[] = [];
+		const error = await restoreBackup(config, backup.name, {onStep: step => steps.push(step)}).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(RestoreRefusedError);
+		expect(String(error)).toMatch(/(failed quick_check|cannot be read by SQLite) as copied.*nothing was changed/);
+		// the whole copy was made (and hashed) before the verdict; nothing after it happened
+		expect(steps).toEqual(['copy', 'verify']);
+		expect(sha256(temp.path)).toBe(before);
+		expect(fs.readdirSync(temp.dir).filter(f => f.includes('.restore-'))).toEqual([]);
+		expect(fs.readdirSync(config.backupDir).filter(f => f.includes('safety_'))).toEqual([]);
+		// the verdict is recorded, as backup verify records it
+		expect((JSON.parse(fs.readFileSync(sidecar, 'utf8')) as {verified: {ok: boolean}}).verified.ok).toBe(false);
 	});
 
 	it('a backup without a recorded sha256 is quick_checked as copied', async () => {

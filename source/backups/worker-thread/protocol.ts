@@ -8,6 +8,8 @@ export type SnapshotResult = {
 	readonly pageCount: number;
 	readonly pageSize: number;
 	readonly tables: TableCounts;
+	/** copied byte for byte under a read transaction (not through the backup API) */
+	readonly raw?: boolean;
 };
 
 export type InspectResult = {
@@ -23,6 +25,9 @@ export type InspectResult = {
 };
 
 /** follow: the sha256 of a file another worker is writing, and whether those bytes are the final ones. */
+/** hash: the sha256 of exactly sizeBytes bytes */
+export type HashResult = {readonly sha256: string; readonly sizeBytes: number};
+
 export type FollowResult = {
 	readonly sha256: string;
 	readonly sizeBytes: number;
@@ -30,10 +35,24 @@ export type FollowResult = {
 	readonly early: boolean;
 };
 
-export type SnapshotTask = {readonly kind: 'snapshot'; readonly source: string; readonly dest: string};
+/**
+ * snapshot: with `raw`, when the source file itself is the snapshot while a read transaction is held
+ * (no WAL, an empty WAL, or a WAL entirely checkpointed), it is copied byte for byte under that read
+ * transaction, said by a 'progress' message with `raw: true` (a 'hash' task then hashes those bytes of
+ * the source), and the read transaction is held until the main thread posts {type: 'release'}.
+ * Otherwise SQLite's backup API copies the pages (a 'follow' task hashes the copy).
+ */
+export type SnapshotTask = {readonly kind: 'snapshot'; readonly source: string; readonly dest: string; readonly raw?: boolean};
+/**
+ * hash: the sha256 of the first `bytes` bytes of `file`, the length given with {type: 'go', bytes}
+ * when started with waitForGo. `growing`: the file is being written by another task, start to end;
+ * its bytes are hashed as they arrive (see thread.ts sha256).
+ */
+export type HashTask = {readonly kind: 'hash'; readonly file: string; readonly bytes?: number; readonly growing?: boolean};
 export type FollowTask = {readonly kind: 'follow'; readonly file: string; readonly expectedBytes: number; readonly quietMs: number};
 export type InspectTask = {readonly kind: 'inspect'; readonly file: string; readonly check?: 'quick' | 'integrity' | 'open'; readonly hash?: boolean; readonly counts?: boolean};
-export type CopyTask = {readonly kind: 'copy'; readonly source: string; readonly dest: string};
+/** copy: `hash: false` leaves the sha256 to a 'hash' task following the copy (sha256 is then '') */
+export type CopyTask = {readonly kind: 'copy'; readonly source: string; readonly dest: string; readonly hash?: boolean};
 export type LockTask = {readonly kind: 'lock'; readonly file: string; readonly busyTimeoutMs: number};
 
 /** drill: part of a restore drill's checks on the scratch copy (worker-thread/drill.ts) */
@@ -53,7 +72,7 @@ export type DrillPartResult = {
 	readonly checks?: readonly DrillCheck[];
 };
 
-export type WorkerTask = (SnapshotTask | FollowTask | InspectTask | CopyTask | LockTask | DrillTask) & {
+export type WorkerTask = (SnapshotTask | HashTask | FollowTask | InspectTask | CopyTask | LockTask | DrillTask) & {
 	/** start the worker (thread, SQLite driver loaded) now but the task only when posted {type: 'go'} */
 	readonly waitForGo?: boolean;
 };
@@ -77,13 +96,17 @@ export type SettleResult = {
 	readonly error: string | undefined;
 };
 
-export type TaskResult = SnapshotResult | InspectResult | SettleResult | FollowResult | CopyResult | DrillPartResult;
+export type TaskResult = SnapshotResult | HashResult | InspectResult | SettleResult | FollowResult | CopyResult | DrillPartResult;
 
 export type WorkerProgress = {
 	readonly phase: 'copy' | 'hash' | 'count' | 'check';
 	readonly totalBytes?: number;
 	/** copy: bytes copied so far */
 	readonly doneBytes?: number;
+	/** snapshot, copy: the source file is copied byte for byte under a read transaction (see SnapshotTask) */
+	readonly raw?: boolean;
+	/** raw snapshot: its descriptor of the source, for the hash task to read through (never to close) */
+	readonly fd?: number;
 };
 
 /** what a worker is started with: its task, and better-sqlite3 as resolved by the main thread */
@@ -96,5 +119,5 @@ export type WorkerMessage =
 	| {readonly type: 'done'; readonly result: TaskResult}
 	| {readonly type: 'error'; readonly message: string; readonly code: unknown};
 
-/** main thread → worker: go (waitForGo), final (follow: the writer is done), release (lock) */
-export type ControlMessage = {readonly type: 'go' | 'final' | 'release'};
+/** main thread → worker: go (waitForGo; a hash task's length with it), final (follow: the writer is done), release (lock, raw snapshot) */
+export type ControlMessage = {readonly type: 'go' | 'final' | 'release'; readonly bytes?: number; readonly fd?: number};

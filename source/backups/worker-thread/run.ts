@@ -7,15 +7,17 @@ import {createRequire} from 'node:module';
 import {parentPort, workerData} from 'node:worker_threads';
 import {drillPart} from './drill.js';
 import {inspect} from './inspect.js';
-import type {TaskResult, WorkerData, WorkerTask} from './protocol.js';
+import type {ControlMessage, TaskResult, WorkerData, WorkerTask} from './protocol.js';
 import {copy, lock} from './restore.js';
-import {follow, snapshot} from './snapshot.js';
+import {follow, hash, snapshot} from './snapshot.js';
 import {messageOf, nextMessage, type Driver, type Thread} from './thread.js';
 
-function runTask(thread: Thread, task: WorkerTask): TaskResult | Promise<TaskResult> {
+function runTask(thread: Thread, task: WorkerTask, go: ControlMessage | undefined): TaskResult | Promise<TaskResult> {
 	switch (task.kind) {
 		case 'snapshot':
 			return snapshot(thread, task);
+		case 'hash':
+			return hash(task, go);
 		case 'follow':
 			return follow(thread, task);
 		case 'lock':
@@ -36,8 +38,8 @@ const thread: Thread = {Database: createRequire(driver)(driver) as Driver, port,
 
 (async () => {
 	try {
-		if (task.waitForGo) await nextMessage(port, 'go');
-		thread.post({type: 'done', result: await runTask(thread, task)});
+		const go = task.waitForGo ? await nextMessage(port, 'go') : undefined;
+		thread.post({type: 'done', result: await runTask(thread, task, go)});
 	} catch (error) {
 		thread.post({type: 'error', message: messageOf(error), code: error && (error as {code?: unknown}).code});
 	}

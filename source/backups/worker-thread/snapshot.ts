@@ -1,14 +1,113 @@
-// A backup's two workers: the snapshot (SQLite's backup API copying every page, then the row
-// counts) and the follower that hashes the copy while the snapshot's fsync is still running.
+// A backup's workers: the snapshot (the source copied byte for byte under a read transaction when
+// its file alone is the snapshot, else SQLite's backup API copying every page; then the row counts)
+// and the one that hashes: the source's bytes while the raw copy is made (hash), or the copy while
+// the backup API's fsync is still running (follow).
 import fs from 'node:fs';
-import type {FollowResult, FollowTask, SnapshotResult, SnapshotTask} from './protocol.js';
-import {fsyncFile, pragmaValue, sha256, tableCounts, type Thread} from './thread.js';
+import os from 'node:os';
+import type {ControlMessage, FollowResult, FollowTask, HashResult, HashTask, SnapshotResult, SnapshotTask} from './protocol.js';
+import {copyBytes, fsyncFile, nextMessage, pragmaValue, sha256, tableCounts, type Db, type Thread} from './thread.js';
 
-export async function snapshot({Database, post}: Thread, task: SnapshotTask): Promise<SnapshotResult> {
+/**
+ * Whether the bytes of the database file ARE the snapshot this connection's read transaction sees,
+ * and stay so until it ends (SQLite's "shared lock, then copy the file" way of taking a backup):
+ *  - rollback journal: the SHARED lock of the read transaction keeps every writer out of the file;
+ *  - WAL: the file holds the snapshot when every WAL frame of it is checkpointed into the file, and
+ *    while the read transaction lasts no checkpoint writes a frame it does not see (a reader on read
+ *    mark 0 blocks all backfill, one on mark M any frame past M and any restart of the WAL). Known
+ *    from the WAL's length (0: nothing to backfill) or from the wal-index (the -shm file: its header,
+ *    both copies equal, read BEFORE nBackfill; nBackfill == mxFrame then means every frame up to the
+ *    snapshot's own mxFrame, which is at most that one, is in the file).
+ * Anything else (frames not yet checkpointed, a -shm that cannot be read): false, and the caller
+ * uses the backup API. `files.shm` is opened here and left open: see Files.
+ */
+function fileIsSnapshot(db: Db, file: string, files: Files): boolean {
+	const mode = pragmaValue<string>(db, 'journal_mode');
+	if (mode !== 'wal') return true;
+	let walBytes = 0;
+	try {
+		walBytes = fs.statSync(`${file}-wal`).size;
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return false;
+	}
+	if (walBytes === 0) return true;
+	try {
+		files.shm ??= fs.openSync(`${file}-shm`, 'r');
+		const header = Buffer.alloc(96);
+		const backfill = Buffer.alloc(4);
+		if (fs.readSync(files.shm, header, 0, 96, 0) !== 96) return false;
+		if (fs.readSync(files.shm, backfill, 0, 4, 96) !== 4) return false;
+		// the wal-index is in the machine's byte order; iVersion 3007000, isInit set, the two copies equal
+		const u32 = (buffer: Buffer, at: number) => (os.endianness() === 'LE' ? buffer.readUInt32LE(at) : buffer.readUInt32BE(at));
+		if (u32(header, 0) !== 3007000 || header[12] !== 1 || !header.subarray(0, 48).equals(header.subarray(48, 96))) return false;
+		return u32(backfill, 0) === u32(header, 16);
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * The source file and its -shm as opened by the snapshot for reading bytes. POSIX record locks
+ * belong to the process and go, ALL of them, when the process closes ANY descriptor of the file
+ * (SQLite's "How To Corrupt", 2.2): a read of the source opened and closed while the read
+ * transaction lasts would drop SQLite's locks (seen here: a checkpoint then wrote the file under
+ * the copy). So each is opened once, read with positional reads (the hash worker reads the source
+ * through this same descriptor: threads share them), and closed only after the connection is closed.
+ */
+type Files = {source?: number; shm?: number};
+
+/**
+ * The raw copy: under one read transaction, the file's pages copied byte for byte (its sha256 taken
+ * by a hash task from the same, unchanging, bytes of the source meanwhile, through files.source),
+ * counted, the copy fsynced; the read transaction is held until the main thread says the hash is
+ * done ('release'). Undefined when the file is not the snapshot (nothing copied; the caller uses the
+ * backup API).
+ */
+async function rawSnapshot(source: Db, {port, post}: Thread, task: SnapshotTask, files: Files): Promise<SnapshotResult | undefined> {
+	source.exec('BEGIN');
+	try {
+		// the read transaction starts with the first read
+		source.prepare('select count(*) from sqlite_schema').get();
+		const pageSize = pragmaValue(source, 'page_size');
+		const pageCount = pragmaValue(source, 'page_count');
+		const bytes = pageSize * pageCount;
+		if (!fileIsSnapshot(source, task.source, files)) return undefined;
+		files.source ??= fs.openSync(task.source, 'r');
+		if (fs.fstatSync(files.source).size !== bytes) return undefined;
+		const released = nextMessage(port, 'release');
+		post({type: 'progress', phase: 'copy', totalBytes: bytes, raw: true, fd: files.source});
+		copyBytes(files.source, task.dest, bytes);
+		post({type: 'progress', phase: 'count'});
+		const tables = tableCounts(source);
+		fsyncFile(task.dest);
+		await released;
+		return {sizeBytes: fs.statSync(task.dest).size, pageCount, pageSize, tables, raw: true};
+	} finally {
+		source.exec('ROLLBACK');
+	}
+}
+
+/**
+ * hash: the sha256 of the first `bytes` bytes (given with 'go', or in the task) of a file whose
+ * bytes do not change meanwhile; read through the descriptor given with 'go' when there is one (the
+ * snapshot's: never closed here).
+ */
+export function hash(task: HashTask, go: ControlMessage | undefined): HashResult {
+	const bytes = go?.bytes ?? task.bytes;
+	if (bytes === undefined) throw new Error('hash: no length given');
+	return {sha256: sha256(go?.fd === undefined ? task.file : {fd: go.fd}, bytes, task.growing), sizeBytes: bytes};
+}
+
+export async function snapshot(thread: Thread, task: SnapshotTask): Promise<SnapshotResult> {
+	const {Database, post} = thread;
+	const files: Files = {};
 	const source = new Database(task.source, {readonly: true, fileMustExist: true, timeout: 5000});
 	try {
 		// Reading the source through mmap saves a pread per page (the sqlite3 shell does one each).
 		source.pragma('mmap_size = 1099511627776');
+		if (task.raw) {
+			const raw = await rawSnapshot(source, thread, task, files);
+			if (raw) return raw;
+		}
 		const pageSize = pragmaValue(source, 'page_size');
 		const pages = pragmaValue(source, 'page_count');
 		post({type: 'progress', phase: 'copy', totalBytes: pageSize * pages});
@@ -17,6 +116,8 @@ export async function snapshot({Database, post}: Thread, task: SnapshotTask): Pr
 		await source.backup(task.dest, {progress: () => 0x7fffffff});
 	} finally {
 		source.close();
+		// (only now: see Files)
+		for (const fd of [files.source, files.shm]) if (fd !== undefined) fs.closeSync(fd);
 	}
 	post({type: 'progress', phase: 'count'});
 	const copy = new Database(task.dest, {fileMustExist: true});
