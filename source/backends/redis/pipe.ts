@@ -144,9 +144,20 @@ export function helloCommands(target: PipeTarget): string[][] {
 	return hello;
 }
 
-/** Throws for a refused AUTH or SELECT among the handshake's replies (a name refused is no failure). */
+/**
+ * ioredis' AUTH errors that it only warns about (then goes on): a password given to a server that
+ * needs none (Redis < 6, and 6+'s default user), a username given to Redis < 6 (its next command is
+ * refused with NOAUTH instead).
+ */
+const authWarnings = /no password is set|without any password configured for the default user|wrong number of arguments for 'auth' command/;
+
+/**
+ * Throws for a refused AUTH or SELECT among the handshake's replies, as ioredis does (a name
+ * refused is no failure, nor an AUTH ioredis only warns about: its own connection said so).
+ */
 export function checkHello(target: PipeTarget, hello: readonly (readonly string[])[], replies: readonly RawReply[]): void {
 	replies.forEach((reply, i) => {
+		if (reply instanceof Error && hello[i]?.[0] === 'AUTH' && authWarnings.test(reply.message)) return;
 		if (reply instanceof Error && hello[i]?.[0] !== 'CLIENT') {
 			// a refused SELECT names its db (the socket would otherwise count db 0); AUTH never its password
 			const command = hello[i]?.[0] === 'SELECT' ? `SELECT ${target.db}` : (hello[i]?.[0] ?? 'the handshake');
