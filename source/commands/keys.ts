@@ -6,6 +6,7 @@
 // the form `opsdeck inspect` reads back; in JSON a key that is not UTF-8 is an object with its
 // exact bytes in hex beside that shown name (issue 14, point 3).
 import {keyBytes} from '../backends/redis/key-bytes.js';
+import type {PipeTarget} from '../backends/redis/pipe.js';
 import {ScanStream} from '../backends/redis/scan-stream.js';
 import {KeyListWriter} from '../text/key-list.js';
 import {writeText} from '../text/out.js';
@@ -26,27 +27,44 @@ export async function run(ctx: CommandContext): Promise<number> {
 	const limit = ctx.flags.limit === undefined ? undefined : intFlag(ctx.flags.limit, 'limit', 0, 1);
 	const pattern = ctx.args[0] ?? '*';
 	const redis = ctx.backends.redis;
-	await redis.ready();
 	const json = ctx.flags.json === true;
 	const output = new KeyListWriter(json);
+	let streams: ScanStream[] = [];
+	const scanStream = (target: PipeTarget, plain = false) =>
+		new ScanStream(target, {
+			// a blank pattern is every key (as the key browser takes it)
+			match: keyBytes(pattern.trim() ? pattern : '*'),
+			count: Math.max(ctx.config.scanCount, 1000),
+			type,
+			plain,
+			connectTimeoutMs: redis.timeouts.connectMs,
+			commandTimeoutMs: redis.timeouts.commandMs,
+			onKey(buffer, start, end) {
+				if (limit !== undefined && output.count >= limit) return;
+				output.add(buffer, start, end);
+				if (limit !== undefined && output.count >= limit) for (const stream of streams) stream.stop();
+			},
+			onRead: () => flush(),
+		});
+	// A plain redis:// URL: one bare connection, without loading ioredis (start-up is a tenth of
+	// listing 1M keys). A cluster node, or any reply in the handshake that is an error (a password the
+	// server does not need, a server still loading, a db refused, no connection at all), and it is
+	// closed unread: ioredis connects as for every command, and says what it says.
+	const plainTarget = redis.plainTarget();
+	if (plainTarget) {
+		const stream = scanStream(plainTarget, true);
+		try {
+			await stream.open();
+			streams = [stream];
+		} catch {
+			stream.stop();
+		}
+	}
 	// one bare connection per master (every master of a cluster), each scanning with its own cursor
-	const streams = redis.masters().map(
-		client =>
-			new ScanStream(redis.pipeTarget(client), {
-				// a blank pattern is every key (as the key browser takes it)
-				match: keyBytes(pattern.trim() ? pattern : '*'),
-				count: Math.max(ctx.config.scanCount, 1000),
-				type,
-				connectTimeoutMs: redis.timeouts.connectMs,
-				commandTimeoutMs: redis.timeouts.commandMs,
-				onKey(buffer, start, end) {
-					if (limit !== undefined && output.count >= limit) return;
-					output.add(buffer, start, end);
-					if (limit !== undefined && output.count >= limit) for (const stream of streams) stream.stop();
-				},
-				onRead: () => flush(),
-			}),
-	);
+	if (streams.length === 0) {
+		await redis.ready();
+		streams = redis.masters().map(client => scanStream(redis.pipeTarget(client)));
+	}
 	let waiting: Promise<void> | undefined;
 	// one write per ~256 KB, not per key or reply: each write to a file or pipe is a syscall; a full
 	// pipe pauses the reading (Redis is not asked for more than one reply ahead meanwhile)
@@ -66,11 +84,9 @@ export async function run(ctx: CommandContext): Promise<number> {
 	};
 	if (json) await write(ctx, `{"pattern":${jsonText(pattern)},"type":${jsonText(type ?? null)},"keys":[`);
 	try {
-		if (limit !== 0) {
-			// DBSIZE of every master first (the total), then the scans, in parallel
-			await Promise.all(streams.map(stream => stream.open()));
-			await Promise.all(streams.map(stream => stream.scan()));
-		}
+		// DBSIZE of every master first (the total), then the scans, in parallel
+		await Promise.all(streams.map(stream => stream.open()));
+		await Promise.all(streams.map(stream => stream.scan()));
 	} catch (error) {
 		for (const stream of streams) stream.stop();
 		flush(true);
@@ -83,8 +99,8 @@ export async function run(ctx: CommandContext): Promise<number> {
 	await waiting;
 	const count = output.count;
 	const total = streams.reduce((sum, stream) => sum + stream.dbsize, 0);
-	const done = limit !== 0 && streams.every(stream => stream.lastSent);
-	const masters = limit === 0 ? 0 : streams.length;
+	const done = streams.every(stream => stream.lastSent);
+	const masters = streams.length;
 	const dbsize = `DBSIZE ${formatCount(total)}${masters > 1 ? ` on ${plural(masters, 'master')}` : ''}`;
 	if (json) await write(ctx, `],"count":${count},"complete":${done},"dbsize":${total},"masters":${masters}}\n`);
 	// no match is said on stderr whatever stdout is (an empty result was silent: a typo looked like an

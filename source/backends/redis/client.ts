@@ -310,6 +310,31 @@ export class RedisBackend {
 		return {host: o.host, port: o.port, path: o.path, tls: o.tls, username: o.username, password: o.password, db: this.db, connectionName: o.connectionName};
 	}
 
+	/**
+	 * The server a plain `redis://[user:password@]host[:port][/db]` URL names, as ioredis reads it
+	 * (no query, no TLS, no socket path): what a bare connection can reach without loading ioredis.
+	 * undefined for any other URL (ioredis reads it).
+	 */
+	plainTarget(): PipeTarget | undefined {
+		if (!/^redis:\/\/[^?#]*$/i.test(this.url)) return undefined;
+		let parsed: URL;
+		try {
+			parsed = new URL(this.url);
+		} catch {
+			return undefined;
+		}
+		if (!parsed.hostname || !/^(\/\d*)?$/.test(parsed.pathname)) return undefined;
+		let username: string | undefined;
+		let password: string | undefined;
+		try {
+			username = decodeURIComponent(parsed.username);
+			password = decodeURIComponent(parsed.password);
+		} catch {
+			return undefined;
+		}
+		return {host: parsed.hostname.replace(/^\[|\]$/g, ''), port: parsed.port ? Number(parsed.port) : 6379, username, password, db: this.db, connectionName};
+	}
+
 	/** The timeouts the ioredis client uses: connecting, and each command's reply. */
 	get timeouts(): {readonly connectMs: number; readonly commandMs: number} {
 		return {connectMs: this.options.connectTimeoutMs ?? redisTimeouts.connectMs, commandMs: this.options.commandTimeoutMs ?? redisTimeouts.commandMs};

@@ -20,6 +20,12 @@ export type ScanStreamOptions = {
 	readonly type?: string;
 	/** connecting and the handshake */
 	readonly connectTimeoutMs: number;
+	/**
+	 * Opened without ioredis (RedisBackend.plainTarget): open() also asks INFO cluster, and fails with
+	 * NotPlainError for a cluster node or any handshake reply that is an error (an AUTH ioredis only
+	 * warns about, a server still loading): the caller then goes through ioredis, which says it.
+	 */
+	readonly plain?: boolean;
 	/** the longest wait for a SCAN's reply (ioredis' commandTimeout) */
 	readonly commandTimeoutMs: number;
 	/** each key, in the order the server sent them */
@@ -29,6 +35,14 @@ export type ScanStreamOptions = {
 };
 
 const CR = 0x0d;
+
+/** A plain open (see ScanStreamOptions.plain) found what only the ioredis path handles. */
+export class NotPlainError extends Error {
+	constructor(reason: string) {
+		super(reason);
+		this.name = 'NotPlainError';
+	}
+}
 
 /** Where `\r\n` starts at or after `from`; -1 when it has not arrived. */
 function lineEnd(buffer: Buffer, from: number): number {
@@ -158,6 +172,7 @@ export class ScanStream {
 		socket.on('error', error => this.#fail(error));
 		socket.on('close', () => this.#fail(new Error('connection lost')));
 		const hello = helloCommands(target);
+		const asks = [...hello, ['DBSIZE'], ...(options.plain ? [['INFO', 'cluster']] : [])];
 		const reader = new ReplyReader();
 		const replies = await Promise.race([
 			new Promise<RawReply[]>((resolve, reject) => {
@@ -170,18 +185,23 @@ export class ScanStream {
 						reject(error as Error);
 						return;
 					}
-					if (got.length >= hello.length + 1) {
+					if (got.length >= asks.length) {
 						socket.off('data', onData);
 						resolve(got);
 					}
 				};
 				socket.on('data', onData);
-				socket.write(hello.map(encodeCommand).join('') + encodeCommand(['DBSIZE']));
+				socket.write(asks.map(encodeCommand).join(''));
 			}),
 			lost,
 		]);
 		clearTimeout(this.#timer);
 		this.#settle = undefined;
+		if (options.plain) {
+			const refused = replies.find(reply => reply instanceof Error);
+			if (refused) throw new NotPlainError(`${asks[replies.indexOf(refused)]![0]}: ${refused.message}`);
+			if (/cluster_enabled:1/.test(String(replies[hello.length + 1]))) throw new NotPlainError('a cluster node');
+		}
 		checkHello(target, hello, replies);
 		const dbsize = replies[hello.length];
 		if (dbsize instanceof Error) throw dbsize;
