@@ -14,7 +14,7 @@ import {outText} from '../../source/text/out.js';
 import {jsonText} from '../../source/text/sanitize.js';
 import {tempDir} from '../helpers/chat-fixtures.js';
 import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
-import {binPath} from '../helpers/run-cli.js';
+import {binPath, runCli} from '../helpers/run-cli.js';
 
 /** What the string path wrote for these keys, in this order (one write's worth). */
 function before(keys: readonly string[], json: boolean): string {
@@ -224,6 +224,51 @@ describe('opsdeck keys on a real server holding hostile keys', () => {
 			expect(limited.count).toBe(5);
 		} finally {
 			await direct.del('h:one');
+		}
+	});
+});
+
+describe('opsdeck keys: what the bare connection cannot do goes through ioredis, which says it', () => {
+	let server: RedisServerHandle;
+	let cwd: string;
+
+	beforeAll(async () => {
+		server = await startRedis();
+		cwd = tempDir();
+	});
+
+	afterAll(async () => {
+		await server.stop();
+	});
+
+	const keys = (url: string) => runCli(['keys', '--json'], {cwd, env: {REDIS_URL: url, OPSDECK_AUDIT_LOG: path.join(cwd, 'audit.log')}});
+
+	it('a db the server does not have: exit 2 with the SELECT line, nothing on stdout', async () => {
+		const r = await keys(server.url.replace(/\/0$/, '/99'));
+		expect(r.code).toBe(2);
+		expect(r.stdout).toBe('');
+		expect(r.stderr).toMatch(/^opsdeck: redis is down: SELECT 99 failed on redis:\/\/127\.0\.0\.1:\d+\/99: ERR DB index is out of range \(the server has \d+ databases: 0 to \d+\)\n$/);
+	});
+
+	it('a server with a password: a wrong one or none is exit 1 with the server\'s word, the right one lists the keys', async () => {
+		const admin = new Redis(server.url);
+		await admin.set('locked:key', 'v');
+		await admin.config('SET', 'requirepass', 'rightpass1');
+		try {
+			const wrong = await keys(server.url.replace('redis://', 'redis://:wrongpass1@'));
+			expect(wrong.code).toBe(1);
+			expect(wrong.stderr).toMatch(/^opsdeck: redis is down: WRONGPASS[^\n]*\n$/);
+			expect(wrong.stdout).toBe('');
+			const none = await keys(server.url);
+			expect(none.code).toBe(1);
+			expect(none.stderr).toMatch(/^opsdeck: redis is down: NOAUTH[^\n]*\n$/);
+			const right = await keys(server.url.replace('redis://', 'redis://:rightpass1@'));
+			expect(right.code).toBe(0);
+			expect(JSON.parse(right.stdout)).toMatchObject({keys: ['locked:key'], count: 1, complete: true, dbsize: 1});
+			expect(right.stderr).toBe('');
+		} finally {
+			await admin.config('SET', 'requirepass', '').catch(() => undefined);
+			admin.disconnect();
 		}
 	});
 });
