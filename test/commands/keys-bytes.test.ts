@@ -15,6 +15,7 @@ import {jsonText} from '../../source/text/sanitize.js';
 import {tempDir} from '../helpers/chat-fixtures.js';
 import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
 import {binPath, runCli} from '../helpers/run-cli.js';
+import {startProxy} from '../helpers/tcp-proxy.js';
 
 /** What the string path wrote for these keys, in this order (one write's worth). */
 function before(keys: readonly string[], json: boolean): string {
@@ -228,7 +229,7 @@ describe('opsdeck keys on a real server holding hostile keys', () => {
 	});
 });
 
-describe('opsdeck keys: what the bare connection cannot do goes through ioredis, which says it', () => {
+describe('opsdeck keys: failures (what the bare connection cannot do goes through ioredis, which says it)', () => {
 	let server: RedisServerHandle;
 	let cwd: string;
 
@@ -242,6 +243,40 @@ describe('opsdeck keys: what the bare connection cannot do goes through ioredis,
 	});
 
 	const keys = (url: string) => runCli(['keys', '--json'], {cwd, env: {REDIS_URL: url, OPSDECK_AUDIT_LOG: path.join(cwd, 'audit.log')}});
+
+	it('the connection cut or stalled mid-scan: the JSON begun is closed with the error, one line on stderr, exit 1', async () => {
+		const admin = new Redis(server.url);
+		const proxy = await startProxy({targetPort: server.port});
+		try {
+			const pipeline = admin.pipeline();
+			for (let i = 0; i < 3000; i++) pipeline.set(`many:${i}`, 'v');
+			await pipeline.exec();
+			const url = `redis://127.0.0.1:${proxy.port}/0`;
+			// the second SCAN (a cursor other than 0) is where it breaks
+			const secondScan = (data: Buffer) => /SCAN\r\n\$\d+\r\n[1-9]/.test(data.toString('latin1'));
+			proxy.onRequest(data => {
+				if (secondScan(data)) proxy.cutAll();
+			});
+			const cut = await keys(url);
+			expect(cut.code).toBe(1);
+			const doc = JSON.parse(cut.stdout) as {count: number; complete: boolean; error: string};
+			expect(doc).toMatchObject({complete: false, error: 'connection lost'});
+			expect(doc.count).toBeGreaterThan(0);
+			expect(cut.stderr).toBe('opsdeck: connection lost\n');
+			proxy.onRequest(data => {
+				if (secondScan(data)) proxy.stall('responses');
+			});
+			const stalled = await keys(url);
+			expect(stalled.code).toBe(1);
+			expect(JSON.parse(stalled.stdout)).toMatchObject({complete: false, error: 'no answer within 5000 ms'});
+			expect(stalled.stderr).toBe('opsdeck: no answer within 5000 ms\n');
+		} finally {
+			proxy.resume();
+			await proxy.close();
+			await admin.flushdb();
+			admin.disconnect();
+		}
+	}, 30_000);
 
 	it('a db the server does not have: exit 2 with the SELECT line, nothing on stdout', async () => {
 		const r = await keys(server.url.replace(/\/0$/, '/99'));

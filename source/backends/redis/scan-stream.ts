@@ -85,6 +85,7 @@ export class ScanStream {
 	/** keys still to come in the current reply; -1 between replies */
 	#left = -1;
 	#timer: NodeJS.Timeout | undefined;
+	#timerMs = 0;
 	#settle: {resolve(): void; reject(error: Error): void} | undefined;
 	#finished = false;
 	#opened: Promise<void> | undefined;
@@ -196,6 +197,7 @@ export class ScanStream {
 			lost,
 		]);
 		clearTimeout(this.#timer);
+		this.#timer = undefined;
 		this.#settle = undefined;
 		if (options.plain) {
 			const refused = replies.find(reply => reply instanceof Error);
@@ -216,9 +218,13 @@ export class ScanStream {
 
 	/** (Re)starts the one timer: the reply to what was just sent must come within ms. */
 	#arm(ms: number): void {
-		if (this.#timer) {
-			clearTimeout(this.#timer);
+		// the same timer restarted (refresh) for every SCAN: no timer object per call
+		if (this.#timer && this.#timerMs === ms) {
+			this.#timer.refresh();
+			return;
 		}
+		clearTimeout(this.#timer);
+		this.#timerMs = ms;
 		this.#timer = setTimeout(() => this.#fail(new Error(`no answer within ${ms} ms`)), ms);
 	}
 
@@ -303,10 +309,9 @@ export class ScanStream {
 		const cursor = buffer.toString('latin1', cursorStart, cursorEnd);
 		this.cursor = cursor;
 		// the server works on the next batch while this one is read
-		if (cursor === '0') {
-			this.lastSent = true;
-			clearTimeout(this.#timer);
-		} else this.#send(cursor);
+		// (the timer armed for this reply runs on until its last key is in)
+		if (cursor === '0') this.lastSent = true;
+		else this.#send(cursor);
 		this.#left = Math.max(0, decimal(buffer, keysHead + 1, keysEnd));
 		return keysEnd + 2;
 	}
