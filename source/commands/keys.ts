@@ -16,7 +16,6 @@ import {KeyListWriter} from '../text/key-list.js';
 import {writeText} from '../text/out.js';
 import {jsonText} from '../text/sanitize.js';
 import {errorMessage} from '../text/mask.js';
-import {formatCount, plural} from '../text/format.js';
 import {intFlag, UsageError, warn, type CommandContext} from './shared.js';
 
 function write(ctx: CommandContext, text: string): Promise<void> | undefined {
@@ -105,11 +104,15 @@ export async function run(ctx: CommandContext): Promise<number> {
 	const total = streams.reduce((sum, stream) => sum + stream.dbsize, 0);
 	const done = streams.every(stream => stream.lastSent);
 	const masters = streams.length;
-	const dbsize = `DBSIZE ${formatCount(total)}${masters > 1 ? ` on ${plural(masters, 'master')}` : ''}`;
 	if (json) await write(ctx, `],"count":${count},"complete":${done},"dbsize":${total},"masters":${masters}}\n`);
+	const summary = count === 0 || (!json && (ctx.stderr.isTTY || ctx.stdout.isTTY));
+	if (!summary) return 0;
+	// (format.js, with string-width's tables, loaded only for a line to say: not for a script's run)
+	const {formatCount, plural} = await import('../text/format.js');
+	const dbsize = `DBSIZE ${formatCount(total)}${masters > 1 ? ` on ${plural(masters, 'master')}` : ''}`;
 	// no match is said on stderr whatever stdout is (an empty result was silent: a typo looked like an
 	// empty db); exit 0, the scan worked (PRODUCT.md: 1 is "failed"); stdout keeps only keys or JSON
 	if (count === 0) warn(ctx, `no ${type === undefined ? '' : `${type} `}keys match ${pattern} (${dbsize})`);
-	else if (!json && (ctx.stderr.isTTY || ctx.stdout.isTTY)) writeText(ctx.stderr, `${plural(count, 'key')}${done ? '' : ' (limit reached)'} · ${dbsize}\n`);
+	else writeText(ctx.stderr, `${plural(count, 'key')}${done ? '' : ' (limit reached)'} · ${dbsize}\n`);
 	return 0;
 }
