@@ -63,9 +63,10 @@ function decimal(buffer: Buffer, from: number, to: number): number {
 }
 
 /**
- * One master's scan: connect, DBSIZE, then SCAN after SCAN (each sent as soon as the previous reply's
- * cursor is in) until the cursor comes back to 0. run() resolves when every key was handed over,
- * or stop() was called; it rejects with the server's error, a lost connection or a timeout.
+ * One master's scan: connect, DBSIZE (open()), then SCAN after SCAN (each sent as soon as the
+ * previous reply's cursor is in) until the cursor comes back to 0 (scan()). scan() resolves when
+ * every key was handed over, or stop() was called; it rejects with the server's error, a lost
+ * connection or a timeout.
  */
 export class ScanStream {
 	/** DBSIZE at the start (after the handshake) */
@@ -124,7 +125,7 @@ export class ScanStream {
 		return this.#scanning;
 	}
 
-	/** Stops reading (a limit was reached): run() resolves; the connection is closed. */
+	/** Stops reading (a limit was reached): scan() resolves; the connection is closed. */
 	stop(): void {
 		this.#finish();
 	}
@@ -260,7 +261,9 @@ export class ScanStream {
 				const end = lineEnd(buffer, pos + 1);
 				if (end < 0) break;
 				const start = end + 2;
-				const stop = start + decimal(buffer, pos + 1, end);
+				const length = decimal(buffer, pos + 1, end);
+				if (length < 0) throw new Error('unexpected reply from Redis (a key that is null)');
+				const stop = start + length;
 				if (stop + 2 > buffer.length) break;
 				left--;
 				this.returned++;
@@ -305,7 +308,7 @@ export class ScanStream {
 		if (keysHead >= buffer.length) return -1;
 		const keysEnd = lineEnd(buffer, keysHead);
 		if (keysEnd < 0) return -1;
-		if (buffer[from + 1] !== 0x32 || buffer[cursorHead] !== 0x24 || buffer[keysHead] !== 0x2a) throw new Error('unexpected reply from Redis to SCAN');
+		if (arrayEnd !== from + 2 || buffer[from + 1] !== 0x32 || buffer[cursorHead] !== 0x24 || buffer[keysHead] !== 0x2a) throw new Error('unexpected reply from Redis to SCAN');
 		const cursor = buffer.toString('latin1', cursorStart, cursorEnd);
 		this.cursor = cursor;
 		// the server works on the next batch while this one is read
