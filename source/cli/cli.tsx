@@ -1,10 +1,10 @@
-// meow: the help text and flags; then either one one-shot command or the console.
-import meow from 'meow';
+// meow (or, for a plain `keys` line, plain-argv.ts): the help text and flags; then either one one-shot command or the console.
 import {createBackends, closeBackends, BackendDownError, WrongTargetError} from '../backends/index.js';
 import {ConfigError, loadConfig} from '../config/config.js';
 import {flagSpec, type Flags} from './flags.js';
 import {commandHelpText, generalHelp, isCommand, packageVersion} from '../commands/help.js';
 import {readArgv, type EarlyRequest} from './argv.js';
+import {plainCommandLine} from './plain-argv.js';
 import {CommandError, UsageError, type CommandContext} from '../commands/shared.js';
 import {settleWorkers} from '../system/live-workers.js';
 import {AuditError, ReadOnlyError} from '../mutations/registry.js';
@@ -58,11 +58,9 @@ function hidePasswordFlags(flags: Flags, command: string | undefined): void {
 	process.stderr.write(`opsdeck: ${names} ${given.length > 1 ? 'hold passwords' : 'holds a password'}, which ps shows to other users until opsdeck renames itself: put it in ${env} (the environment or .env) or in the config file instead\n`);
 }
 
-async function main(): Promise<number> {
-	const line = readArgv(process.argv.slice(2));
-	const early = answerEarly(line.request);
-	if (early !== undefined) return early;
-	if (line.problem !== undefined) return fail(line.problem, 2);
+/** The command line as meow reads it (loaded here: a plain `keys` line does without it). */
+async function parseWithMeow(): Promise<{readonly flags: Flags; readonly input: string[]}> {
+	const {default: meow} = await import('meow');
 	const cli = meow(generalHelp(), {
 		importMeta: import.meta,
 		flags: flagSpec,
@@ -75,7 +73,18 @@ async function main(): Promise<number> {
 	// meow types a flag with choices as string; readArgv has refused every value outside them
 	// `--no-color` reaches meow's parser as the negation of `color` (color: false): noColor it is
 	const flags = {...(cli.flags as Flags), ...((cli.flags as {color?: boolean}).color === false ? {noColor: true} : {})} as Flags;
-	const [command, ...args] = cli.input;
+	return {flags, input: cli.input};
+}
+
+async function main(): Promise<number> {
+	const line = readArgv(process.argv.slice(2));
+	const early = answerEarly(line.request);
+	if (early !== undefined) return early;
+	if (line.problem !== undefined) return fail(line.problem, 2);
+	// a plain command line of `keys` is read without loading meow (plain-argv.ts); any other, meow
+	const plain = plainCommandLine(process.argv.slice(2));
+	const {flags, input} = plain ?? (await parseWithMeow());
+	const [command, ...args] = input;
 	hidePasswordFlags(flags, command);
 
 	let config;
