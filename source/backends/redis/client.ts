@@ -332,6 +332,8 @@ export class RedisBackend {
 		} catch {
 			return undefined;
 		}
+		// a user without a password: ioredis sends AUTH user "" (helloCommands sends no AUTH then)
+		if (username && !password) return undefined;
 		return {host: parsed.hostname.replace(/^\[|\]$/g, ''), port: parsed.port ? Number(parsed.port) : 6379, username, password, db: this.db, connectionName};
 	}
 
