@@ -1,9 +1,12 @@
-// Bundles the tsc build into build/bundle/bin.js (and chunks loaded on demand): start-up loads one
-// module instead of hundreds (import('ink') alone is ~0.5 s of module loading unbundled). The backup
+// Bundles the tsc build into build/bundle/opsdeck.script.js, one CommonJS script that bin.js (the
+// loader, scripts/code-cache-loader.cjs) runs with V8's code cache: start-up loads and compiles one
+// file instead of hundreds (import('ink') alone is ~0.5 s of module loading unbundled). The backup
 // worker is built beside it (backup-worker.cjs). Native better-sqlite3 stays external; react-devtools-core (an
 // optional Ink dev dependency) is aliased to a stub. Nothing is written unless every check passes.
 import {build} from 'esbuild';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import {builtinModules} from 'node:module';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {builtWorker, bundledWorkerUrl} from './backup-worker.mjs';
@@ -43,30 +46,36 @@ const worker = await build({
 	logLevel: 'warning',
 	write: false,
 });
+// The program: one CommonJS script, build/bundle/opsdeck.script.js, run by bin.js
+// (scripts/code-cache-loader.cjs) through V8 with a code cache — Node 20 caches no compiled ES
+// modules, and compiling the code of the first frame was a third of the start (bench P5); one file
+// also spares resolving and loading the ~40 chunks the console's first frame needed. Dynamic imports
+// (store drivers, commands) stay lazy: esbuild wraps each module so that it is evaluated on first
+// import, and V8 compiles a function only when it first runs (or takes it from the cache).
+const scriptFile = 'opsdeck.script.js';
 const result = await build({
-	entryPoints: [`${root}/build/bin.js`],
-	outdir,
-	// dynamic imports (store drivers, commands) become chunks loaded only when used
-	splitting: true,
-	chunkNames: 'chunks/[name]-[hash]',
+	entryPoints: [`${root}/build/cli/cli.js`],
+	outfile: path.join(outdir, scriptFile),
 	bundle: true,
 	platform: 'node',
-	format: 'esm',
+	format: 'cjs',
 	target: 'node20',
 	// ssh2-sftp-client and ssh2 (SFTP remotes, dependencies present at run time) stay external: ssh2's
-	// crypto reads __dirname, which an ES module chunk does not have (every sftp:// remote crashed with a
-	// ReferenceError); loaded from node_modules they are CommonJS with their own __dirname and require.
+	// crypto reads __dirname, which a bundle's code would take for the bundle's own folder; loaded from
+	// node_modules they are CommonJS with their own __dirname and require.
 	// (ssh2 tries its optional native crypto, cpu-features, in a try/catch and runs in JS without it.)
 	external: ['better-sqlite3', 'pg-native', 'cpu-features', '*.node', 'ssh2-sftp-client', 'ssh2'],
 	alias: {'react-devtools-core': `${root}/scripts/devtools-stub.mjs`},
-	plugins: [bundledWorkerUrl(`../${workerFile}`), ...dependencyPatches(guard), ...inkFast(guard)],
-	banner: {js: "import {createRequire as __cr} from 'node:module'; const require = __cr(import.meta.url);"},
+	plugins: [bundledWorkerUrl(`./${workerFile}`), ...dependencyPatches(guard), ...inkFast(guard)],
+	// the ES modules' import.meta.url: the script's own file (the loader hands it __filename)
+	define: {'import.meta.url': '__importMetaUrl', 'import.meta': '__importMeta'},
+	banner: {js: "(function (exports, require, module, __filename, __dirname) { const __importMetaUrl = require('node:url').pathToFileURL(__filename).href; const __importMeta = {url: __importMetaUrl}; const __importExternal = name => Promise.resolve().then(() => { const m = require(name); return {...m, default: m}; }); const __builtinsESM = new Map(); const __builtinESM = name => { let m = __builtinsESM.get(name); if (m === undefined) __builtinsESM.set(name, (m = __toESM(require(name), 1))); return m; };"},
+	footer: {js: '\n})'},
 	legalComments: 'none',
 	logLevel: 'warning',
 	metafile: true,
 	write: false,
 });
-
 // a patch target the bundle no longer loads: its patch applies to nothing
 const missed = guard.missed();
 if (missed.length > 0) {
@@ -74,26 +83,39 @@ if (missed.length > 0) {
 	process.exit(1);
 }
 
-// the output holding worker.js must find the worker at ../backup-worker.cjs (it is a chunk, in chunks/)
-const starter = Object.entries(result.metafile.outputs).find(([, output]) => Object.keys(output.inputs).some(input => path.resolve(input) === path.join(root, 'build/backups/worker.js')));
-if (!starter || path.resolve(path.dirname(starter[0]), `../${workerFile}`) !== path.join(outdir, workerFile)) {
-	console.error(`scripts/bundle.mjs: build/backups/worker.js was bundled into ${starter?.[0] ?? 'no output'}, from where ../${workerFile} is not the worker; update bundledWorkerUrl's path`);
+// esbuild keeps `import("x")` of what stays outside the bundle (Node's built-ins, better-sqlite3):
+// a script run by vm has no ES module loader for it, so each becomes a require() of the same module
+// with Node's import() shape (the module's exports, and as default); nothing else may be left.
+const programFile = result.outputFiles.find(file => file.path === path.join(outdir, scriptFile));
+// And every ES module importing a Node built-in got its own `__toESM(require("node:fs"), 1)`, a copy
+// of the built-in's exports as getters (125 of them, ~100 properties each for fs and process): made
+// once per built-in instead, and shared (nothing writes to them).
+const builtins = new Set(builtinModules.flatMap(name => [name, `node:${name}`]));
+const programText = programFile.text
+	.replace(/(?<![\w$.])import\(("[^"\\]+")\)/g, (_, name) => `__importExternal(${name})`)
+	.replace(/__toESM\(require\(("[^"\\]+")\), 1\)/g, (call, name) => (builtins.has(JSON.parse(name)) ? `__builtinESM(${name})` : call));
+const program = {path: programFile.path, contents: Buffer.from(programText), text: programText};
+const leftover = /(?<![\w$.])import\(/.exec(programText.replace(/\/\/.*$/gm, ''));
+if (leftover) {
+	console.error(`scripts/bundle.mjs: ${scriptFile} still holds a dynamic import() (at ${leftover.index}); bundle or require what it loads`);
 	process.exit(1);
 }
+// the script must find the worker at ./backup-worker.cjs, beside it
+if (!Object.keys(result.metafile.outputs[path.relative(process.cwd(), program.path)]?.inputs ?? {}).some(input => path.resolve(input) === path.join(root, 'build/backups/worker.js'))) {
+	console.error('scripts/bundle.mjs: build/backups/worker.js is not in the script; update bundledWorkerUrl\'s path');
+	process.exit(1);
+}
+// bin.js: the loader, naming the cache after this build's content
+const buildId = crypto.createHash('sha256').update(program.contents).digest('hex').slice(0, 16);
+const loader = fs.readFileSync(path.join(root, 'scripts/code-cache-loader.cjs'), 'utf8');
+if (loader.split("'BUILD_ID'").length !== 2) throw new Error('scripts/code-cache-loader.cjs should name BUILD_ID once');
+const bin = {path: path.join(outdir, 'bin.js'), contents: Buffer.from(loader.replace("'BUILD_ID'", JSON.stringify(buildId)))};
+// bin.js is CommonJS (the repository's package.json says "module" for every other .js)
+const scope = {path: path.join(outdir, 'package.json'), contents: Buffer.from('{"type": "commonjs"}\n')};
 
-for (const file of [...worker.outputFiles, ...result.outputFiles]) {
+for (const file of [...worker.outputFiles, program, bin, scope]) {
 	fs.mkdirSync(path.dirname(file.path), {recursive: true});
 	fs.writeFileSync(file.path, file.contents);
 }
-
-// Chunk names carry a content hash: without this, every build left the previous chunks behind
-// (and `npm pack` would ship them). Removed after the new ones are written, so a console started
-// meanwhile never finds its chunks missing.
-// (metafile paths are relative to esbuild's working directory, the process's cwd)
-const current = new Set(Object.keys(result.metafile.outputs).map(file => path.resolve(file)));
-const chunks = path.join(outdir, 'chunks');
-const names = fs.existsSync(chunks) ? fs.readdirSync(chunks) : [];
-// never delete anything unless the paths line up with what was just written
-if (names.some(name => current.has(path.join(chunks, name)))) {
-	for (const name of names) if (!current.has(path.join(chunks, name))) fs.rmSync(path.join(chunks, name), {force: true});
-}
+// the chunks of the ES module bundle this one replaced
+fs.rmSync(path.join(outdir, 'chunks'), {recursive: true, force: true});

@@ -5,3 +5,4 @@ export declare class PatchTargetError extends Error {}
 export declare function checkPatchTargets(modulesDir: string, targets?: Readonly<Record<string, PatchTarget>>): void;
 export declare function patchGuard(modulesDir: string, targets?: Readonly<Record<string, PatchTarget>>): {read(file: string): string | undefined; missed(): string[]};
 export declare function replaceOnce(source: string, from: string, to: string, file: string): string;
+export declare function packageDir(relative: string): string;

@@ -14,8 +14,15 @@ export const patchTargets = {
 	// start-up (bench P5): normalize-package-data on first use, the RGI emoji regex on first use, no undici
 	'meow/build/dependencies.js': {version: 'meow 14.1.0', sha256: 'b8a6bc10fd20a7a5066d87bc3d93a340d58f2dd07bfdc2ee1d96ab9bf47dc446'},
 	'string-width/index.js': {version: 'string-width 8.3.0', sha256: 'abc20775da6b552188b098688ebec671e29f5416d6339d3534bb7b016174003e'},
+	// start-up (bench P5): ICU's segmenter only for text that needs it (scripts/ink-fast/graphemes.js)
+	'@alcalzone/ansi-tokenize/build/tokenize.js': {version: '@alcalzone/ansi-tokenize 0.2.5', sha256: '2685ddc940a005fb589f2af2182e90349fbe000da0b302c89ebbe782d97ade0d'},
+	'wrap-ansi/node_modules/string-width/index.js': {version: 'string-width 7.2.0', sha256: '16421893c66e7c45a68251f0708caaa8d49d74e9570ae574371d21356e9d30a6'},
+	'slice-ansi/tokenize-ansi.js': {version: 'slice-ansi 8.0.0', sha256: '8e4dcbf3c29a828963a6de01e7253b4fbcdcc231df424f779e5308cb27aa7f67'},
 	'pg/lib/stream.js': {version: 'pg 8.23.1', sha256: '0bd4001775301604ddf7c94152e05f6f30a9354876717bdae2ab636d00eb12ba'},
 	'yoga-layout/dist/binaries/yoga-wasm-base64-esm.js': {version: 'yoga-layout 3.2.1', sha256: '2cfeda49ae87f57bcd4a5fe433940edefc531a69bd0f83e32759fb5837df205c'},
+	// the bundle is one CommonJS script (V8's code cache): no top-level await
+	'yoga-layout/dist/src/index.js': {version: 'yoga-layout 3.2.1', sha256: '0c89ff0c01ee90b081b369119f972d72f71eb8882263d94ef0824500817d5de1'},
+	'ink/build/reconciler.js': {version: 'ink 6.8.0', sha256: '33206e5904be42672999acd9dd9d37c6bb109176c836bf5469ac89a50ff773f2'},
 	// the production build only
 	'react/index.js': {version: 'react 19.3.1', sha256: '60caffdecbdc5db3bc4ec4e83df9488345ccb271d07533b9210bf5750918d97e'},
 	'react/jsx-runtime.js': {version: 'react 19.3.1', sha256: 'b392951a77d0a2e6a6bd017e49d768481ae5b63c4109c6c31f622cf7b2433edc'},
@@ -31,10 +38,17 @@ export class PatchTargetError extends Error {
 	}
 }
 
+/** the folder of the package a file under node_modules belongs to ('ink', '@scope/name', 'a/node_modules/b') */
+export function packageDir(relative) {
+	const nested = relative.lastIndexOf('/node_modules/');
+	const outer = nested === -1 ? '' : relative.slice(0, nested + '/node_modules/'.length);
+	const parts = relative.slice(outer.length).split('/');
+	return outer + (parts[0].startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]);
+}
+
 /** the package a file under node_modules belongs to, as 'name X.Y.Z' (what is installed now) */
 function installed(modulesDir, relative) {
-	const parts = relative.split('/');
-	const name = parts[0].startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+	const name = packageDir(relative);
 	try {
 		return `${name} ${JSON.parse(fs.readFileSync(path.join(modulesDir, name, 'package.json'), 'utf8')).version}`;
 	} catch {

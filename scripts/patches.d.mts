@@ -1,2 +1,3 @@
 // Types of scripts/patches.mjs for the tests that use it.
 export declare function lazyEmojiStringWidth(source: string, file: string): string;
+export declare function segmenterOnNeed(source: string, file: string, made: string, factory?: 'lazySegmenter' | 'segmenterOnFirstUse'): string;

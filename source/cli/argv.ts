@@ -8,7 +8,7 @@
 //     switch given a value other than true/false (`--read-only=1` was read as false); a value flag
 //     with no value; a value outside a flag's `choices` (one line here instead of meow's two).
 // After `--` every word is data.
-import {flagSpec, kebab} from './flags.js';
+import {flagSpec, kebab, type Flags} from './flags.js';
 import {commandFlags, globalFlags, isCommand} from '../commands/help.js';
 
 export type EarlyRequest = {readonly kind: 'help'; readonly command?: string} | {readonly kind: 'version'};
@@ -132,4 +132,36 @@ export function readArgv(argv: readonly string[]): ArgvReading {
 	const missing = specs.find(spec => empty.has(spec.name));
 	const problem = unknown !== undefined ? `${unknown.slice(0, 80)}; see opsdeck --help` : misplaced(words[0], options) ?? (missing ? `--${kebab(missing.name)} needs a value` : choice);
 	return {request, problem};
+}
+
+/**
+ * The console's flags without meow, for the plain lines a console is started with: no command, every
+ * word a global long option spelled as flags.ts has it, given once, a switch alone, a value flag
+ * with its value (`--sqlite FILE` or `--sqlite=FILE`; a value not starting with `-` or a quote).
+ * Exactly what meow gives for such a line (test/cli/argv.test.ts compares the two): every switch
+ * false unless given. undefined for any other line: meow reads it. Loading and running meow was
+ * ~5% of the console's start (bench P5).
+ */
+export function consoleFlags(argv: readonly string[]): Flags | undefined {
+	const flags: Record<string, string | boolean> = {};
+	for (const spec of specs) if (spec.type === 'boolean') flags[spec.name] = false;
+	const seen = new Set<string>();
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i]!;
+		if (!arg.startsWith('--')) return undefined;
+		const at = arg.indexOf('=');
+		const name = at === -1 ? arg.slice(2) : arg.slice(2, at);
+		const spec = long.get(name);
+		if (spec === undefined || !globalFlags.has(name) || seen.has(name) || name === 'help' || name === 'version' || name === 'no-color') return undefined;
+		seen.add(name);
+		if (spec.type === 'boolean') {
+			if (at !== -1 || switchValue(argv[i + 1])) return undefined;
+			flags[spec.name] = true;
+			continue;
+		}
+		const value = at === -1 ? argv[++i] : arg.slice(at + 1);
+		if (value === undefined || value === '' || /^[-"']/.test(value) || (spec.choices && !spec.choices.includes(value))) return undefined;
+		flags[spec.name] = value;
+	}
+	return flags as Flags;
 }

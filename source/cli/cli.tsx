@@ -1,9 +1,10 @@
-// meow (or, for a plain `keys` line, plain-argv.ts): the help text and flags; then either one one-shot command or the console.
+// meow: the help text and flags (the console's plain line, and a plain `keys` line, without it);
+// then either one one-shot command or the console.
 import {createBackends, closeBackends, BackendDownError, WrongTargetError} from '../backends/index.js';
 import {ConfigError, loadConfig} from '../config/config.js';
 import {flagSpec, type Flags} from './flags.js';
 import {commandHelpText, generalHelp, isCommand, packageVersion} from '../commands/help.js';
-import {readArgv, type EarlyRequest} from './argv.js';
+import {consoleFlags, readArgv, type EarlyRequest} from './argv.js';
 import {plainCommandLine} from './plain-argv.js';
 import {CommandError, UsageError, type CommandContext} from '../commands/shared.js';
 import {settleWorkers} from '../system/live-workers.js';
@@ -58,8 +59,22 @@ function hidePasswordFlags(flags: Flags, command: string | undefined): void {
 	process.stderr.write(`opsdeck: ${names} ${given.length > 1 ? 'hold passwords' : 'holds a password'}, which ps shows to other users until opsdeck renames itself: put it in ${env} (the environment or .env) or in the config file instead\n`);
 }
 
-/** The command line as meow reads it (loaded here: a plain `keys` line does without it). */
-async function parseWithMeow(): Promise<{readonly flags: Flags; readonly input: string[]}> {
+/** The console's plain command line, read without meow (argv.ts): no command, no arguments. */
+function consoleFlagsOf(argv: readonly string[]): {flags: Flags; command: undefined; args: string[]} | undefined {
+	const flags = consoleFlags(argv);
+	return flags && {flags, command: undefined, args: []};
+}
+
+/** A plain `keys` line, read without meow (plain-argv.ts: bench P1 lists 1M keys in under a second). */
+function plainCommandOf(argv: readonly string[]): {flags: Flags; command: string | undefined; args: string[]} | undefined {
+	const line = plainCommandLine(argv);
+	if (!line) return undefined;
+	const [command, ...args] = line.input;
+	return {flags: line.flags, command, args};
+}
+
+/** Any other line: meow's parser (loaded only then). */
+async function parsedByMeow(): Promise<{flags: Flags; command: string | undefined; args: string[]}> {
 	const {default: meow} = await import('meow');
 	const cli = meow(generalHelp(), {
 		importMeta: import.meta,
@@ -73,7 +88,8 @@ async function parseWithMeow(): Promise<{readonly flags: Flags; readonly input: 
 	// meow types a flag with choices as string; readArgv has refused every value outside them
 	// `--no-color` reaches meow's parser as the negation of `color` (color: false): noColor it is
 	const flags = {...(cli.flags as Flags), ...((cli.flags as {color?: boolean}).color === false ? {noColor: true} : {})} as Flags;
-	return {flags, input: cli.input};
+	const [command, ...args] = cli.input;
+	return {flags, command, args};
 }
 
 async function main(): Promise<number> {
@@ -81,10 +97,7 @@ async function main(): Promise<number> {
 	const early = answerEarly(line.request);
 	if (early !== undefined) return early;
 	if (line.problem !== undefined) return fail(line.problem, 2);
-	// a plain command line of `keys` is read without loading meow (plain-argv.ts); any other, meow
-	const plain = plainCommandLine(process.argv.slice(2));
-	const {flags, input} = plain ?? (await parseWithMeow());
-	const [command, ...args] = input;
+	const {flags, command, args} = consoleFlagsOf(process.argv.slice(2)) ?? plainCommandOf(process.argv.slice(2)) ?? (await parsedByMeow());
 	hidePasswordFlags(flags, command);
 
 	let config;
@@ -147,13 +160,16 @@ process.stdout.on('error', error => {
 	if ((error as NodeJS.ErrnoException).code === 'EPIPE') process.exit(process.exitCode ?? 0);
 });
 
-try {
-	process.exitCode = await main();
-} catch (error) {
-	process.exitCode = fail(errorMessage(error), 1);
-}
-// Anything still holding the event loop (a socket being torn down) must not keep a script waiting;
-// but a backup worker still inside better-sqlite3 (the console quit mid-backup) finishes first:
-// exiting under it aborts the process.
-await settleWorkers(10_000);
-setTimeout(() => process.exit(), 2000).unref();
+// (no top-level await: the bundle is one CommonJS script, scripts/bundle.mjs)
+void (async () => {
+	try {
+		process.exitCode = await main();
+	} catch (error) {
+		process.exitCode = fail(errorMessage(error), 1);
+	}
+	// Anything still holding the event loop (a socket being torn down) must not keep a script waiting;
+	// but a backup worker still inside better-sqlite3 (the console quit mid-backup) finishes first:
+	// exiting under it aborts the process.
+	await settleWorkers(10_000);
+	setTimeout(() => process.exit(), 2000).unref();
+})();

@@ -1,6 +1,7 @@
-// The command line of `opsdeck keys`, read without meow when it is plain (bench P1: loading meow and
-// its dependencies — yargs-parser, normalize-package-data with its license lists — is ~35-45 ms of
-// CPU, as much as Node's own start, for a command that lists keys in under a second). Plain: long
+// The command line of `opsdeck keys`, read without meow when it is plain, as argv.ts's consoleFlags
+// reads the console's (bench P1: running meow and its dependencies — yargs-parser,
+// normalize-package-data with its license lists — was ~35-45 ms of CPU in the ES module bundle, as
+// much as Node's own start, for a command that lists keys in under a second). Plain: long
 // options only, each spelled as flags.ts has it, given once, `--name value`, `--name=value` or a
 // switch alone or `=true`/`=false`, and words that cannot be read as numbers. Anything else
 // (a short option, `--no-…`, `--`, a repeated option, a switch followed by true/false, a value

@@ -11,11 +11,15 @@ export async function run(ctx: CommandContext): Promise<number> {
 	if (ctx.flags.allProfiles) return allProfiles(ctx);
 	await startBackends(ctx.backends);
 	const report = await checkHealth(ctx.backends);
+	// the environment checked, as the console's banner names it: a profile's name and read-only
+	const {profile, readOnly} = ctx.config;
 	if (ctx.flags.json) {
-		printJson(ctx, report);
+		// (added after the report's keys: null without a profile)
+		printJson(ctx, {...report, profile: profile ? {name: profile.name, description: profile.description ?? null, readOnly} : null});
 	} else {
 		const lines = componentLines(report);
 		const width = Math.max(...lines.map(l => l.name.length));
+		if (profile) print(ctx, `${'profile'.padEnd(width)}  ${sanitize([profile.name, readOnly ? 'read-only' : '', profile.description ?? ''].filter(Boolean).join('  '))}`);
 		for (const line of lines) print(ctx, `${line.name.padEnd(width)}  ${line.state.padEnd(4)}  ${line.text}`);
 		// the verdict with its first reason, then any further reasons, one a line
 		const [first, ...more] = report.reasons;

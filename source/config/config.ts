@@ -301,7 +301,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
 	const wanted = options.profile ?? flags.profile ?? env.OPSDECK_PROFILE;
 	const wantedFrom = options.profile !== undefined ? 'chosen in the console' : flags.profile !== undefined ? '--profile' : 'OPSDECK_PROFILE';
 	const {profiles: _profiles, ...top} = fileAll;
-	const settings = wanted === undefined ? undefined : selectProfile(fileAll, wanted, wantedFrom, fileName);
+	const settings = wanted === undefined ? undefined : selectProfile(fileAll, wanted, wantedFrom, configFile);
 	const profile = wanted === undefined ? undefined : activeProfile(wanted, settings!);
 	const {colour: _colour, description: _description, ...overrides} = settings ?? {};
 	const file = mergeSettings(top, overrides);

@@ -6,6 +6,7 @@
 // directory does not quietly keep another environment's URLs under its banner. One exception, for
 // safety: read-only is on when the flag, OPSDECK_READ_ONLY=1 or the profile says so.
 import fs from 'node:fs';
+import path from 'node:path';
 import {ConfigError} from './config-file.js';
 import {sanitize} from '../text/sanitize.js';
 
@@ -40,13 +41,21 @@ export function profileList(names: readonly string[]): string {
 	return names.map(name => `"${sanitize(name).slice(0, 40)}"`).join(', ');
 }
 
-/** The wanted profile's settings, or a ConfigError naming the known ones (one line, exit 2). */
-export function selectProfile(file: Record<string, unknown>, wanted: string, source: string, fileName: string): Record<string, unknown> {
+/**
+ * The wanted profile's settings, or a ConfigError naming the known ones (one line, exit 2). With no
+ * config file at all it says so and where it looked: a file that is not there "defines no profiles"
+ * only in a misleading sense (a typo'd directory, or --config forgotten).
+ */
+export function selectProfile(file: Record<string, unknown>, wanted: string, source: string, configFile: string): Record<string, unknown> {
 	const profiles = fileProfiles(file);
 	if (Object.hasOwn(profiles, wanted)) return profiles[wanted]!;
 	const names = Object.keys(profiles);
-	const what = `unknown profile "${sanitize(wanted).slice(0, 40)}" (${source})`;
-	throw new ConfigError(names.length === 0 ? `${what}: ${fileName} defines no profiles` : `${what}; the profiles in ${fileName} are ${profileList(names)}`);
+	const fileName = path.basename(configFile);
+	const what = `profile "${sanitize(wanted).slice(0, 40)}" (${source})`;
+	if (names.length === 0 && !fs.existsSync(configFile)) {
+		throw new ConfigError(`${what}: there is no config file: ${sanitize(configFile)} does not exist (profiles live in the config file; --config FILE or OPSDECK_CONFIG names another)`);
+	}
+	throw new ConfigError(names.length === 0 ? `unknown ${what}: ${fileName} defines no profiles` : `unknown ${what}; the profiles in ${fileName} are ${profileList(names)}`);
 }
 
 /**
@@ -57,6 +66,11 @@ export function noProfilesText(configFile: string): string {
 	const file = sanitize(configFile);
 	const how = 'define them there as {"profiles": {"staging": {...}, "prod": {...}}} (see the README: Environments)';
 	return fs.existsSync(configFile) ? `${file} defines no profiles: ${how}` : `${file} does not exist: to use profiles, create it and ${how}`;
+}
+
+/** The same, short, for the console (the caller sanitizes): `opsdeck.config.json defines none`, or that there is no config file and where it was looked for. */
+export function noProfilesShort(configFile: string): string {
+	return fs.existsSync(configFile) ? `${path.basename(configFile)} defines none` : `there is no config file (${configFile} does not exist)`;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => Boolean(value) && typeof value === 'object' && !Array.isArray(value);

@@ -10,6 +10,9 @@ export function keepYoungGenerationSmall(): void {
 	// OPSDECK_SEMI_SPACE_GROWTH: V8's growth factor instead (2 is V8's own; for a side-by-side measurement)
 	const factor = process.env['OPSDECK_SEMI_SPACE_GROWTH'] ?? '1';
 	if (!/^\d+$/.test(factor)) return;
+	// V8 refuses a code cache made under other flags: the bundle's loader (scripts/code-cache-loader.cjs)
+	// writes the one it owes now, before the flag changes
+	process.emit('opsdeck:before-v8-flags' as 'exit', 0);
 	try {
 		v8.setFlagsFromString(`--semi-space-growth-factor=${factor}`);
 	} catch {

@@ -33,6 +33,11 @@ export async function probeDrill(config: {readonly backupDir: string; readonly d
 	return {last: last ?? null, ageMs, intervalHours, overdue, error};
 }
 
+/** Drills are in use: one is recorded, they are scheduled (DRILL_INTERVAL_HOURS), or the drill log is there but cannot be read. */
+export function drillInUse(drill: DrillHealth | undefined | null): drill is DrillHealth {
+	return Boolean(drill && (drill.last || drill.intervalHours !== null || drill.error));
+}
+
 /** Why the drills make the verdict degraded, one line each (none: fine, or not in use). */
 export function drillProblems(drill: DrillHealth | undefined | null): string[] {
 	if (!drill) return [];

@@ -18,6 +18,8 @@ export type Page = {
 	readonly atStart: boolean;
 	/** bytes of the file read for this page (files only) */
 	readonly bytesRead?: number;
+	/** files: the lowest offset the page read from (pages overlap: the distinct bytes read are `size` minus the lowest) */
+	readonly readFrom?: number;
 	/** files: the offset the page reached up to (with maxScanBytes, the next page goes on from there) */
 	readonly start?: number;
 	/** files: the file's size when the page was read */
@@ -67,7 +69,7 @@ export class SourceReader {
 		const page = await readLastLines(file, {count, filter: this.options.filter, from: await this.since(file), partial, maxScanBytes: this.options.maxScanBytes});
 		this.top = page.start;
 		this.end = page.end;
-		return {lines: page.lines, atStart: page.atStart, bytesRead: page.bytesRead, start: page.start, size: page.size};
+		return {lines: page.lines, atStart: page.atStart, bytesRead: page.bytesRead, readFrom: page.readFrom, start: page.start, size: page.size};
 	}
 
 	/** The `count` lines above the oldest one read so far. */
@@ -81,7 +83,7 @@ export class SourceReader {
 		const file = await this.open();
 		const page = await readLastLines(file, {count, filter: this.options.filter, from: await this.since(file), before: Number(this.top), maxScanBytes: this.options.maxScanBytes});
 		this.top = page.start;
-		return {lines: page.lines, atStart: page.atStart, bytesRead: page.bytesRead, start: page.start, size: page.size};
+		return {lines: page.lines, atStart: page.atStart, bytesRead: page.bytesRead, readFrom: page.readFrom, start: page.start, size: page.size};
 	}
 
 	/** Every line that passes, from --since (or the start) to the end as it is now, in batches. */

@@ -53,7 +53,10 @@ export type TailPage = {
 	readonly end: number;
 	/** nothing further up (the start of the file, or `from`) */
 	readonly atStart: boolean;
+	/** bytes read from the file for this page (a block is read whole: the next page up reads again what lies between its `readFrom` and `start`) */
 	readonly bytesRead: number;
+	/** the lowest offset this page read from: the page covered [readFrom, the size it was read at) */
+	readonly readFrom: number;
 	/** the file's size when this page was read */
 	readonly size: number;
 };
@@ -133,5 +136,5 @@ export async function readLastLines(file: LogFile, options: TailOptions): Promis
 		await take(floor);
 	}
 	found.reverse();
-	return {lines: found, start, end, atStart: start <= floor, bytesRead, size};
+	return {lines: found, start, end, atStart: start <= floor, bytesRead, readFrom: pos, size};
 }

@@ -4,7 +4,7 @@ import {formatBytes, formatCount, formatDuration, formatPercent} from './format.
 import {sanitize} from './sanitize.js';
 import {appProcessLine} from './app-text.js';
 import type {HealthReport} from '../health/health.js';
-import {drillText} from '../health/drill.js';
+import {drillInUse, drillProblems, drillText} from '../health/drill.js';
 
 export type ComponentLine = {readonly name: string; readonly state: 'up' | 'down' | 'connecting'; readonly text: string};
 
@@ -46,7 +46,7 @@ export function componentLines(report: HealthReport): ComponentLine[] {
 	}
 	// the last restore drill, once drills are in use (issue 19)
 	const drill = report.drill;
-	if (drill && (drill.last || drill.intervalHours !== null)) lines.push({name: 'drill', state: drill.last?.ok === false || drill.overdue ? 'down' : 'up', text: sanitize(drillText(drill))});
+	if (drillInUse(drill)) lines.push({name: 'drill', state: drillProblems(drill).length > 0 ? 'down' : 'up', text: sanitize(drillText(drill))});
 	if (report.appProcess) lines.push({name: 'app process', state: report.appProcess.state === 'up' ? 'up' : 'down', text: appProcessLine(report.appProcess)});
 	return lines;
 }

@@ -31,14 +31,15 @@ function variant(name, options, dump) {
 	const dir = path.join(root, 'build/ink-variants', name);
 	fs.rmSync(dir, {recursive: true, force: true});
 	fs.cpSync(bundle, dir, {recursive: true});
-	const chunks = path.join(dir, 'chunks');
-	const file = fs.readdirSync(chunks).map(n => path.join(chunks, n)).find(f => fs.readFileSync(f, 'utf8').includes('{ exitOnCtrlC: false, patchConsole: true }'));
-	if (!file) throw new Error('the render() call was not found in the bundle');
+	const file = path.join(dir, 'opsdeck.script.js');
+	if (!fs.readFileSync(file, 'utf8').includes('{ exitOnCtrlC: false, patchConsole: true }')) throw new Error('the render() call was not found in the bundle');
+	// a code cache of its own (scripts/code-cache-loader.cjs names it by the build)
+	const bin = path.join(dir, 'bin.js');
+	fs.writeFileSync(bin, fs.readFileSync(bin, 'utf8').replace(/const buildId = "([0-9a-f]+)"/, `const buildId = "$1-${name}"`));
 	let code = fs.readFileSync(file, 'utf8').replace('{ exitOnCtrlC: false, patchConsole: true }', `{ exitOnCtrlC: false, patchConsole: true, ...${JSON.stringify(options)} }`);
 	if (dump) {
 		if (code.split('      this.log(output);\n').length !== 2) throw new Error('Ink\'s throttled log was not found in the bundle');
 		code = code.replace('      this.log(output);\n', '      globalThis.__frameDump?.(output);\n      this.log(output);\n');
-		const bin = path.join(dir, 'bin.js');
 		const lines = fs.readFileSync(bin, 'utf8').split('\n');
 		// (written beside, then renamed: a reader never sees a half-written frame)
 		lines.splice(1, 0, 'if (process.env.OPSDECK_FRAME_DUMP) globalThis.__frameDump = frame => { const fs = require("node:fs"); fs.writeFileSync(process.env.OPSDECK_FRAME_DUMP + ".new", frame); fs.renameSync(process.env.OPSDECK_FRAME_DUMP + ".new", process.env.OPSDECK_FRAME_DUMP); };');

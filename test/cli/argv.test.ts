@@ -2,7 +2,9 @@
 // wrong on it, read the way meow's parser will read the line. The built CLI's side of these is in
 // test/commands (help, flush, keys, sqlite, config-errors).
 import {describe, expect, it} from 'vitest';
-import {readArgv} from '../../source/cli/argv.js';
+import meow from 'meow';
+import {consoleFlags, readArgv} from '../../source/cli/argv.js';
+import {flagSpec} from '../../source/cli/flags.js';
 
 describe('help and the version, asked for anywhere before --', () => {
 	it.each([
@@ -77,5 +79,44 @@ describe('each command takes its own options and the global ones (defect 9)', ()
 		[['unknown-command', '--all']],
 	])('%j is fine', argv => {
 		expect(readArgv(argv)).toEqual({request: undefined, problem: undefined});
+	});
+});
+
+describe('the console\'s plain line, read without meow', () => {
+	const viaMeow = (argv: string[]) => {
+		const cli = meow('', {importMeta: import.meta, argv, flags: flagSpec, allowUnknownFlags: true, autoHelp: false, autoVersion: false});
+		return {flags: cli.flags, input: cli.input};
+	};
+
+	it.each([
+		[[]],
+		[['--redis-url', 'redis://127.0.0.1:6379/0', '--database-url', 'postgres://postgres@127.0.0.1:5432/postgres', '--sqlite', '/tmp/app.db', '--backup-dir', '/tmp/backups']],
+		[['--redis-url=redis://u:p@h:1/0?x=1', '--read-only', '--interval', '1000']],
+		[['--sqlite=a=b', '--profile', 'prod', '--config', '~/x.json', '--audit-log', ' spaced ']],
+		[['--interval', '1e3', '--app-url', 'http://127.0.0.1:3000/health', '--backup-dir', '0x10']],
+		[['--profile', 'true']],
+		[['--read-only', '--sqlite', 'x']],
+	])('%j: what meow gives', argv => {
+		const flags = consoleFlags(argv);
+		expect(flags).toBeDefined();
+		expect(viaMeow(argv)).toEqual({flags, input: []});
+	});
+
+	it.each([
+		[['status']],
+		[['--no-color']],
+		[['--read-only', 'true']],
+		[['--read-only=false']],
+		[['--sqlite', '-']],
+		[['--sqlite', '"quoted"']],
+		[['--sqlite=']],
+		[['--sqlite']],
+		[['--sqlite', 'a', '--sqlite', 'b']],
+		[['--json']],
+		[['-h']],
+		[['--', 'x']],
+		[['--READ-ONLY']],
+	])('%j: left to meow', argv => {
+		expect(consoleFlags(argv)).toBeUndefined();
 	});
 });

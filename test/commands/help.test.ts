@@ -3,12 +3,17 @@
 // `serve --help` started a server. Every command, --help before, after and among its words and
 // flags, beside a bad flag and beside a bad config file: exit 0, its own help, and nothing changed
 // (keys, SQLite file, backups, audit log). Needs `npm run build`.
+// Every placement of every command is read in-process by readArgv (what cli.tsx answers before
+// meow, the config or any backend); two of them per command, rotating through the six, run the
+// built CLI for real, side by side, and prove that answer is all that happens.
 import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {Redis} from 'ioredis';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {readArgv} from '../../source/cli/argv.js';
+import {commandHelpText, isCommand} from '../../source/commands/help.js';
 import {tabs} from '../../source/console/app.js';
 import {tabTitles} from '../../source/console/tab-titles.js';
 import {bin, cliEnv, requireBuild} from '../helpers/health-env.js';
@@ -128,15 +133,27 @@ function state() {
 }
 
 describe('--help anywhere prints help and does nothing else (issue 13, case 2)', () => {
-	it.each(commands)('opsdeck $words.0 ($words)', async ({words, names}) => {
+	it.each(commands.map((c, i) => ({...c, i})))('opsdeck $words.0 ($words)', async ({words, names, i}) => {
 		fs.writeFileSync(path.join(dir, 'broken.json'), '{"redisUrl": ');
 		const before = {...state(), keys: await redis.dbsize()};
-		for (const {args, env: extra} of placements(words)) {
-			const result = await run(args, extra);
+		const command = words[0]!;
+		expect(isCommand(command)).toBe(true);
+		const help = isCommand(command) ? commandHelpText(command) : '';
+		expect(help).toContain(`Usage: opsdeck ${command}`);
+		expect(help).toContain(names);
+		expect(help).toMatch(/Examples?\n {4}\$ opsdeck /);
+		const all = placements(words);
+		// every placement: asking for help, for this command, whatever else is on the line
+		for (const {args} of all) expect({args, request: readArgv(args).request}).toEqual({args, request: {kind: 'help', command}});
+		// the built CLI: --help last (flush --help --yes flushed) and one other placement, in turn (26
+		// commands over the 5 others: each placement, the bad flag and the bad config file included,
+		// runs for real on five or six commands)
+		const real = [all[0]!, all[1 + (i % (all.length - 1))]!];
+		const results = await Promise.all(real.map(({args, env: extra}) => run(args, extra)));
+		for (const [j, result] of results.entries()) {
+			const {args} = real[j]!;
 			expect({args, code: result.code, stderr: result.stderr}).toEqual({args, code: 0, stderr: ''});
-			expect(result.stdout, args.join(' ')).toContain(`Usage: opsdeck ${words[0]}`);
-			expect(result.stdout, args.join(' ')).toContain(names);
-			expect(result.stdout).toMatch(/Examples?\n {4}\$ opsdeck /);
+			expect(result.stdout, args.join(' ')).toBe(help);
 		}
 		expect({...state(), keys: await redis.dbsize()}).toEqual(before);
 		expect(await redis.exists('chat:C1:messages')).toBe(1);
@@ -156,7 +173,9 @@ describe('--help anywhere prints help and does nothing else (issue 13, case 2)',
 	});
 
 	it('opsdeck help [COMMAND], opsdeck --help, -v and --version', async () => {
-		const general = await run(['--help']);
+		type Result = Awaited<ReturnType<typeof run>>;
+		const [general, helpWord, flush, flushHelp, nosuch, ...versions] = (await Promise.all([['--help'], ['help'], ['help', 'flush'], ['flush', '--help'], ['help', 'nosuch'], ['-v'], ['--version']].map(args => run(args)))) as [Result, Result, Result, Result, Result, ...Result[]];
+		expect(versions).toHaveLength(2);
 		expect(general.code).toBe(0);
 		for (const name of ['status', 'serve', 'reconnect', 'flush', 'keys', 'inspect', 'chat', 'message', 'stats', 'monitor', 'backup', 'sqlite', 'pg', 'redis', 'audit', 'demo', 'logs', 'app']) {
 			expect(general.stdout).toMatch(new RegExp(`^ {4}${name} `, 'm'));
@@ -164,26 +183,20 @@ describe('--help anywhere prints help and does nothing else (issue 13, case 2)',
 		// every console tab, from the list the console itself draws
 		expect(tabs.map(tab => tab.title)).toEqual([...tabTitles]);
 		expect(general.stdout).toContain('$ opsdeck                      the console (Status, Keys, Monitor, Backups, Postgres, Redis, Logs)\n');
-		expect((await run(['help'])).stdout).toBe(general.stdout);
-		const flush = await run(['help', 'flush']);
+		expect(helpWord.stdout).toBe(general.stdout);
 		expect(flush.code).toBe(0);
-		expect(flush.stdout).toBe((await run(['flush', '--help'])).stdout);
-		const nosuch = await run(['help', 'nosuch']);
+		expect(flush.stdout).toBe(flushHelp.stdout);
 		expect(nosuch.code).toBe(2);
 		expect(nosuch.stdout).toBe('');
 		expect(nosuch.stderr).toBe('opsdeck: unknown command "nosuch"; see opsdeck --help\n');
 		const version = JSON.parse(fs.readFileSync('package.json', 'utf8')) as {version: string};
-		for (const flag of ['-v', '--version']) {
-			const result = await run([flag]);
-			expect(result).toEqual({code: 0, stdout: `${version.version}\n`, stderr: ''});
-		}
+		for (const result of versions) expect(result).toEqual({code: 0, stdout: `${version.version}\n`, stderr: ''});
 	});
 
 	it('after --, --help is data: a key named --help', async () => {
-		const keys = await run(['keys', '--', '--help']);
+		const [keys, inspect] = await Promise.all([run(['keys', '--', '--help']), run(['inspect', '--json', '--', '--help'])]);
 		expect(keys.code).toBe(0);
 		expect(keys.stdout).toBe('--help\n');
-		const inspect = await run(['inspect', '--json', '--', '--help']);
 		expect(inspect.code).toBe(0);
 		expect(inspect.stdout).toContain('a key whose name looks like a flag');
 	});

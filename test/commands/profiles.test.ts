@@ -64,6 +64,20 @@ describe('opsdeck profiles', () => {
 		expect(data.profiles[1]).toMatchObject({current: true, readOnly: true, redisUrl: `redis://app:***@127.0.0.1:${prod.port}/0`});
 	});
 
+	it('status names the profile in use, as the banner does (text and --json); none: no line, null', async () => {
+		const text = await run(['--profile', 'prod', 'status']);
+		expect(text.stdout.split('\n')[0]).toBe('profile   prod  read-only  live');
+		const escaped = await run(['--profile', hostile, 'status']);
+		expect(escaped.stdout.split('\n')[0]).toBe('profile   qa\\x1b]0;pwned\\x07\\x1b[2J');
+		expect(escaped.stdout).not.toMatch(/\u001b/);
+		const json = JSON.parse((await run(['--profile', 'staging', 'status', '--json'])).stdout) as {profile: unknown; verdict: string};
+		expect(json.profile).toEqual({name: 'staging', description: null, readOnly: false});
+		expect(json.verdict).toMatch(/^(healthy|degraded|unhealthy)$/);
+		const none = await run(['status', '--json']);
+		expect((JSON.parse(none.stdout) as {profile: unknown}).profile).toBeNull();
+		expect((await run(['status'])).stdout).not.toMatch(/^profile/m);
+	});
+
 	it('a flag that beats the profile is said on stderr', async () => {
 		const result = await run(['--profile', 'staging', '--redis-url', prod.url, 'profiles']);
 		expect(result.stderr).toBe('opsdeck: --redis-url on the command line overrides what profile "staging" sets\n');
@@ -93,6 +107,13 @@ describe('opsdeck profiles', () => {
 		const allAbsent = await runCli(['status', '--all-profiles'], {env, cwd: empty});
 		expect(allAbsent.code).toBe(2);
 		expect(allAbsent.stderr).toMatch(/^opsdeck: --all-profiles: .*opsdeck\.config\.json does not exist/);
+		// --profile or OPSDECK_PROFILE with no config file: one line saying so and where it looked
+		for (const [args, extra] of [[['--profile', 'prod', 'status'], {}], [['status'], {OPSDECK_PROFILE: 'prod'}]] as const) {
+			const noFile = await runCli(args, {env: {...env, ...extra}, cwd: empty});
+			expect(noFile.code).toBe(2);
+			expect(noFile.stdout).toBe('');
+			expect(noFile.stderr).toBe(`opsdeck: profile "prod" (${'OPSDECK_PROFILE' in extra ? 'OPSDECK_PROFILE' : '--profile'}): there is no config file: ${path.join(empty, 'opsdeck.config.json')} does not exist (profiles live in the config file; --config FILE or OPSDECK_CONFIG names another)\n`);
+		}
 		const both = await run(['status', '--all-profiles', '--profile', 'prod']);
 		expect(both).toMatchObject({code: 2, stderr: 'opsdeck: status takes --all-profiles or --profile NAME, not both\n'});
 	});

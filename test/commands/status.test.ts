@@ -41,7 +41,9 @@ describe('opsdeck status', () => {
 		const report = JSON.parse(stdout) as Record<string, Record<string, unknown>>;
 		expect(report.verdict).toBe('healthy');
 		expect(report.reasons).toEqual([]);
-		expect(Object.keys(report)).toEqual(['verdict', 'reasons', 'checkedAt', 'durationMs', 'postgres', 'redis', 'sqlite', 'backups', 'app', 'appProcess', 'drill', 'process']);
+		expect(Object.keys(report)).toEqual(['verdict', 'reasons', 'checkedAt', 'durationMs', 'postgres', 'redis', 'sqlite', 'backups', 'app', 'appProcess', 'drill', 'process', 'profile']);
+		// no profile in use (profiles.test.ts: one that is)
+		expect(report.profile).toBeNull();
 		// the last restore drill (issue 19): none yet here
 		expect(report.drill).toMatchObject({last: null});
 		expect(Object.keys(report.postgres!).sort()).toEqual(['cacheHitRatio', 'connections', 'databaseSizeBytes', 'idleInTransaction', 'lastError', 'latencyMs', 'maxConnections', 'reconnects', 'state', 'uptimeSeconds', 'url', 'version']);

@@ -115,6 +115,18 @@ describe('errors: one line, naming the profiles', () => {
 		expect(error({flags: {profile: 'prod'}, content: {redisUrl: 'redis://x:6379/0'}})).toBe('unknown profile "prod" (--profile): opsdeck.config.json defines no profiles');
 	});
 
+	it('no config file at all: says so and where it looked, not "defines no profiles"', () => {
+		const message = (() => {
+			try {
+				loadConfig({flags: {profile: 'prod'}, env: {HOME: cwd}, cwd});
+			} catch (error_) {
+				return (error_ as ConfigError).message;
+			}
+			return 'no error';
+		})();
+		expect(message).toBe(`profile "prod" (--profile): there is no config file: ${path.join(cwd, 'opsdeck.config.json')} does not exist (profiles live in the config file; --config FILE or OPSDECK_CONFIG names another)`);
+	});
+
 	it('a hostile name is escaped in every message', () => {
 		const hostile = 'evil\u001b]0;pwned\u0007\u001b[2J';
 		const message = error({flags: {profile: hostile}, content: {profiles: {[hostile]: {colour: 'red'}}, redisUrl: 'nope'}});

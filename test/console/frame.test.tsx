@@ -47,6 +47,12 @@ describe('console frame', () => {
 		await app.waitFor(s => !s.includes('closes this help'));
 	});
 
+	it('P with no config file says there is none and where it looked (not that it "defines none")', async () => {
+		const app = render(<App backends={backends()} startOnMount={false} />);
+		await app.press('2', 'P');
+		await app.waitFor('no profiles to switch to: there is no config file (/nonexistent/opsdeck.config');
+	});
+
 	it('marks read-only mode in the tab bar', async () => {
 		const app = render(<App backends={backends({OPSDECK_READ_ONLY: '1'})} startOnMount={false} />);
 		await app.waitFor('read-only');

@@ -76,6 +76,23 @@ describe('Logs tab', () => {
 		expect(kb(up)).toBeLessThanOrEqual(1024);
 	});
 
+	it('paging up to the first line: "read X of Y" never says more than the file holds (the pages overlap)', async () => {
+		// 30 KB: the first page reads it all in one block; the pages above read parts of it again
+		const log = logFile('pages.log', Array.from({length: 600}, (_, i) => `2024-05-01T10:00:00Z INFO page line ${i} ${'x'.repeat(20)}`));
+		const size = fs.statSync(log).size;
+		const app = await start({LOG_FILES: log});
+		await app.waitFor('page line 599');
+		// g: the oldest line read, and a page more read above it
+		for (let i = 0; i < 10 && !app.screen().includes('page line 0 '); i++) {
+			await app.press('g');
+			await app.waitFor(s => !s.includes('reading further up'));
+		}
+		const top = await app.waitFor('page line 0 ');
+		const [, read, of] = /read (\S+ \S+) of (\S+ \S+)/.exec(top) ?? [];
+		expect(of).toBe(`${(size / 1024).toFixed(0)} KB`);
+		expect(read).toBe(of);
+	});
+
 	it('f follows a writer and keeps going through a rename rotation', async () => {
 		const log = path.join(dir, 'live.log');
 		fs.writeFileSync(log, 'seq=-1 before following\n');

@@ -23,7 +23,7 @@ let direct: Redis;
 let cwd: string;
 
 beforeAll(async () => {
-	if (!fs.existsSync(binPath)) throw new Error('build/bin.js is missing: run npm run build first');
+	if (!fs.existsSync(binPath)) throw new Error('build/bundle/bin.js is missing: run npm run build first');
 	server = await startRedis();
 	direct = new Redis(server.url);
 	await direct.set('chat:ÜNÏ 42:messages', 'v');

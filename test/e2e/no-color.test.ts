@@ -32,7 +32,16 @@ afterAll(async () => {
 	sqlite?.cleanup();
 });
 
-const tabs = ['Status', 'Keys', 'Monitor', 'Backups', 'Postgres', 'Redis'];
+/** Each tab, and what it shows once its data is in (drawn by the polls after its first frame). */
+const tabs: ReadonlyArray<readonly [string, RegExp]> = [
+	['Status', /Redis {2}up/],
+	['Keys', /scanned \d+ of \d+ · done/],
+	// two ticks: the second draws the changes since the first
+	['Monitor', /^total \(\d+ keys?\) +\d+ .*[▁-█]{2}/m],
+	['Backups', /\d+ backups?, keep/],
+	['Postgres', /^running · \d+ of \d+ sessions/m],
+	['Redis', /used, peak/],
+];
 
 function start(extraEnv: Record<string, string>, args: string[] = []): PtyRun {
 	const env = cliEnv({REDIS_URL: redis.url, DATABASE_URL: adminUrl, SQLITE_PATH: sqlite.path, BACKUP_DIR: path.join(sqlite.dir, 'backups'), OPSDECK_AUDIT_LOG: path.join(sqlite.dir, 'audit.log'), XDG_STATE_HOME: path.join(sqlite.dir, 'state'), ...extraEnv});
@@ -43,12 +52,13 @@ function start(extraEnv: Record<string, string>, args: string[] = []): PtyRun {
 async function visit(run: PtyRun): Promise<Map<string, string>> {
 	const out = new Map<string, string>();
 	await run.waitForText('HEALTHY', 15_000);
-	for (const [i, title] of tabs.entries()) {
-		const from = run.rawOutput().length;
+	for (const [i, [title, data]] of tabs.entries()) {
+		// Status is shown from the start
+		const from = i === 0 ? 0 : run.rawOutput().length;
 		run.press(String(i + 1));
 		await run.waitForText(new RegExp(`${i + 1} ${title}`));
-		// a few polls' worth of frames: the tab's data, not just its first frame
-		await sleep(1500);
+		// the frames with the tab's data, not just its first frame
+		await run.waitForText(data, 15_000);
 		await run.flush();
 		expect(run.inverseLines().join('\n'), `the active tab still shows without colour (${title})`).toContain(`${i + 1} ${title}`);
 		out.set(title, run.rawOutput().slice(from));

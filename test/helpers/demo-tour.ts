@@ -35,8 +35,8 @@ export type DemoTour = {
 	cli(args: readonly string[]): Promise<{code: number | null; stdout: string; stderr: string}>;
 	/** `opsdeck ARGS` left running (e.g. demo --traffic); stop it with child.kill('SIGINT') */
 	spawnCli(args: readonly string[]): ChildProcess;
-	/** the console in a cols×rows pseudo-terminal */
-	openConsole(opts?: {cols?: number; rows?: number; args?: readonly string[]}): PtyRun;
+	/** the console in a cols×rows pseudo-terminal (env: added to the tour's) */
+	openConsole(opts?: {cols?: number; rows?: number; args?: readonly string[]; env?: Readonly<Record<string, string>>}): PtyRun;
 	stop(): Promise<void>;
 };
 
@@ -89,7 +89,7 @@ export async function startDemoTour(options: {chats?: number; prefix?: string} =
 		seed,
 		cli,
 		spawnCli,
-		openConsole: (opts = {}) => runPty(process.execPath, [bundledBin, ...(opts.args ?? [])], {cols: opts.cols ?? 100, rows: opts.rows ?? 30, cwd, env}),
+		openConsole: (opts = {}) => runPty(process.execPath, [bundledBin, ...(opts.args ?? [])], {cols: opts.cols ?? 100, rows: opts.rows ?? 30, cwd, env: {...env, ...opts.env}}),
 		async stop() {
 			await Promise.allSettled([redis.stop(), database.drop()]);
 			fs.rmSync(cwd, {recursive: true, force: true});

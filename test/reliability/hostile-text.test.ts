@@ -11,12 +11,13 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import {Redis} from 'ioredis';
 import postgresDriver from 'pg';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {afterAll, beforeAll, describe, expect, expect as globalExpect, it, type ExpectStatic} from 'vitest';
 import {resp, startHostileRedis, type HostileRedis} from '../helpers/hostile-redis.js';
 import {adminQuery, createTestDatabase, type TestDatabase} from '../helpers/pg-db.js';
 import {runPty, keys as ptyKeys, type PtyRun} from '../helpers/pty.js';
 import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
 import {binPath, runCli} from '../helpers/run-cli.js';
+import {waitFor} from '../helpers/wait.js';
 import {startCli} from '../helpers/health-env.js';
 import {tempSqlite, type TempSqlite} from '../helpers/sqlite.js';
 import {sanitize} from '../../source/text/sanitize.js';
@@ -51,49 +52,52 @@ type CommandCase = {readonly env: Env; readonly args: readonly string[]; readonl
 
 const boomId = 'b0000000-0000-4000-8000-000000000001';
 
-// Every command. Mutations come last (they change the fixture), then the audit log is read.
-const commands: readonly CommandCase[] = [
-	...(['data', 'errors'] as const).flatMap((env): CommandCase[] => [
-		{env, args: ['status']},
-		{env, args: ['status', '--json']},
-		{env, args: ['keys']},
-		{env, args: ['keys', '--json']},
-		{env, args: ['keys', 'evil:*', '--json']},
-		{env, args: ['inspect', hostileKey]},
-		{env, args: ['inspect', hostileKey, '--json']},
-		{env, args: ['inspect', lookAlikeKey]},
-		{env, args: ['inspect', 'evil:hash']},
-		{env, args: ['inspect', 'evil:hash', '--json']},
-		{env, args: ['chat', 'list']},
-		{env, args: ['chat', 'list', '--json']},
-		{env, args: ['chat', 'show', 'EVIL', '--messages', '5']},
-		{env, args: ['chat', 'show', 'EVIL', '--json']},
-		{env, args: ['chat', 'show', 'EVIL', '--compare']},
-		{env, args: ['chat', 'show', hostileChat]},
-		// issue 14, case 1: PostgreSQL RAISEs the hostile text for this chat
-		{env, args: ['chat', 'show', 'BOOM', '--compare']},
-		{env, args: ['chat', 'show', 'BOOM', '--compare', '--json']},
-		{env, args: ['message', 'm1']},
-		{env, args: ['message', boomId]},
-		{env, args: ['message', boomId, '--json']},
-		{env, args: ['stats']},
-		{env, args: ['stats', '--json']},
-		{env, args: ['reconnect', 'redis']},
-		{env, args: ['reconnect', 'postgres']},
-		{env, args: ['monitor', 'evil:*', 'chat:*'], longRunning: true},
-		{env, args: ['monitor', 'evil:*', '--json'], longRunning: true},
-		{env, args: ['serve', '--port', '0'], longRunning: true},
-		{env, args: ['sqlite', 'check']},
-		{env, args: ['sqlite', 'check', '--json']},
-		{env, args: ['sqlite', 'export', 'nosuch']},
-		{env, args: ['sqlite', 'export', hostileTable, '--format', 'json']},
-		{env, args: ['backup', 'create']},
-		{env, args: ['backup', 'list']},
-		{env, args: ['backup', 'list', '--json']},
-		{env, args: [hostileKey]},
-		{env, args: ['keys', '--type', hostileKey]},
-		{env, args: ['demo']},
-	]),
+// Every command. Those that only read the fixture run several at a time; `demo` (it would seed an
+// empty store) and the mutations (they change the fixture) come after them, one by one, in order;
+// then the audit log is read.
+const reads: readonly CommandCase[] = (['data', 'errors'] as const).flatMap((env): CommandCase[] => [
+	{env, args: ['status']},
+	{env, args: ['status', '--json']},
+	{env, args: ['keys']},
+	{env, args: ['keys', '--json']},
+	{env, args: ['keys', 'evil:*', '--json']},
+	{env, args: ['inspect', hostileKey]},
+	{env, args: ['inspect', hostileKey, '--json']},
+	{env, args: ['inspect', lookAlikeKey]},
+	{env, args: ['inspect', 'evil:hash']},
+	{env, args: ['inspect', 'evil:hash', '--json']},
+	{env, args: ['chat', 'list']},
+	{env, args: ['chat', 'list', '--json']},
+	{env, args: ['chat', 'show', 'EVIL', '--messages', '5']},
+	{env, args: ['chat', 'show', 'EVIL', '--json']},
+	{env, args: ['chat', 'show', 'EVIL', '--compare']},
+	{env, args: ['chat', 'show', hostileChat]},
+	// issue 14, case 1: PostgreSQL RAISEs the hostile text for this chat
+	{env, args: ['chat', 'show', 'BOOM', '--compare']},
+	{env, args: ['chat', 'show', 'BOOM', '--compare', '--json']},
+	{env, args: ['message', 'm1']},
+	{env, args: ['message', boomId]},
+	{env, args: ['message', boomId, '--json']},
+	{env, args: ['stats']},
+	{env, args: ['stats', '--json']},
+	{env, args: ['reconnect', 'redis']},
+	{env, args: ['reconnect', 'postgres']},
+	{env, args: ['monitor', 'evil:*', 'chat:*'], longRunning: true},
+	{env, args: ['monitor', 'evil:*', '--json'], longRunning: true},
+	{env, args: ['serve', '--port', '0'], longRunning: true},
+	{env, args: ['sqlite', 'check']},
+	{env, args: ['sqlite', 'check', '--json']},
+	{env, args: ['sqlite', 'export', 'nosuch']},
+	{env, args: ['sqlite', 'export', hostileTable, '--format', 'json']},
+	{env, args: ['backup', 'create']},
+	{env, args: ['backup', 'list']},
+	{env, args: ['backup', 'list', '--json']},
+	{env, args: [hostileKey]},
+	{env, args: ['keys', '--type', hostileKey]},
+]);
+const inOrder: readonly CommandCase[] = [
+	{env: 'data', args: ['demo']},
+	{env: 'errors', args: ['demo']},
 	// the mutations: each is audited, the failed ones with the server's error text
 	{env: 'errors', args: ['flush', '--yes']},
 	{env: 'errors', args: ['chat', 'show', 'EVIL', '--clear', '--yes']},
@@ -105,43 +109,84 @@ const commands: readonly CommandCase[] = [
 ];
 
 /** Every tab and what to do there: a tab added to the console is covered by a line here. */
-type TabCase = {readonly key: string; readonly name: string; readonly visit: (run: PtyRun) => Promise<void>};
+type TabCase = {readonly key: string; readonly name: string; readonly visit: (run: PtyRun, env: Env) => Promise<void>};
 
 const pause = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
 
+/** The screen's last non-empty row: the bottom bar. */
+const bar = (run: PtyRun) => run.lines().filter(line => line.trim()).at(-1) ?? '';
+/** Waits until check(screen) holds (each step waits for what it shows, never for a fixed time). */
+async function until(run: PtyRun, check: (screen: string) => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+	try {
+		await waitFor(async () => {
+			await run.flush();
+			return check(run.screen());
+		}, {timeout: timeoutMs, interval: 20, message: what});
+	} catch (error) {
+		throw new Error(`${(error as Error).message}; the screen:\n${run.screen()}`);
+	}
+}
+const keyList = (screen: string) => /^\/ pattern /m.test(screen.split('\n').filter(line => line.trim()).at(-1) ?? '');
+const selectedKey = (run: PtyRun) => run.inverseLines().find(line => /^(chat|evil):/.test(line))?.split(/ {2,}/)[0];
+
 const tabs: readonly TabCase[] = [
-	{key: '1', name: 'Status', visit: async () => pause(1500)},
+	// every card drawn with the verdict (the -ERR text on the Redis card in the errors run)
+	{key: '1', name: 'Status', visit: run => until(run, screen => /HEALTHY|DEGRADED|UNHEALTHY/.test(screen), 'the verdict')},
 	{
 		key: '2',
 		name: 'Keys',
-		async visit(run) {
-			await pause(1500);
-			// open every row's value (a string, a hash, the chats), and the comparison of each chat
-			for (let i = 0; i < 6; i++) {
-				run.press(ptyKeys.enter);
-				await pause(400);
-				run.press(ptyKeys.escape);
-				await pause(150);
-				run.press('c');
-				await pause(600);
-				run.press(ptyKeys.escape);
-				await pause(150);
-				run.press('j');
-				await pause(100);
+		async visit(run, env) {
+			await until(run, screen => /scanned \d+ of \d+ · (done|error: )/.test(screen), 'the scan done (or failed)');
+			if (env === 'errors') {
+				expect(run.screen()).toContain('error: ERR boom');
+				return;
 			}
+			// open every row's value (a string, a hash, the chats), and the comparison of each chat
+			expect(run.screen()).toContain('· 6 keys ·');
+			let compared = 0;
+			for (let i = 0; i < 6; i++) {
+				const row = selectedKey(run);
+				expect(row, `row ${i} highlighted`).toBeDefined();
+				run.press(ptyKeys.enter);
+				await until(run, screen => /^Esc back/m.test(screen) && !screen.includes('loading…') && /^Reactions \(|^\w+ +ttl /m.test(screen), `the value of row ${i}`);
+				run.press(ptyKeys.escape);
+				await until(run, keyList, 'back at the list');
+				if (/ c compare /.test(bar(run))) {
+					run.press('c');
+					await until(run, screen => {
+						const lines = screen.split('\n');
+						const title = lines.findIndex(line => /^compare .* with postgres/.test(line));
+						return title >= 0 && !lines[title]!.includes('loading…') && (lines[title + 1] ?? '').trim() !== '';
+					}, `the comparison of row ${i}`);
+					compared++;
+					run.press(ptyKeys.escape);
+					await until(run, keyList, 'back at the list');
+				}
+				if (i < 5) {
+					run.press('j');
+					await until(run, () => selectedKey(run) !== row, `the cursor past row ${i}`);
+				}
+			}
+			// the three chats (one named with escapes, one whose comparison RAISEs)
+			expect(compared).toBe(3);
 		},
 	},
-	{key: '3', name: 'Monitor', visit: async () => pause(2500)},
+	{key: '3', name: 'Monitor', visit: run => until(run, screen => /^total \(\d+ keys\) +\d|^redis: ERR boom/m.test(screen), 'the counters (or the -ERR text)')},
 	{
 		key: '4',
 		name: 'Backups',
 		async visit(run) {
-			await pause(1000);
+			await until(run, screen => /\d+ backups?, keep/.test(screen) && /no backups yet|(manual|auto|safety)_\S+\.db/.test(screen), 'the backups');
+			if (run.screen().includes('no backups yet')) {
+				// run on its own (the commands above made two): one to restore
+				run.press('n');
+				await until(run, screen => /manual_\S+\.db/.test(screen), 'the new backup');
+			}
 			// the restore plan lists the backup's tables (one is named with escapes)
 			run.press(ptyKeys.enter);
-			await pause(800);
+			await until(run, screen => screen.includes('Type restore and press Enter') && /rows now -> /.test(screen), 'the restore plan');
 			run.press(ptyKeys.escape);
-			await pause(300);
+			await until(run, screen => !screen.includes('Type restore'), 'the restore dialog closed');
 		},
 	},
 	{
@@ -152,23 +197,36 @@ const tabs: readonly TabCase[] = [
 			const session = new postgresDriver.Client({connectionString: envs.data.DATABASE_URL, application_name: 'hostile-query'});
 			session.on('error', () => undefined);
 			await session.connect();
-			// the escapes raw in the SQL itself (pg_stat_activity shows the text as sent)
-			const ended = session.query(`select pg_sleep(4), 'boom ${errorText.slice(5).replaceAll("'", "''")}' as t`).catch(() => undefined);
+			// the escapes raw in the SQL itself (pg_stat_activity shows the text as sent); cancelled below
+			const ended = session.query(`select pg_sleep(60), 'boom ${errorText.slice(5).replaceAll("'", "''")}' as t`).catch(() => undefined);
+			const running = (screen: string) => /^running · /m.test(screen);
 			try {
+				await until(run, running, 'the running sessions');
 				run.press('/');
-				await pause(300);
+				await until(run, screen => /^filter: /m.test(screen), 'the filter field');
 				run.press('hostile-query\r');
-				await pause(1500);
+				await until(run, screen => screen.includes('filter "hostile-query"') && /^ +\d+ .*hostile-que/m.test(screen), 'the hostile session');
 				run.press(ptyKeys.enter);
-				await pause(500);
 				// the whole query was drawn, escaped
-				expect(run.rawOutput()).toContain(String.raw`select pg_sleep(4), 'boom \x1b]52;c;cm0gLXJmIH4=\x07`);
-				for (const key of [ptyKeys.escape, 'b', 'a', 't', ptyKeys.escape, 'Q', ptyKeys.escape]) {
+				await until(run, screen => screen.includes('the query as read when opened'), 'the query opened');
+				await waitFor(() => run.rawOutput().includes(String.raw`select pg_sleep(60), 'boom \x1b]52;c;cm0gLXJmIH4=\x07`), {message: 'the query drawn escaped'});
+				// back, who blocks whom, all sessions, the tables, back, the top queries, back
+				const steps: Array<[string, (screen: string) => boolean]> = [
+					[ptyKeys.escape, running],
+					['b', screen => screen.includes('who blocks whom')],
+					['a', running],
+					['t', screen => /tables in \S+, largest first/.test(screen) && screen.includes('message_ro')],
+					[ptyKeys.escape, running],
+					['Q', screen => /pg_stat_statements is not installed|^top \d+ queries|cannot read the top queries/m.test(screen)],
+					[ptyKeys.escape, running],
+				];
+				for (const [key, shows] of steps) {
 					run.press(key);
-					await pause(300);
+					await until(run, shows, `after ${JSON.stringify(key)}`);
 				}
-				await ended;
 			} finally {
+				await adminQuery('select pg_cancel_backend(pid) from pg_stat_activity where application_name = $1', ['hostile-query']).catch(() => undefined);
+				await ended;
 				await session.end().catch(() => undefined);
 			}
 		},
@@ -251,7 +309,7 @@ async function seedRedis(): Promise<void> {
 	client.disconnect();
 }
 
-function expectNoRaw(text: string, where: string): void {
+function expectNoRaw(text: string, where: string, expect: ExpectStatic = globalExpect): void {
 	for (const bad of forbidden) expect(text, `${where} contains ${JSON.stringify(bad)}`).not.toContain(bad);
 }
 
@@ -267,13 +325,15 @@ async function runLong(args: readonly string[], env: Record<string, string>): Pr
 }
 
 describe('the hostile fixture never reaches a pipe, a log or a terminal raw', () => {
-	it.each(commands.map(c => [c.env, sanitize(c.args.join(' ')), c] as const))('[%s] opsdeck %s', async (env, _name, c) => {
+	const cases = (list: readonly CommandCase[]) => list.map(c => [c.env, sanitize(c.args.join(' ')), c] as const);
+	const check = async ([, , c]: readonly [Env, string, CommandCase], expect: ExpectStatic) => {
+		const env = c.env;
 		const result = c.longRunning ? await runLong(c.args, envs[env]) : await runCli(c.args, {env: envs[env], cwd: sqlite.dir});
 		if (process.env.HOSTILE_DUMP) fs.appendFileSync(process.env.HOSTILE_DUMP, `\n=== [${env}] ${sanitize(c.args.join(' '))} -> ${result.code}\n${result.stdout}\n--- stderr\n${result.stderr}`);
 		expect(result.code, result.stderr).not.toBeNull();
 		expect(result.stdout + result.stderr, 'said nothing').not.toBe('');
-		expectNoRaw(result.stdout, 'stdout');
-		expectNoRaw(result.stderr, 'stderr');
+		expectNoRaw(result.stdout, 'stdout', expect);
+		expectNoRaw(result.stderr, 'stderr', expect);
 		// no escape character at all in output meant for a pipe, and never a stack trace
 		expect(result.stdout).not.toContain('\u001b');
 		expect(result.stderr).not.toContain('\u001b');
@@ -281,7 +341,10 @@ describe('the hostile fixture never reaches a pipe, a log or a terminal raw', ()
 		// errors are one line each: `opsdeck: ...`
 		for (const line of result.stderr.split('\n').filter(Boolean)) expect(line.startsWith('opsdeck: ') || /^\d+ keys/.test(line), line).toBe(true);
 		if (c.args.includes('--json') && result.code === 0 && !c.longRunning) expect(() => JSON.parse(result.stdout)).not.toThrow();
-	}, 30_000);
+	};
+	// each in its own process, as many at a time as vitest's maxConcurrency (5)
+	it.concurrent.for(cases(reads))('[%s] opsdeck %s', {timeout: 30_000}, (c, {expect}) => check(c, expect));
+	it.for(cases(inOrder))('[%s] opsdeck %s', {timeout: 30_000}, (c, {expect}) => check(c, expect));
 
 	it('issue 14, case 1: the RAISE and the -ERR text were shown (escaped), not dropped', async () => {
 		const pg = await runCli(['chat', 'show', 'BOOM', '--compare'], {env: envs.data, cwd: sqlite.dir});
@@ -334,10 +397,9 @@ describe('the console: every tab against the hostile fixture, in a pseudo-termin
 		if (env === 'data') await seedRedis();
 		const run = runPty('node', [binPath], {cols: 120, rows: 30, env: {...process.env, ...envs[env]}, cwd: sqlite.dir});
 		await run.waitForText('1 Status', 15_000);
-		await pause(300);
 		for (const tab of tabs) {
 			run.press(tab.key);
-			await tab.visit(run);
+			await tab.visit(run, env);
 			await run.flush();
 			expectNoRaw(run.rawOutput(), `the ${tab.name} tab`);
 		}

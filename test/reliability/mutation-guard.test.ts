@@ -66,7 +66,7 @@ let supervised: Supervised | undefined;
 const appEnv = () => ({APP_SERVICE: `pidfile:${supervised!.pidFile}`, LOG_FILES: supervised!.log});
 
 beforeAll(async () => {
-	if (!fs.existsSync(binPath)) throw new Error('build/bin.js is missing: run npm run build first');
+	if (!fs.existsSync(binPath)) throw new Error('build/bundle/bin.js is missing: run npm run build first');
 	[server, database] = await Promise.all([startRedis(), createTestDatabase('opsdeck_guard')]);
 	sqlite = tempSqlite();
 	dir = sqlite.dir;

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {checkPatchTargets, patchGuard, PatchTargetError, patchTargets} from '../../scripts/patch-targets.mjs';
+import {checkPatchTargets, packageDir, patchGuard, PatchTargetError, patchTargets} from '../../scripts/patch-targets.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const modules = path.join(root, 'node_modules');
@@ -22,8 +22,7 @@ function copyTargets(): string {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-patch-targets-'));
 	temps.push(dir);
 	for (const relative of Object.keys(patchTargets)) {
-		const name = relative.split('/')[0]!;
-		for (const file of [relative, `${name}/package.json`]) {
+		for (const file of [relative, `${packageDir(relative)}/package.json`]) {
 			fs.mkdirSync(path.dirname(path.join(dir, file)), {recursive: true});
 			fs.copyFileSync(path.join(modules, file), path.join(dir, file));
 		}
@@ -71,9 +70,9 @@ describe('the patched dependency files', () => {
 		const copy = copyTargets();
 		const guard = patchGuard(copy);
 		expect(guard.read(path.join(copy, 'meow/build/dependencies.js'))).toContain('requireNormalize');
-		fs.mkdirSync(path.join(copy, 'wrap-ansi/node_modules/string-width'), {recursive: true});
-		fs.writeFileSync(path.join(copy, 'wrap-ansi/node_modules/string-width/index.js'), 'export default () => 1;\n');
-		expect(guard.read(path.join(copy, 'wrap-ansi/node_modules/string-width/index.js'))).toBeUndefined();
+		fs.mkdirSync(path.join(copy, 'cli-truncate/node_modules/string-width'), {recursive: true});
+		fs.writeFileSync(path.join(copy, 'cli-truncate/node_modules/string-width/index.js'), 'export default () => 1;\n');
+		expect(guard.read(path.join(copy, 'cli-truncate/node_modules/string-width/index.js'))).toBeUndefined();
 		fs.appendFileSync(path.join(copy, 'string-width/index.js'), '\n');
 		expect(() => guard.read(path.join(copy, 'string-width/index.js'))).toThrow(/node_modules\/string-width\/index\.js is not the file the patch was written against/);
 		expect(guard.missed()).toContain('ink/build/output.js');

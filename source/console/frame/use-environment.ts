@@ -4,11 +4,11 @@
 // polls, scans, watches, lists and cursors start over on the new stores) so nothing read from the
 // old environment stays on screen; the old backends are closed after the automatic backups bound to
 // them have stopped. Refused while a restore runs (it must not lose its stores half-way).
-import path from 'node:path';
 import {createContext, useCallback, useContext, useRef, useState} from 'react';
 import {closeBackends, createBackends, type Backends} from '../../backends/index.js';
 import {stopAutoBackups} from '../../backups/auto.js';
 import {loadConfig, type Config} from '../../config/config.js';
+import {noProfilesShort} from '../../config/profiles.js';
 import {safeError} from '../../text/out.js';
 import {safe, sanitize} from '../../text/sanitize.js';
 import type {Frame} from '../context.js';
@@ -60,7 +60,7 @@ export function useEnvironment(initial: Backends, {load, flash, onSwitch}: Optio
 
 	const open = () => {
 		if (names.length === 0) {
-			flash(safe`no profiles to switch to: ${sanitize(path.basename(config.configFile))} defines none`, 'warning');
+			flash(sanitize(`no profiles to switch to: ${noProfilesShort(config.configFile)}`), 'warning');
 			return;
 		}
 		setPicker(Math.max(0, names.indexOf(config.profile?.name ?? '')));

@@ -5,8 +5,17 @@ import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import type {Flash, Frame, Tone} from '../context.js';
 import type {Safe} from '../../text/sanitize.js';
 
-/** How long a flash that is not an error stays. */
-export const flashFadeMs = 10_000;
+/**
+ * How long a flash that is not an error stays: ten seconds. OPSDECK_FLASH_FADE_MS (whole ms, at
+ * least 1000) shortens it for the end-to-end tests that shoot every screen with its keys in the bar,
+ * so each does not wait ten seconds for the message before it to go.
+ */
+export const flashFadeMs = fadeMs(process.env.OPSDECK_FLASH_FADE_MS);
+
+function fadeMs(setting: string | undefined): number {
+	const ms = Number(setting);
+	return setting && Number.isInteger(ms) && ms >= 1000 ? ms : 10_000;
+}
 
 export function useFlash(): {readonly shown: Flash | undefined; readonly frame: Frame; readonly dismiss: () => void} {
 	const [shown, setShown] = useState<Flash | undefined>();

@@ -7,7 +7,7 @@ import {Text} from 'ink';
 import {useCallback, useEffect, useState} from 'react';
 import {startAutoBackups} from '../../../backups/auto.js';
 import {backupOverview, deleteBackup, keepText} from '../../../backups/backups.js';
-import {drillText, probeDrill} from '../../../health/drill.js';
+import {drillInUse, drillText, probeDrill} from '../../../health/drill.js';
 import {auditRefusal} from '../../../mutations/registry.js';
 import {holdersRefusal, restoreBackup, restoreRequest} from '../../../backups/restore.js';
 import {formatBytes, formatCount, formatDateTime, fit} from '../../../text/format.js';
@@ -47,7 +47,7 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 		const [overview, drill] = await Promise.all([backupOverview(config), probeDrill(config)]);
 		const mib = (n: number | undefined) => (n === undefined ? n : Math.round(n / 1048576) * 1048576);
 		// the last restore drill (issue 19), its age to the minute: no redraw every second for it
-		const lastDrill = drill.last || drill.intervalHours !== null || drill.error ? `last restore drill: ${drillText({...drill, ageMs: drill.ageMs === null ? null : Math.floor(drill.ageMs / 60_000) * 60_000})}` : '';
+		const lastDrill = drillInUse(drill) ? `last restore drill: ${drillText({...drill, ageMs: drill.ageMs === null ? null : Math.floor(drill.ageMs / 60_000) * 60_000})}` : '';
 		return {...overview, freeBytes: mib(overview.freeBytes), auto: autoText(config.backupEnabled), lastDrill};
 	}, {intervalMs: Math.max(config.pollIntervalMs, 1000), enabled: isVisible || dialog !== undefined}, config);
 	const jobs = useBackupJobs(config, result => {

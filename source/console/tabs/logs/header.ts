@@ -45,8 +45,9 @@ export function sourceLine({source, index, count, view, pos, following, typed, o
 	if (view.error) parts.push(view.error);
 	else if (following) {
 		parts.push(pos.held ? `paused, ${formatCount(pos.below)} lines below (space resumes)` : `following ${formatCount(Math.round(view.perSecond))} lines/s`);
-	} else if (buffer.size !== undefined) {
-		parts.push(`read ${formatBytes(buffer.bytesRead)} of ${formatBytes(buffer.size)}`);
+	} else if (buffer.size !== undefined && buffer.readFrom !== undefined) {
+		// what of the file the pages cover (the same bytes read again for the page above count once)
+		parts.push(`read ${formatBytes(Math.max(0, buffer.size - buffer.readFrom))} of ${formatBytes(buffer.size)}`);
 	}
 	if (typed) parts.push(`${only ? 'only' : 'marked'} ${typed.startsWith('/') ? typed : JSON.stringify(typed)}`);
 	if (level) parts.push(level === 'error' ? 'errors only' : 'warnings and up');

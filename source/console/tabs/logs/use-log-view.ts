@@ -27,8 +27,10 @@ export type LogBuffer = {
 	/** files: how far up the file has been looked at, and its size */
 	readonly scannedFrom?: number;
 	readonly size?: number;
-	/** bytes of the file read for the pages (not for following) */
-	readonly bytesRead: number;
+	/** files: the lowest offset the pages read from: the file read for them is [readFrom, size), each byte
+	 * counted once (pages overlap: a block is read whole and the page above reads from where the lines
+	 * taken began; adding up each page's bytes claimed more than the file holds) */
+	readonly readFrom?: number;
 };
 
 export type LogViewState = {
@@ -41,7 +43,7 @@ export type LogViewState = {
 	readonly perSecond: number;
 };
 
-const empty: LogBuffer = {lines: [], base: 0, atStart: false, trimmed: false, bytesRead: 0};
+const empty: LogBuffer = {lines: [], base: 0, atStart: false, trimmed: false};
 
 function trim(buffer: LogBuffer, lines: LogLine[]): LogBuffer {
 	let drop = Math.max(0, lines.length - keepLines);
@@ -55,6 +57,10 @@ function trim(buffer: LogBuffer, lines: LogLine[]): LogBuffer {
 	}
 	if (drop === 0) return {...buffer, lines};
 	return {...buffer, lines: lines.slice(drop), base: buffer.base + drop, atStart: false, trimmed: true};
+}
+
+function lowest(a: number | undefined, b: number | undefined): number | undefined {
+	return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }
 
 export type OlderPage = {readonly lines: readonly LogLine[]; readonly base: number; readonly atStart: boolean};
@@ -96,7 +102,7 @@ export function useLogView({source, filter, filterKey, following, count, generat
 				const page = await mine.last(count, {partial: !following});
 				if (!live) return;
 				top.current = {base: 0, atStart: page.atStart};
-				setState(s => ({...s, loading: undefined, buffer: {lines: page.lines, base: 0, atStart: page.atStart, trimmed: false, scannedFrom: page.start, size: page.size, bytesRead: page.bytesRead ?? 0}}));
+				setState(s => ({...s, loading: undefined, buffer: {lines: page.lines, base: 0, atStart: page.atStart, trimmed: false, scannedFrom: page.start, size: page.size, readFrom: page.readFrom}}));
 			} catch (error) {
 				if (live && !(following && (error as NodeJS.ErrnoException).code === 'ENOENT')) setState(s => ({...s, loading: undefined, error: errorMessage(error)}));
 				else if (live) setState(s => ({...s, loading: undefined}));
@@ -153,7 +159,7 @@ export function useLogView({source, filter, filterKey, following, count, generat
 			setState(s => ({
 				...s,
 				loading: undefined,
-				buffer: {...s.buffer, lines: [...page.lines, ...s.buffer.lines], base: s.buffer.base - page.lines.length, atStart: page.atStart, scannedFrom: page.start ?? s.buffer.scannedFrom, bytesRead: s.buffer.bytesRead + (page.bytesRead ?? 0)},
+				buffer: {...s.buffer, lines: [...page.lines, ...s.buffer.lines], base: s.buffer.base - page.lines.length, atStart: page.atStart, scannedFrom: page.start ?? s.buffer.scannedFrom, readFrom: lowest(s.buffer.readFrom, page.readFrom)},
 			}));
 			return {lines: page.lines, base, atStart: page.atStart};
 		} catch (error) {

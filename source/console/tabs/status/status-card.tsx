@@ -11,6 +11,8 @@ export type CardRow = {readonly label: string; readonly value: Safe; readonly co
 type Props = {
 	readonly title: string;
 	readonly state: 'up' | 'down' | 'connecting' | 'off' | 'unknown';
+	/** the word drawn for the state, in its colour (default: the state, `DOWN` when down) */
+	readonly stateLabel?: string | undefined;
 	/** after the state, e.g. "12ms" */
 	readonly note?: Safe | undefined;
 	readonly noteColor?: string | undefined;
@@ -21,14 +23,14 @@ type Props = {
 
 export const stateColor = {up: 'green', down: 'red', connecting: 'yellow', off: 'gray', unknown: 'yellow'} as const;
 
-export function StatusCard({title, state, note, noteColor, rows, width, labelWidth = 11}: Props) {
+export function StatusCard({title, state, stateLabel, note, noteColor, rows, width, labelWidth = 11}: Props) {
 	const valueWidth = Math.max(1, width - labelWidth - 2);
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text wrap="truncate">
 				<Text bold>{title}</Text>
 				{'  '}
-				<Text bold color={stateColor[state]}>{state === 'down' ? 'DOWN' : state}</Text>
+				<Text bold color={stateColor[state]}>{stateLabel ?? (state === 'down' ? 'DOWN' : state)}</Text>
 				{note ? <SafeText color={noteColor}>{safe`  ${note}`}</SafeText> : null}
 			</Text>
 			{rows.map(row => {
@@ -37,7 +39,8 @@ export function StatusCard({title, state, note, noteColor, rows, width, labelWid
 				const room = Math.max(1, valueWidth - mark.length);
 				return (
 					<Text key={row.label} wrap="truncate">
-						<Text dimColor>{`  ${row.label.padEnd(labelWidth)}`}</Text>
+						{/* a space between label and value always: a label as long as the column is cut (…) */}
+						<Text dimColor>{`  ${fit(row.label, labelWidth - 1, true)} `}</Text>
 						<SafeText color={row.color}>{row.middle ? fitMiddle(row.value, room) : fit(row.value, room)}</SafeText>
 						{mark ? <Text bold color={row.color}>{mark}</Text> : null}
 					</Text>

@@ -1,14 +1,17 @@
 // The Status tab's cards from one HealthReport: the values, formatted, coloured by threshold.
 import type {Thresholds} from '../../../config/config.js';
+import {drillInUse, type DrillHealth} from '../../../health/drill.js';
 import type {HealthReport} from '../../../health/health.js';
 import {formatBytes, formatCount, formatDuration, formatPercent} from '../../../text/format.js';
 import {sanitize, type Safe} from '../../../text/sanitize.js';
 import type {CardRow} from './status-card.js';
 
 export type Card = {
-	readonly id: 'postgres' | 'redis' | 'sqlite' | 'app' | 'appProcess' | 'process';
+	readonly id: 'postgres' | 'redis' | 'sqlite' | 'drill' | 'app' | 'appProcess' | 'process';
 	readonly title: string;
 	readonly state: 'up' | 'down' | 'connecting' | 'off' | 'unknown';
+	/** the word for the state when it is not the state's own (the drill's `passed`, `FAILED`, `overdue`) */
+	readonly stateLabel?: string;
 	readonly note?: Safe | undefined;
 	readonly noteColor?: string;
 	readonly rows: readonly CardRow[];
@@ -106,6 +109,12 @@ export function cardsFor(report: HealthReport, thresholds: Thresholds): Card[] {
 		}));
 	}
 
+	// the last restore drill, once drills are in use (recorded, scheduled, or a drill log that cannot
+	// be read): one row, so a 24-row terminal keeps the two columns; FAILED red, overdue yellow, as the
+	// verdict counts them (health/drill.ts drillProblems)
+	const drill = report.drill;
+	if (drillInUse(drill)) cards.push(card(drillCard(drill)));
+
 	// APP_SERVICE: the app's process (two rows, so a 24-row terminal keeps the two columns)
 	const ap = report.appProcess;
 	if (ap) {
@@ -136,4 +145,29 @@ export function cardsFor(report: HealthReport, thresholds: Thresholds): Card[] {
 		],
 	}));
 	return cards;
+}
+
+/** `Drill  passed  2h10m ago, every 24 h` over the backup drilled; FAILED over its first finding; overdue per DRILL_INTERVAL_HOURS. */
+function drillCard(drill: DrillHealth): RawCard {
+	const {last} = drill;
+	const every = drill.intervalHours === null ? '' : `every ${drill.intervalHours} h`;
+	// ("Drill": the title, state and note fit a card 39 cells wide, `drill` as in `opsdeck status`)
+	const base = {id: 'drill', title: 'Drill'} as const;
+	// (a drill log that cannot be read: the verdict counts it when drills are scheduled)
+	if (drill.error) return {...base, state: 'unknown', note: every || undefined, noteColor: 'yellow', rows: [{label: 'error', value: `cannot read the drill log: ${drill.error}`, color: 'red'}]};
+	// (scheduled, none yet: overdue, as the verdict says)
+	if (!last) return {...base, state: 'unknown', stateLabel: 'overdue', note: `none recorded yet, ${every}`, noteColor: 'yellow', rows: [{label: 'backup', value: 'none drilled yet'}]};
+	const age = drill.ageMs === null ? '-' : `${formatDuration(drill.ageMs)} ago`;
+	const findings = last.findings.length > 1 ? ` (+${last.findings.length - 1} more)` : '';
+	const where = last.remote ? ` (remote ${last.remote})` : '';
+	return {
+		...base,
+		state: last.ok ? (drill.overdue ? 'unknown' : 'up') : 'down',
+		stateLabel: last.ok ? (drill.overdue ? 'overdue' : 'passed') : 'FAILED',
+		note: [age, drill.overdue && !last.ok ? 'overdue' : '', every].filter(Boolean).join(', '),
+		noteColor: drill.overdue ? 'yellow' : undefined,
+		rows: last.ok
+			? [{label: 'backup', value: `${last.backup}${where}`, middle: true}]
+			: [{label: 'finding', value: `${last.findings[0] ?? 'no finding recorded'}${findings}`, color: 'red'}],
+	};
 }

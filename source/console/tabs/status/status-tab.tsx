@@ -8,7 +8,7 @@ import {Box, Text} from 'ink';
 import {useCallback, useEffect, useRef, useState} from 'react';
 import {flushRedis, flushTarget, type FlushTarget} from '../../../cache/flush.js';
 import {reconnectBackend, reconnectMessage, type ReconnectTarget} from '../../../health/reconnect.js';
-import {componentLines} from '../../../text/health-text.js';
+import {componentLines, type ComponentLine} from '../../../text/health-text.js';
 import type {HealthReport, Verdict} from '../../../health/health.js';
 import {formatClock, formatCount, fit} from '../../../text/format.js';
 import {errorMessage} from '../../../text/mask.js';
@@ -49,12 +49,12 @@ function Wide({cards, width}: {readonly cards: readonly Card[]; readonly width: 
 	const pick = (...ids: Card['id'][]) => cards.filter(c => ids.includes(c.id));
 	const stack = (list: Card[]) => list.map((card, i) => (
 		<Box key={card.id} marginTop={i === 0 ? 0 : 1}>
-			<StatusCard title={card.title} state={card.state} note={card.note} noteColor={card.noteColor} rows={card.rows} width={column} />
+			<StatusCard title={card.title} state={card.state} stateLabel={card.stateLabel} note={card.note} noteColor={card.noteColor} rows={card.rows} width={column} />
 		</Box>
 	));
 	return (
 		<Box width={width}>
-			<Box flexDirection="column" width={column} marginRight={2}>{stack(pick('postgres', 'sqlite'))}</Box>
+			<Box flexDirection="column" width={column} marginRight={2}>{stack(pick('postgres', 'sqlite', 'drill'))}</Box>
 			<Box flexDirection="column" width={column}>{stack(pick('redis', 'app', 'appProcess', 'process'))}</Box>
 		</Box>
 	);
@@ -63,16 +63,22 @@ function Wide({cards, width}: {readonly cards: readonly Card[]; readonly width: 
 function Compact({report, width, height}: {readonly report: HealthReport; readonly width: number; readonly height: number}) {
 	const lines = componentLines(report);
 	const proc = report.process;
+	// a column as wide as the longest name ("app process") and the longest state ("connecting"), a
+	// space after each: a name never runs into its state nor a state into its text (a name cut with
+	// an ellipsis before that, in a pane too narrow for it)
+	const nameWidth = Math.min(Math.max(7, ...lines.map(line => line.name.length)), Math.max(4, Math.floor(width / 3)));
+	const stateWord = (state: ComponentLine['state']) => (state === 'down' ? 'DOWN' : state);
+	const stateWidth = Math.max(4, ...lines.map(line => stateWord(line.state).length));
 	return (
 		<Box flexDirection="column" width={width}>
 			{lines.slice(0, height).map(line => (
 				<Text key={line.name} wrap="truncate">
-					{line.name.padEnd(9)}
-					<Text color={stateColor[line.state]}>{(line.state === 'down' ? 'DOWN' : line.state).padEnd(5)}</Text>
+					{`${fit(line.name, nameWidth, true)} `}
+					<Text color={stateColor[line.state]}>{`${stateWord(line.state).padEnd(stateWidth)} `}</Text>
 					<SafeText>{sanitize(line.text)}</SafeText>
 				</Text>
 			))}
-			{height > lines.length ? <Text dimColor wrap="truncate">{`console  rss ${Math.round(proc.rssBytes / 1048576)} MB, poll ${proc.pollIntervalMs} ms`}</Text> : null}
+			{height > lines.length ? <Text dimColor wrap="truncate">{`${fit('console', nameWidth, true)} rss ${Math.round(proc.rssBytes / 1048576)} MB, poll ${proc.pollIntervalMs} ms`}</Text> : null}
 		</Box>
 	);
 }
@@ -175,7 +181,7 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 	const cards = report ? cardsFor(report, config.thresholds) : [];
 	// two columns only when every card fits; otherwise one line per store
 	const columnHeight = (ids: Card['id'][]) => cards.filter(c => ids.includes(c.id)).reduce((n, c, i) => n + (i > 0 ? 1 : 0) + 1 + c.rows.length, 0);
-	const needed = 1 + Math.max(columnHeight(['postgres', 'sqlite']), columnHeight(['redis', 'app', 'appProcess', 'process']));
+	const needed = 1 + Math.max(columnHeight(['postgres', 'sqlite', 'drill']), columnHeight(['redis', 'app', 'appProcess', 'process']));
 	const wide = width >= 70 && height - headerLines >= needed;
 	return (
 		<TabScreen keymap={keymap} width={width} height={height}>

@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// opsdeck's bin (written into build/bundle/bin.js by scripts/bundle.mjs, BUILD_ID filled in): runs
+// the bundle, one CommonJS script (opsdeck.script.js, a function expression of the usual
+// (exports, require, module, __filename, __dirname)), through V8 with a code cache. Node 20 has no
+// compile cache for modules; compiling the bundle's ~2 MB before it can run was a third of the start
+// (bench P5). The cache (V8's own data: the functions compiled by an earlier run) lives in
+// $XDG_CACHE_HOME/opsdeck (~/.cache/opsdeck), named by a hash of the build's content and Node's
+// version (V8 itself checks only the source's length); V8 refuses data made by another V8 or under
+// other flags, and anything wrong with the file (missing, unreadable, refused) means a plain compile
+// and a new cache written by this run. OPSDECK_CODE_CACHE=0: none.
+/* global __dirname, require */
+/* eslint-disable @typescript-eslint/no-require-imports */
+'use strict';
+// CommonJS (build/bundle/package.json says so): Node starts a CommonJS main without loading its ES
+// module loader, ~5 ms of CPU less than an ES module bin.
+const fs = require('node:fs');
+const {createRequire} = require('node:module');
+const os = require('node:os');
+const path = require('node:path');
+const vm = require('node:vm');
+
+// React's development build keeps a performance entry per render (the heap grows forever with a
+// 1-second poll): production unless told otherwise, set before anything loads React.
+process.env.NODE_ENV ??= 'production';
+
+const file = path.join(__dirname, 'opsdeck.script.js');
+const buildId = 'BUILD_ID';
+// esbuild writes ASCII only (non-ASCII escaped): latin1 is the cheapest exact decoding
+const source = fs.readFileSync(file, 'latin1');
+
+let cacheFile;
+let cached;
+if (process.env.OPSDECK_CODE_CACHE !== '0') {
+	try {
+		const base = process.env.XDG_CACHE_HOME && path.isAbsolute(process.env.XDG_CACHE_HOME) ? process.env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
+		cacheFile = path.join(base, 'opsdeck', `code-${buildId}-${process.version}-${process.arch}.v8`);
+		cached = fs.readFileSync(cacheFile);
+	} catch {
+		cached = undefined;
+	}
+}
+
+const script = new vm.Script(source, {filename: file, cachedData: cached});
+if (cacheFile && (cached === undefined || script.cachedDataRejected)) {
+	// once this run has compiled what a start needs (the console's first frames, or a command's
+	// work), or at its exit if that comes first
+	const save = () => {
+		process.off('exit', save);
+		process.off('opsdeck:before-v8-flags', save);
+		clearTimeout(timer);
+		try {
+			// (a folder it cannot write, as under a service's read-only home: not even the data is made)
+			fs.mkdirSync(path.dirname(cacheFile), {recursive: true, mode: 0o700});
+			fs.accessSync(path.dirname(cacheFile), fs.constants.W_OK);
+			const data = script.createCachedData();
+			const temp = `${cacheFile}.${process.pid}.tmp`;
+			fs.writeFileSync(temp, data, {mode: 0o600});
+			fs.renameSync(temp, cacheFile);
+			// other builds' caches: none older than a month (a build in use is rewritten only when V8
+			// changes), and only the 8 newest (a developer's rebuilds would pile up ~2 MB each)
+			const dir = path.dirname(cacheFile);
+			const others = fs.readdirSync(dir)
+				.filter(name => /^code-.+\.v8$/.test(name) && path.join(dir, name) !== cacheFile)
+				.map(name => ({file: path.join(dir, name), at: fs.statSync(path.join(dir, name)).mtimeMs}))
+				.sort((a, b) => b.at - a.at);
+			for (const [index, other] of others.entries()) {
+				if (index >= 8 || Date.now() - other.at > 30 * 86_400_000) fs.rmSync(other.file, {force: true});
+			}
+		} catch {
+			// no cache: the next run compiles as this one did
+		}
+	};
+	const timer = setTimeout(save, 1500).unref();
+	process.on('exit', save);
+	// the console sets a V8 flag after its first frame (source/console/young-generation.ts), and V8
+	// refuses a cache made under other flags than the run reading it: written just before
+	process.on('opsdeck:before-v8-flags', save);
+}
+const program = {exports: {}};
+script.runInThisContext()(program.exports, createRequire(file), program, file, path.dirname(file));

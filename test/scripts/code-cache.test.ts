@@ -1,0 +1,80 @@
+// build/bundle/bin.js runs the program with V8's code cache (scripts/code-cache-loader.cjs): the
+// first run writes it under $XDG_CACHE_HOME/opsdeck (0600 in a 0700 folder), later runs read it, a
+// damaged or foreign file is a normal start that writes a good one, OPSDECK_CODE_CACHE=0 none.
+// Needs the build.
+import {spawnSync} from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {afterAll, describe, expect, it} from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const bin = path.join(root, 'build/bundle/bin.js');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-code-cache-'));
+afterAll(() => {
+	fs.rmSync(dir, {recursive: true, force: true});
+});
+
+const version = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {version: string}).version;
+function run(cacheHome: string, extra: Record<string, string> = {}) {
+	const result = spawnSync(process.execPath, [bin, '--version'], {env: {...process.env, XDG_CACHE_HOME: cacheHome, ...extra}, encoding: 'utf8'});
+	expect(result.stderr).toBe('');
+	expect(result.stdout).toBe(`${version}\n`);
+	expect(result.status).toBe(0);
+}
+const cacheFiles = (cacheHome: string) => (fs.existsSync(path.join(cacheHome, 'opsdeck')) ? fs.readdirSync(path.join(cacheHome, 'opsdeck')) : []);
+
+describe('the bundle\'s code cache', () => {
+	it('is written by the first run, read by the next, and replaced when damaged', () => {
+		if (!fs.existsSync(bin)) throw new Error('build/bundle/bin.js is missing: run npm run build first');
+		const home = path.join(dir, 'one');
+		run(home);
+		const [name] = cacheFiles(home);
+		expect(name).toMatch(new RegExp(`^code-[0-9a-f]{16}-${process.version.replaceAll('.', '\\.')}-${process.arch}\\.v8$`));
+		const file = path.join(home, 'opsdeck', name!);
+		expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+		expect(fs.statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
+		const written = fs.statSync(file).mtimeMs;
+		// read, not rewritten
+		run(home);
+		expect(fs.statSync(file).mtimeMs).toBe(written);
+		// damaged: a normal start, and a good cache again (then read as it is)
+		fs.writeFileSync(file, Buffer.alloc(4096, 7));
+		run(home);
+		const good = fs.readFileSync(file);
+		expect(good.equals(Buffer.alloc(4096, 7))).toBe(false);
+		run(home);
+		expect(fs.readFileSync(file).equals(good)).toBe(true);
+		expect(cacheFiles(home)).toEqual([name]);
+	});
+
+	it('keeps other builds\' caches only while recent, and at most 8 of them', () => {
+		const home = path.join(dir, 'others');
+		fs.mkdirSync(path.join(home, 'opsdeck'), {recursive: true, mode: 0o700});
+		const now = Date.now() / 1000;
+		const others = Array.from({length: 10}, (_, i) => `code-${String(i).padStart(16, '0')}-${process.version}-${process.arch}.v8`);
+		// one a month and a day old, nine written a minute apart
+		for (const [i, name] of others.entries()) {
+			const file = path.join(home, 'opsdeck', name);
+			fs.writeFileSync(file, 'x');
+			const at = i === 0 ? now - 31 * 86_400 : now - 60 * i;
+			fs.utimesSync(file, at, at);
+		}
+		fs.writeFileSync(path.join(home, 'opsdeck', 'notes.txt'), 'not a cache');
+		run(home);
+		const kept = cacheFiles(home);
+		// the month-old one and the oldest of the other nine are gone; this build's cache and the note stay
+		expect(kept.filter(name => others.includes(name)).sort()).toEqual(others.slice(1, 9).sort());
+		expect(kept).toContain('notes.txt');
+		expect(kept.filter(name => !others.includes(name) && name !== 'notes.txt')).toHaveLength(1);
+	});
+
+	it('is neither read nor written with OPSDECK_CODE_CACHE=0, and a cache folder it cannot make is no error', () => {
+		const home = path.join(dir, 'off');
+		run(home, {OPSDECK_CODE_CACHE: '0'});
+		expect(cacheFiles(home)).toEqual([]);
+		const blocked = path.join(dir, 'file-not-folder');
+		fs.writeFileSync(blocked, '');
+		run(blocked);
+	});
+});
