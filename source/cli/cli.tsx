@@ -5,7 +5,7 @@ import {ConfigError, loadConfig} from '../config/config.js';
 import {flagSpec, type Flags} from './flags.js';
 import {commandHelpText, generalHelp, isCommand, packageVersion} from '../commands/help.js';
 import {consoleFlags, readArgv, type EarlyRequest} from './argv.js';
-import {plainArgv, type PlainArgv} from './plain-argv.js';
+import {plainArgv, plainCommandLine, type PlainArgv} from './plain-argv.js';
 import {CommandError, UsageError, type CommandContext} from '../commands/shared.js';
 import {settleWorkers} from '../system/live-workers.js';
 import {AuditError, ReadOnlyError} from '../mutations/registry.js';
@@ -68,7 +68,7 @@ const lean: ReadonlySet<string> = new Set(['logs']);
 
 /** What meow gives for a lean command's plain line (plain-argv.ts); undefined: meow reads it. */
 function fastLine(argv: readonly string[]): PlainArgv | undefined {
-	const plain = plainArgv(argv, lean);
+	const plain = plainArgv(argv, lean) ?? plainCommandLine(argv);
 	// as meow names the process (package.json's bin): `ps` shows opsdeck, not the command line
 	if (plain) process.title = 'opsdeck';
 	return plain;
@@ -91,6 +91,7 @@ function flagsOf(raw: unknown): Flags {
 
 /** A lean command's plain line (plain-argv.ts), read as meow would */
 function leanLine(argv: readonly string[]): Parsed | undefined {
+	// (`keys`'s plain line is read here too, bench P1, but it needs the backends)
 	const plain = fastLine(argv);
 	if (!plain) return undefined;
 	const [command, ...args] = plain.input;

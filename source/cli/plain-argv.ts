@@ -1,5 +1,5 @@
 // The command line of the commands that must start fast (`logs`: P9, the first screen of a log in
-// ~node's own start-up), parsed without meow. meow and the package-reading it does at load are most
+// ~node's own start-up; `keys`: P1), parsed without meow. meow and the package-reading it does at load are most
 // of what start-up loaded and evaluated above node itself; the console and the other commands still
 // go through it (cli.tsx). This reads only the plain forms, each exactly as meow's parser
 // (yargs-parser) reads it: `--name value`, `--name=value`, `--switch`, `-x value`, `-x`, `-n50`, and
@@ -85,3 +85,10 @@ export function plainArgv(argv: readonly string[], commands: ReadonlySet<string>
 	if (input[0] === undefined || !commands.has(input[0])) return undefined;
 	return {input, flags: flags as Flags};
 }
+
+/** `opsdeck keys`'s plain line (bench P1: meow was as much CPU as Node's own start for a listing of under a second). */
+export function plainCommandLine(argv: readonly string[]): PlainArgv | undefined {
+	return plainArgv(argv, keysOnly);
+}
+
+const keysOnly: ReadonlySet<string> = new Set(['keys']);

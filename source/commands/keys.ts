@@ -1,16 +1,21 @@
-// opsdeck keys [PATTERN] [--type T] [--limit N] [--json]: SCAN (never KEYS), streamed — every
-// batch is written as it arrives, so a million keys never sit in one string. No per-key round
-// trips: the type filter is SCAN's own TYPE option. Like redis-cli --scan, a key SCAN returns twice
-// (the table was resized meanwhile) is printed twice: nothing grows with the keyspace.
+// opsdeck keys [PATTERN] [--type T] [--limit N] [--json]: SCAN (never KEYS), streamed — keys are
+// written as they arrive, so a million keys never sit in one string. No per-key round trips: the
+// type filter is SCAN's own TYPE option. Like redis-cli --scan, a key SCAN returns twice (the table
+// was resized meanwhile) is printed twice: nothing grows with the keyspace.
 // Keys are printed as keyText shows them (a byte that is not UTF-8 as \xHH, a backslash doubled),
 // the form `opsdeck inspect` reads back; in JSON a key that is not UTF-8 is an object with its
 // exact bytes in hex beside that shown name (issue 14, point 3).
-import {KeyScanner} from '../cache/keys.js';
-import {isBinaryKey, keyHex, keyText} from '../backends/redis/key-bytes.js';
+// The scan runs on a bare connection per master (ScanStream: the next SCAN goes out as soon as a
+// reply's cursor is in) and each key is written from the reply's bytes (KeyListWriter: the same
+// text the string path gives, without a string per key): bench P1, listing 1M keys, is held to
+// 1.25x the server's own CPU time for those SCANs.
+import {keyBytes} from '../backends/redis/key-bytes.js';
+import type {PipeTarget} from '../backends/redis/pipe.js';
+import {ScanStream} from '../backends/redis/scan-stream.js';
+import {KeyListWriter} from '../text/key-list.js';
 import {writeText} from '../text/out.js';
 import {jsonText} from '../text/sanitize.js';
 import {errorMessage} from '../text/mask.js';
-import {formatCount, plural} from '../text/format.js';
 import {intFlag, UsageError, warn, type CommandContext} from './shared.js';
 
 function write(ctx: CommandContext, text: string): Promise<void> | undefined {
@@ -24,49 +29,90 @@ export async function run(ctx: CommandContext): Promise<number> {
 	const type = ctx.flags.type;
 	const limit = ctx.flags.limit === undefined ? undefined : intFlag(ctx.flags.limit, 'limit', 0, 1);
 	const pattern = ctx.args[0] ?? '*';
-	await ctx.backends.redis.ready();
-	const scanner = new KeyScanner(ctx.backends.redis, {pattern, type, count: Math.max(ctx.config.scanCount, 1000), readAhead: true, dedupe: false});
+	const redis = ctx.backends.redis;
 	const json = ctx.flags.json === true;
-	let count = 0;
-	const pending: string[] = [];
-	let pendingBytes = 0;
-	if (json) await write(ctx, `{"pattern":${jsonText(pattern)},"type":${jsonText(type ?? null)},"keys":[`);
-	while (!scanner.done && (limit === undefined || count < limit)) {
-		let fresh: string[];
+	const output = new KeyListWriter(json);
+	let streams: ScanStream[] = [];
+	const scanStream = (target: PipeTarget, plain = false) =>
+		new ScanStream(target, {
+			// a blank pattern is every key (as the key browser takes it)
+			match: keyBytes(pattern.trim() ? pattern : '*'),
+			count: Math.max(ctx.config.scanCount, 1000),
+			type,
+			plain,
+			connectTimeoutMs: redis.timeouts.connectMs,
+			commandTimeoutMs: redis.timeouts.commandMs,
+			onKey(buffer, start, end) {
+				if (limit !== undefined && output.count >= limit) return;
+				output.add(buffer, start, end);
+				if (limit !== undefined && output.count >= limit) for (const stream of streams) stream.stop();
+			},
+			onRead: () => flush(),
+		});
+	// A plain redis:// URL: one bare connection, without loading ioredis (start-up is a tenth of
+	// listing 1M keys). A cluster node, or any reply in the handshake that is an error (a password the
+	// server does not need, a server still loading, a db refused, no connection at all), and it is
+	// closed unread: ioredis connects as for every command, and says what it says.
+	const plainTarget = redis.plainTarget();
+	if (plainTarget) {
+		const stream = scanStream(plainTarget, true);
 		try {
-			fresh = await scanner.step();
-		} catch (error) {
-			// the JSON begun on stdout is closed, so a script reads what came and sees it is not all;
-			// the error itself goes to stderr (exit 1) as ever
-			if (json) await write(ctx, `${pending.join('')}],"count":${count},"complete":false,"error":${jsonText(errorMessage(error))}}\n`);
-			else if (pending.length > 0) await write(ctx, pending.join(''));
-			throw error;
-		}
-		// the scanner keeps every key for the console; a command only needs this batch
-		scanner.keys.length = 0;
-		if (limit !== undefined && count + fresh.length > limit) fresh = fresh.slice(0, limit - count);
-		if (fresh.length === 0) continue;
-		const text = json
-			? (count > 0 ? ',' : '') + jsonText(fresh.map(k => (isBinaryKey(k) ? {key: keyText(k), keyHex: keyHex(k)} : k))).slice(1, -1)
-			: fresh.map(k => keyText(k)).join('\n') + '\n';
-		count += fresh.length;
-		// one write per ~256 KB, not per batch: each write to a file or pipe is a syscall
-		pending.push(text);
-		pendingBytes += text.length;
-		if (pendingBytes >= 256 * 1024) {
-			const drained = write(ctx, pending.join(''));
-			pending.length = 0;
-			pendingBytes = 0;
-			if (drained) await drained;
+			await stream.open();
+			streams = [stream];
+		} catch {
+			stream.stop();
 		}
 	}
-	if (pending.length > 0) await write(ctx, pending.join(''));
-	const progress = scanner.progress();
-	const dbsize = `DBSIZE ${formatCount(progress.total)}${progress.masters > 1 ? ` on ${plural(progress.masters, 'master')}` : ''}`;
-	if (json) await write(ctx, `],"count":${count},"complete":${progress.done},"dbsize":${progress.total},"masters":${progress.masters}}\n`);
+	// one bare connection per master (every master of a cluster), each scanning with its own cursor
+	if (streams.length === 0) {
+		await redis.ready();
+		streams = redis.masters().map(client => scanStream(redis.pipeTarget(client)));
+	}
+	let waiting: Promise<void> | undefined;
+	// one write per ~256 KB, not per key or reply: each write to a file or pipe is a syscall; a full
+	// pipe pauses the reading (Redis is not asked for more than one reply ahead meanwhile)
+	const flush = (force = false) => {
+		if (!force && output.pending < 256 * 1024) return;
+		let ok = true;
+		for (const chunk of output.take()) ok = ctx.stdout.write(chunk);
+		if (ok || waiting) return;
+		for (const stream of streams) stream.pause();
+		waiting = new Promise(resolve => {
+			ctx.stdout.once('drain', () => {
+				waiting = undefined;
+				for (const stream of streams) stream.resume();
+				resolve();
+			});
+		});
+	};
+	if (json) await write(ctx, `{"pattern":${jsonText(pattern)},"type":${jsonText(type ?? null)},"keys":[`);
+	try {
+		// DBSIZE of every master first (the total), then the scans, in parallel
+		await Promise.all(streams.map(stream => stream.open()));
+		await Promise.all(streams.map(stream => stream.scan()));
+	} catch (error) {
+		for (const stream of streams) stream.stop();
+		flush(true);
+		// the JSON begun on stdout is closed, so a script reads what came and sees it is not all;
+		// the error itself goes to stderr (exit 1) as ever
+		if (json) await write(ctx, `],"count":${output.count},"complete":false,"error":${jsonText(errorMessage(error))}}\n`);
+		throw error;
+	}
+	flush(true);
+	await waiting;
+	const count = output.count;
+	const total = streams.reduce((sum, stream) => sum + stream.dbsize, 0);
+	const done = streams.every(stream => stream.lastSent);
+	const masters = streams.length;
+	if (json) await write(ctx, `],"count":${count},"complete":${done},"dbsize":${total},"masters":${masters}}\n`);
+	const summary = count === 0 || (!json && (ctx.stderr.isTTY || ctx.stdout.isTTY));
+	if (!summary) return 0;
+	// (format.js, with string-width's tables, loaded only for a line to say: not for a script's run)
+	const {formatCount, plural} = await import('../text/format.js');
+	const dbsize = `DBSIZE ${formatCount(total)}${masters > 1 ? ` on ${plural(masters, 'master')}` : ''}`;
 	// no match is said on stderr whatever stdout is (an empty result was silent: a typo looked like an
 	// empty db); exit 0, the scan worked (PRODUCT.md: 1 is "failed"); stdout keeps only keys or JSON
 	if (count === 0) warn(ctx, `no ${type === undefined ? '' : `${type} `}keys match ${pattern} (${dbsize})`);
-	else if (!json && (ctx.stderr.isTTY || ctx.stdout.isTTY)) writeText(ctx.stderr, `${plural(count, 'key')}${progress.done ? '' : ' (limit reached)'} · ${dbsize}\n`);
+	else writeText(ctx.stderr, `${plural(count, 'key')}${done ? '' : ' (limit reached)'} · ${dbsize}\n`);
 	return 0;
 }

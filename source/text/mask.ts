@@ -109,6 +109,21 @@ export function mask(text: string): string {
 	return out;
 }
 
+/**
+ * False when mask(text) is text for sure: no URL, no password parameter, no registered secret in
+ * it (mask's own tests). A writer of many short names (`opsdeck keys`) masks only those it must.
+ */
+export function mayMask(text: string): boolean {
+	if (text.includes('://') || /pass|pwd/i.test(text)) return true;
+	for (const secret of secrets) if (text.includes(secret)) return true;
+	return false;
+}
+
+/** The first character of every registered secret (in each form mask looks for). */
+export function secretFirstChars(): string[] {
+	return [...new Set([...secrets].map(secret => secret[0]!))];
+}
+
 /** An error, any kind, as one masked line. */
 export function errorMessage(error: unknown): string {
 	let message: string;

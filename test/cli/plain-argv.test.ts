@@ -5,7 +5,7 @@ import meow from 'meow';
 import {describe, expect, it} from 'vitest';
 import {readArgv} from '../../source/cli/argv.js';
 import {flagSpec, kebab} from '../../source/cli/flags.js';
-import {plainArgv} from '../../source/cli/plain-argv.js';
+import {plainArgv, plainCommandLine} from '../../source/cli/plain-argv.js';
 
 const title = process.title;
 function meowLine(argv: string[]) {
@@ -100,4 +100,56 @@ it('random lines of every flag in every form: plainArgv reads them as meow does,
 	// enough of them read, and compared, for this to say something
 	expect(compared).toBeGreaterThan(1000);
 	expect(read).toBeGreaterThan(150);
+});
+
+// `keys` (bench P1) reads its plain line through plainCommandLine: what it reads is meow's answer
+// (cli.tsx's --no-color folding included); what is not plain or not `keys` is left to meow.
+function meowRead(argv: string[]): {input: string[]; flags: Record<string, unknown>} {
+	const cli = meow('help', {importMeta: import.meta, flags: flagSpec, argv, allowUnknownFlags: true, autoHelp: false, autoVersion: false});
+	process.title = title;
+	const flags = {...cli.flags, ...((cli.flags as {color?: boolean}).color === false ? {noColor: true} : {})};
+	return {input: cli.input, flags};
+}
+
+describe('plainCommandLine (keys)', () => {
+	it.each([
+		['keys'],
+		['keys', '--json'],
+		['keys', 'chat:*'],
+		['keys', 'chat:*:pinned', '--limit', '2', '--json'],
+		['keys', '--type', 'hash', '--json', 'h:*'],
+		['keys', '--limit=7', '--type=zset'],
+		['keys', '--redis-url', 'redis://:p%40ss@127.0.0.1:6379/3', '--json'],
+		['keys', '--redis-url=redis://127.0.0.1:6379/0', '--config', './opsdeck.json', '--profile', 'prod'],
+		['keys', 'a b', '--audit-log', '/tmp/audit log.jsonl'],
+		['keys', 'x=y', '--limit', '10'],
+		['keys', 'bin:\\xff*', '--json'],
+	])('reads %j as meow does', (...argv) => {
+		const mine = plainCommandLine(argv);
+		expect(mine).toBeDefined();
+		expect(mine).toEqual(meowRead(argv));
+	});
+
+	it.each([
+		['keys', '-y'],
+		['keys', '--no-color'],
+		['keys', '--json', 'true'],
+		['keys', '--json', 'false'],
+		['keys', '--json=false'],
+		['keys', '--', '--json'],
+		['keys', '12'],
+		['keys', '0x1f'],
+		['keys', '.5'],
+		['keys', '--limit', '-5'],
+		['keys', '--limit', '5', '--limit', '7'],
+		['keys', '--redisUrl', 'redis://x'],
+		['keys', '--limit'],
+	])('reads %j as meow does, or leaves it to meow', (...argv) => {
+		const mine = plainCommandLine(argv);
+		if (mine !== undefined) expect(mine).toEqual(meowRead(argv));
+	});
+
+	it.each([['status', '--json'], ['flush', '--yes'], ['logs', '-n', '5'], []])('leaves %j (not keys) to meow', (...argv) => {
+		expect(plainCommandLine(argv)).toBeUndefined();
+	});
 });

@@ -3,7 +3,7 @@
 import type {Cluster, Redis as RedisClient, RedisOptions} from 'ioredis';
 import calculateSlot from 'cluster-key-slot';
 import {errorMessage, mask} from '../../text/mask.js';
-import {RawPipe} from './pipe.js';
+import {RawPipe, type PipeTarget} from './pipe.js';
 import {BackendDownError, ReconnectGate, type ReconnectResult, StatusKeeper, withTimeout} from '../status.js';
 
 /** The name every connection opsdeck opens carries (CLIENT SETNAME): the Redis view marks them and will not kill them. */
@@ -289,18 +289,58 @@ export class RedisBackend {
 	 */
 	pipeFor(client: RedisClient, lane = 0): RawPipe {
 		const o = client.options;
-		// the db is the one confirmTarget() checks (a cluster's is 0): the pipe SELECTs it, and fails if refused
 		const id = `${o.path ?? `${o.host}:${o.port}`}/${this.db}${lane === 0 ? '' : `#${lane}`}`;
 		let pipe = this.#pipes.get(id);
 		if (!pipe) {
-			const target = {host: o.host, port: o.port, path: o.path, tls: o.tls, username: o.username, password: o.password, db: this.db, connectionName: o.connectionName};
-			pipe = new RawPipe(target, this.options.commandTimeoutMs ?? redisTimeouts.commandMs);
+			pipe = new RawPipe(this.pipeTarget(client), this.timeouts.commandMs);
 			this.#pipes.set(id, pipe);
 		}
 		return pipe;
 	}
 
 	#pipes = new Map<string, RawPipe>();
+
+	/**
+	 * Where a bare connection to the server behind `client` (one of masters()) goes: same address,
+	 * TLS, credentials, connection name and database. The db is the one confirmTarget() checks (a
+	 * cluster's is 0): the bare connection SELECTs it, and fails if refused.
+	 */
+	pipeTarget(client: RedisClient): PipeTarget {
+		const o = client.options;
+		return {host: o.host, port: o.port, path: o.path, tls: o.tls, username: o.username, password: o.password, db: this.db, connectionName: o.connectionName};
+	}
+
+	/**
+	 * The server a plain `redis://[user:password@]host[:port][/db]` URL names, as ioredis reads it
+	 * (no query, no TLS, no socket path): what a bare connection can reach without loading ioredis.
+	 * undefined for any other URL (ioredis reads it).
+	 */
+	plainTarget(): PipeTarget | undefined {
+		if (!/^redis:\/\/[^?#]*$/i.test(this.url)) return undefined;
+		let parsed: URL;
+		try {
+			parsed = new URL(this.url);
+		} catch {
+			return undefined;
+		}
+		if (!parsed.hostname || !/^(\/\d*)?$/.test(parsed.pathname)) return undefined;
+		let username: string | undefined;
+		let password: string | undefined;
+		try {
+			username = decodeURIComponent(parsed.username);
+			password = decodeURIComponent(parsed.password);
+		} catch {
+			return undefined;
+		}
+		// a user without a password: ioredis sends AUTH user "" (helloCommands sends no AUTH then)
+		if (username && !password) return undefined;
+		return {host: parsed.hostname.replace(/^\[|\]$/g, ''), port: parsed.port ? Number(parsed.port) : 6379, username, password, db: this.db, connectionName};
+	}
+
+	/** The timeouts the ioredis client uses: connecting, and each command's reply. */
+	get timeouts(): {readonly connectMs: number; readonly commandMs: number} {
+		return {connectMs: this.options.connectTimeoutMs ?? redisTimeouts.connectMs, commandMs: this.options.commandTimeoutMs ?? redisTimeouts.commandMs};
+	}
 
 	#closePipes(): void {
 		for (const pipe of this.#pipes.values()) pipe.close();

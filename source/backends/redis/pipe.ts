@@ -40,13 +40,18 @@ export function encodeCommandBytes(args: readonly (string | Buffer)[]): Buffer {
 }
 
 /** Parses RESP2 replies from a buffer; `undefined` when the next reply is not complete yet. */
-class ReplyReader {
+export class ReplyReader {
 	#buffer: Buffer = Buffer.alloc(0);
 	#offset = 0;
 
 	push(chunk: Buffer): void {
 		this.#buffer = this.#offset < this.#buffer.length ? Buffer.concat([this.#buffer.subarray(this.#offset), chunk]) : chunk;
 		this.#offset = 0;
+	}
+
+	/** The bytes not read yet (what came after the last complete reply). */
+	rest(): Buffer {
+		return this.#buffer.subarray(this.#offset);
 	}
 
 	next(): RawReply | undefined {
@@ -130,6 +135,55 @@ class ReplyReader {
 	}
 }
 
+/** The handshake ioredis would do on a new connection: AUTH, SELECT, CLIENT SETNAME. */
+export function helloCommands(target: PipeTarget): string[][] {
+	const hello: string[][] = [];
+	if (target.password) hello.push(target.username ? ['AUTH', target.username, target.password] : ['AUTH', target.password]);
+	if (target.db) hello.push(['SELECT', String(target.db)]);
+	if (target.connectionName) hello.push(['CLIENT', 'SETNAME', target.connectionName]);
+	return hello;
+}
+
+/**
+ * ioredis' AUTH errors that it only warns about (then goes on): a password given to a server that
+ * needs none (Redis < 6, and 6+'s default user), a username given to Redis < 6 (its next command is
+ * refused with NOAUTH instead).
+ */
+const authWarnings = /no password is set|without any password configured for the default user|wrong number of arguments for 'auth' command/;
+
+/**
+ * Throws for a refused AUTH or SELECT among the handshake's replies, as ioredis does (a name
+ * refused is no failure, nor an AUTH ioredis only warns about: its own connection said so).
+ */
+export function checkHello(target: PipeTarget, hello: readonly (readonly string[])[], replies: readonly RawReply[]): void {
+	replies.forEach((reply, i) => {
+		if (reply instanceof Error && hello[i]?.[0] === 'AUTH' && authWarnings.test(reply.message)) return;
+		if (reply instanceof Error && hello[i]?.[0] !== 'CLIENT') {
+			// a refused SELECT names its db (the socket would otherwise count db 0); AUTH never its password
+			const command = hello[i]?.[0] === 'SELECT' ? `SELECT ${target.db}` : (hello[i]?.[0] ?? 'the handshake');
+			throw new Error(`${command}: ${reply.message}`);
+		}
+	});
+}
+
+/**
+ * A socket to the target, connected (TLS when the target has TLS options), no delay. onOpening sees
+ * the socket at once, so a caller's timeout can destroy one that is still connecting.
+ */
+export async function connectSocket(target: PipeTarget, onOpening?: (socket: net.Socket) => void): Promise<net.Socket> {
+	// (node:tls loaded only for a TLS server: not on every console's start-up)
+	const tls = target.tls ? await import('node:tls') : undefined;
+	const socket = await new Promise<net.Socket>((resolve, reject) => {
+		const options = target.path ? {path: target.path} : {host: target.host ?? '127.0.0.1', port: target.port ?? 6379};
+		const s: net.Socket = tls && target.tls ? tls.connect({...options, ...target.tls}, () => resolve(s)) : net.connect(options, () => resolve(s));
+		onOpening?.(s);
+		s.once('error', reject);
+		s.once('close', () => reject(new Error('connection lost')));
+	});
+	socket.setNoDelay(true);
+	return socket;
+}
+
 type Waiting = {
 	readonly want: number;
 	readonly replies: RawReply[];
@@ -198,18 +252,11 @@ export class RawPipe {
 
 	async #connect(): Promise<void> {
 		const {target} = this;
-		// (node:tls loaded only for a TLS server: not on every console's start-up)
-		const tls = target.tls ? await import('node:tls') : undefined;
-		const socket = await new Promise<net.Socket>((resolve, reject) => {
-			const options = target.path ? {path: target.path} : {host: target.host ?? '127.0.0.1', port: target.port ?? 6379};
-			const s: net.Socket = tls && target.tls ? tls.connect({...options, ...target.tls}, () => resolve(s)) : net.connect(options, () => resolve(s));
+		const socket = await connectSocket(target, s => {
 			this.#opening = s;
-			s.once('error', reject);
-			s.once('close', () => reject(new Error('connection lost')));
 		}).finally(() => {
 			this.#opening = undefined;
 		});
-		socket.setNoDelay(true);
 		socket.unref();
 		this.#reader = new ReplyReader();
 		this.#socket = socket;
@@ -223,22 +270,15 @@ export class RawPipe {
 		socket.on('close', () => {
 			if (this.#socket === socket) this.#drop(new Error('connection lost'));
 		});
-		// the handshake ioredis would do: AUTH, SELECT, CLIENT SETNAME (a name refused is no failure)
-		const hello: string[][] = [];
-		if (target.password) hello.push(target.username ? ['AUTH', target.username, target.password] : ['AUTH', target.password]);
-		if (target.db) hello.push(['SELECT', String(target.db)]);
-		if (target.connectionName) hello.push(['CLIENT', 'SETNAME', target.connectionName]);
+		const hello = helloCommands(target);
 		if (hello.length === 0) return;
 		const replies = await this.#request(hello.map(encodeCommand).join(''), hello.length);
-		replies.forEach((reply, i) => {
-			if (reply instanceof Error && hello[i]![0] !== 'CLIENT') {
-				// a refused SELECT names its db (the socket would otherwise count db 0); AUTH never its password
-				const command = hello[i]![0] === 'SELECT' ? `SELECT ${target.db}` : hello[i]![0];
-				const error = new Error(`${command}: ${reply.message}`);
-				this.#drop(error);
-				throw error;
-			}
-		});
+		try {
+			checkHello(target, hello, replies);
+		} catch (error) {
+			this.#drop(error as Error);
+			throw error;
+		}
 	}
 
 	#onData(chunk: Buffer): void {

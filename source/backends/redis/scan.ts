@@ -1,9 +1,10 @@
-// The one SCAN loop (never KEYS): an async iterator over every master of a cluster (or the one
-// server), each master walked with its own cursor, in parallel. One batch = one round of SCAN
+// The SCAN loop (never KEYS) of the console, the memory scan and the cache: an async iterator over
+// every master of a cluster (or the one server), each master walked with its own cursor, in parallel. One batch = one round of SCAN
 // calls (one per unfinished master), so a consumer sees progress after every round, even a round
 // in which MATCH/TYPE kept nothing (the batch is then empty). Replies are read as bytes and each
 // key named by keyFromBytes: a key that is not UTF-8 keeps its identity and goes back to Redis as
-// the same bytes (keyBytes).
+// the same bytes (keyBytes). `opsdeck keys`, which only prints the keys, scans on a bare connection
+// instead (scan-stream.ts).
 import type {Redis as RedisClient} from 'ioredis';
 import {keyBytes, keyFromBytes} from './key-bytes.js';
 

@@ -9,6 +9,7 @@ import {keyFromBytes} from '../../../source/backends/redis/key-bytes.js';
 import {batch, batchValues, groupByMaster, type BatchCommand} from '../../../source/backends/redis/pipeline.js';
 import {scanKeys} from '../../../source/backends/redis/scan.js';
 import {clusterBackend, startRedisCluster, type RedisClusterHandle} from '../../helpers/redis-cluster.js';
+import {runCli} from '../../helpers/run-cli.js';
 
 let cluster: RedisClusterHandle;
 let writer: Cluster;
@@ -94,4 +95,27 @@ describe('batch on a cluster', () => {
 		expect(results[2]).toEqual({value: '1'});
 		await expect(batchValues(backend, [['p:1', 'get', 'p:1'], ['order', 'get', 'order']])).rejects.toThrow(/WRONGTYPE/);
 	});
+});
+
+describe('opsdeck keys on a cluster', () => {
+	it('lists the keys of every master, each over its own bare connection, with DBSIZE summed', async () => {
+		const keys = Array.from({length: 300}, (_, i) => `ck:${i}`);
+		await Promise.all(keys.map(key => writer.set(key, 'v')));
+		const r = await runCli(['keys', 'ck:*', '--json'], {env: {REDIS_URL: cluster.url}});
+		expect(r.code).toBe(0);
+		const doc = JSON.parse(r.stdout) as {keys: string[]; count: number; complete: boolean; dbsize: number; masters: number};
+		expect(doc.keys.sort()).toEqual([...keys].sort());
+		expect(doc).toMatchObject({count: 300, complete: true, masters: 3});
+		const sizes = await Promise.all(cluster.ports.map(async port => {
+			const node = new Redis({port, host: '127.0.0.1'});
+			try {
+				return await node.dbsize();
+			} finally {
+				node.disconnect();
+			}
+		}));
+		expect(doc.dbsize).toBe(sizes.reduce((a, b) => a + b, 0));
+		const limited = JSON.parse((await runCli(['keys', 'ck:*', '--limit', '10', '--json'], {env: {REDIS_URL: cluster.url}})).stdout) as {keys: string[]};
+		expect(limited.keys).toHaveLength(10);
+	}, 30_000);
 });
