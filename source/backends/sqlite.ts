@@ -40,12 +40,17 @@ export async function loadSqlite(): Promise<SqliteClass> {
  */
 export const sqliteFullReadMs = 10_000;
 
-/** dev, inode, size, mtime, ctime (ns), mode and owner of the file, its -wal and its -journal */
+/**
+ * The data file's dev, inode, size, mtime and ctime (ns), mode and owner; its -wal's and -journal's
+ * inode, size and mtime (not their ctime: SQLite's own open chowns the WAL to its owner, which
+ * moves its ctime at every read).
+ */
 function filesSignature(file: string): string {
-	let signature = '';
-	for (const name of [file, `${file}-wal`, `${file}-journal`]) {
-		const st = fs.statSync(name, {bigint: true, throwIfNoEntry: false});
-		signature += st ? `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.mode}:${st.uid}:${st.gid}|` : '-|';
+	const st = fs.statSync(file, {bigint: true, throwIfNoEntry: false});
+	let signature = st ? `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.mode}:${st.uid}:${st.gid}` : '-';
+	for (const name of [`${file}-wal`, `${file}-journal`]) {
+		const side = fs.statSync(name, {bigint: true, throwIfNoEntry: false});
+		signature += side ? `|${side.ino}:${side.size}:${side.mtimeNs}` : '|-';
 	}
 	return signature;
 }

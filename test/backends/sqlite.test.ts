@@ -93,8 +93,14 @@ describe('SqliteBackend.info', () => {
 		const t = temp();
 		const backend = new SqliteBackend(t.path);
 		expect(await backend.info()).toMatchObject({ok: true, journalMode: 'wal'});
-		// the same files: the same answer, with the same sizes
+		// the same files: the same answer, with the same sizes, and the file is not opened again (a
+		// read-only open rewrites the WAL index when nothing else holds the file)
 		expect(await backend.info()).toMatchObject({ok: true, journalMode: 'wal', sizeBytes: fs.statSync(t.path).size});
+		const index = () => fs.statSync(`${t.path}-shm`, {bigint: true, throwIfNoEntry: false})?.mtimeNs;
+		const before = index();
+		await new Promise(resolve => setTimeout(resolve, 30));
+		expect(await backend.info()).toMatchObject({ok: true, journalMode: 'wal'});
+		expect(index()).toBe(before);
 		// a change of journal mode rewrites the header: read again at once, not sqliteFullReadMs later
 		const db = new Database(t.path);
 		db.pragma('journal_mode = delete');
