@@ -15,7 +15,7 @@
 // once it holds cacheCharLimit characters (a few MB at most).
 import sliceAnsi from 'slice-ansi';
 import stringWidth from 'string-width';
-import {reduceAnsiCodesIncremental, styledCharsToString, tokenize} from '@alcalzone/ansi-tokenize';
+import {ansiCodesToString, diffAnsiCodes, reduceAnsiCodesIncremental, tokenize} from '@alcalzone/ansi-tokenize';
 
 /** characters (keys and values) one cache holds before it starts over: many screens of 100x30, a few of 250x70 */
 export const cacheCharLimit = 128_000;
@@ -87,10 +87,45 @@ const caches = {
 	},
 };
 
+/** a and b hold the same codes in the same order: no code is needed between them */
+function sameStyles(a, b) {
+	if (a === b) return true;
+	if (a.length !== b.length) return false;
+	for (let i = 0; i < a.length; i++) if (a[i].code !== b[i].code || a[i].endCode !== b[i].endCode) return false;
+	return true;
+}
+
+const noStyles = [];
+const blank = {type: 'char', value: ' ', fullWidth: false, styles: noStyles};
+
+/**
+ * ansi-tokenize's styledCharsToString, the same string, without its diff between two characters of
+ * the same style: that diff made three Sets and two arrays per character (most of what an idle
+ * Status tab allocated: a few changed rows a second, 100 characters each). Only where the style
+ * changes does it diff, as ansi-tokenize does.
+ */
+function styledCharsToString(chars) {
+	let ret = '';
+	for (let i = 0; i < chars.length; i++) {
+		const char = chars[i];
+		if (i === 0) {
+			if (char.styles.length > 0) ret += ansiCodesToString(char.styles);
+		} else {
+			const previous = chars[i - 1].styles;
+			if (!sameStyles(previous, char.styles)) ret += ansiCodesToString(diffAnsiCodes(previous, char.styles));
+		}
+		ret += char.value;
+		// reset active styles at the end of the string
+		if (i === chars.length - 1 && char.styles.length > 0) ret += ansiCodesToString(diffAnsiCodes(char.styles, []));
+	}
+	return ret;
+}
+
 /** Ink's composition of one row: blank cells, then each write's styled characters in order. */
 function composeRow(width, writes) {
 	const row = [];
-	for (let x = 0; x < width; x++) row.push({type: 'char', value: ' ', fullWidth: false, styles: []});
+	// (one blank for every cell: nothing changes a cell, a write replaces it)
+	for (let x = 0; x < width; x++) row.push(blank);
 	for (const {x, line} of writes) {
 		const characters = caches.getStyledChars(line);
 		let offsetX = x;

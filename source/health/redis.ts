@@ -1,5 +1,6 @@
-// The Redis card: PING for latency and state, then INFO (default sections: server, clients,
-// memory, stats, keyspace) on every master, summed for a cluster. Evictions are counted between
+// The Redis card: PING for latency and state, then INFO server clients memory stats keyspace (the
+// sections it reads; a server older than Redis 7 takes one section at a time and gets the default
+// INFO instead) on every master, summed for a cluster. Evictions are counted between
 // two checks of the same backend (the console's and serve's polls), not since the server started.
 import type {RedisBackend} from '../backends/index.js';
 import {serverName} from '../redis-server/servers.js';
@@ -43,6 +44,52 @@ export function parseInfo(text: string): Record<string, string> {
 		if (i > 0) out[line.slice(0, i)] = line.slice(i + 1);
 	}
 	return out;
+}
+
+/**
+ * Only the fields named, found by their `\nname:` line: the card reads a dozen of the ~150 fields of
+ * an INFO reply, once a second (no object of every field, no string per line).
+ */
+export function pickInfo(text: string, names: readonly string[]): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const name of names) {
+		const key = `${name}:`;
+		let from: number;
+		if (text.startsWith(key)) from = key.length;
+		else {
+			const at = text.indexOf(`\n${key}`);
+			if (at < 0) continue;
+			from = at + 1 + key.length;
+		}
+		let to = text.indexOf('\n', from);
+		if (to < 0) to = text.length;
+		if (text.charCodeAt(to - 1) === 13) to--;
+		out[name] = text.slice(from, to);
+	}
+	return out;
+}
+
+/** The sections the card reads (INFO with several sections: Redis 7 and later). */
+export const cardSections = ['server', 'clients', 'memory', 'stats', 'keyspace'] as const;
+const cardFields = ['redis_version', 'uptime_in_seconds', 'connected_clients', 'used_memory', 'maxmemory', 'keyspace_hits', 'keyspace_misses', 'evicted_keys', 'instantaneous_ops_per_sec'];
+
+/** Servers that refused INFO with several sections (older than Redis 7): asked the default INFO. */
+const oneSectionOnly = new WeakSet<object>();
+
+/** INFO of the card's sections, or the default INFO where a server takes only one section at a time. */
+async function cardInfo(master: {info(): Promise<string>; call(command: string, ...args: string[]): Promise<unknown>}): Promise<string> {
+	if (!oneSectionOnly.has(master)) {
+		try {
+			const text = String(await master.call('INFO', ...cardSections));
+			// every header there: a server that read only some of the sections is asked the default INFO
+			if (cardSections.every(section => text.includes(`# ${section[0]!.toUpperCase()}${section.slice(1)}`))) return text;
+		} catch (error) {
+			// a refusal ("ERR syntax error" before Redis 7); a lost connection fails the default INFO too
+			if (!/^ERR /.test(errorMessage(error))) throw error;
+		}
+		oneSectionOnly.add(master);
+	}
+	return master.info();
 }
 
 /** "keys=12,expires=3,avg_ttl=0" → 12 */
@@ -101,7 +148,7 @@ export async function probeRedis(redis: RedisBackend, timeoutMs: number): Promis
 		const latencyMs = await withTimeout(redis.ping(), timeoutMs, `no answer to PING within ${timeoutMs} ms`);
 		const masters = redis.masters();
 		const infos = await withTimeout(
-			Promise.all(masters.map(async master => parseInfo(await master.info()))),
+			Promise.all(masters.map(async master => pickInfo(await cardInfo(master), [...cardFields, `db${redis.db}`]))),
 			timeoutMs,
 			`no answer to INFO within ${timeoutMs} ms`,
 		);

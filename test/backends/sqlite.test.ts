@@ -1,6 +1,7 @@
 // SqliteBackend.info() on real files: a WAL database, a missing file, a file that is not a database.
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import {afterEach, describe, expect, it} from 'vitest';
 import {SqliteBackend} from '../../source/backends/sqlite.js';
 import {type TempSqlite, tempSqlite} from '../helpers/sqlite.js';
@@ -86,6 +87,33 @@ describe('SqliteBackend.info', () => {
 		const info = await new SqliteBackend(t.path).info();
 		expect(info.ok).toBe(false);
 		expect(info.error).toBeTruthy();
+	});
+
+	it('between two reads through SQLite, sees at once a file that changed, was replaced or went', async () => {
+		const t = temp();
+		const backend = new SqliteBackend(t.path);
+		expect(await backend.info()).toMatchObject({ok: true, journalMode: 'wal'});
+		// the same files: the same answer, with the same sizes, and the file is not opened again (a
+		// read-only open rewrites the WAL index when nothing else holds the file)
+		expect(await backend.info()).toMatchObject({ok: true, journalMode: 'wal', sizeBytes: fs.statSync(t.path).size});
+		const index = () => fs.statSync(`${t.path}-shm`, {bigint: true, throwIfNoEntry: false})?.mtimeNs;
+		const before = index();
+		await new Promise(resolve => setTimeout(resolve, 30));
+		expect(await backend.info()).toMatchObject({ok: true, journalMode: 'wal'});
+		expect(index()).toBe(before);
+		// a change of journal mode rewrites the header: read again at once, not sqliteFullReadMs later
+		const db = new Database(t.path);
+		db.pragma('journal_mode = delete');
+		db.close();
+		expect(await backend.info()).toMatchObject({ok: true, journalMode: 'delete'});
+		// replaced by a file of the same size that is not a database
+		const size = fs.statSync(t.path).size;
+		fs.writeFileSync(`${t.path}.new`, 'x'.repeat(size));
+		fs.renameSync(`${t.path}.new`, t.path);
+		expect(await backend.info()).toMatchObject({ok: false});
+		expect(backend.status.state).toBe('down');
+		fs.rmSync(t.path);
+		expect((await backend.info()).error).toContain(t.path);
 	});
 
 	it('comes back up when the file appears', async () => {

@@ -1,12 +1,19 @@
 // Side by side at the same time (same load): the idle console under two environments, CPU and RSS.
 // node test/bench/ab-idle.mjs 'A=OPSDECK_SEMI_SPACE_GROWTH=2' 'B=OPSDECK_SEMI_SPACE_GROWTH=1' [tab]
+// BIN=path runs that variant from another bundle (a copy of build/bundle made before a change:
+// it must stay under the repository so its externals resolve), e.g. 'old=BIN=build/base-bundle/bin.js'.
+// ARGS='--cpu-prof --cpu-prof-dir=DIR' gives node arguments (flags NODE_OPTIONS refuses).
+// Tab 3 is the Monitor (db2, 1,000 watched keys), the default; 1 the Status tab.
 import fs from 'node:fs';
+import path from 'node:path';
 import {bundleBin, createContext} from './lib/context.mjs';
 import {fullFrame, startPty} from './lib/pty.mjs';
 import {sleep} from './lib/stats.mjs';
 
 const variants = process.argv.slice(2).filter(a => a.includes('=')).map(a => {
 	const [, name, k, v] = /^([^=]+)=([^=]+)=(.*)$/.exec(a);
+	if (k === 'BIN') return {name, bin: path.resolve(v), env: {}};
+	if (k === 'ARGS') return {name, args: v.split(' ').filter(Boolean), env: {}};
 	return {name, env: {[k]: v}};
 });
 const tab = process.argv.slice(2).find(a => /^[1-6]$/.test(a)) ?? '3';
@@ -19,7 +26,7 @@ const rss = pid => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/st
 const ctx = createContext({log: m => console.error(m), quick: true});
 try {
 	const args = await ctx.consoleArgs(tab === '3' ? 2 : 0, ['--interval', '1000']);
-	const runs = variants.map(v => ({...v, run: startPty('node', [bundleBin, ...args], {cols: 100, rows: 30, env: {...ctx.env(), ...v.env}, cwd: ctx.tmp})}));
+	const runs = variants.map(v => ({...v, run: startPty('node', [...(v.args ?? []), v.bin ?? bundleBin, ...args], {cols: 100, rows: 30, env: {...ctx.env(), ...v.env}, cwd: ctx.tmp})}));
 	for (const r of runs) await r.run.waitUntil(() => fullFrame(r.run), 'first frame');
 	await sleep(1000);
 	for (const r of runs) r.run.press(tab);

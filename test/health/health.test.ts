@@ -7,6 +7,7 @@ import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {closeBackends, createBackends, startBackends, type Backends} from '../../source/backends/index.js';
 import {loadConfig, defaultThresholds} from '../../source/config/config.js';
 import {checkHealth, judge, summary, verdictExitCode} from '../../source/health/health.js';
+import {cardSections, parseInfo, pickInfo} from '../../source/health/redis.js';
 import {adminUrl} from '../helpers/pg-db.js';
 import {closedPort} from '../helpers/ports.js';
 import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
@@ -63,6 +64,26 @@ describe('checkHealth on real servers', () => {
 		expect(report.app).toBeNull();
 		expect(report.process.pollIntervalMs).toBe(1000);
 		expect(verdictExitCode(report.verdict)).toBe(0);
+	});
+
+	it('reads the card\'s fields from INFO of its sections as the default INFO has them', async () => {
+		const client = new Redis(redis.url);
+		try {
+			await client.set('k', 'v');
+			const all = parseInfo(await client.info());
+			const names = ['redis_version', 'used_memory', 'maxmemory', 'connected_clients', 'db0', 'not_a_field'];
+			const picked = pickInfo(String(await client.call('INFO', ...cardSections)), names);
+			// used_memory, not used_memory_human or used_memory_rss; a field INFO lacks is absent
+			expect(Object.keys(picked).sort()).toEqual(names.slice(0, -1).sort());
+			expect(picked.redis_version).toBe(all.redis_version);
+			expect(picked.maxmemory).toBe(all.maxmemory);
+			expect(picked.db0).toBe(all.db0);
+			expect(Number(picked.used_memory)).toBeGreaterThan(0);
+			// the first line of a reply, and the last one without its line end
+			expect(pickInfo('a:1\r\nb:2\r\n# S\r\nc:3', ['a', 'b', 'c'])).toEqual({a: '1', b: '2', c: '3'});
+		} finally {
+			client.disconnect();
+		}
 	});
 
 	it('counts the keys of the configured db only, and reads hits and misses', async () => {

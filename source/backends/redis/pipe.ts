@@ -186,7 +186,9 @@ export async function connectSocket(target: PipeTarget, onOpening?: (socket: net
 
 type Waiting = {
 	readonly want: number;
+	/** sized for `want` up front (a 2,001-reply tick grew its array through a dozen copies) */
 	readonly replies: RawReply[];
+	got: number;
 	resolve(replies: RawReply[]): void;
 	reject(error: Error): void;
 };
@@ -244,7 +246,7 @@ export class RawPipe {
 		const socket = this.#socket;
 		if (!socket) return Promise.reject(new Error('connection lost'));
 		return new Promise<RawReply[]>((resolve, reject) => {
-			this.#waiting = {want: count, replies: [], resolve, reject};
+			this.#waiting = {want: count, replies: new Array<RawReply>(count), got: 0, resolve, reject};
 			if (count === 0) this.#settle();
 			socket.write(payload);
 		});
@@ -287,10 +289,10 @@ export class RawPipe {
 		try {
 			this.#reader.push(chunk);
 			for (;;) {
-				if (waiting.replies.length >= waiting.want) break;
+				if (waiting.got >= waiting.want) break;
 				const reply = this.#reader.next();
 				if (reply === undefined) break;
-				waiting.replies.push(reply);
+				waiting.replies[waiting.got++] = reply;
 			}
 		} catch (error) {
 			this.#drop(error as Error);
@@ -301,7 +303,7 @@ export class RawPipe {
 
 	#settle(): void {
 		const waiting = this.#waiting;
-		if (waiting && waiting.replies.length >= waiting.want) {
+		if (waiting && waiting.got >= waiting.want) {
 			this.#waiting = undefined;
 			waiting.resolve(waiting.replies);
 		}

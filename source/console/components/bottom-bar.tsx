@@ -4,7 +4,7 @@
 // (written without their words when the bar is too narrow for them), so a message never hides
 // what the operator can press (PRODUCT: a bottom bar always shows the keys that work here).
 import {Box, Text} from 'ink';
-import {useContext} from 'react';
+import {memo, useContext} from 'react';
 import {FlashContext, type Flash, type Tone} from '../context.js';
 import {barItemWidth, fitBar, type BarItem} from '../input/keymap.js';
 import {cellWidth, fit, formatClock} from '../../text/format.js';
@@ -76,7 +76,15 @@ function FlashBar({flash, items, width}: {readonly flash: Flash; readonly items:
 	);
 }
 
-export function BottomBar({items, width}: Props) {
+/** the same bar: every item the same key, words and pin (a screen makes its items afresh each render) */
+const sameBar = (a: Props, b: Props) => a.width === b.width && a.items.length === b.items.length
+	&& a.items.every((item, i) => item.key === b.items[i]!.key && item.label === b.items[i]!.label && item.pinned === b.items[i]!.pinned);
+
+/**
+ * Re-rendered only when its items or width change, or a flash comes or goes (the context): an idle
+ * tab redrawn by its poll every second keeps its bar as it is (bench P5b).
+ */
+export const BottomBar = memo(function BottomBar({items, width}: Props) {
 	const flash = useContext(FlashContext);
 	if (flash) return <FlashBar flash={flash} items={items} width={width} />;
 	return (
@@ -86,4 +94,4 @@ export function BottomBar({items, width}: Props) {
 			</Text>
 		</Box>
 	);
-}
+}, sameBar);
