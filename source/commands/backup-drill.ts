@@ -53,6 +53,9 @@ async function drillRemote(ctx: CommandContext, name: string | undefined): Promi
 	let downloaded: Downloaded | undefined;
 	try {
 		downloaded = await downloadToTemp(ctx.config, spec, backup);
+		// as `restore --from` refuses it: without the remote's sidecar there is no sha256 or row counts to
+		// check the copy against, so a drill of it cannot pass
+		if (downloaded.checksumOk === undefined) throw new DownloadVerifyError(`${spec.id}${backup} has no sidecar there: its sha256 cannot be checked: refused, nothing was changed`);
 		return await drillBackup(ctx.config, {file: downloaded.file, remote: {id: spec.id, name: backup, meta: downloaded.meta}});
 	} catch (error) {
 		if (error instanceof DownloadVerifyError) return refusedDownload(ctx, spec, backup, started, error);

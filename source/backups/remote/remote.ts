@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import {Transform} from 'node:stream';
 import type {Config} from '../../config/config.js';
+import {parseBackupName} from '../names.js';
 import type {RemoteSpec} from './spec.js';
 
 export type RemoteObject = {
@@ -17,12 +18,22 @@ export type RemoteObject = {
 	readonly hasSidecar: boolean;
 };
 
+/**
+ * The order of a remote listing, newest first: by the time in the backup's name, as local backups
+ * are (the store's modification time says when it was uploaded, not when the backup was taken: an
+ * old copy uploaded late is not the newest); a name opsdeck did not give goes by its mtime.
+ */
+export function newestFirst(list: RemoteObject[]): RemoteObject[] {
+	const time = (o: RemoteObject) => parseBackupName(o.name)?.createdAt.getTime() ?? o.modifiedAt;
+	return list.sort((a, b) => time(b) - time(a) || b.modifiedAt - a.modifiedAt || b.name.localeCompare(a.name));
+}
+
 export type Transfer = {readonly sha256: string; readonly sizeBytes: number};
 export type TransferProgress = (doneBytes: number, totalBytes: number) => void;
 
 export interface Remote {
 	readonly spec: RemoteSpec;
-	/** the `.db` files in the remote folder, newest first */
+	/** the `.db` files in the remote folder, newest first (newestFirst) */
 	list(): Promise<RemoteObject[]>;
 	/**
 	 * Uploads `file` as its base name, then its sidecar (a path, or undefined); resolves with the

@@ -9,7 +9,7 @@ import {DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2
 import {Upload} from '@aws-sdk/lib-storage';
 import type {S3Settings} from '../../config/remote-settings.js';
 import {errorMessage} from '../../text/mask.js';
-import {assertRemoteName, hashing, RemoteError, type Remote, type RemoteObject, type Transfer} from './remote.js';
+import {assertRemoteName, hashing, newestFirst, RemoteError, type Remote, type RemoteObject, type Transfer} from './remote.js';
 import type {S3Spec} from './spec.js';
 
 /** part size for multipart uploads (lib-storage's minimum is 5 MiB) */
@@ -77,7 +77,7 @@ export function openS3(settings: S3Settings, spec: S3Spec): Remote {
 				token = page.IsTruncated ? page.NextContinuationToken : undefined;
 			} while (token);
 			const list: RemoteObject[] = [...objects].map(([name, o]) => ({name, sizeBytes: o.size, modifiedAt: o.modified, hasSidecar: sidecars.has(name)}));
-			return list.sort((a, b) => b.modifiedAt - a.modifiedAt || b.name.localeCompare(a.name));
+			return newestFirst(list);
 		},
 		async upload(file, sidecar, onProgress, expectedSha256) {
 			const name = file.split('/').pop()!;

@@ -10,7 +10,7 @@ import SftpClient from 'ssh2-sftp-client';
 import type {SftpSettings} from '../../config/remote-settings.js';
 import {errorMessage} from '../../text/mask.js';
 import {checkHostKey} from './known-hosts.js';
-import {assertRemoteName, hashing, RemoteError, type Remote, type RemoteObject} from './remote.js';
+import {assertRemoteName, hashing, newestFirst, RemoteError, type Remote, type RemoteObject} from './remote.js';
 import type {SftpSpec} from './spec.js';
 
 async function connect(settings: SftpSettings, spec: SftpSpec): Promise<SftpClient> {
@@ -76,7 +76,7 @@ export async function openSftp(settings: SftpSettings, spec: SftpSpec): Promise<
 			const list: RemoteObject[] = entries
 				.filter(e => e.type === '-' && e.name.endsWith('.db') && !e.name.startsWith('.'))
 				.map(e => ({name: e.name, sizeBytes: e.size, modifiedAt: e.modifyTime, hasSidecar: names.has(`${e.name}.json`)}));
-			return list.sort((a, b) => b.modifiedAt - a.modifiedAt || b.name.localeCompare(a.name));
+			return newestFirst(list);
 		},
 		async upload(file, sidecar, onProgress, expectedSha256) {
 			const name = path.basename(file);
