@@ -50,6 +50,41 @@ export function intFlag(value: string | undefined, name: string, fallback: numbe
 	return Number(value);
 }
 
+/** how long the terminal must stay quiet before the question is asked (and the most time the drain takes) */
+const typedAheadQuietMs = 60;
+const typedAheadMaxMs = 500;
+
+/**
+ * What tcflush(TCIFLUSH) does, which Node cannot call: every byte typed before the question is read
+ * (in raw mode, so a half-typed line counts too) and dropped, until the terminal has been quiet for
+ * a moment. Only what is typed after the question is shown can answer it.
+ */
+export async function discardTypedAhead(stdin: NodeJS.ReadStream): Promise<void> {
+	if (!stdin.isTTY || typeof stdin.setRawMode !== 'function') return;
+	const wasRaw = stdin.isRaw;
+	stdin.setRawMode(true);
+	// what Node itself already read and holds
+	while (stdin.read() !== null);
+	await new Promise<void>(resolve => {
+		const finish = () => {
+			clearTimeout(quiet);
+			clearTimeout(limit);
+			stdin.off('data', onData);
+			stdin.pause();
+			resolve();
+		};
+		let quiet = setTimeout(finish, typedAheadQuietMs);
+		const limit = setTimeout(finish, typedAheadMaxMs);
+		const onData = () => {
+			clearTimeout(quiet);
+			quiet = setTimeout(finish, typedAheadQuietMs);
+		};
+		stdin.on('data', onData);
+		stdin.resume();
+	});
+	stdin.setRawMode(wasRaw);
+}
+
 /**
  * A destructive command's confirmation, for one entry of the mutation registry: --yes goes ahead;
  * on a terminal it asks y/N; without a terminal it refuses (UsageError, exit 2) and nothing is
@@ -61,6 +96,8 @@ export async function confirm(ctx: CommandContext, request: MutationRequest, que
 		auditRefusal(ctx.config, request, 'no --yes and no terminal to ask on');
 		throw new UsageError(`refused: ${question.replace(/\?$/, '')} needs --yes when there is no terminal to ask on`);
 	}
+	// `opsdeck flush⏎y⏎` typed quickly: the y was there before the question; it is not the answer
+	await discardTypedAhead(ctx.stdin);
 	const rl = readline.createInterface({input: ctx.stdin, output: ctx.stdout});
 	// undefined: no answer came (Ctrl-C, Ctrl-D), and the cursor still sits after "[y/N] "
 	const answer = await new Promise<string | undefined>(resolve => {
