@@ -75,7 +75,7 @@ async function kill(ctx: CommandContext): Promise<number> {
 		const client = await findClient(redis, target);
 		const request = killRequest(client);
 		if (client.opsdeck) {
-			auditRefusal(ctx.config, request, "one of opsdeck's own connections");
+			auditRefusal(ctx.config, request, "one of this opsdeck's own connections");
 			throw new OwnClientError(client);
 		}
 		const name = client.name ? ` named ${client.name}` : '';

@@ -6,6 +6,7 @@
 // still one round trip; the connection is opened when first needed and again after any failure.
 import net from 'node:net';
 import type {ConnectionOptions} from 'node:tls';
+import {addOwnClient, ownServerKey, removeOwnClient} from './own-clients.js';
 
 export type RawReply = number | string | null | Error | RawReply[];
 
@@ -145,6 +146,8 @@ export class RawPipe {
 	#waiting: Waiting | undefined;
 	#chain: Promise<unknown> = Promise.resolve();
 	#closed = false;
+	/** the server's CLIENT ID for the open socket */
+	#clientId: number | undefined;
 
 	constructor(readonly target: PipeTarget, readonly timeoutMs = 5000) {}
 
@@ -228,8 +231,14 @@ export class RawPipe {
 		if (target.password) hello.push(target.username ? ['AUTH', target.username, target.password] : ['AUTH', target.password]);
 		if (target.db) hello.push(['SELECT', String(target.db)]);
 		if (target.connectionName) hello.push(['CLIENT', 'SETNAME', target.connectionName]);
-		if (hello.length === 0) return;
+		// its id marks it as ours in the client list (a name proves nothing: own-clients.ts)
+		hello.push(['CLIENT', 'ID']);
 		const replies = await this.#request(hello.map(encodeCommand).join(''), hello.length);
+		const id = replies.at(-1);
+		if (typeof id === 'number' && this.#socket === socket) {
+			this.#clientId = id;
+			addOwnClient(ownServerKey(target), id);
+		}
 		replies.forEach((reply, i) => {
 			if (reply instanceof Error && hello[i]![0] !== 'CLIENT') {
 				// a refused SELECT names its db (the socket would otherwise count db 0); AUTH never its password
@@ -270,6 +279,8 @@ export class RawPipe {
 	#drop(error: Error): void {
 		const socket = this.#socket;
 		this.#socket = undefined;
+		if (this.#clientId !== undefined) removeOwnClient(ownServerKey(this.target), this.#clientId);
+		this.#clientId = undefined;
 		socket?.destroy();
 		this.#opening?.destroy();
 		const waiting = this.#waiting;
