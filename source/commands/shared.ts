@@ -5,6 +5,9 @@ import type {Backends} from '../backends/index.js';
 import type {Config} from '../config/config.js';
 import type {Flags} from '../cli/flags.js';
 import {auditRefusal, type MutationRequest} from '../mutations/registry.js';
+import {errorCode} from '../text/fs-reason.js';
+import {errorMessage} from '../text/mask.js';
+import {netErrorSentence} from '../text/net-reason.js';
 import {outLine, writeError, writeJson, writeLine} from '../text/out.js';
 
 export type CommandContext = {
@@ -26,6 +29,34 @@ export class UsageError extends Error {}
 export class CommandError extends Error {}
 
 export const exitCodes = {done: 0, failed: 1, usage: 2} as const;
+
+/** "127.0.0.1:6379" from a backend's URL (never its credentials). */
+export function backendAddress(url: string, defaultPort: number): string {
+	try {
+		const parsed = new URL(url);
+		return `${parsed.hostname || 'localhost'}:${parsed.port || defaultPort}`;
+	} catch {
+		return 'an address that is not a URL';
+	}
+}
+
+// the words of a connection that failed under a command: the pipes' and ioredis' (Redis), pg's
+// ConnectionLostError and its stall ("no answer within N ms", backends/postgres.ts)
+const connectionWords = /^(connection lost|no answer( to \w+)? within|Connection is closed|Stream isn't writeable|closed$)/i;
+
+/**
+ * A failure of the connection a command was using (reset, lost, no answer), as one line naming the
+ * backend and where it is: "redis 127.0.0.1:6379: the connection was reset" rather than the bare
+ * reason, which does not say which of the servers went away. undefined for any other error.
+ */
+export function connectionFailure(backend: 'redis' | 'postgres', address: string, error: unknown): CommandError | undefined {
+	if (!(error instanceof Error) || error instanceof UsageError || error instanceof CommandError) return undefined;
+	const lost = error.name === 'ConnectionLostError' ? (error as Error & {reason?: string}).reason : undefined;
+	const net = /^E[A-Z]+$/.test(errorCode(error)) ? netErrorSentence(error) : undefined;
+	if (lost === undefined && net === undefined && !connectionWords.test(error.message)) return undefined;
+	const reason = lost ?? net ?? errorMessage(error);
+	return new CommandError(reason.includes(address) ? `${backend}: ${reason}` : `${backend} ${address}: ${reason}`);
+}
 
 // print, printJson and warn go through the one writer (text/out.ts): masked and sanitized there,
 // whatever the caller did or forgot (issue 14, case 1)
