@@ -10,7 +10,7 @@ import {openRemote} from '../backups/remote/remote.js';
 import type {RemoteSpec} from '../backups/remote/spec.js';
 import {withInterrupt} from '../system/temp-files.js';
 import {formatCount, formatDuration} from '../text/format.js';
-import {sanitize} from '../text/sanitize.js';
+import {quote, sanitize} from '../text/sanitize.js';
 import {print, printJson, UsageError, warn, type CommandContext} from './shared.js';
 
 export function drillLines(result: DrillResult): string[] {
@@ -21,7 +21,7 @@ export function drillLines(result: DrillResult): string[] {
 		const bad = result.tables.filter(t => t.recorded !== t.restored).length;
 		lines.push(`row counts: ${bad === 0 ? `all ${result.tables.length} tables match the sidecar` : `${bad} of ${result.tables.length} tables differ from the sidecar`}`);
 	}
-	for (const check of result.checks) lines.push(`check ${sanitize(JSON.stringify(check.sql.length > 60 ? `${check.sql.slice(0, 57)}...` : check.sql))}: ${check.ok ? 'ok' : 'FAILED'}`);
+	for (const check of result.checks) lines.push(`check ${quote(check.sql.length > 60 ? `${check.sql.slice(0, 57)}...` : check.sql)}: ${check.ok ? 'ok' : 'FAILED'}`);
 	for (const note of result.notes) lines.push(`note: ${sanitize(note)}`);
 	for (const finding of result.findings) lines.push(`finding: ${sanitize(finding)}`);
 	return lines;

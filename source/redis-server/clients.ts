@@ -10,6 +10,7 @@ import type {RedisBackend} from '../backends/redis/client.js';
 import {ownClientIds} from '../backends/redis/own-clients.js';
 import {MutationRefusedError, runMutation, type MutationRequest} from '../mutations/registry.js';
 import {eachServer, servers, type ServerSource} from './servers.js';
+import {quote} from '../text/sanitize.js';
 
 export type ClientInfo = {
 	readonly server: string;
@@ -114,7 +115,7 @@ export async function findClient(redis: ServerSource, target: KillTarget): Promi
 
 /** What killing this client is confirmed and audited as; the word to type is its id. */
 export function killRequest(client: ClientInfo): MutationRequest {
-	const name = client.name ? ` name ${JSON.stringify(client.name)}` : '';
+	const name = client.name ? ` name ${quote(client.name)}` : '';
 	return {action: 'client-kill', target: `CLIENT KILL ID ${client.id} on ${client.server} (addr ${client.addr}${name})`, word: String(client.id)};
 }
 

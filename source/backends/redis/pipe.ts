@@ -7,6 +7,7 @@
 import net from 'node:net';
 import type {ConnectionOptions} from 'node:tls';
 import {addOwnClient, ownServerKey, removeOwnClient} from './own-clients.js';
+import {quote} from '../../text/sanitize.js';
 
 export type RawReply = number | string | null | Error | RawReply[];
 
@@ -126,7 +127,7 @@ class ReplyReader {
 				return items;
 			}
 			default:
-				throw new Error(`unexpected reply from Redis (${JSON.stringify(String.fromCharCode(type ?? 0))})`);
+				throw new Error(`unexpected reply from Redis (${quote(String.fromCharCode(type ?? 0))})`);
 		}
 	}
 }

@@ -7,6 +7,7 @@ import {Transform} from 'node:stream';
 import type {Config} from '../../config/config.js';
 import {parseBackupName} from '../names.js';
 import type {RemoteSpec} from './spec.js';
+import {quote} from '../../text/sanitize.js';
 
 export type RemoteObject = {
 	/** the backup's file name (`manual_2026-…db`), as the store has it (untrusted: sanitize to show) */
@@ -79,7 +80,7 @@ export function hashing(onBytes?: (total: number) => void): Transform & {done():
 /** A backup file name as it may be stored remotely: a plain `.db` name, nothing that climbs or hides. */
 export function assertRemoteName(name: string): void {
 	if (typeof name !== 'string' || !name.endsWith('.db') || name.startsWith('.') || /[/\\\0]/.test(name) || name.includes('..') || /[\u0000-\u001f\u007f]/.test(name)) {
-		throw new RemoteError(`${JSON.stringify(name.slice(0, 60))} is not a backup name (a plain NAME.db): refused`, false);
+		throw new RemoteError(`${quote(name.slice(0, 60))} is not a backup name (a plain NAME.db): refused`, false);
 	}
 }
 

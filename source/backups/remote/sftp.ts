@@ -12,6 +12,7 @@ import {errorMessage} from '../../text/mask.js';
 import {checkHostKey} from './known-hosts.js';
 import {assertRemoteName, hashing, newestFirst, RemoteError, type Remote, type RemoteObject} from './remote.js';
 import type {SftpSpec} from './spec.js';
+import {quote} from '../../text/sanitize.js';
 
 async function connect(settings: SftpSettings, spec: SftpSpec): Promise<SftpClient> {
 	// its default global listeners print raw text ("Global error listener: …") to the terminal; the
@@ -118,7 +119,7 @@ export async function openSftp(settings: SftpSettings, spec: SftpSpec): Promise<
 			try {
 				total = (await client.stat(at(name))).size;
 			} catch (error) {
-				return fail(`no backup named ${JSON.stringify(name)}`, error, false);
+				return fail(`no backup named ${quote(name)}`, error, false);
 			}
 			const hasher = hashing(done => onProgress?.(done, total));
 			const through = new PassThrough();
@@ -141,7 +142,7 @@ export async function openSftp(settings: SftpSettings, spec: SftpSpec): Promise<
 		async delete(name) {
 			assertRemoteName(name);
 			try {
-				if (!(await client.exists(at(name)))) throw new RemoteError(`${spec.id}: no backup named ${JSON.stringify(name)}`, false);
+				if (!(await client.exists(at(name)))) throw new RemoteError(`${spec.id}: no backup named ${quote(name)}`, false);
 				await client.delete(at(name));
 				await client.delete(at(`${name}.json`), true);
 			} catch (error) {
