@@ -63,6 +63,24 @@ describe('README', () => {
 		for (const [, anchor] of readme.matchAll(/\]\(#([^)]+)\)/g)) expect(anchors.has(anchor!), `#${anchor}`).toBe(true);
 	});
 
+	// Found by the hostile tester: an empty `## Health endpoint and metrics…` heading that the Contents
+	// linked to, while the section itself was under another name further down
+	it('has no empty section: every ## heading has text before the next heading', () => {
+		const sections = readme.split(/^## /m).slice(1);
+		for (const section of sections) {
+			const [title, ...body] = section.split('\n');
+			expect(body.join('\n').split(/^#{2,} /m)[0]!.trim(), title).not.toBe('');
+		}
+		expect(readme).toMatch(/^## Health endpoint and metrics: Kubernetes, Prometheus, Uptime Kuma, systemd\n\n`opsdeck serve`/m);
+		expect(readme.match(/^## Health endpoint/gm)).toHaveLength(1);
+	});
+
+	it('gives every verb of a command in its usage line (redis bigkeys was missing)', () => {
+		const usage = commandHelp.redis.usage;
+		for (const [, verb] of commandHelp.redis.about.matchAll(/^(\w+)(?: [A-Z]+)?:/gm)) expect(usage, verb).toMatch(new RegExp(`(^|\\| )${verb}\\b`));
+		expect(usage).toContain('bigkeys [PATTERN] [--top N]');
+	});
+
 	it('lists every one-shot command the CLI knows', () => {
 		// the commands are the keys of the help texts (source/commands/help.ts): one place
 		expect(commandNames.length).toBeGreaterThanOrEqual(14);

@@ -5,6 +5,7 @@
 //   port:N          the process listening on TCP port N (a restart: SIGTERM, then a new listener)
 import path from 'node:path';
 import {ConfigError} from '../config/config-file.js';
+import {quote} from '../text/sanitize.js';
 
 export type AppService =
 	| {readonly kind: 'systemd'; readonly unit: string}
@@ -27,16 +28,16 @@ export function parseAppService(value: string, name: string, cwd: string): AppSe
 	if (!rest) throw new ConfigError(`${usage}: nothing after "${kind.slice(0, 20)}:"`);
 	switch (kind) {
 		case 'systemd':
-			if (!unitName.test(rest) || rest.startsWith('-')) throw new ConfigError(`${name}: ${JSON.stringify(rest.slice(0, 60))} is not a systemd unit name`);
+			if (!unitName.test(rest) || rest.startsWith('-')) throw new ConfigError(`${name}: ${quote(rest.slice(0, 60))} is not a systemd unit name`);
 			return {kind, unit: rest};
 		case 'pm2':
-			if (rest.startsWith('-') || /[\s\x00-\x1f]/.test(rest)) throw new ConfigError(`${name}: ${JSON.stringify(rest.slice(0, 60))} is not a pm2 process name`);
+			if (rest.startsWith('-') || /[\s\x00-\x1f]/.test(rest)) throw new ConfigError(`${name}: ${quote(rest.slice(0, 60))} is not a pm2 process name`);
 			return {kind, name: rest};
 		case 'pidfile':
 			return {kind, path: path.resolve(cwd, rest)};
 		case 'port': {
 			const port = /^\d{1,5}$/.test(rest) ? Number(rest) : Number.NaN;
-			if (!(port >= 1 && port <= 65_535)) throw new ConfigError(`${name}: port must be a number from 1 to 65535 (got ${JSON.stringify(rest.slice(0, 20))})`);
+			if (!(port >= 1 && port <= 65_535)) throw new ConfigError(`${name}: port must be a number from 1 to 65535 (got ${quote(rest.slice(0, 20))})`);
 			return {kind, port};
 		}
 		default:

@@ -55,6 +55,13 @@ export function connectionLost(error: unknown): ConnectionLostError | undefined 
 	return undefined;
 }
 
+/** pg's connect timeout ("Connection terminated due to connection timeout", "timeout exceeded when trying to connect") in the operator's words. */
+function noAnswer(error: unknown, timeoutMs: number): (Error & {reason?: undefined}) | undefined {
+	const message = (error as {message?: unknown} | undefined)?.message;
+	if (typeof message !== 'string' || !/connection timeout|timeout exceeded when trying to connect/i.test(message)) return undefined;
+	return new Error(`no answer within ${timeoutMs} ms`, {cause: error});
+}
+
 type PgModule = typeof import('pg');
 
 export type QueryOptions = {readonly timeoutMs?: number};
@@ -160,9 +167,10 @@ export class PostgresBackend {
 		try {
 			client = await this.pool.connect();
 		} catch (error) {
-			// a connection cut during its start-up is a lost connection too
-			const lost = connectionLost(error);
-			this.keeper.down(lost?.reason ?? error);
+			// a connection cut during its start-up is a lost connection too; pg's "Connection terminated
+			// due to connection timeout" is a server that did not answer (stopped, stalled): said so
+			const lost = connectionLost(error) ?? noAnswer(error, this.options.connectTimeoutMs ?? postgresTimeouts.connectMs);
+			this.keeper.down(lost?.reason ?? lost?.message ?? error);
 			throw lost ?? error;
 		}
 		let broken: Error | undefined;

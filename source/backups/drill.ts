@@ -15,6 +15,7 @@ import {isLiveFile, listBackups, readSidecar, storageProblem, writeSidecar, type
 import {BackupNameError, resolveBackupName, sidecarName} from './names.js';
 import {runWorkerTask, type DrillCheck, type DrillPartResult, type ForeignKeyProblem, type TableCounts} from './worker.js';
 import {forgetTemp, trackTemp} from '../system/temp-files.js';
+import {quote} from '../text/sanitize.js';
 
 type DrillConfig = Pick<Config, 'backupDir' | 'sqlitePath' | 'drillChecks'>;
 
@@ -96,8 +97,8 @@ function fkFinding(fk: NonNullable<DrillPartResult['foreignKeys']>): string {
 
 function checkFinding(check: DrillCheck): string {
 	const sql = check.sql.length > 80 ? `${check.sql.slice(0, 77)}...` : check.sql;
-	if (check.error) return `check ${JSON.stringify(sql)}: ${check.value === null && check.error === 'returned no row' ? 'returned no row' : `error: ${check.error}`}`;
-	return `check ${JSON.stringify(sql)}: returned ${JSON.stringify(check.value ?? null)}`;
+	if (check.error) return `check ${quote(sql)}: ${check.value === null && check.error === 'returned no row' ? 'returned no row' : `error: ${check.error}`}`;
+	return `check ${quote(sql)}: returned ${typeof check.value === 'string' ? quote(check.value) : JSON.stringify(check.value ?? null)}`;
 }
 
 async function removeScratch(file: string): Promise<void> {

@@ -3,6 +3,7 @@
 // passes before a file is read, restored or deleted: a plain file name of a backup in the folder.
 import fs from 'node:fs';
 import path from 'node:path';
+import {quote} from '../text/sanitize.js';
 
 export const backupKinds = ['manual', 'auto', 'safety'] as const;
 export type BackupKind = (typeof backupKinds)[number];
@@ -53,7 +54,7 @@ export class BackupNameError extends Error {
 
 function show(name: string): string {
 	// the name goes into a one-line message: keep it short and free of controls
-	return JSON.stringify(name.length > 60 ? `${name.slice(0, 57)}...` : name);
+	return quote(name.length > 60 ? `${name.slice(0, 57)}...` : name);
 }
 
 /**

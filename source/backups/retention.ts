@@ -6,6 +6,7 @@
 // stays. Manual backups are kept apart: never counted, never removed here (`prune --manual` plans
 // them on their own). The planner is pure, so the rules can be shown before anything is deleted, and
 // applyRetention runs the same plan on any store (the local folder, an S3 or SFTP remote).
+import {quote} from '../text/sanitize.js';
 
 export const retentionRules = ['last', 'hourly', 'daily', 'weekly', 'monthly', 'yearly'] as const;
 export type RetentionRule = (typeof retentionRules)[number];
@@ -42,11 +43,11 @@ export function parseRetentionRules(text: string, name = 'BACKUP_KEEP'): Retenti
 	const parts = text.split(',').map(part => part.trim());
 	if (parts.every(part => part === '')) throw new RetentionRulesError(`${name} is empty: give rules like last=7,daily=14,weekly=8,monthly=12`);
 	for (const part of parts) {
-		if (part === '') throw new RetentionRulesError(`${name} has an empty rule (two commas, or one at an end): ${JSON.stringify(text.slice(0, 80))}`);
+		if (part === '') throw new RetentionRulesError(`${name} has an empty rule (two commas, or one at an end): ${quote(text.slice(0, 80))}`);
 		const m = /^([A-Za-z]+)\s*=\s*(.*)$/.exec(part);
-		if (!m) throw new RetentionRulesError(`${name}: ${JSON.stringify(part.slice(0, 40))} is not RULE=N (e.g. daily=14)`);
+		if (!m) throw new RetentionRulesError(`${name}: ${quote(part.slice(0, 40))} is not RULE=N (e.g. daily=14)`);
 		const rule = m[1]!.toLowerCase() as RetentionRule;
-		if (!retentionRules.includes(rule)) throw new RetentionRulesError(`${name}: unknown rule ${JSON.stringify(m[1]!.slice(0, 20))} (the rules are ${retentionRules.join(', ')})`);
+		if (!retentionRules.includes(rule)) throw new RetentionRulesError(`${name}: unknown rule ${quote(m[1]!.slice(0, 20))} (the rules are ${retentionRules.join(', ')})`);
 		if (rules[rule] !== undefined) throw new RetentionRulesError(`${name}: ${rule} is given twice`);
 		const value = m[2]!.trim();
 		const n = /^\d{1,6}$/.test(value) ? Number(value) : Number.NaN;

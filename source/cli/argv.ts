@@ -10,6 +10,7 @@
 // After `--` every word is data.
 import {flagSpec, kebab, type Flags} from './flags.js';
 import {commandFlags, globalFlags, isCommand} from '../commands/help.js';
+import {quote} from '../text/sanitize.js';
 
 export type EarlyRequest = {readonly kind: 'help'; readonly command?: string} | {readonly kind: 'version'};
 
@@ -37,7 +38,7 @@ const switchValue = (next: string | undefined) => next === 'true' || next === 'f
 
 function choiceText(flag: string, choices: readonly string[], value: string): string {
 	const allowed = choices.length === 2 ? `${choices[0]} or ${choices[1]}` : `one of ${choices.join(', ')}`;
-	return `--${flag} must be ${allowed} (got ${JSON.stringify(value.slice(0, 40))})`;
+	return `--${flag} must be ${allowed} (got ${quote(value.slice(0, 40))})`;
 }
 
 /**

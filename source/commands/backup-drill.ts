@@ -10,7 +10,7 @@ import {openRemote} from '../backups/remote/remote.js';
 import type {RemoteSpec} from '../backups/remote/spec.js';
 import {withInterrupt} from '../system/temp-files.js';
 import {formatCount, formatDuration} from '../text/format.js';
-import {sanitize} from '../text/sanitize.js';
+import {quote, sanitize} from '../text/sanitize.js';
 import {print, printJson, UsageError, warn, type CommandContext} from './shared.js';
 
 export function drillLines(result: DrillResult): string[] {
@@ -21,7 +21,7 @@ export function drillLines(result: DrillResult): string[] {
 		const bad = result.tables.filter(t => t.recorded !== t.restored).length;
 		lines.push(`row counts: ${bad === 0 ? `all ${result.tables.length} tables match the sidecar` : `${bad} of ${result.tables.length} tables differ from the sidecar`}`);
 	}
-	for (const check of result.checks) lines.push(`check ${sanitize(JSON.stringify(check.sql.length > 60 ? `${check.sql.slice(0, 57)}...` : check.sql))}: ${check.ok ? 'ok' : 'FAILED'}`);
+	for (const check of result.checks) lines.push(`check ${quote(check.sql.length > 60 ? `${check.sql.slice(0, 57)}...` : check.sql)}: ${check.ok ? 'ok' : 'FAILED'}`);
 	for (const note of result.notes) lines.push(`note: ${sanitize(note)}`);
 	for (const finding of result.findings) lines.push(`finding: ${sanitize(finding)}`);
 	return lines;
@@ -53,6 +53,9 @@ async function drillRemote(ctx: CommandContext, name: string | undefined): Promi
 	let downloaded: Downloaded | undefined;
 	try {
 		downloaded = await downloadToTemp(ctx.config, spec, backup);
+		// as `restore --from` refuses it: without the remote's sidecar there is no sha256 or row counts to
+		// check the copy against, so a drill of it cannot pass
+		if (downloaded.checksumOk === undefined) throw new DownloadVerifyError(`${spec.id}${backup} has no sidecar there: its sha256 cannot be checked: refused, nothing was changed`);
 		return await drillBackup(ctx.config, {file: downloaded.file, remote: {id: spec.id, name: backup, meta: downloaded.meta}});
 	} catch (error) {
 		if (error instanceof DownloadVerifyError) return refusedDownload(ctx, spec, backup, started, error);

@@ -7,7 +7,7 @@ import {DemoExistsError, DemoUnfinishedError, describeExisting, inspectDemo, see
 import {runTraffic, type TrafficCounts} from '../demo/traffic.js';
 import {refuseReadOnly} from '../mutations/registry.js';
 import {formatBytes, formatCount, formatDuration, plural} from '../text/format.js';
-import {sanitize, sanitizeMultiline} from '../text/sanitize.js';
+import {quote, sanitize, sanitizeMultiline} from '../text/sanitize.js';
 import {intFlag, print, printJson, UsageError, type CommandContext} from './shared.js';
 
 function summary(r: DemoReport): string {
@@ -44,7 +44,7 @@ function tickLine(tick: TrafficCounts, totals: TrafficCounts): string {
 }
 
 export async function run(ctx: CommandContext): Promise<number> {
-	if (ctx.args.length > 0) throw new UsageError(`demo takes no arguments (got ${JSON.stringify(ctx.args[0])}); see opsdeck --help`);
+	if (ctx.args.length > 0) throw new UsageError(`demo takes no arguments (got ${quote(ctx.args[0])}); see opsdeck --help`);
 	const chats = intFlag(ctx.flags.chats, 'chats', 24, 1, 500);
 	const rate = intFlag(ctx.flags.rate, 'rate', 5, 1, 10_000);
 	const seed = ctx.flags.seed === undefined ? undefined : intFlag(ctx.flags.seed, 'seed', 0, 0, 2 ** 32 - 1);

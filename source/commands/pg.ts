@@ -13,8 +13,8 @@ import {parseDuration, selectSessions} from '../postgres/views.js';
 import {formatCount, formatDuration} from '../text/format.js';
 import {errorMessage} from '../text/mask.js';
 import {blockingLines, overviewLine, queriesTable, sessionTable, tablesTable} from '../text/pg-text.js';
-import {sanitize} from '../text/sanitize.js';
-import {CommandError, confirm, intFlag, print, printJson, UsageError, type CommandContext} from './shared.js';
+import {quote, sanitize} from '../text/sanitize.js';
+import {backendAddress, CommandError, confirm, connectionFailure, intFlag, print, printJson, UsageError, type CommandContext} from './shared.js';
 
 const usage = 'usage: opsdeck pg activity [--all] [--min-duration 5s] | locks | tables [--limit N] | queries [--limit N] | cancel PID [--yes] | terminate PID [--yes]';
 
@@ -22,7 +22,7 @@ async function activity(ctx: CommandContext): Promise<number> {
 	let minDurationMs = 0;
 	if (ctx.flags.minDuration !== undefined) {
 		const parsed = parseDuration(ctx.flags.minDuration);
-		if (parsed === undefined) throw new UsageError(`--min-duration must be a duration like 500ms, 5s, 2m or 1h (got ${JSON.stringify(sanitize(ctx.flags.minDuration).slice(0, 20))})`);
+		if (parsed === undefined) throw new UsageError(`--min-duration must be a duration like 500ms, 5s, 2m or 1h (got ${quote(ctx.flags.minDuration.slice(0, 20))})`);
 		minDurationMs = parsed;
 	}
 	const view = ctx.flags.all ? 'all' : 'running';
@@ -76,7 +76,7 @@ async function queries(ctx: CommandContext): Promise<number> {
 function pidArg(ctx: CommandContext, kind: SignalKind): number {
 	const word = ctx.args[1];
 	if (word === undefined || ctx.args.length > 2) throw new UsageError(`pg ${kind} takes one PID; ${usage}`);
-	if (!/^\d{1,10}$/.test(word) || Number(word) < 1 || Number(word) > 2_147_483_647) throw new UsageError(`pg ${kind}: PID must be a process id (got ${JSON.stringify(sanitize(word).slice(0, 20))})`);
+	if (!/^\d{1,10}$/.test(word) || Number(word) < 1 || Number(word) > 2_147_483_647) throw new UsageError(`pg ${kind}: PID must be a process id (got ${quote(word.slice(0, 20))})`);
 	return Number(word);
 }
 
@@ -122,5 +122,10 @@ export async function run(ctx: CommandContext): Promise<number> {
 	if (!fn) throw new UsageError(verb === undefined ? usage : `unknown pg command "${sanitize(verb).slice(0, 40)}"; ${usage}`);
 	if (verb !== 'cancel' && verb !== 'terminate' && ctx.args.length > 1) throw new UsageError(`pg ${verb} takes no arguments; ${usage}`);
 	if (ctx.flags.minDuration !== undefined && verb !== 'activity') throw new UsageError(`--min-duration is for pg activity; ${usage}`);
-	return fn(ctx);
+	try {
+		return await fn(ctx);
+	} catch (error) {
+		// a server that stopped answering or went away under the command: named, with its address
+		throw connectionFailure('postgres', backendAddress(ctx.backends.postgres.url, 5432), error) ?? error;
+	}
 }

@@ -15,7 +15,7 @@ import {outLine} from '../text/out.js';
 import {bigkeysJson, bigkeysText, memoryJson, memoryText} from '../text/redis-memory-text.js';
 import {clientsText, latencyText, serverLines, slowlogJson, slowlogText} from '../text/redis-server-text.js';
 import {sanitize} from '../text/sanitize.js';
-import {confirm, intFlag, print, printJson, UsageError, type CommandContext} from './shared.js';
+import {backendAddress, confirm, connectionFailure, intFlag, print, printJson, UsageError, type CommandContext} from './shared.js';
 
 const usage = 'usage: opsdeck redis info | slowlog [--limit N] [--reset [--yes]] | latency | clients | kill ID [--yes] | memory [PATTERN] [--depth N] [--top N] [--samples N] | bigkeys [PATTERN] [--top N]   [--json]';
 
@@ -75,7 +75,7 @@ async function kill(ctx: CommandContext): Promise<number> {
 		const client = await findClient(redis, target);
 		const request = killRequest(client);
 		if (client.opsdeck) {
-			auditRefusal(ctx.config, request, "one of opsdeck's own connections");
+			auditRefusal(ctx.config, request, "one of this opsdeck's own connections");
 			throw new OwnClientError(client);
 		}
 		const name = client.name ? ` named ${client.name}` : '';
@@ -133,5 +133,10 @@ export async function run(ctx: CommandContext): Promise<number> {
 	if (!fn) throw new UsageError(verb === undefined ? usage : `unknown redis command "${sanitize(verb).slice(0, 40)}"; ${usage}`);
 	if (verb !== 'kill' && verb !== 'memory' && verb !== 'bigkeys' && ctx.args.length > 1) throw new UsageError(`redis ${verb} takes no arguments; ${usage}`);
 	await ctx.backends.redis.ready();
-	return fn(ctx);
+	try {
+		return await fn(ctx);
+	} catch (error) {
+		// a server killed or stalled under the command: named, with its address
+		throw connectionFailure('redis', backendAddress(ctx.backends.redis.url, 6379), error) ?? error;
+	}
 }

@@ -4,6 +4,9 @@ import type {Backends} from '../backends/index.js';
 import type {Config} from '../config/config.js';
 import type {Flags} from '../cli/flags.js';
 import {auditRefusal, type MutationRequest} from '../mutations/registry.js';
+import {errorCode} from '../text/fs-reason.js';
+import {errorMessage} from '../text/mask.js';
+import {netErrorSentence} from '../text/net-reason.js';
 import {outLine, writeError, writeJson, writeLine} from '../text/out.js';
 
 export type CommandContext = {
@@ -25,6 +28,34 @@ export class UsageError extends Error {}
 export class CommandError extends Error {}
 
 export const exitCodes = {done: 0, failed: 1, usage: 2} as const;
+
+/** "127.0.0.1:6379" from a backend's URL (never its credentials). */
+export function backendAddress(url: string, defaultPort: number): string {
+	try {
+		const parsed = new URL(url);
+		return `${parsed.hostname || 'localhost'}:${parsed.port || defaultPort}`;
+	} catch {
+		return 'an address that is not a URL';
+	}
+}
+
+// the words of a connection that failed under a command: the pipes' and ioredis' (Redis), pg's
+// ConnectionLostError and its stall ("no answer within N ms", backends/postgres.ts)
+const connectionWords = /^(connection lost|no answer( to \w+)? within|Connection is closed|Stream isn't writeable|closed$)/i;
+
+/**
+ * A failure of the connection a command was using (reset, lost, no answer), as one line naming the
+ * backend and where it is: "redis 127.0.0.1:6379: the connection was reset" rather than the bare
+ * reason, which does not say which of the servers went away. undefined for any other error.
+ */
+export function connectionFailure(backend: 'redis' | 'postgres', address: string, error: unknown): CommandError | undefined {
+	if (!(error instanceof Error) || error instanceof UsageError || error instanceof CommandError) return undefined;
+	const lost = error.name === 'ConnectionLostError' ? (error as Error & {reason?: string}).reason : undefined;
+	const net = /^E[A-Z]+$/.test(errorCode(error)) ? netErrorSentence(error) : undefined;
+	if (lost === undefined && net === undefined && !connectionWords.test(error.message)) return undefined;
+	const reason = lost ?? net ?? errorMessage(error);
+	return new CommandError(reason.includes(address) ? `${backend}: ${reason}` : `${backend} ${address}: ${reason}`);
+}
 
 // print, printJson and warn go through the one writer (text/out.ts): masked and sanitized there,
 // whatever the caller did or forgot (issue 14, case 1)
@@ -49,6 +80,41 @@ export function intFlag(value: string | undefined, name: string, fallback: numbe
 	return Number(value);
 }
 
+/** how long the terminal must stay quiet before the question is asked (and the most time the drain takes) */
+const typedAheadQuietMs = 60;
+const typedAheadMaxMs = 500;
+
+/**
+ * What tcflush(TCIFLUSH) does, which Node cannot call: every byte typed before the question is read
+ * (in raw mode, so a half-typed line counts too) and dropped, until the terminal has been quiet for
+ * a moment. Only what is typed after the question is shown can answer it.
+ */
+export async function discardTypedAhead(stdin: NodeJS.ReadStream): Promise<void> {
+	if (!stdin.isTTY || typeof stdin.setRawMode !== 'function') return;
+	const wasRaw = stdin.isRaw;
+	stdin.setRawMode(true);
+	// what Node itself already read and holds
+	while (stdin.read() !== null);
+	await new Promise<void>(resolve => {
+		const finish = () => {
+			clearTimeout(quiet);
+			clearTimeout(limit);
+			stdin.off('data', onData);
+			stdin.pause();
+			resolve();
+		};
+		let quiet = setTimeout(finish, typedAheadQuietMs);
+		const limit = setTimeout(finish, typedAheadMaxMs);
+		const onData = () => {
+			clearTimeout(quiet);
+			quiet = setTimeout(finish, typedAheadQuietMs);
+		};
+		stdin.on('data', onData);
+		stdin.resume();
+	});
+	stdin.setRawMode(wasRaw);
+}
+
 /**
  * A destructive command's confirmation, for one entry of the mutation registry: --yes goes ahead;
  * on a terminal it asks y/N; without a terminal it refuses (UsageError, exit 2) and nothing is
@@ -60,6 +126,8 @@ export async function confirm(ctx: CommandContext, request: MutationRequest, que
 		auditRefusal(ctx.config, request, 'no --yes and no terminal to ask on');
 		throw new UsageError(`refused: ${question.replace(/\?$/, '')} needs --yes when there is no terminal to ask on`);
 	}
+	// `opsdeck flush⏎y⏎` typed quickly: the y was there before the question; it is not the answer
+	await discardTypedAhead(ctx.stdin);
 	// node:readline loaded when a question is asked, not by every command (P9)
 	const rl = process.getBuiltinModule('node:readline').createInterface({input: ctx.stdin, output: ctx.stdout});
 	// undefined: no answer came (Ctrl-C, Ctrl-D), and the cursor still sits after "[y/N] "

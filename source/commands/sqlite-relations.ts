@@ -3,12 +3,12 @@
 // cannot run), 0 when none. Table contents are the app's data: every value is escaped on output.
 import {checkRelations, type SampleRow} from '../sqlite/relations.js';
 import {formatCount, formatDuration, plural} from '../text/format.js';
-import {sanitize} from '../text/sanitize.js';
+import {quote, sanitize} from '../text/sanitize.js';
 import {print, printJson, type CommandContext} from './shared.js';
 
 function rowText(row: SampleRow): string {
 	return Object.entries(row).map(([k, v]) => {
-		const value = typeof v === 'string' ? JSON.stringify(v.length > 40 ? `${v.slice(0, 39)}…` : v) : String(v);
+		const value = typeof v === 'string' ? quote(v.length > 40 ? `${v.slice(0, 39)}…` : v) : String(v);
 		return `${k}=${value}`;
 	}).join(' ');
 }

@@ -154,6 +154,10 @@ async function exportCommand(ctx: CommandContext): Promise<number> {
 			out?.destroy();
 			fs.rmSync(temp, {force: true});
 			if (error instanceof TableNotFoundError) throw new UsageError(`${sanitize(error.message)}; nothing was changed`);
+			// "no such file" creating a file in a folder that is there: a filesystem that makes no new files (/proc)
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT' && (await fs.promises.stat(path.dirname(target)).then(st => st.isDirectory(), () => false))) {
+				throw new CommandError(`export to ${sanitize(output)} failed: cannot create a file in ${sanitize(path.dirname(target))}: that folder does not allow new files (no such file or directory); nothing was changed`);
+			}
 			const named = await storageProblem(error, path.dirname(target));
 			if (named) throw new CommandError(`export to ${sanitize(output)} failed: ${named}; nothing was changed`);
 			throw error;

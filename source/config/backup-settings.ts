@@ -3,6 +3,7 @@
 // of one line naming the setting.
 import {ConfigError} from './config-file.js';
 import {parseRetentionRules, RetentionRulesError, type RetentionRules} from '../backups/retention.js';
+import {quote} from '../text/sanitize.js';
 
 export type OrphanCheck = {
 	readonly child: string;
@@ -40,7 +41,7 @@ function hours(picked: Picked): number | undefined {
 	if (picked.value === undefined) return undefined;
 	const text = String(picked.value).trim();
 	const n = /^(\d+\.?\d*|\.\d+)$/.test(text) ? Number(text) : Number.NaN;
-	if (!Number.isFinite(n) || n <= 0 || n > 24 * 365) throw new ConfigError(`${picked.name} must be a number of hours above 0 and up to ${24 * 365} (got ${JSON.stringify(text.slice(0, 30))})`);
+	if (!Number.isFinite(n) || n <= 0 || n > 24 * 365) throw new ConfigError(`${picked.name} must be a number of hours above 0 and up to ${24 * 365} (got ${quote(text.slice(0, 30))})`);
 	return n;
 }
 
@@ -49,7 +50,7 @@ function queries(picked: Picked): string[] {
 	if (picked.value === undefined) return [];
 	const items = Array.isArray(picked.value) ? (picked.value as string[]) : String(picked.value).split(/;;|\n/);
 	const out = items.map(item => item.trim().replace(/;\s*$/, '').trim()).filter(Boolean);
-	for (const sql of out) if (!/^(select|with|values|pragma)\b/i.test(sql)) throw new ConfigError(`${picked.name}: each check is one query (SELECT, WITH, VALUES or PRAGMA) that returns a value; got ${JSON.stringify(sql.slice(0, 40))}`);
+	for (const sql of out) if (!/^(select|with|values|pragma)\b/i.test(sql)) throw new ConfigError(`${picked.name}: each check is one query (SELECT, WITH, VALUES or PRAGMA) that returns a value; got ${quote(sql.slice(0, 40))}`);
 	return out;
 }
 
@@ -61,7 +62,7 @@ export function parseOrphanChecks(value: unknown, name = 'ORPHAN_CHECKS'): Orpha
 	const items = Array.isArray(value) ? (value as string[]) : String(value).split(',');
 	return items.map(item => item.trim()).filter(Boolean).map(item => {
 		const m = orphanPattern.exec(item);
-		if (!m) throw new ConfigError(`${name}: ${JSON.stringify(item.slice(0, 60))} is not child_table.column->parent_table.column (plain SQL names)`);
+		if (!m) throw new ConfigError(`${name}: ${quote(item.slice(0, 60))} is not child_table.column->parent_table.column (plain SQL names)`);
 		return {child: m[1]!, childColumn: m[2]!, parent: m[3]!, parentColumn: m[4]!};
 	});
 }

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {fsReason} from '../text/fs-reason.js';
-import {sanitize} from '../text/sanitize.js';
+import {quote, sanitize} from '../text/sanitize.js';
 
 export class ConfigError extends Error {}
 
@@ -136,7 +136,7 @@ function check(object: Record<string, unknown>, schema: Schema, prefix: string, 
 			if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(`${name} in ${fileName} must be an object of named profiles (got ${describe(value)})`);
 			for (const [profile, settings] of Object.entries(value as Record<string, unknown>)) {
 				const profileName = `${name}.${sanitize(profile).slice(0, 60)}`;
-				if (profile.trim() === '') throw new ConfigError(`${name} in ${fileName}: a profile needs a name (got ${JSON.stringify(profile)})`);
+				if (profile.trim() === '') throw new ConfigError(`${name} in ${fileName}: a profile needs a name (got ${quote(profile)})`);
 				if (!settings || typeof settings !== 'object' || Array.isArray(settings)) throw new ConfigError(`${profileName} in ${fileName} must be an object (got ${describe(settings)})`);
 				check(settings as Record<string, unknown>, profileSchema, `${profileName}.`, fileName);
 			}

@@ -14,6 +14,7 @@ import {fsReason} from '../text/fs-reason.js';
 import {registerSecret, registerUrlSecrets} from '../text/mask.js';
 import {remoteSettings, type RemoteSettings} from './remote-settings.js';
 import {backupSettings, type BackupSettings} from './backup-settings.js';
+import {quote} from '../text/sanitize.js';
 
 export {ConfigError} from './config-file.js';
 export type {ActiveProfile, ProfileSummary} from './profiles.js';
@@ -174,7 +175,7 @@ function parseUrl(value: string, name: string, protocols: string[], what: string
 function parseInteger(value: string | number, name: string, min: number, max: number): number {
 	const n = typeof value === 'number' ? value : /^\s*-?\d+\s*$/.test(value) ? Number(value) : Number.NaN;
 	if (!Number.isInteger(n) || n < min || n > max) {
-		throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(String(value))})`);
+		throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got ${quote(String(value))})`);
 	}
 	return n;
 }
@@ -183,7 +184,7 @@ function parseNumber(value: string | number, name: string, min: number, max: num
 	// decimal only: Number('0x10') is 16 and Number('') is 0
 	const n = typeof value === 'number' ? value : /^\s*-?(\d+\.?\d*|\.\d+)\s*$/.test(value) ? Number(value) : Number.NaN;
 	if (!Number.isFinite(n) || n < min || n > max) {
-		throw new ConfigError(`${name} must be a number from ${min} to ${max} (got ${JSON.stringify(String(value))})`);
+		throw new ConfigError(`${name} must be a number from ${min} to ${max} (got ${quote(String(value))})`);
 	}
 	return n;
 }
@@ -202,12 +203,12 @@ function postgresFromEnv(env: Env): string | undefined {
 	if (!env.PGHOST && !env.PGPORT && !env.PGUSER && !env.PGDATABASE && !env.PGPASSWORD) return undefined;
 	const host = env.PGHOST ?? '127.0.0.1';
 	// 1..65535: the URL port setter silently ignores 99999 and the driver would go to 5432
-	if (env.PGPORT !== undefined && !(/^\d{1,5}$/.test(env.PGPORT) && Number(env.PGPORT) >= 1 && Number(env.PGPORT) <= 65_535)) throw new ConfigError(`PGPORT must be a port number (got ${JSON.stringify(env.PGPORT)})`);
+	if (env.PGPORT !== undefined && !(/^\d{1,5}$/.test(env.PGPORT) && Number(env.PGPORT) >= 1 && Number(env.PGPORT) <= 65_535)) throw new ConfigError(`PGPORT must be a port number (got ${quote(env.PGPORT)})`);
 	let url: URL;
 	try {
 		url = new URL(`postgres://${host.startsWith('/') ? 'localhost' : host}`);
 	} catch {
-		throw new ConfigError(`PGHOST is not a host name or socket directory (got ${JSON.stringify(host)})`);
+		throw new ConfigError(`PGHOST is not a host name or socket directory (got ${quote(host)})`);
 	}
 	url.port = env.PGPORT ?? '5432';
 	if (env.PGUSER) url.username = env.PGUSER;
@@ -323,7 +324,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
 	const redis = pick('redisUrl', 'REDIS_URL', 'redisUrl');
 	const redisUrl = parseUrl(String(redis.value ?? 'redis://127.0.0.1:6379/0'), redis.name, ['redis:', 'rediss:'], 'a redis:// or rediss:// URL');
 	const redisDb = new URL(redisUrl).pathname.replace(/^\//, '');
-	if (redisDb && !/^\d{1,2}$/.test(redisDb)) throw new ConfigError(`${redis.name} has a database number that is not a number: ${JSON.stringify(redisDb)}`);
+	if (redisDb && !/^\d{1,2}$/.test(redisDb)) throw new ConfigError(`${redis.name} has a database number that is not a number: ${quote(redisDb)}`);
 	// ioredis takes ?db=N when the path has none, while opsdeck would name db 0: one place for the db
 	if (new URL(redisUrl).searchParams.has('db')) throw new ConfigError(`${redis.name}: give the database in the path (redis://host:6379/N), not as ?db=`);
 
@@ -431,7 +432,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
 function themeFrom(value: unknown, name: string): Theme {
 	if (value === undefined) return 'default';
 	const theme = String(value).trim().toLowerCase();
-	if (!(themes as readonly string[]).includes(theme)) throw new ConfigError(`${name} must be ${themes.join(' or ')} (got ${JSON.stringify(String(value).slice(0, 40))})`);
+	if (!(themes as readonly string[]).includes(theme)) throw new ConfigError(`${name} must be ${themes.join(' or ')} (got ${quote(String(value).slice(0, 40))})`);
 	return theme as Theme;
 }
 
@@ -446,7 +447,7 @@ function logUnitFrom(value: unknown, name: string): string | undefined {
 	if (value === undefined) return undefined;
 	const unit = String(value).trim();
 	// systemd.unit(5)'s characters; never an option to journalctl
-	if (!/^[A-Za-z0-9:_.\\@-]+$/.test(unit) || unit.startsWith('-')) throw new ConfigError(`${name}: ${JSON.stringify(unit.slice(0, 60))} is not a systemd unit name`);
+	if (!/^[A-Za-z0-9:_.\\@-]+$/.test(unit) || unit.startsWith('-')) throw new ConfigError(`${name}: ${quote(unit.slice(0, 60))} is not a systemd unit name`);
 	return unit;
 }
 

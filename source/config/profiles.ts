@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {ConfigError} from './config-file.js';
-import {sanitize} from '../text/sanitize.js';
+import {quote, sanitize} from '../text/sanitize.js';
 
 /** The colours a profile's banner may take (Ink's named colours) or #rrggbb. */
 export const profileColours = ['red', 'yellow', 'green', 'blue', 'magenta', 'cyan', 'white', 'gray'] as const;
@@ -88,7 +88,7 @@ export function mergeSettings(lower: Record<string, unknown>, upper: Record<stri
 export function activeProfile(name: string, settings: Record<string, unknown>): ActiveProfile {
 	const colour = settings.colour === undefined ? 'yellow' : String(settings.colour).trim().toLowerCase();
 	if (!(profileColours as readonly string[]).includes(colour) && !/^#[0-9a-f]{6}$/.test(colour)) {
-		throw new ConfigError(`profiles.${sanitize(name).slice(0, 40)}.colour must be one of ${profileColours.join(', ')} or #rrggbb (got ${JSON.stringify(sanitize(String(settings.colour)).slice(0, 40))})`);
+		throw new ConfigError(`profiles.${sanitize(name).slice(0, 40)}.colour must be one of ${profileColours.join(', ')} or #rrggbb (got ${quote(String(settings.colour).slice(0, 40))})`);
 	}
 	return {name, colour, description: settings.description === undefined ? undefined : String(settings.description)};
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import {ConfigError} from './config-file.js';
 import {parseRemotes, type RemoteSpec} from '../backups/remote/spec.js';
 import {registerSecret, registerUrlSecrets} from '../text/mask.js';
+import {quote} from '../text/sanitize.js';
 
 export type S3Settings = {
 	/** BACKUP_S3_ENDPOINT, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL; undefined: AWS itself */
@@ -60,13 +61,13 @@ function bool(p: Picked): boolean | undefined {
 	const v = String(p.value).trim().toLowerCase();
 	if (['1', 'true', 'yes', 'on'].includes(v)) return true;
 	if (['0', 'false', 'no', 'off', ''].includes(v)) return false;
-	throw new ConfigError(`${p.name} must be true or false (got ${JSON.stringify(String(p.value).slice(0, 40))})`);
+	throw new ConfigError(`${p.name} must be true or false (got ${quote(String(p.value).slice(0, 40))})`);
 }
 
 function int(p: Picked, fallback: number, min: number, max: number): number {
 	if (p.value === undefined) return fallback;
 	const n = typeof p.value === 'number' ? p.value : /^\s*\d+\s*$/.test(String(p.value)) ? Number(p.value) : Number.NaN;
-	if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${p.name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(String(p.value).slice(0, 40))})`);
+	if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${p.name} must be a whole number from ${min} to ${max} (got ${quote(String(p.value).slice(0, 40))})`);
 	return n;
 }
 

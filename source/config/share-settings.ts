@@ -4,6 +4,7 @@
 import path from 'node:path';
 import {defaultClipboardMaxBytes} from '../clipboard/osc52.js';
 import {ConfigError} from './config-file.js';
+import {quote} from '../text/sanitize.js';
 
 export type ShareSettings = {
 	/** CLIPBOARD=osc52: `y` writes OSC 52; undefined: `y` says how to turn it on and writes nothing */
@@ -21,12 +22,12 @@ export const clipboardMaxLimit = 1024 * 1024;
 export function shareSettings(picked: {readonly clipboard: Picked; readonly clipboardMax: Picked; readonly exportDir: Picked}, cwd: string): ShareSettings {
 	const {clipboard, clipboardMax, exportDir} = picked;
 	const mode = clipboard.value === undefined ? '' : String(clipboard.value).trim().toLowerCase();
-	if (!['', 'osc52', 'off', 'none'].includes(mode)) throw new ConfigError(`${clipboard.name} must be osc52 or off (got ${JSON.stringify(String(clipboard.value).slice(0, 40))})`);
+	if (!['', 'osc52', 'off', 'none'].includes(mode)) throw new ConfigError(`${clipboard.name} must be osc52 or off (got ${quote(String(clipboard.value).slice(0, 40))})`);
 	let max = defaultClipboardMaxBytes;
 	if (clipboardMax.value !== undefined) {
 		const text = String(clipboardMax.value).trim();
 		max = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-		if (!Number.isInteger(max) || max < 1 || max > clipboardMaxLimit) throw new ConfigError(`${clipboardMax.name} must be a whole number of bytes from 1 to ${clipboardMaxLimit} (got ${JSON.stringify(text.slice(0, 40))})`);
+		if (!Number.isInteger(max) || max < 1 || max > clipboardMaxLimit) throw new ConfigError(`${clipboardMax.name} must be a whole number of bytes from 1 to ${clipboardMaxLimit} (got ${quote(text.slice(0, 40))})`);
 	}
 	return {
 		clipboard: mode === 'osc52' ? 'osc52' : undefined,

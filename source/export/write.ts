@@ -108,6 +108,11 @@ export async function writeExport(table: ExportTable, file: string, format: Expo
 		const name = await place(temp, file);
 		return {file: name, rows: table.rows.length, bytes: Buffer.byteLength(text, 'utf8'), renamed: name !== file};
 	} catch (error) {
+		// the folder was there a moment ago: "no such file" for a file being created in it is a
+		// filesystem that makes no new files (/proc, /sys), not a missing folder
+		if (errorCode(error) === 'ENOENT' && (await fs.stat(folder).then(st => st.isDirectory(), () => false))) {
+			throw new ExportError(`cannot create a file in ${folder}: that folder does not allow new files (no such file or directory)`, 'the folder does not allow new files', file);
+		}
 		throw failure(error, file);
 	} finally {
 		// after a link the temp is a second name of the file; after a failure it is a partial file

@@ -185,10 +185,13 @@ export async function probeRedis(redis: RedisBackend, timeoutMs: number): Promis
 		};
 	} catch (error) {
 		const status = redis.status;
+		// still on its first connection after the whole wait: a server that took the connection and
+		// never answered (stopped, stalled) is down, said as PostgreSQL's stall is, not "connecting"
+		if (status.state === 'connecting') return {...base, ...empty, state: 'down', lastError: `no answer within ${timeoutMs} ms`, reconnects: status.reconnects};
 		return {
 			...base,
 			...empty,
-			state: status.state === 'connecting' ? 'connecting' : 'down',
+			state: 'down',
 			// the backend's own last error says why (ECONNREFUSED); ours only says "redis is down"
 			lastError: friendly(status.lastError ?? errorMessage(error)),
 			reconnects: status.reconnects,

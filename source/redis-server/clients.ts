@@ -1,11 +1,16 @@
-// The clients of every server (CLIENT LIST), and CLIENT KILL ID through the mutation guard. opsdeck's
-// own connections (named by connectionName, client.ts; the pipes carry the same name) are marked
-// and never killed: killing them would cut the view that asked. Client ids are per server, so on a
-// Cluster the same id may be on two masters: a kill then names the server (SERVER/ID).
+// The clients of every server (CLIENT LIST), and CLIENT KILL ID through the mutation guard. This
+// process's own connections are marked and never killed: killing them would cut the view that
+// asked. They are known by CLIENT ID (each of our connections asked), never by name: any client
+// may call itself `opsdeck`, and another person's console is killable like any client. Client ids
+// are per server, so on a Cluster the same id may be on two masters: a kill then names the server
+// (SERVER/ID).
 import type {Config} from '../config/config.js';
-import {connectionName, type RedisBackend} from '../backends/redis/client.js';
+import type {Redis as RedisClient} from 'ioredis';
+import type {RedisBackend} from '../backends/redis/client.js';
+import {ownClientIds} from '../backends/redis/own-clients.js';
 import {MutationRefusedError, runMutation, type MutationRequest} from '../mutations/registry.js';
 import {eachServer, servers, type ServerSource} from './servers.js';
+import {quote} from '../text/sanitize.js';
 
 export type ClientInfo = {
 	readonly server: string;
@@ -22,12 +27,12 @@ export type ClientInfo = {
 	readonly memoryBytes: number;
 	readonly flags: string;
 	readonly user: string;
-	/** one of opsdeck's own connections (any opsdeck process): marked, never killed */
+	/** one of this opsdeck's own connections (by CLIENT ID, not by name): marked, never killed */
 	readonly opsdeck: boolean;
 };
 
-/** One line of CLIENT LIST (pure: tested on its own). */
-export function clientFrom(server: string, line: string): ClientInfo {
+/** One line of CLIENT LIST (pure: tested on its own); `own`: the ids of our connections to that server. */
+export function clientFrom(server: string, line: string, own: ReadonlySet<number> = new Set()): ClientInfo {
 	const f: Record<string, string> = {};
 	for (const token of line.trim().split(' ')) {
 		const at = token.indexOf('=');
@@ -47,17 +52,25 @@ export function clientFrom(server: string, line: string): ClientInfo {
 		memoryBytes: n(f['tot-mem']),
 		flags: f.flags ?? '',
 		user: f.user ?? '',
-		opsdeck: name === connectionName,
+		opsdeck: own.has(n(f.id)),
 	};
 }
 
-export function clientsFrom(server: string, text: string): ClientInfo[] {
-	return text.split('\n').filter(line => line.trim()).map(line => clientFrom(server, line));
+export function clientsFrom(server: string, text: string, own: ReadonlySet<number> = new Set()): ClientInfo[] {
+	return text.split('\n').filter(line => line.trim()).map(line => clientFrom(server, line, own));
+}
+
+/** CLIENT LIST of one server, our connections marked: the one asking (its CLIENT ID) and the registered pipes. */
+async function listOn(name: string, client: RedisClient): Promise<ClientInfo[]> {
+	const [list, id] = await Promise.all([client.call('CLIENT', 'LIST'), client.call('CLIENT', 'ID')]);
+	const own = ownClientIds(name);
+	own.add(Number(id));
+	return clientsFrom(name, String(list), own);
 }
 
 /** Every client of every server. */
 export async function readClients(redis: ServerSource): Promise<ClientInfo[]> {
-	const per = await eachServer(redis, async ({name, client}) => clientsFrom(name, String(await client.call('CLIENT', 'LIST'))));
+	const per = await eachServer(redis, async ({name, client}) => listOn(name, client));
 	return per.flat();
 }
 
@@ -84,7 +97,7 @@ export class KillTargetError extends Error {}
 /** opsdeck's own connection: refused (audited as refused). */
 export class OwnClientError extends MutationRefusedError {
 	constructor(readonly client: ClientInfo) {
-		super(`client ${client.id} on ${client.server} is one of opsdeck's own connections (name ${connectionName}): refused, nothing was done`);
+		super(`client ${client.id} on ${client.server} is one of this opsdeck's own connections: refused, nothing was done`);
 		this.name = 'OwnClientError';
 	}
 }
@@ -94,7 +107,7 @@ export async function findClient(redis: ServerSource, target: KillTarget): Promi
 	const all = servers(redis);
 	const candidates = target.server === undefined ? all : all.filter(s => s.name === target.server);
 	if (candidates.length === 0) throw new KillTargetError(`no server ${target.server} here (the servers: ${all.map(s => s.name).join(', ')})`);
-	const found = (await Promise.all(candidates.map(async ({name, client}) => clientsFrom(name, String(await client.call('CLIENT', 'LIST'))).filter(c => c.id === target.id)))).flat();
+	const found = (await Promise.all(candidates.map(async ({name, client}) => (await listOn(name, client)).filter(c => c.id === target.id)))).flat();
 	if (found.length === 0) throw new KillTargetError(`no client ${target.id}${target.server === undefined ? '' : ` on ${target.server}`} (see opsdeck redis clients)`);
 	if (found.length > 1) throw new KillTargetError(`client ${target.id} is on ${found.map(c => c.server).join(' and ')}: name one, e.g. ${found[0]!.server}/${target.id}`);
 	return found[0]!;
@@ -102,7 +115,7 @@ export async function findClient(redis: ServerSource, target: KillTarget): Promi
 
 /** What killing this client is confirmed and audited as; the word to type is its id. */
 export function killRequest(client: ClientInfo): MutationRequest {
-	const name = client.name ? ` name ${JSON.stringify(client.name)}` : '';
+	const name = client.name ? ` name ${quote(client.name)}` : '';
 	return {action: 'client-kill', target: `CLIENT KILL ID ${client.id} on ${client.server} (addr ${client.addr}${name})`, word: String(client.id)};
 }
 

@@ -6,13 +6,13 @@ import type {Writable} from 'node:stream';
 import type {SqliteBackend, SqliteDatabase} from '../backends/sqlite.js';
 import type {Config} from '../config/config.js';
 import {runMutation, type MutationRequest} from '../mutations/registry.js';
-import {jsonText} from '../text/sanitize.js';
+import {jsonText, quote} from '../text/sanitize.js';
 
 type GuardConfig = Pick<Config, 'sqlitePath' | 'readOnly' | 'auditLog'>;
 
 export class TableNotFoundError extends Error {
 	constructor(table: string, available: readonly string[]) {
-		super(`no table named ${JSON.stringify(table.slice(0, 60))}; tables: ${available.join(', ') || 'none'}`);
+		super(`no table named ${quote(table.slice(0, 60))}; tables: ${available.join(', ') || 'none'}`);
 		this.name = 'TableNotFoundError';
 	}
 }

@@ -22,7 +22,11 @@ export function appProcessLine(s: AppProcessStatus): Safe {
  * own (`sinceStart: false`): only the supervisor's count, or what a pid file or a port cannot give.
  */
 export function appStatusLines(s: AppProcessStatus, {sinceStart = true} = {}): Safe[] {
-	const count = sinceStart ? restarts(s) : s.restarts === null ? safe`- (${sanitize(s.kind)}: has no restart count; the console counts new pids while it runs)` : formatCount(s.restarts);
+	// PM2 and systemd keep a count: none here means they do not know the app (PM2 not running, no such
+	// process or unit), which the state says; a pid file or a port never has one
+	const supervised = s.kind === 'pm2' || s.kind === 'systemd';
+	const none = supervised ? safe`- (${sanitize(s.detail)})` : safe`- (${sanitize(s.kind)}: has no restart count; the console counts new pids while it runs)`;
+	const count = sinceStart ? restarts(s) : s.restarts === null ? none : formatCount(s.restarts);
 	const rows: Array<[string, Safe]> = [
 		['service', sanitize(s.service)],
 		['state', sanitize(`${s.state}: ${s.detail}`)],

@@ -1,6 +1,8 @@
 // PostgreSQL sessions, the blocking tree, tables and top queries as lines of text, for `opsdeck pg`
 // (the tab draws its own rows from the same data and these words). Every value from the server is
-// sanitized here (a query can hold any byte), and passwords were masked when it was read.
+// sanitized here (a query can hold any byte), and passwords were masked when it was read. Server
+// text goes through sanitizeExact: a real backslash shown as \\, so an application_name or query
+// holding the text `\x1b` does not look like a real ESC shown escaped.
 import type {BlockingNode} from '../postgres/blocking.js';
 import type {Overview} from '../postgres/overview.js';
 import type {TopQueries} from '../postgres/queries.js';
@@ -8,7 +10,7 @@ import {sessionDuration, type Session} from '../postgres/sessions.js';
 import type {TablesResult} from '../postgres/tables.js';
 import {oneLine} from '../postgres/query-text.js';
 import {fit, formatBytes, formatCount, formatDateTime, formatDuration, formatPercent} from './format.js';
-import {sanitize, type Safe} from './sanitize.js';
+import {sanitize, sanitizeExact, type Safe} from './sanitize.js';
 
 const stateWords: Record<string, string> = {
 	active: 'active',
@@ -22,21 +24,21 @@ const stateWords: Record<string, string> = {
 /** The state in a few letters: "idle in tx" for "idle in transaction"; "hidden" when the role may not see it. */
 export function stateText(session: Session): Safe {
 	if (session.hidden) return 'hidden' as Safe;
-	return sanitize(session.state === null ? '-' : (stateWords[session.state] ?? session.state));
+	return sanitizeExact(session.state === null ? '-' : (stateWords[session.state] ?? session.state));
 }
 
 export function waitText(session: Session): Safe {
 	if (!session.waitEventType) return '' as Safe;
-	return sanitize(`${session.waitEventType}:${session.waitEvent ?? '?'}`);
+	return sanitizeExact(`${session.waitEventType}:${session.waitEvent ?? '?'}`);
 }
 
 /** The query on one line (at most max characters), "(hidden)" when the role may not see it. */
 export function queryText(session: Pick<Session, 'hidden' | 'query'>, max = 200): Safe {
 	if (session.hidden) return '(hidden)' as Safe;
-	return sanitize(oneLine(session.query ?? '', max));
+	return sanitizeExact(oneLine(session.query ?? '', max));
 }
 
-const cell = (value: string | null, width: number) => fit(sanitize(value ?? '-'), width);
+const cell = (value: string | null, width: number) => fit(sanitizeExact(value ?? '-'), width);
 
 /** Columns padded to their widest cell; `right` lists the columns aligned right (numbers). */
 function table(rows: readonly (readonly string[])[], right: ReadonlySet<number> = new Set()): string[] {
@@ -72,7 +74,7 @@ export function overviewParts(o: Overview): [connections: Safe, longest: Safe, i
 		sanitize(`connections ${o.connections}/${o.maxConnections}${states ? ` (${states})` : ''}`),
 		sanitize(oldest('longest transaction', o.longestTransaction)),
 		sanitize(oldest('oldest idle in transaction', o.oldestIdleInTransaction)),
-		sanitize(replication),
+		sanitizeExact(replication),
 	];
 }
 
@@ -85,7 +87,7 @@ export function blockingLines(tree: readonly BlockingNode[]): string[] {
 		const what = node.pid === 0
 			? 'a prepared transaction (pg_prepared_xacts)'
 			: s
-				? `${stateText(s)}  ${formatDuration(sessionDuration(s))}  ${sanitize(`${s.user ?? '?'}@${s.database ?? '?'}`)}${s.waitEventType ? `  waits ${waitText(s)}` : ''}  ${queryText(s, 120)}`
+				? `${stateText(s)}  ${formatDuration(sessionDuration(s))}  ${sanitizeExact(`${s.user ?? '?'}@${s.database ?? '?'}`)}${s.waitEventType ? `  waits ${waitText(s)}` : ''}  ${queryText(s, 120)}`
 				: 'gone';
 		lines.push(`${prefix}${node.pid}  ${what}`);
 		for (const child of node.blocks) walk(child, depth + 1);

@@ -110,7 +110,7 @@ export function clientId(c: Pick<ClientInfo, 'server' | 'id'>, many: boolean): s
 export function clientsText(clients: readonly ClientInfo[], many: boolean): string {
 	const table = [['ID', 'ADDR', 'NAME', 'DB', 'AGE', 'IDLE', 'CMD', 'MEMORY', '']];
 	for (const c of clients) {
-		table.push([clientId(c, many), sanitize(c.addr), sanitize(c.name) || '-', String(c.db), formatDuration(c.ageSeconds * 1000), formatDuration(c.idleSeconds * 1000), sanitize(c.cmd), formatBytes(c.memoryBytes), c.opsdeck ? 'opsdeck' : '']);
+		table.push([clientId(c, many), sanitize(c.addr), sanitize(c.name) || '-', String(c.db), formatDuration(c.ageSeconds * 1000), formatDuration(c.idleSeconds * 1000), sanitize(c.cmd), formatBytes(c.memoryBytes), c.opsdeck ? '(own)' : '']);
 	}
 	const widths = table[0]!.map((_, i) => Math.max(...table.map(row => Array.from(row[i]!).length)));
 	return table.map(row => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - Array.from(cell).length))).join('  ').trimEnd()).join('\n');

@@ -40,6 +40,24 @@ export function sanitize(text: string): Safe {
 	return text.replace(dangerous, escapeChar) as Safe;
 }
 
+/**
+ * Untrusted text shown so that it cannot be mistaken: a real backslash as `\\`, then sanitize(), so
+ * the four characters `\x1b` typed into a query or an application_name never look like a real ESC
+ * shown escaped (as keyText does for Redis keys).
+ */
+export function sanitizeExact(text: string): Safe {
+	return sanitize(text.includes('\\') ? text.replaceAll('\\', '\\\\') : text);
+}
+
+/**
+ * Untrusted text in double quotes for a one-line message (`"evil\x1b]0;T\x07.db" is not a backup
+ * name`): a quote or backslash in it escaped by a backslash, controls as sanitize() shows them
+ * everywhere else (never JSON's `\u001b`).
+ */
+export function quote(text: string): Safe {
+	return `"${sanitize(text.replace(/["\\]/g, ch => `\\${ch}`))}"` as Safe;
+}
+
 /** Multi-line untrusted text: keeps newlines, turns tabs into two spaces, escapes the rest. */
 export function sanitizeMultiline(text: string): Safe {
 	return text

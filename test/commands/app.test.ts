@@ -65,7 +65,22 @@ describe('opsdeck app, under PM2', () => {
 		expect(field(after.stdout, 'pid')).toBe(m?.[2]);
 		expect(field(after.stdout, 'restarts')).toBe('1');
 		expect(readAudit({auditLog: auditLog()}, 1)[0]).toMatchObject({action: 'app-restart', result: 'ok', target: `pm2:tiny (pid ${pid})`});
+
+		// Found by the hostile tester: "restarts - (pm2: has no restart count)" when PM2 does not know the app
+		const unknown = await run(['status'], {...env, APP_SERVICE: 'pm2:nosuch'});
+		expect(field(unknown.stdout, 'state')).toBe('down: PM2 has no process named nosuch');
+		expect(field(unknown.stdout, 'restarts')).toBe('- (PM2 has no process named nosuch)');
 	}, 60_000);
+
+	it('PM2 not running: the restarts line says so, not that PM2 has no restart count', async () => {
+		const home = path.join(dir, 'no-pm2-here');
+		fs.mkdirSync(home, {recursive: true});
+		const status = await run(['status'], {APP_SERVICE: 'pm2:tiny', PM2_HOME: home});
+		expect(status.code).toBe(1);
+		expect(field(status.stdout, 'state')).toBe(`down: PM2 is not running (PM2_HOME ${home})`);
+		expect(field(status.stdout, 'restarts')).toBe(`- (PM2 is not running (PM2_HOME ${home}))`);
+		expect(status.stdout).not.toContain('has no restart count');
+	});
 });
 
 describe.each([

@@ -80,6 +80,9 @@ describe('opsdeck backup drill', () => {
 		const hostile = await s.run(['backup', 'drill', 'x\u001b[2J.db']);
 		expect(hostile.code).toBe(2);
 		expect(hostile.stderr).not.toContain('\u001b');
+		// escaped as everywhere else (\x1b), not JSON's \u001b
+		expect(hostile.stderr).toMatch(/^opsdeck: no backup named "x\\x1b\[2J\.db" in /);
+		expect(hostile.stderr).not.toContain('\\u001b');
 		const none = await s.run(['backup', 'drill']);
 		expect(none.code).toBe(1);
 		expect(none.stderr).toMatch(/^opsdeck: no backup to drill in .*backups/);
@@ -89,6 +92,16 @@ describe('opsdeck backup drill', () => {
 		expect(fs.existsSync(path.join(s.base, 'backups', 'drills.jsonl'))).toBe(false);
 		expect((await s.run(['status'], {DRILL_INTERVAL_HOURS: 'soon'})).stderr).toBe('opsdeck: DRILL_INTERVAL_HOURS must be a number of hours above 0 and up to 8760 (got "soon")\n');
 	}, 120_000);
+
+	it('a failed DRILL_CHECKS finding shows its hostile query and value escaped as \\x1b, not \\u001b', async () => {
+		const s = site('checkesc');
+		expect((await s.run(['backup', 'create'])).code).toBe(0);
+		const r = await s.run(['backup', 'drill'], {DRILL_CHECKS: "select 'evil' || char(27) || ']0;T' || char(7) where 0 = 1;; select 0 as \"q\u001b[2J\""});
+		expect(r.code).toBe(1);
+		expect(r.stdout).not.toContain('\u001b');
+		expect(r.stdout).not.toContain('\\u001b');
+		expect(r.stdout).toContain('finding: check "select 0 as \\"q\\x1b[2J\\"": returned 0');
+	}, 60_000);
 
 	it('serve drills the newest backup at start and again every DRILL_INTERVAL_HOURS', async () => {
 		const s = site('serve');
@@ -124,7 +137,9 @@ describe('opsdeck sqlite check --relations', () => {
 		// hostile table contents drawn escaped
 		expect(text.stdout).not.toContain('\u001b');
 		expect(text.stdout).not.toContain('\u0007');
-		expect(text.stdout).toMatch(/id=2 chat_code="gone" body="evil\\u001b\]0;pwned\\u0007\\u001b\[2J"/);
+		// escaped as everywhere else (\x1b), not JSON's \u001b
+		expect(text.stdout).toMatch(/id=2 chat_code="gone" body="evil\\x1b\]0;pwned\\x07\\x1b\[2J"/);
+		expect(text.stdout).not.toContain('\\u001b');
 
 		const json = await s.run(['sqlite', 'check', '--relations', '--json'], checks);
 		expect(json.code).toBe(1);

@@ -96,6 +96,8 @@ describe('no raw errno line', () => {
 		['a --config file that is not there', ['status', '--config', '{dir}/nope.json'], {}, 'cannot read config file {dir}/nope.json: it does not exist'],
 		['backup list, BACKUP_DIR a file', ['backup', 'list'], {BACKUP_DIR: '{dir}/app.db'}, 'cannot list {dir}/app.db: it is not a folder'],
 		['export into a folder that is not there', ['sqlite', 'export', 'chats', '--output', '/nonexistent-opsdeck/x.csv'], {}, 'export to /nonexistent-opsdeck/x.csv failed: cannot write to /nonexistent-opsdeck: it does not exist; nothing was changed'],
+		// found by the hostile tester: /proc exists, it just makes no new files
+		['export into a folder that makes no files (/proc)', ['sqlite', 'export', 'chats', '--output', '/proc/x.json'], {}, 'export to /proc/x.json failed: cannot create a file in /proc: that folder does not allow new files (no such file or directory); nothing was changed'],
 	])('%s', (_name, args, env, expected) => {
 		const fill = (text: string) => text.replaceAll('{dir}', temp.dir);
 		const run = opsdeck(args.map(fill), Object.fromEntries(Object.entries(env).map(([k, v]) => [k, fill(v)])));

@@ -96,6 +96,25 @@ describe('opsdeck flush', () => {
 	});
 });
 
+// Found by the hostile tester: `opsdeck flush⏎y⏎` typed quickly flushed: the y, typed before the
+// question was shown, was taken as its answer. Every confirm() drops what was typed ahead.
+describe('typed ahead of the y/N question', () => {
+	it('a y typed before the question is not the answer: the question waits, Enter (no) keeps every key', async () => {
+		const run = runPty('node', [bin, 'flush'], {env: env(), cwd});
+		// written at once: long before the program has started and asked
+		run.press('y\r');
+		await run.waitForText('Flush? [y/N]');
+		await new Promise(resolve => setTimeout(resolve, 700));
+		expect(run.exit).toBeUndefined();
+		expect(await db0.dbsize()).toBe(3);
+		run.press('\r');
+		expect((await run.waitForExit()).exitCode).toBe(2);
+		expect(await db0.dbsize()).toBe(3);
+		await run.flush();
+		expect(run.screen()).toContain('opsdeck: cancelled: nothing was done');
+	});
+});
+
 // issue 16, point 6: after Ctrl-C the cancel line was glued to the question ("[y/N] opsdeck: cancelled")
 describe('Ctrl-C at the y/N question', () => {
 	it('prints "cancelled" on a line of its own, exit 2, nothing flushed', async () => {

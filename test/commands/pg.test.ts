@@ -66,6 +66,19 @@ describe('opsdeck pg', () => {
 		await ended;
 	});
 
+	// Found by the hostile tester: a real backslash was shown as it is, so the text `\x1b` typed into an
+	// application_name or a query looked exactly like a real ESC shown escaped
+	it('activity: a real backslash in server text is shown as \\\\, unlike a real ESC (\\x1b)', async () => {
+		const {session, ended} = await sleeping('lit\\x1b]0;T', "select pg_sleep(60), 'typed\\x1b' as a, 'real\x1b' as b");
+		const text = await pg(['activity']);
+		expect(text.code).toBe(0);
+		const line = text.stdout.split('\n').find(l => l.startsWith(`${session.pid} `))!;
+		expect(line).toMatch(/ lit\\\\x1b\]0;T /);
+		expect(line).toContain("'typed\\\\x1b' as a, 'real\\x1b' as b");
+		await adminQuery('select pg_cancel_backend($1)', [session.pid]);
+		await ended;
+	});
+
 	it('cancel: refused without --yes and in read-only mode; --yes ends the query ("canceling statement"), the session stays; all on record', async () => {
 		const {session, ended} = await sleeping('victim');
 		const pid = String(session.pid);

@@ -63,22 +63,35 @@ describe('redis slowlog', () => {
 });
 
 describe('redis clients and kill', () => {
-	it('lists a named client, kills it with --yes, refuses opsdeck\'s own connection', async () => {
+	it('lists a named client, kills it with --yes; a client that merely calls itself opsdeck is killable, the CLI\'s own connection (by CLIENT ID) refused', async () => {
 		const victim = new Redis(server.url, {connectionName: 'victim', retryStrategy: () => null});
 		victim.on('error', () => undefined);
-		const own = new Redis(server.url, {connectionName: 'opsdeck', retryStrategy: () => null});
+		// another person's console, or a hostile client naming itself so: not ours
+		const impostor = new Redis(server.url, {connectionName: 'opsdeck', retryStrategy: () => null});
+		impostor.on('error', () => undefined);
 		try {
-			const [victimId, ownId] = [Number(await victim.client('ID')), Number(await own.client('ID'))];
+			const [victimId, impostorId] = [Number(await victim.client('ID')), Number(await impostor.client('ID'))];
 			const listed = await cli(['clients']);
 			expect(listed.code).toBe(0);
 			expect(listed.stdout).toMatch(new RegExp(`^${victimId} +127\\.0\\.0\\.1:\\d+ +victim +0 `, 'm'));
-			expect(listed.stdout).toMatch(new RegExp(`^${ownId} +127\\.0\\.0\\.1:\\d+ +opsdeck .* opsdeck$`, 'm'));
+			const impostorRow = listed.stdout.split('\n').find(l => l.startsWith(`${impostorId} `))!;
+			expect(impostorRow).toMatch(/ opsdeck +0 /);
+			expect(impostorRow).not.toContain('(own)');
+			// the CLI's own connection (the one listing) is marked, and only it
+			const own = listed.stdout.split('\n').filter(l => l.endsWith('(own)'));
+			expect(own).toHaveLength(1);
+			const ownId = Number(own[0]!.split(' ')[0]);
 
-			const refused = await cli(['kill', String(ownId), '--yes']);
-			expect(refused.stderr).toMatch(/^opsdeck: client \d+ on 127\.0\.0\.1:\d+ is one of opsdeck's own connections \(name opsdeck\): refused, nothing was done\n$/);
+			// the next CLI run connects next: its connection gets the next id (a private server: no one else connects)
+			const refused = await cli(['kill', String(ownId + 1), '--yes']);
+			expect(refused.stderr).toBe(`opsdeck: client ${ownId + 1} on 127.0.0.1:${server.port} is one of this opsdeck's own connections: refused, nothing was done\n`);
 			expect(refused.code).toBe(2);
-			expect(await own.ping()).toBe('PONG');
 			expect(audit().at(-1)).toMatchObject({action: 'client-kill', result: 'refused'});
+
+			const gotImpostor = await cli(['kill', String(impostorId), '--yes']);
+			expect(gotImpostor).toMatchObject({code: 0, stderr: ''});
+			expect(gotImpostor.stdout).toMatch(new RegExp(`^killed client ${impostorId} on 127\\.0\\.0\\.1:${server.port} \\(127\\.0\\.0\\.1:\\d+ named opsdeck\\)\\n$`));
+			expect(String(await admin.client('LIST'))).not.toContain(`id=${impostorId} `);
 
 			const killed = await cli(['kill', String(victimId), '--yes']);
 			expect(killed).toMatchObject({code: 0, stderr: ''});
@@ -90,7 +103,7 @@ describe('redis clients and kill', () => {
 			expect(gone).toMatchObject({code: 2, stderr: `opsdeck: no client ${victimId} (see opsdeck redis clients)\n`});
 		} finally {
 			victim.disconnect();
-			own.disconnect();
+			impostor.disconnect();
 		}
 	});
 });

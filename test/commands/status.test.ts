@@ -84,6 +84,30 @@ describe('opsdeck status', () => {
 		expect(human.stdout).toMatch(/^verdict +degraded: redis down/m);
 	});
 
+	// Found by the hostile tester: a stopped (kill -STOP) Redis was "redis connecting  connection lost"
+	it('a stalled Redis (SIGSTOP): down, no answer within N ms, degraded, exit 1', async () => {
+		const stalled = await startRedis();
+		process.kill(stalled.pid!, 'SIGSTOP');
+		try {
+			const [{code, stdout}, human] = await Promise.all([
+				runCli(['status', '--json'], {env: env({REDIS_URL: stalled.url}), cwd: sqlite.dir}),
+				runCli(['status'], {env: env({REDIS_URL: stalled.url}), cwd: sqlite.dir}),
+			]);
+			expect(code).toBe(1);
+			const report = JSON.parse(stdout) as {verdict: string; redis: {state: string}; reasons: {component: string; message: string}[]};
+			expect(report.redis.state).toBe('down');
+			expect(report.verdict).toBe('degraded');
+			expect(report.reasons).toEqual([{component: 'redis', level: 'degraded', message: expect.stringMatching(/^redis down: no answer within \d+ ms$/)}]);
+			expect(human.code).toBe(1);
+			expect(human.stdout).toMatch(/^redis +down +no answer within \d+ ms/m);
+			expect(human.stdout).toMatch(/^verdict +degraded: redis down: no answer within \d+ ms$/m);
+			expect(human.stdout).not.toMatch(/connecting|connection lost/);
+		} finally {
+			process.kill(stalled.pid!, 'SIGCONT');
+			await stalled.stop();
+		}
+	});
+
 	it('PostgreSQL at a closed port: unhealthy, exit 2, no password', async () => {
 		const {code, stdout} = await runCli(['status'], {env: env({DATABASE_URL: `postgres://app:pg-s3cret@127.0.0.1:${await closedPort()}/app`}), cwd: sqlite.dir});
 		expect(code).toBe(2);

@@ -164,6 +164,26 @@ describe('Redis tab', () => {
 		expect(log).toMatch(new RegExp(`CLIENT KILL ID ${id} .*"result":"ok"`));
 	});
 
+	// Found by the hostile tester: any client NAMED opsdeck (another person's console, or a hostile
+	// client naming itself so) was marked (own) and could not be killed
+	it('a client that only calls itself opsdeck is not ours: unmarked, and k kills it through the dialog', async () => {
+		const {id} = await victim('opsdeck');
+		await settle(1100);
+		await writer.ping();
+		const app = await start();
+		await app.press('c');
+		const list = await app.waitFor(new RegExp(`^ +${id} +opsdeck `, 'm'));
+		expect(list.split('\n').find(l => new RegExp(`^ +${id} `).test(l))).not.toContain('(own)');
+		// ours are still marked
+		expect(list).toMatch(/opsdeck \(own\)/);
+		await app.press('k');
+		await app.waitFor(`Type ${id} and press Enter`);
+		await app.type(String(id));
+		await app.press(keys.enter);
+		await app.waitFor(`killed client ${id}`);
+		expect(await names()).not.toContain(`id=${id} `);
+	});
+
 	it('read-only refuses a kill without a dialog, audited', async () => {
 		const {id} = await victim();
 		await settle(1100);

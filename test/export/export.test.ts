@@ -97,6 +97,15 @@ describe('writing', () => {
 		expect(fs.existsSync(path.join(dir, 'nope'))).toBe(false);
 	});
 
+	// Found by the hostile tester: /proc/x.json said "the folder does not exist" though /proc exists
+	it('a folder that exists but makes no new files (/proc): says so, not that the folder is missing', async () => {
+		const error = await writeExport(hostile, '/proc/x.json', 'json').then(() => undefined, (e: unknown) => e as ExportError);
+		expect(error).toBeInstanceOf(ExportError);
+		expect(error!.message).toBe('cannot create a file in /proc: that folder does not allow new files (no such file or directory)');
+		expect(error!.reason).toBe('the folder does not allow new files');
+		expect(error!.message).not.toMatch(/does not exist/);
+	});
+
 	describe('on a small filesystem of its own', () => {
 		let disk: string | undefined;
 		beforeAll(() => {

@@ -104,8 +104,11 @@ describe('parsers', () => {
 
 	it('CLIENT LIST: opsdeck\'s own connections are marked', () => {
 		const line = 'id=5 addr=127.0.0.1:5000 laddr=127.0.0.1:6379 fd=8 name=opsdeck age=10 idle=3 flags=N db=2 cmd=scan tot-mem=22400 user=default';
-		expect(clientFrom('s', line)).toMatchObject({id: 5, name: 'opsdeck', db: 2, ageSeconds: 10, idleSeconds: 3, cmd: 'scan', memoryBytes: 22400, opsdeck: true});
-		expect(clientFrom('s', line.replace('name=opsdeck', 'name=worker')).opsdeck).toBe(false);
+		expect(clientFrom('s', line, new Set([5]))).toMatchObject({id: 5, name: 'opsdeck', db: 2, ageSeconds: 10, idleSeconds: 3, cmd: 'scan', memoryBytes: 22400, opsdeck: true});
+		expect(clientFrom('s', line.replace('name=opsdeck', 'name=worker'), new Set([5])).opsdeck).toBe(true);
+		// the name proves nothing: a client that calls itself opsdeck is not ours unless its id is
+		expect(clientFrom('s', line).opsdeck).toBe(false);
+		expect(clientFrom('s', line, new Set([6])).opsdeck).toBe(false);
 	});
 
 	it('the prefix tree keeps every sum exact past its bound on prefixes', () => {

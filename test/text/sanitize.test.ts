@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {fit} from '../../source/text/format.js';
-import {hex, isBinary, jsonText, sanitize, sanitizeBytes, sanitizeMultiline} from '../../source/text/sanitize.js';
+import {hex, isBinary, jsonText, quote, sanitize, sanitizeBytes, sanitizeExact, sanitizeMultiline} from '../../source/text/sanitize.js';
 
 // Nothing that can drive a terminal may survive: ESC (7-bit CSI/OSC), C1 CSI, bidi override, BEL, NUL.
 const raw = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
@@ -135,5 +135,25 @@ describe('issue 14, case 2: invisibles by property', () => {
 		expect(JSON.parse(text)).toEqual(value);
 		// the pretty-printing newlines are JSON's own
 		expect(text.split('\n')).toHaveLength(3);
+	});
+});
+
+// Found by the hostile tester: refusals and drill findings showed JSON's `\u001b` where everything else
+// shows `\x1b`, and PostgreSQL text did not escape a real backslash (the text `\x1b` looked like ESC)
+describe('quote and sanitizeExact: one way to show an escape', () => {
+	it('quote: controls as sanitize shows them (never \\u001b), a quote and a backslash escaped', () => {
+		expect(quote('evil\u001b]0;T\u0007.db')).toBe('"evil\\x1b]0;T\\x07.db"');
+		expect(quote('a"b\\c')).toBe('"a\\"b\\\\c"');
+		expect(quote('plain')).toBe(JSON.stringify('plain'));
+		expect(quote('x\u202ey')).toBe('"x\\u202ey"');
+	});
+
+	it('sanitizeExact: a real backslash as \\\\, so the text \\x1b and a real ESC differ', () => {
+		const typed = sanitizeExact('lit\\x1b]0;T');
+		const real = sanitizeExact('lit\u001b]0;T');
+		expect(typed).toBe('lit\\\\x1b]0;T');
+		expect(real).toBe('lit\\x1b]0;T');
+		expect(typed).not.toBe(real);
+		expect(sanitizeExact('no backslash')).toBe('no backslash');
 	});
 });

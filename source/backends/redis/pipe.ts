@@ -6,6 +6,8 @@
 // still one round trip; the connection is opened when first needed and again after any failure.
 import net from 'node:net';
 import type {ConnectionOptions} from 'node:tls';
+import {addOwnClient, ownServerKey, removeOwnClient} from './own-clients.js';
+import {quote} from '../../text/sanitize.js';
 
 export type RawReply = number | string | null | Error | RawReply[];
 
@@ -130,7 +132,7 @@ export class ReplyReader {
 				return items;
 			}
 			default:
-				throw new Error(`unexpected reply from Redis (${JSON.stringify(String.fromCharCode(type ?? 0))})`);
+				throw new Error(`unexpected reply from Redis (${quote(String.fromCharCode(type ?? 0))})`);
 		}
 	}
 }
@@ -201,6 +203,8 @@ export class RawPipe {
 	#waiting: Waiting | undefined;
 	#chain: Promise<unknown> = Promise.resolve();
 	#closed = false;
+	/** the server's CLIENT ID for the open socket */
+	#clientId: number | undefined;
 
 	constructor(readonly target: PipeTarget, readonly timeoutMs = 5000) {}
 
@@ -272,9 +276,15 @@ export class RawPipe {
 		socket.on('close', () => {
 			if (this.#socket === socket) this.#drop(new Error('connection lost'));
 		});
-		const hello = helloCommands(target);
-		if (hello.length === 0) return;
+		// the handshake ioredis would do (AUTH, SELECT, CLIENT SETNAME), then CLIENT ID: its id marks it
+		// as ours in the client list (a name proves nothing: own-clients.ts)
+		const hello = [...helloCommands(target), ['CLIENT', 'ID']];
 		const replies = await this.#request(hello.map(encodeCommand).join(''), hello.length);
+		const id = replies.at(-1);
+		if (typeof id === 'number' && this.#socket === socket) {
+			this.#clientId = id;
+			addOwnClient(ownServerKey(target), id);
+		}
 		try {
 			checkHello(target, hello, replies);
 		} catch (error) {
@@ -312,6 +322,8 @@ export class RawPipe {
 	#drop(error: Error): void {
 		const socket = this.#socket;
 		this.#socket = undefined;
+		if (this.#clientId !== undefined) removeOwnClient(ownServerKey(this.target), this.#clientId);
+		this.#clientId = undefined;
 		socket?.destroy();
 		this.#opening?.destroy();
 		const waiting = this.#waiting;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type {Config} from '../../config/config.js';
 import {runMutation, type MutationRequest} from '../../mutations/registry.js';
 import {errorMessage} from '../../text/mask.js';
-import {sanitize} from '../../text/sanitize.js';
+import {quote, sanitize} from '../../text/sanitize.js';
 import {ensureDir} from '../../system/ensure-dir.js';
 import {forgetTemp, trackTemp} from '../../system/temp-files.js';
 import {fsyncDir, readSidecar, writeSidecar, type BackupMeta} from '../files.js';
@@ -49,7 +49,7 @@ export function findRemote(config: Pick<Config, 'backupRemotes'>, given: string 
 		}
 		return remotes.find(r => r.id === spec.id) ?? spec;
 	}
-	throw new RemoteChoiceError(`--from ${JSON.stringify(sanitize(given.slice(0, 60)))} is not a remote (configured: ${sanitize(list)})`);
+	throw new RemoteChoiceError(`--from ${quote(given.slice(0, 60))} is not a remote (configured: ${sanitize(list)})`);
 }
 
 export type RemoteListing = {readonly remote: string; readonly kind: RemoteSpec['kind']; readonly backups: readonly RemoteObject[]; readonly error?: string};

@@ -5,7 +5,9 @@
 import crypto from 'node:crypto';
 import {Transform} from 'node:stream';
 import type {Config} from '../../config/config.js';
+import {parseBackupName} from '../names.js';
 import type {RemoteSpec} from './spec.js';
+import {quote} from '../../text/sanitize.js';
 
 export type RemoteObject = {
 	/** the backup's file name (`manual_2026-…db`), as the store has it (untrusted: sanitize to show) */
@@ -17,12 +19,22 @@ export type RemoteObject = {
 	readonly hasSidecar: boolean;
 };
 
+/**
+ * The order of a remote listing, newest first: by the time in the backup's name, as local backups
+ * are (the store's modification time says when it was uploaded, not when the backup was taken: an
+ * old copy uploaded late is not the newest); a name opsdeck did not give goes by its mtime.
+ */
+export function newestFirst(list: RemoteObject[]): RemoteObject[] {
+	const time = (o: RemoteObject) => parseBackupName(o.name)?.createdAt.getTime() ?? o.modifiedAt;
+	return list.sort((a, b) => time(b) - time(a) || b.modifiedAt - a.modifiedAt || b.name.localeCompare(a.name));
+}
+
 export type Transfer = {readonly sha256: string; readonly sizeBytes: number};
 export type TransferProgress = (doneBytes: number, totalBytes: number) => void;
 
 export interface Remote {
 	readonly spec: RemoteSpec;
-	/** the `.db` files in the remote folder, newest first */
+	/** the `.db` files in the remote folder, newest first (newestFirst) */
 	list(): Promise<RemoteObject[]>;
 	/**
 	 * Uploads `file` as its base name, then its sidecar (a path, or undefined); resolves with the
@@ -68,7 +80,7 @@ export function hashing(onBytes?: (total: number) => void): Transform & {done():
 /** A backup file name as it may be stored remotely: a plain `.db` name, nothing that climbs or hides. */
 export function assertRemoteName(name: string): void {
 	if (typeof name !== 'string' || !name.endsWith('.db') || name.startsWith('.') || /[/\\\0]/.test(name) || name.includes('..') || /[\u0000-\u001f\u007f]/.test(name)) {
-		throw new RemoteError(`${JSON.stringify(name.slice(0, 60))} is not a backup name (a plain NAME.db): refused`, false);
+		throw new RemoteError(`${quote(name.slice(0, 60))} is not a backup name (a plain NAME.db): refused`, false);
 	}
 }
 

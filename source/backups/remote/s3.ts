@@ -9,8 +9,9 @@ import {DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2
 import {Upload} from '@aws-sdk/lib-storage';
 import type {S3Settings} from '../../config/remote-settings.js';
 import {errorMessage} from '../../text/mask.js';
-import {assertRemoteName, hashing, RemoteError, type Remote, type RemoteObject, type Transfer} from './remote.js';
+import {assertRemoteName, hashing, newestFirst, RemoteError, type Remote, type RemoteObject, type Transfer} from './remote.js';
 import type {S3Spec} from './spec.js';
+import {quote} from '../../text/sanitize.js';
 
 /** part size for multipart uploads (lib-storage's minimum is 5 MiB) */
 export const s3PartSize = 16 * 1024 * 1024;
@@ -77,7 +78,7 @@ export function openS3(settings: S3Settings, spec: S3Spec): Remote {
 				token = page.IsTruncated ? page.NextContinuationToken : undefined;
 			} while (token);
 			const list: RemoteObject[] = [...objects].map(([name, o]) => ({name, sizeBytes: o.size, modifiedAt: o.modified, hasSidecar: sidecars.has(name)}));
-			return list.sort((a, b) => b.modifiedAt - a.modifiedAt || b.name.localeCompare(a.name));
+			return newestFirst(list);
 		},
 		async upload(file, sidecar, onProgress, expectedSha256) {
 			const name = file.split('/').pop()!;
@@ -133,7 +134,7 @@ export function openS3(settings: S3Settings, spec: S3Spec): Remote {
 				total = got.ContentLength ?? 0;
 			} catch (error) {
 				const status = (error as {$metadata?: {httpStatusCode?: number}}).$metadata?.httpStatusCode;
-				return fail(status === 404 ? `no backup named ${JSON.stringify(name)}` : `cannot download ${name}`, error, status !== 404);
+				return fail(status === 404 ? `no backup named ${quote(name)}` : `cannot download ${name}`, error, status !== 404);
 			}
 			const hasher = hashing(done => onProgress?.(done, total));
 			try {
@@ -159,7 +160,7 @@ export function openS3(settings: S3Settings, spec: S3Spec): Remote {
 				await client.send(new HeadObjectCommand({Bucket: spec.bucket, Key: key(name)}));
 			} catch (error) {
 				const status = (error as {$metadata?: {httpStatusCode?: number}}).$metadata?.httpStatusCode;
-				return fail(status === 404 ? `no backup named ${JSON.stringify(name)}` : `cannot delete ${name}`, error, false);
+				return fail(status === 404 ? `no backup named ${quote(name)}` : `cannot delete ${name}`, error, false);
 			}
 			try {
 				await client.send(new DeleteObjectsCommand({Bucket: spec.bucket, Delete: {Objects: [{Key: key(name)}, {Key: key(`${name}.json`)}]}}));

@@ -10,8 +10,9 @@ import SftpClient from 'ssh2-sftp-client';
 import type {SftpSettings} from '../../config/remote-settings.js';
 import {errorMessage} from '../../text/mask.js';
 import {checkHostKey} from './known-hosts.js';
-import {assertRemoteName, hashing, RemoteError, type Remote, type RemoteObject} from './remote.js';
+import {assertRemoteName, hashing, newestFirst, RemoteError, type Remote, type RemoteObject} from './remote.js';
 import type {SftpSpec} from './spec.js';
+import {quote} from '../../text/sanitize.js';
 
 async function connect(settings: SftpSettings, spec: SftpSpec): Promise<SftpClient> {
 	// its default global listeners print raw text ("Global error listener: …") to the terminal; the
@@ -76,7 +77,7 @@ export async function openSftp(settings: SftpSettings, spec: SftpSpec): Promise<
 			const list: RemoteObject[] = entries
 				.filter(e => e.type === '-' && e.name.endsWith('.db') && !e.name.startsWith('.'))
 				.map(e => ({name: e.name, sizeBytes: e.size, modifiedAt: e.modifyTime, hasSidecar: names.has(`${e.name}.json`)}));
-			return list.sort((a, b) => b.modifiedAt - a.modifiedAt || b.name.localeCompare(a.name));
+			return newestFirst(list);
 		},
 		async upload(file, sidecar, onProgress, expectedSha256) {
 			const name = path.basename(file);
@@ -118,7 +119,7 @@ export async function openSftp(settings: SftpSettings, spec: SftpSpec): Promise<
 			try {
 				total = (await client.stat(at(name))).size;
 			} catch (error) {
-				return fail(`no backup named ${JSON.stringify(name)}`, error, false);
+				return fail(`no backup named ${quote(name)}`, error, false);
 			}
 			const hasher = hashing(done => onProgress?.(done, total));
 			const through = new PassThrough();
@@ -141,7 +142,7 @@ export async function openSftp(settings: SftpSettings, spec: SftpSpec): Promise<
 		async delete(name) {
 			assertRemoteName(name);
 			try {
-				if (!(await client.exists(at(name)))) throw new RemoteError(`${spec.id}: no backup named ${JSON.stringify(name)}`, false);
+				if (!(await client.exists(at(name)))) throw new RemoteError(`${spec.id}: no backup named ${quote(name)}`, false);
 				await client.delete(at(name));
 				await client.delete(at(`${name}.json`), true);
 			} catch (error) {

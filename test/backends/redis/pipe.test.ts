@@ -5,6 +5,7 @@ import {Redis} from 'ioredis';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {encodeCommand, RawPipe, type PipeTarget} from '../../../source/backends/redis/pipe.js';
 import {RedisBackend} from '../../../source/backends/redis/client.js';
+import {ownClientIds} from '../../../source/backends/redis/own-clients.js';
 import {startRedis, type RedisServerHandle} from '../../helpers/redis-server.js';
 import {startProxy, type TcpProxy} from '../../helpers/tcp-proxy.js';
 import {timed} from '../../helpers/wait.js';
@@ -129,5 +130,18 @@ describe('RawPipe', () => {
 		expect(await run(p, [['PING']])).toEqual(['PONG']);
 		await backend.close();
 		await expect(run(p, [['PING']])).rejects.toThrow('closed');
+	});
+});
+
+// The client list marks our connections by CLIENT ID, not by the name opsdeck (hostile tester):
+// a pipe registers its id when it connects and leaves when it drops
+describe('own client ids', () => {
+	it('a connected pipe registers its CLIENT ID under its server; closed, it is gone', async () => {
+		const p = pipe({port: server.port, connectionName: 'opsdeck'});
+		const [id] = await run(p, [['CLIENT', 'ID']]);
+		const key = `127.0.0.1:${server.port}`;
+		expect(ownClientIds(key).has(id as number)).toBe(true);
+		p.close();
+		expect(ownClientIds(key).has(id as number)).toBe(false);
 	});
 });

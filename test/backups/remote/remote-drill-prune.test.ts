@@ -63,6 +63,24 @@ describe('backup drill --remote', () => {
 		expect(log.at(-1)).toMatchObject({backup: name, ok: true, remote: `s3://${s3.bucket}/drill/`});
 	}, 60_000);
 
+	it('takes the newest by the name\'s time, not the upload time; a copy with no sidecar there fails (exit 1, recorded) as restore refuses it', async () => {
+		const old = 'manual_2026-01-01T00-00-00.db';
+		// uploaded after `name` (a later mtime on the store) but taken earlier, and with no sidecar
+		await new Promise(resolve => setTimeout(resolve, 1100));
+		await put(`drill/${old}`, fs.readFileSync(sqlite.path));
+		const newest = await cli('drill', ['backup', 'drill', '--remote']);
+		expect(newest.code).toBe(0);
+		expect(newest.stdout).toMatch(new RegExp(`^drill of ${name} on s3://${s3.bucket}/drill/: passed in `, 'm'));
+		const r = await cli('drill', ['backup', 'drill', old, '--remote']);
+		expect(r.code).toBe(1);
+		expect(r.stdout).toMatch(new RegExp(`^drill of ${old} on s3://${s3.bucket}/drill/: FAILED in `, 'm'));
+		expect(r.stdout).toContain(`finding: s3://${s3.bucket}/drill/${old} has no sidecar there: its sha256 cannot be checked\n`);
+		expect(r.stdout).not.toMatch(/passed/);
+		expect(temps()).toEqual([]);
+		const log = fs.readFileSync(path.join(backups(), 'drills.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l) as {backup: string; ok: boolean});
+		expect(log.at(-1)).toMatchObject({backup: old, ok: false});
+	}, 60_000);
+
 	it('fails (exit 1, recorded) a remote copy whose bytes are not the ones its sidecar records, and removes the download', async () => {
 		await put(`drill/${name}`, Buffer.alloc(8192, 1));
 		const r = await cli('drill', ['backup', 'drill', name, '--remote', '--from', 's3']);

@@ -9,7 +9,7 @@ import type {Session} from '../../../postgres/sessions.js';
 import {readTables} from '../../../postgres/tables.js';
 import {parseDuration, selectSessions, sortKeys, type SortKey, type View} from '../../../postgres/views.js';
 import {formatCount, formatDuration} from '../../../text/format.js';
-import {sanitize, type Safe} from '../../../text/sanitize.js';
+import {sanitize, sanitizeExact, type Safe} from '../../../text/sanitize.js';
 import {TabScreen} from '../../components/tab-screen.js';
 import {useBackends, useFrame} from '../../context.js';
 import {useListCursor} from '../../hooks/use-list-cursor.js';
@@ -28,7 +28,7 @@ type Screen = 'sessions' | 'tables' | 'queries';
 type Opened = {readonly title: Safe; readonly query: string};
 
 function sessionTitle(s: Session): Safe {
-	return sanitize(`pid ${s.pid} · ${s.user ?? '?'}@${s.database ?? '?'}${s.application ? ` · ${s.application}` : ''} · ${s.state ?? '?'} · the query as read when opened`);
+	return sanitizeExact(`pid ${s.pid} · ${s.user ?? '?'}@${s.database ?? '?'}${s.application ? ` · ${s.application}` : ''} · ${s.state ?? '?'} · the query as read when opened`);
 }
 
 function PostgresTab({isActive, isVisible, width, height}: TabProps) {

@@ -6,7 +6,7 @@ import {hiddenNote} from '../../../postgres/sessions.js';
 import type {TopQueries, TopQuery} from '../../../postgres/queries.js';
 import {fit, formatCount, formatDuration} from '../../../text/format.js';
 import {queryText} from '../../../text/pg-text.js';
-import {sanitize, type Safe} from '../../../text/sanitize.js';
+import {sanitize, sanitizeExact, type Safe} from '../../../text/sanitize.js';
 import {SafeText} from '../../components/safe-text.js';
 import {Table, type Column} from '../../components/table.js';
 import {TabScreen} from '../../components/tab-screen.js';
@@ -21,8 +21,8 @@ export const queryColumns: Column<TopQuery>[] = [
 	{key: 'total', title: 'TOTAL', value: q => formatDuration(q.totalMs), width: 7, align: 'right'},
 	{key: 'mean', title: 'MEAN', value: q => formatDuration(q.meanMs), width: 7, align: 'right', priority: 1},
 	{key: 'rows', title: 'ROWS', value: q => formatCount(q.rows), width: 9, align: 'right', priority: 4},
-	{key: 'db', title: 'DATABASE', value: q => sanitize(q.database ?? '-'), minWidth: 8, priority: 5},
-	{key: 'user', title: 'USER', value: q => sanitize(q.user ?? '-'), minWidth: 8, priority: 6},
+	{key: 'db', title: 'DATABASE', value: q => sanitizeExact(q.database ?? '-'), minWidth: 8, priority: 5},
+	{key: 'user', title: 'USER', value: q => sanitizeExact(q.user ?? '-'), minWidth: 8, priority: 6},
 	{key: 'query', title: 'QUERY', value: q => queryText({hidden: q.query === null, query: q.query}, 400), minWidth: 10},
 ];
 

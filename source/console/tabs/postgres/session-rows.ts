@@ -7,7 +7,7 @@ import {sessionDuration, type Session} from '../../../postgres/sessions.js';
 import {selectSessions, type SortKey, type View} from '../../../postgres/views.js';
 import {formatDuration} from '../../../text/format.js';
 import {overviewParts, queryText, stateText, waitText} from '../../../text/pg-text.js';
-import {joinSafe, sanitize, type Safe} from '../../../text/sanitize.js';
+import {joinSafe, sanitize, sanitizeExact, type Safe} from '../../../text/sanitize.js';
 import type {Column} from '../../components/table.js';
 
 /** A row of the list: a session, or in the blocking view a node of the tree at its depth. */
@@ -41,10 +41,10 @@ function pidCell(row: Row): Safe {
 export function sessionColumns(width: number, treeDepth = 0): Column<Row>[] {
 	return [
 		{key: 'pid', title: 'PID', value: pidCell, width: 7 + 3 * Math.min(treeDepth, 5), align: treeDepth > 0 ? 'left' : 'right'},
-		{key: 'db', title: 'DATABASE', value: r => of(r, s => sanitize(s.database ?? '-')), width: 12, priority: 5},
-		{key: 'user', title: 'USER', value: r => of(r, s => sanitize(s.user ?? '-')), width: 10, priority: 6},
-		{key: 'app', title: 'APP', value: r => of(r, s => sanitize(s.application || '-')), width: 12, priority: 7},
-		{key: 'client', title: 'CLIENT', value: r => of(r, s => sanitize(s.client ?? '-')), width: 15, priority: 8},
+		{key: 'db', title: 'DATABASE', value: r => of(r, s => sanitizeExact(s.database ?? '-')), width: 12, priority: 5},
+		{key: 'user', title: 'USER', value: r => of(r, s => sanitizeExact(s.user ?? '-')), width: 10, priority: 6},
+		{key: 'app', title: 'APP', value: r => of(r, s => sanitizeExact(s.application || '-')), width: 12, priority: 7},
+		{key: 'client', title: 'CLIENT', value: r => of(r, s => sanitizeExact(s.client ?? '-')), width: 15, priority: 8},
 		{key: 'state', title: 'STATE', value: r => (r.pid === 0 ? ('prepared' as Safe) : r.session ? stateText(r.session) : ('gone' as Safe)), width: 10, priority: 2, color: r => stateColor(r.session)},
 		{key: 'wait', title: 'WAIT', value: r => of(r, waitText), width: 16, priority: 4},
 		{key: 'time', title: 'TIME', value: r => of(r, s => formatDuration(sessionDuration(s))), width: 6, align: 'right', priority: 1},
