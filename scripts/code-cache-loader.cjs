@@ -25,8 +25,9 @@ process.env.NODE_ENV ??= 'production';
 
 const file = path.join(__dirname, 'opsdeck.script.js');
 const buildId = 'BUILD_ID';
-// esbuild writes ASCII only (non-ASCII escaped): latin1 is the cheapest exact decoding
-const source = fs.readFileSync(file, 'latin1');
+// UTF-8: esbuild escapes non-ASCII in strings, but not in template literals (their raw text is kept):
+// read as latin1, a `…` in a tagged template came out as three characters
+const source = fs.readFileSync(file, 'utf8');
 
 let cacheFile;
 let cached;
