@@ -35,7 +35,22 @@ if (process.env.OPSDECK_CODE_CACHE !== '0') {
 	try {
 		const base = process.env.XDG_CACHE_HOME && path.isAbsolute(process.env.XDG_CACHE_HOME) ? process.env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
 		cacheFile = path.join(base, 'opsdeck', `code-${buildId}-${process.version}-${process.arch}.v8`);
-		cached = fs.readFileSync(cacheFile);
+		// compiled code is run as it is: only from a folder and a file of this user's that nobody else
+		// can write (a shared or planted cache is ignored, and not written either)
+		const uid = process.getuid?.();
+		const mine = stat => uid === undefined || (stat.uid === uid && (stat.mode & 0o022) === 0);
+		const dir = fs.lstatSync(path.dirname(cacheFile));
+		if (!dir.isDirectory() || !mine(dir)) {
+			cacheFile = undefined;
+		} else {
+			const fd = fs.openSync(cacheFile, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+			try {
+				const stat = fs.fstatSync(fd);
+				if (stat.isFile() && mine(stat)) cached = fs.readFileSync(fd);
+			} finally {
+				fs.closeSync(fd);
+			}
+		}
 	} catch {
 		cached = undefined;
 	}
