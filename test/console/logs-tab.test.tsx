@@ -175,7 +175,7 @@ describe('Logs tab', () => {
 		// g reads the page above: offsets of the 2 MB file mean nothing in a 3 KB one (a half line was glued on)
 		for (let i = 0; i < 3; i++) await app.press('g');
 		await app.waitFor('shrinks.log: file truncated: reloaded', 10_000);
-		const screen = await app.waitFor(s => s.includes('read 2.9 KB of 2.9 KB') && /INFO line 7\d ok/.test(s), 10_000);
+		const screen = await app.waitFor(s => s.includes('read 2.9 KB of 2.9 KB') && /INFO line \d+ ok/.test(s), 10_000);
 		expect(screen).not.toContain('line 59999');
 		// the lines are the file's: each one whole, in order, up to the cut
 		const shown = [...screen.matchAll(/INFO line (\d+) ok/g)].map(m => Number(m[1]));

@@ -8,7 +8,7 @@ import {useEffect, useMemo, useRef, useState} from 'react';
 import {compileFilter, FilterError, slashedRegex, type FilterSpec} from '../../../logs/filter.js';
 import type {LevelFilter} from '../../../logs/level.js';
 import {logSources, type SourceList} from '../../../logs/sources.js';
-import {fit, wrapCells} from '../../../text/format.js';
+import {fit, formatBytes, wrapCells} from '../../../text/format.js';
 import {errorMessage} from '../../../text/mask.js';
 import {safe, sanitize, type Safe} from '../../../text/sanitize.js';
 import {ConfirmDialog} from '../../components/confirm-dialog.js';
@@ -31,6 +31,8 @@ export function searchSpec(typed: string): FilterSpec {
 
 /** lines per page while N searches the pages above (fewer, larger pages than scrolling reads) */
 const seekPageLines = 5000;
+/** what one N reads of the file at most before it says how far it got (the lines read are kept) */
+const seekBytesPerPress = 128 * 1024 * 1024;
 
 function LogsTab({isActive, isVisible, width, height}: TabProps) {
 	const {config} = useBackends();
@@ -93,7 +95,10 @@ function LogsTab({isActive, isVisible, width, height}: TabProps) {
 		seek.current = mine;
 		setSeeking(true);
 		try {
+			let searched = 0;
 			for (;;) {
+				// every line read stays in the view: a press reads so much at most (N goes on from there)
+				if (searched >= seekBytesPerPress) return frame.flash(sanitize(`no match in the ${formatBytes(searched)} above (N searches further up)`), 'info');
 				const page = await loadOlder(seekPageLines);
 				if (mine.stopped) return;
 				if (page === 'busy') {
@@ -102,6 +107,7 @@ function LogsTab({isActive, isVisible, width, height}: TabProps) {
 				}
 				// the source changed, read again, or nothing more (trimmed while following): not searched
 				if (!page) return;
+				for (const line of page.lines) searched += line.bytes + 1;
 				const at = page.lines.findLastIndex(line => search !== undefined && search.ranges(line.text).length > 0);
 				if (at !== -1) return pos.show(page.base + at);
 				if (page.atStart) return frame.flash('no older match', 'info');
