@@ -2,6 +2,8 @@
 // case (the tab's `/`), a level and worse (--level, the tab's `e`/`w`). One compiled filter serves
 // three readers: line by line (tail, follow), whole chunks at once (grep.ts: `scan` finds candidate
 // lines, `test` decides), and the presenter's highlighting (`ranges`).
+// (bin.ts imports it first; here too for anything that compiles a filter without bin.ts)
+import '../regexp-fallback.js';
 import {levelPasses, levelPrefilter, lineLevel, type Level, type LevelFilter} from './level.js';
 import type {LogLine} from './lines.js';
 import {requiredLiterals} from './literals.js';

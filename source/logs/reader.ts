@@ -9,6 +9,7 @@ import {JournalFollower, readJournalTail, streamJournal} from './journal-read.js
 import type {LogLine} from './lines.js';
 import {sinceOffset} from './since.js';
 import type {LogSource} from './sources.js';
+import {readAt} from './rotation.js';
 import {openLog, readLastLines, type LogFile} from './tail.js';
 
 export type Page = {
@@ -24,7 +25,11 @@ export type Page = {
 	readonly start?: number;
 	/** files: the file's size when the page was read */
 	readonly size?: number;
+	/** files, older(): nothing was read, the file was truncated (copytruncate) or replaced under its name since the end was read: read the end again */
+	readonly changed?: 'truncated' | 'replaced';
 };
+
+const markBytes = 64;
 
 /** A follower already started by follow(): stop() ends it. */
 export type Follower = {
@@ -54,6 +59,8 @@ export class SourceReader {
 	private top: number | string | undefined;
 	/** files: just after the newest complete line read; journals: its cursor */
 	private end: number | string | undefined;
+	/** files: the bytes just before `end` when it was read (a file truncated and written past it again has others there) */
+	private mark: Buffer | undefined;
 
 	constructor(readonly source: LogSource, private readonly options: ReaderOptions = {}) {}
 
@@ -69,6 +76,7 @@ export class SourceReader {
 		const page = await readLastLines(file, {count, filter: this.options.filter, from: await this.since(file), partial, maxScanBytes: this.options.maxScanBytes});
 		this.top = page.start;
 		this.end = page.end;
+		this.mark = await readAt(file.handle, Math.max(0, page.end - markBytes), Math.min(markBytes, page.end));
 		return {lines: page.lines, atStart: page.atStart, bytesRead: page.bytesRead, readFrom: page.readFrom, start: page.start, size: page.size};
 	}
 
@@ -81,6 +89,10 @@ export class SourceReader {
 			return page;
 		}
 		const file = await this.open();
+		// the offsets held no longer mean anything in a file truncated in place (logrotate's copytruncate):
+		// a page read from them glued half a line onto old ones; the caller reads the end again
+		const changed = await this.changed(file);
+		if (changed) return {lines: [], atStart: false, changed};
 		const page = await readLastLines(file, {count, filter: this.options.filter, from: await this.since(file), before: Number(this.top), maxScanBytes: this.options.maxScanBytes});
 		this.top = page.start;
 		return {lines: page.lines, atStart: page.atStart, bytesRead: page.bytesRead, readFrom: page.readFrom, start: page.start, size: page.size};
@@ -92,6 +104,7 @@ export class SourceReader {
 		const file = await this.open();
 		const result = await grepFile(file, {filter: this.options.filter, from: await this.since(file), signal, onLines});
 		this.end = result.end;
+		this.mark = undefined;
 		return {matched: result.matched};
 	}
 
@@ -132,6 +145,18 @@ export class SourceReader {
 		if (this.source.kind !== 'file') throw new Error('not a file source');
 		this.file ??= await openLog(this.source.path);
 		return this.file;
+	}
+
+	/** Files: whether the file was truncated since the end was read (shorter, or other bytes before where it ended), or another file took its name. */
+	private async changed(file: LogFile): Promise<'truncated' | 'replaced' | undefined> {
+		const end = typeof this.end === 'number' ? this.end : undefined;
+		if (end !== undefined) {
+			if ((await file.handle.stat()).size < end) return 'truncated';
+			if (this.mark && !(await readAt(file.handle, end - this.mark.length, this.mark.length)).equals(this.mark)) return 'truncated';
+		}
+		const named = await fs.stat(file.path).catch(() => undefined);
+		if (named && (named.ino !== file.ino || named.dev !== file.dev)) return 'replaced';
+		return undefined;
 	}
 
 	private async since(file: LogFile): Promise<number> {

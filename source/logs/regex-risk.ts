@@ -4,6 +4,10 @@
 // body repeats too ((a+)+, (\w+\s?)*, (.*)*), a repeated group whose alternatives can start with the
 // same character ((a|a)+, (a|ab)*), and back-references. Conservative: the pattern is parsed
 // respecting escapes and character classes; it is a valid regex already (new RegExp succeeded).
+// The rest — polynomial backtracking, `.*A.*A.*X` on a 20,000-character line — V8 hands over to its
+// linear-time engine (regexp-fallback.ts), except what that engine cannot take: the i, u and v
+// flags, lookaround ((?= (?! (?<= (?<!) and repeats bounded above 16 ({1,100}). A pattern with one
+// of those AND two or more repeats (*, +, {n,}, {m,n} above 16) is refused too, saying why.
 
 type Body = {readonly unbounded: boolean; readonly ambiguous: boolean};
 
@@ -11,10 +15,21 @@ const nested = (part: string) => `${part} is a repeated group that itself repeat
 const overlapping = (part: string) => `${part} is a repeated group whose alternatives can match the same text, which can take exponential time on a long line: rewrite it, e.g. (a|ab)* → (ab?)*`;
 const backReference = 'back-references (\\1, \\k<name>) can take exponential time on a long line: they are refused';
 
+const linear = (why: string, repeats: number, hint: string) =>
+	`${why} keeps V8's linear-time fallback from taking over a pattern with ${repeats} repeats, which can backtrack for minutes on a long line: ${hint}`;
+/** repeats bounded above this keep the linear-time engine out (V8's replication limit) */
+const maxReplication = 16;
+
 class Refused extends Error {}
 
 class Parser {
 	private i = 0;
+	/** quantifiers that may repeat without a small bound: *, +, {n,}, {m,n} with n above 16 */
+	repeats = 0;
+	/** the first lookaround met, e.g. (?= */
+	lookaround: string | undefined;
+	/** the first repeat bounded above 16, e.g. {1,100} */
+	large: string | undefined;
 	constructor(
 		private readonly s: string,
 		private readonly fold: boolean,
@@ -65,6 +80,8 @@ class Parser {
 				this.skipClass();
 			} else if (ch === '(') {
 				this.i++;
+				const look = /^\?<?[=!]/.exec(s.slice(this.i));
+				if (look) this.lookaround ??= `(${look[0]}`;
 				if (s[this.i] === '?') this.i = s[this.i + 1] === '<' && !'=!'.includes(s[this.i + 2] ?? '') ? s.indexOf('>', this.i) + 1 : /^\?(?:<[=!]|[=!:]|[a-z-]*:)/.exec(s.slice(this.i))![0].length + this.i;
 				body = this.alternatives();
 				this.i++; // )
@@ -94,12 +111,17 @@ class Parser {
 		const ch = s[this.i];
 		let q = {repeats: false, unbounded: false, optional: false};
 		if (ch === '*' || ch === '+') q = {repeats: true, unbounded: true, optional: ch === '*'};
+		if (ch === '*' || ch === '+' || (ch === '{' && /^\{\d+,\}/.test(s.slice(this.i)))) this.repeats++;
 		else if (ch === '?') q = {repeats: false, unbounded: false, optional: true};
 		const braces = ch === '{' ? /^\{(\d+)(,(\d*))?\}/.exec(s.slice(this.i)) : null;
 		if (braces) {
 			const min = Number(braces[1]);
 			const max = braces[2] === undefined ? min : braces[3] === '' ? Infinity : Number(braces[3]);
 			q = {repeats: max > 1, unbounded: max === Infinity, optional: min === 0};
+			if (max !== Infinity && Math.max(min, max) > maxReplication) {
+				this.large ??= braces[0];
+				this.repeats++;
+			}
 			this.i += braces[0].length;
 		} else if (ch === '*' || ch === '+' || ch === '?') this.i++;
 		else return q;
@@ -108,10 +130,17 @@ class Parser {
 	}
 }
 
-/** Why running this regex could take exponential time, or undefined when it is refused for nothing. */
+/** Why running this regex could take exponential (or, out of reach of the linear-time engine, polynomial) time, or undefined when it is refused for nothing. */
 export function exponentialRisk(regex: RegExp): string | undefined {
 	try {
-		new Parser(regex.source, regex.flags.includes('i')).run();
+		const parser = new Parser(regex.source, regex.flags.includes('i'));
+		parser.run();
+		if (parser.repeats < 2) return undefined;
+		const flag = /[iuv]/.exec(regex.flags)?.[0];
+		if (flag === 'i') throw new Refused(linear('the i flag', parser.repeats, 'drop it and write the letters that matter as classes ([Ee]rror), or keep one repeat'));
+		if (flag) throw new Refused(linear(`the ${flag} flag`, parser.repeats, 'drop it, or keep one repeat'));
+		if (parser.lookaround) throw new Refused(linear(`the lookaround ${parser.lookaround}`, parser.repeats, 'match without it, or keep one repeat'));
+		if (parser.large) throw new Refused(linear(`the repeat ${parser.large}`, parser.repeats, `bound it to ${maxReplication} at most, or write * or +`));
 		return undefined;
 	} catch (error) {
 		if (error instanceof Refused) return error.message;

@@ -3,6 +3,7 @@
 // The copy is the file beside it that starts with the same bytes as the log did and holds the same
 // bytes just before the offset the follower had reached. (Lines written between logrotate's copy and
 // its truncate are in neither file: lost for every reader, as logrotate's manual says.)
+import {constants as fsConstants} from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
@@ -47,7 +48,12 @@ export async function findRotatedCopy(log: string, print: Fingerprint): Promise<
 	}
 	candidates.sort((a, b) => b.mtimeMs - a.mtimeMs);
 	for (const candidate of candidates) {
-		const handle = await fs.open(candidate.file, 'r').catch(() => undefined);
+		// non-blocking: a name that became a FIFO since the stat above must not hang the follower
+		const handle = await fs.open(candidate.file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK).catch(() => undefined);
+		if (handle && !(await handle.stat()).isFile()) {
+			await handle.close();
+			continue;
+		}
 		if (!handle) continue;
 		const head = await readAt(handle, 0, print.head.length);
 		const mark = await readAt(handle, print.offset - print.mark.length, print.mark.length);

@@ -2,6 +2,7 @@
 // log costs one or two 64 KB reads, never the whole file. The same call pages further up (`before`
 // = the page's `start`) and, with a filter, keeps reading back until it has its lines (the blocks
 // grow as it goes, so a long way back is not thousands of small reads).
+import {constants as fsConstants} from 'node:fs';
 import fs from 'node:fs/promises';
 import type {LineFilter} from './filter.js';
 import {LineParts, lineFrom, maxLineBytes, type LogLine} from './lines.js';
@@ -16,11 +17,20 @@ export type LogFile = {
 	readonly size: number;
 };
 
+const notRegular = (path: string) => Object.assign(new Error(`${path} is not a regular file`), {code: 'EISDIR'});
+
+/**
+ * Opens a log for reading; anything but a regular file (a folder, a device, a FIFO, a socket) is
+ * refused (code EISDIR). Looked at before it is opened: open() on a FIFO blocks until a writer
+ * comes (`logs` hung, the tab said "reading…" for ever and q never exited); and opened non-blocking
+ * in case the name turns into one in between (O_NONBLOCK changes nothing for a regular file).
+ */
 export async function openLog(path: string): Promise<LogFile> {
-	const handle = await fs.open(path, 'r');
+	if (!(await fs.stat(path)).isFile()) throw notRegular(path);
+	const handle = await fs.open(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
 	try {
 		const stat = await handle.stat();
-		if (!stat.isFile()) throw Object.assign(new Error(`${path} is not a regular file`), {code: 'EISDIR'});
+		if (!stat.isFile()) throw notRegular(path);
 		return {path, handle, dev: stat.dev, ino: stat.ino, size: stat.size};
 	} catch (error) {
 		await handle.close();

@@ -167,6 +167,59 @@ describe('Logs tab', () => {
 		await app.waitFor(s => s.includes('line 1990 needle'));
 	});
 
+	it('a file truncated in place (copytruncate) while shown: paging up reloads it from its new end and says so, the header has its real size', async () => {
+		const log = logFile('shrinks.log', Array.from({length: 60_000}, (_, i) => `2024-05-01T10:00:00Z INFO line ${i} ok`));
+		const app = await start({LOG_FILES: log});
+		await app.waitFor(s => s.includes('INFO line 59999 ok') && /read [\d.]+ KB of 2\.\d MB/.test(s));
+		fs.truncateSync(log, 3000);
+		// g reads the page above: offsets of the 2 MB file mean nothing in a 3 KB one (a half line was glued on)
+		for (let i = 0; i < 3; i++) await app.press('g');
+		await app.waitFor('shrinks.log: file truncated: reloaded', 10_000);
+		const screen = await app.waitFor(s => s.includes('read 2.9 KB of 2.9 KB') && /INFO line \d+ ok/.test(s), 10_000);
+		expect(screen).not.toContain('line 59999');
+		// the lines are the file's: each one whole, in order, up to the cut
+		const shown = [...screen.matchAll(/INFO line (\d+) ok/g)].map(m => Number(m[1]));
+		expect(shown.length).toBeGreaterThan(5);
+		expect(shown).toEqual(shown.map((_, i) => shown[0]! + i));
+	});
+
+	it('N in every-lines view reads older pages until it meets the match far up (not "no older match" after a few pages); Esc stops a search; "no older match" only once the file\'s start is reached', async () => {
+		const log = logFile('far.log', Array.from({length: 100_000}, (_, i) => `2024-05-01T10:00:00Z INFO line ${i} ok`));
+		const app = await start({LOG_FILES: log});
+		await app.waitFor('INFO line 99999 ok');
+		await app.press('/');
+		await app.type('line 12345 ');
+		await app.press(keys.enter);
+		await app.waitFor(s => s.includes('only "line 12345 "') && s.includes('INFO line 12345 ok'));
+		await app.press('a');
+		await app.waitFor(s => s.includes('marked "line 12345 "') && s.includes('INFO line 99999 ok'));
+		await app.press('N');
+		const found = await app.waitFor(s => s.includes('INFO line 12345 ok') || s.includes('no older match'), 60_000);
+		expect(found).not.toContain('no older match');
+		expect(found).toContain('INFO line 12345 ok');
+
+		// a text no line has: N searches up to the start; Esc stops it half-way
+		await app.press(keys.escape);
+		await app.waitFor(s => !s.includes('line 12345 "'));
+		await app.press('/');
+		await app.type('nowhere');
+		await app.press(keys.enter);
+		// (still every line: `a` holds from one filter to the next; r reads the end again)
+		await app.waitFor('marked "nowhere"');
+		await app.press('r');
+		await app.waitFor(s => s.includes('marked "nowhere"') && s.includes('INFO line 99999 ok') && /read [\d.]+ KB of 3\.8 MB/.test(s));
+		await app.press('N');
+		await app.waitFor('searching older lines for a match (Esc stops)');
+		await app.press(keys.escape);
+		const stopped = await app.waitFor('stopped searching older lines');
+		expect(stopped).toContain('marked "nowhere"');
+		expect(stopped).not.toContain('no older match');
+		await app.press('N');
+		const end = await app.waitFor(s => s.includes('no older match'), 60_000);
+		// the whole file above was read for it
+		expect(end).toMatch(/read (\d+\.\d) MB of \1 MB/);
+	});
+
 	it('/ with a regex that would backtrack for ever on a hostile line: refused with the rewrite, the tab still answers; a bad flag is an error too', async () => {
 		const log = logFile('redos.log', ['x', `${'a'.repeat(40)}!`, '2024-05-01T10:00:00Z ERROR last']);
 		const app = await start({LOG_FILES: log}, {pane: {columns: 200, rows: 30}});

@@ -37,6 +37,31 @@ describe('patterns that can backtrack exponentially', () => {
 	});
 });
 
+describe('patterns that backtrack polynomially (the hostile tester: 100% CPU, q and SIGTERM ignored)', () => {
+	const line = `X${'A'.repeat(20_000)}`;
+
+	it('V8\'s linear-time fallback takes them over: a 20,000-character line in well under a second each (5 s allowed on a loaded machine; alone: minutes)', () => {
+		for (const grep of ['.*A.*A.*X', 'A*A*A*A*A*X', '\\w*\\w*\\w*\\w*X', '/.*A.*A.*X/s', '^.*A.*A.*X']) {
+			const filter = compileFilter({grep})!;
+			const started = performance.now();
+			filter.test(line);
+			filter.ranges(line);
+			expect(performance.now() - started, grep).toBeLessThan(5000);
+		}
+	});
+
+	it('what the linear-time engine cannot take is refused with two or more repeats, saying why: i u v, lookaround, repeats bounded above 16', () => {
+		expect(refused('/.*A.*A.*X/i')).toBe(
+			"--grep is refused: the i flag keeps V8's linear-time fallback from taking over a pattern with 3 repeats, which can backtrack for minutes on a long line: drop it and write the letters that matter as classes ([Ee]rror), or keep one repeat",
+		);
+		for (const grep of ['/(\\w+)=(\\w+)/u', '/a+b+/v']) expect(refused(grep), grep).toMatch(/^--grep is refused: the [uv] flag keeps V8's linear-time fallback from taking over a pattern with 2 repeats/);
+		for (const grep of ['(?=A).*A*X', '.*(?!B)A.*X', '(?<=A).*A.*X', '(?<!B)\\w+\\s+x']) expect(refused(grep), grep).toMatch(/^--grep is refused: the lookaround \(\?<?[=!] keeps V8's linear-time fallback from taking over/);
+		expect(refused('A{1,100}A{1,100}X')).toMatch(/^--grep is refused: the repeat \{1,100\} keeps V8's linear-time fallback from taking over a pattern with 2 repeats.*: bound it to 16 at most, or write \* or \+$/);
+		// one repeat, or nothing the fallback cannot take: allowed
+		for (const grep of ['/error.*timeout/i', '/time(out)?/i', '(?=x)abc', '(?<=user=)\\w+', 'A{1,100}X', '/a+b+/s', '^\\d{4}-\\d\\d.*ERROR.*db']) expect(refused(grep), grep).toBeUndefined();
+	});
+});
+
 describe('regex flags', () => {
 	it('an unknown flag is an error, not plain text; i s u v are taken; a path stays plain text', () => {
 		expect(refused('/x/zq')).toBe('--grep has an unknown regex flag in /x/zq: only i, s, u and v are taken (to match the text itself, write it without the first /)');

@@ -36,9 +36,11 @@ type Parts = {
 	readonly only: boolean;
 	readonly level: LevelFilter | undefined;
 	readonly wrap: boolean;
+	/** N searching the pages above for a match */
+	readonly seeking?: boolean;
 };
 
-export function sourceLine({source, index, count, view, pos, following, typed, only, level, wrap}: Parts): Safe {
+export function sourceLine({source, index, count, view, pos, following, typed, only, level, wrap, seeking}: Parts): Safe {
 	if (!source) return sanitize('Logs');
 	const {buffer} = view;
 	const parts: string[] = [count > 1 ? `${source.name} (${Math.min(index, count - 1) + 1}/${count})` : source.name];
@@ -51,7 +53,11 @@ export function sourceLine({source, index, count, view, pos, following, typed, o
 	}
 	if (typed) parts.push(`${only ? 'only' : 'marked'} ${typed.startsWith('/') ? typed : JSON.stringify(typed)}`);
 	if (level) parts.push(level === 'error' ? 'errors only' : 'warnings and up');
-	if (view.loading === 'older') parts.push('reading further up…');
+	if (seeking) {
+		// (not following, "read X of Y" above says how far it got)
+		const read = following && buffer.size !== undefined && buffer.readFrom !== undefined ? `: ${formatBytes(Math.max(0, buffer.size - buffer.readFrom))} of ${formatBytes(buffer.size)} read` : '';
+		parts.push(`searching older lines for a match${read} (Esc stops)`);
+	} else if (view.loading === 'older') parts.push('reading further up…');
 	else if (pos.first === 0 && buffer.trimmed) parts.push('older lines dropped while following (r, then PgUp)');
 	else if (pos.first === 0 && !buffer.atStart && buffer.scannedFrom !== undefined && buffer.size) {
 		parts.push(`searched the last ${formatBytes(buffer.size - buffer.scannedFrom)} (PgUp: further)`);

@@ -16,6 +16,9 @@ export type LogsActions = {
 	readonly app: boolean;
 	/** a restart's outcome is on show (Esc closes it) */
 	readonly outcome: boolean;
+	/** N is searching the pages above for a match (Esc stops it) */
+	readonly seeking?: boolean;
+	readonly stopSeek?: () => void;
 	readonly pick: (step: 1 | -1) => void;
 	readonly follow: () => void;
 	readonly pause: () => void;
@@ -34,11 +37,12 @@ export type LogsActions = {
 export function logsKeymap(a: LogsActions): KeyEntry[] {
 	const scroll = (how: Parameters<LogsActions['scroll']>[0]) => () => a.scroll(how);
 	return [
-		{key: 'Esc', label: 'close', help: 'close what a failed restart said', when: a.outcome, run: a.closeOutcome},
+		{key: 'Esc', label: 'stop searching', help: 'stop N searching the older lines for a match', when: a.seeking === true, run: () => a.stopSeek?.()},
+		{key: 'Esc', label: 'close', help: 'close what a failed restart said', when: a.outcome && !a.seeking, run: a.closeOutcome},
 		{key: 'f', label: a.following ? 'stop following' : 'follow', help: 'follow new lines (through rotations), or stop', when: a.source, run: a.follow},
 		{key: 'space', label: a.held ? 'resume' : 'pause', help: 'pause the view while following (lines keep coming), or resume', when: a.following, run: a.pause},
 		{key: '/', label: 'filter', help: 'filter: text (any case), or /regex/ with flags i s u', when: a.source, run: a.filter},
-		{key: 'Esc', label: 'clear filter', help: 'clear the text filter', when: a.search && !a.outcome, run: a.clearFilter},
+		{key: 'Esc', label: 'clear filter', help: 'clear the text filter', when: a.search && !a.outcome && !a.seeking, run: a.clearFilter},
 		{key: 'e', label: 'errors', help: 'errors only (again: every level)', when: a.source, run: () => a.level('error')},
 		{key: 'w', label: 'warnings', help: 'warnings and errors only (again: every level)', when: a.source, run: () => a.level('warn')},
 		{key: 'n N', label: 'match', help: 'next (newer) / previous (older) match', when: a.search, run: p => a.jump(p.name === 'n' ? 1 : -1)},

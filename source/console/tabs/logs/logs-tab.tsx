@@ -4,11 +4,11 @@
 // warnings and up; matches marked, n N jump between them; W wraps. The header's first line is the
 // app's process (APP_SERVICE), `S` restarts it through the typed-word guard.
 import {Text} from 'ink';
-import {useEffect, useMemo, useState} from 'react';
+import {useEffect, useMemo, useRef, useState} from 'react';
 import {compileFilter, FilterError, slashedRegex, type FilterSpec} from '../../../logs/filter.js';
 import type {LevelFilter} from '../../../logs/level.js';
 import {logSources, type SourceList} from '../../../logs/sources.js';
-import {fit, wrapCells} from '../../../text/format.js';
+import {fit, formatBytes, wrapCells} from '../../../text/format.js';
 import {errorMessage} from '../../../text/mask.js';
 import {safe, sanitize, type Safe} from '../../../text/sanitize.js';
 import {ConfirmDialog} from '../../components/confirm-dialog.js';
@@ -29,6 +29,11 @@ export function searchSpec(typed: string): FilterSpec {
 	return slashedRegex.test(typed) ? {grep: typed} : {text: typed};
 }
 
+/** lines per page while N searches the pages above (fewer, larger pages than scrolling reads) */
+const seekPageLines = 5000;
+/** what one N reads of the file at most before it says how far it got (the lines read are kept) */
+const seekBytesPerPress = 128 * 1024 * 1024;
+
 function LogsTab({isActive, isVisible, width, height}: TabProps) {
 	const {config} = useBackends();
 	const frame = useFrame();
@@ -43,6 +48,9 @@ function LogsTab({isActive, isVisible, width, height}: TabProps) {
 	const [only, setOnly] = useState(true);
 	const [level, setLevel] = useState<LevelFilter | undefined>();
 	const [prompt, setPrompt] = useState(false);
+	/** N searching the pages above for a match (Esc stops it) */
+	const [seeking, setSeeking] = useState(false);
+	const seek = useRef<{stopped: boolean} | undefined>(undefined);
 
 	useEffect(() => {
 		if (!isVisible) return;
@@ -64,7 +72,12 @@ function LogsTab({isActive, isVisible, width, height}: TabProps) {
 	const outcomeLines: Safe[] = app.outcome ? [app.outcome.error, sanitize(app.outcome.lines.length > 0 ? 'its last log lines (Esc closes):' : 'no log lines to show (Esc closes)'), ...app.outcome.lines.map(line => safe`  ${line}`)] : [];
 	const outcomeRows = Math.min(outcomeLines.flatMap(line => wrapCells(line, width)).length, Math.max(1, Math.floor(height / 2)));
 	const bodyHeight = Math.max(1, height - 1 - appRows - outcomeRows - (prompt ? 1 : 0));
-	const view = useLogView({source, filter, filterKey, following, count: Math.max(50, bodyHeight * 2), generation, enabled: isVisible});
+	// a page up found the file truncated in place (copytruncate) or replaced: its end read again
+	const onChanged = (how: 'truncated' | 'replaced') => {
+		if (source) frame.flash(sanitize(`${source.name}: file ${how}: reloaded`), 'info');
+		setGeneration(g => g + 1);
+	};
+	const view = useLogView({source, filter, filterKey, following, count: Math.max(50, bodyHeight * 2), generation, enabled: isVisible, onChanged});
 	const resetKey = `${source?.name}\0${filterKey}\0${following}\0${generation}`;
 	const pos = useLogScroll({buffer: view.buffer, width, height: bodyHeight, wrap, search, resetKey});
 
@@ -74,17 +87,49 @@ function LogsTab({isActive, isVisible, width, height}: TabProps) {
 	useEffect(() => {
 		if (wantsOlder) void loadOlder();
 	}, [wantsOlder, loadOlder, view.buffer.lines.length]);
-	// N past the oldest line read: the pages above, until one has a match (20 pages at most)
+	// N past the oldest line read: the pages above, until one has a match or the file's start (the
+	// header says how far it got; Esc stops it; each page is awaited, so keys are read in between)
 	const seekOlder = async () => {
-		for (let pages = 0; pages < 20; pages++) {
-			const page = await loadOlder();
-			if (!page) break;
-			const at = page.lines.findLastIndex(line => search !== undefined && search.ranges(line.text).length > 0);
-			if (at !== -1) return pos.show(page.base + at);
-			if (page.atStart) break;
+		if (seek.current) return;
+		const mine = {stopped: false};
+		seek.current = mine;
+		setSeeking(true);
+		try {
+			let searched = 0;
+			for (;;) {
+				// every line read stays in the view: a press reads so much at most (N goes on from there)
+				if (searched >= seekBytesPerPress) return frame.flash(sanitize(`no match in the ${formatBytes(searched)} above (N searches further up)`), 'info');
+				const page = await loadOlder(seekPageLines);
+				if (mine.stopped) return;
+				if (page === 'busy') {
+					await new Promise(resolve => setTimeout(resolve, 20));
+					continue;
+				}
+				// the source changed, read again, or nothing more (trimmed while following): not searched
+				if (!page) return;
+				for (const line of page.lines) searched += line.bytes + 1;
+				const at = page.lines.findLastIndex(line => search !== undefined && search.ranges(line.text).length > 0);
+				if (at !== -1) return pos.show(page.base + at);
+				if (page.atStart) return frame.flash('no older match', 'info');
+			}
+		} finally {
+			// (unless another search began after this one was stopped)
+			if (seek.current === mine || seek.current === undefined) {
+				seek.current = undefined;
+				setSeeking(false);
+			}
 		}
-		frame.flash('no older match', 'info');
 	};
+	const stopSeek = () => {
+		if (seek.current) seek.current.stopped = true;
+		seek.current = undefined;
+		setSeeking(false);
+		frame.flash('stopped searching older lines', 'info');
+	};
+	// a new source, filter or reading ends a search (its loop then says it is over)
+	useEffect(() => {
+		if (seek.current) seek.current.stopped = true;
+	}, [resetKey]);
 	const {event} = view;
 	useEffect(() => {
 		if (event && source) frame.flash(sanitize(`${source.name}: ${followText(event)}`), event.kind === 'error' ? 'warning' : 'info');
@@ -98,6 +143,8 @@ function LogsTab({isActive, isVisible, width, height}: TabProps) {
 		search: search !== undefined,
 		app: app.service !== undefined,
 		outcome: app.outcome !== undefined,
+		seeking,
+		stopSeek,
 		pick: step => setIndex(i => (Math.min(i, sources.length - 1) + step + sources.length) % sources.length),
 		follow: () => setFollowing(f => !f),
 		pause: pos.toggleHold,
@@ -136,7 +183,7 @@ function LogsTab({isActive, isVisible, width, height}: TabProps) {
 			frame.flash(sanitize(error.message.replace('--grep', 'the filter')), 'error');
 		}
 	};
-	const head: Safe = listError ? sanitize(`cannot list the log sources: ${listError}`) : sourceLine({source, index, count: sources.length, view, pos, following, typed, only, level, wrap});
+	const head: Safe = listError ? sanitize(`cannot list the log sources: ${listError}`) : sourceLine({source, index, count: sources.length, view, pos, following, typed, only, level, wrap, seeking});
 	return (
 		<TabScreen keymap={keymap} width={width} height={height}>
 			{app.service ? <AppLine status={app.status} error={app.error} restarting={app.running} width={width} /> : null}

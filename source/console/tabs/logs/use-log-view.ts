@@ -76,9 +76,14 @@ export type LogViewOptions = {
 	/** read again (r) */
 	readonly generation: number;
 	readonly enabled: boolean;
+	/** a page up found the file truncated in place or replaced since its end was read (the caller reads it again) */
+	readonly onChanged?: (how: 'truncated' | 'replaced') => void;
 };
 
-export function useLogView({source, filter, filterKey, following, count, generation, enabled}: LogViewOptions): LogViewState & {readonly loadOlder: () => Promise<OlderPage | undefined>} {
+/** loadOlder's answer: the page, 'busy' (a page is being read: try again), or undefined (nothing more to read) */
+export type OlderResult = OlderPage | 'busy' | undefined;
+
+export function useLogView({source, filter, filterKey, following, count, generation, enabled, onChanged}: LogViewOptions): LogViewState & {readonly loadOlder: (lines?: number) => Promise<OlderResult>} {
 	const [state, setState] = useState<LogViewState>({buffer: empty, loading: undefined, error: undefined, event: undefined, perSecond: 0});
 	const reader = useRef<SourceReader | undefined>(undefined);
 	const busy = useRef(false);
@@ -143,17 +148,25 @@ export function useLogView({source, filter, filterKey, following, count, generat
 	// what loadOlder reads (a key handler runs between renders)
 	const latest = useRef(state);
 	latest.current = state;
-	/** The page above what was read; resolves with its lines and the sequence number of the first (undefined: nothing read). */
-	const loadOlder = useCallback(async (): Promise<OlderPage | undefined> => {
+	const changed = useRef(onChanged);
+	changed.current = onChanged;
+	/** The page above what was read (`lines` of them, default a couple of screens); resolves with its lines and the sequence number of the first. */
+	const loadOlder = useCallback(async (lines?: number): Promise<OlderResult> => {
 		const mine = reader.current;
 		// (busy and top are refs: a second call right after the first sees its page before a render does)
 		const {buffer} = latest.current;
-		if (!mine || busy.current || top.current.atStart || buffer.trimmed) return undefined;
+		if (mine && busy.current) return 'busy';
+		if (!mine || top.current.atStart || buffer.trimmed) return undefined;
 		busy.current = true;
 		setState(s => ({...s, loading: 'older'}));
 		try {
-			const page = await mine.older(Math.max(200, count));
+			const page = await mine.older(lines ?? Math.max(200, count));
 			if (reader.current !== mine) return undefined;
+			if (page.changed) {
+				setState(s => ({...s, loading: undefined}));
+				changed.current?.(page.changed);
+				return undefined;
+			}
 			const base = top.current.base - page.lines.length;
 			top.current = {base, atStart: page.atStart};
 			setState(s => ({
