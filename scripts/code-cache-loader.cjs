@@ -34,7 +34,13 @@ let cached;
 if (process.env.OPSDECK_CODE_CACHE !== '0') {
 	try {
 		const base = process.env.XDG_CACHE_HOME && path.isAbsolute(process.env.XDG_CACHE_HOME) ? process.env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
-		cacheFile = path.join(base, 'opsdeck', `code-${buildId}-${process.version}-${process.arch}.v8`);
+		// one cache per kind of run: V8 keeps what the run that made it compiled, so a cache made by
+		// `opsdeck --version` would hold next to nothing of the console's code (the console: no word;
+		// a command: its first word)
+		const args = process.argv.slice(2);
+		const word = args.find(arg => !arg.startsWith('-'));
+		const kind = args.some(arg => /^(-h|--help|-v|--version)$/.test(arg)) ? 'help' : word === undefined ? 'console' : /^[a-z]{1,20}$/.test(word) ? word : 'other';
+		cacheFile = path.join(base, 'opsdeck', `code-${buildId}-${kind}-${process.version}-${process.arch}.v8`);
 		// compiled code is run as it is: only from a folder and a file of this user's that nobody else
 		// can write (a shared or planted cache is ignored, and not written either)
 		const uid = process.getuid?.();
@@ -73,14 +79,14 @@ if (cacheFile && (cached === undefined || script.cachedDataRejected)) {
 			fs.writeFileSync(temp, data, {mode: 0o600});
 			fs.renameSync(temp, cacheFile);
 			// other builds' caches: none older than a month (a build in use is rewritten only when V8
-			// changes), and only the 8 newest (a developer's rebuilds would pile up ~2 MB each)
+			// changes), and only the 32 newest (one per kind of run; a developer's rebuilds would pile up ~1-2 MB each)
 			const dir = path.dirname(cacheFile);
 			const others = fs.readdirSync(dir)
 				.filter(name => /^code-.+\.v8$/.test(name) && path.join(dir, name) !== cacheFile)
 				.map(name => ({file: path.join(dir, name), at: fs.statSync(path.join(dir, name)).mtimeMs}))
 				.sort((a, b) => b.at - a.at);
 			for (const [index, other] of others.entries()) {
-				if (index >= 8 || Date.now() - other.at > 30 * 86_400_000) fs.rmSync(other.file, {force: true});
+				if (index >= 32 || Date.now() - other.at > 30 * 86_400_000) fs.rmSync(other.file, {force: true});
 			}
 		} catch {
 			// no cache: the next run compiles as this one did

@@ -30,7 +30,7 @@ describe('the bundle\'s code cache', () => {
 		const home = path.join(dir, 'one');
 		run(home);
 		const [name] = cacheFiles(home);
-		expect(name).toMatch(new RegExp(`^code-[0-9a-f]{16}-${process.version.replaceAll('.', '\\.')}-${process.arch}\\.v8$`));
+		expect(name).toMatch(new RegExp(`^code-[0-9a-f]{16}-help-${process.version.replaceAll('.', '\\.')}-${process.arch}\\.v8$`));
 		const file = path.join(home, 'opsdeck', name!);
 		expect(fs.statSync(file).mode & 0o777).toBe(0o600);
 		expect(fs.statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
@@ -48,12 +48,12 @@ describe('the bundle\'s code cache', () => {
 		expect(cacheFiles(home)).toEqual([name]);
 	});
 
-	it('keeps other builds\' caches only while recent, and at most 8 of them', () => {
+	it('keeps other builds\' caches only while recent, and at most 32 of them', () => {
 		const home = path.join(dir, 'others');
 		fs.mkdirSync(path.join(home, 'opsdeck'), {recursive: true, mode: 0o700});
 		const now = Date.now() / 1000;
-		const others = Array.from({length: 10}, (_, i) => `code-${String(i).padStart(16, '0')}-${process.version}-${process.arch}.v8`);
-		// one a month and a day old, nine written a minute apart
+		const others = Array.from({length: 34}, (_, i) => `code-${String(i).padStart(16, '0')}-console-${process.version}-${process.arch}.v8`);
+		// one a month and a day old, 33 written a minute apart
 		for (const [i, name] of others.entries()) {
 			const file = path.join(home, 'opsdeck', name);
 			fs.writeFileSync(file, 'x');
@@ -63,8 +63,8 @@ describe('the bundle\'s code cache', () => {
 		fs.writeFileSync(path.join(home, 'opsdeck', 'notes.txt'), 'not a cache');
 		run(home);
 		const kept = cacheFiles(home);
-		// the month-old one and the oldest of the other nine are gone; this build's cache and the note stay
-		expect(kept.filter(name => others.includes(name)).sort()).toEqual(others.slice(1, 9).sort());
+		// the month-old one and the oldest of the other 33 are gone; this build's cache and the note stay
+		expect(kept.filter(name => others.includes(name)).sort()).toEqual(others.slice(1, 33).sort());
 		expect(kept).toContain('notes.txt');
 		expect(kept.filter(name => !others.includes(name) && name !== 'notes.txt')).toHaveLength(1);
 	});
@@ -76,5 +76,36 @@ describe('the bundle\'s code cache', () => {
 		const blocked = path.join(dir, 'file-not-folder');
 		fs.writeFileSync(blocked, '');
 		run(blocked);
+	});
+
+	it('is one per kind of run (--version does not make the console\'s), and never read from a file others can write or a link', () => {
+		const home = path.join(dir, 'kinds');
+		run(home);
+		expect(cacheFiles(home).map(name => name.split('-')[2])).toEqual(['help']);
+		const [name] = cacheFiles(home);
+		const file = path.join(home, 'opsdeck', name!);
+		// writable by others: not read (V8 would refuse this one; a planted one it might take), and
+		// replaced in our own folder by this run's, 0600
+		const good = fs.readFileSync(file);
+		fs.writeFileSync(file, good);
+		fs.chmodSync(file, 0o666);
+		const planted = fs.statSync(file).ino;
+		run(home);
+		expect(fs.statSync(file).ino).not.toBe(planted);
+		expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+		// a link to a cache: not followed, neither read nor written through
+		const elsewhere = path.join(dir, 'elsewhere.v8');
+		fs.writeFileSync(elsewhere, good);
+		fs.rmSync(file);
+		fs.symlinkSync(elsewhere, file);
+		run(home);
+		expect(fs.lstatSync(file).isSymbolicLink()).toBe(false);
+		expect(fs.readFileSync(elsewhere).equals(good)).toBe(true);
+		// a cache folder others can write: not used at all
+		const shared = path.join(dir, 'shared');
+		fs.mkdirSync(path.join(shared, 'opsdeck'), {recursive: true});
+		fs.chmodSync(path.join(shared, 'opsdeck'), 0o777);
+		run(shared);
+		expect(cacheFiles(shared)).toEqual([]);
 	});
 });
