@@ -29,6 +29,15 @@ const buildId = 'BUILD_ID';
 // read as latin1, a `…` in a tagged template came out as three characters
 const source = fs.readFileSync(file, 'utf8');
 
+// V8 checks only a cache's header (its version, its flags, the source's length) and runs the rest
+// as it is: a damaged body crashed every start (a fatal error, SIGSEGV), and a script patched in
+// place without a new build ran the old code. So the file is a sha256 over this script's identity
+// (build, size, mtime, inode) and the data, then the data; anything else is not given to V8.
+const {createHash} = require('node:crypto');
+const scriptStat = fs.statSync(file);
+const stamp = `${buildId}:${scriptStat.size}:${scriptStat.mtimeMs}:${scriptStat.dev}:${scriptStat.ino}`;
+const digest = data => createHash('sha256').update(stamp).update(data).digest();
+
 let cacheFile;
 let cached;
 if (process.env.OPSDECK_CODE_CACHE !== '0') {
@@ -42,7 +51,7 @@ if (process.env.OPSDECK_CODE_CACHE !== '0') {
 		const kind = args.some(arg => /^(-h|--help|-v|--version)$/.test(arg)) ? 'help' : word === undefined ? 'console' : /^[a-z]{1,20}$/.test(word) ? word : 'other';
 		cacheFile = path.join(base, 'opsdeck', `code-${buildId}-${kind}-${process.version}-${process.arch}.v8`);
 		// compiled code is run as it is: only from a folder and a file of this user's that nobody else
-		// can write (a shared or planted cache is ignored, and not written either)
+		// can write (a shared folder is neither read nor written; an unsafe file in ours is replaced)
 		const uid = process.getuid?.();
 		const mine = stat => uid === undefined || (stat.uid === uid && (stat.mode & 0o022) === 0);
 		const dir = fs.lstatSync(path.dirname(cacheFile));
@@ -52,7 +61,11 @@ if (process.env.OPSDECK_CODE_CACHE !== '0') {
 			const fd = fs.openSync(cacheFile, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
 			try {
 				const stat = fs.fstatSync(fd);
-				if (stat.isFile() && mine(stat)) cached = fs.readFileSync(fd);
+				if (stat.isFile() && mine(stat)) {
+					const content = fs.readFileSync(fd);
+					const data = content.subarray(32);
+					if (content.length > 32 && digest(data).equals(content.subarray(0, 32))) cached = data;
+				}
 			} finally {
 				fs.closeSync(fd);
 			}
@@ -76,7 +89,7 @@ if (cacheFile && (cached === undefined || script.cachedDataRejected)) {
 			fs.accessSync(path.dirname(cacheFile), fs.constants.W_OK);
 			const data = script.createCachedData();
 			const temp = `${cacheFile}.${process.pid}.tmp`;
-			fs.writeFileSync(temp, data, {mode: 0o600});
+			fs.writeFileSync(temp, Buffer.concat([digest(data), data]), {mode: 0o600});
 			fs.renameSync(temp, cacheFile);
 			// other builds' caches: none older than a month (a build in use is rewritten only when V8
 			// changes), and only the 32 newest (one per kind of run; a developer's rebuilds would pile up ~1-2 MB each)

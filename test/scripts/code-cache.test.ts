@@ -108,4 +108,28 @@ describe('the bundle\'s code cache', () => {
 		run(shared);
 		expect(cacheFiles(shared)).toEqual([]);
 	});
+
+	it('never hands V8 a damaged body (it crashed every start) nor a cache of the script before it was patched in place', () => {
+		const home = path.join(dir, 'damaged');
+		run(home);
+		const [name] = cacheFiles(home);
+		const file = path.join(home, 'opsdeck', name!);
+		const good = fs.readFileSync(file);
+		// the header V8 checks left whole, the body after it scrambled
+		const damaged = Buffer.from(good);
+		for (let i = 200; i < damaged.length; i++) damaged[i] = (damaged[i]! * 31 + i) & 0xff;
+		fs.writeFileSync(file, damaged);
+		run(home);
+		expect(fs.readFileSync(file).equals(damaged)).toBe(false);
+		// the build's script edited in place, its length kept: the new text runs, not the cached code
+		const copy = path.join(dir, 'patched');
+		fs.cpSync(path.dirname(bin), copy, {recursive: true});
+		const patchedHome = path.join(dir, 'patched-home');
+		const backupHelp = () => spawnSync(process.execPath, [path.join(copy, 'bin.js'), 'backup', '--help'], {env: {...process.env, XDG_CACHE_HOME: patchedHome}, encoding: 'utf8'}).stdout;
+		expect(backupHelp()).toContain('a consistent backup now');
+		expect(backupHelp()).toContain('a consistent backup now');
+		const script = path.join(copy, 'opsdeck.script.js');
+		fs.writeFileSync(script, fs.readFileSync(script, 'utf8').replace('a consistent backup now', 'A CONSISTENT BACKUP NOW'));
+		expect(backupHelp()).toContain('A CONSISTENT BACKUP NOW');
+	});
 });
