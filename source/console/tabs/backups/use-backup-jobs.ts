@@ -43,12 +43,12 @@ export function useBackupJobs(config: Config, onDone: (result: JobResult) => voi
 		if (running.current) return false;
 		running.current = true;
 		setJob({label, ratio: 0, phase: ''});
-		let last = -1;
+		let last = '';
 		const progress = (ratio: number, phase: string) => {
-			// one render per percent at most
-			const pct = Math.floor(ratio * 100);
-			if (pct === last || !mounted.current) return;
-			last = pct;
+			// one render per percent (or phase: the upload starts at the percent the check ended on) at most
+			const now = `${Math.floor(ratio * 100)} ${phase}`;
+			if (now === last || !mounted.current) return;
+			last = now;
 			setJob({label, ratio, phase});
 		};
 		void fn(progress).then(
