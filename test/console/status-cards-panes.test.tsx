@@ -137,6 +137,33 @@ describe('Status cards in a pane', () => {
 		expect(app.screen()).toMatch(/^lines 1-/m);
 	});
 
+	it('a (every environment) at 40x10 with three profiles: the third is reached with G, a mark says more is below', async () => {
+		const file = path.join(sqlite.dir, 'opsdeck.config.json');
+		const down = {redisUrl: 'redis://127.0.0.1:1/0', databaseUrl: 'postgres://127.0.0.1:1/x', sqlitePath: sqlite.path, backupDir: backupDir()};
+		fs.writeFileSync(file, JSON.stringify({profiles: {alpha: {redisUrl: 'redis://127.0.0.1:6379/0', databaseUrl: adminUrl, sqlitePath: sqlite.path, backupDir: backupDir()}, bravo: down, charlie: down}}));
+		try {
+			const config = loadConfig({flags: {config: file}, profile: 'alpha', cwd: sqlite.dir});
+			const backends = createBackends(config);
+			open.push(backends);
+			await startBackends(backends);
+			const app = render(<App backends={backends} startOnMount={false} />);
+			Object.defineProperty(app.stdout, 'columns', {value: 40, configurable: true});
+			Object.defineProperty(app.stdout, 'rows', {value: 10, configurable: true});
+			app.stdout.emit('resize');
+			await app.waitFor(/^postgres/m, 10_000);
+			await app.press('a');
+			const top = await app.waitFor(s => s.includes('All environments (3)') && /more below/.test(s), 15_000);
+			fits(app.lastFrame() ?? '', {columns: 40, rows: 10});
+			expect(top).not.toContain('charlie');
+			await app.press('G');
+			const bottom = await app.waitFor('charlie');
+			expect(bottom).toMatch(/more above/);
+			fits(app.lastFrame() ?? '', {columns: 40, rows: 10});
+		} finally {
+			fs.rmSync(file, {force: true});
+		}
+	});
+
 	it('no drill recorded nor scheduled: no drill card, no drill line', async () => {
 		fs.rmSync(path.join(backupDir(), 'drills.jsonl'), {force: true});
 		const app = await statusAt({columns: 80, rows: 24});
