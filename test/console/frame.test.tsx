@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {App, tabs} from '../../source/console/app.js';
 import {createBackends} from '../../source/backends/index.js';
@@ -51,6 +54,31 @@ describe('console frame', () => {
 		const app = render(<App backends={backends()} startOnMount={false} />);
 		await app.press('2', 'P');
 		await app.waitFor('no profiles to switch to: there is no config file (/nonexistent/opsdeck.config');
+	});
+
+	it('the profile picker at 40x10: g and G go to the first and last profile; the rows line up (hostile defects)', async () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-picker-'));
+		const down = {redisUrl: 'redis://127.0.0.1:1/0', databaseUrl: 'postgres://127.0.0.1:1/x'};
+		fs.writeFileSync(path.join(dir, 'opsdeck.config.json'), JSON.stringify({profiles: {a: {...down, description: 'desc-a'}, staging: {...down, description: 'desc-s'}, 'eu-prod-long': {...down, description: 'desc-e'}}}));
+		try {
+			const app = render(<App backends={createBackends(loadConfig({flags: {config: path.join(dir, 'opsdeck.config.json')}, profile: 'a', cwd: dir}))} startOnMount={false} />);
+			Object.defineProperty(app.stdout, 'columns', {value: 40, configurable: true});
+			Object.defineProperty(app.stdout, 'rows', {value: 10, configurable: true});
+			app.stdout.emit('resize');
+			await app.press('2', 'P');
+			await app.waitFor('Switch environment (3 profiles)');
+			const selected = () => app.screen().split('\n').find(line => line.includes('❯'));
+			expect(selected()).toContain('desc-a');
+			await app.press('G');
+			expect(selected()).toContain('desc-e');
+			await app.press('g');
+			expect(selected()).toContain('desc-a');
+			const rows = app.screen().split('\n').filter(line => line.includes('desc-'));
+			expect(rows).toHaveLength(3);
+			expect(new Set(rows.map(line => line.indexOf('desc-'))).size).toBe(1);
+		} finally {
+			fs.rmSync(dir, {recursive: true, force: true});
+		}
 	});
 
 	it('marks read-only mode in the tab bar', async () => {

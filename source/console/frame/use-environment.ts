@@ -95,6 +95,7 @@ export function useEnvironment(initial: Backends, {load, flash, onSwitch}: Optio
 	const move = (by: number) => setPicker(at => (at === undefined ? at : (at + by + names.length) % names.length));
 	const pickerKeys: KeyEntry[] | undefined = picker === undefined ? undefined : [
 		{key: '↑ ↓', keys: ['up', 'down', 'j', 'k'], label: 'move', help: 'move (also j k)', run: p => move(p.name === 'down' || p.name === 'j' ? 1 : -1)},
+		{key: 'g G', keys: ['g', 'home', 'G', 'end'], help: 'first / last environment', run: p => setPicker(p.name === 'g' || p.name === 'home' ? 0 : names.length - 1)},
 		{key: 'Enter', label: 'switch', help: 'switch every tab to this environment', run: () => choose(names[picker]!)},
 		{key: 'Esc', label: 'cancel', help: 'keep the environment', run: () => setPicker(undefined)},
 		{key: 'q', run: () => setPicker(undefined)},
