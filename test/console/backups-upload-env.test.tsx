@@ -8,6 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {App} from '../../source/console/app.js';
+import {currentUpload} from '../../source/backups/remote/offsite.js';
 import {createBackends} from '../../source/backends/index.js';
 import {loadConfig} from '../../source/config/config.js';
 import {keys, render} from '../helpers/render.js';
@@ -60,8 +61,14 @@ it('after P to another profile, a running upload stays with its environment: B d
 	await app.waitFor('refreshed the backup list');
 	// above the bottom bar (the switch's flash names it), nothing of it
 	expect(app.screen().split('\n').slice(0, -1).join('\n')).not.toMatch(/upload|s3:|manual_/);
-	// back on a: its upload is still there, still under way
+	// back on a: its job is still there, still under way, and n does not start a second one
 	await app.press('P', 'k', keys.enter);
-	await app.waitFor(/upload manual_\S+ to s3:\/\/opsdeck-test\/pre\/.*0%/, 5000);
+	await app.waitFor(/now on a/);
+	await app.waitFor(/backup \(upload\).*\d+%/, 5000);
+	await app.press('n');
+	await app.waitFor('a backup job is running; wait for it');
+	// an upload no tab job started (an automatic backup's) shows as itself on its own environment
+	expect(currentUpload(config.backupDir)).toMatchObject({remote: 's3://opsdeck-test/pre/', dir: config.backupDir});
+	expect(currentUpload(path.join(dir, 'b-backups'))).toBeUndefined();
 	proxy.cutAll();
 }, 60_000);
