@@ -20,7 +20,9 @@ export async function run(ctx: CommandContext): Promise<number> {
 		const lines = componentLines(report);
 		const width = Math.max(...lines.map(l => l.name.length));
 		if (profile) print(ctx, `${'profile'.padEnd(width)}  ${sanitize([profile.name, readOnly ? 'read-only' : '', profile.description ?? ''].filter(Boolean).join('  '))}`);
-		for (const line of lines) print(ctx, `${line.name.padEnd(width)}  ${line.state.padEnd(4)}  ${line.text}`);
+		// (a drill's state is its own word: passed, FAILED, overdue)
+		const stateWidth = Math.max(4, ...lines.map(l => (l.label ?? l.state).length));
+		for (const line of lines) print(ctx, `${line.name.padEnd(width)}  ${(line.label ?? line.state).padEnd(stateWidth)}  ${line.text}`);
 		// the verdict with its first reason, then any further reasons, one a line
 		const [first, ...more] = report.reasons;
 		print(ctx, `${'verdict'.padEnd(width)}  ${report.verdict}${first ? `: ${sanitize(first.message)}` : ''}`);

@@ -6,7 +6,21 @@ import {appProcessLine} from './app-text.js';
 import type {HealthReport} from '../health/health.js';
 import {drillInUse, drillProblems, drillText} from '../health/drill.js';
 
-export type ComponentLine = {readonly name: string; readonly state: 'up' | 'down' | 'connecting'; readonly text: string};
+export type ComponentLine = {
+	readonly name: string;
+	readonly state: 'up' | 'down' | 'connecting';
+	/** the word shown for the state when it is not up/down (a drill is passed, FAILED or overdue) */
+	readonly label?: string;
+	readonly text: string;
+};
+
+/** A drill's own state word, as its card says it: FAILED, overdue, passed (unknown: its log unreadable). */
+function drillWord(drill: NonNullable<HealthReport['drill']>): string {
+	if (drill.error) return 'unknown';
+	if (drill.last && !drill.last.ok) return 'FAILED';
+	if (drill.overdue || !drill.last) return 'overdue';
+	return 'passed';
+}
 
 const ms = (value: number | null) => (value === null ? '-' : value < 10 ? `${value.toFixed(1)}ms` : formatDuration(value));
 const secs = (value: number | null) => (value === null ? '-' : formatDuration(value * 1000));
@@ -46,7 +60,12 @@ export function componentLines(report: HealthReport): ComponentLine[] {
 	}
 	// the last restore drill, once drills are in use (issue 19)
 	const drill = report.drill;
-	if (drillInUse(drill)) lines.push({name: 'drill', state: drillProblems(drill).length > 0 ? 'down' : 'up', text: sanitize(drillText(drill))});
+	if (drillInUse(drill)) {
+		const label = drillWord(drill);
+		// the text goes on after the word the state column says ("passed 2h ago (…)": "2h ago (…)")
+		const text = drillText(drill).replace(/^(?:passed|FAILED) ?/, '');
+		lines.push({name: 'drill', state: drillProblems(drill).length > 0 ? 'down' : 'up', label, text: sanitize(text)});
+	}
 	if (report.appProcess) lines.push({name: 'app process', state: report.appProcess.state === 'up' ? 'up' : 'down', text: appProcessLine(report.appProcess)});
 	return lines;
 }

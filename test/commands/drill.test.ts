@@ -63,7 +63,7 @@ describe('opsdeck backup drill', () => {
 		expect(result.findings).toEqual(['foreign_key_check: 1 row points at a missing parent (e.g. players rowid 3 -> teams)']);
 
 		const status = await bad.run(['status']);
-		expect(status.stdout).toMatch(/^drill +down +FAILED [\d.]+\w+ ago \(manual_.*\.db\): foreign_key_check: 1 row points/m);
+		expect(status.stdout).toMatch(/^drill +FAILED +[\d.]+\w+ ago \(manual_.*\.db\): foreign_key_check: 1 row points/m);
 		expect(status.stdout).toMatch(/degraded: restore drill failed: manual_.*: foreign_key_check/);
 		const json = JSON.parse((await bad.run(['status', '--json'])).stdout) as {drill: {last: {ok: boolean}}; reasons: {level: string; message: string}[]};
 		expect(json.drill.last.ok).toBe(false);

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {App, tabs} from '../../source/console/app.js';
 import {createBackends} from '../../source/backends/index.js';
@@ -53,6 +56,31 @@ describe('console frame', () => {
 		await app.waitFor('no profiles to switch to: there is no config file (/nonexistent/opsdeck.config');
 	});
 
+	it('the profile picker at 40x10: g and G go to the first and last profile; the rows line up (hostile defects)', async () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-picker-'));
+		const down = {redisUrl: 'redis://127.0.0.1:1/0', databaseUrl: 'postgres://127.0.0.1:1/x'};
+		fs.writeFileSync(path.join(dir, 'opsdeck.config.json'), JSON.stringify({profiles: {a: {...down, description: 'desc-a'}, staging: {...down, description: 'desc-s'}, 'eu-prod-long': {...down, description: 'desc-e'}}}));
+		try {
+			const app = render(<App backends={createBackends(loadConfig({flags: {config: path.join(dir, 'opsdeck.config.json')}, profile: 'a', cwd: dir}))} startOnMount={false} />);
+			Object.defineProperty(app.stdout, 'columns', {value: 40, configurable: true});
+			Object.defineProperty(app.stdout, 'rows', {value: 10, configurable: true});
+			app.stdout.emit('resize');
+			await app.press('2', 'P');
+			await app.waitFor('Switch environment (3 profiles)');
+			const selected = () => app.screen().split('\n').find(line => line.includes('❯'));
+			expect(selected()).toContain('desc-a');
+			await app.press('G');
+			expect(selected()).toContain('desc-e');
+			await app.press('g');
+			expect(selected()).toContain('desc-a');
+			const rows = app.screen().split('\n').filter(line => line.includes('desc-'));
+			expect(rows).toHaveLength(3);
+			expect(new Set(rows.map(line => line.indexOf('desc-'))).size).toBe(1);
+		} finally {
+			fs.rmSync(dir, {recursive: true, force: true});
+		}
+	});
+
 	it('marks read-only mode in the tab bar', async () => {
 		const app = render(<App backends={backends({OPSDECK_READ_ONLY: '1'})} startOnMount={false} />);
 		await app.waitFor('read-only');
@@ -60,12 +88,17 @@ describe('console frame', () => {
 
 	it('a tab bar too wide for the terminal keeps only the active title, and the read-only mark', async () => {
 		const app = render(<App backends={backends({OPSDECK_READ_ONLY: '1'})} startOnMount={false} />);
-		const full = 'opsdeck '.length + tabs.reduce((n, t, i) => n + ` ${i + 1} ${t.title} `.length, 0) + '  read-only'.length;
-		// a terminal one column short of the whole bar (and at least 60, where it was cut before)
-		Object.defineProperty(app.stdout, 'columns', {value: Math.max(60, full - 1), configurable: true});
+		const titles = tabs.reduce((n, t, i) => n + ` ${i + 1} ${t.title} `.length, 0);
 		Object.defineProperty(app.stdout, 'rows', {value: 24, configurable: true});
+		// 80 columns: every title shows (the name "opsdeck" gives way first; hostile defect W3)
+		Object.defineProperty(app.stdout, 'columns', {value: 80, configurable: true});
 		app.stdout.emit('resize');
-		const bar = (await app.waitFor(/ RO/)).split('\n')[0]!;
+		const wide = (await app.waitFor(s => s.startsWith(' 1 Status') && s.includes(' 7 Logs '))).split('\n')[0]!;
+		expect(wide).toMatch(/^ 1 Status {2}2 Keys {2}3 Monitor .* 7 Logs +(read-only|RO)\s*$/);
+		// a terminal one column short of the titles and RO (and at least 60, where it was cut before)
+		Object.defineProperty(app.stdout, 'columns', {value: Math.max(60, titles + ' RO'.length - 1), configurable: true});
+		app.stdout.emit('resize');
+		const bar = (await app.waitFor(s => / RO/.test(s) && !s.includes('2 Keys'))).split('\n')[0]!;
 		expect(bar).toMatch(/^ 1 Status {2}2 {2}3 /);
 		expect(bar).toMatch(/ RO\s*$/);
 		// and within a 40-column pane, the last tab's title and the mark included

@@ -192,9 +192,9 @@ describe('a long pattern (defect 13)', () => {
 		const pattern = 'chat:' + 'x'.repeat(3000) + ':messages';
 		const line = scanStatus({scan, done: true, pattern, type: undefined, tree: false, prefix: '', width: 80});
 		expect(line.length).toBeLessThanOrEqual(80);
-		expect(line).toMatch(/^pattern chat:x+…x*:messages · 1 keys · done$/);
+		expect(line).toMatch(/^pattern chat:x+…x*:messages · 1 key · done$/);
 		const narrow = scanStatus({scan, done: true, pattern, type: undefined, tree: false, prefix: '', width: 40});
 		expect(narrow.length).toBeLessThanOrEqual(40);
-		expect(narrow).toMatch(/^1 keys · done · chat/);
+		expect(narrow).toMatch(/^1 key · done · chat/);
 	});
 });

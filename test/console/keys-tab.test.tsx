@@ -68,7 +68,9 @@ async function scanPattern(app: Rendered, pattern: string, count: number): Promi
 	await app.waitFor(s => s.includes('done'));
 	await fill(app, '/', 'pattern:', pattern);
 	await app.press(keys.enter);
-	await app.waitFor(s => s.includes(`pattern ${pattern}`) && s.includes(`${count} keys`) && s.includes('done'));
+	// "1 key", "2 keys" (the header said "1 keys": a hostile defect)
+	const counted = new RegExp(`\\b${count} ${count === 1 ? 'key' : 'keys'}\\b`);
+	await app.waitFor(s => s.includes(`pattern ${pattern}`) && counted.test(s) && s.includes('done'));
 }
 
 /** The frame with Ink's own colour codes (SGR) removed: anything ESC left came from data. */

@@ -240,6 +240,37 @@ describe('Redis tab', () => {
 		expect(opened).toMatch(/^- user:/m);
 	});
 
+	it('the figures at 40x10 scroll to every line (j, PgDn, G; a mark says more is below); a long one goes on under its value, never at column 0 (hostile defect W3)', async () => {
+		const app = await start({}, {columns: 40, rows: 10});
+		const top = await app.waitFor(/lines 1-\d+ of \d+, more below/, 10_000);
+		expect(top).not.toMatch(/persistence/);
+		await app.press('j');
+		await app.waitFor(/lines 2-\d+ of \d+, more above and below/);
+		await app.press(keys.pageDown, 'G');
+		const bottom = await app.waitFor(/^ {2}persistence +last save/m);
+		expect(bottom).toMatch(/more above$/m);
+		// k back up to the top: every figure passes by
+		let seen = bottom;
+		for (let i = 0; i < 20 && !/lines 1-/.test(app.screen()); i++) {
+			await app.press('k');
+			seen += `\n${app.screen()}`;
+		}
+		for (const label of ['ops/s', 'hit ratio', 'clients', 'replication', 'memory']) expect(seen).toContain(label);
+		// every line of the figures starts indented (the server's name line aside): no continuation at column 0
+		await app.press('g');
+		const lines = (await app.waitFor(/lines 1-/)).split('\n');
+		const body = lines.slice(lines.findIndex(line => line.includes(`127.0.0.1:${server.port}`)) + 1, -2);
+		for (const line of body) expect(line, line).toMatch(/^ {2}/);
+		expect(lines.join('\n')).toMatch(/^ {2}memory +[\d.]+ \w+ used,/m);
+	});
+
+	it('at 80x24 the memory line\'s fragmentation stays with its figure, under the value column', async () => {
+		const app = await start({}, {columns: 80, rows: 24});
+		const screen = await app.waitFor(/ops\/s +\d/, 10_000);
+		expect(screen).toMatch(/fragmentation [\d.]+/);
+		for (const line of screen.split('\n').slice(2, -1)) if (line.trim()) expect(line, line).toMatch(/^(127\.0\.0\.1| {2})/);
+	});
+
 	it('at 40x10 no line is wider than the pane, in every view', async () => {
 		await victim('a-client-with-a-rather-long-name-for-forty-columns');
 		const app = await start({}, {columns: 40, rows: 10});

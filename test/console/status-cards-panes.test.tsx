@@ -12,7 +12,7 @@ import {App} from '../../source/console/app.js';
 import {closeBackends, createBackends, startBackends, type Backends} from '../../source/backends/index.js';
 import {loadConfig} from '../../source/config/config.js';
 import {adminUrl} from '../helpers/pg-db.js';
-import {render, stripAnsi} from '../helpers/render.js';
+import {keys, render, stripAnsi} from '../helpers/render.js';
 import {tempSqlite, type TempSqlite} from '../helpers/sqlite.js';
 import {startLocalServer, type LocalServer} from '../helpers/health-env.js';
 
@@ -75,11 +75,16 @@ describe('Status cards in a pane', () => {
 		it(`${pane.columns}x${pane.rows}, every card (one line each): name, a space, state, a space, text`, async () => {
 			drills({agoMs: 2 * hour, ok: true});
 			const app = await statusAt(pane, {APP_HEALTH_URL: health.url, DRILL_INTERVAL_HOURS: '24'});
-			const screen = await app.waitFor(s => /^app process/m.test(s) && /^postgres +up/m.test(s) && /^redis +up/m.test(s), 10_000);
+			const top = await app.waitFor(s => /^postgres +up/m.test(s) && /^redis +up/m.test(s) && /^drill/m.test(s), 10_000);
 			fits(app.lastFrame() ?? '', pane);
-			for (const name of ['postgres', 'redis', 'sqlite', 'app', 'drill', 'app process']) expect(screen).toMatch(new RegExp(`^${name} +up +\\S`, 'm'));
+			// a 40x10 pane cuts the list: it says so, and G shows the rest (hostile defect W3)
+			if (pane.rows < 24) expect(top).toMatch(/^lines 1-\d of 7, more below/m);
+			await app.press('G');
+			const screen = `${top}\n${await app.waitFor(/^console +rss/m)}`;
+			fits(app.lastFrame() ?? '', pane);
+			for (const name of ['postgres', 'redis', 'sqlite', 'app', 'app process']) expect(screen).toMatch(new RegExp(`^${name} +up +\\S`, 'm'));
 			expect(screen).toMatch(pane.columns >= 80 ? /^app process +up +pidfile:\S+ +pid \d+/m : /^app process +up +pidfile:\S+…$/m);
-			expect(screen).toMatch(/^drill +up +passed 2h\S* ago/m);
+			expect(screen).toMatch(/^drill +passed +2h\S* ago/m);
 		});
 	}
 
@@ -110,6 +115,53 @@ describe('Status cards in a pane', () => {
 		expect(screen).toMatch(/DEGRADED +restore drill overdue/);
 		expect(screen).toMatch(/Drill +overdue +2d\S* ago, every 24 h/);
 		fits(app.lastFrame() ?? '', pane);
+	});
+
+	it('40x10 with several reasons (app health failing, Redis down, a failed drill): j, PgDn and G reach every line; k and g go back (hostile defect W3)', async () => {
+		const pane = {columns: 40, rows: 10};
+		drills({agoMs: 5 * 60_000, ok: false, findings: ['integrity']});
+		const app = await statusAt(pane, {APP_HEALTH_URL: 'http://127.0.0.1:1/health', REDIS_URL: 'redis://127.0.0.1:1/0', DRILL_INTERVAL_HOURS: '24'});
+		const top = await app.waitFor(s => /UNHEALTHY/.test(s) && /^redis +DOWN/m.test(s) && /more below/.test(s), 10_000);
+		fits(app.lastFrame() ?? '', pane);
+		expect(top).not.toMatch(/^console/m);
+		await app.press('j');
+		expect(app.screen()).toMatch(/^lines 2-\d+ of \d+, more above and below/m);
+		await app.press(keys.pageDown);
+		await app.press('G');
+		const bottom = await app.waitFor(/^console +rss/m);
+		fits(app.lastFrame() ?? '', pane);
+		expect(bottom).toMatch(/^drill +FAILED +5m\S* ago/m);
+		expect(bottom).toMatch(/^app process +up/m);
+		expect(bottom).toMatch(/^lines \d+-(\d+) of \1, more above \(j k\)$/m);
+		await app.press('g');
+		expect(app.screen()).toMatch(/^lines 1-/m);
+	});
+
+	it('a (every environment) at 40x10 with three profiles: the third is reached with G, a mark says more is below', async () => {
+		const file = path.join(sqlite.dir, 'opsdeck.config.json');
+		const down = {redisUrl: 'redis://127.0.0.1:1/0', databaseUrl: 'postgres://127.0.0.1:1/x', sqlitePath: sqlite.path, backupDir: backupDir()};
+		fs.writeFileSync(file, JSON.stringify({profiles: {alpha: {redisUrl: 'redis://127.0.0.1:6379/0', databaseUrl: adminUrl, sqlitePath: sqlite.path, backupDir: backupDir()}, bravo: down, charlie: down}}));
+		try {
+			const config = loadConfig({flags: {config: file}, profile: 'alpha', cwd: sqlite.dir});
+			const backends = createBackends(config);
+			open.push(backends);
+			await startBackends(backends);
+			const app = render(<App backends={backends} startOnMount={false} />);
+			Object.defineProperty(app.stdout, 'columns', {value: 40, configurable: true});
+			Object.defineProperty(app.stdout, 'rows', {value: 10, configurable: true});
+			app.stdout.emit('resize');
+			await app.waitFor(/^postgres/m, 10_000);
+			await app.press('a');
+			const top = await app.waitFor(s => s.includes('All environments (3)') && /more below/.test(s), 15_000);
+			fits(app.lastFrame() ?? '', {columns: 40, rows: 10});
+			expect(top).not.toContain('charlie');
+			await app.press('G');
+			const bottom = await app.waitFor('charlie');
+			expect(bottom).toMatch(/more above/);
+			fits(app.lastFrame() ?? '', {columns: 40, rows: 10});
+		} finally {
+			fs.rmSync(file, {force: true});
+		}
 	});
 
 	it('no drill recorded nor scheduled: no drill card, no drill line', async () => {

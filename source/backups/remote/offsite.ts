@@ -4,6 +4,7 @@
 // last upload to a remote failed is "not off-site" (the verdict turns degraded past
 // thresholds.notOffsiteBackups), and the next successful upload to that remote takes it along.
 import {setTimeout as sleep} from 'node:timers/promises';
+import fs from 'node:fs';
 import path from 'node:path';
 import type {Config} from '../../config/config.js';
 import {errorMessage} from '../../text/mask.js';
@@ -27,7 +28,15 @@ export type UploadResult = {
 	readonly error?: string;
 };
 
-export type UploadProgress = {readonly name: string; readonly remote: string; readonly doneBytes: number; readonly totalBytes: number; readonly attempt: number};
+export type UploadProgress = {
+	readonly name: string;
+	readonly remote: string;
+	readonly doneBytes: number;
+	readonly totalBytes: number;
+	readonly attempt: number;
+	/** the backup folder it is uploaded from: the environment it belongs to */
+	readonly dir: string;
+};
 
 export type ShipResult = {
 	readonly name: string;
@@ -39,12 +48,24 @@ export type ShipResult = {
 	readonly ok: boolean;
 };
 
-let current: UploadProgress | undefined;
+// every upload running in this process, one entry each (an environment switched away from keeps
+// uploading while another environment's backup starts)
+const running = new Map<symbol, UploadProgress>();
 const recent: UploadResult[] = [];
 
-/** The upload running in this process now (the Backups tab shows it), if any. */
-export function currentUpload(): UploadProgress | undefined {
-	return current;
+/**
+ * The upload running now from backup folder `dir` (the Backups tab of that environment shows it), if
+ * any: another environment's upload is not this one's (hostile defect W4).
+ */
+export function currentUpload(dir: string): UploadProgress | undefined {
+	let found: UploadProgress | undefined;
+	for (const upload of running.values()) if (upload.dir === dir) found = upload;
+	return found;
+}
+
+/** Every upload running in this process now, from any backup folder. */
+export function runningUploads(): UploadProgress[] {
+	return [...running.values()];
 }
 
 /** The last upload results in this process, newest last (at most 50): for metrics and the status. */
@@ -94,12 +115,16 @@ export async function uploadBackup(config: OffsiteConfig, spec: RemoteSpec, name
 		if (attempt > 0) await sleep(config.backupUploadBackoffMs * 2 ** (attempt - 1));
 		attempts++;
 		let remote: Remote | undefined;
+		const token = Symbol(name);
+		const progress = (doneBytes: number, totalBytes: number) => {
+			const current = {name, remote: spec.id, doneBytes, totalBytes, attempt: attempts, dir: config.backupDir};
+			running.set(token, current);
+			onProgress?.(current);
+		};
 		try {
+			// shown from its start: an S3 upload of one part says nothing more until it is done
+			progress(0, fs.statSync(file, {throwIfNoEntry: false})?.size ?? 0);
 			remote = await openRemote(config, spec);
-			const progress = (doneBytes: number, totalBytes: number) => {
-				current = {name, remote: spec.id, doneBytes, totalBytes, attempt: attempts};
-				onProgress?.(current);
-			};
 			const sidecar = meta ? path.join(config.backupDir, sidecarName(name)) : undefined;
 			const sent = await remote.upload(file, sidecar, progress, meta?.sha256 || undefined);
 			const result: UploadResult = {name, remote: spec.id, ok: true, at: new Date().toISOString(), attempts, durationMs: Date.now() - started, sizeBytes: sent.sizeBytes, sha256: sent.sha256};
@@ -109,7 +134,7 @@ export async function uploadBackup(config: OffsiteConfig, spec: RemoteSpec, name
 			error = errorMessage(caught);
 			if (caught instanceof RemoteError && !caught.retryable) break;
 		} finally {
-			current = undefined;
+			running.delete(token);
 			await remote?.close();
 		}
 	}

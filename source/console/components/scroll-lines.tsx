@@ -17,11 +17,16 @@ type Props = {
 	readonly selected?: number;
 };
 
+/** ", more below" / ", more above" / ", more above and below": which way there is more to see. */
+export function moreMark(above: boolean, below: boolean): string {
+	return above && below ? ', more above and below' : above ? ', more above' : below ? ', more below' : '';
+}
+
 export function ScrollLines({lines, top, width, height, selected}: Props) {
 	const room = scrollRoom(height);
 	const start = Math.min(top, Math.max(0, lines.length - room));
 	const shown = lines.slice(start, start + room);
-	const more = lines.length > room ? `lines ${start + 1}-${start + shown.length} of ${lines.length}` : '';
+	const more = lines.length > room ? `lines ${start + 1}-${start + shown.length} of ${lines.length}${moreMark(start > 0, start + shown.length < lines.length)}` : '';
 	return (
 		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			{shown.map((line, i) => (

@@ -27,12 +27,13 @@ export function ProfilePicker({config, cursor, width, height}: Props) {
 	const start = Math.min(Math.max(0, cursor - room + 1), Math.max(0, all.length - room));
 	const shown = all.slice(start, start + room);
 	const byName = new Map(shown.map(row => [row.name, row]));
-	const nameWidth = Math.max(3, Math.min(32, width - 24));
+	// one width for every name (the longest, within what the pane leaves): what follows lines up
+	const nameWidth = Math.max(3, Math.min(32, width - 24, Math.max(...all.map(row => sanitize(row.name).length))));
 	const Item = ({label}: {readonly label: string; readonly isSelected?: boolean}) => {
 		const row = byName.get(label)!;
 		return (
 			<Text wrap="truncate">
-				<SafeText bold inverse color={row.colour}>{safe` ${fitMiddle(sanitize(row.name), nameWidth)} `}</SafeText>
+				<SafeText bold inverse color={row.colour}>{safe` ${fitMiddle(sanitize(row.name), nameWidth, true)} `}</SafeText>
 				{row.readOnly ? <Text color="yellow"> read-only</Text> : null}
 				{row.description ? <SafeText dimColor>{safe`  ${sanitize(row.description)}`}</SafeText> : null}
 				{row.current ? <Text dimColor> (current)</Text> : null}

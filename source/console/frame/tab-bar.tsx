@@ -26,10 +26,15 @@ function bannerWidth(profile: ActiveProfile | undefined, cells: number): number 
 
 /** The top line: the profile's banner, the tabs (the active one highlighted; only its number elsewhere when narrow). */
 export function TabBar({titles, active, width, readOnly, profile}: Props) {
-	// narrow whenever every title would not fit: the read-only mark must never be the part cut off
-	// the banner takes the name's place (opsdeck is in the title of the window anyway)
-	const full = bannerWidth(profile, 20) + (profile ? 0 : name.length) + titles.reduce((sum, title, i) => sum + ` ${i + 1} ${title} `.length, 0) + (readOnly ? readOnlyMark.length : 0);
-	const narrow = width < Math.max(60, full);
+	// every title whenever they fit: the name "opsdeck" goes first, then the read-only mark shortens
+	// to RO, and only then the titles give way to their numbers (hostile defect W3: read-only with no
+	// profile at 80 columns lost the titles the banner's frame kept); the read-only mark is never cut
+	const titlesWidth = titles.reduce((sum, title, i) => sum + ` ${i + 1} ${title} `.length, 0);
+	const lead = bannerWidth(profile, 20);
+	const fitsWith = (extra: number, mark: number) => lead + extra + titlesWidth + (readOnly ? mark : 0) <= width;
+	const showName = !profile && fitsWith(name.length, readOnlyMark.length);
+	const longMark = showName || fitsWith(0, readOnlyMark.length);
+	const narrow = width < 60 || !(longMark || fitsWith(0, 3));
 	// narrow: the name takes what the tab numbers and the RO mark leave (at least 3 cells)
 	const narrowRest = titles.reduce((sum, title, i) => sum + (i === active ? ` ${i + 1} ${title} ` : ` ${i + 1} `).length, 0) + (readOnly ? 3 : 0) + 3;
 	const cells = narrow ? Math.max(3, Math.min(12, width - narrowRest)) : 20;
@@ -38,7 +43,7 @@ export function TabBar({titles, active, width, readOnly, profile}: Props) {
 			<Text wrap="truncate">
 				{profile ? <ProfileBanner profile={profile} cells={cells} /> : null}
 				{profile ? ' ' : null}
-				{narrow || profile ? null : <Text bold color="magenta">{name}</Text>}
+				{showName && !narrow ? <Text bold color="magenta">{name}</Text> : null}
 				{titles.map((title, i) => {
 					const label = narrow && i !== active ? `${i + 1}` : `${i + 1} ${title}`;
 					return (
@@ -47,7 +52,7 @@ export function TabBar({titles, active, width, readOnly, profile}: Props) {
 						</Text>
 					);
 				})}
-				{readOnly ? <Text color="yellow">{narrow ? ' RO' : readOnlyMark}</Text> : null}
+				{readOnly ? <Text color="yellow">{narrow || !longMark ? ' RO' : readOnlyMark}</Text> : null}
 			</Text>
 		</Box>
 	);

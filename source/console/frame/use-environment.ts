@@ -7,6 +7,7 @@
 import {createContext, useCallback, useContext, useRef, useState} from 'react';
 import {closeBackends, createBackends, type Backends} from '../../backends/index.js';
 import {stopAutoBackups} from '../../backups/auto.js';
+import {runningUploads} from '../../backups/remote/offsite.js';
 import {loadConfig, type Config} from '../../config/config.js';
 import {noProfilesShort} from '../../config/profiles.js';
 import {safeError} from '../../text/out.js';
@@ -78,12 +79,15 @@ export function useEnvironment(initial: Backends, {load, flash, onSwitch}: Optio
 			return flash(safe`cannot switch to ${sanitize(name)}: ${safeError(error)}`, 'error');
 		}
 		const old = env.backends;
+		// an upload of the old environment's keeps running (its progress stays with it, on its Backups tab)
+		const uploading = runningUploads().find(u => u.dir === old.config.backupDir);
 		const backends = createBackends(next);
 		generation.current = env.generation + 1;
 		setEnv({backends, generation: env.generation + 1});
 		onSwitch?.(backends);
 		const shadowed = next.profileShadowed.length > 0 ? safe` (${sanitize(next.profileShadowed.join(', '))} given on the command line still applies)` : safe``;
-		flash(safe`now on ${sanitize(name)}${next.readOnly ? safe` (read-only)` : safe``}${shadowed}`, next.profileShadowed.length > 0 ? 'warning' : 'success');
+		const still = uploading ? safe`; the upload of ${sanitize(uploading.name)} from ${sanitize(config.profile?.name ?? 'the last environment')} goes on` : safe``;
+		flash(safe`now on ${sanitize(name)}${next.readOnly ? safe` (read-only)` : safe``}${shadowed}${still}`, next.profileShadowed.length > 0 ? 'warning' : 'success');
 		// the old environment's automatic backups stop (their shutdown backup taken), then its connections close
 		void stopAutoBackups().catch(() => undefined).finally(() => void closeBackends(old));
 	};
@@ -91,6 +95,7 @@ export function useEnvironment(initial: Backends, {load, flash, onSwitch}: Optio
 	const move = (by: number) => setPicker(at => (at === undefined ? at : (at + by + names.length) % names.length));
 	const pickerKeys: KeyEntry[] | undefined = picker === undefined ? undefined : [
 		{key: '↑ ↓', keys: ['up', 'down', 'j', 'k'], label: 'move', help: 'move (also j k)', run: p => move(p.name === 'down' || p.name === 'j' ? 1 : -1)},
+		{key: 'g G', keys: ['g', 'home', 'G', 'end'], help: 'first / last environment', run: p => setPicker(p.name === 'g' || p.name === 'home' ? 0 : names.length - 1)},
 		{key: 'Enter', label: 'switch', help: 'switch every tab to this environment', run: () => choose(names[picker]!)},
 		{key: 'Esc', label: 'cancel', help: 'keep the environment', run: () => setPicker(undefined)},
 		{key: 'q', run: () => setPicker(undefined)},

@@ -150,7 +150,7 @@ function BackupsTab({isActive, isVisible, width, height}: TabProps) {
 	const noteRoom = Math.max(1, width - (range ? range.length + 3 : 0));
 	const note = poll.error ? `cannot read ${config.backupDir}: ${poll.error}` : selected?.verified?.error ? `${selected.name}: ${selected.verified.error}` : selected?.claims ? `${selected.name}: ${selected.claims.join('; ')}` : offsiteNote(selected, config.backupRemotes.length > 0) ?? ((status?.refused.length ?? 0) > 0 || !status?.lastDrill ? refusedText(status?.refused ?? []) : status.lastDrill);
 	// an automatic backup's upload runs outside the tab's jobs: its progress shows all the same
-	const job = jobs.job ?? backgroundUpload();
+	const job = jobs.job ?? backgroundUpload(config.backupDir);
 	const jobLabel = job ? `${job.label}${job.phase ? ` (${job.phase})` : ''} ` : '';
 	const labelWidth = Math.min(jobLabel.length, Math.max(0, width - 12));
 	// `y` the highlighted backup's name; `E` the list with every column (the wide layout's), bytes exact

@@ -14,9 +14,9 @@ export function offsiteNote(entry: BackupEntry | undefined, remotes: boolean): s
 	return ok.length > 0 ? `${entry.name}: off-site (${ok.join(', ')})` : `${entry.name}: not uploaded`;
 }
 
-/** An upload in progress in this process that no tab job started. */
-export function backgroundUpload(): Job | undefined {
-	const upload = currentUpload();
+/** An upload from this environment's backup folder in progress that no tab job started. */
+export function backgroundUpload(dir: string): Job | undefined {
+	const upload = currentUpload(dir);
 	if (!upload) return undefined;
 	return {label: `upload ${upload.name} to ${upload.remote}`, ratio: upload.totalBytes > 0 ? upload.doneBytes / upload.totalBytes : 0, phase: upload.attempt > 1 ? `attempt ${upload.attempt}` : ''};
 }

@@ -1,9 +1,9 @@
-// The Backups tab's long jobs: create, verify, plan + restore, delete. One at a time; progress as a
+// The Backups tab's long jobs: create, verify, plan + restore, delete. One at a time on a backup folder; progress as a
 // ratio while it runs; the result as a one-line message. The heavy work runs in a worker thread
 // (backups/worker.ts), so the console keeps drawing and taking keys meanwhile. A restore registers
 // as work in progress: quitting asks whether to finish or abandon it, and holds it before it
 // touches the live file while asking (work-in-progress.ts).
-import {useEffect, useRef, useState} from 'react';
+import {useEffect, useRef, useSyncExternalStore} from 'react';
 import type {Config} from '../../../config/config.js';
 import {deleteBackup, verifyBackup} from '../../../backups/backups.js';
 import {runBackupJob} from '../../../backups/remote/job.js';
@@ -25,9 +25,24 @@ function restoredMessage(result: RestoreResult): string {
 	return `restored ${result.name} in ${formatDuration(result.durationMs)} (quick_check ${result.check}); before: ${result.safety ?? 'no live file'}`;
 }
 
+// The job running on each backup folder (its environment), outside the tab: a profile switch mounts
+// the tab afresh, and the job started before it keeps running — the other environment's tab must not
+// show it, and this one's, back again, shows it and refuses a second (hostile defect W4).
+const jobs = new Map<string, Job>();
+const listeners = new Set<() => void>();
+function setFolderJob(dir: string, job: Job | undefined): void {
+	if (job) jobs.set(dir, job);
+	else jobs.delete(dir);
+	for (const listener of listeners) listener();
+}
+const subscribe = (listener: () => void) => {
+	listeners.add(listener);
+	return () => void listeners.delete(listener);
+};
+
 export function useBackupJobs(config: Config, onDone: (result: JobResult) => void) {
-	const [job, setJob] = useState<Job | undefined>();
-	const running = useRef(false);
+	const dir = config.backupDir;
+	const job = useSyncExternalStore(subscribe, () => jobs.get(dir));
 	const mounted = useRef(true);
 	// the caller's latest, for jobs that end renders later
 	const doneRef = useRef(onDone);
@@ -40,24 +55,20 @@ export function useBackupJobs(config: Config, onDone: (result: JobResult) => voi
 
 	/** Runs fn as the one job; refuses (false) while another runs. */
 	const run = <T,>(label: string, fn: (progress: (ratio: number, phase: string) => void) => Promise<T>, message: (value: T) => JobResult): boolean => {
-		if (running.current) return false;
-		running.current = true;
-		setJob({label, ratio: 0, phase: ''});
-		let last = -1;
+		if (jobs.has(dir)) return false;
+		setFolderJob(dir, {label, ratio: 0, phase: ''});
+		let last = '';
 		const progress = (ratio: number, phase: string) => {
-			// one render per percent at most
-			const pct = Math.floor(ratio * 100);
-			if (pct === last || !mounted.current) return;
-			last = pct;
-			setJob({label, ratio, phase});
+			// one render per percent (or phase: the upload starts at the percent the check ended on) at most
+			const now = `${Math.floor(ratio * 100)} ${phase}`;
+			if (now === last) return;
+			last = now;
+			setFolderJob(dir, {label, ratio, phase});
 		};
 		void fn(progress).then(
 			value => doneRef.current(message(value)),
 			(error: unknown) => doneRef.current({message: `${label} failed: ${errorMessage(error)}`, tone: 'error'}),
-		).finally(() => {
-			running.current = false;
-			if (mounted.current) setJob(undefined);
-		});
+		).finally(() => setFolderJob(dir, undefined));
 		return true;
 	};
 

@@ -2,7 +2,7 @@
 // for the rows on screen) and the one status line with the scan's progress.
 import type {KeyDetail, RedisType, TreeNode} from '../../../cache/keys.js';
 import {keyText} from '../../../backends/redis/key-bytes.js';
-import {cellWidth, fitMiddle, formatBytes, formatCount, formatTtl} from '../../../text/format.js';
+import {cellWidth, fitMiddle, formatBytes, formatCount, formatTtl, plural} from '../../../text/format.js';
 import {sanitize, type Safe} from '../../../text/sanitize.js';
 import type {KeyScan} from './use-key-scan.js';
 import type {Column} from '../../components/table.js';
@@ -55,18 +55,19 @@ function patternIn(pattern: string, rest: readonly (string | undefined)[], label
 
 export function scanStatus({scan, done, pattern, type, tree, prefix, width}: StatusInput): Safe {
 	const p = scan.progress;
+	const count = plural(scan.list.keys.length, 'key');
 	// a list read before Redis went down says so: it may not be what is there when Redis is back
 	const state = scan.error ? `error: ${scan.error}` : scan.down ? 'redis is down: list from before' : done ? 'done' : scan.waiting ? 'connecting to redis…' : scan.running ? 'scanning…' : 'stopped';
 	// a long pattern (up to 4,096 characters) is cut in its middle: the count and the state stay
 	if (width < 60) {
 		const percent = p && p.total > 0 && !done ? `${Math.floor((p.scanned / p.total) * 100)}%` : undefined;
-		const parts = [`${formatCount(scan.list.keys.length)} keys`, percent, state];
+		const parts = [count, percent, state];
 		return sanitize([...parts, pattern === '*' ? undefined : patternIn(pattern, parts.map(x => x && sanitize(x)), '', width)].filter(Boolean).join(' · '));
 	}
 	const rest = [
 		type ? `type ${type}` : undefined,
 		tree ? `tree ${prefix ? keyText(prefix) : '/'}${done ? '' : ' (partial)'}` : undefined,
-		`${formatCount(scan.list.keys.length)} keys`,
+		count,
 		p && p.total > 0 ? `scanned ${formatCount(p.scanned)} of ${formatCount(p.total)}${p.masters > 1 ? ` on ${p.masters} masters` : ''}` : undefined,
 		state,
 	];

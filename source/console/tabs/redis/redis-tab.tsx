@@ -21,7 +21,9 @@ import {usePoll} from '../../hooks/use-poll.js';
 import type {TabDefinition, TabProps} from '../types.js';
 import {redisKeymap, type RedisView} from './keymap.js';
 import {MemoryView, memoryTableHeight, prefixId, prefixRows} from './memory-view.js';
-import {clientColumns, clientKey, clientsHead, infoLines, latencyLines, Lines, slowlogColumns, slowlogHead, slowlogId} from './redis-views.js';
+import {ScrollLines} from '../../components/scroll-lines.js';
+import {scrollRoom, useScroll} from '../../hooks/use-scroll.js';
+import {clientColumns, clientKey, clientsHead, infoLines, latencyLines, paneLines, slowlogColumns, slowlogHead, slowlogId} from './redis-views.js';
 import {useMemoryScan} from './use-memory-scan.js';
 import {redisCurrent} from './share-rows.js';
 
@@ -73,6 +75,13 @@ function RedisTab({isActive, isVisible, width, height}: TabProps) {
 			warn,
 		);
 	};
+	// the figures and latency: lines that fit the pane (a figure goes on under its value, never at
+	// column 0), scrolled when they do not all fit (a 40x10 pane: hostile defect W3)
+	const problem = (view === 'slowlog' ? slowlog.error : view === 'latency' ? latency.error : view === 'clients' ? clients.error : undefined) ?? info.error;
+	const head = problem ? sanitize(`Redis: ${problem}`) : undefined;
+	const textHeight = Math.max(1, height - (head ? 1 : 0));
+	const textLines = view === 'info' ? paneLines(infoLines(samples[index], index, samples.length), width, 'cyan') : view === 'latency' ? paneLines(latencyLines(latency.data, server), width) : undefined;
+	const scroll = useScroll(textLines?.length ?? 0, textHeight, `${view} ${index}`);
 	const keymap = [
 		...redisKeymap({
 			view,
@@ -113,6 +122,7 @@ function RedisTab({isActive, isVisible, width, height}: TabProps) {
 			},
 		}),
 		...(list?.keys ?? []),
+		...(textLines && textLines.length > scrollRoom(textHeight) ? scroll.keys : []),
 	];
 
 	const cancel = useCallback((reason: 'escape' | 'timeout') => {
@@ -148,13 +158,10 @@ function RedisTab({isActive, isVisible, width, height}: TabProps) {
 		);
 	}
 	const current = redisCurrent({view, slow: {rows: entries, selected: slowCursor.selected}, clients: {rows: clientRows, selected: clientCursor.selected}, prefixes: {rows: prefixes, selected: prefixCursor.selected}});
-	const problem = (view === 'slowlog' ? slowlog.error : view === 'latency' ? latency.error : view === 'clients' ? clients.error : undefined) ?? info.error;
-	const head = problem ? sanitize(`Redis: ${problem}`) : undefined;
 	return (
 		<TabScreen keymap={keymap} width={width} height={height} current={current}>
 			{head ? <SafeText color="red" wrap="truncate">{fit(head, width)}</SafeText> : null}
-			{view === 'info' ? <Lines lines={infoLines(samples[index], index, samples.length)} width={width} height={height - (head ? 1 : 0)} color="cyan" /> : null}
-			{view === 'latency' ? <Lines lines={latencyLines(latency.data, server)} width={width} height={height - (head ? 1 : 0)} /> : null}
+			{textLines ? <ScrollLines lines={textLines} top={scroll.top} width={width} height={textHeight} /> : null}
 			{view === 'slowlog' ? (
 				<>
 					<SafeText color="cyan" wrap="truncate">{fit(slowlogHead(slowlog.data?.servers.find(s => s.server === server)), width)}</SafeText>

@@ -1,24 +1,36 @@
 // The Redis tab's views of one server: the figures (INFO with rates), the slow log, latency and the
 // clients. Every server string goes through the presenters (text/redis-server-text.ts) or sanitize.
-import {Box} from 'ink';
 import type {ClientInfo, ClientSort} from '../../../redis-server/clients.js';
 import type {LatencyServer} from '../../../redis-server/latency.js';
 import type {ServerSample} from '../../../redis-server/server-stats.js';
 import type {SlowlogEntry, SlowlogServer} from '../../../redis-server/slowlog.js';
-import {formatBytes, formatClock, formatDuration, fit, wrapCells} from '../../../text/format.js';
+import {cellWidth, formatBytes, formatClock, formatDuration, fit} from '../../../text/format.js';
 import {commandText, formatMicros, latencyText, serverLines} from '../../../text/redis-server-text.js';
 import {sanitize, type Safe} from '../../../text/sanitize.js';
-import {SafeText} from '../../components/safe-text.js';
+import type {Line} from '../../components/scroll-lines.js';
 import type {Column} from '../../components/table.js';
 
-/** Lines wrapped to the pane (a narrow one keeps every figure, on more lines), cut to its height. */
-export function Lines({lines, width, height, color}: {readonly lines: readonly Safe[]; readonly width: number; readonly height: number; readonly color?: string}) {
-	const wrapped = lines.flatMap(line => wrapCells(line, width)).slice(0, height);
-	return (
-		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
-			{wrapped.map((line, i) => <SafeText key={i} color={i === 0 ? color : undefined} wrap="truncate">{fit(line, width) || sanitize(' ')}</SafeText>)}
-		</Box>
-	);
+/**
+ * The lines for a pane `width` cells wide (ScrollLines scrolls them): a figure too long goes on in
+ * the next line under its value at a `, ` or `; ` (never at column 0, never a label split from its
+ * value: hostile defect W3); a piece still too long is cut with an ellipsis.
+ */
+export function paneLines(lines: readonly Safe[], width: number, color?: string): Line[] {
+	return lines.flatMap((line, i): Line[] => {
+		const tint = i === 0 ? color : undefined;
+		const row = /^( {2}\S.*?\s{2,})(\S.*)$/.exec(line);
+		if (!row || cellWidth(line) <= width) return [{text: fit(line, width), color: tint}];
+		const indent = row[1]!.length;
+		const room = Math.max(1, width - indent);
+		const pieces = row[2]!.split(/(?<=[,;]) /);
+		const out: string[] = [];
+		for (const piece of pieces) {
+			const last = out.length - 1;
+			if (last >= 0 && cellWidth(`${out[last]!} ${piece}`) <= room) out[last] = `${out[last]!} ${piece}`;
+			else out.push(piece);
+		}
+		return out.map((text, n) => ({text: fit(sanitize(`${n === 0 ? row[1]! : ' '.repeat(indent)}${text}`), width), color: tint}));
+	});
 }
 
 /** The figures of one server; the first line names it (and which of how many on a Cluster). */

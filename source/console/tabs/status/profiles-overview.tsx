@@ -3,6 +3,7 @@
 // backup's age — the same checkProfiles `opsdeck status --all-profiles` prints. The profile on
 // screen is checked on its own backends; the others get theirs for each check, closed after it.
 import {Box, Text} from 'ink';
+import type {ReactNode} from 'react';
 import {checkProfiles, type ProfileHealth} from '../../../health/all-profiles.js';
 import {formatClock, fit} from '../../../text/format.js';
 import {overviewCells} from '../../../text/profile-text.js';
@@ -33,26 +34,7 @@ export function ProfilesOverview({rows, checkedAt, error, count, width, height}:
 	if (count === 0) return <Text color="yellow" wrap="truncate">no profiles: the config file defines none (see the README, Environments)</Text>;
 	const title = `All environments (${count})${checkedAt ? `  ${formatClock(new Date(checkedAt))}` : ''}`;
 	if (!rows) return <Text dimColor wrap="truncate">{`checking ${count} environment${count === 1 ? '' : 's'}…`}</Text>;
-	const narrow = width < 60;
-	const nameCells = Math.max(3, Math.min(narrow ? 12 : 16, Math.max(...rows.map(r => sanitize(r.name).length))));
-	const lines = rows.map(row => {
-		const c = overviewCells(row);
-		const banner = <ProfileBanner profile={{name: row.name, colour: row.colour, description: undefined}} cells={nameCells} />;
-		const verdict = <Text bold color={verdictColour[row.verdict]}>{` ${c.verdict.toUpperCase().padEnd(9)}`}</Text>;
-		const figures = `pg ${c.postgres}  redis ${c.redis}  backup ${c.backup}`;
-		return narrow
-			? [
-				<Text key={`${row.name}:1`} wrap="truncate">{banner}{' '.repeat(Math.max(0, nameCells - sanitize(row.name).length))}{verdict}{row.current ? <Text dimColor> current</Text> : null}</Text>,
-				<Text key={`${row.name}:2`} wrap="truncate">{`  ${figures}`}</Text>,
-			]
-			: [
-				<Text key={row.name} wrap="truncate">
-					{banner}{' '.repeat(Math.max(0, nameCells - sanitize(row.name).length))}{verdict}{`  ${figures}`}
-					{row.current ? <Text dimColor>  (current)</Text> : null}
-					{c.reason ? <SafeText dimColor>{safe`  ${c.reason}`}</SafeText> : null}
-				</Text>,
-			];
-	}).flat();
+	const lines = overviewRows(rows, count, width).map(row => row.node);
 	return (
 		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			<Text bold wrap="truncate">{fit(title, width)}</Text>
@@ -60,4 +42,29 @@ export function ProfilesOverview({rows, checkedAt, error, count, width, height}:
 			{error ? <SafeText color="red" wrap="truncate">{sanitize(error)}</SafeText> : null}
 		</Box>
 	);
+}
+
+/** A row per profile (two in a narrow pane): for the overview and the Status tab's scroll. */
+export function overviewRows(rows: readonly ProfileHealth[] | undefined, count: number, width: number): Array<{readonly key: string; readonly node: ReactNode}> {
+	if (!rows || count === 0) return [];
+	const narrow = width < 60;
+	const nameCells = Math.max(3, Math.min(narrow ? 12 : 16, Math.max(...rows.map(r => sanitize(r.name).length))));
+	return rows.map(row => {
+		const c = overviewCells(row);
+		const banner = <ProfileBanner profile={{name: row.name, colour: row.colour, description: undefined}} cells={nameCells} />;
+		const verdict = <Text bold color={verdictColour[row.verdict]}>{` ${c.verdict.toUpperCase().padEnd(9)}`}</Text>;
+		const figures = `pg ${c.postgres}  redis ${c.redis}  backup ${c.backup}`;
+		return narrow
+			? [
+				{key: `${row.name}:1`, node: <Text wrap="truncate">{banner}{' '.repeat(Math.max(0, nameCells - sanitize(row.name).length))}{verdict}{row.current ? <Text dimColor> current</Text> : null}</Text>},
+				{key: `${row.name}:2`, node: <Text wrap="truncate">{`  ${figures}`}</Text>},
+			]
+			: [
+				{key: row.name, node: <Text wrap="truncate">
+					{banner}{' '.repeat(Math.max(0, nameCells - sanitize(row.name).length))}{verdict}{`  ${figures}`}
+					{row.current ? <Text dimColor>  (current)</Text> : null}
+					{c.reason ? <SafeText dimColor>{safe`  ${c.reason}`}</SafeText> : null}
+				</Text>},
+			];
+	}).flat();
 }

@@ -5,7 +5,7 @@
 // in the bottom bar (with its time, and gone when stale: frame/use-flash.ts), never in a line of
 // its own that could outlive what it says.
 import {Box, Text} from 'ink';
-import {useCallback, useEffect, useRef, useState} from 'react';
+import {useCallback, useEffect, useRef, useState, type ReactNode} from 'react';
 import {flushRedis, flushTarget, type FlushTarget} from '../../../cache/flush.js';
 import {reconnectBackend, reconnectMessage, type ReconnectTarget} from '../../../health/reconnect.js';
 import {componentLines, type ComponentLine} from '../../../text/health-text.js';
@@ -14,14 +14,17 @@ import {formatClock, formatCount, fit} from '../../../text/format.js';
 import {errorMessage} from '../../../text/mask.js';
 import {safe, sanitize} from '../../../text/sanitize.js';
 import {ConfirmDialog} from '../../components/confirm-dialog.js';
+import {moreMark} from '../../components/scroll-lines.js';
+import {scrollRoom, useScroll} from '../../hooks/use-scroll.js';
 import {StatusCard, stateColor} from './status-card.js';
 import {cardsFor, type Card} from './status-cards.js';
 import {useBackends, useFrame, useKeyspace} from '../../context.js';
 import {TabScreen} from '../../components/tab-screen.js';
 import {statusKeymap} from './keymap.js';
 import {useHealth} from './use-health.js';
-import {ProfilesOverview, useProfilesOverview} from './profiles-overview.js';
+import {overviewRows, ProfilesOverview, useProfilesOverview} from './profiles-overview.js';
 import type {TabDefinition, TabProps} from '../types.js';
+import type {KeyEntry} from '../../input/keymap.js';
 import {safeError} from '../../../text/out.js';
 import {SafeText} from '../../components/safe-text.js';
 
@@ -60,25 +63,38 @@ function Wide({cards, width}: {readonly cards: readonly Card[]; readonly width: 
 	);
 }
 
-function Compact({report, width, height}: {readonly report: HealthReport; readonly width: number; readonly height: number}) {
+/** The compact layout's lines: the reasons after the first, a line per store, the console process. */
+function compactRows(report: HealthReport, width: number): Array<{readonly key: string; readonly node: ReactNode}> {
 	const lines = componentLines(report);
 	const proc = report.process;
 	// a column as wide as the longest name ("app process") and the longest state ("connecting"), a
 	// space after each: a name never runs into its state nor a state into its text (a name cut with
 	// an ellipsis before that, in a pane too narrow for it)
 	const nameWidth = Math.min(Math.max(7, ...lines.map(line => line.name.length)), Math.max(4, Math.floor(width / 3)));
-	const stateWord = (state: ComponentLine['state']) => (state === 'down' ? 'DOWN' : state);
-	const stateWidth = Math.max(4, ...lines.map(line => stateWord(line.state).length));
+	const stateWord = (line: ComponentLine) => line.label ?? (line.state === 'down' ? 'DOWN' : line.state);
+	const stateWidth = Math.max(4, ...lines.map(line => stateWord(line).length));
+	return [
+		...report.reasons.slice(1).map((reason, i) => ({key: `reason ${i}`, node: <SafeText color={verdictColor[reason.level]} wrap="truncate">{fit(safe`  ${sanitize(reason.message)}`, width)}</SafeText>})),
+		...lines.map(line => ({key: line.name, node: (
+			<Text wrap="truncate">
+				{`${fit(line.name, nameWidth, true)} `}
+				<Text color={stateColor[line.state]}>{`${stateWord(line).padEnd(stateWidth)} `}</Text>
+				<SafeText>{fit(sanitize(line.text), Math.max(1, width - nameWidth - stateWidth - 2))}</SafeText>
+			</Text>
+		)})),
+		{key: 'console', node: <Text dimColor wrap="truncate">{fit(`${fit('console', nameWidth, true)} rss ${Math.round(proc.rssBytes / 1048576)} MB, poll ${proc.pollIntervalMs} ms`, width)}</Text>},
+	];
+}
+
+/** Rows from `top` in a pane `height` rows high; when they do not all fit, the last row says where you are. */
+function Scrolled({rows, top, width, height}: {readonly rows: ReadonlyArray<{readonly key: string; readonly node: ReactNode}>; readonly top: number; readonly width: number; readonly height: number}) {
+	const room = rows.length > height ? scrollRoom(height) : height;
+	const start = Math.min(top, Math.max(0, rows.length - room));
+	const shown = rows.slice(start, start + room);
 	return (
-		<Box flexDirection="column" width={width}>
-			{lines.slice(0, height).map(line => (
-				<Text key={line.name} wrap="truncate">
-					{`${fit(line.name, nameWidth, true)} `}
-					<Text color={stateColor[line.state]}>{`${stateWord(line.state).padEnd(stateWidth)} `}</Text>
-					<SafeText>{sanitize(line.text)}</SafeText>
-				</Text>
-			))}
-			{height > lines.length ? <Text dimColor wrap="truncate">{`${fit('console', nameWidth, true)} rss ${Math.round(proc.rssBytes / 1048576)} MB, poll ${proc.pollIntervalMs} ms`}</Text> : null}
+		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
+			{shown.map(row => <Box key={row.key} width={width}>{row.node}</Box>)}
+			{rows.length > height ? <Text dimColor wrap="truncate">{fit(`lines ${start + 1}-${start + shown.length} of ${rows.length}${moreMark(start > 0, start + shown.length < rows.length)} (j k)`, width)}</Text> : null}
 		</Box>
 	);
 }
@@ -142,7 +158,7 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 		);
 	}, [backends, config, flash, refresh, keyspace]);
 
-	const keymap = statusKeymap({
+	const keymap: KeyEntry[] = statusKeymap({
 		reconnect,
 		flush: () => void startFlush(),
 		refresh: () => {
@@ -152,6 +168,21 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 		},
 		overview: {on: overview, any: config.profileNames.length > 0, toggle: () => setOverview(on => !on)},
 	});
+
+	const report = health.data;
+	const cards = report ? cardsFor(report, config.thresholds) : [];
+	// two columns only when every card fits (under the verdict and two more reasons); otherwise one
+	// line per store, scrolled when they do not all fit (a 40x10 pane)
+	const columnHeight = (ids: Card['id'][]) => cards.filter(c => ids.includes(c.id)).reduce((n, c, i) => n + (i > 0 ? 1 : 0) + 1 + c.rows.length, 0);
+	const needed = 1 + Math.max(columnHeight(['postgres', 'sqlite', 'drill']), columnHeight(['redis', 'app', 'appProcess', 'process']));
+	const wideReasons = report?.reasons.slice(1, 3) ?? [];
+	const wide = !overview && width >= 70 && height - 1 - wideReasons.length >= needed;
+	const rows = report && !overview && !wide ? compactRows(report, width) : overview ? overviewRows(profiles.data, config.profileNames.length, width) : [];
+	const bodyHeight = Math.max(1, height - 1);
+	// the overview's rows sit under its title (and above an error)
+	const scrollHeight = overview ? Math.max(1, bodyHeight - 1 - (profiles.error ? 1 : 0)) : bodyHeight;
+	const scroll = useScroll(rows.length, scrollHeight, overview ? 'overview' : 'cards');
+	if (rows.length > scrollHeight) keymap.push(...scroll.keys);
 
 	if (!isVisible) return null;
 	if (dialog) {
@@ -175,26 +206,24 @@ function StatusTab({isActive, isVisible, width, height}: TabProps) {
 		);
 	}
 
-	const report = health.data;
-	const reasons = report?.reasons.slice(1, 3) ?? [];
-	const headerLines = 1 + reasons.length;
-	const cards = report ? cardsFor(report, config.thresholds) : [];
-	// two columns only when every card fits; otherwise one line per store
-	const columnHeight = (ids: Card['id'][]) => cards.filter(c => ids.includes(c.id)).reduce((n, c, i) => n + (i > 0 ? 1 : 0) + 1 + c.rows.length, 0);
-	const needed = 1 + Math.max(columnHeight(['postgres', 'sqlite', 'drill']), columnHeight(['redis', 'app', 'appProcess', 'process']));
-	const wide = width >= 70 && height - headerLines >= needed;
 	return (
 		<TabScreen keymap={keymap} width={width} height={height}>
 			<Header report={report} width={width} />
-			{reasons.map((reason, i) => (
-				<SafeText key={i} color={verdictColor[reason.level]} wrap="truncate">{safe`  ${sanitize(reason.message)}`}</SafeText>
-			))}
-			{overview
-				? <Box marginTop={height - headerLines > 6 ? 1 : 0}><ProfilesOverview rows={profiles.data} checkedAt={profiles.updatedAt} error={profiles.error} count={config.profileNames.length} width={width} height={Math.max(1, height - headerLines - (height - headerLines > 6 ? 1 : 0))} /></Box>
+			{wide ? wideReasons.map((reason, i) => (
+				<SafeText key={i} color={verdictColor[reason.level]} wrap="truncate">{fit(safe`  ${sanitize(reason.message)}`, width)}</SafeText>
+			)) : null}
+			{wide
+				? <Box marginTop={1}><Wide cards={cards} width={width} /></Box>
+				: overview && (config.profileNames.length === 0 || !profiles.data)
+				? <ProfilesOverview rows={profiles.data} checkedAt={profiles.updatedAt} error={profiles.error} count={config.profileNames.length} width={width} height={bodyHeight} />
+				: overview
+				? <>
+					<Text bold wrap="truncate">{fit(`All environments (${config.profileNames.length})${profiles.updatedAt ? `  ${formatClock(new Date(profiles.updatedAt))}` : ''}`, width)}</Text>
+					<Scrolled rows={rows} top={scroll.top} width={width} height={scrollHeight} />
+					{profiles.error ? <SafeText color="red" wrap="truncate">{fit(sanitize(profiles.error), width)}</SafeText> : null}
+				</>
 				: report
-				? wide
-					? <Box marginTop={1}><Wide cards={cards} width={width} /></Box>
-					: <Compact report={report} width={width} height={Math.max(0, height - headerLines)} />
+				? <Scrolled rows={rows} top={scroll.top} width={width} height={bodyHeight} />
 				: null}
 		</TabScreen>
 	);
