@@ -45,7 +45,10 @@ describe('the frame (hostile defects 2 and 5)', () => {
 			run.press('X');
 			await run.waitForText('Type clear');
 			run.resize(40, 10);
-			await sleep(1500);
+			// the dialog redrawn for 40x10 (only there does it scroll: its indicator), and a moment for
+			// any later frame of the resize to land
+			await run.waitForText(/lines \d+-\d+ of \d+/);
+			await sleep(200);
 			await run.flush();
 			const screen = run.screen();
 			expect(screen).toContain('DEL the 8 cache keys');

@@ -7,7 +7,7 @@ import {tempDir} from '../helpers/chat-fixtures.js';
 import type {PtyRun} from '../helpers/pty.js';
 import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
 import {keysTab, startRedisConsole} from '../helpers/redis-console.js';
-import {sleep, waitFor} from '../helpers/wait.js';
+import {waitFor} from '../helpers/wait.js';
 
 let server: RedisServerHandle;
 let direct: Redis;
@@ -35,6 +35,9 @@ beforeEach(async () => {
 
 const start = (cols = 80, rows = 24): PtyRun => startRedisConsole(server.url, cwd, cols, rows);
 
+/** the terminal's output without its escape sequences */
+const plain = (raw: string) => raw.replace(/\x1b\[[\d;?]*[A-Za-z]/g, '');
+
 const highlighted = (run: PtyRun) => run.inverseLines().filter(line => !line.includes(' 1 ')).map(line => line.trim().split(/\s+/)[0]);
 
 describe('Keys tab, hostile defects 3, 4, 8', () => {
@@ -50,7 +53,8 @@ describe('Keys tab, hostile defects 3, 4, 8', () => {
 			run.press('flush\r');
 			await run.waitForText('flushed');
 			run.press('2');
-			await sleep(2000);
+			// the Keys tab drawn with a finished scan (of whatever it lists)
+			await run.waitForText(/pattern cur:\* · \d+ keys · (scanned \d+ of \d+ · )?done/);
 			await run.flush();
 			// the keys are gone from Redis: the list must not offer them
 			expect(run.screen()).not.toContain('cur:e');
@@ -68,8 +72,12 @@ describe('Keys tab, hostile defects 3, 4, 8', () => {
 				await run.flush();
 				return highlighted(run).includes('cur:d');
 			}, {timeout: 5000, message: 'cursor on cur:d'});
+			const mark = run.rawOutput().length;
 			run.press('r');
-			await sleep(1500);
+			// the rescan drawn from its start to its end (what was written since the key), then its rows
+			// with their types: the cursor is where the rescan left it
+			await waitFor(() => /scanning[\s\S]*scanned 7 of 7 · done/.test(plain(run.rawOutput().slice(mark))), {timeout: 10_000, message: 'the rescan drawn, scanning then done'});
+			await run.waitForText(/cur:e +string/);
 			await run.flush();
 			expect(highlighted(run)).toContain('cur:d');
 		} finally {

@@ -11,6 +11,7 @@ import {createBackup} from '../../source/backups/backups.js';
 import {runPty, type PtyRun} from '../helpers/pty.js';
 import {tempSqlite, type TempSqlite} from '../helpers/sqlite.js';
 import {grow, rowCount, sha256} from '../backups/backup-helpers.js';
+import {waitFor} from '../helpers/wait.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = path.join(root, 'build/bundle/bin.js');
@@ -39,6 +40,18 @@ function lastAudit(): AuditLine | undefined {
 	const file = path.join(temp.dir, 'audit.log');
 	if (!fs.existsSync(file)) return undefined;
 	return fs.readFileSync(file, 'utf8').trim().split('\n').map(line => JSON.parse(line) as AuditLine).at(-1);
+}
+
+/** Whether the process has `file` open (its worker threads included). */
+function opened(pid: number, file: string): boolean {
+	const dir = `/proc/${pid}/fd`;
+	return fs.readdirSync(dir).some(fd => {
+		try {
+			return fs.readlinkSync(path.join(dir, fd)) === file;
+		} catch {
+			return false;
+		}
+	});
 }
 
 function leftovers(): string[] {
@@ -86,9 +99,28 @@ describe('quitting the console during a restore (issue 13, case 8)', () => {
 			await run.waitForText('Quit now?');
 			expect(run.screen()).toMatch(/f +finish it, then quit/);
 			expect(run.screen()).toMatch(/a +abandon it \(nothing is changed\), then quit/);
-			// it waits while asked: nothing is replaced meanwhile
-			await pause(1500);
+			// it waits while asked: nothing is replaced meanwhile. It goes on up to its point of no
+			// return: the copy made in full and checked (the console no longer has it open, 100 ms
+			// apart three times), then waits there; 300 ms more is when a restore that did not wait
+			// would be keeping the safety copy or swapping
+			const backupsBefore = fs.readdirSync(path.join(temp.dir, 'backups')).sort();
+			const full = fs.statSync(path.join(temp.dir, 'backups', backupName)).size;
+			let quiet = 0;
+			let seen = false;
+			await waitFor(async () => {
+				// a restore that did not wait ends this at once (the checks below say what it did)
+				if (run.exit || fs.readdirSync(path.join(temp.dir, 'backups')).length !== backupsBefore.length) return true;
+				const copy = leftovers().find(f => f.endsWith('.tmp'));
+				if (copy) seen = true;
+				else if (seen) return true;
+				const copied = copy !== undefined && fs.statSync(path.join(temp.dir, copy)).size === full && !opened(run.pid, path.join(temp.dir, copy));
+				quiet = copied ? quiet + 1 : 0;
+				return quiet >= 3;
+			}, {timeout: 60_000, interval: 100, message: 'the copy made in full and checked'});
+			await pause(300);
 			expect(run.exit).toBeUndefined();
+			expect(opened(run.pid, temp.path)).toBe(false);
+			expect(fs.readdirSync(path.join(temp.dir, 'backups')).sort()).toEqual(backupsBefore);
 			expect(sha256(temp.path)).toBe(before);
 			run.press('a');
 			expect((await run.waitForExit(30_000)).exitCode).toBe(0);

@@ -35,6 +35,13 @@ export class WrongTargetError extends BackendDownError {
 /** An error the server replied with (as opposed to a connection that failed or timed out). */
 const isReplyError = (error: unknown): error is Error => error instanceof Error && error.name === 'ReplyError';
 
+/**
+ * The server refused the credentials (WRONGPASS to AUTH, NOAUTH to the ready check when no password
+ * was sent, Redis < 6's "invalid password"): waiting out the connect timeout will not fix a URL.
+ */
+export const isAuthError = (error: unknown): boolean =>
+	isReplyError(error) && /^(WRONGPASS|NOAUTH)\b|^ERR invalid (password|username-password pair)/.test(error.message);
+
 export class RedisBackend {
 	readonly name = 'redis';
 	readonly maskedUrl: string;
@@ -50,6 +57,8 @@ export class RedisBackend {
 	#targetError: string | undefined;
 	/** checks failed in a row: the reconnect backs off on them (a failed check is a connection that did open) */
 	#targetFailures = 0;
+	/** the server's refusal of the credentials on the last attempt (masked); undefined once one connects */
+	#authError: string | undefined;
 	#closed = false;
 	readonly #gate: ReconnectGate;
 
@@ -106,7 +115,13 @@ export class RedisBackend {
 		client.on('error', error => {
 			// a SELECT refused on connect is reported by #onReady, with the db and the databases count
 			if ((error as {command?: {name?: string}}).command?.name === 'select') return;
-			if (this.#client === client) this.keeper.error(error);
+			if (this.#client !== client) return;
+			if (isAuthError(error)) {
+				// ioredis drops this connection and tries again after the backoff: down now (set
+				// before the keeper tells ready()'s listener, which fails at once on it)
+				this.#authError = errorMessage(error);
+				this.keeper.down(error);
+			} else this.keeper.error(error);
 		});
 		client.on('ready', () => {
 			if (this.#client === client) void this.#onReady(client);
@@ -145,6 +160,7 @@ export class RedisBackend {
 		this.#checked = client;
 		this.#targetError = undefined;
 		this.#targetFailures = 0;
+		this.#authError = undefined;
 		if (this.#probed) {
 			this.keeper.up();
 			return;
@@ -349,12 +365,14 @@ export class RedisBackend {
 
 	/**
 	 * Waits until connected, or rejects with the reason once the connect timeout has passed; at once
-	 * with WrongTargetError when the connection opened on the wrong db (waiting will not fix a URL).
+	 * with WrongTargetError when the connection opened on the wrong db, and at once with the server's
+	 * refusal when it refused the credentials (waiting will not fix a URL).
 	 */
 	async ready(timeoutMs = (this.options.connectTimeoutMs ?? redisTimeouts.connectMs) + 500): Promise<void> {
 		await this.start();
 		if (this.status.state === 'up') return;
 		if (this.#targetError) throw new WrongTargetError(this.#targetError);
+		if (this.#authError) throw new BackendDownError('redis', this.#authError);
 		await new Promise<void>((resolve, reject) => {
 			const done = (error?: Error) => {
 				clearTimeout(timer);
@@ -365,6 +383,7 @@ export class RedisBackend {
 			const off = this.keeper.onChange(status => {
 				if (status.state === 'up') done();
 				else if (this.#targetError) done(new WrongTargetError(this.#targetError));
+				else if (this.#authError) done(new BackendDownError('redis', this.#authError));
 			});
 			const timer = setTimeout(() => {
 				done(new BackendDownError('redis', this.status.lastError ?? `no connection within ${timeoutMs} ms`));
@@ -405,6 +424,7 @@ export class RedisBackend {
 		// the operator asks to try again: the fresh connection is checked afresh
 		this.#targetError = undefined;
 		this.#targetFailures = 0;
+		this.#authError = undefined;
 		this.keeper.down(undefined);
 		const fresh = this.#create();
 		this.#client = fresh;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import {Redis} from 'ioredis';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {encodeCommand, RawPipe} from '../../../source/backends/redis/pipe.js';
-import {WrongTargetError} from '../../../source/backends/redis/client.js';
+import {RedisBackend, WrongTargetError} from '../../../source/backends/redis/client.js';
 import {closeBackends, createBackends, type Backends} from '../../../source/backends/index.js';
 import {loadConfig} from '../../../source/config/config.js';
 import {clearChat} from '../../../source/cache/collections.js';
@@ -165,6 +165,23 @@ describe('issue 13, case 1: a wrong password', () => {
 			await expect(pipe.exec(encodeCommand(['DBSIZE']), 1)).rejects.toThrow(/AUTH: WRONGPASS/);
 		} finally {
 			pipe.close();
+		}
+	});
+
+	it('ready() fails at once on the refusal (WRONGPASS, or NOAUTH without a password), not after the connect timeout', async () => {
+		// a connect timeout of 20 s: failing within 5 s can only be the refusal ending the wait
+		for (const [url, reason] of [[`redis://:wrong@127.0.0.1:${locked.port}/0`, /^redis is down: WRONGPASS [^\n]*$/], [`redis://127.0.0.1:${locked.port}/0`, /^redis is down: NOAUTH [^\n]*$/]] as const) {
+			const redis = new RedisBackend(url, {connectTimeoutMs: 20_000});
+			try {
+				const started = performance.now();
+				await expect(redis.ready()).rejects.toThrow(reason);
+				expect(performance.now() - started).toBeLessThan(5000);
+				// asked again while it retries: the same answer at once
+				await expect(redis.ready()).rejects.toThrow(reason);
+				expect(redis.status.state).toBe('down');
+			} finally {
+				await redis.close();
+			}
 		}
 	});
 });
