@@ -90,6 +90,17 @@ describe('opsdeck logs', () => {
 				expect(r.stdout).toBe(`${expected}\n`);
 			}
 		}
+		// where grep -c differs (CRLF lines: opsdeck's line is the text without its CR, grep's keeps it),
+		// the count is the listing's: the lines the regex finds in that text
+		const lines = fs.readFileSync(tricky, 'latin1').split('\n');
+		if (lines.at(-1) === '') lines.pop();
+		for (const grep of ['CRLF 5\\d\\d ms=\\d+$', '^$']) {
+			const regex = new RegExp(grep);
+			const expected = lines.filter(line => regex.test(line.replace(/\r$/, ''))).length;
+			const r = await runCli(['logs', tricky, '--grep', grep, '--count'], {env: cliEnv({}), cwd: dir, bin: bundledBin});
+			expect(r.stderr).toBe('');
+			expect(r.stdout).toBe(`${expected}\n`);
+		}
 	}, 60_000);
 
 	it('the first source of LOG_FILES by default; another by name; --level; --since; -n with a filter', async () => {
