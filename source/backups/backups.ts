@@ -7,7 +7,7 @@ import {formatCount} from '../text/format.js';
 import {fsReason} from '../text/fs-reason.js';
 import {deniedText} from '../system/file-owner.js';
 import {BackupNameError, newBackupName, partialName, resolveBackupName, sidecarName, type BackupKind} from './names.js';
-import {diskSpace, fsyncDir, isLiveFile, listBackups, readBackupFolder, readSidecar, sidecarUnreadable, storageProblem, writeSidecar, type BackupEntry, type BackupMeta, type RefusedEntry, type Verification} from './files.js';
+import {diskSpace, fsyncDir, isLiveFile, listBackups, readBackupFolder, readSidecar, sidecarUnreadable, sourceProblem, storageProblem, writeSidecar, type BackupEntry, type BackupMeta, type RefusedEntry, type Verification} from './files.js';
 import {ensureDir, EnsureDirError} from '../system/ensure-dir.js';
 import {forgetTemp, trackTemp, wasAbandoned} from '../system/temp-files.js';
 import {runWorkerTask, startWorkerTask, WorkerTaskError, type FollowResult, type HashResult, type InspectResult, type SnapshotResult, type WorkerHandle} from './worker.js';
@@ -185,7 +185,7 @@ export async function createBackup(
 		snapshotter?.stop();
 		await removeQuietly([partial, `${partial}-journal`, `${partial}-wal`, `${partial}-shm`]);
 		forgetTemp(partial);
-		const named = await storageProblem(error, dir, totalBytes > 0 ? totalBytes : fs.statSync(source).size);
+		const named = sourceProblem(error, source) ?? await storageProblem(error, dir, totalBytes > 0 ? totalBytes : fs.statSync(source).size);
 		throw new BackupError(`backup of ${source} failed: ${named ?? (error as Error).message}`);
 	} finally {
 		copying = false;

@@ -291,6 +291,26 @@ export async function diskSpace(dir: string): Promise<{freeBytes: number; totalB
 }
 
 /**
+ * A backup that failed on its SOURCE, named as such (never as the backup folder's fault): the
+ * snapshot opens the data file read-only, and a read-only connection cannot do the repairs SQLite
+ * does on the first read-write open. undefined for any other error.
+ *  - SQLITE_READONLY_ROLLBACK: a hot journal (FILE-journal, left by a writer that stopped in the
+ *    middle of a transaction) must be rolled back before anyone may read the file;
+ *  - SQLITE_READONLY_RECOVERY: the WAL must be recovered (its index rebuilt) first;
+ *  - SQLITE_READONLY_DBMOVED: the file was renamed or replaced under the open connection.
+ * The backup does not write to the data file itself: the app (or any read-write open) does it.
+ */
+export function sourceProblem(error: unknown, source: string): string | undefined {
+	const code = String((error as NodeJS.ErrnoException)?.code ?? '');
+	const quoted = /^[\w./:@%+,=-]+$/.test(source) ? source : `'${source.replaceAll("'", "'\\''")}'`;
+	const reopen = `open it read-write once to do that (start the app, or: sqlite3 ${quoted} 'pragma quick_check'), then back up again`;
+	if (code === 'SQLITE_READONLY_ROLLBACK') return `${source} has a hot journal (${source}-journal: a writer stopped in the middle of a transaction) that must be rolled back, which a backup (it only reads) does not do; ${reopen}`;
+	if (code === 'SQLITE_READONLY_RECOVERY') return `${source}'s WAL must be recovered first (a writer stopped without closing it), which a backup (it only reads) does not do; ${reopen}`;
+	if (code === 'SQLITE_READONLY_DBMOVED') return `${source} was renamed or replaced while it was being read; back up again`;
+	return undefined;
+}
+
+/**
  * A failed write into `dir` named for the operator: a full disk (with the free space and what was
  * needed), a read-only filesystem or a permission problem, with the path, instead of SQLite's bare
  * "disk I/O error" (issue 13, case 14). undefined when the error is none of these.

@@ -6,7 +6,8 @@
 //   - Every option exactly as flags.ts spells it: meow camel-cases what it is given, so `--READ-ONLY`
 //     or `--All` arrived as some other name and were dropped while `flush --yes` went ahead; a
 //     switch given a value other than true/false (`--read-only=1` was read as false); a value flag
-//     with no value; a value outside a flag's `choices` (one line here instead of meow's two).
+//     with no value; a value outside a flag's `choices` (one line here instead of meow's two); a
+//     value flag given twice (`--grep a --grep b`: meow's "can only be set once", exit 1).
 // After `--` every word is data.
 import {flagSpec, kebab, type Flags} from './flags.js';
 import {commandFlags, globalFlags, isCommand} from '../commands/help.js';
@@ -67,7 +68,10 @@ export function readArgv(argv: readonly string[]): ArgvReading {
 	const options: Array<{readonly written: string; readonly flag: string}> = [];
 	const empty = new Set<string>();
 	let choice: string | undefined;
+	// how many times each value flag was given (meow refuses a second with its own words, exit 1)
+	const times = new Map<string, number>();
 	const value = (spec: Spec, given: string) => {
+		times.set(spec.name, (times.get(spec.name) ?? 0) + 1);
 		if (given === '') empty.add(spec.name);
 		else if (spec.choices && !spec.choices.includes(given)) choice ??= choiceText(kebab(spec.name), spec.choices, given);
 	};
@@ -131,7 +135,9 @@ export function readArgv(argv: readonly string[]): ArgvReading {
 	const request: EarlyRequest | undefined =
 		words[0] === 'help' ? {kind: 'help', command: words[1]} : help ? {kind: 'help', command: words[0]} : version ? {kind: 'version'} : undefined;
 	const missing = specs.find(spec => empty.has(spec.name));
-	const problem = unknown !== undefined ? `${unknown.slice(0, 80)}; see opsdeck --help` : misplaced(words[0], options) ?? (missing ? `--${kebab(missing.name)} needs a value` : choice);
+	const twice = specs.find(spec => (times.get(spec.name) ?? 0) > 1);
+	const repeated = twice && `--${kebab(twice.name)}${twice.shortFlag ? ` (-${twice.shortFlag})` : ''} is given ${times.get(twice.name)} times: give it once`;
+	const problem = unknown !== undefined ? `${unknown.slice(0, 80)}; see opsdeck --help` : misplaced(words[0], options) ?? repeated ?? (missing ? `--${kebab(missing.name)} needs a value` : choice);
 	return {request, problem};
 }
 

@@ -110,7 +110,7 @@ export function compileFilter(spec: FilterSpec): LineFilter | undefined {
 	const test = (line: string, known?: Level) => (!grep || grep.test(line)) && (!text || text.test(line)) && (!level || levelPasses(known ?? lineLevel(line), level));
 	const search = grep ?? text;
 	let scan: Scan;
-	const literal = grep !== undefined && !grep.flags.includes('i') && !metachars.test(grep.source) && !grep.source.includes('\n');
+	const literal = grep !== undefined && !grep.flags.includes('i') && !metachars.test(grep.source) && !grep.source.includes('\n') && !grep.source.includes('\r');
 	const required = grep && !literal ? requiredLiterals(grep) : undefined;
 	if (literal) scan = {literal: Buffer.from(grep.source)};
 	else if (required) scan = {literals: required};

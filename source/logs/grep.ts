@@ -198,14 +198,22 @@ function regexLines(view: Buffer, base: number, filter: LineFilter, regex: RegEx
 	if (asciiOnly || isAscii(view)) {
 		const text = view.toString('latin1');
 		let count = 0;
+		// the next CR at or after a line's start (Infinity: none): see below
+		let nextCr = -1;
 		regex.lastIndex = 0;
 		for (let m = regex.exec(text); m; m = regex.exec(text)) {
 			const start = m.index === 0 ? 0 : text.lastIndexOf('\n', m.index - 1) + 1;
 			// `^` matches after the final newline too: no line there
 			if (start >= text.length) break;
 			const end = lineEnd(view, m.index);
-			// a match that ran on past the line's end (\s, [\n]) is checked on the line alone by keep()
-			count += keep(out, view, start, end, base, filter, filter.scanDecides && m.index + m[0].length <= end);
+			if (nextCr < start) {
+				const cr = view.indexOf(0x0d, start);
+				nextCr = cr === -1 ? Infinity : cr;
+			}
+			// a match that ran on past the line's end (\s, [\n]) is checked on the line alone by keep(),
+			// and so is a line with a CR in it: the scan's multiline ^ and $ match at a CR too (JavaScript
+			// takes it for a line end), while the line is its text without the CR of a CRLF (lines.ts)
+			count += keep(out, view, start, end, base, filter, filter.scanDecides && m.index + m[0].length <= end && nextCr >= end);
 			regex.lastIndex = end + 1;
 		}
 		return count;

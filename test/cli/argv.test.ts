@@ -44,6 +44,9 @@ describe('the first thing wrong, as one line', () => {
 		// an option that does not exist first, then a missing value, then a value outside the choices
 		[['keys', '--type=bogus', '--limit=', '--All'], 'unknown option --All; see opsdeck --help'],
 		[['keys', '--type=bogus', '--limit='], '--limit needs a value'],
+		// a value flag twice (meow's own words, exit 1, before): however it is written
+		[['logs', '--grep', 'a', '--grep=b'], '--grep is given 2 times: give it once'],
+		[['logs', '-n', '1', '--lines', '2', '-n5'], '--lines (-n) is given 3 times: give it once'],
 	])('%j', (argv, problem) => {
 		expect(readArgv(argv).problem).toBe(problem);
 	});

@@ -90,6 +90,17 @@ describe('opsdeck logs', () => {
 				expect(r.stdout).toBe(`${expected}\n`);
 			}
 		}
+		// where grep -c differs (CRLF lines: opsdeck's line is the text without its CR, grep's keeps it),
+		// the count is the listing's: the lines the regex finds in that text
+		const lines = fs.readFileSync(tricky, 'latin1').split('\n');
+		if (lines.at(-1) === '') lines.pop();
+		for (const grep of ['CRLF 5\\d\\d ms=\\d+$', '^$']) {
+			const regex = new RegExp(grep);
+			const expected = lines.filter(line => regex.test(line.replace(/\r$/, ''))).length;
+			const r = await runCli(['logs', tricky, '--grep', grep, '--count'], {env: cliEnv({}), cwd: dir, bin: bundledBin});
+			expect(r.stderr).toBe('');
+			expect(r.stdout).toBe(`${expected}\n`);
+		}
 	}, 60_000);
 
 	it('the first source of LOG_FILES by default; another by name; --level; --since; -n with a filter', async () => {
@@ -125,6 +136,7 @@ describe('opsdeck logs', () => {
 		expect(unknown).toMatchObject({code: 2, stdout: ''});
 		expect(unknown.stderr).toBe('opsdeck: no log source "nope.log" (and no such file): the sources are app.log, worker.log\n');
 		expect((await run(['--grep', '(x'])).stderr).toBe('opsdeck: --grep is not a valid regular expression: /(x/: Unterminated group\n');
+		expect(await run(['--grep', 'a', '--grep', 'b', '--count'])).toMatchObject({code: 2, stdout: '', stderr: 'opsdeck: --grep is given 2 times: give it once\n'});
 		expect((await run(['--since', 'yesterday'])).code).toBe(2);
 		expect((await run(['worker.log', '--since', '1h'])).stderr).toMatch(/^opsdeck: no timestamp found at the start of .*worker\.log: --since reads ISO 8601/);
 		expect(await run([], {LOG_FILES: ''})).toMatchObject({code: 2, stderr: 'opsdeck: no log sources: set LOG_FILES (paths or globs, comma-separated) or LOG_UNIT, or name a file: opsdeck logs ./app.log\n'});

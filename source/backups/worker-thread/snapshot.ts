@@ -56,6 +56,53 @@ function fileIsSnapshot(db: Db, file: string, files: Files): boolean {
 type Files = {source?: number; shm?: number};
 
 /**
+ * Test hook, used only by test/commands/backup-swap.test.ts: with OPSDECK_TEST_SNAPSHOT_PAUSE set to a
+ * folder, the snapshot creates the file `<folder>/<step>` at each step ('opened': before SQLite opens
+ * the source; 'begun': once its read transaction has begun) and waits until the test removes it (at
+ * most 20 s), so a test can rename files over the source at exactly that point. Unset: nothing.
+ */
+function testPause(step: 'opened' | 'begun'): void {
+	const dir = process.env.OPSDECK_TEST_SNAPSHOT_PAUSE;
+	if (!dir) return;
+	const marker = `${dir}/${step}`;
+	fs.writeFileSync(marker, '');
+	const sleep = new Int32Array(new SharedArrayBuffer(4));
+	for (const end = Date.now() + 20_000; fs.existsSync(marker) && Date.now() < end; ) Atomics.wait(sleep, 0, 0, 10);
+}
+
+/**
+ * Whether the descriptor `fd` (opened by path) is the file SQLite's connection has open and locked
+ * now: the data file can be renamed over (mv -f other.db app.db) between any open by path and the
+ * next, and bytes read from another file than the one the rows were counted in would be a wrong
+ * backup recorded as correct. So: `fd` is still the file at `file` (same device and inode), and, where
+ * the kernel lists its locks (Linux: /proc/locks), this process holds a lock on that inode (the
+ * read transaction's SHARED lock on the data file; on the -shm, the wal-index locks): SQLite's own
+ * descriptor is on it. The data file's descriptor is opened BEFORE SQLite opens the file, so a file
+ * swapped in between, or swapped and put back, fails one of these. Without /proc/locks only the
+ * first holds. False: the caller uses the backup API, which copies what SQLite has open.
+ */
+function isSqlitesFile(fd: number, file: string): boolean {
+	let opened: fs.BigIntStats, named: fs.BigIntStats;
+	try {
+		opened = fs.fstatSync(fd, {bigint: true});
+		named = fs.statSync(file, {bigint: true});
+	} catch {
+		return false;
+	}
+	if (opened.dev !== named.dev || opened.ino !== named.ino) return false;
+	let locks: string;
+	try {
+		locks = fs.readFileSync('/proc/locks', 'utf8');
+	} catch {
+		return true; // no lock list here (not Linux): the descriptor and the name agree, that is all we know
+	}
+	// "1: POSIX  ADVISORY  READ 3776 fe:00:1466568 1073741826 1073742335" (a "->" line waits: not held)
+	const held = /^\d+:\s+POSIX\s+\S+\s+\S+\s+(\d+)\s+[\da-f]+:[\da-f]+:(\d+)\s/gm;
+	for (const [, pid, ino] of locks.matchAll(held)) if (Number(pid) === process.pid && BigInt(ino!) === opened.ino) return true;
+	return false;
+}
+
+/**
  * The raw copy: under one read transaction, the file's pages copied byte for byte (its sha256 taken
  * by a hash task from the same, unchanging, bytes of the source meanwhile, through files.source),
  * counted, the copy fsynced; the read transaction is held until the main thread says the hash is
@@ -67,11 +114,13 @@ async function rawSnapshot(source: Db, {port, post}: Thread, task: SnapshotTask,
 	try {
 		// the read transaction starts with the first read
 		source.prepare('select count(*) from sqlite_schema').get();
+		testPause('begun');
 		const pageSize = pragmaValue(source, 'page_size');
 		const pageCount = pragmaValue(source, 'page_count');
 		const bytes = pageSize * pageCount;
 		if (!fileIsSnapshot(source, task.source, files)) return undefined;
-		files.source ??= fs.openSync(task.source, 'r');
+		if (files.source === undefined || !isSqlitesFile(files.source, task.source)) return undefined;
+		if (files.shm !== undefined && !isSqlitesFile(files.shm, `${task.source}-shm`)) return undefined;
 		if (fs.fstatSync(files.source).size !== bytes) return undefined;
 		const released = nextMessage(port, 'release');
 		post({type: 'progress', phase: 'copy', totalBytes: bytes, raw: true, fd: files.source});
@@ -100,7 +149,22 @@ export function hash(task: HashTask, go: ControlMessage | undefined): HashResult
 export async function snapshot(thread: Thread, task: SnapshotTask): Promise<SnapshotResult> {
 	const {Database, post} = thread;
 	const files: Files = {};
-	const source = new Database(task.source, {readonly: true, fileMustExist: true, timeout: 5000});
+	// the raw copy's descriptor is opened before SQLite opens the file (see isSqlitesFile)
+	if (task.raw) {
+		try {
+			files.source = fs.openSync(task.source, 'r');
+		} catch {
+			// SQLite's open says why, or the backup API is used
+		}
+		testPause('opened');
+	}
+	let source;
+	try {
+		source = new Database(task.source, {readonly: true, fileMustExist: true, timeout: 5000});
+	} catch (error) {
+		if (files.source !== undefined) fs.closeSync(files.source);
+		throw error;
+	}
 	try {
 		// Reading the source through mmap saves a pread per page (the sqlite3 shell does one each).
 		source.pragma('mmap_size = 1099511627776');
