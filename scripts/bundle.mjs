@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import {builtinModules} from 'node:module';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {fileURLToPath, pathToFileURL} from 'node:url';
 import {builtWorker, bundledWorkerUrl} from './backup-worker.mjs';
 import {inkFast} from './ink-fast/plugin.mjs';
 import {checkPatchTargets, patchGuard, PatchTargetError} from './patch-targets.mjs';
@@ -93,7 +93,15 @@ const programFile = result.outputFiles.find(file => file.path === path.join(outd
 const builtins = new Set(builtinModules.flatMap(name => [name, `node:${name}`]));
 const programText = programFile.text
 	.replace(/(?<![\w$.])import\(("[^"\\]+")\)/g, (_, name) => `__importExternal(${name})`)
-	.replace(/__toESM\(require\(("[^"\\]+")\), 1\)/g, (call, name) => (builtins.has(JSON.parse(name)) ? `__builtinESM(${name})` : call));
+	.replace(/__toESM\(require\(("[^"\\]+")\), 1\)/g, (call, name) => (builtins.has(JSON.parse(name)) ? `__builtinESM(${name})` : call))
+	// ASCII only, so bin.js reads it as latin1 into a one-byte string (~12 ms less than UTF-8 into a
+	// two-byte one, at every start): esbuild escapes non-ASCII in strings but keeps template literals'
+	// (and comments') raw text; a \u escape means the same there (in a template, a regex, a comment)
+	.replace(/[^\x00-\x7f]/gu, (char, at, text) => {
+		// after a backslash the escape would change meaning: stop the build rather than guess
+		if (text[at - 1] === '\\') throw new Error(`scripts/bundle.mjs: a non-ASCII character after a backslash at ${at}; escape it by hand`);
+		return Array.from({length: char.length}, (_, i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
+	});
 const program = {path: programFile.path, contents: Buffer.from(programText), text: programText};
 const leftover = /(?<![\w$.])import\(/.exec(programText.replace(/\/\/.*$/gm, ''));
 if (leftover) {
@@ -109,7 +117,10 @@ if (!Object.keys(result.metafile.outputs[path.relative(process.cwd(), program.pa
 const buildId = crypto.createHash('sha256').update(program.contents).digest('hex').slice(0, 16);
 const loader = fs.readFileSync(path.join(root, 'scripts/code-cache-loader.cjs'), 'utf8');
 if (loader.split("'BUILD_ID'").length !== 2) throw new Error('scripts/code-cache-loader.cjs should name BUILD_ID once');
-const bin = {path: path.join(outdir, 'bin.js'), contents: Buffer.from(loader.replace("'BUILD_ID'", JSON.stringify(buildId)))};
+if (loader.split("['COMMANDS']").length !== 2) throw new Error('scripts/code-cache-loader.cjs should name [\'COMMANDS\'] once');
+// the commands' names: a cache per kind of run (the console, each command), found without parsing flags
+const {commandNames} = await import(pathToFileURL(path.join(root, 'build/commands/help.js')).href);
+const bin = {path: path.join(outdir, 'bin.js'), contents: Buffer.from(loader.replace("'BUILD_ID'", JSON.stringify(buildId)).replace("['COMMANDS']", JSON.stringify(commandNames)))};
 // bin.js is CommonJS (the repository's package.json says "module" for every other .js)
 const scope = {path: path.join(outdir, 'package.json'), contents: Buffer.from('{"type": "commonjs"}\n')};
 

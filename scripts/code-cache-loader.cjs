@@ -25,9 +25,10 @@ process.env.NODE_ENV ??= 'production';
 
 const file = path.join(__dirname, 'opsdeck.script.js');
 const buildId = 'BUILD_ID';
-// UTF-8: esbuild escapes non-ASCII in strings, but not in template literals (their raw text is kept):
-// read as latin1, a `…` in a tagged template came out as three characters
-const source = fs.readFileSync(file, 'utf8');
+// latin1, the cheapest exact decoding of ASCII into a one-byte string (UTF-8 made a two-byte one, ~12
+// ms more at every start): scripts/bundle.mjs escapes every non-ASCII character the script held
+// (esbuild keeps template literals' raw text, so a `…` came out as three characters once)
+const source = fs.readFileSync(file, 'latin1');
 
 // V8 checks only a cache's header (its version, its flags, the source's length) and runs the rest
 // as it is: a damaged body crashed every start (a fatal error, SIGSEGV), and a script patched in
@@ -44,11 +45,11 @@ if (process.env.OPSDECK_CODE_CACHE !== '0') {
 	try {
 		const base = process.env.XDG_CACHE_HOME && path.isAbsolute(process.env.XDG_CACHE_HOME) ? process.env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
 		// one cache per kind of run: V8 keeps what the run that made it compiled, so a cache made by
-		// `opsdeck --version` would hold next to nothing of the console's code (the console: no word;
-		// a command: its first word)
+		// `opsdeck --version` or a command would hold little of the console's code (the kind: help, the
+		// first word that names a command, else the console — flag values are not commands)
+		const commands = new Set(['COMMANDS']);
 		const args = process.argv.slice(2);
-		const word = args.find(arg => !arg.startsWith('-'));
-		const kind = args.some(arg => /^(-h|--help|-v|--version)$/.test(arg)) ? 'help' : word === undefined ? 'console' : /^[a-z]{1,20}$/.test(word) ? word : 'other';
+		const kind = args.some(arg => /^(-h|--help|-v|--version)$/.test(arg)) ? 'help' : args.find(arg => commands.has(arg)) ?? 'console';
 		cacheFile = path.join(base, 'opsdeck', `code-${buildId}-${kind}-${process.version}-${process.arch}.v8`);
 		// compiled code is run as it is: only from a folder and a file of this user's that nobody else
 		// can write (a shared folder is neither read nor written; an unsafe file in ours is replaced)
