@@ -135,7 +135,9 @@ export function useKeyScan(backends: Backends, options: {readonly pattern: strin
 	return {
 		list,
 		progress: scanner?.progress(),
-		running: scanner !== undefined && (mine?.running ?? true),
+		// a scan that has read its last reply is not running, even in the frame drawn before the loop
+		// reports it (the header said "done" over a body still saying "scanning…")
+		running: scanner !== undefined && !scanner.done && (mine?.running ?? true),
 		error: mine?.error,
 		waiting: mine?.waiting ?? false,
 		down,
