@@ -101,7 +101,7 @@ describe('quitting the console during a restore (issue 13, case 8)', () => {
 			expect(run.screen()).toMatch(/a +abandon it \(nothing is changed\), then quit/);
 			// it waits while asked: nothing is replaced meanwhile. It goes on up to its point of no
 			// return: the copy made in full and checked (the console no longer has it open, 100 ms
-			// apart three times), then waits there; 300 ms more is when a restore that did not wait
+			// apart ten times), then waits there; 300 ms more is when a restore that did not wait
 			// would be keeping the safety copy or swapping
 			const backupsBefore = fs.readdirSync(path.join(temp.dir, 'backups')).sort();
 			const full = fs.statSync(path.join(temp.dir, 'backups', backupName)).size;
@@ -116,7 +116,9 @@ describe('quitting the console during a restore (issue 13, case 8)', () => {
 				// (the live file is read beside the copy, for the safety backup's sidecar: done by then too)
 				const copied = copy !== undefined && fs.statSync(path.join(temp.dir, copy)).size === full && !opened(run.pid, path.join(temp.dir, copy)) && !opened(run.pid, temp.path);
 				quiet = copied ? quiet + 1 : 0;
-				return quiet >= 3;
+				// a second of neither open: the steps before the wait point (the copy, its check, the live
+				// file read for the safety sidecar) each open a file, with short gaps between them
+				return quiet >= 10;
 			}, {timeout: 60_000, interval: 100, message: 'the copy made in full and checked'});
 			await pause(300);
 			expect(run.exit).toBeUndefined();
