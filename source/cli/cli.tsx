@@ -5,7 +5,7 @@ import {ConfigError, loadConfig} from '../config/config.js';
 import {flagSpec, type Flags} from './flags.js';
 import {commandHelpText, generalHelp, isCommand, packageVersion} from '../commands/help.js';
 import {consoleFlags, readArgv, type EarlyRequest} from './argv.js';
-import {plainArgv, plainCommandLine, type PlainArgv} from './plain-argv.js';
+import {plainArgv} from './plain-argv.js';
 import {CommandError, UsageError, type CommandContext} from '../commands/shared.js';
 import {settleWorkers} from '../system/live-workers.js';
 import {AuditError, ReadOnlyError} from '../mutations/registry.js';
@@ -66,13 +66,8 @@ function hidePasswordFlags(flags: Flags, command: string | undefined): void {
  */
 const lean: ReadonlySet<string> = new Set(['logs']);
 
-/** What meow gives for a lean command's plain line (plain-argv.ts); undefined: meow reads it. */
-function fastLine(argv: readonly string[]): PlainArgv | undefined {
-	const plain = plainArgv(argv, lean) ?? plainCommandLine(argv);
-	// as meow names the process (package.json's bin): `ps` shows opsdeck, not the command line
-	if (plain) process.title = 'opsdeck';
-	return plain;
-}
+/** Commands whose plain lines are read without meow: the lean ones, and `keys` (bench P1), which needs the backends. */
+const plainLines: ReadonlySet<string> = new Set([...lean, 'keys']);
 
 /** The console's plain command line, read without meow (argv.ts): no command, no arguments. */
 function consoleFlagsOf(argv: readonly string[]): Parsed | undefined {
@@ -89,11 +84,12 @@ function flagsOf(raw: unknown): Flags {
 	return {...(raw as Flags), ...((raw as {color?: boolean}).color === false ? {noColor: true} : {})} as Flags;
 }
 
-/** A lean command's plain line (plain-argv.ts), read as meow would */
-function leanLine(argv: readonly string[]): Parsed | undefined {
-	// (`keys`'s plain line is read here too, bench P1, but it needs the backends)
-	const plain = fastLine(argv);
+/** A plain line of one of plainLines (plain-argv.ts), read as meow would; undefined: meow reads it */
+function plainLine(argv: readonly string[]): Parsed | undefined {
+	const plain = plainArgv(argv, plainLines);
 	if (!plain) return undefined;
+	// as meow names the process (package.json's bin): `ps` shows opsdeck, not the command line
+	process.title = 'opsdeck';
 	const [command, ...args] = plain.input;
 	return {flags: flagsOf(plain.flags), command, args};
 }
@@ -120,7 +116,7 @@ async function main(): Promise<number> {
 	if (early !== undefined) return early;
 	if (line.problem !== undefined) return fail(line.problem, 2);
 	const argv = process.argv.slice(2);
-	const {flags, command, args} = consoleFlagsOf(argv) ?? leanLine(argv) ?? (await parsedByMeow());
+	const {flags, command, args} = consoleFlagsOf(argv) ?? plainLine(argv) ?? (await parsedByMeow());
 	hidePasswordFlags(flags, command);
 
 	let config;

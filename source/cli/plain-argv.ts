@@ -85,10 +85,3 @@ export function plainArgv(argv: readonly string[], commands: ReadonlySet<string>
 	if (input[0] === undefined || !commands.has(input[0])) return undefined;
 	return {input, flags: flags as Flags};
 }
-
-/** `opsdeck keys`'s plain line (bench P1: meow was as much CPU as Node's own start for a listing of under a second). */
-export function plainCommandLine(argv: readonly string[]): PlainArgv | undefined {
-	return plainArgv(argv, keysOnly);
-}
-
-const keysOnly: ReadonlySet<string> = new Set(['keys']);
