@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {createRequire} from 'node:module';
 import Database from 'better-sqlite3';
+import {expect} from 'vitest';
 
 const driver = createRequire(import.meta.url).resolve('better-sqlite3');
 
@@ -46,6 +47,24 @@ export function rowCount(file: string, table: string): number {
  * Another process writing ~1,000 rows a second: each transaction inserts the same sequence number
  * into `pair_a` and `pair_b`, so a torn snapshot would show the two tables disagreeing.
  */
+/**
+ * A copy of startPairWriter's file is a whole database holding a prefix of its writes: integrity_check
+ * ok, and both tables end at the same transaction with no gap. Returns pair_a's count.
+ */
+export function expectPairPrefix(file: string): number {
+	const db = new Database(file, {readonly: true});
+	try {
+		expect(db.pragma('integrity_check', {simple: true})).toBe('ok');
+		const a = db.prepare('select count(*) as n, coalesce(max(seq), 0) as max from pair_a').get() as {n: number; max: number};
+		const b = db.prepare('select count(*) as n, coalesce(max(seq), 0) as max from pair_b').get() as {n: number; max: number};
+		expect(b).toEqual(a);
+		expect(a.max).toBe(a.n);
+		return a.n;
+	} finally {
+		db.close();
+	}
+}
+
 export function startPairWriter(file: string, options: {readonly journal?: 'WAL' | 'DELETE'; /** WAL pages before a checkpoint (1: after every commit; 0: never) */ readonly autocheckpoint?: number; /** between commits (2) */ readonly everyMs?: number} = {}): {child: ChildProcess; stop: () => Promise<void>} {
 	const code = `
 		const Database = require(${JSON.stringify(driver)});
