@@ -28,14 +28,17 @@ const buildId = 'BUILD_ID';
 // latin1, the cheapest exact decoding of ASCII into a one-byte string (UTF-8 made a two-byte one, ~12
 // ms more at every start): scripts/bundle.mjs escapes every non-ASCII character the script held
 // (esbuild keeps template literals' raw text, so a `…` came out as three characters once)
-const source = fs.readFileSync(file, 'latin1');
+// (one descriptor: the identity below is that of the bytes read, not of a file renamed in between)
+const scriptFd = fs.openSync(file, 'r');
+const scriptStat = fs.fstatSync(scriptFd);
+const source = fs.readFileSync(scriptFd, 'latin1');
+fs.closeSync(scriptFd);
 
 // V8 checks only a cache's header (its version, its flags, the source's length) and runs the rest
 // as it is: a damaged body crashed every start (a fatal error, SIGSEGV), and a script patched in
 // place without a new build ran the old code. So the file is a sha256 over this script's identity
 // (build, size, mtime, inode) and the data, then the data; anything else is not given to V8.
 const {createHash} = require('node:crypto');
-const scriptStat = fs.statSync(file);
 const stamp = `${buildId}:${scriptStat.size}:${scriptStat.mtimeMs}:${scriptStat.dev}:${scriptStat.ino}`;
 const digest = data => createHash('sha256').update(stamp).update(data).digest();
 
