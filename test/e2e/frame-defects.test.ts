@@ -1,32 +1,15 @@
 // The hostile tester's defects 2 and 5 (t/hostile, test/hostile-repro), end to end in a pty: a
 // confirm dialog open across a resize to 40x10 reads as one opened there; a message in the bottom
 // bar leaves `? help` in it.
-import {Redis} from 'ioredis';
-import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
-import {tempDir} from '../helpers/chat-fixtures.js';
-import type {PtyRun} from '../helpers/pty.js';
-import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
-import {keysTab, startRedisConsole} from '../helpers/redis-console.js';
+import {beforeEach, describe, expect, it} from 'vitest';
+import {keysTab, redisConsoleFixture} from '../helpers/redis-console.js';
 import {sleep} from '../helpers/wait.js';
 
-let server: RedisServerHandle;
-let direct: Redis;
-let cwd: string;
-
-beforeAll(async () => {
-	server = await startRedis();
-	direct = new Redis(server.url);
-	cwd = tempDir();
-});
-
-afterAll(async () => {
-	direct.disconnect();
-	await server.stop();
-});
+const fx = redisConsoleFixture();
 
 beforeEach(async () => {
-	await direct.flushdb();
-	const p = direct.pipeline();
+	await fx.direct.flushdb();
+	const p = fx.direct.pipeline();
 	for (const k of ['cur:a', 'cur:b', 'cur:c', 'cur:d', 'cur:e']) p.set(k, 'v');
 	p.zadd('chat:ABCDE123:messages', 1, 'm1');
 	p.zadd('chat:ABCDE123:pinned', 1, 'p1');
@@ -35,11 +18,9 @@ beforeEach(async () => {
 	await p.exec();
 });
 
-const start = (cols = 80, rows = 24): PtyRun => startRedisConsole(server.url, cwd, cols, rows);
-
 describe('the frame (hostile defects 2 and 5)', () => {
 	it('defect 2: a dialog open while the pane shrinks to 40x10 keeps its first line and its scroll indicator', async () => {
-		const run = start(80, 24);
+		const run = fx.start(80, 24);
 		try {
 			await keysTab(run, 'chat:*:messages');
 			run.press('X');
@@ -60,7 +41,7 @@ describe('the frame (hostile defects 2 and 5)', () => {
 	});
 
 	it('defect 5: the bottom bar keeps "? help" while a message is shown (PRODUCT: a bottom bar always shows the keys)', async () => {
-		const run = start();
+		const run = fx.start();
 		try {
 			await keysTab(run, 'cur:*');
 			run.press('r');
@@ -74,7 +55,7 @@ describe('the frame (hostile defects 2 and 5)', () => {
 	});
 
 	it('defect 16: the Keys list in a 40x10 pane says which rows are on screen', async () => {
-		const run = start(40, 10);
+		const run = fx.start(40, 10);
 		try {
 			await run.waitForText('Status');
 			run.press('2');

@@ -1,39 +1,21 @@
 // The hostile tester's Keys-tab defects 3, 4 and 8 (t/hostile test/hostile-repro), kept as
 // regression tests in a real terminal: a flush by this console empties the Keys list, `r` keeps the
 // highlighted key, and the bar offers `c compare` only on a chat's key.
-import {Redis} from 'ioredis';
-import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
-import {tempDir} from '../helpers/chat-fixtures.js';
+import {beforeEach, describe, expect, it} from 'vitest';
 import type {PtyRun} from '../helpers/pty.js';
-import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
-import {keysTab, startRedisConsole} from '../helpers/redis-console.js';
+import {keysTab, redisConsoleFixture} from '../helpers/redis-console.js';
 import {waitFor} from '../helpers/wait.js';
 
-let server: RedisServerHandle;
-let direct: Redis;
-let cwd: string;
-
-beforeAll(async () => {
-	server = await startRedis();
-	direct = new Redis(server.url);
-	cwd = tempDir();
-});
-
-afterAll(async () => {
-	direct.disconnect();
-	await server.stop();
-});
+const fx = redisConsoleFixture();
 
 beforeEach(async () => {
-	await direct.flushdb();
-	const p = direct.pipeline();
+	await fx.direct.flushdb();
+	const p = fx.direct.pipeline();
 	for (const k of ['cur:a', 'cur:b', 'cur:c', 'cur:d', 'cur:e']) p.set(k, 'v');
 	p.zadd('chat:ABCDE123:messages', 1, 'm1');
 	p.zadd('chat:ABCDE123:pinned', 1, 'p1');
 	await p.exec();
 });
-
-const start = (cols = 80, rows = 24): PtyRun => startRedisConsole(server.url, cwd, cols, rows);
 
 /** the terminal's output without its escape sequences */
 const plain = (raw: string) => raw.replace(/\x1b\[[\d;?]*[A-Za-z]/g, '');
@@ -42,7 +24,7 @@ const highlighted = (run: PtyRun) => run.inverseLines().filter(line => !line.inc
 
 describe('Keys tab, hostile defects 3, 4, 8', () => {
 	it('defect 3: after this console flushes Redis (F on Status), the Keys tab no longer lists the flushed keys', async () => {
-		const run = start();
+		const run = fx.start();
 		try {
 			await keysTab(run, 'cur:*');
 			await run.waitForText('cur:e');
@@ -64,7 +46,7 @@ describe('Keys tab, hostile defects 3, 4, 8', () => {
 	});
 
 	it('defect 4: r (rescan) keeps the cursor on the highlighted key (issue 16.1: follows across rescans)', async () => {
-		const run = start();
+		const run = fx.start();
 		try {
 			await keysTab(run, 'cur:*');
 			run.press('jjj');
@@ -86,7 +68,7 @@ describe('Keys tab, hostile defects 3, 4, 8', () => {
 	});
 
 	it('defect 8: the bar does not offer "c compare" on a key that is not a chat cache key', async () => {
-		const run = start();
+		const run = fx.start();
 		try {
 			await keysTab(run, 'cur:*');
 			await run.flush();

@@ -2,37 +2,23 @@
 // crashed the console with React's "Maximum update depth exceeded" (#185). Every key is handled:
 // the highlight ends 60 rows down (then 45 PgDn: the last page), the console still running. Needs `npm run build` first.
 import path from 'node:path';
-import {Redis} from 'ioredis';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {tempDir} from '../helpers/chat-fixtures.js';
+import {describe, expect, it} from 'vitest';
 import {keys, runPty} from '../helpers/pty.js';
-import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
+import {redisConsoleFixture} from '../helpers/redis-console.js';
 import {binPath} from '../helpers/run-cli.js';
 import {waitFor} from '../helpers/wait.js';
 
-let server: RedisServerHandle;
-let direct: Redis;
-let cwd: string;
-
-beforeAll(async () => {
-	server = await startRedis();
-	direct = new Redis(server.url);
-	cwd = tempDir();
+const fx = redisConsoleFixture(async direct => {
 	const p = direct.pipeline();
 	for (let i = 0; i < 700; i++) p.zadd(`chat:Q${String(i).padStart(3, '0')}:messages`, 1, 'm');
 	await p.exec();
 });
 
-afterAll(async () => {
-	direct.disconnect();
-	await server.stop();
-});
-
 describe('Monitor under a burst of keys', () => {
 	// each key is one commit of a 700-row Monitor (React's development build under vitest): seconds on a loaded machine
 	it('handles 60 j in one read without crashing and ends on the 61st row', {timeout: 90_000}, async () => {
-		const args = [binPath, '--redis-url', server.url, '--database-url', 'postgres://127.0.0.1:1/none', '--sqlite', path.join(cwd, 'none.db')];
-		const run = runPty(process.execPath, args, {cols: 80, rows: 24, cwd, env: {...process.env, XDG_STATE_HOME: path.join(cwd, 'state')}});
+		const args = [binPath, '--redis-url', fx.server.url, '--database-url', 'postgres://127.0.0.1:1/none', '--sqlite', path.join(fx.cwd, 'none.db')];
+		const run = runPty(process.execPath, args, {cols: 80, rows: 24, cwd: fx.cwd, env: {...process.env, XDG_STATE_HOME: path.join(fx.cwd, 'state')}});
 		try {
 			await run.waitForText('Status');
 			run.press('3');

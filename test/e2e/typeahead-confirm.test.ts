@@ -4,32 +4,17 @@
 // each burst in ONE write. Needs `npm run build` first.
 import fs from 'node:fs';
 import path from 'node:path';
-import {Redis} from 'ioredis';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {tempDir} from '../helpers/chat-fixtures.js';
-import {startRedis, type RedisServerHandle} from '../helpers/redis-server.js';
-import {keysTab, startRedisConsole} from '../helpers/redis-console.js';
+import {describe, expect, it} from 'vitest';
+import {keysTab, redisConsoleFixture} from '../helpers/redis-console.js';
 import {sleep, waitFor} from '../helpers/wait.js';
 
-let server: RedisServerHandle;
-let direct: Redis;
-let cwd: string;
-
-beforeAll(async () => {
-	server = await startRedis();
-	direct = new Redis(server.url);
-	cwd = tempDir();
+const fx = redisConsoleFixture(async direct => {
 	await direct.set('ta:only', 'v');
-});
-
-afterAll(async () => {
-	direct.disconnect();
-	await server.stop();
 });
 
 describe('a confirm dialog drops the keys typed ahead of it', () => {
 	it('x + delete⏎ in one write opens the dialog with an empty field; delete⏎ typed after deletes', async () => {
-		const run = startRedisConsole(server.url, cwd);
+		const run = fx.start();
 		try {
 			await keysTab(run, 'ta:*');
 			await run.waitForText('ta:only');
@@ -40,22 +25,22 @@ describe('a confirm dialog drops the keys typed ahead of it', () => {
 			await run.flush();
 			expect(run.screen()).toMatch(/press Enter: +│$/m);
 			expect(run.screen()).not.toContain('That is not');
-			expect(await direct.exists('ta:only')).toBe(1);
+			expect(await fx.direct.exists('ta:only')).toBe(1);
 			// typed once the dialog is on screen, in separate writes: the operator's answer
 			run.press('delete');
 			await run.waitForText(/press Enter: delete/);
 			run.press('\r');
 			await run.waitForText('deleted ta:only');
-			expect(await direct.exists('ta:only')).toBe(0);
+			expect(await fx.direct.exists('ta:only')).toBe(0);
 		} finally {
 			run.kill();
 		}
 	}, 60_000);
 
 	it('the export repro: E, a path, ⏎ and xdelete⏎ in one write writes the file and leaves the dialog empty', async () => {
-		await direct.set('ta:only', 'v');
-		const run = startRedisConsole(server.url, cwd);
-		const file = path.join(cwd, 'x', 'p.csv');
+		await fx.direct.set('ta:only', 'v');
+		const run = fx.start();
+		const file = path.join(fx.cwd, 'x', 'p.csv');
 		fs.mkdirSync(path.dirname(file), {recursive: true});
 		try {
 			await keysTab(run, 'ta:*');
@@ -70,11 +55,11 @@ describe('a confirm dialog drops the keys typed ahead of it', () => {
 			await sleep(500);
 			await run.flush();
 			expect(run.screen()).toMatch(/press Enter: +│$/m);
-			expect(await direct.exists('ta:only')).toBe(1);
+			expect(await fx.direct.exists('ta:only')).toBe(1);
 			// one more Enter (the defect's last step) is a wrong word: nothing is deleted
 			run.press('\r');
 			await run.waitForText('That is not "delete"');
-			expect(await direct.exists('ta:only')).toBe(1);
+			expect(await fx.direct.exists('ta:only')).toBe(1);
 		} finally {
 			run.kill();
 		}
