@@ -14,6 +14,7 @@ import {loadConfig} from '../../source/config/config.js';
 import {keys, render} from '../helpers/render.js';
 import {startS3Server, type S3ServerHandle} from '../helpers/s3-server.js';
 import {startProxy, type TcpProxy} from '../helpers/tcp-proxy.js';
+import {waitFor} from '../helpers/wait.js';
 
 let s3: S3ServerHandle;
 let proxy: TcpProxy;
@@ -70,5 +71,11 @@ it('after P to another profile, a running upload stays with its environment: B d
 	// an upload no tab job started (an automatic backup's) shows as itself on its own environment
 	expect(currentUpload(config.backupDir)).toMatchObject({remote: 's3://opsdeck-test/pre/', dir: config.backupDir});
 	expect(currentUpload(path.join(dir, 'b-backups'))).toBeUndefined();
-	proxy.cutAll();
+	// the job ends while the operator is on b: its result is not lost, it is said on a's return
+	await app.press('P', 'j', keys.enter);
+	await app.waitFor(/now on b/);
+	proxy.resume();
+	await waitFor(() => currentUpload(config.backupDir) === undefined, {timeout: 20_000});
+	await app.press('P', 'k', keys.enter);
+	await app.waitFor(/while on another profile: created manual_\S+ \(/, 10_000);
 }, 60_000);

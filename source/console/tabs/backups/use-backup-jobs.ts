@@ -35,6 +35,13 @@ function setFolderJob(dir: string, job: Job | undefined): void {
 	else jobs.delete(dir);
 	for (const listener of listeners) listener();
 }
+// A job's result that came while its environment's tab was not on screen (the operator had switched
+// profile with P): kept for the tab's return to that environment, where it is said once — not dropped.
+const unseen = new Map<string, JobResult>();
+// the mounted tab of each backup folder: a job started by a tab unmounted since (A, then B, then A
+// again) reports to the one on screen now
+const receivers = new Map<string, (result: JobResult) => void>();
+
 const subscribe = (listener: () => void) => {
 	listeners.add(listener);
 	return () => void listeners.delete(listener);
@@ -49,9 +56,26 @@ export function useBackupJobs(config: Config, onDone: (result: JobResult) => voi
 	useEffect(() => {
 		doneRef.current = onDone;
 	});
-	useEffect(() => () => {
-		mounted.current = false;
-	}, []);
+	useEffect(() => {
+		mounted.current = true;
+		const receiver = (result: JobResult) => doneRef.current(result);
+		receivers.set(dir, receiver);
+		const missed = unseen.get(dir);
+		if (missed) {
+			unseen.delete(dir);
+			receiver({...missed, message: `while on another profile: ${missed.message}`});
+		}
+		return () => {
+			mounted.current = false;
+			if (receivers.get(dir) === receiver) receivers.delete(dir);
+		};
+	}, [dir]);
+	/** the result to this environment's tab on screen, or kept until it is back */
+	const deliver = (result: JobResult) => {
+		const receiver = receivers.get(dir);
+		if (receiver) receiver(result);
+		else unseen.set(dir, result);
+	};
 
 	/** Runs fn as the one job; refuses (false) while another runs. */
 	const run = <T,>(label: string, fn: (progress: (ratio: number, phase: string) => void) => Promise<T>, message: (value: T) => JobResult): boolean => {
@@ -66,8 +90,8 @@ export function useBackupJobs(config: Config, onDone: (result: JobResult) => voi
 			setFolderJob(dir, {label, ratio, phase});
 		};
 		void fn(progress).then(
-			value => doneRef.current(message(value)),
-			(error: unknown) => doneRef.current({message: `${label} failed: ${errorMessage(error)}`, tone: 'error'}),
+			value => deliver(message(value)),
+			(error: unknown) => deliver({message: `${label} failed: ${errorMessage(error)}`, tone: 'error'}),
 		).finally(() => setFolderJob(dir, undefined));
 		return true;
 	};
