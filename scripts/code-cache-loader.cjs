@@ -23,6 +23,14 @@ const vm = require('node:vm');
 // 1-second poll): production unless told otherwise, set before anything loads React.
 process.env.NODE_ENV ??= 'production';
 
+// The flag source/regexp-fallback.ts sets (a regex that backtracks too much handed to V8's
+// linear-time engine), set here first too: V8 refuses a code cache made under other flags than the
+// run reading it, and the flag was set by the program after its script was compiled (by `logs` as
+// it loads, by the console when its Logs tab loads), so every such run wrote a cache the next one
+// refused and compiled the whole script again (bench P9: `logs` did, every time). Set before any
+// script is compiled, the flags are the same when a cache is made and when it is read.
+require('node:v8').setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+
 const buildId = 'BUILD_ID';
 const args = process.argv.slice(2);
 // the kind of run: help, the first word that names a command, else the console (flag values are not
