@@ -116,6 +116,18 @@ describe('a lean script gives the main script\'s output and exit code', () => {
 		expect(bad.stdout).toBe('');
 	}, 60_000);
 
+	it('a pipe closed early (`| head -1`) ends both quietly, exit 0', () => {
+		fs.writeFileSync(path.join(dir, 'big.log'), Array.from({length: 40_000}, (_, i) => `line ${i} ${'x'.repeat(60)}\n`).join(''));
+		const piped = (file: string) => {
+			const cache = path.join(dir, `cache-${runs++}`);
+			const result = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${file}" logs big.log -n 40000 | head -1; echo "exit $?"`], {cwd: dir, env: cliEnv({XDG_CACHE_HOME: cache}), encoding: 'utf8'});
+			return {stdout: result.stdout, stderr: result.stderr};
+		};
+		const viaBin = piped(bin);
+		expect(viaBin).toEqual({stdout: `line 0 ${'x'.repeat(60)}\nexit 0\n`, stderr: ''});
+		expect(piped(mainOnly)).toEqual(viaBin);
+	}, 60_000);
+
 	it.each<[string[], boolean]>([
 		[['keys', `${prefix}*`], true],
 		[['keys', `${prefix}*`, '--json'], true],
