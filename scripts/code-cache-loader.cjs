@@ -39,14 +39,20 @@ const args = process.argv.slice(2);
 const commands = new Set(['COMMANDS']);
 const kind = args.some(arg => /^(-h|--help|-v|--version)$/.test(arg)) ? 'help' : args.find(arg => commands.has(arg)) ?? 'console';
 
-/** Runs one of the bundle's scripts through V8 with its code cache; its module.exports. */
-function runScript(name, cacheKind) {
+/** Runs one of the bundle's scripts through V8 with its code cache; its module.exports (undefined: an optional script that is not there). */
+function runScript(name, cacheKind, optional = false) {
 	const file = path.join(__dirname, name);
 	// latin1, the cheapest exact decoding of ASCII into a one-byte string (UTF-8 made a two-byte one, ~12
 	// ms more at every start): scripts/bundle.mjs escapes every non-ASCII character the script held
 	// (esbuild keeps template literals' raw text, so a `…` came out as three characters once)
 	// (one descriptor: the identity below is that of the bytes read, not of a file renamed in between)
-	const scriptFd = fs.openSync(file, 'r');
+	let scriptFd;
+	try {
+		scriptFd = fs.openSync(file, 'r');
+	} catch (error) {
+		if (optional && error.code === 'ENOENT') return undefined;
+		throw error;
+	}
 	const scriptStat = fs.fstatSync(scriptFd);
 	const source = fs.readFileSync(scriptFd, 'latin1');
 	fs.closeSync(scriptFd);
@@ -135,4 +141,5 @@ function runScript(name, cacheKind) {
 // (source/cli/lean.ts), which declines any line the main script would read otherwise (help, a
 // problem on the line, a form plain-argv.ts does not read), having done nothing; then the main script.
 const lean = new Set(['LEAN']);
-if (!(lean.has(kind) && runScript(`opsdeck.${kind}.js`, `${kind}.lean`).start())) runScript('opsdeck.script.js', kind);
+// (a copy of the bundle without the lean scripts runs every line through the main script)
+if (!(lean.has(kind) && runScript(`opsdeck.${kind}.js`, `${kind}.lean`, true)?.start())) runScript('opsdeck.script.js', kind);
