@@ -54,7 +54,7 @@ function run(file: string, args: readonly string[], env: Record<string, string> 
 	const cache = path.join(dir, `cache-${runs++}`);
 	const result = spawnSync(process.execPath, [file, ...args], {cwd: dir, env: cliEnv({XDG_CACHE_HOME: cache, ...env}), encoding: 'utf8', timeout: 30_000});
 	const caches = fs.existsSync(path.join(cache, 'opsdeck')) ? fs.readdirSync(path.join(cache, 'opsdeck')) : [];
-	const kinds = caches.map(name => /^code-[0-9a-f]{16}-(.+)-v\d+\.\d+\.\d+-[^-]+\.v8$/.exec(name)?.[1]).sort();
+	const kinds = caches.map(name => /^code-[0-9a-f]{16}-(.+)-v\d+\.\d+\.\d+-[^-]+\.v8$/.exec(name)?.[1] ?? name).sort();
 	return {out: {stdout: result.stdout, stderr: result.stderr, code: result.status}, kinds};
 }
 
