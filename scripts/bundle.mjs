@@ -1,6 +1,7 @@
 // Bundles the tsc build into build/bundle/opsdeck.script.js, one CommonJS script that bin.js (the
 // loader, scripts/code-cache-loader.cjs) runs with V8's code cache: start-up loads and compiles one
-// file instead of hundreds (import('ink') alone is ~0.5 s of module loading unbundled). The backup
+// file instead of hundreds (import('ink') alone is ~0.5 s of module loading unbundled). Beside it the
+// lean scripts of plain `logs` and `keys` lines (opsdeck.logs.js, opsdeck.keys.js; source/cli/lean.ts). The backup
 // worker is built beside it (backup-worker.cjs). Native better-sqlite3 stays external; react-devtools-core (an
 // optional Ink dev dependency) is aliased to a stub. Nothing is written unless every check passes.
 import {build} from 'esbuild';

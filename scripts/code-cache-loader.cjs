@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// opsdeck's bin (written into build/bundle/bin.js by scripts/bundle.mjs, BUILD_ID filled in): runs
-// the bundle, one CommonJS script (opsdeck.script.js, a function expression of the usual
-// (exports, require, module, __filename, __dirname)), through V8 with a code cache. Node 20 has no
+// opsdeck's bin (written into build/bundle/bin.js by scripts/bundle.mjs, BUILD_ID, COMMANDS and LEAN
+// filled in): runs the bundle, one CommonJS script (opsdeck.script.js, a function expression of the
+// usual (exports, require, module, __filename, __dirname)), through V8 with a code cache; a plain
+// `logs` or `keys` line through that command's own smaller script (opsdeck.logs.js, opsdeck.keys.js;
+// source/cli/lean.ts), which hands any other line back to the main one. Node 20 has no
 // compile cache for modules; compiling the bundle's ~2 MB before it can run was a third of the start
 // (bench P5). The cache (V8's own data: the functions compiled by an earlier run) lives in
 // $XDG_CACHE_HOME/opsdeck (~/.cache/opsdeck), named by a hash of the build's content and Node's
