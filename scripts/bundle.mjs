@@ -1,6 +1,7 @@
 // Bundles the tsc build into build/bundle/opsdeck.script.js, one CommonJS script that bin.js (the
 // loader, scripts/code-cache-loader.cjs) runs with V8's code cache: start-up loads and compiles one
-// file instead of hundreds (import('ink') alone is ~0.5 s of module loading unbundled). The backup
+// file instead of hundreds (import('ink') alone is ~0.5 s of module loading unbundled). Beside it the
+// lean scripts of plain `logs` and `keys` lines (opsdeck.logs.js, opsdeck.keys.js; source/cli/lean.ts). The backup
 // worker is built beside it (backup-worker.cjs). Native better-sqlite3 stays external; react-devtools-core (an
 // optional Ink dev dependency) is aliased to a stub. Nothing is written unless every check passes.
 import {build} from 'esbuild';
@@ -53,9 +54,12 @@ const worker = await build({
 // (store drivers, commands) stay lazy: esbuild wraps each module so that it is evaluated on first
 // import, and V8 compiles a function only when it first runs (or takes it from the cache).
 const scriptFile = 'opsdeck.script.js';
-const result = await build({
-	entryPoints: [`${root}/build/cli/cli.js`],
-	outfile: path.join(outdir, scriptFile),
+// The lean scripts (source/cli/lean.ts): a plain `logs` or `keys` line run without the rest of the
+// program, so that its start reads and deserialises only what that command runs (bench P9, P1). bin.js
+// picks one by the command's name; it declines any line the main script would read otherwise.
+const leanCommands = ['logs', 'keys'];
+const leanFile = command => `opsdeck.${command}.js`;
+const scriptOptions = {
 	bundle: true,
 	platform: 'node',
 	format: 'cjs',
@@ -66,7 +70,6 @@ const result = await build({
 	// (ssh2 tries its optional native crypto, cpu-features, in a try/catch and runs in JS without it.)
 	external: ['better-sqlite3', 'pg-native', 'cpu-features', '*.node', 'ssh2-sftp-client', 'ssh2'],
 	alias: {'react-devtools-core': `${root}/scripts/devtools-stub.mjs`},
-	plugins: [bundledWorkerUrl(`./${workerFile}`), ...dependencyPatches(guard), ...inkFast(guard)],
 	// the ES modules' import.meta.url: the script's own file (the loader hands it __filename)
 	define: {'import.meta.url': '__importMetaUrl', 'import.meta': '__importMeta'},
 	banner: {js: "(function (exports, require, module, __filename, __dirname) { const __importMetaUrl = require('node:url').pathToFileURL(__filename).href; const __importMeta = {url: __importMetaUrl}; const __importExternal = name => Promise.resolve().then(() => { const m = require(name); return {...m, default: m}; }); const __builtinsESM = new Map(); const __builtinESM = name => { let m = __builtinsESM.get(name); if (m === undefined) __builtinsESM.set(name, (m = __toESM(require(name), 1))); return m; };"},
@@ -75,7 +78,23 @@ const result = await build({
 	logLevel: 'warning',
 	metafile: true,
 	write: false,
+};
+const result = await build({
+	...scriptOptions,
+	entryPoints: [`${root}/build/cli/cli.js`],
+	outfile: path.join(outdir, scriptFile),
+	plugins: [bundledWorkerUrl(`./${workerFile}`), ...dependencyPatches(guard), ...inkFast(guard)],
 });
+const leanResults = [];
+for (const command of leanCommands) {
+	leanResults.push(await build({
+		...scriptOptions,
+		entryPoints: [`${root}/build/cli/lean-${command}.js`],
+		outfile: path.join(outdir, leanFile(command)),
+		// (the patch guard counts the main script's loads; the lean ones are patched the same)
+		plugins: [bundledWorkerUrl(`./${workerFile}`), ...dependencyPatches(patchGuard(modules)), ...inkFast(patchGuard(modules))],
+	}));
+}
 // a patch target the bundle no longer loads: its patch applies to nothing
 const missed = guard.missed();
 if (missed.length > 0) {
@@ -86,45 +105,52 @@ if (missed.length > 0) {
 // esbuild keeps `import("x")` of what stays outside the bundle (Node's built-ins, better-sqlite3):
 // a script run by vm has no ES module loader for it, so each becomes a require() of the same module
 // with Node's import() shape (the module's exports, and as default); nothing else may be left.
-const programFile = result.outputFiles.find(file => file.path === path.join(outdir, scriptFile));
-// And every ES module importing a Node built-in got its own `__toESM(require("node:fs"), 1)`, a copy
-// of the built-in's exports as getters (125 of them, ~100 properties each for fs and process): made
-// once per built-in instead, and shared (nothing writes to them).
 const builtins = new Set(builtinModules.flatMap(name => [name, `node:${name}`]));
-const programText = programFile.text
-	.replace(/(?<![\w$.])import\(("[^"\\]+")\)/g, (_, name) => `__importExternal(${name})`)
-	.replace(/__toESM\(require\(("[^"\\]+")\), 1\)/g, (call, name) => (builtins.has(JSON.parse(name)) ? `__builtinESM(${name})` : call))
-	// ASCII only, so bin.js reads it as latin1 into a one-byte string (~12 ms less than UTF-8 into a
-	// two-byte one, at every start): esbuild escapes non-ASCII in strings but keeps template literals'
-	// (and comments') raw text; a \u escape means the same there (in a template, a regex, a comment)
-	.replace(/[^\x00-\x7f]/gu, (char, at, text) => {
-		// after a backslash the escape would change meaning: stop the build rather than guess
-		if (text[at - 1] === '\\') throw new Error(`scripts/bundle.mjs: a non-ASCII character after a backslash at ${at}; escape it by hand`);
-		return Array.from({length: char.length}, (_, i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
-	});
-const program = {path: programFile.path, contents: Buffer.from(programText), text: programText};
-const leftover = /(?<![\w$.])import\(/.exec(programText.replace(/\/\/.*$/gm, ''));
-if (leftover) {
-	console.error(`scripts/bundle.mjs: ${scriptFile} still holds a dynamic import() (at ${leftover.index}); bundle or require what it loads`);
-	process.exit(1);
+function scriptOf(built, name) {
+	const programFile = built.outputFiles.find(file => file.path === path.join(outdir, name));
+	// And every ES module importing a Node built-in got its own `__toESM(require("node:fs"), 1)`, a copy
+	// of the built-in's exports as getters (125 of them, ~100 properties each for fs and process): made
+	// once per built-in instead, and shared (nothing writes to them).
+	const programText = programFile.text
+		.replace(/(?<![\w$.])import\(("[^"\\]+")\)/g, (_, name) => `__importExternal(${name})`)
+		.replace(/__toESM\(require\(("[^"\\]+")\), 1\)/g, (call, name) => (builtins.has(JSON.parse(name)) ? `__builtinESM(${name})` : call))
+		// ASCII only, so bin.js reads it as latin1 into a one-byte string (~12 ms less than UTF-8 into a
+		// two-byte one, at every start): esbuild escapes non-ASCII in strings but keeps template literals'
+		// (and comments') raw text; a \u escape means the same there (in a template, a regex, a comment)
+		.replace(/[^\x00-\x7f]/gu, (char, at, text) => {
+			// after a backslash the escape would change meaning: stop the build rather than guess
+			if (text[at - 1] === '\\') throw new Error(`scripts/bundle.mjs: a non-ASCII character after a backslash at ${at}; escape it by hand`);
+			return Array.from({length: char.length}, (_, i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
+		});
+	const leftover = /(?<![\w$.])import\(/.exec(programText.replace(/\/\/.*$/gm, ''));
+	if (leftover) {
+		console.error(`scripts/bundle.mjs: ${name} still holds a dynamic import() (at ${leftover.index}); bundle or require what it loads`);
+		process.exit(1);
+	}
+	return {path: programFile.path, contents: Buffer.from(programText), text: programText};
 }
+const program = scriptOf(result, scriptFile);
+const leanScripts = leanCommands.map((command, i) => scriptOf(leanResults[i], leanFile(command)));
 // the script must find the worker at ./backup-worker.cjs, beside it
 if (!Object.keys(result.metafile.outputs[path.relative(process.cwd(), program.path)]?.inputs ?? {}).some(input => path.resolve(input) === path.join(root, 'build/backups/worker.js'))) {
 	console.error('scripts/bundle.mjs: build/backups/worker.js is not in the script; update bundledWorkerUrl\'s path');
 	process.exit(1);
 }
-// bin.js: the loader, naming the cache after this build's content
-const buildId = crypto.createHash('sha256').update(program.contents).digest('hex').slice(0, 16);
+// bin.js: the loader, naming the caches after this build's content (every script's)
+const buildHash = crypto.createHash('sha256');
+for (const script of [program, ...leanScripts]) buildHash.update(script.contents);
+const buildId = buildHash.digest('hex').slice(0, 16);
 const loader = fs.readFileSync(path.join(root, 'scripts/code-cache-loader.cjs'), 'utf8');
 if (loader.split("'BUILD_ID'").length !== 2) throw new Error('scripts/code-cache-loader.cjs should name BUILD_ID once');
 if (loader.split("['COMMANDS']").length !== 2) throw new Error('scripts/code-cache-loader.cjs should name [\'COMMANDS\'] once');
+if (loader.split("['LEAN']").length !== 2) throw new Error('scripts/code-cache-loader.cjs should name [\'LEAN\'] once');
 // the commands' names: a cache per kind of run (the console, each command), found without parsing flags
 const {commandNames} = await import(pathToFileURL(path.join(root, 'build/commands/help.js')).href);
-const bin = {path: path.join(outdir, 'bin.js'), contents: Buffer.from(loader.replace("'BUILD_ID'", JSON.stringify(buildId)).replace("['COMMANDS']", JSON.stringify(commandNames)))};
+const bin = {path: path.join(outdir, 'bin.js'), contents: Buffer.from(loader.replace("'BUILD_ID'", JSON.stringify(buildId)).replace("['COMMANDS']", JSON.stringify(commandNames)).replace("['LEAN']", JSON.stringify(leanCommands)))};
 // bin.js is CommonJS (the repository's package.json says "module" for every other .js)
 const scope = {path: path.join(outdir, 'package.json'), contents: Buffer.from('{"type": "commonjs"}\n')};
 
-for (const file of [...worker.outputFiles, program, bin, scope]) {
+for (const file of [...worker.outputFiles, program, ...leanScripts, bin, scope]) {
 	fs.mkdirSync(path.dirname(file.path), {recursive: true});
 	fs.writeFileSync(file.path, file.contents);
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// opsdeck's bin (written into build/bundle/bin.js by scripts/bundle.mjs, BUILD_ID filled in): runs
-// the bundle, one CommonJS script (opsdeck.script.js, a function expression of the usual
-// (exports, require, module, __filename, __dirname)), through V8 with a code cache. Node 20 has no
+// opsdeck's bin (written into build/bundle/bin.js by scripts/bundle.mjs, BUILD_ID, COMMANDS and LEAN
+// filled in): runs the bundle, one CommonJS script (opsdeck.script.js, a function expression of the
+// usual (exports, require, module, __filename, __dirname)), through V8 with a code cache; a plain
+// `logs` or `keys` line through that command's own smaller script (opsdeck.logs.js, opsdeck.keys.js;
+// source/cli/lean.ts), which hands any other line back to the main one. Node 20 has no
 // compile cache for modules; compiling the bundle's ~2 MB before it can run was a third of the start
 // (bench P5). The cache (V8's own data: the functions compiled by an earlier run) lives in
 // $XDG_CACHE_HOME/opsdeck (~/.cache/opsdeck), named by a hash of the build's content and Node's
@@ -23,97 +25,123 @@ const vm = require('node:vm');
 // 1-second poll): production unless told otherwise, set before anything loads React.
 process.env.NODE_ENV ??= 'production';
 
-const file = path.join(__dirname, 'opsdeck.script.js');
+// The flag source/regexp-fallback.ts sets (a regex that backtracks too much handed to V8's
+// linear-time engine), set here first too: V8 refuses a code cache made under other flags than the
+// run reading it, and the flag was set by the program after its script was compiled (by `logs` as
+// it loads, by the console when its Logs tab loads), so every such run wrote a cache the next one
+// refused and compiled the whole script again (bench P9: `logs` did, every time). Set before any
+// script is compiled, the flags are the same when a cache is made and when it is read.
+require('node:v8').setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+
 const buildId = 'BUILD_ID';
-// latin1, the cheapest exact decoding of ASCII into a one-byte string (UTF-8 made a two-byte one, ~12
-// ms more at every start): scripts/bundle.mjs escapes every non-ASCII character the script held
-// (esbuild keeps template literals' raw text, so a `…` came out as three characters once)
-// (one descriptor: the identity below is that of the bytes read, not of a file renamed in between)
-const scriptFd = fs.openSync(file, 'r');
-const scriptStat = fs.fstatSync(scriptFd);
-const source = fs.readFileSync(scriptFd, 'latin1');
-fs.closeSync(scriptFd);
+const args = process.argv.slice(2);
+// the kind of run: help, the first word that names a command, else the console (flag values are not
+// commands); one code cache per kind and script (V8 keeps what the run that made it compiled, so a
+// cache made by `opsdeck --version` or a command would hold little of the console's code)
+const commands = new Set(['COMMANDS']);
+const kind = args.some(arg => /^(-h|--help|-v|--version)$/.test(arg)) ? 'help' : args.find(arg => commands.has(arg)) ?? 'console';
 
-// V8 checks only a cache's header (its version, its flags, the source's length) and runs the rest
-// as it is: a damaged body crashed every start (a fatal error, SIGSEGV), and a script patched in
-// place without a new build ran the old code. So the file is a sha256 over this script's identity
-// (build, size, mtime, inode) and the data, then the data; anything else is not given to V8.
-const {createHash} = require('node:crypto');
-const stamp = `${buildId}:${scriptStat.size}:${scriptStat.mtimeMs}:${scriptStat.dev}:${scriptStat.ino}`;
-const digest = data => createHash('sha256').update(stamp).update(data).digest();
-
-let cacheFile;
-let cached;
-if (process.env.OPSDECK_CODE_CACHE !== '0') {
+/** Runs one of the bundle's scripts through V8 with its code cache; its module.exports (undefined: an optional script that is not there). */
+function runScript(name, cacheKind, optional = false) {
+	const file = path.join(__dirname, name);
+	// latin1, the cheapest exact decoding of ASCII into a one-byte string (UTF-8 made a two-byte one, ~12
+	// ms more at every start): scripts/bundle.mjs escapes every non-ASCII character the script held
+	// (esbuild keeps template literals' raw text, so a `…` came out as three characters once)
+	// (one descriptor: the identity below is that of the bytes read, not of a file renamed in between)
+	let scriptFd;
 	try {
-		const base = process.env.XDG_CACHE_HOME && path.isAbsolute(process.env.XDG_CACHE_HOME) ? process.env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
-		// one cache per kind of run: V8 keeps what the run that made it compiled, so a cache made by
-		// `opsdeck --version` or a command would hold little of the console's code (the kind: help, the
-		// first word that names a command, else the console — flag values are not commands)
-		const commands = new Set(['COMMANDS']);
-		const args = process.argv.slice(2);
-		const kind = args.some(arg => /^(-h|--help|-v|--version)$/.test(arg)) ? 'help' : args.find(arg => commands.has(arg)) ?? 'console';
-		cacheFile = path.join(base, 'opsdeck', `code-${buildId}-${kind}-${process.version}-${process.arch}.v8`);
-		// compiled code is run as it is: only from a folder and a file of this user's that nobody else
-		// can write (a shared folder is neither read nor written; an unsafe file in ours is replaced)
-		const uid = process.getuid?.();
-		const mine = stat => uid === undefined || (stat.uid === uid && (stat.mode & 0o022) === 0);
-		const dir = fs.lstatSync(path.dirname(cacheFile));
-		if (!dir.isDirectory() || !mine(dir)) {
-			cacheFile = undefined;
-		} else {
-			const fd = fs.openSync(cacheFile, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
-			try {
-				const stat = fs.fstatSync(fd);
-				if (stat.isFile() && mine(stat)) {
-					const content = fs.readFileSync(fd);
-					const data = content.subarray(32);
-					if (content.length > 32 && digest(data).equals(content.subarray(0, 32))) cached = data;
-				}
-			} finally {
-				fs.closeSync(fd);
-			}
-		}
-	} catch {
-		cached = undefined;
+		scriptFd = fs.openSync(file, 'r');
+	} catch (error) {
+		if (optional && error.code === 'ENOENT') return undefined;
+		throw error;
 	}
-}
+	const scriptStat = fs.fstatSync(scriptFd);
+	const source = fs.readFileSync(scriptFd, 'latin1');
+	fs.closeSync(scriptFd);
 
-const script = new vm.Script(source, {filename: file, cachedData: cached});
-if (cacheFile && (cached === undefined || script.cachedDataRejected)) {
-	// once this run has compiled what a start needs (the console's first frames, or a command's
-	// work), or at its exit if that comes first
-	const save = () => {
-		process.off('exit', save);
-		process.off('opsdeck:before-v8-flags', save);
-		clearTimeout(timer);
+	// V8 checks only a cache's header (its version, its flags, the source's length) and runs the rest
+	// as it is: a damaged body crashed every start (a fatal error, SIGSEGV), and a script patched in
+	// place without a new build ran the old code. So the file is a sha256 over this script's identity
+	// (build, name, size, mtime, inode) and the data, then the data; anything else is not given to V8.
+	const {createHash} = require('node:crypto');
+	const stamp = `${buildId}:${name}:${scriptStat.size}:${scriptStat.mtimeMs}:${scriptStat.dev}:${scriptStat.ino}`;
+	const digest = data => createHash('sha256').update(stamp).update(data).digest();
+
+	let cacheFile;
+	let cached;
+	if (process.env.OPSDECK_CODE_CACHE !== '0') {
 		try {
-			// (a folder it cannot write, as under a service's read-only home: not even the data is made)
-			fs.mkdirSync(path.dirname(cacheFile), {recursive: true, mode: 0o700});
-			fs.accessSync(path.dirname(cacheFile), fs.constants.W_OK);
-			const data = script.createCachedData();
-			const temp = `${cacheFile}.${process.pid}.tmp`;
-			fs.writeFileSync(temp, Buffer.concat([digest(data), data]), {mode: 0o600});
-			fs.renameSync(temp, cacheFile);
-			// other builds' caches: none older than a month (a build in use is rewritten only when V8
-			// changes), and only the 32 newest (one per kind of run; a developer's rebuilds would pile up ~1-2 MB each)
-			const dir = path.dirname(cacheFile);
-			const others = fs.readdirSync(dir)
-				.filter(name => /^code-.+\.v8$/.test(name) && path.join(dir, name) !== cacheFile)
-				.map(name => ({file: path.join(dir, name), at: fs.statSync(path.join(dir, name)).mtimeMs}))
-				.sort((a, b) => b.at - a.at);
-			for (const [index, other] of others.entries()) {
-				if (index >= 32 || Date.now() - other.at > 30 * 86_400_000) fs.rmSync(other.file, {force: true});
+			const base = process.env.XDG_CACHE_HOME && path.isAbsolute(process.env.XDG_CACHE_HOME) ? process.env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
+			cacheFile = path.join(base, 'opsdeck', `code-${buildId}-${cacheKind}-${process.version}-${process.arch}.v8`);
+			// compiled code is run as it is: only from a folder and a file of this user's that nobody else
+			// can write (a shared folder is neither read nor written; an unsafe file in ours is replaced)
+			const uid = process.getuid?.();
+			const mine = stat => uid === undefined || (stat.uid === uid && (stat.mode & 0o022) === 0);
+			const dir = fs.lstatSync(path.dirname(cacheFile));
+			if (!dir.isDirectory() || !mine(dir)) {
+				cacheFile = undefined;
+			} else {
+				const fd = fs.openSync(cacheFile, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+				try {
+					const stat = fs.fstatSync(fd);
+					if (stat.isFile() && mine(stat)) {
+						const content = fs.readFileSync(fd);
+						const data = content.subarray(32);
+						if (content.length > 32 && digest(data).equals(content.subarray(0, 32))) cached = data;
+					}
+				} finally {
+					fs.closeSync(fd);
+				}
 			}
 		} catch {
-			// no cache: the next run compiles as this one did
+			cached = undefined;
 		}
-	};
-	const timer = setTimeout(save, 1500).unref();
-	process.on('exit', save);
-	// the console sets a V8 flag after its first frame (source/console/young-generation.ts), and V8
-	// refuses a cache made under other flags than the run reading it: written just before
-	process.on('opsdeck:before-v8-flags', save);
+	}
+
+	const script = new vm.Script(source, {filename: file, cachedData: cached});
+	if (cacheFile && (cached === undefined || script.cachedDataRejected)) {
+		// once this run has compiled what a start needs (the console's first frames, or a command's
+		// work), or at its exit if that comes first
+		const save = () => {
+			process.off('exit', save);
+			process.off('opsdeck:before-v8-flags', save);
+			clearTimeout(timer);
+			try {
+				// (a folder it cannot write, as under a service's read-only home: not even the data is made)
+				fs.mkdirSync(path.dirname(cacheFile), {recursive: true, mode: 0o700});
+				fs.accessSync(path.dirname(cacheFile), fs.constants.W_OK);
+				const data = script.createCachedData();
+				const temp = `${cacheFile}.${process.pid}.tmp`;
+				fs.writeFileSync(temp, Buffer.concat([digest(data), data]), {mode: 0o600});
+				fs.renameSync(temp, cacheFile);
+				// other builds' caches: none older than a month (a build in use is rewritten only when V8
+				// changes), and only the 32 newest (one per kind of run; a developer's rebuilds would pile up ~1-2 MB each)
+				const dir = path.dirname(cacheFile);
+				const others = fs.readdirSync(dir)
+					.filter(name => /^code-.+\.v8$/.test(name) && !name.startsWith(`code-${buildId}-`))
+					.map(name => ({file: path.join(dir, name), at: fs.statSync(path.join(dir, name)).mtimeMs}))
+					.sort((a, b) => b.at - a.at);
+				for (const [index, other] of others.entries()) {
+					if (index >= 32 || Date.now() - other.at > 30 * 86_400_000) fs.rmSync(other.file, {force: true});
+				}
+			} catch {
+				// no cache: the next run compiles as this one did
+			}
+		};
+		const timer = setTimeout(save, 1500).unref();
+		process.on('exit', save);
+		// the console sets a V8 flag after its first frame (source/console/young-generation.ts), and V8
+		// refuses a cache made under other flags than the run reading it: written just before
+		process.on('opsdeck:before-v8-flags', save);
+	}
+	const program = {exports: {}};
+	script.runInThisContext()(program.exports, createRequire(file), program, file, path.dirname(file));
+	return program.exports;
 }
-const program = {exports: {}};
-script.runInThisContext()(program.exports, createRequire(file), program, file, path.dirname(file));
+
+// A plain line of a lean command (`opsdeck logs FILE -n 50`): its own small script
+// (source/cli/lean.ts), which declines any line the main script would read otherwise (help, a
+// problem on the line, a form plain-argv.ts does not read), having done nothing; then the main script.
+const lean = new Set(['LEAN']);
+// (a copy of the bundle without the lean scripts runs every line through the main script)
+if (!(lean.has(kind) && runScript(`opsdeck.${kind}.js`, `${kind}.lean`, true)?.start())) runScript('opsdeck.script.js', kind);

@@ -29,6 +29,9 @@ export const patchTargets = {
 	'react-reconciler/index.js': {version: 'react-reconciler 0.33.0', sha256: 'fc1202d3830276707d2eecaa0a664e7ca358a264e690dc6aec6c2f797523d2b5'},
 	'react-reconciler/constants.js': {version: 'react-reconciler 0.33.0', sha256: '870e602f5927f785a471daf06a1f447b4f15cec5c3212137acb7c0b4f32d5fe9'},
 	'scheduler/index.js': {version: 'scheduler 0.27.0', sha256: '145965504d60007bc25486ab930b0367867dcd5d579ccd343c148d69349a7cfb'},
+	// start-up (bench P5): Node built-ins the first frame does not use, required on first use
+	'terminal-size/index.js': {version: 'terminal-size 4.0.1', sha256: 'e9869170041390b3addb2cf10ec451fb8e8a3d6cdb6ff9730522218c910540ea'},
+	'signal-exit/index.js': {version: 'signal-exit 3.0.7', sha256: '7cc6f6a1e14dec79dc23f6afd7caca1319189747144e1a33af77616c21d9e9de'},
 };
 
 export class PatchTargetError extends Error {

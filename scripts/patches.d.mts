@@ -1,3 +1,5 @@
 // Types of scripts/patches.mjs for the tests that use it.
 export declare function lazyEmojiStringWidth(source: string, file: string): string;
 export declare function segmenterOnNeed(source: string, file: string, made: string, factory?: 'lazySegmenter' | 'segmenterOnFirstUse'): string;
+export declare function terminalSizeText(source: string, file: string): string;
+export declare function signalExitText(source: string, file: string): string;

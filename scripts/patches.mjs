@@ -148,8 +148,24 @@ const reactOnce = () => ({
 	},
 });
 
+// Node built-ins loaded before the console's first frame that it never uses: terminal-size's
+// child_process (which loads dgram too; Ink asks terminal-size only when stdout has no size, and
+// then child_process is required) and signal-exit's assert (only for a wrong argument): each
+// required on first need, ~1.5 ms of the start (bench P5; each one's cost measured in a process
+// that had already loaded the others the console loads).
+const eagerChildProcess = "import {execFileSync} from 'node:child_process';";
+const lazyChildProcess = "const execFileSync = (...arguments_) => process.getBuiltinModule('node:child_process').execFileSync(...arguments_);";
+export const terminalSizeText = (source, file) => replaceOnce(source, eagerChildProcess, lazyChildProcess, file);
+const terminalSizeLazy = guard => patchPlugin(guard, 'terminal-size-lazy', /[\\/]node_modules[\\/]terminal-size[\\/]index\.js$/, terminalSizeText);
+const eagerAssert = "  var assert = require('assert')";
+// (assert.equal is called at every onExit, with a function: the check itself, assert's `==`, made here,
+// and assert required only to throw its own error when it fails)
+const lazyAssert = "  var assert = {equal: function (actual, expected, message) { if (actual != expected) require('assert').equal(actual, expected, message) }}";
+export const signalExitText = (source, file) => replaceOnce(source, eagerAssert, lazyAssert, file);
+const signalExitLazy = guard => patchPlugin(guard, 'signal-exit-lazy', /[\\/]node_modules[\\/]signal-exit[\\/]index\.js$/, signalExitText);
+
 /** the dependency patches, each reading its files through `guard` (scripts/patch-targets.mjs) */
 // (graphemesOnNeed first: its wrap-ansi/node_modules/string-width is matched by string-width's filter too)
-export const dependencyPatches = guard => [reactOnce(), yogaSyncIndex(guard), inkNoTopLevelAwait(guard), ...graphemesOnNeed(guard), yogaWithoutFetch(guard), productionReact(guard), meowLazyNormalize(guard), stringWidthLazyEmoji(guard), pgNodeOnly(guard)];
+export const dependencyPatches = guard => [reactOnce(), yogaSyncIndex(guard), inkNoTopLevelAwait(guard), ...graphemesOnNeed(guard), yogaWithoutFetch(guard), productionReact(guard), meowLazyNormalize(guard), stringWidthLazyEmoji(guard), pgNodeOnly(guard), terminalSizeLazy(guard), signalExitLazy(guard)];
 
 export {patchPlugin};

@@ -4,7 +4,7 @@
 // resolved here (beside this module) and handed over as an absolute path, so the worker's cwd does
 // not matter and it loads the same native module.
 import {createRequire} from 'node:module';
-import {Worker} from 'node:worker_threads';
+import type {Worker} from 'node:worker_threads';
 import {mayStartWorker, trackWorker} from '../system/live-workers.js';
 import type {ControlMessage, SettleResult, TaskResult, WorkerData, WorkerMessage, WorkerProgress, WorkerTask} from './worker-thread/protocol.js';
 
@@ -54,7 +54,8 @@ export function startWorkerTask<T extends TaskResult>(
 			return;
 		}
 		const data: WorkerData = {task, driver: driver()};
-		const started = new Worker(workerModule, {execArgv: [], workerData: data});
+		// (worker_threads required on first use: the console loads this module before its first frame, bench P5)
+		const started = new (process.getBuiltinModule('node:worker_threads').Worker)(workerModule, {execArgv: [], workerData: data});
 		worker = started;
 		trackWorker(started);
 		let settled = false;

@@ -132,4 +132,29 @@ describe('the bundle\'s code cache', () => {
 		fs.writeFileSync(script, fs.readFileSync(script, 'utf8').replace('a consistent backup now', 'A CONSISTENT BACKUP NOW'));
 		expect(backupHelp()).toContain('A CONSISTENT BACKUP NOW');
 	});
+	it('made by a run that sets V8 flags (logs compiles a --grep pattern) is taken by the next, not refused and compiled again', () => {
+		// V8 refuses a cache made under other flags than the run reading it: logs set its regex flag
+		// after its script was compiled, so every logs run refused the cache the one before wrote
+		const home = path.join(dir, 'flags');
+		const log = path.join(dir, 'flags.log');
+		fs.writeFileSync(log, 'one x\ntwo\nthree x\n');
+		const logs = (...args: string[]) => {
+			const result = spawnSync(process.execPath, [bin, 'logs', log, ...args], {env: {...process.env, XDG_CACHE_HOME: home}, encoding: 'utf8'});
+			expect(result.stderr).toBe('');
+			expect(result.status).toBe(0);
+			return result.stdout;
+		};
+		const stamps = () => Object.fromEntries(cacheFiles(home).map(name => [name.split('-')[2], fs.statSync(path.join(home, 'opsdeck', name)).mtimeMs]));
+		// a plain line (the lean script), then one the main script reads (--no-color is no plain form)
+		expect(logs('--grep', 'x', '--count')).toBe('2\n');
+		expect(Object.keys(stamps())).toEqual(['logs.lean']);
+		expect(logs('--grep', 'x', '--count', '--no-color')).toBe('2\n');
+		const written = stamps();
+		expect(Object.keys(written).sort()).toEqual(['logs', 'logs.lean']);
+		for (let i = 0; i < 2; i++) {
+			expect(logs('--grep', 'x', '--count')).toBe('2\n');
+			expect(logs('--grep', 'x', '--count', '--no-color')).toBe('2\n');
+			expect(stamps()).toEqual(written);
+		}
+	});
 });

@@ -23,7 +23,7 @@ describe('the packed package', () => {
 		const pack = spawnSync('npm', ['pack', '--json', '--pack-destination', dir], {cwd: root, encoding: 'utf8'});
 		expect(pack.status, pack.stderr).toBe(0);
 		const [{filename, files}] = JSON.parse(pack.stdout) as [{filename: string; files: {path: string}[]}];
-		expect(files.map(file => file.path)).toEqual(expect.arrayContaining(['build/bundle/bin.js', 'build/bundle/backup-worker.cjs', 'build/backups/worker-thread/run.js']));
+		expect(files.map(file => file.path)).toEqual(expect.arrayContaining(['build/bundle/bin.js', 'build/bundle/opsdeck.script.js', 'build/bundle/opsdeck.logs.js', 'build/bundle/opsdeck.keys.js', 'build/bundle/backup-worker.cjs', 'build/backups/worker-thread/run.js']));
 		// installed: node_modules/opsdeck from the tarball, its native dependency beside it
 		const modules = path.join(dir, 'app/node_modules');
 		fs.mkdirSync(path.join(modules, 'opsdeck'), {recursive: true});
@@ -37,6 +37,11 @@ describe('the packed package', () => {
 		const created = JSON.parse(create.stdout) as {name: string; sha256: string; tables: Record<string, number>};
 		expect(created.tables.messages).toBe(50);
 		expect(created.sha256).toMatch(/^[0-9a-f]{64}$/);
+		// a plain logs line: the lean script (build/bundle/opsdeck.logs.js) from the unpacked tarball
+		fs.writeFileSync(path.join(dir, 'app.log'), 'first\nsecond\n');
+		const logs = spawnSync(process.execPath, [bin, 'logs', path.join(dir, 'app.log'), '-n', '1'], {cwd: dir, env, encoding: 'utf8'});
+		expect(logs.stdout, logs.stderr).toBe('second\n');
+		expect(logs.status).toBe(0);
 		const verify = spawnSync(process.execPath, [bin, 'backup', 'verify', created.name, '--json'], {cwd: dir, env, encoding: 'utf8'});
 		expect(verify.status, verify.stderr + verify.stdout).toBe(0);
 		expect(JSON.parse(verify.stdout)).toMatchObject({ok: true, checkOk: true, checksumOk: true});
