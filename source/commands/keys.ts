@@ -80,7 +80,7 @@ export async function run(ctx: CommandContext): Promise<number> {
 	const flush = (force = false) => {
 		if (!force && output.pending < 256 * 1024) return;
 		let ok = true;
-		for (const chunk of output.take()) ok = ctx.stdout.write(chunk);
+		for (const chunk of output.take(force)) ok = ctx.stdout.write(chunk);
 		if (ok || waiting) return;
 		for (const stream of streams) stream.pause();
 		waiting = new Promise(resolve => {
