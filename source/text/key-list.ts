@@ -114,10 +114,14 @@ export class KeyListWriter {
 		this.count++;
 	}
 
-	/** The bytes collected so far, as chunks to write in order (the writer starts afresh). */
-	take(): Buffer[] {
+	/**
+	 * The bytes collected so far, as chunks to write in order (the writer starts afresh). With
+	 * `all` false, only the filled chunks: the one being filled stays for the next take (a flush in
+	 * the middle of a listing is then one write of ~chunkBytes, not that and the few keys after it).
+	 */
+	take(all = true): Buffer[] {
 		const chunks = this.#full;
-		if (this.#pos > 0) {
+		if (all && this.#pos > 0) {
 			chunks.push(this.#out.subarray(0, this.#pos));
 			this.#out = Buffer.allocUnsafe(this.chunkBytes);
 			this.#pos = 0;

@@ -23,14 +23,18 @@ function before(keys: readonly string[], json: boolean): string {
 	return outText(`${keys.map(k => keyText(k)).join('\n')}\n`);
 }
 
-function written(keys: readonly Buffer[], json: boolean): string {
+/** `flushEvery`: the filled chunks taken after every so many keys, as a listing flushes (keys.ts) */
+function written(keys: readonly Buffer[], json: boolean, flushEvery = 0): string {
 	const writer = new KeyListWriter(json, 64);
-	for (const bytes of keys) {
+	const out: Buffer[] = [];
+	keys.forEach((bytes, i) => {
 		// the key inside a larger buffer, as in a reply
 		const reply = Buffer.concat([Buffer.from('$9\r\n'), bytes, Buffer.from('\r\n')]);
 		writer.add(reply, 4, 4 + bytes.length);
-	}
-	return Buffer.concat(writer.take()).toString('utf8');
+		if (flushEvery > 0 && i % flushEvery === 0) out.push(...writer.take(false));
+	});
+	out.push(...writer.take());
+	return Buffer.concat(out).toString('utf8');
 }
 
 const secret = 'Zq9-hunter-7';
@@ -130,6 +134,9 @@ describe('KeyListWriter: every key as the string path wrote it', () => {
 		for (const bytes of kept) expect(written([bytes], true), bytes.toString('hex')).toBe(before([keyFromBytes(bytes)], true));
 		const all = written(kept, true);
 		expect(all).toBe(before(kept.map(keyFromBytes), true));
+		// the filled chunks taken as it goes, the last one at the end: the same bytes in the same order
+		for (const every of [1, 3, 50]) expect(written(kept, true, every)).toBe(all);
+		expect(written(keys, false, 7)).toBe(before(keys.map(keyFromBytes), false));
 		// and it is JSON naming each key
 		expect((JSON.parse(`[${all}]`) as unknown[]).length).toBe(kept.length);
 	});

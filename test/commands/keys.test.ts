@@ -143,6 +143,40 @@ describe('opsdeck inspect', () => {
 	});
 });
 
+describe('opsdeck keys: a long listing', () => {
+	it('lists 40,000 keys whole, once each, in far fewer SCANs than one per 1,000 keys (COUNT grows from SCAN_COUNT)', async () => {
+		const db = new Redis(server.url.replace(/\/0$/, '/3'));
+		try {
+			for (let start = 0; start < 40_000; start += 5000) {
+				const p = db.pipeline();
+				for (let i = start; i < start + 5000; i++) p.set(`long:${i}`, 'v');
+				await p.exec();
+			}
+			const scans = async () => Number(/cmdstat_scan:calls=(\d+)/.exec(await db.info('commandstats'))?.[1] ?? 0);
+			await db.config('RESETSTAT');
+			const url = server.url.replace(/\/0$/, '/3');
+			const r = await runCli(['keys', '--json', '--redis-url', url], {cwd});
+			expect(r.code).toBe(0);
+			const doc = JSON.parse(r.stdout) as {keys: string[]; count: number; complete: boolean; dbsize: number};
+			expect(doc).toMatchObject({count: 40_000, complete: true, dbsize: 40_000});
+			expect(new Set(doc.keys).size).toBe(40_000);
+			expect(doc.keys.every(k => /^long:\d+$/.test(k))).toBe(true);
+			// 1,000, 2,000, 4,000, then 8,000 a SCAN: about 8 (it was 40 at COUNT 1000)
+			const whole = await scans();
+			expect(whole).toBeGreaterThan(1);
+			expect(whole).toBeLessThanOrEqual(12);
+			// a --limit listing stays at COUNT 1000: the reply in hand and the one sent ahead
+			await db.config('RESETSTAT');
+			const limited = await runCli(['keys', '--limit', '5', '--json', '--redis-url', url], {cwd});
+			expect(JSON.parse(limited.stdout)).toMatchObject({count: 5, complete: false});
+			expect(await scans()).toBeLessThanOrEqual(2);
+		} finally {
+			await db.flushdb();
+			db.disconnect();
+		}
+	}, 30_000);
+});
+
 describe('opsdeck stats', () => {
 	it('prints the exact totals, and the same as JSON', async () => {
 		const r = await cli('stats');

@@ -16,6 +16,13 @@ export type ScanStreamOptions = {
 	/** MATCH, as the exact bytes (keyBytes of the pattern) */
 	readonly match: string | Buffer;
 	readonly count: number;
+	/**
+	 * COUNT doubles after each SCAN from `count` up to this (a listing of every key: fewer round
+	 * trips, each of which leaves the server idle while the reply travels and the next SCAN comes
+	 * back); the first SCAN keeps `count`, so a short listing (--limit, a narrow MATCH on a small
+	 * db) asks no more of the server than before. Default: `count` throughout.
+	 */
+	readonly maxCount?: number;
 	/** SCAN ... TYPE t */
 	readonly type?: string;
 	/** connecting and the handshake */
@@ -82,6 +89,7 @@ export class ScanStream {
 	#socket: net.Socket | undefined;
 	#opening: net.Socket | undefined;
 	#args: (string | Buffer)[];
+	#count: number;
 	#rest: Buffer | undefined;
 	/** keys still to come in the current reply; -1 between replies */
 	#left = -1;
@@ -97,6 +105,7 @@ export class ScanStream {
 		readonly target: PipeTarget,
 		readonly options: ScanStreamOptions,
 	) {
+		this.#count = options.count;
 		this.#args = ['SCAN', '0', 'MATCH', options.match, 'COUNT', String(options.count)];
 		if (options.type) this.#args.push('TYPE', options.type);
 	}
@@ -213,6 +222,10 @@ export class ScanStream {
 
 	#send(cursor: string): void {
 		this.#args[1] = cursor;
+		if (cursor !== '0' && this.#count < (this.options.maxCount ?? 0)) {
+			this.#count = Math.min(this.#count * 2, this.options.maxCount!);
+			this.#args[5] = String(this.#count);
+		}
 		this.#arm(this.options.commandTimeoutMs);
 		this.#socket!.write(encodeCommandBytes(this.#args));
 	}
