@@ -24,6 +24,28 @@ const vm = require('node:vm');
 process.env.NODE_ENV ??= 'production';
 
 const file = path.join(__dirname, 'opsdeck.script.js');
+
+// The script (4.3 MB) and the cache (~2 MB) are read into memory that glibc's malloc does not hand
+// out: a WebAssembly.Memory, which V8 maps and unmaps itself. A Buffer that big is a chunk glibc
+// maps on its own, and freeing one raises glibc's thresholds for good (mmap to the chunk's size,
+// trimming to twice that): from then on no malloc arena gave back what V8's compilers and parsers
+// had freed, and the idle console kept ~15 MB of freed memory resident (bench P5b/P5c: 91 MB, 76 MB
+// with MALLOC_TRIM_THRESHOLD_ set; test/bench/FINDINGS.md). The latin1 string made from it is
+// V8's own copy, kept as long as the script (a chunk never freed, so it moves no threshold).
+function readWhole(fd, size) {
+	const page = 65_536;
+	const memory = new WebAssembly.Memory({initial: Math.floor(size / page) + 1});
+	let length = 0;
+	for (;;) {
+		const room = memory.buffer.byteLength - length;
+		const read = fs.readSync(fd, new Uint8Array(memory.buffer, length, room), 0, room, null);
+		if (read === 0) break;
+		length += read;
+		// (a file longer than its size said: read on to its end, as readFileSync does)
+		if (length === memory.buffer.byteLength) memory.grow(Math.floor(length / page) + 1);
+	}
+	return Buffer.from(memory.buffer, 0, length);
+}
 const buildId = 'BUILD_ID';
 // latin1, the cheapest exact decoding of ASCII into a one-byte string (UTF-8 made a two-byte one, ~12
 // ms more at every start): scripts/bundle.mjs escapes every non-ASCII character the script held
@@ -31,7 +53,7 @@ const buildId = 'BUILD_ID';
 // (one descriptor: the identity below is that of the bytes read, not of a file renamed in between)
 const scriptFd = fs.openSync(file, 'r');
 const scriptStat = fs.fstatSync(scriptFd);
-const source = fs.readFileSync(scriptFd, 'latin1');
+const source = readWhole(scriptFd, scriptStat.size).toString('latin1');
 fs.closeSync(scriptFd);
 
 // V8 checks only a cache's header (its version, its flags, the source's length) and runs the rest
@@ -66,7 +88,7 @@ if (process.env.OPSDECK_CODE_CACHE !== '0') {
 			try {
 				const stat = fs.fstatSync(fd);
 				if (stat.isFile() && mine(stat)) {
-					const content = fs.readFileSync(fd);
+					const content = readWhole(fd, stat.size);
 					const data = content.subarray(32);
 					if (content.length > 32 && digest(data).equals(content.subarray(0, 32))) cached = data;
 				}
@@ -79,6 +101,11 @@ if (process.env.OPSDECK_CODE_CACHE !== '0') {
 	}
 }
 
+// V8 ties a code cache to the flags in force when it was made, and the program sets one as it loads
+// (source/regexp-fallback.ts, before any cache is written): set here first, the cache is read under
+// the flags it was made with. Read without it, every cache was refused (and rewritten: a full compile
+// at every start, and ~15 MB more resident, see readWhole).
+require('node:v8').setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
 const script = new vm.Script(source, {filename: file, cachedData: cached});
 if (cacheFile && (cached === undefined || script.cachedDataRejected)) {
 	// once this run has compiled what a start needs (the console's first frames, or a command's
@@ -93,7 +120,15 @@ if (cacheFile && (cached === undefined || script.cachedDataRejected)) {
 			fs.accessSync(path.dirname(cacheFile), fs.constants.W_OK);
 			const data = script.createCachedData();
 			const temp = `${cacheFile}.${process.pid}.tmp`;
-			fs.writeFileSync(temp, Buffer.concat([digest(data), data]), {mode: 0o600});
+			// (the two parts written one after the other: a copy of the data would be another big chunk freed)
+			const out = fs.openSync(temp, 'w', 0o600);
+			try {
+				for (const part of [digest(data), data]) {
+					for (let at = 0; at < part.length; ) at += fs.writeSync(out, part, at);
+				}
+			} finally {
+				fs.closeSync(out);
+			}
 			fs.renameSync(temp, cacheFile);
 			// other builds' caches: none older than a month (a build in use is rewritten only when V8
 			// changes), and only the 32 newest (one per kind of run; a developer's rebuilds would pile up ~1-2 MB each)
