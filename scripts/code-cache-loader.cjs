@@ -8,7 +8,7 @@
 // version (V8 itself checks only the source's length); V8 refuses data made by another V8 or under
 // other flags, and anything wrong with the file (missing, unreadable, refused) means a plain compile
 // and a new cache written by this run. OPSDECK_CODE_CACHE=0: none.
-/* global __dirname, require */
+/* global __dirname, require, WebAssembly */
 /* eslint-disable @typescript-eslint/no-require-imports */
 'use strict';
 // CommonJS (build/bundle/package.json says so): Node starts a CommonJS main without loading its ES
