@@ -10,7 +10,7 @@
 // version (V8 itself checks only the source's length); V8 refuses data made by another V8 or under
 // other flags, and anything wrong with the file (missing, unreadable, refused) means a plain compile
 // and a new cache written by this run. OPSDECK_CODE_CACHE=0: none.
-/* global __dirname, require */
+/* global __dirname, require, WebAssembly */
 /* eslint-disable @typescript-eslint/no-require-imports */
 'use strict';
 // CommonJS (build/bundle/package.json says so): Node starts a CommonJS main without loading its ES
@@ -41,6 +41,28 @@ const args = process.argv.slice(2);
 const commands = new Set(['COMMANDS']);
 const kind = args.some(arg => /^(-h|--help|-v|--version)$/.test(arg)) ? 'help' : args.find(arg => commands.has(arg)) ?? 'console';
 
+// The scripts (the main one 4.3 MB) and their caches (~2 MB) are read into memory that glibc's
+// malloc does not hand out: a WebAssembly.Memory, which V8 maps and unmaps itself. A Buffer that big
+// is a chunk glibc maps on its own, and freeing one raises glibc's thresholds for good (mmap to the
+// chunk's size, trimming to twice that): from then on no malloc arena gave back what V8's compilers
+// and parsers had freed, and the idle console kept ~15 MB of freed memory resident (bench P5b/P5c:
+// 91 MB, 76 MB with MALLOC_TRIM_THRESHOLD_ set; test/bench/FINDINGS.md). The latin1 string made
+// from it is V8's own copy, kept as long as the script (a chunk never freed, so it moves no threshold).
+function readWhole(fd, size) {
+	const page = 65_536;
+	const memory = new WebAssembly.Memory({initial: Math.floor(size / page) + 1});
+	let length = 0;
+	for (;;) {
+		const room = memory.buffer.byteLength - length;
+		const read = fs.readSync(fd, new Uint8Array(memory.buffer, length, room), 0, room, null);
+		if (read === 0) break;
+		length += read;
+		// (a file longer than its size said: read on to its end, as readFileSync does)
+		if (length === memory.buffer.byteLength) memory.grow(Math.floor(length / page) + 1);
+	}
+	return Buffer.from(memory.buffer, 0, length);
+}
+
 /** Runs one of the bundle's scripts through V8 with its code cache; its module.exports (undefined: an optional script that is not there). */
 function runScript(name, cacheKind, optional = false) {
 	const file = path.join(__dirname, name);
@@ -56,7 +78,7 @@ function runScript(name, cacheKind, optional = false) {
 		throw error;
 	}
 	const scriptStat = fs.fstatSync(scriptFd);
-	const source = fs.readFileSync(scriptFd, 'latin1');
+	const source = readWhole(scriptFd, scriptStat.size).toString('latin1');
 	fs.closeSync(scriptFd);
 
 	// V8 checks only a cache's header (its version, its flags, the source's length) and runs the rest
@@ -85,7 +107,7 @@ function runScript(name, cacheKind, optional = false) {
 				try {
 					const stat = fs.fstatSync(fd);
 					if (stat.isFile() && mine(stat)) {
-						const content = fs.readFileSync(fd);
+						const content = readWhole(fd, stat.size);
 						const data = content.subarray(32);
 						if (content.length > 32 && digest(data).equals(content.subarray(0, 32))) cached = data;
 					}
@@ -112,7 +134,15 @@ function runScript(name, cacheKind, optional = false) {
 				fs.accessSync(path.dirname(cacheFile), fs.constants.W_OK);
 				const data = script.createCachedData();
 				const temp = `${cacheFile}.${process.pid}.tmp`;
-				fs.writeFileSync(temp, Buffer.concat([digest(data), data]), {mode: 0o600});
+				// (the two parts written one after the other: a copy of the data would be another big chunk freed)
+				const out = fs.openSync(temp, 'w', 0o600);
+				try {
+					for (const part of [digest(data), data]) {
+						for (let at = 0; at < part.length; ) at += fs.writeSync(out, part, at);
+					}
+				} finally {
+					fs.closeSync(out);
+				}
 				fs.renameSync(temp, cacheFile);
 				// other builds' caches: none older than a month (a build in use is rewritten only when V8
 				// changes), and only the 32 newest (one per kind of run; a developer's rebuilds would pile up ~1-2 MB each)

@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
+import {cliEnv} from '../helpers/health-env.js';
+import {runPty} from '../helpers/pty.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'build/bundle/bin.js');
@@ -68,6 +70,29 @@ describe('the bundle\'s code cache', () => {
 		expect(kept).toContain('notes.txt');
 		expect(kept.filter(name => !others.includes(name) && name !== 'notes.txt')).toHaveLength(1);
 	});
+
+	it('made by the console is read by the next console (the program sets a V8 flag as it loads: the cache was refused and rewritten at every start)', async () => {
+		const home = path.join(dir, 'console');
+		fs.mkdirSync(home);
+		// backends nobody answers at: the console still starts, draws and quits
+		const env = cliEnv({REDIS_URL: 'redis://127.0.0.1:1', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', SQLITE_PATH: path.join(home, 'app.db'), BACKUP_DIR: path.join(home, 'backups'), OPSDECK_AUDIT_LOG: path.join(home, 'audit.log'), XDG_STATE_HOME: path.join(home, 'state'), XDG_CACHE_HOME: home});
+		const consoleRun = async () => {
+			const run = runPty('node', [bin], {cols: 100, rows: 30, env, cwd: home});
+			await run.waitForText('1 Status', 15_000);
+			// past the moment the loader writes what it owes (the first frame, or 1.5 s)
+			await new Promise(resolve => setTimeout(resolve, 2000));
+			run.press('q');
+			expect((await run.waitForExit(10_000)).exitCode).toBe(0);
+		};
+		await consoleRun();
+		const [name] = cacheFiles(home).filter(file => file.startsWith('code-'));
+		expect(name).toMatch(/-console-/);
+		const file = path.join(home, 'opsdeck', name!);
+		const written = fs.statSync(file);
+		await consoleRun();
+		const after = fs.statSync(file);
+		expect([after.ino, after.mtimeMs]).toEqual([written.ino, written.mtimeMs]);
+	}, 60_000);
 
 	it('is neither read nor written with OPSDECK_CODE_CACHE=0, and a cache folder it cannot make is no error', () => {
 		const home = path.join(dir, 'off');
