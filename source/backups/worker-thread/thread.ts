@@ -48,15 +48,6 @@ export function sha256(file: string | {readonly fd: number}, bytes?: number, gro
 		for (;;) {
 			const want = bytes === undefined ? buffer.length : Math.min(buffer.length, bytes - done);
 			if (want === 0) break;
-			// a growing file is read a whole buffer at a time, once its length covers it: read at the
-			// writer's heels, most reads returned a few KiB (a system call and a hash update each, ~2x
-			// the system time of the hash of a 500 MB copy)
-			if (growing && bytes !== undefined && fs.fstatSync(fd).size < at + want) {
-				waitedSince ??= Date.now();
-				if (Date.now() - waitedSince > growthTimeoutMs) throw new Error(`the file stayed at ${done} bytes for ${growthTimeoutMs / 1000} s, ${bytes} expected`);
-				Atomics.wait(sleeper, 0, 0, 1);
-				continue;
-			}
 			const n = fs.readSync(fd, buffer, 0, want, at);
 			if (n === 0) {
 				if (growing && bytes !== undefined) {
