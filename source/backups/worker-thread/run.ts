@@ -34,7 +34,17 @@ function runTask(thread: Thread, task: WorkerTask, go: ControlMessage | undefine
 const port = parentPort;
 if (!port) throw new Error('the backup worker runs only as a worker thread (../worker.ts starts it)');
 const {task, driver} = workerData as WorkerData;
-const thread: Thread = {Database: createRequire(driver)(driver) as Driver, port, post: message => port.postMessage(message)};
+let loaded: Driver | undefined;
+// better-sqlite3 loaded by the tasks that open SQLite, on first use: a copy or a hash (two of a
+// restore's workers) never needs it, and its load is ~10 ms of CPU in every worker that makes it
+const thread: Thread = {
+	get Database() {
+		loaded ??= createRequire(driver)(driver) as Driver;
+		return loaded;
+	},
+	port,
+	post: message => port.postMessage(message),
+};
 
 (async () => {
 	try {
