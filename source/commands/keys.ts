@@ -38,12 +38,15 @@ export async function run(ctx: CommandContext): Promise<number> {
 			// a blank pattern is every key (as the key browser takes it)
 			match: keyBytes(pattern.trim() ? pattern : '*'),
 			count: Math.max(ctx.config.scanCount, 1000),
-			// then doubling up to 8x SCAN_COUNT (8,000 by default) for a whole listing: 1M keys in ~130
-			// SCANs instead of 1,000, and each round trip leaves the server idle while the reply travels
-			// and the next SCAN comes back (bench P1). One SCAN of 8,000 keys is ~5 ms of the server's
-			// time on the bench machine; other clients are served between two. --limit stays at COUNT
-			// (the SCAN sent ahead is then one the server need not have done: no larger than before)
-			maxCount: limit === undefined ? 8 * ctx.config.scanCount : undefined,
+			// then doubling up to 8x SCAN_COUNT for a whole listing, never above 8,000 (the default's
+			// 8x) unless SCAN_COUNT itself is: 1M keys in ~130 SCANs instead of 1,000, and each round
+			// trip leaves the server idle while the reply travels and the next SCAN comes back (bench
+			// P1). One SCAN of 8,000 keys is ~5 ms of the server's time on the bench machine; other
+			// clients are served between two. SCAN_COUNT is the operator's bound on one SCAN: a large
+			// one is taken as it is, not multiplied (hostile report: SCAN_COUNT=100000 sent COUNT
+			// 800,000, SCANs of 2-4 s). --limit stays at COUNT (the SCAN sent ahead is then one the
+			// server need not have done: no larger than before)
+			maxCount: limit === undefined ? Math.max(ctx.config.scanCount, Math.min(8 * ctx.config.scanCount, 8000)) : undefined,
 			type,
 			plain,
 			connectTimeoutMs: redis.timeouts.connectMs,
