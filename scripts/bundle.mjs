@@ -42,10 +42,9 @@ const worker = await build({
 	platform: 'node',
 	format: 'cjs',
 	target: 'node20',
-	// (@node-rs/xxhash: a native addon, loaded from node_modules; hash-wasm is its fallback)
-	external: ['better-sqlite3', '@node-rs/xxhash'],
+	external: ['better-sqlite3'],
 	// hash-wasm's ES build (its "module"), which tree-shakes to the one hasher the worker uses
-	// (XXH3-64, ~20 KB); its "main" is a UMD file of every algorithm (~270 KB more in every worker)
+	// (xxh128, ~20 KB); its "main" is a UMD file of every algorithm (~270 KB more in every worker)
 	mainFields: ['module', 'main'],
 	legalComments: 'none',
 	logLevel: 'warning',

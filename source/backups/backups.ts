@@ -50,8 +50,8 @@ const phaseRatio: Record<BackupPhase, number> = {copy: 0, count: 0.9, hash: 0.94
 
 /** how long the copy must have gone unwritten (at its full length) before the follower hashes it */
 const followQuietMs = 20;
-/** what a new backup's sidecar records: xxh3 (what a restore checks its copy with) and sha256 (what remote stores compare) */
-const recordedAlgorithms = ['sha256', 'xxh3'] as const;
+/** what a new backup's sidecar records: xxh128 (what a restore checks its copy with) and sha256 (what remote stores compare) */
+const recordedAlgorithms = ['sha256', 'xxh128'] as const;
 
 /**
  * Takes a consistent snapshot of the data file while the app keeps writing, in a worker thread, into
@@ -129,9 +129,9 @@ export async function createBackup(
 	let hashError: unknown;
 	let snapshotter: WorkerHandle<SnapshotResult> | undefined;
 	let result: SnapshotResult;
-	let digests: {sha256: string; xxh3: string};
+	let digests: {sha256: string; xxh128: string};
 	try {
-		const snapshotting = startWorkerTask<SnapshotResult>({kind: 'snapshot', source, dest: partial, raw: true, algorithms: ['xxh3']}, progress => {
+		const snapshotting = startWorkerTask<SnapshotResult>({kind: 'snapshot', source, dest: partial, raw: true, algorithms: ['xxh128']}, progress => {
 			if (progress.phase === 'copy') {
 				totalBytes = progress.totalBytes ?? 0;
 				if (progress.raw && rawHasher) {
@@ -180,10 +180,10 @@ export async function createBackup(
 		}
 		if (hashed.sizeBytes !== snapshot.sizeBytes) throw new Error(`the copy is ${hashed.sizeBytes} bytes after hashing, ${snapshot.sizeBytes} before`);
 		result = snapshot;
-		// (a raw snapshot's xxh3 taken by the snapshot as it copied, its sha256 by the hash task)
-		const xxh3 = snapshot.raw ? snapshot.xxh3 : hashed.xxh3;
-		if (!hashed.sha256 || !xxh3) throw new Error('the copy was not hashed');
-		digests = {sha256: hashed.sha256, xxh3};
+		// (a raw snapshot's xxh128 taken by the snapshot as it copied, its sha256 by the hash task)
+		const xxh128 = snapshot.raw ? snapshot.xxh128 : hashed.xxh128;
+		if (!hashed.sha256 || !xxh128) throw new Error('the copy was not hashed');
+		digests = {sha256: hashed.sha256, xxh128};
 	} catch (error) {
 		follower?.stop();
 		rawHasher?.stop();
@@ -310,7 +310,7 @@ export async function verifyBackup(
 	else {
 		const hash = hashed.status === 'fulfilled' ? hashed.value : undefined;
 		// the digests and size as read by the hashing worker, the rest as SQLite saw it
-		inspected = {...checked.value, sha256: hash?.sha256, xxh3: hash?.xxh3, sizeBytes: hash?.sizeBytes ?? checked.value.sizeBytes};
+		inspected = {...checked.value, sha256: hash?.sha256, xxh128: hash?.xxh128, sizeBytes: hash?.sizeBytes ?? checked.value.sizeBytes};
 	}
 	if (inspected?.error) problems.push(`SQLite cannot read it: ${inspected.error}`);
 	const checkOk = inspected?.check === 'ok';
@@ -335,7 +335,7 @@ export async function verifyBackup(
 		? {...meta, verified}
 		: {
 			// a file copied in by hand: record what it is now, so later checks have a checksum to compare
-			name, kind: 'other', sizeBytes: stat.size, sha256: ok && inspected?.sha256 ? inspected.sha256 : '', ...(ok && inspected?.xxh3 ? {xxh3: inspected.xxh3} : {}),
+			name, kind: 'other', sizeBytes: stat.size, sha256: ok && inspected?.sha256 ? inspected.sha256 : '', ...(ok && inspected?.xxh128 ? {xxh128: inspected.xxh128} : {}),
 			pageCount: inspected?.pageCount ?? 0, pageSize: inspected?.pageSize ?? 0, tables: inspected?.tables ?? {},
 			source: '', createdAt: new Date(stat.mtimeMs).toISOString(), verified,
 		};

@@ -27,7 +27,7 @@ function entryJson(e: BackupEntry) {
 		...(e.claims ? {claims: e.claims} : {}),
 		...(e.sidecarError ? {sidecarError: e.sidecarError} : {}),
 		sha256: e.meta?.sha256,
-		...(e.meta?.xxh3 ? {xxh3: e.meta.xxh3} : {}),
+		...(e.meta?.xxh128 ? {xxh128: e.meta.xxh128} : {}),
 		tables: e.meta?.tables,
 		// the last restore drill of it, as its sidecar records it (issue 19)
 		...(e.meta?.drill ? {drill: e.meta.drill} : {}),

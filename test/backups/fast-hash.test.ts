@@ -1,5 +1,5 @@
-// The sidecar's two digests (issue 21, P4b): new backups record sha256 and xxh3, a restore checks
-// its copy with xxh3 and writes its safety backup's sidecar with xxh3 only. Old sidecars (sha256
+// The sidecar's two digests (issue 21, P4b): new backups record sha256 and xxh128, a restore checks
+// its copy with xxh128 and writes its safety backup's sidecar with xxh128 only. Old sidecars (sha256
 // only) still verify and restore; a changed byte is caught whichever digest the sidecar has.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,7 +10,7 @@ import {drillBackup} from '../../source/backups/drill.js';
 import {sidecarName} from '../../source/backups/names.js';
 import {restoreBackup, RestoreRefusedError} from '../../source/backups/restore.js';
 import {tempSqlite, type TempSqlite} from '../helpers/sqlite.js';
-import {backupConfig, rowCount, sha256, xxh3} from './backup-helpers.js';
+import {backupConfig, rowCount, sha256, xxh128} from './backup-helpers.js';
 
 let temp: TempSqlite | undefined;
 afterEach(() => {
@@ -55,8 +55,8 @@ describe('sidecar digests', () => {
 		const backup = await createBackup(config);
 		const meta = readJson(config.backupDir, backup.name);
 		expect(meta.sha256).toBe(sha256(backup.path));
-		expect(meta.xxh3).toBe(await xxh3(backup.path));
-		expect(meta.xxh3).toMatch(/^[0-9a-f]{16}$/);
+		expect(meta.xxh128).toBe(await xxh128(backup.path));
+		expect(meta.xxh128).toMatch(/^[0-9a-f]{32}$/);
 	});
 
 	it('a changed byte in a backup whose sidecar has the fast digest only is caught by verify, drill and restore', async () => {
@@ -73,14 +73,14 @@ describe('sidecar digests', () => {
 		const bad = await verifyBackup(config, backup.name);
 		expect(bad.ok).toBe(false);
 		expect(bad.checksumOk).toBe(false);
-		expect(bad.problems.join('; ')).toMatch(/xxh3 does not match/);
+		expect(bad.problems.join('; ')).toMatch(/xxh128 does not match/);
 		const drill = await drillBackup({...config, drillChecks: []}, {name: backup.name});
 		expect(drill.ok).toBe(false);
-		expect(drill.findings.join('; ')).toMatch(/xxh3 of the backup does not match/);
+		expect(drill.findings.join('; ')).toMatch(/xxh128 of the backup does not match/);
 		const liveBefore = sha256(temp.path);
 		const error = await restoreBackup(config, backup.name).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(RestoreRefusedError);
-		expect(String(error)).toMatch(/does not match its recorded xxh3 as copied.*nothing was changed/);
+		expect(String(error)).toMatch(/does not match its recorded xxh128 as copied.*nothing was changed/);
 		expect(sha256(temp.path)).toBe(liveBefore);
 		expect(fs.readdirSync(config.backupDir).filter(f => f.startsWith('safety_'))).toEqual([]);
 	});
@@ -90,8 +90,8 @@ describe('sidecar digests', () => {
 		const config = backupConfig(temp.dir, temp.path);
 		const backup = await createBackup(config);
 		const meta = readJson(config.backupDir, backup.name);
-		writeJson(config.backupDir, backup.name, {...meta, xxh3: '0'.repeat(16)});
-		await expect(restoreBackup(config, backup.name)).rejects.toThrow(/recorded xxh3/);
+		writeJson(config.backupDir, backup.name, {...meta, xxh128: '0'.repeat(32)});
+		await expect(restoreBackup(config, backup.name)).rejects.toThrow(/recorded xxh128/);
 		const verified = await verifyBackup(config, backup.name);
 		expect(verified.ok).toBe(false);
 	});
@@ -101,14 +101,14 @@ describe('sidecar digests', () => {
 		addMessages(temp.path, 2);
 		const config = backupConfig(temp.dir, temp.path);
 		const backup = await createBackup(config);
-		const {xxh3: _dropped, ...old} = readJson(config.backupDir, backup.name);
+		const {xxh128: _dropped, ...old} = readJson(config.backupDir, backup.name);
 		writeJson(config.backupDir, backup.name, {...old});
 		expect(await verifyBackup(config, backup.name)).toMatchObject({ok: true, checksumOk: true});
 		addMessages(temp.path, 5);
 		const restored = await restoreBackup(config, backup.name);
 		expect(rowCount(temp.path, 'messages')).toBe(12);
-		// (the restore wrote its verdict into the old sidecar, which still has no xxh3)
-		expect(readJson(config.backupDir, backup.name).xxh3).toBeUndefined();
+		// (the restore wrote its verdict into the old sidecar, which still has no xxh128)
+		expect(readJson(config.backupDir, backup.name).xxh128).toBeUndefined();
 		expect(restored.safety).toMatch(/^safety_/);
 
 		changeOneByte(backup.path);
@@ -118,7 +118,7 @@ describe('sidecar digests', () => {
 		expect(rowCount(temp.path, 'messages')).toBe(12);
 	});
 
-	it('the safety backup a restore takes (xxh3 only) verifies, is caught when changed, and restores back', async () => {
+	it('the safety backup a restore takes (xxh128 only) verifies, is caught when changed, and restores back', async () => {
 		temp = tempSqlite({messages: 20});
 		const config = backupConfig(temp.dir, temp.path);
 		const backup = await createBackup(config);
@@ -128,11 +128,11 @@ describe('sidecar digests', () => {
 		const safetyName = first.safety!;
 		const meta = readJson(config.backupDir, safetyName);
 		expect(meta.sha256).toBe('');
-		expect(meta.xxh3).toBe(await xxh3(path.join(config.backupDir, safetyName)));
+		expect(meta.xxh128).toBe(await xxh128(path.join(config.backupDir, safetyName)));
 		expect(await verifyBackup(config, safetyName)).toMatchObject({ok: true, checksumOk: true});
 		// listed as a backup with its digest
 		const listed = (await listBackups(config.backupDir)).find(e => e.name === safetyName);
-		expect(listed?.meta?.xxh3).toBe(meta.xxh3);
+		expect(listed?.meta?.xxh128).toBe(meta.xxh128);
 
 		// and back: the state before the first restore
 		const second = await restoreBackup(config, safetyName);
@@ -142,7 +142,7 @@ describe('sidecar digests', () => {
 
 		// a byte of the first safety backup changed: refused
 		changeOneByte(path.join(config.backupDir, safetyName));
-		await expect(restoreBackup(config, safetyName)).rejects.toThrow(/recorded xxh3/);
+		await expect(restoreBackup(config, safetyName)).rejects.toThrow(/recorded xxh128/);
 		expect(rowCount(temp.path, 'messages')).toBe(25);
 	});
 });

@@ -101,11 +101,11 @@ async function record(dir: string, result: UploadResult): Promise<void> {
 	await writeSidecar(dir, {...meta, offsite: {...offsiteRecord(meta), [result.remote]: upload}}).catch(() => undefined);
 }
 
-/** The sidecar of a backup that records xxh3 only, with its sha256 added (the file's bytes checked against the xxh3 first). */
+/** The sidecar of a backup that records xxh128 only, with its sha256 added (the file's bytes checked against the xxh128 first). */
 async function withSha256(dir: string, name: string, meta: BackupMeta): Promise<BackupMeta> {
-	const got = await runWorkerTask<InspectResult>({kind: 'inspect', file: path.join(dir, name), hash: true, algorithms: ['sha256', 'xxh3']});
-	if (got.xxh3 !== meta.xxh3 || got.sizeBytes !== meta.sizeBytes || !got.sha256) {
-		throw new Error(`${name} does not match its recorded xxh3 (${got.sizeBytes} bytes, ${meta.sizeBytes} recorded): it changed since it was taken; not uploaded`);
+	const got = await runWorkerTask<InspectResult>({kind: 'inspect', file: path.join(dir, name), hash: true, algorithms: ['sha256', 'xxh128']});
+	if (got.xxh128 !== meta.xxh128 || got.sizeBytes !== meta.sizeBytes || !got.sha256) {
+		throw new Error(`${name} does not match its recorded xxh128 (${got.sizeBytes} bytes, ${meta.sizeBytes} recorded): it changed since it was taken; not uploaded`);
 	}
 	const updated: BackupMeta = {...(readSidecar(dir, name) ?? meta), sha256: got.sha256};
 	await writeSidecar(dir, updated);
@@ -123,9 +123,9 @@ export async function uploadBackup(config: OffsiteConfig, spec: RemoteSpec, name
 	let meta = readSidecar(config.backupDir, name);
 	let attempts = 0;
 	let error = '';
-	if (meta && !meta.sha256 && meta.xxh3) {
+	if (meta && !meta.sha256 && meta.xxh128) {
 		// a sidecar with the fast digest only (a restore's safety backup): its sha256, which the remote
-		// compares, taken now from bytes that still have the recorded xxh3, and written down
+		// compares, taken now from bytes that still have the recorded xxh128, and written down
 		try {
 			meta = await withSha256(config.backupDir, name, meta);
 		} catch (caught) {

@@ -129,11 +129,11 @@ export async function downloadToTemp(config: RemoteConfig & Pick<Config, 'backup
 			throw new DownloadVerifyError(`${spec.id}${name}: the bytes received (${got.sizeBytes}) do not have the sha256 its sidecar records: refused, nothing was changed`);
 		}
 		// a sidecar with the fast digest only: the bytes received hashed with it
-		const fast = !recorded && typeof meta?.xxh3 === 'string' && meta.xxh3 ? meta.xxh3 : undefined;
+		const fast = !recorded && typeof meta?.xxh128 === 'string' && meta.xxh128 ? meta.xxh128 : undefined;
 		if (fast) {
-			const hashed = await runWorkerTask<InspectResult>({kind: 'inspect', file, hash: true, algorithms: ['xxh3']});
-			if (hashed.xxh3 !== fast || (typeof meta?.sizeBytes === 'number' && meta.sizeBytes !== got.sizeBytes)) {
-				throw new DownloadVerifyError(`${spec.id}${name}: the bytes received (${got.sizeBytes}) do not have the xxh3 its sidecar records: refused, nothing was changed`);
+			const hashed = await runWorkerTask<InspectResult>({kind: 'inspect', file, hash: true, algorithms: ['xxh128']});
+			if (hashed.xxh128 !== fast || (typeof meta?.sizeBytes === 'number' && meta.sizeBytes !== got.sizeBytes)) {
+				throw new DownloadVerifyError(`${spec.id}${name}: the bytes received (${got.sizeBytes}) do not have the xxh128 its sidecar records: refused, nothing was changed`);
 			}
 		}
 		const checked = await runWorkerTask<InspectResult>({kind: 'inspect', file, check: 'quick'});

@@ -5,13 +5,12 @@ export type TableCounts = Record<string, number | null>;
 
 /**
  * The digests a file can be hashed with: sha256 (what remote stores and old sidecars have; Node's
- * hardware SHA, ~1.2 GB/s here) and xxh3 (XXH3-64, seed 0, hex: @node-rs/xxhash's native code,
- * else hash-wasm's; ~6x cheaper than sha256 on 500 MB here: the integrity record a restore
- * verifies its copy with). Not a defence against a forger: one who can rewrite a
+ * hardware SHA, ~1.2 GB/s here) and xxh128 (XXH3-128 from hash-wasm, ~5 GB/s here: the integrity
+ * record a restore verifies its copy with). Not a defence against a forger: one who can rewrite a
  * backup can rewrite its sidecar beside it.
  */
-export type HashName = 'sha256' | 'xxh3';
-export type Digests = {readonly sha256?: string; readonly xxh3?: string};
+export type HashName = 'sha256' | 'xxh128';
+export type Digests = {readonly sha256?: string; readonly xxh128?: string};
 
 export type SnapshotResult = {
 	readonly sizeBytes: number;
@@ -20,14 +19,14 @@ export type SnapshotResult = {
 	readonly tables: TableCounts;
 	/** copied byte for byte under a read transaction (not through the backup API) */
 	readonly raw?: boolean;
-	/** raw, with `algorithms` asked: the xxh3 of the bytes copied, taken as they were copied */
-	readonly xxh3?: string;
+	/** raw, with `algorithms` asked: the xxh128 of the bytes copied, taken as they were copied */
+	readonly xxh128?: string;
 };
 
 export type InspectResult = {
 	readonly sizeBytes: number;
 	readonly sha256: string | undefined;
-	readonly xxh3?: string | undefined;
+	readonly xxh128?: string | undefined;
 	readonly pageCount: number;
 	readonly pageSize: number;
 	readonly tables: TableCounts;
@@ -54,7 +53,7 @@ export type FollowResult = Digests & {
  * the source), and the read transaction is held until the main thread posts {type: 'release'}.
  * Otherwise SQLite's backup API copies the pages (a 'follow' task hashes the copy).
  */
-export type SnapshotTask = {readonly kind: 'snapshot'; readonly source: string; readonly dest: string; readonly raw?: boolean; readonly algorithms?: readonly ['xxh3']};
+export type SnapshotTask = {readonly kind: 'snapshot'; readonly source: string; readonly dest: string; readonly raw?: boolean; readonly algorithms?: readonly ['xxh128']};
 /**
  * hash: the sha256 of the first `bytes` bytes of `file`, the length given with {type: 'go', bytes}
  * when started with waitForGo. `growing`: the file is being written by another task, start to end;
@@ -78,7 +77,7 @@ export type DrillCheck = {readonly sql: string; readonly ok: boolean; readonly v
 
 export type DrillPartResult = {
 	readonly sha256?: string;
-	readonly xxh3?: string;
+	readonly xxh128?: string;
 	/** 'ok' or the first problems */
 	readonly integrity?: string;
 	readonly foreignKeys?: {readonly count: number; readonly samples: readonly ForeignKeyProblem[]};

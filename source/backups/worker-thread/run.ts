@@ -48,8 +48,8 @@ const thread: Thread = {
 
 (async () => {
 	try {
-		// (the xxh3 hasher compiled while the task waits for its go)
-		const loading = 'algorithms' in task && task.algorithms?.includes('xxh3') ? loadFastHash() : undefined;
+		// (the xxh128 hasher compiled while the task waits for its go)
+		const loading = 'algorithms' in task && task.algorithms?.includes('xxh128') ? loadFastHash() : undefined;
 		const go = task.waitForGo ? await nextMessage(port, 'go') : undefined;
 		await loading;
 		thread.post({type: 'done', result: await runTask(thread, task, go)});

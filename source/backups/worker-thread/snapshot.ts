@@ -124,15 +124,15 @@ async function rawSnapshot(source: Db, {port, post}: Thread, task: SnapshotTask,
 		if (fs.fstatSync(files.source).size !== bytes) return undefined;
 		const released = nextMessage(port, 'release');
 		post({type: 'progress', phase: 'copy', totalBytes: bytes, raw: true, fd: files.source});
-		// (xxh3 in this thread, as the bytes are copied: ~0.15 s more here while the hash task's
+		// (xxh128 in this thread, as the bytes are copied: ~0.15 s more here while the hash task's
 		// sha256, ~0.5 s, is the longer chain; in the hash task it added ~0.25 s to P3's wall)
-		const fast = task.algorithms?.includes('xxh3') ? fastHash() : undefined;
+		const fast = task.algorithms?.includes('xxh128') ? fastHash() : undefined;
 		copyBytes(files.source, task.dest, bytes, undefined, fast);
 		post({type: 'progress', phase: 'count'});
 		const tables = tableCounts(source);
 		fsyncFile(task.dest);
 		await released;
-		return {sizeBytes: fs.statSync(task.dest).size, pageCount, pageSize, tables, raw: true, ...(fast ? {xxh3: fast.digest()} : {})};
+		return {sizeBytes: fs.statSync(task.dest).size, pageCount, pageSize, tables, raw: true, ...(fast ? {xxh128: fast.digest('hex')} : {})};
 	} finally {
 		source.exec('ROLLBACK');
 	}

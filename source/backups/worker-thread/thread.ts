@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type {MessagePort} from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
-import {createXXHash3, type IHasher} from 'hash-wasm';
+import {createXXHash128, type IHasher} from 'hash-wasm';
 import type {ControlMessage, Digests, HashName, TableCounts, WorkerMessage} from './protocol.js';
 
 export type Driver = typeof BetterSqlite3;
@@ -30,44 +30,24 @@ export function nextMessage(port: MessagePort, type: ControlMessage['type']): Pr
 const growthTimeoutMs = 60_000;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-/** a streaming XXH3-64 (seed 0) */
-export type FastHash = {update(chunk: Uint8Array): unknown; digest(): string};
-type NativeXxh3 = {withSeed(seed?: bigint): {update(input: Uint8Array): unknown; digest(): bigint}};
-let makeFastHash: (() => FastHash) | undefined;
+let fastHasher: IHasher | undefined;
 
 /**
- * Loads XXH3-64: @node-rs/xxhash (native, prebuilt per platform; ~0.05-0.1 s per 500 MB here),
- * else, where its binary does not load, hash-wasm's (WebAssembly, the same digest, ~0.2 s). run.ts
- * awaits it before a task that asks for xxh3, so fileDigests stays synchronous.
+ * Loads the xxh128 hasher (WebAssembly, instantiated asynchronously): run.ts awaits it before a task
+ * that asks for xxh128, so fileDigests stays synchronous.
  */
 export async function loadFastHash(): Promise<void> {
-	if (makeFastHash) return;
-	try {
-		type Module = {readonly xxh3: {readonly Xxh3: NativeXxh3}};
-		const loaded = (await import('@node-rs/xxhash')) as unknown as Module & {readonly default?: Module};
-		const {xxh3} = loaded.default ?? loaded;
-		makeFastHash = () => {
-			const state = xxh3.Xxh3.withSeed(0n);
-			return {update: chunk => state.update(chunk), digest: () => state.digest().toString(16).padStart(16, '0')};
-		};
-	} catch {
-		const wasm: IHasher = await createXXHash3();
-		makeFastHash = () => {
-			// (one state per worker: a task hashes one file at a time)
-			wasm.init();
-			return {update: chunk => wasm.update(chunk), digest: () => wasm.digest('hex')};
-		};
-	}
+	fastHasher ??= await createXXHash128();
 }
 
-/** a fresh XXH3-64 state (loadFastHash first) */
-export function fastHash(): FastHash {
-	if (!makeFastHash) throw new Error('xxh3 asked for but not loaded (loadFastHash)');
-	return makeFastHash();
+/** a fresh xxh128 state (loadFastHash first) */
+export function fastHash(): IHasher {
+	if (!fastHasher) throw new Error('xxh128 asked for but not loaded (loadFastHash)');
+	return fastHasher.init();
 }
 
 /**
- * The digests asked for (sha256, xxh3: both in one pass over the bytes) of the file, or of its
+ * The digests asked for (sha256, xxh128: both in one pass over the bytes) of the file, or of its
  * first `bytes` bytes (then it must be at least that long). With `growing`, the file is being written
  * from start to end by another thread (each byte once, our own temp file): bytes are read only once
  * the file is that long, waiting for them (a writer's data is in the page cache before the file's
@@ -75,7 +55,11 @@ export function fastHash(): FastHash {
  */
 export function fileDigests(file: string | {readonly fd: number}, algorithms: readonly HashName[], bytes?: number, growing = false): Digests {
 	const sha = algorithms.includes('sha256') ? crypto.createHash('sha256') : undefined;
-	const fast = algorithms.includes('xxh3') ? fastHash() : undefined;
+	let fast: IHasher | undefined;
+	if (algorithms.includes('xxh128')) {
+		if (!fastHasher) throw new Error('xxh128 asked for but not loaded (loadFastHash)');
+		fast = fastHasher.init();
+	}
 	// an fd handed over is read, never closed here (see snapshot.ts: closing one would drop SQLite's locks)
 	const own = typeof file === 'string';
 	const fd = own ? fs.openSync(file, 'r') : file.fd;
@@ -108,7 +92,7 @@ export function fileDigests(file: string | {readonly fd: number}, algorithms: re
 	} finally {
 		if (own) fs.closeSync(fd);
 	}
-	return {...(sha ? {sha256: sha.digest('hex')} : {}), ...(fast ? {xxh3: fast.digest()} : {})};
+	return {...(sha ? {sha256: sha.digest('hex')} : {}), ...(fast ? {xxh128: fast.digest('hex')} : {})};
 }
 
 /** the sha256 of the file (see fileDigests) */

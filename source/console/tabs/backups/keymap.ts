@@ -15,7 +15,7 @@ export function backupsKeymap(actions: BackupsActions): KeyEntry[] {
 	return [
 		{key: 'n', label: 'new backup', help: 'take a backup now (consistent, while the app writes)', run: actions.create},
 		{key: 'Enter', label: 'restore', mutates: true, help: 'restore the selected backup (shows the plan; type restore)', when: actions.selected, run: actions.restore},
-		{key: 'v', label: 'verify', help: 'verify: quick_check and checksums', when: actions.selected, run: actions.verify},
+		{key: 'v', label: 'verify', help: 'verify: quick_check and sha256', when: actions.selected, run: actions.verify},
 		{key: 'x', label: 'delete', mutates: true, help: 'delete the selected backup (type delete)', when: actions.selected, run: actions.remove},
 		{key: 'r', label: 'refresh', help: 'refresh', run: actions.refresh},
 	];
