@@ -123,7 +123,7 @@ export async function createBackup(
 		follower.result.catch(() => undefined);
 		return follower;
 	};
-	let rawHasher: WorkerHandle<HashResult> | undefined = startWorkerTask<HashResult>({kind: 'hash', file: source, waitForGo: true, algorithms: ['sha256']});
+	let rawHasher: WorkerHandle<HashResult> | undefined = startWorkerTask<HashResult>({kind: 'hash', file: source, waitForGo: true, algorithms: recordedAlgorithms});
 	rawHasher.result.catch(() => undefined);
 	let rawHash: Promise<HashResult> | undefined;
 	let hashError: unknown;
@@ -131,7 +131,7 @@ export async function createBackup(
 	let result: SnapshotResult;
 	let digests: {sha256: string; xxh128: string};
 	try {
-		const snapshotting = startWorkerTask<SnapshotResult>({kind: 'snapshot', source, dest: partial, raw: true, algorithms: ['xxh128']}, progress => {
+		const snapshotting = startWorkerTask<SnapshotResult>({kind: 'snapshot', source, dest: partial, raw: true}, progress => {
 			if (progress.phase === 'copy') {
 				totalBytes = progress.totalBytes ?? 0;
 				if (progress.raw && rawHasher) {
@@ -180,10 +180,8 @@ export async function createBackup(
 		}
 		if (hashed.sizeBytes !== snapshot.sizeBytes) throw new Error(`the copy is ${hashed.sizeBytes} bytes after hashing, ${snapshot.sizeBytes} before`);
 		result = snapshot;
-		// (a raw snapshot's xxh128 taken by the snapshot as it copied, its sha256 by the hash task)
-		const xxh128 = snapshot.raw ? snapshot.xxh128 : hashed.xxh128;
-		if (!hashed.sha256 || !xxh128) throw new Error('the copy was not hashed');
-		digests = {sha256: hashed.sha256, xxh128};
+		if (!hashed.sha256 || !hashed.xxh128) throw new Error('the copy was not hashed');
+		digests = {sha256: hashed.sha256, xxh128: hashed.xxh128};
 	} catch (error) {
 		follower?.stop();
 		rawHasher?.stop();

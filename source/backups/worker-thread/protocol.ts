@@ -19,8 +19,6 @@ export type SnapshotResult = {
 	readonly tables: TableCounts;
 	/** copied byte for byte under a read transaction (not through the backup API) */
 	readonly raw?: boolean;
-	/** raw, with `algorithms` asked: the xxh128 of the bytes copied, taken as they were copied */
-	readonly xxh128?: string;
 };
 
 export type InspectResult = {
@@ -53,7 +51,7 @@ export type FollowResult = Digests & {
  * the source), and the read transaction is held until the main thread posts {type: 'release'}.
  * Otherwise SQLite's backup API copies the pages (a 'follow' task hashes the copy).
  */
-export type SnapshotTask = {readonly kind: 'snapshot'; readonly source: string; readonly dest: string; readonly raw?: boolean; readonly algorithms?: readonly ['xxh128']};
+export type SnapshotTask = {readonly kind: 'snapshot'; readonly source: string; readonly dest: string; readonly raw?: boolean};
 /**
  * hash: the sha256 of the first `bytes` bytes of `file`, the length given with {type: 'go', bytes}
  * when started with waitForGo. `growing`: the file is being written by another task, start to end;

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import type {ControlMessage, Digests, FollowResult, FollowTask, HashResult, HashTask, SnapshotResult, SnapshotTask} from './protocol.js';
-import {copyBytes, fastHash, fileDigests, fsyncFile, nextMessage, pragmaValue, tableCounts, type Db, type Thread} from './thread.js';
+import {copyBytes, fileDigests, fsyncFile, nextMessage, pragmaValue, tableCounts, type Db, type Thread} from './thread.js';
 
 /**
  * Whether the bytes of the database file ARE the snapshot this connection's read transaction sees,
@@ -124,15 +124,12 @@ async function rawSnapshot(source: Db, {port, post}: Thread, task: SnapshotTask,
 		if (fs.fstatSync(files.source).size !== bytes) return undefined;
 		const released = nextMessage(port, 'release');
 		post({type: 'progress', phase: 'copy', totalBytes: bytes, raw: true, fd: files.source});
-		// (xxh128 in this thread, as the bytes are copied: ~0.15 s more here while the hash task's
-		// sha256, ~0.5 s, is the longer chain; in the hash task it added ~0.25 s to P3's wall)
-		const fast = task.algorithms?.includes('xxh128') ? fastHash() : undefined;
-		copyBytes(files.source, task.dest, bytes, undefined, fast);
+		copyBytes(files.source, task.dest, bytes);
 		post({type: 'progress', phase: 'count'});
 		const tables = tableCounts(source);
 		fsyncFile(task.dest);
 		await released;
-		return {sizeBytes: fs.statSync(task.dest).size, pageCount, pageSize, tables, raw: true, ...(fast ? {xxh128: fast.digest('hex')} : {})};
+		return {sizeBytes: fs.statSync(task.dest).size, pageCount, pageSize, tables, raw: true};
 	} finally {
 		source.exec('ROLLBACK');
 	}

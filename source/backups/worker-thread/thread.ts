@@ -40,12 +40,6 @@ export async function loadFastHash(): Promise<void> {
 	fastHasher ??= await createXXHash128();
 }
 
-/** a fresh xxh128 state (loadFastHash first) */
-export function fastHash(): IHasher {
-	if (!fastHasher) throw new Error('xxh128 asked for but not loaded (loadFastHash)');
-	return fastHasher.init();
-}
-
 /**
  * The digests asked for (sha256, xxh128: both in one pass over the bytes) of the file, or of its
  * first `bytes` bytes (then it must be at least that long). With `growing`, the file is being written
@@ -105,7 +99,7 @@ export function sha256(file: string | {readonly fd: number}, bytes?: number, gro
  * keeps its owner and mode), calling onChunk with the bytes done so far. Chunks of 512 KiB: on this
  * kernel (6.x) writes of 2 MiB and more into the page cache were 3-6x slower than 512 KiB ones.
  */
-export function copyBytes(src: number, dest: string, bytes: number, onChunk?: (done: number) => void, hash?: {update(chunk: Uint8Array): unknown}): void {
+export function copyBytes(src: number, dest: string, bytes: number, onChunk?: (done: number) => void): void {
 	let dst: number | undefined;
 	try {
 		dst = fs.openSync(dest, 'r+');
@@ -116,7 +110,6 @@ export function copyBytes(src: number, dest: string, bytes: number, onChunk?: (d
 			const n = fs.readSync(src, buffer, 0, Math.min(buffer.length, bytes - done), done);
 			if (n === 0) throw new Error(`the source ended at ${done} bytes, ${bytes} expected`);
 			for (let at = 0; at < n; ) at += fs.writeSync(dst, buffer, at, n - at, done + at);
-			hash?.update(n === buffer.length ? buffer : buffer.subarray(0, n));
 			done += n;
 			onChunk?.(done);
 		}
