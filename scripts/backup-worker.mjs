@@ -47,7 +47,7 @@ export function sourceWorkerUrl(workerTs) {
 		fromSource.set(entry, (async () => {
 			const {build} = await import('esbuild');
 			// CommonJS, as in the bundle (scripts/bundle.mjs says why)
-			const result = await build({entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'], write: false, logLevel: 'error'});
+			const result = await build({entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'error'});
 			const code = result.outputFiles[0].text;
 			const file = path.join(os.tmpdir(), `opsdeck-backup-worker-${crypto.createHash('sha256').update(code).digest('hex').slice(0, 16)}.cjs`);
 			if (!fs.existsSync(file)) {

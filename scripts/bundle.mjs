@@ -43,9 +43,6 @@ const worker = await build({
 	format: 'cjs',
 	target: 'node20',
 	external: ['better-sqlite3'],
-	// hash-wasm's ES build (its "module"), which tree-shakes to the one hasher the worker uses
-	// (xxh128, ~20 KB); its "main" is a UMD file of every algorithm (~270 KB more in every worker)
-	mainFields: ['module', 'main'],
 	legalComments: 'none',
 	logLevel: 'warning',
 	write: false,

@@ -7,10 +7,10 @@ import {formatCount} from '../text/format.js';
 import {fsReason} from '../text/fs-reason.js';
 import {deniedText} from '../system/file-owner.js';
 import {BackupNameError, newBackupName, partialName, resolveBackupName, sidecarName, type BackupKind} from './names.js';
-import {digestMismatch, diskSpace, fsyncDir, recordedDigests, isLiveFile, listBackups, readBackupFolder, readSidecar, sidecarUnreadable, sourceProblem, storageProblem, writeSidecar, type BackupEntry, type BackupMeta, type RefusedEntry, type Verification} from './files.js';
+import {diskSpace, fsyncDir, isLiveFile, listBackups, readBackupFolder, readSidecar, sidecarUnreadable, sourceProblem, storageProblem, writeSidecar, type BackupEntry, type BackupMeta, type RefusedEntry, type Verification} from './files.js';
 import {ensureDir, EnsureDirError} from '../system/ensure-dir.js';
 import {forgetTemp, trackTemp, wasAbandoned} from '../system/temp-files.js';
-import {runWorkerTask, startWorkerTask, WorkerTaskError, type FollowResult, type HashName, type HashResult, type InspectResult, type SnapshotResult, type WorkerHandle} from './worker.js';
+import {runWorkerTask, startWorkerTask, WorkerTaskError, type FollowResult, type HashResult, type InspectResult, type SnapshotResult, type WorkerHandle} from './worker.js';
 import {planPrune} from './prune.js';
 import {formatRetentionRules} from './retention.js';
 import {listLeftovers} from './leftovers.js';
@@ -50,8 +50,6 @@ const phaseRatio: Record<BackupPhase, number> = {copy: 0, count: 0.9, hash: 0.94
 
 /** how long the copy must have gone unwritten (at its full length) before the follower hashes it */
 const followQuietMs = 20;
-/** what a new backup's sidecar records: xxh128 (what a restore checks its copy with) and sha256 (what remote stores compare) */
-const recordedAlgorithms = ['sha256', 'xxh128'] as const;
 
 /**
  * Takes a consistent snapshot of the data file while the app keeps writing, in a worker thread, into
@@ -119,17 +117,17 @@ export async function createBackup(
 	// and proves afterwards that it hashed the final bytes (else it hashes them again).
 	let follower: WorkerHandle<FollowResult> | undefined;
 	const follow = (expectedBytes: number) => {
-		follower = startWorkerTask<FollowResult>({kind: 'follow', file: partial, expectedBytes, quietMs: followQuietMs, algorithms: recordedAlgorithms});
+		follower = startWorkerTask<FollowResult>({kind: 'follow', file: partial, expectedBytes, quietMs: followQuietMs});
 		follower.result.catch(() => undefined);
 		return follower;
 	};
-	let rawHasher: WorkerHandle<HashResult> | undefined = startWorkerTask<HashResult>({kind: 'hash', file: source, waitForGo: true, algorithms: recordedAlgorithms});
+	let rawHasher: WorkerHandle<HashResult> | undefined = startWorkerTask<HashResult>({kind: 'hash', file: source, waitForGo: true});
 	rawHasher.result.catch(() => undefined);
 	let rawHash: Promise<HashResult> | undefined;
 	let hashError: unknown;
 	let snapshotter: WorkerHandle<SnapshotResult> | undefined;
 	let result: SnapshotResult;
-	let digests: {sha256: string; xxh128: string};
+	let sha256: string;
 	try {
 		const snapshotting = startWorkerTask<SnapshotResult>({kind: 'snapshot', source, dest: partial, raw: true}, progress => {
 			if (progress.phase === 'copy') {
@@ -170,7 +168,7 @@ export async function createBackup(
 			throw error instanceof WorkerTaskError ? error : hashError ?? error;
 		});
 		onProgress?.(phaseRatio.hash, 'hash');
-		let hashed: HashResult;
+		let hashed: {sha256: string; sizeBytes: number};
 		if (snapshot.raw && rawHash) hashed = await rawHash;
 		else {
 			rawHasher?.stop();
@@ -180,8 +178,7 @@ export async function createBackup(
 		}
 		if (hashed.sizeBytes !== snapshot.sizeBytes) throw new Error(`the copy is ${hashed.sizeBytes} bytes after hashing, ${snapshot.sizeBytes} before`);
 		result = snapshot;
-		if (!hashed.sha256 || !hashed.xxh128) throw new Error('the copy was not hashed');
-		digests = {sha256: hashed.sha256, xxh128: hashed.xxh128};
+		sha256 = hashed.sha256;
 	} catch (error) {
 		follower?.stop();
 		rawHasher?.stop();
@@ -206,7 +203,7 @@ export async function createBackup(
 		pageCount: result.pageCount,
 		pageSize: result.pageSize,
 		tables: result.tables,
-		...digests,
+		sha256,
 		source,
 		createdAt: started.toISOString(),
 		durationMs: Math.round(Date.now() - started.getTime()),
@@ -261,8 +258,6 @@ export type VerifyResult = {
 	readonly checkOk: boolean;
 	/** undefined when there is no sidecar to compare with */
 	readonly checksumOk: boolean | undefined;
-	/** the digests the sidecar records, compared (sha256 first) */
-	readonly digests: readonly HashName[];
 	readonly problems: readonly string[];
 	readonly verified: Verification;
 	/** row count per table in the backup (when asked) */
@@ -291,15 +286,12 @@ export async function verifyBackup(
 	const meta = readSidecar(dir, name);
 	const sidecarError = meta ? undefined : sidecarUnreadable(dir, name);
 	const problems: string[] = [];
-	const recorded = recordedDigests(meta);
-	const recordedCounts = options.counts && recorded.length > 0 && meta?.tables && Object.keys(meta.tables).length > 0 ? meta.tables : undefined;
+	const recordedCounts = options.counts && meta?.sha256 && meta.tables && Object.keys(meta.tables).length > 0 ? meta.tables : undefined;
 	let finished = 0;
 	const step = (phase: BackupPhase) => () => options.onProgress?.(++finished === 1 ? 0.5 : 0.9, phase);
 	options.onProgress?.(0, 'check');
 	const [hashed, checked] = await Promise.allSettled([
-		// every digest the sidecar records is compared (both, for a backup that has both); without a
-		// sidecar both are taken, for the one written below
-		runWorkerTask<InspectResult>({kind: 'inspect', file, hash: true, algorithms: recorded.length > 0 ? recorded : recordedAlgorithms}).finally(step('hash')),
+		runWorkerTask<InspectResult>({kind: 'inspect', file, hash: true}).finally(step('hash')),
 		runWorkerTask<InspectResult>({kind: 'inspect', file, check: mode, counts: Boolean(options.counts) && !recordedCounts}).finally(step('check')),
 	]);
 	let inspected: InspectResult | undefined;
@@ -307,24 +299,22 @@ export async function verifyBackup(
 	if (checked.status === 'rejected') problems.push(`SQLite cannot read it: ${(checked.reason as Error).message}`);
 	else {
 		const hash = hashed.status === 'fulfilled' ? hashed.value : undefined;
-		// the digests and size as read by the hashing worker, the rest as SQLite saw it
-		inspected = {...checked.value, sha256: hash?.sha256, xxh128: hash?.xxh128, sizeBytes: hash?.sizeBytes ?? checked.value.sizeBytes};
+		// the sha256 and size as read by the hashing worker, the rest as SQLite saw it
+		inspected = {...checked.value, sha256: hash?.sha256, sizeBytes: hash?.sizeBytes ?? checked.value.sizeBytes};
 	}
 	if (inspected?.error) problems.push(`SQLite cannot read it: ${inspected.error}`);
 	const checkOk = inspected?.check === 'ok';
 	if (inspected && !inspected.error && !checkOk) problems.push(`${mode === 'integrity' ? 'integrity_check' : 'quick_check'}: ${inspected.check ?? 'no answer'}`);
 	let checksumOk: boolean | undefined;
-	const compared = meta && inspected && recorded.length > 0 ? digestMismatch(meta, inspected) : undefined;
-	if (meta && inspected && compared?.compared) {
-		checksumOk = !compared.mismatch && meta.sizeBytes === inspected.sizeBytes;
+	if (meta?.sha256 && inspected?.sha256) {
+		checksumOk = meta.sha256 === inspected.sha256 && meta.sizeBytes === inspected.sizeBytes;
 		if (!checksumOk) {
 			problems.unshift(meta.sizeBytes === inspected.sizeBytes
-				? `${compared.mismatch ?? 'checksum'} does not match the one recorded when it was taken (the file changed)`
+				? 'sha256 does not match the one recorded when it was taken (the file changed)'
 				: `size ${formatCount(inspected.sizeBytes)} bytes, ${formatCount(meta.sizeBytes)} recorded when it was taken (truncated or changed)`);
 		}
-	} else if (recorded.length > 0) {
+	} else if (meta?.sha256) {
 		checksumOk = false; // the file could not be read to the end
-		if (!problems.some(p => p.startsWith('cannot read it'))) problems.unshift('its recorded checksum could not be compared');
 	}
 	const ok = problems.length === 0 && checkOk;
 	const verified: Verification = {at: new Date().toISOString(), ok, mode, ...(ok ? {} : {error: problems.join('; ')})};
@@ -333,7 +323,7 @@ export async function verifyBackup(
 		? {...meta, verified}
 		: {
 			// a file copied in by hand: record what it is now, so later checks have a checksum to compare
-			name, kind: 'other', sizeBytes: stat.size, sha256: ok && inspected?.sha256 ? inspected.sha256 : '', ...(ok && inspected?.xxh128 ? {xxh128: inspected.xxh128} : {}),
+			name, kind: 'other', sizeBytes: stat.size, sha256: ok && inspected?.sha256 ? inspected.sha256 : '',
 			pageCount: inspected?.pageCount ?? 0, pageSize: inspected?.pageSize ?? 0, tables: inspected?.tables ?? {},
 			source: '', createdAt: new Date(stat.mtimeMs).toISOString(), verified,
 		};
@@ -341,7 +331,7 @@ export async function verifyBackup(
 	// a sidecar that is there but unreadable is not replaced by one that forgets what it recorded
 	const notRecorded = sidecarError ?? await writeSidecar(dir, updated).then(() => undefined, async (error: unknown) => (await storageProblem(error, dir)) ?? (error as Error).message);
 	options.onProgress?.(1, 'check');
-	return {name, ok, mode, checkOk, checksumOk, digests: [...recorded].reverse(), problems, verified, tables: (checksumOk && recordedCounts) || inspected?.tables || {}, sizeBytes: stat.size, ...(notRecorded ? {notRecorded} : {})};
+	return {name, ok, mode, checkOk, checksumOk, problems, verified, tables: (checksumOk && recordedCounts) || inspected?.tables || {}, sizeBytes: stat.size, ...(notRecorded ? {notRecorded} : {})};
 }
 
 /** Throws a BackupError when this user may not read `file`: "permission denied (owner …, mode 0600; …)". */

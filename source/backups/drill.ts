@@ -11,7 +11,7 @@ import type {Config} from '../config/config.js';
 import {formatCount} from '../text/format.js';
 import {BackupError} from './backups.js';
 import {appendDrillLog} from './drill-log.js';
-import {digestMismatch, isLiveFile, listBackups, readSidecar, recordedDigests, storageProblem, writeSidecar, type BackupMeta, type DrillRecord} from './files.js';
+import {isLiveFile, listBackups, readSidecar, storageProblem, writeSidecar, type BackupMeta, type DrillRecord} from './files.js';
 import {BackupNameError, resolveBackupName, sidecarName} from './names.js';
 import {runWorkerTask, type DrillCheck, type DrillPartResult, type ForeignKeyProblem, type TableCounts} from './worker.js';
 import {forgetTemp, trackTemp} from '../system/temp-files.js';
@@ -129,8 +129,7 @@ export async function drillBackup(config: DrillConfig, which: DrillTarget = {new
 		}
 		const settled = await Promise.allSettled([
 			runWorkerTask<DrillPartResult>({kind: 'drill', file: scratch, integrity: true}),
-			// every digest the sidecar records (sha256 when there is none: for the drill's own record)
-			runWorkerTask<DrillPartResult>({kind: 'drill', file: scratch, hash: true, algorithms: recordedDigests(meta).length > 0 ? recordedDigests(meta) : ['sha256'], relations: true, counts: true, checks: config.drillChecks}),
+			runWorkerTask<DrillPartResult>({kind: 'drill', file: scratch, hash: true, relations: true, counts: true, checks: config.drillChecks}),
 		]);
 		for (const [i, s] of settled.entries()) {
 			if (s.status === 'fulfilled') parts[i as 0 | 1] = s.value;
@@ -143,9 +142,8 @@ export async function drillBackup(config: DrillConfig, which: DrillTarget = {new
 	parts = [undefined, undefined];
 	if (integrityPart && integrityPart.integrity !== 'ok') findings.push(`integrity_check: ${integrityPart.integrity ?? 'no answer'}`);
 	if (rest?.foreignKeys && rest.foreignKeys.count > 0) findings.push(fkFinding(rest.foreignKeys));
-	const mismatch = meta && rest ? digestMismatch(meta, rest).mismatch : undefined;
-	if (mismatch) findings.unshift(`${mismatch} of the backup does not match the one recorded when it was taken (the file changed)`);
-	if (!meta) notes.push('no sidecar: no checksum or row counts to compare');
+	if (meta?.sha256 && rest?.sha256 && meta.sha256 !== rest.sha256) findings.unshift('sha256 of the backup does not match the one recorded when it was taken (the file changed)');
+	if (!meta) notes.push('no sidecar: no sha256 or row counts to compare');
 	const compared = rest?.tables ? compareCounts(meta?.tables, rest.tables) : {tables: undefined, findings: []};
 	if (meta && rest?.tables && !compared.tables) notes.push('no counts recorded');
 	findings.push(...compared.findings);

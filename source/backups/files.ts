@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {parseBackupName, sidecarName, type ListedKind} from './names.js';
-import type {Digests, HashName, TableCounts} from './worker.js';
+import type {TableCounts} from './worker.js';
 import {forgetTemp, trackTemp} from '../system/temp-files.js';
 import {formatBytes} from '../text/format.js';
 import {fsReason} from '../text/fs-reason.js';
@@ -22,10 +22,7 @@ export type BackupMeta = {
 	readonly name: string;
 	readonly kind: ListedKind;
 	readonly sizeBytes: number;
-	/** '' when not taken (a restore's safety backup records xxh128 only; an upload adds the sha256) */
 	readonly sha256: string;
-	/** XXH3-128 of the file (hex): recorded by backups taken since 2026-11-30, checked first when there */
-	readonly xxh128?: string;
 	readonly pageCount: number;
 	readonly pageSize: number;
 	readonly tables: TableCounts;
@@ -120,44 +117,11 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
 
 export function readSidecar(dir: string, name: string): BackupMeta | undefined {
 	try {
-		const parsed = JSON.parse(fs.readFileSync(path.join(dir, sidecarName(name)), 'utf8')) as Partial<BackupMeta> | null;
-		if (!parsed || typeof parsed !== 'object') return undefined;
-		const sha256 = typeof parsed.sha256 === 'string' ? parsed.sha256 : undefined;
-		const xxh128 = typeof parsed.xxh128 === 'string' ? parsed.xxh128 : undefined;
-		if (sha256 === undefined && xxh128 === undefined) return undefined;
-		// (a fast-hash-only sidecar read as one whose sha256 is not taken)
-		return {...parsed, sha256: sha256 ?? ''} as BackupMeta;
+		const parsed = JSON.parse(fs.readFileSync(path.join(dir, sidecarName(name)), 'utf8')) as BackupMeta;
+		return parsed && typeof parsed === 'object' && typeof parsed.sha256 === 'string' ? parsed : undefined;
 	} catch {
 		return undefined;
 	}
-}
-
-/** The digests a sidecar records (non-empty), the fast one first: what a check of the file compares. */
-export function recordedDigests(meta: Pick<BackupMeta, 'sha256' | 'xxh128'> | undefined): HashName[] {
-	const names: HashName[] = [];
-	if (meta?.xxh128) names.push('xxh128');
-	if (meta?.sha256) names.push('sha256');
-	return names;
-}
-
-/** 'sha256 matches', 'sha256 and xxh128 match': what a verification compared */
-export function digestsText(names: readonly HashName[]): string {
-	return `${names.join(' and ')} ${names.length > 1 ? 'match' : 'matches'}`;
-}
-
-/**
- * The first digest the sidecar records that `got` has and that differs, or undefined when every one
- * both have agrees. `compared` says whether any was compared at all.
- */
-export function digestMismatch(meta: Pick<BackupMeta, 'sha256' | 'xxh128'>, got: Digests): {readonly mismatch: HashName | undefined; readonly compared: boolean} {
-	let compared = false;
-	for (const algorithm of recordedDigests(meta)) {
-		const value = got[algorithm];
-		if (!value) continue;
-		compared = true;
-		if (value !== meta[algorithm]) return {mismatch: algorithm, compared};
-	}
-	return {mismatch: undefined, compared};
 }
 
 /**

@@ -16,7 +16,7 @@ import {runWorkerTask, type InspectResult} from './worker.js';
 export type Safety = {
 	/** the safety_ backup's name (the file exists under it already) */
 	readonly name: string;
-	/** writes the sidecar (xxh128, row counts) when it was not written already */
+	/** writes the sidecar (sha256, row counts) when it was not written already */
 	describe(): Promise<void>;
 	/** the restore did not happen: removes the safety backup this restore made (never the live file) */
 	abandon(): Promise<void>;
@@ -25,7 +25,7 @@ export type Safety = {
 export async function keepSafety(
 	config: Pick<Config, 'backupDir'>,
 	live: string,
-	options: {readonly linkable: boolean; /** the live file described already (xxh128, counts) */ readonly known?: InspectResult | undefined},
+	options: {readonly linkable: boolean; /** the live file described already (sha256, counts) */ readonly known?: InspectResult | undefined},
 ): Promise<Safety> {
 	const dir = config.backupDir;
 	await fs.promises.mkdir(dir, {recursive: true});
@@ -47,16 +47,16 @@ export async function keepSafety(
 			}
 			await fsyncDir(dir);
 			const write = async (info: InspectResult) => writeSidecar(dir, {
-				name, kind: 'safety', sizeBytes: info.sizeBytes, sha256: info.sha256 ?? '', ...(info.xxh128 ? {xxh128: info.xxh128} : {}), pageCount: info.pageCount, pageSize: info.pageSize,
+				name, kind: 'safety', sizeBytes: info.sizeBytes, sha256: info.sha256 ?? '', pageCount: info.pageCount, pageSize: info.pageSize,
 				tables: info.tables, source: live, createdAt: createdAt.toISOString(), verified: null,
 			});
 			// described already: the sidecar now, before the swap (no hashing left for later)
-			const known = options.known?.xxh128 || options.known?.sha256 ? options.known : undefined;
+			const known = options.known?.sha256 ? options.known : undefined;
 			if (known) await write(known);
 			return {
 				name,
 				async describe() {
-					if (!known) await write(await runWorkerTask<InspectResult>({kind: 'inspect', file: final, hash: true, algorithms: ['xxh128'], counts: true}));
+					if (!known) await write(await runWorkerTask<InspectResult>({kind: 'inspect', file: final, hash: true, counts: true}));
 				},
 				abandon: drop(name),
 			};

@@ -23,7 +23,7 @@ import path from 'node:path';
 import type {Config} from '../config/config.js';
 import {assertReadable, verifyBackup, BackupError, type VerifyResult} from './backups.js';
 import {keepSafety, type Safety} from './restore-safety.js';
-import {digestMismatch, fsyncDir, isLiveFile, readSidecar, recordedDigests, writeSidecar} from './files.js';
+import {fsyncDir, isLiveFile, readSidecar, writeSidecar} from './files.js';
 import {resolveBackupName, restoreTempName, restoreTempPattern, sidecarName} from './names.js';
 import {runWorkerTask, startWorkerTask, type CopyResult, type HashResult, type InspectResult, type SettleResult, type TableCounts, type TaskResult, type WorkerHandle, type WorkerProgress, type WorkerTask} from './worker.js';
 import {scanHolders, type Holder} from './db-holders.js';
@@ -121,7 +121,7 @@ export async function planRestore(config: Pick<Config, 'sqlitePath' | 'backupDir
 /** the backup's row counts as its sidecar recorded them, else counted now (not verified: the restore does that) */
 async function recordedCounts(dir: string, name: string, file: string): Promise<{tables: TableCounts}> {
 	const meta = readSidecar(dir, name);
-	if (recordedDigests(meta).length > 0 && meta?.tables && Object.keys(meta.tables).length > 0) return {tables: meta.tables};
+	if (meta?.sha256 && meta.tables && Object.keys(meta.tables).length > 0) return {tables: meta.tables};
 	const counted = await runWorkerTask<InspectResult>({kind: 'inspect', file, counts: true}).catch(() => undefined);
 	return {tables: counted?.tables ?? {}};
 }
@@ -264,17 +264,13 @@ export async function restoreBackup(config: RestoreConfig, name: string, options
 			});
 			// the copy's bytes hashed as they land in the temp file, by a second worker (in the copy's own
 			// thread the hash would double its time); its length is given with its 'go'
-			// with the digest the sidecar records (xxh128, ~4x faster here, when there; else sha256)
-			const metaBefore = readSidecar(config.backupDir, name);
-			const algorithms = recordedDigests(metaBefore).slice(0, 1);
-			hasher = go<HashResult>({kind: 'hash', file: temp, growing: true, algorithms: algorithms.length > 0 ? algorithms : ['sha256']});
+			hasher = go<HashResult>({kind: 'hash', file: temp, growing: true});
 			// the backup's bytes as SQLite reads them are its bytes as copied only without a -wal beside it;
 			// in a folder SQLite cannot write to, it could open a WAL-mode backup only by reading it into
 			// memory: the copy is checked instead, afterwards
 			const checkInPlace = !hasJournal(backupPath) && await writable(path.dirname(backupPath));
 			checker = checkInPlace ? go<InspectResult>({kind: 'inspect', file: backupPath, check: 'quick'}) : undefined;
-			// (the safety backup's sidecar records xxh128: an upload adds its sha256 when it sends it)
-			describer = liveStat ? go<InspectResult>({kind: 'inspect', file: live, hash: true, algorithms: ['xxh128'], counts: true}) : undefined;
+			describer = liveStat ? go<InspectResult>({kind: 'inspect', file: live, hash: true, counts: true}) : undefined;
 
 			// (each file's key taken before its worker reads it: compared again afterwards)
 			const liveBefore = liveStat ? await fileKey(live) : undefined;
@@ -306,17 +302,12 @@ export async function restoreBackup(config: RestoreConfig, name: string, options
 			if (written.sizeBytes !== expected) {
 				// the backup changed length meanwhile: its copy is hashed as it is now (and then compared)
 				hasher.stop();
-				hasher = startWorkerTask<HashResult>({kind: 'hash', file: temp, bytes: written.sizeBytes, algorithms: ['sha256', 'xxh128']});
+				hasher = startWorkerTask<HashResult>({kind: 'hash', file: temp, bytes: written.sizeBytes});
 			}
-			let hashed = await untilAborted(hasher.result, hasher.stop, signal);
+			const hashed = await untilAborted(hasher.result, hasher.stop, signal);
+			const copied = {sha256: hashed.sha256, sizeBytes: written.sizeBytes};
 			options.onStep?.('verify');
 			const meta = readSidecar(config.backupDir, name);
-			// the sidecar changed meanwhile and records a digest not taken: the copy hashed again with it
-			if (meta && recordedDigests(meta).length > 0 && !digestMismatch(meta, hashed).compared) {
-				hasher = startWorkerTask<HashResult>({kind: 'hash', file: temp, bytes: written.sizeBytes, algorithms: recordedDigests(meta)});
-				hashed = await untilAborted(hasher.result, hasher.stop, signal);
-			}
-			const copied = {...hashed, sizeBytes: written.sizeBytes};
 			// the verdict is recorded in the sidecar, as `backup verify` does (best effort: a read-only
 			// folder does not stop a restore)
 			const record = async (error?: string) => {
@@ -326,9 +317,8 @@ export async function restoreBackup(config: RestoreConfig, name: string, options
 				await record(why);
 				return new RestoreRefusedError(`backup ${name} ${why}: nothing was changed`);
 			};
-			const compared = meta && recordedDigests(meta).length > 0 ? digestMismatch(meta, copied) : undefined;
-			if (meta && compared && (compared.mismatch || !compared.compared || copied.sizeBytes !== meta.sizeBytes)) {
-				throw await refuse(`does not match its recorded ${compared.mismatch ?? 'checksum'} as copied (${copied.sizeBytes} bytes, ${meta.sizeBytes} recorded): it changed since it was taken`);
+			if (meta?.sha256 && (copied.sha256 !== meta.sha256 || copied.sizeBytes !== meta.sizeBytes)) {
+				throw await refuse(`does not match its recorded sha256 as copied (${copied.sizeBytes} bytes, ${meta.sizeBytes} recorded): it changed since it was taken`);
 			}
 			let checked = checker ? await untilAborted(checker.result, leaveRunning, signal) : undefined;
 			// the quick_check read the bytes that were copied only if the backup did not change from

@@ -8,7 +8,7 @@ import type {Worker} from 'node:worker_threads';
 import {mayStartWorker, trackWorker} from '../system/live-workers.js';
 import type {ControlMessage, SettleResult, TaskResult, WorkerData, WorkerMessage, WorkerProgress, WorkerTask} from './worker-thread/protocol.js';
 
-export type {ControlMessage, CopyResult, Digests, HashName, DrillCheck, DrillPartResult, ForeignKeyProblem, FollowResult, HashResult, InspectResult, SettleResult, SnapshotResult, TableCounts, TaskResult, WorkerProgress, WorkerTask} from './worker-thread/protocol.js';
+export type {ControlMessage, CopyResult, DrillCheck, DrillPartResult, ForeignKeyProblem, FollowResult, HashResult, InspectResult, SettleResult, SnapshotResult, TableCounts, TaskResult, WorkerProgress, WorkerTask} from './worker-thread/protocol.js';
 
 // The worker's module, beside this one in the tsc build (build/backups/worker-thread/run.js). The
 // bundle and the tests run from the TypeScript sources point this exact expression at their own

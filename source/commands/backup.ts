@@ -2,7 +2,6 @@
 // Human text by default, --json for JSON. Destructive ones (restore, prune, delete) ask y/N on a
 // terminal, need --yes without one, and are refused in read-only mode before anything is asked.
 import {deleteBackup, keepText, listBackups, listLeftovers, readBackupFolder, verifyBackup, BackupDirError, BackupError, BackupNameError, type BackupEntry} from '../backups/backups.js';
-import {digestsText} from '../backups/files.js';
 import {auditRefusal} from '../mutations/registry.js';
 import {withInterrupt} from '../system/temp-files.js';
 import {holdersRefusal, planRestore, restoreBackup, restoreRequest, RestoreInterruptedError, RestoreRefusedError, type RestorePlan, type RestoreResult} from '../backups/restore.js';
@@ -27,7 +26,6 @@ function entryJson(e: BackupEntry) {
 		...(e.claims ? {claims: e.claims} : {}),
 		...(e.sidecarError ? {sidecarError: e.sidecarError} : {}),
 		sha256: e.meta?.sha256,
-		...(e.meta?.xxh128 ? {xxh128: e.meta.xxh128} : {}),
 		tables: e.meta?.tables,
 		// the last restore drill of it, as its sidecar records it (issue 19)
 		...(e.meta?.drill ? {drill: e.meta.drill} : {}),
@@ -129,7 +127,7 @@ async function verify(ctx: CommandContext): Promise<number> {
 	const name = nameArg(ctx, 'verify');
 	const result = await withInterrupt(ctx.stderr, () => 'nothing was changed', () => verifyBackup(ctx.config, name, {mode: ctx.flags.integrity ? 'integrity' : 'quick'}));
 	if (ctx.flags.json) printJson(ctx, result);
-	else if (result.ok) print(ctx, `${sanitize(name)}: ok (${result.mode === 'integrity' ? 'integrity_check' : 'quick_check'}${result.checksumOk ? `, ${digestsText(result.digests)}` : ', no recorded checksum to compare'})`);
+	else if (result.ok) print(ctx, `${sanitize(name)}: ok (${result.mode === 'integrity' ? 'integrity_check' : 'quick_check'}${result.checksumOk ? ', sha256 matches' : ', no recorded sha256 to compare'})`);
 	else print(ctx, `${sanitize(name)}: FAILED: ${sanitize(result.problems.join('; '))}`);
 	if (result.notRecorded && !ctx.flags.json) warn(ctx, `the result is not recorded in the sidecar: ${sanitize(result.notRecorded)}`);
 	return result.ok ? 0 : 1;

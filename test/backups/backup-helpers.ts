@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {createRequire} from 'node:module';
 import Database from 'better-sqlite3';
-import {xxhash128} from 'hash-wasm';
 import {expect} from 'vitest';
 
 const driver = createRequire(import.meta.url).resolve('better-sqlite3');
@@ -23,11 +22,6 @@ export function backupConfig(dir: string, file: string, extra: {readOnly?: boole
 
 export function sha256(file: string): string {
 	return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-}
-
-/** XXH3-128 of the file, hex: what new sidecars record beside (or, a restore's safety backup, instead of) the sha256 */
-export async function xxh128(file: string): Promise<string> {
-	return xxhash128(fs.readFileSync(file));
 }
 
 /** Adds ~mb megabytes of rows (fast: generated inside SQLite). */

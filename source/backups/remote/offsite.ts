@@ -9,7 +9,6 @@ import path from 'node:path';
 import type {Config} from '../../config/config.js';
 import {errorMessage} from '../../text/mask.js';
 import {listBackups, readSidecar, writeSidecar, type BackupEntry, type BackupMeta, type OffsiteUpload} from '../files.js';
-import {runWorkerTask, type InspectResult} from '../worker.js';
 import {sidecarName} from '../names.js';
 import {openRemote, RemoteError, type Remote} from './remote.js';
 import type {RemoteSpec} from './spec.js';
@@ -101,17 +100,6 @@ async function record(dir: string, result: UploadResult): Promise<void> {
 	await writeSidecar(dir, {...meta, offsite: {...offsiteRecord(meta), [result.remote]: upload}}).catch(() => undefined);
 }
 
-/** The sidecar of a backup that records xxh128 only, with its sha256 added (the file's bytes checked against the xxh128 first). */
-async function withSha256(dir: string, name: string, meta: BackupMeta): Promise<BackupMeta> {
-	const got = await runWorkerTask<InspectResult>({kind: 'inspect', file: path.join(dir, name), hash: true, algorithms: ['sha256', 'xxh128']});
-	if (got.xxh128 !== meta.xxh128 || got.sizeBytes !== meta.sizeBytes || !got.sha256) {
-		throw new Error(`${name} does not match its recorded xxh128 (${got.sizeBytes} bytes, ${meta.sizeBytes} recorded): it changed since it was taken; not uploaded`);
-	}
-	const updated: BackupMeta = {...(readSidecar(dir, name) ?? meta), sha256: got.sha256};
-	await writeSidecar(dir, updated);
-	return updated;
-}
-
 /**
  * Uploads backup `name` (and its sidecar) to one remote, trying again after a failure (1 + retries
  * attempts, waits of backoff, 2×backoff, ...; a refusal that will not change, such as a wrong host
@@ -120,20 +108,9 @@ async function withSha256(dir: string, name: string, meta: BackupMeta): Promise<
 export async function uploadBackup(config: OffsiteConfig, spec: RemoteSpec, name: string, onProgress?: (p: UploadProgress) => void): Promise<UploadResult> {
 	const file = path.join(config.backupDir, name);
 	const started = Date.now();
-	let meta = readSidecar(config.backupDir, name);
+	const meta = readSidecar(config.backupDir, name);
 	let attempts = 0;
 	let error = '';
-	if (meta && !meta.sha256 && meta.xxh128) {
-		// a sidecar with the fast digest only (a restore's safety backup): its sha256, which the remote
-		// compares, taken now from bytes that still have the recorded xxh128, and written down
-		try {
-			meta = await withSha256(config.backupDir, name, meta);
-		} catch (caught) {
-			const result: UploadResult = {name, remote: spec.id, ok: false, at: new Date().toISOString(), attempts: 0, durationMs: Date.now() - started, error: errorMessage(caught)};
-			await record(config.backupDir, result);
-			return result;
-		}
-	}
 	for (let attempt = 0; attempt <= config.backupUploadRetries; attempt++) {
 		if (attempt > 0) await sleep(config.backupUploadBackoffMs * 2 ** (attempt - 1));
 		attempts++;

@@ -128,17 +128,9 @@ export async function downloadToTemp(config: RemoteConfig & Pick<Config, 'backup
 		if (recorded && (recorded !== got.sha256 || (typeof meta?.sizeBytes === 'number' && meta.sizeBytes !== got.sizeBytes))) {
 			throw new DownloadVerifyError(`${spec.id}${name}: the bytes received (${got.sizeBytes}) do not have the sha256 its sidecar records: refused, nothing was changed`);
 		}
-		// a sidecar with the fast digest only: the bytes received hashed with it
-		const fast = !recorded && typeof meta?.xxh128 === 'string' && meta.xxh128 ? meta.xxh128 : undefined;
-		if (fast) {
-			const hashed = await runWorkerTask<InspectResult>({kind: 'inspect', file, hash: true, algorithms: ['xxh128']});
-			if (hashed.xxh128 !== fast || (typeof meta?.sizeBytes === 'number' && meta.sizeBytes !== got.sizeBytes)) {
-				throw new DownloadVerifyError(`${spec.id}${name}: the bytes received (${got.sizeBytes}) do not have the xxh128 its sidecar records: refused, nothing was changed`);
-			}
-		}
 		const checked = await runWorkerTask<InspectResult>({kind: 'inspect', file, check: 'quick'});
 		if (checked.error || checked.check !== 'ok') throw new DownloadVerifyError(`${spec.id}${name}: quick_check of the download: ${checked.error ?? checked.check ?? 'no answer'}: refused, nothing was changed`);
-		return {file, name, remote: spec.id, sha256: got.sha256, sizeBytes: got.sizeBytes, meta, checksumOk: recorded || fast ? true : undefined, quickCheck: 'ok', cleanup};
+		return {file, name, remote: spec.id, sha256: got.sha256, sizeBytes: got.sizeBytes, meta, checksumOk: recorded ? true : undefined, quickCheck: 'ok', cleanup};
 	} catch (error) {
 		await cleanup();
 		throw error;

@@ -3,7 +3,7 @@
 // of the copy, foreign_key_check, the row counts and the operator's check queries, so the two
 // overlap. The copy is opened read-only: the checks never write, not even to the scratch file.
 import type {DrillCheck, DrillPartResult, DrillTask, ForeignKeyProblem} from './protocol.js';
-import {fileDigests, messageOf, tableCounts, type Db, type Thread} from './thread.js';
+import {messageOf, sha256, tableCounts, type Db, type Thread} from './thread.js';
 
 /** how many foreign-key problems are kept as samples (all are counted) */
 const sampleRows = 20;
@@ -42,11 +42,12 @@ function runCheck(db: Db, sql: string): DrillCheck {
 }
 
 export function drillPart({Database}: Thread, task: DrillTask): DrillPartResult {
-	const digests = task.hash ? fileDigests(task.file, task.algorithms ?? ['sha256']) : {};
+	let hash: string | undefined;
+	if (task.hash) hash = sha256(task.file);
 	const db = new Database(task.file, {readonly: true, fileMustExist: true, timeout: 5000});
 	try {
 		db.pragma('mmap_size = 1099511627776');
-		const result: {-readonly [K in keyof DrillPartResult]: DrillPartResult[K]} = {...digests};
+		const result: {-readonly [K in keyof DrillPartResult]: DrillPartResult[K]} = {sha256: hash};
 		if (task.integrity) {
 			const rows = db.pragma('integrity_check(20)', {simple: false}) as Record<string, unknown>[];
 			result.integrity = rows.map(r => String(Object.values(r)[0])).join('; ');

@@ -2,20 +2,18 @@
 // integrity_check (or only whether it opens), row counts. Used to verify backups and restores.
 import fs from 'node:fs';
 import type {InspectResult, InspectTask, TableCounts} from './protocol.js';
-import {codeOf, fileDigests, messageOf, pragmaValue, tableCounts, type Db, type Thread} from './thread.js';
+import {codeOf, messageOf, pragmaValue, sha256, tableCounts, type Db, type Thread} from './thread.js';
 
 // the biggest backup read into memory when SQLite cannot open it where it is
 const inMemoryLimit = 1024 * 1024 * 1024;
 
 export function inspect({Database, post}: Thread, task: InspectTask): InspectResult {
 	const sizeBytes = fs.statSync(task.file).size;
-	let digests: {sha256?: string; xxh128?: string} = {};
+	let sha: string | undefined;
 	if (task.hash) {
 		post({type: 'progress', phase: 'hash'});
-		digests = fileDigests(task.file, task.algorithms ?? ['sha256']);
+		sha = sha256(task.file);
 	}
-	const sha = digests.sha256;
-	const xxh128 = digests.xxh128;
 	if (!task.check && !task.counts) {
 		// the checksum alone: page size and count from the header, without SQLite opening the file
 		// (so no -wal/-shm appear beside it while another worker reads it)
@@ -27,7 +25,7 @@ export function inspect({Database, post}: Thread, task: InspectTask): InspectRes
 			fs.closeSync(fd);
 		}
 		const raw = header.readUInt16BE(16);
-		return {sizeBytes, sha256: sha, xxh128, pageSize: raw === 1 ? 65536 : raw, pageCount: header.readUInt32BE(28), tables: {}, check: undefined, error: undefined};
+		return {sizeBytes, sha256: sha, pageSize: raw === 1 ? 65536 : raw, pageCount: header.readUInt32BE(28), tables: {}, check: undefined, error: undefined};
 	}
 	// Never leave -wal/-shm files behind that were not there before.
 	const had = ['-wal', '-shm'].filter(s => fs.existsSync(task.file + s));
@@ -81,5 +79,5 @@ export function inspect({Database, post}: Thread, task: InspectTask): InspectRes
 	}
 	for (const suffix of ['-wal', '-shm']) if (!had.includes(suffix)) fs.rmSync(task.file + suffix, {force: true});
 	// (pageCount and pageSize are undefined when SQLite could not read the file: error says why)
-	return {sizeBytes, sha256: sha, xxh128, pageCount: pageCount!, pageSize: pageSize!, tables, check, error};
+	return {sizeBytes, sha256: sha, pageCount: pageCount!, pageSize: pageSize!, tables, check, error};
 }

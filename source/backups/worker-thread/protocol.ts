@@ -3,15 +3,6 @@
 
 export type TableCounts = Record<string, number | null>;
 
-/**
- * The digests a file can be hashed with: sha256 (what remote stores and old sidecars have; Node's
- * hardware SHA, ~1.2 GB/s here) and xxh128 (XXH3-128 from hash-wasm, ~5 GB/s here: the integrity
- * record a restore verifies its copy with). Not a defence against a forger: one who can rewrite a
- * backup can rewrite its sidecar beside it.
- */
-export type HashName = 'sha256' | 'xxh128';
-export type Digests = {readonly sha256?: string; readonly xxh128?: string};
-
 export type SnapshotResult = {
 	readonly sizeBytes: number;
 	readonly pageCount: number;
@@ -24,7 +15,6 @@ export type SnapshotResult = {
 export type InspectResult = {
 	readonly sizeBytes: number;
 	readonly sha256: string | undefined;
-	readonly xxh128?: string | undefined;
 	readonly pageCount: number;
 	readonly pageSize: number;
 	readonly tables: TableCounts;
@@ -34,11 +24,12 @@ export type InspectResult = {
 	readonly error: string | undefined;
 };
 
-/** hash: the digests asked for of exactly sizeBytes bytes */
-export type HashResult = Digests & {readonly sizeBytes: number};
+/** follow: the sha256 of a file another worker is writing, and whether those bytes are the final ones. */
+/** hash: the sha256 of exactly sizeBytes bytes */
+export type HashResult = {readonly sha256: string; readonly sizeBytes: number};
 
-/** follow: the digests of a file another worker is writing, and whether those bytes are the final ones. */
-export type FollowResult = Digests & {
+export type FollowResult = {
+	readonly sha256: string;
 	readonly sizeBytes: number;
 	/** hashed before the writer finished (overlapped with its fsync) and found unchanged afterwards */
 	readonly early: boolean;
@@ -57,16 +48,15 @@ export type SnapshotTask = {readonly kind: 'snapshot'; readonly source: string; 
  * when started with waitForGo. `growing`: the file is being written by another task, start to end;
  * its bytes are hashed as they arrive (see thread.ts sha256).
  */
-export type HashTask = {readonly kind: 'hash'; readonly file: string; readonly bytes?: number; readonly growing?: boolean; readonly algorithms?: readonly HashName[]};
-export type FollowTask = {readonly kind: 'follow'; readonly file: string; readonly expectedBytes: number; readonly quietMs: number; readonly algorithms?: readonly HashName[]};
-/** inspect: `hash` takes the digests in `algorithms` (sha256 when not given) */
-export type InspectTask = {readonly kind: 'inspect'; readonly file: string; readonly check?: 'quick' | 'integrity' | 'open'; readonly hash?: boolean; readonly algorithms?: readonly HashName[]; readonly counts?: boolean};
+export type HashTask = {readonly kind: 'hash'; readonly file: string; readonly bytes?: number; readonly growing?: boolean};
+export type FollowTask = {readonly kind: 'follow'; readonly file: string; readonly expectedBytes: number; readonly quietMs: number};
+export type InspectTask = {readonly kind: 'inspect'; readonly file: string; readonly check?: 'quick' | 'integrity' | 'open'; readonly hash?: boolean; readonly counts?: boolean};
 /** copy: `hash: false` leaves the sha256 to a 'hash' task following the copy (sha256 is then '') */
 export type CopyTask = {readonly kind: 'copy'; readonly source: string; readonly dest: string; readonly hash?: boolean};
 export type LockTask = {readonly kind: 'lock'; readonly file: string; readonly busyTimeoutMs: number};
 
 /** drill: part of a restore drill's checks on the scratch copy (worker-thread/drill.ts) */
-export type DrillTask = {readonly kind: 'drill'; readonly file: string; readonly hash?: boolean; readonly algorithms?: readonly HashName[]; readonly integrity?: boolean; readonly relations?: boolean; readonly counts?: boolean; readonly checks?: readonly string[]};
+export type DrillTask = {readonly kind: 'drill'; readonly file: string; readonly hash?: boolean; readonly integrity?: boolean; readonly relations?: boolean; readonly counts?: boolean; readonly checks?: readonly string[]};
 
 export type ForeignKeyProblem = {readonly table: string; readonly rowid: number | null; readonly parent: string; readonly fkid: number};
 
@@ -75,7 +65,6 @@ export type DrillCheck = {readonly sql: string; readonly ok: boolean; readonly v
 
 export type DrillPartResult = {
 	readonly sha256?: string;
-	readonly xxh128?: string;
 	/** 'ok' or the first problems */
 	readonly integrity?: string;
 	readonly foreignKeys?: {readonly count: number; readonly samples: readonly ForeignKeyProblem[]};

@@ -10,7 +10,7 @@ import {inspect} from './inspect.js';
 import type {ControlMessage, TaskResult, WorkerData, WorkerTask} from './protocol.js';
 import {copy, lock} from './restore.js';
 import {follow, hash, snapshot} from './snapshot.js';
-import {loadFastHash, messageOf, nextMessage, type Driver, type Thread} from './thread.js';
+import {messageOf, nextMessage, type Driver, type Thread} from './thread.js';
 
 function runTask(thread: Thread, task: WorkerTask, go: ControlMessage | undefined): TaskResult | Promise<TaskResult> {
 	switch (task.kind) {
@@ -48,10 +48,7 @@ const thread: Thread = {
 
 (async () => {
 	try {
-		// (the xxh128 hasher compiled while the task waits for its go)
-		const loading = 'algorithms' in task && task.algorithms?.includes('xxh128') ? loadFastHash() : undefined;
 		const go = task.waitForGo ? await nextMessage(port, 'go') : undefined;
-		await loading;
 		thread.post({type: 'done', result: await runTask(thread, task, go)});
 	} catch (error) {
 		thread.post({type: 'error', message: messageOf(error), code: error && (error as {code?: unknown}).code});

@@ -4,8 +4,8 @@
 // the backup API's fsync is still running (follow).
 import fs from 'node:fs';
 import os from 'node:os';
-import type {ControlMessage, Digests, FollowResult, FollowTask, HashResult, HashTask, SnapshotResult, SnapshotTask} from './protocol.js';
-import {copyBytes, fileDigests, fsyncFile, nextMessage, pragmaValue, tableCounts, type Db, type Thread} from './thread.js';
+import type {ControlMessage, FollowResult, FollowTask, HashResult, HashTask, SnapshotResult, SnapshotTask} from './protocol.js';
+import {copyBytes, fsyncFile, nextMessage, pragmaValue, sha256, tableCounts, type Db, type Thread} from './thread.js';
 
 /**
  * Whether the bytes of the database file ARE the snapshot this connection's read transaction sees,
@@ -143,7 +143,7 @@ async function rawSnapshot(source: Db, {port, post}: Thread, task: SnapshotTask,
 export function hash(task: HashTask, go: ControlMessage | undefined): HashResult {
 	const bytes = go?.bytes ?? task.bytes;
 	if (bytes === undefined) throw new Error('hash: no length given');
-	return {...fileDigests(go?.fd === undefined ? task.file : {fd: go.fd}, task.algorithms ?? ['sha256'], bytes, task.growing), sizeBytes: bytes};
+	return {sha256: sha256(go?.fd === undefined ? task.file : {fd: go.fd}, bytes, task.growing), sizeBytes: bytes};
 }
 
 export async function snapshot(thread: Thread, task: SnapshotTask): Promise<SnapshotResult> {
@@ -209,8 +209,7 @@ export async function snapshot(thread: Thread, task: SnapshotTask): Promise<Snap
 export function follow({port, post}: Thread, task: FollowTask): Promise<FollowResult> {
 	return new Promise((resolve, reject) => {
 		let final = false;
-		let early: {key: string; head: Buffer; digests: Digests} | undefined;
-		const algorithms = task.algorithms ?? ['sha256'];
+		let early: {key: string; head: Buffer; sha256: string} | undefined;
 		let timer: NodeJS.Timeout | undefined;
 		const key = (st: fs.BigIntStats) => [st.ino, st.size, st.mtimeNs, st.ctimeNs].join(':');
 		const head = () => {
@@ -226,10 +225,10 @@ export function follow({port, post}: Thread, task: FollowTask): Promise<FollowRe
 			try {
 				if (early) {
 					const st = fs.statSync(task.file, {bigint: true});
-					if (key(st) === early.key && head().equals(early.head)) return resolve({...early.digests, sizeBytes: Number(st.size), early: true});
+					if (key(st) === early.key && head().equals(early.head)) return resolve({sha256: early.sha256, sizeBytes: Number(st.size), early: true});
 				}
 				const size = fs.statSync(task.file).size;
-				resolve({...fileDigests(task.file, algorithms), sizeBytes: size, early: false});
+				resolve({sha256: sha256(task.file), sizeBytes: size, early: false});
 			} catch (error) {
 				reject(error);
 			}
@@ -241,7 +240,7 @@ export function follow({port, post}: Thread, task: FollowTask): Promise<FollowRe
 				const st = fs.statSync(task.file, {bigint: true});
 				if (Number(st.size) === task.expectedBytes && Date.now() - Number(st.mtimeNs / 1000000n) >= task.quietMs) {
 					const first = head();
-					early = {key: key(st), head: first, digests: fileDigests(task.file, algorithms)};
+					early = {key: key(st), head: first, sha256: sha256(task.file)};
 					post({type: 'progress', phase: 'hash'}); // hashed ahead (tests wait for this)
 					return;
 				}

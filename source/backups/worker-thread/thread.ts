@@ -4,8 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type {MessagePort} from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
-import {createXXHash128, type IHasher} from 'hash-wasm';
-import type {ControlMessage, Digests, HashName, TableCounts, WorkerMessage} from './protocol.js';
+import type {ControlMessage, TableCounts, WorkerMessage} from './protocol.js';
 
 export type Driver = typeof BetterSqlite3;
 export type Db = BetterSqlite3.Database;
@@ -30,30 +29,14 @@ export function nextMessage(port: MessagePort, type: ControlMessage['type']): Pr
 const growthTimeoutMs = 60_000;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-let fastHasher: IHasher | undefined;
-
 /**
- * Loads the xxh128 hasher (WebAssembly, instantiated asynchronously): run.ts awaits it before a task
- * that asks for xxh128, so fileDigests stays synchronous.
+ * The sha256 of the file, or of its first `bytes` bytes (then it must be at least that long). With
+ * `growing`, the file is being written from start to end by another thread (each byte once, our own
+ * temp file): bytes are read only once the file is that long, waiting for them (a writer's data is
+ * in the page cache before the file's length covers it), so the hash is of the bytes as written.
  */
-export async function loadFastHash(): Promise<void> {
-	fastHasher ??= await createXXHash128();
-}
-
-/**
- * The digests asked for (sha256, xxh128: both in one pass over the bytes) of the file, or of its
- * first `bytes` bytes (then it must be at least that long). With `growing`, the file is being written
- * from start to end by another thread (each byte once, our own temp file): bytes are read only once
- * the file is that long, waiting for them (a writer's data is in the page cache before the file's
- * length covers it), so the hash is of the bytes as written.
- */
-export function fileDigests(file: string | {readonly fd: number}, algorithms: readonly HashName[], bytes?: number, growing = false): Digests {
-	const sha = algorithms.includes('sha256') ? crypto.createHash('sha256') : undefined;
-	let fast: IHasher | undefined;
-	if (algorithms.includes('xxh128')) {
-		if (!fastHasher) throw new Error('xxh128 asked for but not loaded (loadFastHash)');
-		fast = fastHasher.init();
-	}
+export function sha256(file: string | {readonly fd: number}, bytes?: number, growing = false): string {
+	const hash = crypto.createHash('sha256');
 	// an fd handed over is read, never closed here (see snapshot.ts: closing one would drop SQLite's locks)
 	const own = typeof file === 'string';
 	const fd = own ? fs.openSync(file, 'r') : file.fd;
@@ -78,20 +61,13 @@ export function fileDigests(file: string | {readonly fd: number}, algorithms: re
 			}
 			at += n;
 			waitedSince = undefined;
-			const chunk = n === buffer.length ? buffer : buffer.subarray(0, n);
-			sha?.update(chunk);
-			fast?.update(chunk);
+			hash.update(n === buffer.length ? buffer : buffer.subarray(0, n));
 			done += n;
 		}
 	} finally {
 		if (own) fs.closeSync(fd);
 	}
-	return {...(sha ? {sha256: sha.digest('hex')} : {}), ...(fast ? {xxh128: fast.digest('hex')} : {})};
-}
-
-/** the sha256 of the file (see fileDigests) */
-export function sha256(file: string | {readonly fd: number}, bytes?: number, growing = false): string {
-	return fileDigests(file, ['sha256'], bytes, growing).sha256!;
+	return hash.digest('hex');
 }
 
 /**
