@@ -22,6 +22,8 @@ export const patchTargets = {
 	'yoga-layout/dist/binaries/yoga-wasm-base64-esm.js': {version: 'yoga-layout 3.2.1', sha256: '2cfeda49ae87f57bcd4a5fe433940edefc531a69bd0f83e32759fb5837df205c'},
 	// the bundle is one CommonJS script (V8's code cache): no top-level await
 	'yoga-layout/dist/src/index.js': {version: 'yoga-layout 3.2.1', sha256: '0c89ff0c01ee90b081b369119f972d72f71eb8882263d94ef0824500817d5de1'},
+	// idle CPU (bench P5b): a text that changes to one of the same cells leaves the layout clean
+	'ink/build/dom.js': {version: 'ink 6.8.0', sha256: 'dd539e922a9a5bfb89cd80b0bdf81bfc40ca47bb5df6bf83f7fbc379d48c2522'},
 	'ink/build/reconciler.js': {version: 'ink 6.8.0', sha256: '33206e5904be42672999acd9dd9d37c6bb109176c836bf5469ac89a50ff773f2'},
 	// the production build only
 	'react/index.js': {version: 'react 19.3.1', sha256: '60caffdecbdc5db3bc4ec4e83df9488345ccb271d07533b9210bf5750918d97e'},

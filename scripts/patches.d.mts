@@ -3,3 +3,5 @@ export declare function lazyEmojiStringWidth(source: string, file: string): stri
 export declare function segmenterOnNeed(source: string, file: string, made: string, factory?: 'lazySegmenter' | 'segmenterOnFirstUse'): string;
 export declare function terminalSizeText(source: string, file: string): string;
 export declare function signalExitText(source: string, file: string): string;
+export declare function inkDomText(source: string, file: string): string;
+export declare const sameCellsSource: string;

@@ -166,6 +166,31 @@ const signalExitLazy = guard => patchPlugin(guard, 'signal-exit-lazy', /[\\/]nod
 
 /** the dependency patches, each reading its files through `guard` (scripts/patch-targets.mjs) */
 // (graphemesOnNeed first: its wrap-ansi/node_modules/string-width is matched by string-width's filter too)
-export const dependencyPatches = guard => [reactOnce(), yogaSyncIndex(guard), inkNoTopLevelAwait(guard), ...graphemesOnNeed(guard), yogaWithoutFetch(guard), productionReact(guard), meowLazyNormalize(guard), stringWidthLazyEmoji(guard), pgNodeOnly(guard), terminalSizeLazy(guard), signalExitLazy(guard)];
+// Ink marks a text's yoga node dirty on every change of its text, so each poll of the idle Status
+// tab (a clock, latencies, uptimes: a few characters each) made yoga lay out the whole tree again
+// and call back into JS to measure every dirty text (~11% of the idle console's main thread, bench
+// P5b). A text's measure (width and height, at any width yoga asks: natural, wrapped or truncated)
+// depends only on the cells its characters take and on where the spaces are (wrap-ansi breaks at
+// spaces): a new value of the same length, printable ASCII only (one cell each, no escape), with
+// spaces exactly where the old one had them, measures the same, so the layout is the one already
+// computed and the node is left clean. Anything else marks it dirty as Ink does. The frame is still
+// drawn from the new text (Ink's renderer reads node values every frame); test/scripts/ink-dirty-patch.test.ts.
+const eagerDirty = 'node.nodeValue = text;\n    markNodeAsDirty(node);';
+const sameCellsDirty = 'const old = node.nodeValue;\n    node.nodeValue = text;\n    if (typeof old === \'string\' && sameCells(old, text)) return;\n    markNodeAsDirty(node);';
+export const sameCellsSource = `/** (opsdeck) same length, printable ASCII both, spaces at the same places: measures the same at any width */
+const sameCells = (a, b) => {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) {
+        const x = a.charCodeAt(i);
+        const y = b.charCodeAt(i);
+        if (x < 0x20 || x > 0x7e || y < 0x20 || y > 0x7e || (x === 0x20) !== (y === 0x20)) return false;
+    }
+    return true;
+};
+`;
+export const inkDomText = (source, file) => `${replaceOnce(source, eagerDirty, sameCellsDirty, file)}\n${sameCellsSource}`;
+const inkSameCellsClean = guard => patchPlugin(guard, 'ink-same-cells-clean', /[\\/]node_modules[\\/]ink[\\/]build[\\/]dom\.js$/, inkDomText);
+
+export const dependencyPatches = guard => [reactOnce(), yogaSyncIndex(guard), inkNoTopLevelAwait(guard), ...graphemesOnNeed(guard), yogaWithoutFetch(guard), productionReact(guard), meowLazyNormalize(guard), stringWidthLazyEmoji(guard), pgNodeOnly(guard), terminalSizeLazy(guard), signalExitLazy(guard), inkSameCellsClean(guard)];
 
 export {patchPlugin};

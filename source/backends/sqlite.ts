@@ -40,27 +40,28 @@ export async function loadSqlite(): Promise<SqliteClass> {
  */
 export const sqliteFullReadMs = 10_000;
 
-/**
- * The data file's dev, inode, size, mtime and ctime (ns), mode and owner; its -wal's and -journal's
- * inode, size and mtime (not their ctime: SQLite's own open chowns the WAL to its owner, which
- * moves its ctime at every read).
- */
-function filesSignature(file: string): string {
-	const st = fs.statSync(file, {bigint: true, throwIfNoEntry: false});
-	let signature = st ? `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.mode}:${st.uid}:${st.gid}` : '-';
-	for (const name of [`${file}-wal`, `${file}-journal`]) {
-		const side = fs.statSync(name, {bigint: true, throwIfNoEntry: false});
-		signature += side ? `|${side.ino}:${side.size}:${side.mtimeNs}` : '|-';
-	}
-	return signature;
-}
+/** a file's stat (bigint: ns times), undefined when it does not exist; other errors are thrown */
+const statOf = (file: string) => fs.statSync(file, {bigint: true, throwIfNoEntry: false});
 
-function fileSize(file: string): number | undefined {
+/** the size from a file's stat; undefined when it is missing or could not be read */
+function sizeOf(stat: () => fs.BigIntStats | undefined): number | undefined {
 	try {
-		return fs.statSync(file).size;
+		const st = stat();
+		return st ? Number(st.size) : undefined;
 	} catch {
 		return undefined;
 	}
+}
+
+/**
+ * The data file's dev, inode, size, mtime and ctime (ns), mode and owner; its -wal's and -journal's
+ * inode, size and mtime (not their ctime: SQLite's own open chowns the WAL to its owner, which
+ * moves its ctime at every read). From the stats info() already took (one stat of each file a poll).
+ */
+function filesSignature(st: fs.BigIntStats | undefined, wal: fs.BigIntStats | undefined, journal: fs.BigIntStats | undefined): string {
+	let signature = st ? `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.mode}:${st.uid}:${st.gid}` : '-';
+	for (const side of [wal, journal]) signature += side ? `|${side.ino}:${side.size}:${side.mtimeNs}` : '|-';
+	return signature;
 }
 
 /**
@@ -69,16 +70,16 @@ function fileSize(file: string): number | undefined {
  * Only a regular file (or a symlink to one) is opened. Every caller passes the data file, so a
  * folder is named by its setting (issue 16, point 7: it was "unable to open database file").
  */
-export function assertRegularFile(file: string): void {
-	let stat: fs.Stats;
+export function assertRegularFile(file: string, statOnce: () => fs.Stats | fs.BigIntStats | undefined = () => fs.statSync(file)): void {
+	let stat: fs.Stats | fs.BigIntStats | undefined;
 	try {
-		stat = fs.statSync(file);
+		stat = statOnce();
 	} catch (error) {
 		// missing: the caller says so in its own words; a folder on the way that cannot be entered is said here
 		if (fsReason(error) === 'permission denied') throw new Error(`cannot read ${file}: ${deniedText(file)}`);
 		return;
 	}
-	if (stat.isFile()) return;
+	if (!stat || stat.isFile()) return;
 	if (stat.isDirectory()) throw new Error(`SQLITE_PATH is a folder: ${file} (give the data file itself, e.g. ${path.join(file, 'app.db')})`);
 	const what = stat.isFIFO() ? 'a fifo' : stat.isSocket() ? 'a socket' : stat.isCharacterDevice() || stat.isBlockDevice() ? 'a device' : 'not a regular file';
 	throw new Error(`${file} is ${what}, not an SQLite data file`);
@@ -88,8 +89,8 @@ export function assertRegularFile(file: string): void {
  * assertRegularFile, and this process may read it (write it too with `write`): SQLite's own word
  * for a file it may not open is "unable to open database file"; this says whose file it is.
  */
-export function assertDataFile(file: string, options: {readonly write?: boolean} = {}): void {
-	assertRegularFile(file);
+export function assertDataFile(file: string, options: {readonly write?: boolean; readonly stat?: () => fs.Stats | fs.BigIntStats | undefined} = {}): void {
+	assertRegularFile(file, options.stat);
 	for (const [mode, verb] of [[fs.constants.R_OK, 'read'], ...(options.write ? [[fs.constants.W_OK, 'write'] as const] : [])] as const) {
 		try {
 			fs.accessSync(file, mode);
@@ -126,13 +127,35 @@ export class SqliteBackend {
 	/** Size, WAL size, journal mode and page count; a reason instead when the file cannot be read. */
 	async info(): Promise<SqliteInfo> {
 		const started = performance.now();
-		const base = {path: this.path, sizeBytes: fileSize(this.path), walBytes: fileSize(`${this.path}-wal`)};
+		// one stat of each file a poll (the Status tab's, each second: bench P5b): the sizes shown, the
+		// regular-file check and the signature all read it (it was 8 calls: 4 stats of the data file)
+		let mainStat: {readonly stat?: fs.BigIntStats | undefined; readonly error?: unknown};
+		try {
+			mainStat = {stat: statOf(this.path)};
+		} catch (error) {
+			mainStat = {error};
+		}
+		const readMain = () => {
+			if (mainStat.error !== undefined) throw mainStat.error;
+			return mainStat.stat;
+		};
+		let walStat: {readonly stat?: fs.BigIntStats | undefined; readonly error?: unknown};
+		try {
+			walStat = {stat: statOf(`${this.path}-wal`)};
+		} catch (error) {
+			walStat = {error};
+		}
+		const readWal = () => {
+			if (walStat.error !== undefined) throw walStat.error;
+			return walStat.stat;
+		};
+		const base = {path: this.path, sizeBytes: sizeOf(readMain), walBytes: sizeOf(readWal)};
 		let db: SqliteDatabase | undefined;
 		try {
-			// first: a folder on the way that cannot be entered looks like a missing file to existsSync
-			assertDataFile(this.path);
-			if (!fs.existsSync(this.path)) throw new Error(`no such file: ${this.path}`);
-			const signature = filesSignature(this.path);
+			// first: a folder on the way that cannot be entered looks like a missing file
+			assertDataFile(this.path, {stat: readMain});
+			if (mainStat.stat === undefined) throw new Error(`no such file: ${this.path}`);
+			const signature = filesSignature(mainStat.stat, readWal(), statOf(`${this.path}-journal`));
 			const last = this.#lastRead;
 			if (last?.signature === signature && started - last.at < sqliteFullReadMs) {
 				this.keeper.up();

@@ -54,6 +54,12 @@ describe('counts, deltas and percentages', () => {
 		expect(formatCount(3450)).toBe('3,450');
 		expect(formatCount(1_234_567.4)).toBe('1,234,567');
 		expect(formatCount(undefined)).toBe('-');
+		// every group boundary, negatives and the largest integers before exponents, as toLocaleString groups them
+		for (const n of [0, 7, 999, 1000, -1000, 12_345, -123_456, 999_999, 1_000_000, -9_876_543_210, 2 ** 53, 9.99e20]) {
+			expect(formatCount(n), String(n)).toBe(Math.round(n).toLocaleString('en-US'));
+		}
+		// (no "-0")
+		expect(formatCount(-0.4)).toBe('0');
 	});
 
 	it('signs deltas', () => {
