@@ -24,6 +24,9 @@ export const patchTargets = {
 	'yoga-layout/dist/src/index.js': {version: 'yoga-layout 3.2.1', sha256: '0c89ff0c01ee90b081b369119f972d72f71eb8882263d94ef0824500817d5de1'},
 	// idle CPU (bench P5b): a text that changes to one of the same cells leaves the layout clean
 	'ink/build/dom.js': {version: 'ink 6.8.0', sha256: 'dd539e922a9a5bfb89cd80b0bdf81bfc40ca47bb5df6bf83f7fbc379d48c2522'},
+	// a console left running for weeks: Ink's text caches bounded
+	'ink/build/measure-text.js': {version: 'ink 6.8.0', sha256: '4562d24171af3063b91a0d965c652ebdf1e2bdf4fe7f75c6bc8664fefc77df6a'},
+	'ink/build/wrap-text.js': {version: 'ink 6.8.0', sha256: 'd2b8b4d05ed0eadd6c52149092f062ba048cda9928ce88e5176107c6fe38c19e'},
 	'ink/build/reconciler.js': {version: 'ink 6.8.0', sha256: '33206e5904be42672999acd9dd9d37c6bb109176c836bf5469ac89a50ff773f2'},
 	// the production build only
 	'react/index.js': {version: 'react 19.3.1', sha256: '60caffdecbdc5db3bc4ec4e83df9488345ccb271d07533b9210bf5750918d97e'},

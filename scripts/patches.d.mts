@@ -5,3 +5,6 @@ export declare function terminalSizeText(source: string, file: string): string;
 export declare function signalExitText(source: string, file: string): string;
 export declare function inkDomText(source: string, file: string): string;
 export declare const sameCellsSource: string;
+export declare const textCacheLimit: number;
+export declare function inkMeasureTextBounded(source: string, file: string): string;
+export declare function inkWrapTextBounded(source: string, file: string): string;

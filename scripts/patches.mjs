@@ -191,6 +191,24 @@ const sameCells = (a, b) => {
 export const inkDomText = (source, file) => `${replaceOnce(source, eagerDirty, sameCellsDirty, file)}\n${sameCellsSource}`;
 const inkSameCellsClean = guard => patchPlugin(guard, 'ink-same-cells-clean', /[\\/]node_modules[\\/]ink[\\/]build[\\/]dom\.js$/, inkDomText);
 
-export const dependencyPatches = guard => [reactOnce(), yogaSyncIndex(guard), inkNoTopLevelAwait(guard), ...graphemesOnNeed(guard), yogaWithoutFetch(guard), productionReact(guard), meowLazyNormalize(guard), stringWidthLazyEmoji(guard), pgNodeOnly(guard), terminalSizeLazy(guard), signalExitLazy(guard), inkSameCellsClean(guard)];
+// Ink keeps every text it ever measured (measure-text.js, a Map) and every text it ever wrapped or
+// truncated at a width (wrap-text.js, an object), for the life of the process: a console left in a
+// tmux pane for weeks measures a new text for every new value of a counter, a latency, an uptime,
+// and the caches only grew. Bounded: past 4,096 entries a cache starts again (a frame or two of
+// measuring anew; a screen holds a few hundred texts). test/scripts/ink-text-cache-patch.test.ts.
+export const textCacheLimit = 4096;
+const measureSet = '    cache.set(text, dimensions);';
+const wrapDeclared = 'const cache = {};';
+const wrapSet = '    cache[cacheKey] = wrappedText;';
+export const inkMeasureTextBounded = (source, file) =>
+	replaceOnce(source, measureSet, `    if (cache.size >= ${textCacheLimit}) cache.clear();\n${measureSet}`, file);
+export const inkWrapTextBounded = (source, file) =>
+	replaceOnce(replaceOnce(source, wrapDeclared, 'let cache = {};\nlet cached = 0;', file), wrapSet, `    if (++cached > ${textCacheLimit}) {\n        cache = {};\n        cached = 1;\n    }\n${wrapSet}`, file);
+const inkTextCachesBounded = guard => [
+	patchPlugin(guard, 'ink-measure-text-bounded', /[\\/]node_modules[\\/]ink[\\/]build[\\/]measure-text\.js$/, inkMeasureTextBounded),
+	patchPlugin(guard, 'ink-wrap-text-bounded', /[\\/]node_modules[\\/]ink[\\/]build[\\/]wrap-text\.js$/, inkWrapTextBounded),
+];
+
+export const dependencyPatches = guard => [reactOnce(), yogaSyncIndex(guard), inkNoTopLevelAwait(guard), ...graphemesOnNeed(guard), yogaWithoutFetch(guard), productionReact(guard), meowLazyNormalize(guard), stringWidthLazyEmoji(guard), pgNodeOnly(guard), terminalSizeLazy(guard), signalExitLazy(guard), inkSameCellsClean(guard), ...inkTextCachesBounded(guard)];
 
 export {patchPlugin};
