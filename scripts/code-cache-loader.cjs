@@ -103,7 +103,9 @@ function runScript(name, cacheKind, optional = false) {
 			if (!dir.isDirectory() || !mine(dir)) {
 				cacheFile = undefined;
 			} else {
-				const fd = fs.openSync(cacheFile, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+				// (O_NONBLOCK: a FIFO planted there would block the open until a writer came; it is not a
+				// regular file, so it is ignored below like any other unsafe file)
+				const fd = fs.openSync(cacheFile, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
 				try {
 					const stat = fs.fstatSync(fd);
 					if (stat.isFile() && mine(stat)) {
