@@ -130,12 +130,13 @@ function runScript(name, cacheKind, optional = false) {
 			process.off('exit', save);
 			process.off('opsdeck:before-v8-flags', save);
 			clearTimeout(timer);
+			let temp;
 			try {
 				// (a folder it cannot write, as under a service's read-only home: not even the data is made)
 				fs.mkdirSync(path.dirname(cacheFile), {recursive: true, mode: 0o700});
 				fs.accessSync(path.dirname(cacheFile), fs.constants.W_OK);
 				const data = script.createCachedData();
-				const temp = `${cacheFile}.${process.pid}.tmp`;
+				temp = `${cacheFile}.${process.pid}.tmp`;
 				// (the two parts written one after the other: a copy of the data would be another big chunk freed)
 				const out = fs.openSync(temp, 'w', 0o600);
 				try {
@@ -146,10 +147,30 @@ function runScript(name, cacheKind, optional = false) {
 					fs.closeSync(out);
 				}
 				fs.renameSync(temp, cacheFile);
+				temp = undefined;
+			} catch {
+				// no cache: the next run compiles as this one did (and no temp file left behind, as when a
+				// folder stands at the cache's path and the rename fails)
+				if (temp !== undefined) {
+					try {
+						fs.rmSync(temp, {force: true});
+					} catch {}
+				}
+				return;
+			}
+			try {
 				// other builds' caches: none older than a month (a build in use is rewritten only when V8
-				// changes), and only the 32 newest (one per kind of run; a developer's rebuilds would pile up ~1-2 MB each)
+				// changes), and only the 32 newest (one per kind of run; a developer's rebuilds would pile up
+				// ~1-2 MB each); temp files (code-….v8.PID.tmp) a run that died left: those older than an hour
+				// (not one another run is writing now)
 				const dir = path.dirname(cacheFile);
-				const others = fs.readdirSync(dir)
+				const names = fs.readdirSync(dir);
+				for (const name of names.filter(name => /^code-.+\.v8\.\d+\.tmp$/.test(name))) {
+					const file = path.join(dir, name);
+					const stat = fs.lstatSync(file, {throwIfNoEntry: false});
+					if (stat?.isFile() && Date.now() - stat.mtimeMs > 3_600_000) fs.rmSync(file, {force: true});
+				}
+				const others = names
 					.filter(name => /^code-.+\.v8$/.test(name) && !name.startsWith(`code-${buildId}-`))
 					.map(name => ({file: path.join(dir, name), at: fs.statSync(path.join(dir, name)).mtimeMs}))
 					.sort((a, b) => b.at - a.at);
@@ -157,7 +178,7 @@ function runScript(name, cacheKind, optional = false) {
 					if (index >= 32 || Date.now() - other.at > 30 * 86_400_000) fs.rmSync(other.file, {force: true});
 				}
 			} catch {
-				// no cache: the next run compiles as this one did
+				// (the clean-up is best effort)
 			}
 		};
 		const timer = setTimeout(save, 1500).unref();
