@@ -154,7 +154,9 @@ function runScript(name, cacheKind, optional = false) {
 				if (temp !== undefined) {
 					try {
 						fs.rmSync(temp, {force: true});
-					} catch {}
+					} catch {
+						// (a temp file it cannot remove: nothing more to do)
+					}
 				}
 				return;
 			}
