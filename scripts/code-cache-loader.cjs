@@ -122,7 +122,16 @@ function runScript(name, cacheKind, optional = false) {
 		}
 	}
 
-	const script = new vm.Script(source, {filename: file, cachedData: cached});
+	// A lean script (optional) that cannot be compiled or run to its exports (damaged: empty,
+	// truncated) declines like one that is not there: the main script runs the line, no stack trace.
+	let script;
+	try {
+		script = new vm.Script(source, {filename: file, cachedData: cached});
+	} catch (error) {
+		if (optional) return undefined;
+		throw error;
+	}
+	let cancelSave;
 	if (cacheFile && (cached === undefined || script.cachedDataRejected)) {
 		// once this run has compiled what a start needs (the console's first frames, or a command's
 		// work), or at its exit if that comes first
@@ -188,9 +197,25 @@ function runScript(name, cacheKind, optional = false) {
 		// the console sets a V8 flag after its first frame (source/console/young-generation.ts), and V8
 		// refuses a cache made under other flags than the run reading it: written just before
 		process.on('opsdeck:before-v8-flags', save);
+		cancelSave = () => {
+			process.off('exit', save);
+			process.off('opsdeck:before-v8-flags', save);
+			clearTimeout(timer);
+		};
 	}
 	const program = {exports: {}};
-	script.runInThisContext()(program.exports, createRequire(file), program, file, path.dirname(file));
+	try {
+		script.runInThisContext()(program.exports, createRequire(file), program, file, path.dirname(file));
+	} catch (error) {
+		if (!optional) throw error;
+		// (no cache written for a script that did not run)
+		cancelSave?.();
+		return undefined;
+	}
+	if (optional && typeof program.exports?.start !== 'function') {
+		cancelSave?.();
+		return undefined;
+	}
 	return program.exports;
 }
 
@@ -198,5 +223,5 @@ function runScript(name, cacheKind, optional = false) {
 // (source/cli/lean.ts), which declines any line the main script would read otherwise (help, a
 // problem on the line, a form plain-argv.ts does not read), having done nothing; then the main script.
 const lean = new Set(['LEAN']);
-// (a copy of the bundle without the lean scripts runs every line through the main script)
+// (a copy of the bundle without the lean scripts, or with one damaged, runs every line through the main script)
 if (!(lean.has(kind) && runScript(`opsdeck.${kind}.js`, `${kind}.lean`, true)?.start())) runScript('opsdeck.script.js', kind);
