@@ -35,7 +35,7 @@ function runToFull(args: string[]): Promise<{code: number | null; timedOut: bool
 	const child = spawn(process.execPath, [bin, ...args], {cwd: dir, env: cliEnv({REDIS_URL: server.url, XDG_CACHE_HOME: path.join(dir, 'cache')}), stdio: ['ignore', full, 'pipe']});
 	fs.closeSync(full);
 	let stderr = '';
-	child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+	child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr += text));
 	return new Promise(resolve => {
 		const timer = setTimeout(() => {
 			child.kill('SIGKILL');
