@@ -103,7 +103,9 @@ function runScript(name, cacheKind, optional = false) {
 			if (!dir.isDirectory() || !mine(dir)) {
 				cacheFile = undefined;
 			} else {
-				const fd = fs.openSync(cacheFile, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+				// (O_NONBLOCK: a FIFO planted there would block the open until a writer came; it is not a
+				// regular file, so it is ignored below like any other unsafe file)
+				const fd = fs.openSync(cacheFile, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
 				try {
 					const stat = fs.fstatSync(fd);
 					if (stat.isFile() && mine(stat)) {
@@ -120,7 +122,16 @@ function runScript(name, cacheKind, optional = false) {
 		}
 	}
 
-	const script = new vm.Script(source, {filename: file, cachedData: cached});
+	// A lean script (optional) that cannot be compiled or run to its exports (damaged: empty,
+	// truncated) declines like one that is not there: the main script runs the line, no stack trace.
+	let script;
+	try {
+		script = new vm.Script(source, {filename: file, cachedData: cached});
+	} catch (error) {
+		if (optional) return undefined;
+		throw error;
+	}
+	let cancelSave;
 	if (cacheFile && (cached === undefined || script.cachedDataRejected)) {
 		// once this run has compiled what a start needs (the console's first frames, or a command's
 		// work), or at its exit if that comes first
@@ -128,12 +139,13 @@ function runScript(name, cacheKind, optional = false) {
 			process.off('exit', save);
 			process.off('opsdeck:before-v8-flags', save);
 			clearTimeout(timer);
+			let temp;
 			try {
 				// (a folder it cannot write, as under a service's read-only home: not even the data is made)
 				fs.mkdirSync(path.dirname(cacheFile), {recursive: true, mode: 0o700});
 				fs.accessSync(path.dirname(cacheFile), fs.constants.W_OK);
 				const data = script.createCachedData();
-				const temp = `${cacheFile}.${process.pid}.tmp`;
+				temp = `${cacheFile}.${process.pid}.tmp`;
 				// (the two parts written one after the other: a copy of the data would be another big chunk freed)
 				const out = fs.openSync(temp, 'w', 0o600);
 				try {
@@ -144,10 +156,32 @@ function runScript(name, cacheKind, optional = false) {
 					fs.closeSync(out);
 				}
 				fs.renameSync(temp, cacheFile);
+				temp = undefined;
+			} catch {
+				// no cache: the next run compiles as this one did (and no temp file left behind, as when a
+				// folder stands at the cache's path and the rename fails)
+				if (temp !== undefined) {
+					try {
+						fs.rmSync(temp, {force: true});
+					} catch {
+						// (a temp file it cannot remove: nothing more to do)
+					}
+				}
+				return;
+			}
+			try {
 				// other builds' caches: none older than a month (a build in use is rewritten only when V8
-				// changes), and only the 32 newest (one per kind of run; a developer's rebuilds would pile up ~1-2 MB each)
+				// changes), and only the 32 newest (one per kind of run; a developer's rebuilds would pile up
+				// ~1-2 MB each); temp files (code-….v8.PID.tmp) a run that died left: those older than an hour
+				// (not one another run is writing now)
 				const dir = path.dirname(cacheFile);
-				const others = fs.readdirSync(dir)
+				const names = fs.readdirSync(dir);
+				for (const name of names.filter(name => /^code-.+\.v8\.\d+\.tmp$/.test(name))) {
+					const file = path.join(dir, name);
+					const stat = fs.lstatSync(file, {throwIfNoEntry: false});
+					if (stat?.isFile() && Date.now() - stat.mtimeMs > 3_600_000) fs.rmSync(file, {force: true});
+				}
+				const others = names
 					.filter(name => /^code-.+\.v8$/.test(name) && !name.startsWith(`code-${buildId}-`))
 					.map(name => ({file: path.join(dir, name), at: fs.statSync(path.join(dir, name)).mtimeMs}))
 					.sort((a, b) => b.at - a.at);
@@ -155,7 +189,7 @@ function runScript(name, cacheKind, optional = false) {
 					if (index >= 32 || Date.now() - other.at > 30 * 86_400_000) fs.rmSync(other.file, {force: true});
 				}
 			} catch {
-				// no cache: the next run compiles as this one did
+				// (the clean-up is best effort)
 			}
 		};
 		const timer = setTimeout(save, 1500).unref();
@@ -163,9 +197,25 @@ function runScript(name, cacheKind, optional = false) {
 		// the console sets a V8 flag after its first frame (source/console/young-generation.ts), and V8
 		// refuses a cache made under other flags than the run reading it: written just before
 		process.on('opsdeck:before-v8-flags', save);
+		cancelSave = () => {
+			process.off('exit', save);
+			process.off('opsdeck:before-v8-flags', save);
+			clearTimeout(timer);
+		};
 	}
 	const program = {exports: {}};
-	script.runInThisContext()(program.exports, createRequire(file), program, file, path.dirname(file));
+	try {
+		script.runInThisContext()(program.exports, createRequire(file), program, file, path.dirname(file));
+	} catch (error) {
+		if (!optional) throw error;
+		// (no cache written for a script that did not run)
+		cancelSave?.();
+		return undefined;
+	}
+	if (optional && typeof program.exports?.start !== 'function') {
+		cancelSave?.();
+		return undefined;
+	}
 	return program.exports;
 }
 
@@ -173,5 +223,5 @@ function runScript(name, cacheKind, optional = false) {
 // (source/cli/lean.ts), which declines any line the main script would read otherwise (help, a
 // problem on the line, a form plain-argv.ts does not read), having done nothing; then the main script.
 const lean = new Set(['LEAN']);
-// (a copy of the bundle without the lean scripts runs every line through the main script)
+// (a copy of the bundle without the lean scripts, or with one damaged, runs every line through the main script)
 if (!(lean.has(kind) && runScript(`opsdeck.${kind}.js`, `${kind}.lean`, true)?.start())) runScript('opsdeck.script.js', kind);

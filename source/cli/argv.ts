@@ -34,6 +34,18 @@ const negative = /^-(\d+(\.\d+)?|\.\d+)$/;
 /** Whether the parser takes `next` as the value of a value flag written without `=`. */
 const takesNext = (next: string | undefined): next is string => next !== undefined && (!next.startsWith('-') || negative.test(next));
 
+/**
+ * A value flag followed by a word like `-5m` (not a number, so the parser reads it as options: `unknown
+ * option -5`): what the operator meant is clear enough to say so.
+ */
+function dashedValue(spec: Spec, next: string | undefined): string | undefined {
+	if (next === undefined || !/^-\d/.test(next) || negative.test(next)) return undefined;
+	const shown = quote(next.slice(0, 40));
+	return spec.name === 'since'
+		? `--since takes a duration like 5m or a time; ${shown} is neither (a duration already counts back: --since 5m is the last 5 minutes)`
+		: `--${kebab(spec.name)} takes a value; ${shown} starts with - and is read as options`;
+}
+
 /** Whether the parser takes `next` as a switch's value (`--yes false`). */
 const switchValue = (next: string | undefined) => next === 'true' || next === 'false';
 
@@ -66,6 +78,14 @@ export function readArgv(argv: readonly string[]): ArgvReading {
 	let unknown: string | undefined;
 	// every option given, as written and as its long name, to check against the command's own
 	const options: Array<{readonly written: string; readonly flag: string}> = [];
+	// (an unknown option's name is cut short in the message; dashedValue's own text, whose value it
+	// already cuts, is not)
+	let whole = false;
+	const dashed = (spec: Spec, next: string | undefined) => {
+		if (unknown !== undefined) return;
+		unknown = dashedValue(spec, next);
+		whole = unknown !== undefined;
+	};
 	const empty = new Set<string>();
 	let choice: string | undefined;
 	// how many times each value flag was given (meow refuses a second with its own words, exit 1)
@@ -97,6 +117,7 @@ export function readArgv(argv: readonly string[]): ArgvReading {
 			} else if (takesNext(argv[i + 1])) {
 				value(spec, argv[++i]!);
 			} else {
+				dashed(spec, argv[i + 1]);
 				// `--limit` last, or before another option: the parser gives it ''
 				value(spec, '');
 			}
@@ -125,7 +146,10 @@ export function readArgv(argv: readonly string[]): ArgvReading {
 				}
 				// only the last letter of a group can take what follows
 				if (j < letters.length - 1) continue;
-				if (spec.type === 'string') value(spec, takesNext(argv[i + 1]) ? argv[++i]! : '');
+				if (spec.type === 'string') {
+					if (!takesNext(argv[i + 1])) dashed(spec, argv[i + 1]);
+					value(spec, takesNext(argv[i + 1]) ? argv[++i]! : '');
+				}
 				else if (switchValue(argv[i + 1])) i++;
 			}
 		} else {
@@ -137,7 +161,7 @@ export function readArgv(argv: readonly string[]): ArgvReading {
 	const missing = specs.find(spec => empty.has(spec.name));
 	const twice = specs.find(spec => (times.get(spec.name) ?? 0) > 1);
 	const repeated = twice && `--${kebab(twice.name)}${twice.shortFlag ? ` (-${twice.shortFlag})` : ''} is given ${times.get(twice.name)} times: give it once`;
-	const problem = unknown !== undefined ? `${unknown.slice(0, 80)}; see opsdeck --help` : misplaced(words[0], options) ?? repeated ?? (missing ? `--${kebab(missing.name)} needs a value` : choice);
+	const problem = unknown !== undefined ? `${whole ? unknown : unknown.slice(0, 80)}; see opsdeck --help` : misplaced(words[0], options) ?? repeated ?? (missing ? `--${kebab(missing.name)} needs a value` : choice);
 	return {request, problem};
 }
 

@@ -148,9 +148,14 @@ export function runProcess(main: () => Promise<number>): void {
 		writeError(process.stderr, libraryWarning(parts.map(String).join(' ')));
 	};
 
-	// `| head` closing the pipe is not an error.
-	process.stdout.on('error', error => {
-		if ((error as NodeJS.ErrnoException).code === 'EPIPE') process.exit(process.exitCode ?? 0);
+	// `| head` closing the pipe is not an error. Any other failure to write stdout (a full disk:
+	// ENOSPC, EIO) is: said on stderr in one line, exit 1 at once. (It was swallowed: `keys >
+	// /dev/full` exited 0 having written nothing, `keys --json` waited for ever for a 'drain' that
+	// never comes; exiting also stops a scan that nothing can be written from.)
+	process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+		if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+		const reason = error.code && !error.message.startsWith(error.code) ? `${error.code}: ${error.message}` : error.message;
+		process.exit(fail(`cannot write the output: ${reason}`, 1));
 	});
 
 	// (no top-level await: the bundle is one CommonJS script, scripts/bundle.mjs)

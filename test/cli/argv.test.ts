@@ -34,6 +34,9 @@ describe('the first thing wrong, as one line', () => {
 		[['flush', '--yes', '--READ-ONLY'], 'unknown option --READ-ONLY; see opsdeck --help'],
 		[['flush', '-yx'], 'unknown option -x; see opsdeck --help'],
 		[['inspect', '-5'], 'unknown option -5; see opsdeck --help'],
+		// a value flag before a word like -5m (not a number: the parser reads it as options -5 -m)
+		[['logs', 'app.log', '--since', '-5m'], '--since takes a duration like 5m or a time; "-5m" is neither (a duration already counts back: --since 5m is the last 5 minutes); see opsdeck --help'],
+		[['logs', 'app.log', '-n', '-5x'], '--lines takes a value; "-5x" starts with - and is read as options; see opsdeck --help'],
 		[['flush', '--read-only=1'], '--read-only is a switch: give it alone (or =true/=false), not =1; see opsdeck --help'],
 		[['keys', '--limit'], '--limit needs a value'],
 		[['keys', '--limit='], '--limit needs a value'],

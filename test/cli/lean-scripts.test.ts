@@ -84,6 +84,7 @@ const logsLines: Array<[string[], boolean]> = [
 	[['logs', log, '--', '-n'], false],
 	[['logs', log, '--count=true'], false],
 	[['logs', log, '--yes'], false],
+	[['logs', log, '--since', '-5m'], false],
 	[['--sqlite', 'logs'], false],
 ];
 
@@ -111,6 +112,8 @@ describe('a lean script gives the main script\'s output and exit code', () => {
 		expect(secret.code).toBe(0);
 		expect(secret.stderr).toMatch(/^opsdeck: --redis-url holds a password/);
 		expect(secret.stderr).not.toContain('hunter2secret');
+		const since = run(bin, ['logs', log, '--since', '-5m']).out;
+		expect(since).toEqual({stdout: '', stderr: 'opsdeck: --since takes a duration like 5m or a time; "-5m" is neither (a duration already counts back: --since 5m is the last 5 minutes); see opsdeck --help\n', code: 2});
 		const bad = run(bin, ['logs', log, '-n', 'x']).out;
 		expect(bad.code).toBe(2);
 		expect(bad.stdout).toBe('');
