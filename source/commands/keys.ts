@@ -16,7 +16,29 @@ import {KeyListWriter} from '../text/key-list.js';
 import {writeText} from '../text/out.js';
 import {jsonText} from '../text/sanitize.js';
 import {errorMessage} from '../text/mask.js';
-import {intFlag, UsageError, warn, type CommandContext} from './shared.js';
+import {backendAddress, CommandError, connectionFailure, intFlag, UsageError, warn, type CommandContext} from './shared.js';
+
+/** "127.0.0.1:6379" (or the socket path) a bare connection goes to: never its credentials. */
+function targetAddress(target: PipeTarget): string {
+	return target.path ?? `${target.host?.includes(':') ? `[${target.host}]` : (target.host ?? 'localhost')}:${target.port ?? 6379}`;
+}
+
+/**
+ * The error as `redis HOST:PORT: reason`, as `opsdeck redis` and `opsdeck pg` say a lost connection
+ * (connectionFailure): a lost or stalled server, and a refusal at the handshake (WRONGPASS, NOAUTH,
+ * no connection in time), named, so the operator knows which of the servers it was (profiles, .env,
+ * REDIS_URL). A refused SELECT (WrongTargetError, exit 2) already names its URL; a reason that
+ * already names the address is not given it twice. Exit 1 as before.
+ */
+function named(error: unknown, address: string): unknown {
+	if (!(error instanceof Error) || error.name === 'WrongTargetError' || error instanceof UsageError) return error;
+	const lost = connectionFailure('redis', address, error);
+	if (lost) return lost;
+	if (error.name !== 'BackendDownError') return error;
+	const reason = errorMessage(error).replace(/^redis is down(: )?/, '') || 'down';
+	return new CommandError(reason.includes(address) ? `redis is down: ${reason}` : `redis ${address}: ${reason}`);
+}
+
 
 function write(ctx: CommandContext, text: string): Promise<void> | undefined {
 	if (writeText(ctx.stdout, text)) return undefined;
@@ -74,7 +96,11 @@ export async function run(ctx: CommandContext): Promise<number> {
 	}
 	// one bare connection per master (every master of a cluster), each scanning with its own cursor
 	if (streams.length === 0) {
-		await redis.ready();
+		try {
+			await redis.ready();
+		} catch (error) {
+			throw named(error, backendAddress(redis.url, 6379));
+		}
 		streams = redis.masters().map(client => scanStream(redis.pipeTarget(client)));
 	}
 	let waiting: Promise<void> | undefined;
@@ -97,8 +123,12 @@ export async function run(ctx: CommandContext): Promise<number> {
 	if (json) await write(ctx, `{"pattern":${jsonText(pattern)},"type":${jsonText(type ?? null)},"keys":[`);
 	try {
 		// DBSIZE of every master first (the total), then the scans, in parallel
-		await Promise.all(streams.map(stream => stream.open()));
-		await Promise.all(streams.map(stream => stream.scan()));
+		// (each failure named with its own server: a cluster has several)
+		const whose = (stream: ScanStream) => (error: unknown) => {
+			throw named(error, targetAddress(stream.target));
+		};
+		await Promise.all(streams.map(stream => stream.open().catch(whose(stream))));
+		await Promise.all(streams.map(stream => stream.scan().catch(whose(stream))));
 	} catch (error) {
 		for (const stream of streams) stream.stop();
 		flush(true);

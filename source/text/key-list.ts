@@ -98,6 +98,8 @@ export class KeyListWriter {
 			out[pos++] = b;
 		}
 		if (plain && suspect && mayMask(buffer.toString('latin1', start, end))) plain = false;
+		// a line for the empty name is `""`, and the key named `""` is `\x22\x22` (keyText)
+		if (plain && !json && (end === start || (end - start === 2 && buffer[start] === 0x22 && buffer[start + 1] === 0x22))) plain = false;
 		if (plain) {
 			out[pos++] = json ? 0x22 : 0x0a;
 			this.#pos = pos;

@@ -267,16 +267,17 @@ describe('opsdeck keys: failures (what the bare connection cannot do goes throug
 			const cut = await keys(url);
 			expect(cut.code).toBe(1);
 			const doc = JSON.parse(cut.stdout) as {count: number; complete: boolean; error: string};
-			expect(doc).toMatchObject({complete: false, error: 'connection lost'});
+			// named: the server the bare connection went to (here the proxy)
+			expect(doc).toMatchObject({complete: false, error: `redis 127.0.0.1:${proxy.port}: connection lost`});
 			expect(doc.count).toBeGreaterThan(0);
-			expect(cut.stderr).toBe('opsdeck: connection lost\n');
+			expect(cut.stderr).toBe(`opsdeck: redis 127.0.0.1:${proxy.port}: connection lost\n`);
 			proxy.onRequest(data => {
 				if (secondScan(data)) proxy.stall('responses');
 			});
 			const stalled = await keys(url);
 			expect(stalled.code).toBe(1);
-			expect(JSON.parse(stalled.stdout)).toMatchObject({complete: false, error: 'no answer within 5000 ms'});
-			expect(stalled.stderr).toBe('opsdeck: no answer within 5000 ms\n');
+			expect(JSON.parse(stalled.stdout)).toMatchObject({complete: false, error: `redis 127.0.0.1:${proxy.port}: no answer within 5000 ms`});
+			expect(stalled.stderr).toBe(`opsdeck: redis 127.0.0.1:${proxy.port}: no answer within 5000 ms\n`);
 		} finally {
 			proxy.resume();
 			await proxy.close();
@@ -299,11 +300,11 @@ describe('opsdeck keys: failures (what the bare connection cannot do goes throug
 		try {
 			const wrong = await keys(server.url.replace('redis://', 'redis://:wrongpass1@'));
 			expect(wrong.code).toBe(1);
-			expect(wrong.stderr).toMatch(/^opsdeck: redis is down: WRONGPASS[^\n]*\n$/);
+			expect(wrong.stderr).toMatch(new RegExp(`^opsdeck: redis 127\\.0\\.0\\.1:${server.port}: WRONGPASS[^\\n]*\\n$`));
 			expect(wrong.stdout).toBe('');
 			const none = await keys(server.url);
 			expect(none.code).toBe(1);
-			expect(none.stderr).toMatch(/^opsdeck: redis is down: NOAUTH[^\n]*\n$/);
+			expect(none.stderr).toMatch(new RegExp(`^opsdeck: redis 127\\.0\\.0\\.1:${server.port}: NOAUTH[^\\n]*\\n$`));
 			const right = await keys(server.url.replace('redis://', 'redis://:rightpass1@'));
 			expect(right.code).toBe(0);
 			expect(JSON.parse(right.stdout)).toMatchObject({keys: ['locked:key'], count: 1, complete: true, dbsize: 1});

@@ -85,10 +85,13 @@ export function keyHex(key: string): string {
 
 /**
  * How a key is shown: a backslash doubled, each byte that is not UTF-8 as `\xHH`, and controls and
- * invisible characters escaped by sanitize. Two different keys never look the same, and
- * parseKeyName reads the shown form back to the key (`opsdeck inspect` takes what `keys` printed).
+ * invisible characters escaped by sanitize. The empty name (legal in Redis) is `""`, not nothing (a
+ * blank row, a delete dialog naming no key); the one key literally named `""` is then `\x22\x22`.
+ * Two different keys never look the same, and parseKeyName reads the shown form back to the key
+ * (`opsdeck inspect` takes what `keys` printed).
  */
 export function keyText(key: string): Safe {
+	if (key.length <= 2 && (key === '' || key === '""')) return sanitize(key === '' ? '""' : '\\x22\\x22');
 	// the common key has neither: one quick scan, then only sanitize (`opsdeck keys` on 1M keys)
 	if (!maybeEscaped.test(key)) return sanitize(key);
 	return sanitize(key.replace(shownEscapes, ch => (ch === '\\' ? '\\\\' : ch === '\ufffd' ? '\\ufffd' : `\\x${(ch.charCodeAt(0) - 0xdc00).toString(16)}`)));
@@ -96,10 +99,12 @@ export function keyText(key: string): Safe {
 
 /**
  * A key named on the command line in the form keyText shows: `\\` a backslash, `\xHH` a byte,
- * `\uXXXX` / `\u{X…}` a character. Any other backslash stays as typed. undefined when the name has
- * no escape at all (it is the key as typed).
+ * `\uXXXX` / `\u{X…}` a character, `""` (exactly) the empty name. Any other backslash stays as
+ * typed. undefined when the name has no escape at all (it is the key as typed).
  */
 export function parseKeyName(name: string): string | undefined {
+	// keyText's form of the empty name
+	if (name === '""') return '';
 	if (!/\\(\\|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|u\{[0-9a-fA-F]{1,6}\})/.test(name)) return undefined;
 	const bytes: number[] = [];
 	const pushText = (text: string) => {

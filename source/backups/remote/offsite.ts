@@ -131,7 +131,11 @@ export async function uploadBackup(config: OffsiteConfig, spec: RemoteSpec, name
 			await record(config.backupDir, result);
 			return result;
 		} catch (caught) {
+			// the reason only: a RemoteError begins with the remote's id, and every reader of this
+			// error (the sidecar's record, shipText, the Backups tab) says the remote before it
+			// (hostile report: "NOT off-site (s3://bkt/pre/: s3://bkt/pre/: upload of … failed: …)")
 			error = errorMessage(caught);
+			if (error.startsWith(`${spec.id}: `)) error = error.slice(spec.id.length + 2);
 			if (caught instanceof RemoteError && !caught.retryable) break;
 		} finally {
 			running.delete(token);

@@ -2,7 +2,8 @@
 // five 16 MiB parts (one more than the 4 sent at a time, the last one short) goes up multipart with
 // its sha256 checked, `list --remote` shows it, `restore --from`
 // brings it back through the plan; the server stopped mid-upload → retries, "not off-site", a
-// degraded verdict, and the next backup takes both up. The heartbeat sees /start and success.
+// degraded verdict (the sidecar, the job's line and the Backups tab name the remote once), and the
+// next backup takes both up. The heartbeat sees /start and success.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,6 +15,8 @@ import {runBackupJob} from '../../../source/backups/remote/job.js';
 import {readSidecar} from '../../../source/backups/files.js';
 import {s3Client, s3PartSize, s3QueueSize} from '../../../source/backups/remote/s3.js';
 import {listRemoteBackups} from '../../../source/backups/remote/remote-backups.js';
+import {shipText} from '../../../source/backups/remote/offsite.js';
+import {offsiteNote} from '../../../source/console/tabs/backups/offsite-view.js';
 import {startS3Server, type S3ServerHandle} from '../../helpers/s3-server.js';
 import {startHeartbeatReceiver, type HeartbeatReceiver} from '../../helpers/heartbeat-receiver.js';
 import {tempSqlite, type TempSqlite} from '../../helpers/sqlite.js';
@@ -127,7 +130,15 @@ describe('the server stopped mid-upload', () => {
 		await stopped;
 		expect(first.ok).toBe(false);
 		expect(first.ship!.uploads[0]).toMatchObject({ok: false, attempts: 3});
-		expect(readSidecar(c.backupDir, first.entry.name)!.offsite![`s3://${s3.bucket}/box-1/`]).toMatchObject({ok: false, attempts: 3});
+		const id = `s3://${s3.bucket}/box-1/`;
+		const meta = readSidecar(c.backupDir, first.entry.name)!;
+		expect(meta.offsite![id]).toMatchObject({ok: false, attempts: 3});
+		// the remote said once, by each reader of the error: not "s3://b/p/: s3://b/p/: upload of … failed"
+		const reason = meta.offsite![id]!.error!;
+		expect(reason).toMatch(new RegExp(`^upload of ${first.entry.name} failed: \\S`));
+		expect(first.ship!.uploads[0]!.error).toBe(reason);
+		expect(shipText(first.ship!)).toBe(`NOT off-site: ${id} FAILED after 3 attempts: ${reason}`);
+		expect(offsiteNote({...first.entry, meta}, true)).toBe(`${first.entry.name}: NOT off-site (${id}: ${reason}); the next backup tries again`);
 
 		const status = await cli(['status', '--json'], {DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres'});
 		const report = JSON.parse(status.stdout) as {verdict: string; reasons: {component: string; level: string; message: string}[]};
