@@ -16,11 +16,12 @@ import {KeyListWriter} from '../text/key-list.js';
 import {writeText} from '../text/out.js';
 import {jsonText} from '../text/sanitize.js';
 import {errorMessage} from '../text/mask.js';
+import {hostPort} from '../text/net-reason.js';
 import {backendAddress, CommandError, connectionFailure, intFlag, UsageError, warn, type CommandContext} from './shared.js';
 
 /** "127.0.0.1:6379" (or the socket path) a bare connection goes to: never its credentials. */
 function targetAddress(target: PipeTarget): string {
-	return target.path ?? `${target.host?.includes(':') ? `[${target.host}]` : (target.host ?? 'localhost')}:${target.port ?? 6379}`;
+	return target.path ?? hostPort(target.host ?? 'localhost', target.port ?? 6379);
 }
 
 /**

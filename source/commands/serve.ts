@@ -11,6 +11,7 @@ import {checkHealth, summary, type HealthReport} from '../health/health.js';
 import {apiHealth, healthJson, httpStatusFor, livez, readyz, requestProblem} from '../health/http.js';
 import {createMetrics} from '../metrics/metrics.js';
 import {errorMessage} from '../text/mask.js';
+import {hostPort} from '../text/net-reason.js';
 import {sanitize} from '../text/sanitize.js';
 import {CommandError, print, type CommandContext, UsageError} from './shared.js';
 
@@ -120,8 +121,7 @@ export async function run(ctx: CommandContext): Promise<number> {
 		await drills?.stop();
 		throw listenError(error, config.healthHost, config.healthPort);
 	}
-	const shown = config.healthHost.includes(':') ? `[${config.healthHost}]` : config.healthHost;
-	log(`listening on http://${shown}:${port} (GET /health, /api/health, /livez, /readyz, /metrics)`);
+	log(`listening on http://${hostPort(config.healthHost, port)} (GET /health, /api/health, /livez, /readyz, /metrics)`);
 
 	await new Promise<void>(resolve => {
 		const shutdown = (signal: string) => {

@@ -7,13 +7,18 @@ import {errorCode} from './fs-reason.js';
 
 type NetError = {readonly address?: unknown; readonly port?: unknown; readonly hostname?: unknown};
 
+/** "127.0.0.1:6379", "[::1]:5432" (an IPv6 address in brackets), or the host alone without a port. */
+export function hostPort(host: string, port?: number | string): string {
+	const shown = host.includes(':') ? `[${host}]` : host;
+	return port === undefined || port === '' ? shown : `${shown}:${port}`;
+}
+
 /** "127.0.0.1:6379", "[::1]:5432", "db.internal", or undefined when the error names no peer. */
 function peer(error: unknown): string | undefined {
 	const {address, port, hostname} = (error ?? {}) as NetError;
 	const host = typeof address === 'string' && address !== '' ? address : typeof hostname === 'string' && hostname !== '' ? hostname : undefined;
 	if (host === undefined) return undefined;
-	const shown = host.includes(':') ? `[${host}]` : host;
-	return typeof port === 'number' || (typeof port === 'string' && port !== '') ? `${shown}:${port}` : shown;
+	return hostPort(host, typeof port === 'number' || typeof port === 'string' ? port : undefined);
 }
 
 const withPeer: Readonly<Partial<Record<string, (at: string) => string>>> = {
