@@ -62,7 +62,12 @@ describe('Keys cursor by identity in a terminal', () => {
 		try {
 			await run.waitForText('Status');
 			run.press('2');
-			await run.waitForText(/[1-9][\d,]* keys .*scanning…/, 15_000);
+			// ten keys or more on screen (two digits), enough to move three rows down
+			await run.waitForText(/[1-9][\d,]*\d keys .*scanning…/, 15_000);
+			// stop the scan while the cursor is placed: on a loaded machine a running scan could end
+			// (and sort the list) before the three moves are drawn, and the highlight is then elsewhere
+			run.press('s');
+			await run.waitForText(/[1-9][\d,]*\d keys .*stopped/, 15_000);
 			// rest on the fourth row, keys sent apart as a person types
 			for (let i = 0; i < 3; i++) {
 				await sleep(150);
@@ -76,8 +81,10 @@ describe('Keys cursor by identity in a terminal', () => {
 			}, {timeout: 15_000, message: 'the highlight on the fourth row'});
 			const chosen = highlightedKey(run);
 			expect(chosen).toMatch(/^[amz]:\d{5}$/);
-			// chosen while the list is still in SCAN order and growing: the sort comes later
-			expect(run.screen()).toContain('scanning…');
+			// chosen while the list is in SCAN order and not finished: the sort comes later
+			expect(run.screen()).toContain('stopped');
+			run.press('s');
+			await run.waitForText(/keys .*(scanning…|· done)/, 15_000);
 
 			// the scan goes on, the writer adds keys above and below; the list ends sorted
 			// done: the state, or the row range the header shows only once the scan is done (it may cut the state)
