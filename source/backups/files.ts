@@ -44,6 +44,7 @@ export type OffsiteUpload = {
 	readonly attempts: number;
 	/** the sha256 of the bytes sent (equal to the sidecar's when ok) */
 	readonly sha256?: string;
+	/** why it failed, without the remote's id (the record is under it; its readers say it once), masked */
 	readonly error?: string;
 };
 

@@ -39,7 +39,8 @@ export function printRemotePlans(ctx: CommandContext, plans: readonly RemotePrun
 		print(ctx, '');
 		print(ctx, `${sanitize(mask(plan.remote))} (keep ${remoteKeepText(ctx)})`);
 		if (plan.error) {
-			print(ctx, `  cannot list: ${sanitize(mask(plan.error))}`);
+			// under the line that names the remote: the reason only, "cannot list" said once
+			print(ctx, `  cannot list: ${sanitize(mask((plan.reason ?? plan.error).replace(/^cannot list: /, '')))}`);
 			continue;
 		}
 		const rows = [...plan.keep.map(k => ({...k, action: 'keep', why: k.keptBy.map(keptByText).join(', ')})), ...plan.drop.map(d => ({...d, action: 'DELETE', why: ''}))]
@@ -54,7 +55,7 @@ export function printRemotePlans(ctx: CommandContext, plans: readonly RemotePrun
 /** The real prune's lines for the remotes; true when every remote was pruned. */
 export function reportRemotePrunes(ctx: CommandContext, done: readonly RemotePrune[]): boolean {
 	for (const p of done) {
-		if (p.error) warn(ctx, `${sanitize(mask(p.remote))}: ${p.deleted.length > 0 ? `deleted ${p.deleted.length}, then ` : ''}${sanitize(mask(p.error))}`);
+		if (p.error) warn(ctx, `${sanitize(mask(p.remote))}: ${p.deleted.length > 0 ? `deleted ${p.deleted.length}, then ` : ''}${sanitize(mask(p.reason ?? p.error))}`);
 		else if (!ctx.flags.json) print(ctx, `${sanitize(mask(p.remote))}: pruned ${plural(p.deleted.length, 'backup')}; ${p.keep.length} kept (keep ${remoteKeepText(ctx)})`);
 	}
 	return done.every(p => !p.error);

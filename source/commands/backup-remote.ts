@@ -40,9 +40,8 @@ export async function listRemote(ctx: CommandContext): Promise<number> {
 	}
 	for (const listing of listings) {
 		if (listing.error) {
-			// the error may name the remote and "cannot list" already (`s3://b/p/: cannot list: …`): each said once
-			const why = listing.error.startsWith(`${listing.remote}: `) ? listing.error.slice(listing.remote.length + 2) : listing.error;
-			print(ctx, `${sanitize(listing.remote)}: cannot list: ${sanitize(why.replace(/^cannot list: /, ''))}`);
+			// the reason (without the remote's id) may say "cannot list" already: each said once
+			print(ctx, `${sanitize(listing.remote)}: cannot list: ${sanitize((listing.reason ?? listing.error).replace(/^cannot list: /, ''))}`);
 			continue;
 		}
 		if (listing.backups.length === 0) {

@@ -7,10 +7,9 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import fs from 'node:fs';
 import path from 'node:path';
 import type {Config} from '../../config/config.js';
-import {errorMessage} from '../../text/mask.js';
 import {listBackups, readSidecar, writeSidecar, type BackupEntry, type BackupMeta, type OffsiteUpload} from '../files.js';
 import {sidecarName} from '../names.js';
-import {openRemote, RemoteError, type Remote} from './remote.js';
+import {openRemote, RemoteError, remoteReason, type Remote} from './remote.js';
 import type {RemoteSpec} from './spec.js';
 
 export type OffsiteConfig = Pick<Config, 'backupDir' | 'backupRemotes' | 'backupS3' | 'backupSftp' | 'backupUploadRetries' | 'backupUploadBackoffMs'>;
@@ -25,6 +24,7 @@ export type UploadResult = {
 	readonly durationMs: number;
 	readonly sizeBytes?: number;
 	readonly sha256?: string;
+	/** why it failed, without the remote's id (remoteReason): each reader names the remote itself */
 	readonly error?: string;
 };
 
@@ -131,11 +131,10 @@ export async function uploadBackup(config: OffsiteConfig, spec: RemoteSpec, name
 			await record(config.backupDir, result);
 			return result;
 		} catch (caught) {
-			// the reason only: a RemoteError begins with the remote's id, and every reader of this
-			// error (the sidecar's record, shipText, the Backups tab) says the remote before it
-			// (hostile report: "NOT off-site (s3://bkt/pre/: s3://bkt/pre/: upload of … failed: …)")
-			error = errorMessage(caught);
-			if (error.startsWith(`${spec.id}: `)) error = error.slice(spec.id.length + 2);
+			// the reason only: every reader of this error (the sidecar's record, shipText, the Backups
+			// tab) says the remote before it (hostile report: "NOT off-site (s3://bkt/pre/:
+			// s3://bkt/pre/: upload of … failed: …)")
+			error = remoteReason(caught);
 			if (caught instanceof RemoteError && !caught.retryable) break;
 		} finally {
 			running.delete(token);

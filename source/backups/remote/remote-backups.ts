@@ -12,7 +12,7 @@ import {ensureDir} from '../../system/ensure-dir.js';
 import {forgetTemp, trackTemp} from '../../system/temp-files.js';
 import {fsyncDir, readSidecar, writeSidecar, type BackupMeta} from '../files.js';
 import {runWorkerTask, type InspectResult} from '../worker.js';
-import {assertRemoteName, openRemote, RemoteError, type RemoteConfig, type RemoteObject, type TransferProgress} from './remote.js';
+import {assertRemoteName, openRemote, RemoteError, remoteReason, type RemoteConfig, type RemoteObject, type TransferProgress} from './remote.js';
 import {parseRemote, type RemoteSpec} from './spec.js';
 
 /** `--from` does not name a remote (a usage error, exit 2). */
@@ -52,7 +52,15 @@ export function findRemote(config: Pick<Config, 'backupRemotes'>, given: string 
 	throw new RemoteChoiceError(`--from ${quote(given.slice(0, 60))} is not a remote (configured: ${sanitize(list)})`);
 }
 
-export type RemoteListing = {readonly remote: string; readonly kind: RemoteSpec['kind']; readonly backups: readonly RemoteObject[]; readonly error?: string};
+export type RemoteListing = {
+	readonly remote: string;
+	readonly kind: RemoteSpec['kind'];
+	readonly backups: readonly RemoteObject[];
+	/** why it could not be listed, whole (`s3://b/p/: cannot list: …`), one masked line: JSON's `error` */
+	readonly error?: string;
+	/** the same without the remote's id (remoteReason), for a reader that names the remote itself */
+	readonly reason?: string;
+};
 
 /** Every backup on each remote (or why a remote could not be listed); never throws. */
 export async function listRemoteBackups(config: RemoteConfig & Pick<Config, 'backupRemotes'>, specs: readonly RemoteSpec[] = config.backupRemotes): Promise<RemoteListing[]> {
@@ -65,7 +73,7 @@ export async function listRemoteBackups(config: RemoteConfig & Pick<Config, 'bac
 				await remote.close();
 			}
 		} catch (error) {
-			return {remote: spec.id, kind: spec.kind, backups: [], error: errorMessage(error)};
+			return {remote: spec.id, kind: spec.kind, backups: [], error: errorMessage(error), reason: remoteReason(error)};
 		}
 	}));
 }

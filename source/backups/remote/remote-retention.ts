@@ -10,7 +10,7 @@ import {runMutation} from '../../mutations/registry.js';
 import {errorMessage} from '../../text/mask.js';
 import {parseBackupName} from '../names.js';
 import {applyRetention, type KeptBy, type RetentionResult, type RetentionRules} from '../retention.js';
-import {assertRemoteName, openRemote, type Remote, type RemoteConfig} from './remote.js';
+import {assertRemoteName, openRemote, remoteReason, type Remote, type RemoteConfig} from './remote.js';
 import type {RemoteSpec} from './spec.js';
 
 type RemotePruneConfig = RemoteConfig & Pick<Config, 'backupRemotes' | 'backupRemoteKeep' | 'readOnly' | 'auditLog'>;
@@ -26,8 +26,13 @@ export type RemotePrune = {
 	readonly drop: readonly {readonly name: string; readonly time: number; readonly manual: boolean}[];
 	/** deleted (empty in a dry run) */
 	readonly deleted: readonly string[];
-	/** why this remote could not be listed or pruned (the rest of it is left as it was) */
+	/**
+	 * why this remote could not be listed or pruned (the rest of it is left as it was), whole
+	 * (`s3://b/p/: cannot list: …`), one masked line: JSON's `error`
+	 */
 	readonly error?: string;
+	/** the same without the remote's id (remoteReason), for a reader that names the remote itself */
+	readonly reason?: string;
 };
 
 function store(remote: Remote, group: 'all' | 'automatic' | 'manual') {
@@ -51,14 +56,14 @@ function store(remote: Remote, group: 'all' | 'automatic' | 'manual') {
 	};
 }
 
-function merge(remote: string, results: readonly RetentionResult[], error?: string): RemotePrune {
+function merge(remote: string, results: readonly RetentionResult[], failure?: {readonly error: string; readonly reason: string}): RemotePrune {
 	const newest = (a: {time: number; name: string}, b: {time: number; name: string}) => b.time - a.time || b.name.localeCompare(a.name);
 	return {
 		remote,
 		keep: results.flatMap(r => r.keep.map(k => ({...k.entry, keptBy: k.keptBy}))).sort(newest),
 		drop: results.flatMap(r => r.drop).sort(newest),
 		deleted: results.flatMap(r => r.deleted),
-		...(error ? {error} : {}),
+		...(failure ?? {}),
 	};
 }
 
@@ -74,7 +79,7 @@ export async function pruneRemote(config: RemotePruneConfig, spec: RemoteSpec, r
 		return merge(spec.id, results);
 	} catch (error) {
 		if ((error as Error).name === 'ReadOnlyError' || (error as Error).name === 'AuditError') throw error;
-		return merge(spec.id, results, errorMessage(error));
+		return merge(spec.id, results, {error: errorMessage(error), reason: remoteReason(error)});
 	} finally {
 		await remote?.close().catch(() => undefined);
 	}

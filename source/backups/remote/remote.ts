@@ -7,6 +7,7 @@ import {Transform} from 'node:stream';
 import type {Config} from '../../config/config.js';
 import {parseBackupName} from '../names.js';
 import type {RemoteSpec} from './spec.js';
+import {errorMessage, mask} from '../../text/mask.js';
 import {quote} from '../../text/sanitize.js';
 
 export type RemoteObject = {
@@ -50,12 +51,36 @@ export interface Remote {
 	close(): Promise<void>;
 }
 
-/** Something went wrong with a remote: one line, the remote named, secrets masked by the caller's printer. */
+/**
+ * Something went wrong with a remote: which remote (`remote`, its id; undefined for a refusal that is
+ * not about a remote, such as a name that is not a backup's) and why (`reason`), kept apart, so that
+ * a reader that names the remote itself (the sidecar's record, shipText, the Backups tab, list
+ * --remote, prune) takes the reason and says the remote once. `message` is `remote: reason`, for a
+ * reader that prints the error whole (a command's stderr line). The reason may hold a server's words
+ * and file names: take it through remoteReason (one masked line), and sanitize to show.
+ */
 export class RemoteError extends Error {
-	constructor(message: string, readonly retryable = true) {
-		super(message);
+	readonly remote: string | undefined;
+	readonly reason: string;
+	/** false: trying again will not change it (a wrong host key, a missing key file, a refused name) */
+	readonly retryable: boolean;
+	constructor(remote: string | undefined, reason: string, options: {readonly retryable?: boolean; readonly cause?: unknown} = {}) {
+		super(remote ? `${remote}: ${reason}` : reason, options.cause === undefined ? undefined : {cause: options.cause});
 		this.name = 'RemoteError';
+		this.remote = remote;
+		this.reason = reason;
+		this.retryable = options.retryable ?? true;
 	}
+}
+
+/**
+ * Why a remote operation failed, without the remote's id (the reader names the remote): a
+ * RemoteError's reason, any other error's own words (a plain Error, a string); one line, masked.
+ * Never empty: an error with nothing to say (undefined, '') is "no reason given".
+ */
+export function remoteReason(error: unknown): string {
+	const text = error instanceof RemoteError ? mask(error.reason.split('\n')[0]!.trim()) : error === undefined || error === null ? '' : errorMessage(error);
+	return text || 'no reason given';
 }
 
 export type RemoteConfig = Pick<Config, 'backupS3' | 'backupSftp'>;
@@ -80,7 +105,7 @@ export function hashing(onBytes?: (total: number) => void): Transform & {done():
 /** A backup file name as it may be stored remotely: a plain `.db` name, nothing that climbs or hides. */
 export function assertRemoteName(name: string): void {
 	if (typeof name !== 'string' || !name.endsWith('.db') || name.startsWith('.') || /[/\\\0]/.test(name) || name.includes('..') || /[\u0000-\u001f\u007f]/.test(name)) {
-		throw new RemoteError(`${quote(name.slice(0, 60))} is not a backup name (a plain NAME.db): refused`, false);
+		throw new RemoteError(undefined, `${quote(name.slice(0, 60))} is not a backup name (a plain NAME.db): refused`, {retryable: false});
 	}
 }
 

@@ -55,7 +55,7 @@ export function openS3(settings: S3Settings, spec: S3Spec): Remote {
 	const client = s3Client(settings);
 	const key = (name: string) => `${spec.prefix}${name}`;
 	const fail = (what: string, error: unknown, retryable = true): never => {
-		throw new RemoteError(`${spec.id}: ${what}: ${reason(error)}`, retryable);
+		throw new RemoteError(spec.id, `${what}: ${reason(error)}`, {retryable, cause: error});
 	};
 	const remote: Remote = {
 		spec,
@@ -105,14 +105,14 @@ export function openS3(settings: S3Settings, spec: S3Spec): Remote {
 			const sent: Transfer = hasher.done();
 			try {
 				const head = await client.send(new HeadObjectCommand({Bucket: spec.bucket, Key: key(name)}));
-				if (head.ContentLength !== sent.sizeBytes) throw new RemoteError(`${spec.id}: ${name} is ${head.ContentLength} bytes there, ${sent.sizeBytes} were sent`);
+				if (head.ContentLength !== sent.sizeBytes) throw new RemoteError(spec.id, `${name} is ${head.ContentLength} bytes there, ${sent.sizeBytes} were sent`);
 			} catch (error) {
 				if (error instanceof RemoteError) throw error;
 				return fail(`${name} was sent but cannot be read back`, error);
 			}
 			if (expectedSha256 && sent.sha256 !== expectedSha256) {
 				await client.send(new DeleteObjectsCommand({Bucket: spec.bucket, Delete: {Objects: [{Key: key(name)}]}})).catch(() => undefined);
-				throw new RemoteError(`${spec.id}: the bytes sent of ${name} do not have the sha256 its sidecar records (the file changed): the copy was removed`, false);
+				throw new RemoteError(spec.id, `the bytes sent of ${name} do not have the sha256 its sidecar records (the file changed): the copy was removed`, {retryable: false});
 			}
 			if (sidecar) {
 				try {

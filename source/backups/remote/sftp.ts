@@ -26,10 +26,10 @@ async function connect(settings: SftpSettings, spec: SftpSpec): Promise<SftpClie
 		try {
 			privateKey = await fs.promises.readFile(settings.keyFile);
 		} catch (error) {
-			throw new RemoteError(`${spec.id}: cannot read the key BACKUP_SFTP_KEY=${settings.keyFile}: ${errorMessage(error)}`, false);
+			throw new RemoteError(spec.id, `cannot read the key BACKUP_SFTP_KEY=${settings.keyFile}: ${errorMessage(error)}`, {retryable: false, cause: error});
 		}
 	}
-	if (!privateKey && !password) throw new RemoteError(`${spec.id}: no key (BACKUP_SFTP_KEY) and no password (BACKUP_SFTP_PASSWORD) to log in with`, false);
+	if (!privateKey && !password) throw new RemoteError(spec.id, 'no key (BACKUP_SFTP_KEY) and no password (BACKUP_SFTP_PASSWORD) to log in with', {retryable: false});
 	try {
 		await client.connect({
 			host: spec.host,
@@ -50,9 +50,9 @@ async function connect(settings: SftpSettings, spec: SftpSpec): Promise<SftpClie
 		});
 	} catch (error) {
 		await client.end().catch(() => undefined);
-		if (refusal) throw new RemoteError(`${spec.id}: ${refusal}`, false);
+		if (refusal) throw new RemoteError(spec.id, refusal, {retryable: false});
 		const text = errorMessage(error).replace(/^(connect: )?getConnection: /, '');
-		throw new RemoteError(`${spec.id}: cannot connect: ${text}`, !/authentication|auth methods/i.test(text));
+		throw new RemoteError(spec.id, `cannot connect: ${text}`, {retryable: !/authentication|auth methods/i.test(text), cause: error});
 	}
 	return client;
 }
@@ -62,7 +62,7 @@ export async function openSftp(settings: SftpSettings, spec: SftpSpec): Promise<
 	const at = (name: string) => path.posix.join(spec.path, name);
 	const fail = (what: string, error: unknown, retryable = true): never => {
 		if (error instanceof RemoteError) throw error;
-		throw new RemoteError(`${spec.id}: ${what}: ${errorMessage(error).replace(/^\w+: /, '')}`, retryable);
+		throw new RemoteError(spec.id, `${what}: ${errorMessage(error).replace(/^\w+: /, '')}`, {retryable, cause: error});
 	};
 	return {
 		spec,
@@ -99,10 +99,10 @@ export async function openSftp(settings: SftpSettings, spec: SftpSpec): Promise<
 			const sent = hasher.done();
 			try {
 				const stat = await client.stat(partial);
-				if (stat.size !== sent.sizeBytes) throw new RemoteError(`${spec.id}: ${name} is ${stat.size} bytes there, ${sent.sizeBytes} were sent`);
+				if (stat.size !== sent.sizeBytes) throw new RemoteError(spec.id, `${name} is ${stat.size} bytes there, ${sent.sizeBytes} were sent`);
 				if (expectedSha256 && sent.sha256 !== expectedSha256) {
 					await client.delete(partial, true).catch(() => undefined);
-					throw new RemoteError(`${spec.id}: the bytes sent of ${name} do not have the sha256 its sidecar records (the file changed): the copy was removed`, false);
+					throw new RemoteError(spec.id, `the bytes sent of ${name} do not have the sha256 its sidecar records (the file changed): the copy was removed`, {retryable: false});
 				}
 				await client.delete(at(name), true);
 				await client.rename(partial, at(name));
@@ -142,7 +142,7 @@ export async function openSftp(settings: SftpSettings, spec: SftpSpec): Promise<
 		async delete(name) {
 			assertRemoteName(name);
 			try {
-				if (!(await client.exists(at(name)))) throw new RemoteError(`${spec.id}: no backup named ${quote(name)}`, false);
+				if (!(await client.exists(at(name)))) throw new RemoteError(spec.id, `no backup named ${quote(name)}`, {retryable: false});
 				await client.delete(at(name));
 				await client.delete(at(`${name}.json`), true);
 			} catch (error) {

@@ -1,7 +1,8 @@
 // BACKUP_REMOTE: one or several comma-separated `s3://bucket/prefix` and `sftp://user@host[:port]/path`,
 // parsed once by the config into RemoteSpecs. `id` is how a remote is named everywhere (sidecar
 // records, lists, messages): the URL with any password masked. A name that holds control characters
-// or a bucket S3 cannot have is refused here, one line, before anything connects.
+// (percent-encoded ones too: they would be decoded into the id) or a bucket S3 cannot have is refused
+// here, one line, before anything connects.
 import {ConfigError} from '../../config/config-file.js';
 import {mask} from '../../text/mask.js';
 import {sanitize} from '../../text/sanitize.js';
@@ -59,6 +60,8 @@ export function parseRemote(value: string, name = 'BACKUP_REMOTE'): RemoteSpec {
 		if (!user) refuse(name, text, 'names no user (sftp://user@host/path)');
 		if (!url.hostname) refuse(name, text, 'names no host');
 		const folder = decode(url.pathname).split('/').filter(Boolean);
+		// percent-encoded (`%1b`, `%0a`): decoded, it would be in the id every message names the remote by
+		if (controls.test(user) || folder.some(p => controls.test(p))) refuse(name, text, 'contains control characters (percent-encoded): refused');
 		if (folder.some(p => p === '.' || p === '..')) refuse(name, text, 'has "." or ".." in its path: refused');
 		const port = url.port ? Number(url.port) : 22;
 		if (!Number.isInteger(port) || port < 1 || port > 65535) refuse(name, text, 'has no usable port (1-65535)');

@@ -109,12 +109,21 @@ describe('sftp round trip', () => {
 		expect(fs.existsSync(path.join(backups(), name))).toBe(true);
 		// the remote said once
 		expect(r.stdout).toMatch(/NOT off-site: sftp:\/\/\S+ FAILED after 1 attempt: HOST KEY MISMATCH for \[127\.0\.0\.1\]:\d+: it offers ssh-ed25519 SHA256:\S+, \S+ has another key/);
+		const id = `sftp://backup@127.0.0.1:${sftp.port}/offsite/box-1`;
+		expect(r.stdout.split(id)).toHaveLength(2);
+		// the sidecar records the reason only (its readers name the remote)
+		expect(readSidecar(backups(), name)!.offsite![id]).toMatchObject({ok: false, attempts: 1, error: expect.stringMatching(/^HOST KEY MISMATCH for /)});
 		expect(fs.readdirSync(remoteFolder()).sort()).toEqual(before);
 		expect(hb.pings.map(p => p.path)).toEqual(['/ping/abc-123/start', '/ping/abc-123/fail']);
 		expect(hb.pings[1]!.body).toMatch(/^exit status 1: .*HOST KEY MISMATCH/);
 		const list = await cli(['backup', 'list', '--remote'], {BACKUP_SFTP_KNOWN_HOSTS: sftp.wrongKnownHosts});
 		expect(list.code).toBe(1);
 		expect(list.stdout.trim()).toMatch(/^sftp:\/\/\S+: cannot list: HOST KEY MISMATCH/);
+		expect(list.stdout.split(id)).toHaveLength(2);
+		// the command's stderr line prints the error whole: the remote once, then why (not retried: exit 2)
+		const from = await cli(['backup', 'restore', name, '--from', 'sftp', '--yes'], {BACKUP_SFTP_KNOWN_HOSTS: sftp.wrongKnownHosts});
+		expect(from.code).toBe(2);
+		expect(from.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^opsdeck: ${id.replace(/[.]/g, '\\.')}: HOST KEY MISMATCH for `))]);
 	}, 60_000);
 
 	it('a heartbeat that cannot be reached is reported and does not fail the backup', async () => {
