@@ -17,6 +17,7 @@ import {scrollRoom, useScroll} from './hooks/use-scroll.js';
 import {useWindowSize} from './hooks/use-window-size.js';
 import {Keyboard, TabIdContext, useRouter} from './input/keyboard.js';
 import {barItems, helpLines, type KeyEntry} from './input/keymap.js';
+import {safe, sanitize} from '../text/sanitize.js';
 import {backupsTab} from './tabs/backups/backups-tab.js';
 import {keysTab} from './tabs/keys/keys-tab.js';
 import {logsTab} from './tabs/logs/logs-tab.js';
@@ -105,9 +106,11 @@ function Frame({backends: initialBackends, initialTab = 0, startOnMount = true, 
 	// listed in the bar only when there is more to see
 	const helpMore = helpText.length > scrollRoom(bodyHeight - 1);
 	const helpKeys = help ? [...helpKeymap(() => setHelp(undefined)), ...helpScroll.keys.map(k => (helpMore ? k : {...k, label: undefined}))] : environment.pickerKeys;
+	// the reason is the console's own words (router.ts, a capture's pasteRefused literal)
+	const pasteIgnored = (why: string) => frameFlash(safe`paste ignored: ${sanitize(why)}`, 'warning');
 	// after every commit, before the next key is handled (input/keyboard.tsx)
 	useLayoutEffect(() => {
-		router?.setFrame({first, question: quit.keymap, help: helpKeys, keys, activeTab: tab.id, seen: flash.dismiss});
+		router?.setFrame({first, question: quit.keymap, help: helpKeys, keys, activeTab: tab.id, seen: flash.dismiss, pasteIgnored});
 	});
 
 	const width = columns;

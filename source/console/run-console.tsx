@@ -1,4 +1,4 @@
-// The console's life: alternate screen in, render, wait for q / Ctrl-C / a signal, close every
+// The console's life: alternate screen (and bracketed paste) in, render, wait for q / Ctrl-C / a signal, close every
 // backend, alternate screen out. The terminal is restored whatever happens (exit safety net).
 // A restore in progress is never dropped by quitting (issue 13, case 8): q / Ctrl-C ask (app.tsx),
 // a signal abandons it (it removes its temp file; past its point of no return it finishes) and the
@@ -16,8 +16,10 @@ import {applyColourMode} from './colour.js';
 import {currentWork, quitNote, setQuitNote} from './work-in-progress.js';
 import {keepYoungGenerationSmall} from './young-generation.js';
 
-const enterAlt = '\u001b[?1049h';
-const leaveAlt = '\u001b[?1049l\u001b[?25h';
+// with bracketed paste on: the terminal marks a paste (ESC [200~ … ESC [201~), so its text is
+// never read as keys (input/router.ts); off again with the alternate screen, on every way out
+const enterAlt = '\u001b[?1049h\u001b[?2004h';
+const leaveAlt = '\u001b[?2004l\u001b[?1049l\u001b[?25h';
 const hardLimitMs = 10_000;
 
 export async function runConsole(first: Backends, loadProfile?: ProfileLoader): Promise<number> {

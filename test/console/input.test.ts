@@ -2,7 +2,7 @@
 // bottom bar's fitting, and who gets a key first (router.ts's order).
 import {describe, expect, it} from 'vitest';
 import {barItems, fitBar, helpLines, keyNames, runKeymap, type KeyEntry} from '../../source/console/input/keymap.js';
-import {splitKeys} from '../../source/console/input/keys.js';
+import {KeyReader, pasteIdleMs, splitKeys} from '../../source/console/input/keys.js';
 import {InputRouter} from '../../source/console/input/router.js';
 
 const names = (chunk: string) => splitKeys(chunk).map(k => k.name);
@@ -33,6 +33,61 @@ describe('splitKeys', () => {
 		expect(names('\u001b[200~ab\u001b[201~')).toEqual(['a', 'b']);
 		expect(splitKeys('é😀').map(k => k.text)).toEqual(['é', '😀']);
 		expect(names('\u001b[99x')).toEqual(['unknown']);
+	});
+});
+
+describe('KeyReader: bracketed paste', () => {
+	const shown = (keys: ReturnType<typeof splitKeys>) => keys.map(k => (k.paste === undefined ? k.name : `${k.name}@${k.paste}`));
+
+	it('marks every key between the markers as pasted, the markers no keys, and counts the pastes', () => {
+		const reader = new KeyReader();
+		expect(shown(reader.read('j\u001b[200~x\rq\u001b[201~k', 0))).toEqual(['j', 'x@1', 'enter@1', 'q@1', 'k']);
+		expect(shown(reader.read('\u001b[200~2\u001b[201~', 1))).toEqual(['2@2']);
+		// Ink hands a marker over as a read of its own
+		expect(shown([...reader.read('\u001b[200~', 2), ...reader.read('F\u001b', 3), ...reader.read('\u001b[201~', 4), ...reader.read('F', 5)])).toEqual(['F@3', 'escape@3', 'F']);
+	});
+
+	it('a paste spans reads with no marker in them (a long paste comes 4 KB a read)', () => {
+		const reader = new KeyReader();
+		expect(shown(reader.read('\u001b[200~ab', 0))).toEqual(['a@1', 'b@1']);
+		expect(shown(reader.read('q\r', 5))).toEqual(['q@1', 'enter@1']);
+		expect(shown(reader.read('x\u001b[201~q', 10))).toEqual(['x@1', 'q']);
+	});
+
+	it('joins a marker split between two reads: ESC [20 then 0~…, and ESC then [201~', () => {
+		const reader = new KeyReader();
+		expect(shown(reader.read('j\u001b[20', 0))).toEqual(['j']);
+		expect(shown(reader.read('0~x\nq2F', 1))).toEqual(['x@1', 'enter@1', 'q@1', '2@1', 'F@1']);
+		expect(shown(reader.read('q\u001b[2', 2))).toEqual(['q@1']);
+		expect(shown(reader.read('01~q', 3))).toEqual(['q']);
+		// ESC alone at the end is Esc at once (it may be the key); a [200~ right after makes it a marker
+		expect(shown(reader.read('\u001b', 4))).toEqual(['escape']);
+		expect(shown(reader.read('[200~x', 5))).toEqual(['x@2']);
+		expect(shown(reader.read('\u001b', 6))).toEqual(['escape@2']);
+		expect(shown(reader.read('[201~x', 7))).toEqual(['x']);
+	});
+
+	it('a held part of a marker that the next read does not finish is nothing, and the next read its own keys', () => {
+		const reader = new KeyReader();
+		expect(shown(reader.read('\u001b[20', 0))).toEqual([]);
+		expect(shown(reader.read('jq', 1))).toEqual(['j', 'q']);
+		// Alt-[ (ESC [) then a key
+		expect(shown(reader.read('\u001b[', 2))).toEqual([]);
+		expect(shown(reader.read('2', 3))).toEqual(['2']);
+		// too late to be one marker: the rest is keys
+		expect(shown(reader.read('\u001b[20', 10))).toEqual([]);
+		expect(shown(reader.read('0~x', 10 + pasteIdleMs + 1))).toEqual(['0', '~', 'x']);
+	});
+
+	it('a paste whose end never comes ends after a quiet second: the keyboard is not locked', () => {
+		const reader = new KeyReader();
+		expect(shown(reader.read('\u001b[200~abc', 0))).toEqual(['a@1', 'b@1', 'c@1']);
+		expect(reader.inPaste(pasteIdleMs)).toBe(true);
+		expect(shown(reader.read('q', pasteIdleMs))).toEqual(['q@1']);
+		expect(reader.inPaste(2 * pasteIdleMs + 1)).toBe(false);
+		expect(shown(reader.read('2q', 2 * pasteIdleMs + 1))).toEqual(['2', 'q']);
+		// its end marker arriving late is no key either
+		expect(shown(reader.read('\u001b[201~j', 2 * pasteIdleMs + 2))).toEqual(['j']);
 	});
 });
 
@@ -78,8 +133,10 @@ describe('InputRouter', () => {
 		router.setFrame(frame);
 		return {ran, router, entry, frame};
 	}
+	// one reader for the file, as the router has one: each paste its own number
+	const reader = new KeyReader();
 	const press = (router: InputRouter, chunk: string) => {
-		for (const key of splitKeys(chunk)) router.dispatch(key);
+		for (const key of reader.read(chunk)) router.dispatch(key);
 	};
 
 	it('gives a key to the frame before the tab, and to the tab what the frame does not take', () => {
@@ -122,6 +179,25 @@ describe('InputRouter', () => {
 		router.setFrame({...frame, help: [entry('help', 'Esc')]});
 		press(router, 'qx\u001b');
 		expect(ran).toEqual(['help']);
+	});
+
+	it('a pasted key is never a command: a text field that takes pastes gets its text only, anything else drops it and is told once a paste', () => {
+		const {ran, router, entry, frame} = setUp();
+		const told: string[] = [];
+		router.setFrame({...frame, pasteIgnored: why => told.push(why)});
+		press(router, '\u001b[200~x\rq?\u0003\u001b[201~');
+		expect(ran).toEqual([]);
+		expect(told).toEqual(['no text field']);
+		router.setCapture('field', {entries: [entry('submit', 'Enter'), entry('cancel', 'Esc')], other: key => ran.push(`typed ${key.name}`), paste: 'type'});
+		press(router, '\u001b[200~a\rb\u001b\u007f\u001b[201~');
+		expect(ran).toEqual(['typed a', 'typed b']);
+		router.setCapture('dialog', {entries: [entry('confirm', 'Enter')], other: key => ran.push(`dialog ${key.name}`), paste: {refused: 'type the word'}});
+		press(router, '\u001b[200~delete\r\u001b[201~');
+		expect(ran).toEqual(['typed a', 'typed b']);
+		expect(told).toEqual(['no text field', 'type the word']);
+		// typed, not pasted: as before
+		press(router, 'd\r');
+		expect(ran).toEqual(['typed a', 'typed b', 'dialog d', 'confirm']);
 	});
 
 	it('handles the first key of a read at once, the rest one per step, waking the pump once per burst', () => {

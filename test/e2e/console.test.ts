@@ -34,6 +34,9 @@ describe.each(Object.entries(builds))('console (%s build)', (_name, bin) => {
 		expect(exit.exitCode).toBe(0);
 		expect(run.isAlternateScreen()).toBe(false);
 		expect(run.rawOutput()).toContain('\x1b[?1049l');
+		// bracketed paste on while it ran (a paste is never keys there), off with the screen
+		expect(run.rawOutput().indexOf('\x1b[?2004h')).toBeGreaterThanOrEqual(0);
+		expect(run.rawOutput().lastIndexOf('\x1b[?2004l')).toBeGreaterThan(run.rawOutput().lastIndexOf('\x1b[?2004h'));
 	});
 });
 
@@ -46,6 +49,7 @@ describe('console lifecycle', () => {
 			const exit = await run.waitForExit(10_000);
 			expect(exit.exitCode).toBe(0);
 			expect(run.isAlternateScreen()).toBe(false);
+			expect(run.rawOutput().lastIndexOf('\x1b[?2004l')).toBeGreaterThan(run.rawOutput().lastIndexOf('\x1b[?2004h'));
 		});
 	}
 

@@ -69,6 +69,9 @@ export function ConfirmDialog({title, lines, request, word: wordOverride, onConf
 	const typed = useTextField({
 		keys: scroll.keys,
 		max: 64,
+		// a paste is type-ahead by another road (a clipboard that held the word, a paste into the wrong
+		// pane): the word is typed by hand once the dialog is on screen, never pasted
+		pasteRefused: 'type the word',
 		submitLabel: 'confirm',
 		isActive,
 		onChange: () => setWrong(false),

@@ -1,8 +1,11 @@
 // The one text field every prompt types into: the Keys tab's pattern, the Monitor's new watch, the
 // word a confirm dialog asks for. While open it takes every key (a capture): Enter submits, Esc
 // cancels, Backspace deletes, Ctrl-U clears, a printable key types itself, nothing else gets in
-// (controls never reach the text, nor the screen). Keys come one commit apart (input/), so a
-// pasted "flush⏎" types the word and then submits all of it.
+// (controls never reach the text, nor the screen). Keys come one commit apart (input/), so on a
+// terminal without bracketed paste a pasted "flush⏎" types the word and then submits all of it.
+// A bracketed paste only types: its text goes in, a newline in it is dropped and submits nothing
+// (the operator reads what was pasted and presses Enter), as do its controls. A field that must
+// be typed by hand (the confirm dialog's word) refuses pastes: `pasteRefused` says why.
 import {Text} from 'ink';
 import {useState} from 'react';
 import {useCapture} from '../input/keyboard.js';
@@ -37,10 +40,12 @@ export type TextFieldOptions = {
 	readonly onFull?: () => void;
 	/** more keys the field takes while open (after Enter and Esc): a dialog's scroll, never a printable key */
 	readonly keys?: readonly KeyEntry[];
+	/** refuses a bracketed paste: why, in the console's own words (flashed as `paste ignored: …`, 40 columns) */
+	readonly pasteRefused?: string;
 };
 
 /** The text typed so far; the keys go to the field while it is active. */
-export function useTextField({initial = '', max = 512, submitLabel, isActive, onSubmit, onCancel, onChange, onFull, keys = []}: TextFieldOptions): string {
+export function useTextField({initial = '', max = 512, submitLabel, isActive, onSubmit, onCancel, onChange, onFull, keys = [], pasteRefused}: TextFieldOptions): string {
 	const [value, setValue] = useState(initial);
 	// a paste past the limit drops a character per key: one word of it, not hundreds
 	const [full, setFull] = useState(false);
@@ -51,6 +56,7 @@ export function useTextField({initial = '', max = 512, submitLabel, isActive, on
 				{key: 'Esc', label: 'cancel', run: onCancel},
 				...keys,
 			],
+			paste: pasteRefused === undefined ? 'type' : {refused: pasteRefused},
 			other: press => {
 				const next = typeKey(value, press, max);
 				if (cut(value, press, next) && !full) {

@@ -2,6 +2,12 @@
 // key repeat, one read can hold `jjj` or a pattern followed by Enter (Ink hands such a run over as
 // one string): here each is a key of its own, so the router can handle each against the state
 // the one before it left.
+//
+// Bracketed paste (run-console.tsx switches it on): the terminal wraps a paste in ESC [200~ …
+// ESC [201~. A KeyReader marks every key between the two as pasted (`paste`: which paste), so the
+// router never runs one as a command (router.ts). Its state spans reads: a marker may be split
+// between two (Ink holds back an unfinished escape sequence only until the event loop turns), and
+// a long paste arrives in several reads (the tty's buffer is 4 KB), each of them with no marker.
 
 /**
  * One key. `name` is what keymaps match: the character itself for a printable key ('j', 'G', '/'),
@@ -9,7 +15,12 @@
  * 'down', 'left', 'right', 'pageup', 'pagedown', 'home', 'end', 'ctrl-c', 'unknown').
  * `text` is what it types into a text field: the character for a printable key, '' otherwise.
  */
-export type KeyPress = {readonly name: string; readonly text: string};
+export type KeyPress = {
+	readonly name: string;
+	readonly text: string;
+	/** set on a key of a bracketed paste: the number of that paste (one KeyReader counts them from 1) */
+	readonly paste?: number;
+};
 
 const named = (name: string): KeyPress => ({name, text: ''});
 
@@ -70,21 +81,93 @@ function escapeAt(chunk: string, at: number): [KeyPress, number] {
 	return [named('escape'), at + 1];
 }
 
-/** Every key in `chunk`, in order. */
-export function splitKeys(chunk: string): KeyPress[] {
-	const keys: KeyPress[] = [];
-	let i = 0;
-	while (i < chunk.length) {
-		if (chunk[i] === '\u001b') {
-			const [key, next] = escapeAt(chunk, i);
-			// bracketed paste is never switched on; markers a terminal sends anyway are not keys
-			if (key.name !== 'paste-start' && key.name !== 'paste-end') keys.push(key);
-			i = next;
-			continue;
-		}
-		const char = String.fromCodePoint(chunk.codePointAt(i)!);
-		keys.push(single(char));
-		i += char.length;
+/**
+ * A paste whose end marker never comes (a cut connection, a terminal that lost it) ends by itself
+ * after this long with nothing read. A paste comes in one burst: its reads follow each other as
+ * fast as the console reads them, so a second of silence is not one paste any more, and keys the
+ * operator types after it are keys again. (Ending it at the first read with no marker instead
+ * would run the middle of every long paste as keys: that read is just its next 4 KB.) Generous on
+ * purpose: a console busy drawing for a moment must not end a real paste in its middle.
+ */
+export const pasteIdleMs = 1000;
+
+const pasteStart = '\u001b[200~';
+const pasteEnd = '\u001b[201~';
+
+/** The end of a read that may be the beginning of a paste marker, cut there: the rest may come next. */
+function markerStartAt(chunk: string): number {
+	for (let at = Math.max(0, chunk.length - (pasteStart.length - 1)); at < chunk.length; at++) {
+		const tail = chunk.slice(at);
+		if (pasteStart.startsWith(tail) || pasteEnd.startsWith(tail)) return at;
 	}
-	return keys;
+	return -1;
+}
+
+/** Splits reads into keys, remembering across reads whether a bracketed paste is open. */
+export class KeyReader {
+	/** the paste open now (0: none) and how many there were */
+	#paste = 0;
+	#pastes = 0;
+	/** when the last read came */
+	#lastRead = Number.NEGATIVE_INFINITY;
+	/** the end of the last read when it could be the first part of a marker */
+	#held = '';
+
+	/** Whether a paste is open (its end marker not read yet, and not given up on at `now`). */
+	inPaste(now = Date.now()): boolean {
+		return this.#paste !== 0 && now - this.#lastRead <= pasteIdleMs;
+	}
+
+	/** Every key in `chunk`, in order; `now` is when it was read (tests give their own clock). */
+	read(chunk: string, now = Date.now()): KeyPress[] {
+		if (!this.inPaste(now)) this.#paste = 0;
+		const fresh = now - this.#lastRead <= pasteIdleMs;
+		this.#lastRead = now;
+		let text = chunk;
+		const held = this.#held;
+		this.#held = '';
+		// the rest of a marker the last read cut: ESC [ 2 then 00~. The held part was no key (a lone
+		// ESC was: Esc was handled then, as it would be now); without its rest it stays nothing.
+		if (held && fresh) {
+			const joined = held + chunk;
+			if (joined.startsWith(pasteStart) || joined.startsWith(pasteEnd)) text = joined;
+		}
+		const keys: KeyPress[] = [];
+		let i = 0;
+		while (i < text.length) {
+			if (text[i] === '\u001b') {
+				// an unfinished marker at the end: nothing yet (the next read may finish it); a lone ESC is Esc
+				if (i + 1 < text.length && i === markerStartAt(text)) {
+					this.#held = text.slice(i);
+					break;
+				}
+				if (i === text.length - 1) this.#held = '\u001b';
+				const [key, next] = escapeAt(text, i);
+				i = next;
+				if (key.name === 'paste-start') {
+					this.#paste = ++this.#pastes;
+					continue;
+				}
+				if (key.name === 'paste-end') {
+					this.#paste = 0;
+					continue;
+				}
+				keys.push(this.#mark(key));
+				continue;
+			}
+			const char = String.fromCodePoint(text.codePointAt(i)!);
+			keys.push(this.#mark(single(char)));
+			i += char.length;
+		}
+		return keys;
+	}
+
+	#mark(key: KeyPress): KeyPress {
+		return this.#paste === 0 ? key : {...key, paste: this.#paste};
+	}
+}
+
+/** Every key in `chunk`, in order (one read on its own: a paste in it is marked, its markers are no keys). */
+export function splitKeys(chunk: string): KeyPress[] {
+	return new KeyReader().read(chunk);
 }

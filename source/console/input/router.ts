@@ -9,11 +9,28 @@
 // keys (1-4, Tab, q, ?) → the keymap of the tab on screen.
 // A confirm dialog (typed-word guard) drops every key still queued when it opens (dropQueued):
 // its word must be typed once it is on screen, never carried in from type-ahead or a paste.
+//
+// A key of a bracketed paste (keys.ts marks it) is text, never a command: it goes to the text field
+// on top, if that field takes pastes, as typing only (a pasted newline does not submit, Esc, Tab,
+// Backspace and controls do nothing), and anywhere else it is dropped, the frame flashing once a
+// paste why (`paste ignored: no text field`). So a paste of `x⏎q` on a list neither
+// deletes nor quits. Terminals without bracketed paste send a paste as keys, as before.
 import {barItems, runKeymap, type BarItem, type KeyEntry} from './keymap.js';
-import {splitKeys, type KeyPress} from './keys.js';
+import {KeyReader, type KeyPress} from './keys.js';
 
 /** A text field or a dialog: its keys, then everything else (typing) goes to `other`. */
-export type Capture = {readonly entries: readonly KeyEntry[]; readonly other: (press: KeyPress) => void};
+export type Capture = {
+	readonly entries: readonly KeyEntry[];
+	readonly other: (press: KeyPress) => void;
+	/**
+	 * What a paste does: 'type' types its text (a text field); otherwise it is dropped and the
+	 * frame says why (`refused`: the capture's own words; without it: `no text field`).
+	 */
+	readonly paste?: 'type' | {readonly refused: string};
+};
+
+/** Why a paste did nothing, when nothing on top takes one (the flash: `paste ignored: …`). */
+export const noTextField = 'no text field';
 
 export type FrameKeys = {
 	/** before anything else (Ctrl-C works even in a text field) */
@@ -27,10 +44,15 @@ export type FrameKeys = {
 	readonly activeTab: string;
 	/** told of every key before it is handled (an error on show has been seen) */
 	readonly seen?: ((press: KeyPress) => void) | undefined;
+	/** a paste was dropped, and why: said once a paste */
+	readonly pasteIgnored?: ((why: string) => void) | undefined;
 };
 
 export class InputRouter {
 	readonly #queue: KeyPress[] = [];
+	readonly #reader = new KeyReader();
+	/** the last paste the frame was told it did nothing */
+	#toldPaste = 0;
 	#busy = false;
 	#wake: () => void = () => undefined;
 	#frame: FrameKeys | undefined;
@@ -53,7 +75,7 @@ export class InputRouter {
 	 * Busy from then on: the keys after it wait for the commit that key makes.
 	 */
 	receive(chunk: string): void {
-		this.#queue.push(...splitKeys(chunk));
+		this.#queue.push(...this.#reader.read(chunk));
 		if (this.#busy) return;
 		const press = this.#queue.shift();
 		if (press === undefined) return;
@@ -92,6 +114,7 @@ export class InputRouter {
 	dispatch(press: KeyPress): void {
 		const frame = this.#frame;
 		frame?.seen?.(press);
+		if (press.paste !== undefined) return this.#pasted(press, press.paste, frame);
 		if (frame && runKeymap(frame.first, press)) return;
 		if (frame?.question) {
 			runKeymap(frame.question, press);
@@ -108,6 +131,19 @@ export class InputRouter {
 		}
 		if (frame && runKeymap(frame.keys, press)) return;
 		runKeymap(this.tabKeymap(frame?.activeTab ?? this.#lastTab), press);
+	}
+
+	/** A key of a paste: typing for a text field on top that takes it, nothing anywhere else. */
+	#pasted(press: KeyPress, paste: number, frame: FrameKeys | undefined): void {
+		const capture = frame?.question ? undefined : [...this.#captures.values()].at(-1);
+		if (capture?.paste === 'type') {
+			// text only: a pasted newline never submits, nor does a pasted Esc cancel
+			if (press.text) capture.other(press);
+			return;
+		}
+		if (this.#toldPaste === paste) return;
+		this.#toldPaste = paste;
+		frame?.pasteIgnored?.(typeof capture?.paste === 'object' ? capture.paste.refused : noTextField);
 	}
 
 	setFrame(frame: FrameKeys): void {
