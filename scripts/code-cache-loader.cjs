@@ -32,6 +32,11 @@ process.env.NODE_ENV ??= 'production';
 // refused and compiled the whole script again (bench P9: `logs` did, every time). Set before any
 // script is compiled, the flags are the same when a cache is made and when it is read.
 require('node:v8').setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+// Not set here, though this is before anything big is compiled (bench P5b/P5c, test/bench/FINDINGS.md):
+// --single-threaded-gc and --no-parallel-marking crash V8 at the first full GC (a fatal "Check failed:
+// concurrent_marking_handle_"; the console died within 20 s); --no-concurrent-recompilation and
+// --no-concurrent-marking change nothing measurable (V8 seems to decide on its concurrent compiler
+// and marker when the isolate is made, before this line). On node's own command line they work but do not reach P5b's target.
 
 const buildId = 'BUILD_ID';
 const args = process.argv.slice(2);
