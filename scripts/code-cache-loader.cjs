@@ -25,13 +25,11 @@ const vm = require('node:vm');
 // 1-second poll): production unless told otherwise, set before anything loads React.
 process.env.NODE_ENV ??= 'production';
 
-// The flag source/regexp-fallback.ts sets (a regex that backtracks too much handed to V8's
-// linear-time engine), set here first too: V8 refuses a code cache made under other flags than the
-// run reading it, and the flag was set by the program after its script was compiled (by `logs` as
-// it loads, by the console when its Logs tab loads), so every such run wrote a cache the next one
-// refused and compiled the whole script again (bench P9: `logs` did, every time). Set before any
-// script is compiled, the flags are the same when a cache is made and when it is read.
-require('node:v8').setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+// No V8 flag is set here: one set at run time makes V8 refuse the code cache of every Node built-in
+// loaded after it (Node's own, made under the default flags), which are then compiled from their
+// source (~10 ms of CPU at a `logs FILE -n 50`, bench P9). The program sets its regex flag when it
+// first compiles a user's regex (source/regexp-fallback.ts), having asked for the cache it owes
+// first (opsdeck:before-v8-flags, below): a cache is made and read under the default flags.
 
 const buildId = 'BUILD_ID';
 const args = process.argv.slice(2);
@@ -81,13 +79,28 @@ function runScript(name, cacheKind, optional = false) {
 	const source = readWhole(scriptFd, scriptStat.size).toString('latin1');
 	fs.closeSync(scriptFd);
 
-	// V8 checks only a cache's header (its version, its flags, the source's length) and runs the rest
-	// as it is: a damaged body crashed every start (a fatal error, SIGSEGV), and a script patched in
-	// place without a new build ran the old code. So the file is a sha256 over this script's identity
-	// (build, name, size, mtime, inode) and the data, then the data; anything else is not given to V8.
-	const {createHash} = require('node:crypto');
-	const stamp = `${buildId}:${name}:${scriptStat.size}:${scriptStat.mtimeMs}:${scriptStat.dev}:${scriptStat.ino}`;
-	const digest = data => createHash('sha256').update(stamp).update(data).digest();
+	// V8 checks a cache's header (its version, its flags, the source's length) and, unless asked, runs
+	// the rest as it is: a damaged body crashed every start (a fatal error, SIGSEGV), and a script
+	// patched in place without a new build ran the old code. So the file starts with this script's
+	// identity (build, name, size, mtime, inode), which must be this run's, and V8 is asked to check
+	// the body's checksum (an Adler-32 V8 writes into the data's header and checks before it reads
+	// anything: --verify-snapshot-checksum, on by default only in V8's debug builds) when it makes the
+	// data and when it reads it. The flag is on only for those two calls: with it on, Node's own
+	// built-ins' caches (made without a checksum) are refused, and it is part of the flags V8 checks,
+	// so data made with it is read with it. (Not a sha256 over the data any more: loading crypto was
+	// ~5 ms of every start, and a hash with no key stops no one who can write this user's 0600 file.)
+	// (padded to a multiple of 8 bytes: V8 copies data that does not start aligned)
+	const identity = `opsdeck code cache 2 ${buildId}:${name}:${scriptStat.size}:${scriptStat.mtimeMs}:${scriptStat.dev}:${scriptStat.ino}\n`;
+	const stamp = Buffer.from(identity.padEnd(Math.ceil(identity.length / 8) * 8, ' '), 'latin1');
+	const checked = make => {
+		const v8 = require('node:v8');
+		v8.setFlagsFromString('--verify-snapshot-checksum');
+		try {
+			return make();
+		} finally {
+			v8.setFlagsFromString('--no-verify-snapshot-checksum');
+		}
+	};
 
 	let cacheFile;
 	let cached;
@@ -110,8 +123,7 @@ function runScript(name, cacheKind, optional = false) {
 					const stat = fs.fstatSync(fd);
 					if (stat.isFile() && mine(stat)) {
 						const content = readWhole(fd, stat.size);
-						const data = content.subarray(32);
-						if (content.length > 32 && digest(data).equals(content.subarray(0, 32))) cached = data;
+						if (content.length > stamp.length && content.subarray(0, stamp.length).equals(stamp)) cached = content.subarray(stamp.length);
 					}
 				} finally {
 					fs.closeSync(fd);
@@ -126,7 +138,7 @@ function runScript(name, cacheKind, optional = false) {
 	// truncated) declines like one that is not there: the main script runs the line, no stack trace.
 	let script;
 	try {
-		script = new vm.Script(source, {filename: file, cachedData: cached});
+		script = cached === undefined ? new vm.Script(source, {filename: file}) : checked(() => new vm.Script(source, {filename: file, cachedData: cached}));
 	} catch (error) {
 		if (optional) return undefined;
 		throw error;
@@ -144,12 +156,12 @@ function runScript(name, cacheKind, optional = false) {
 				// (a folder it cannot write, as under a service's read-only home: not even the data is made)
 				fs.mkdirSync(path.dirname(cacheFile), {recursive: true, mode: 0o700});
 				fs.accessSync(path.dirname(cacheFile), fs.constants.W_OK);
-				const data = script.createCachedData();
+				const data = checked(() => script.createCachedData());
 				temp = `${cacheFile}.${process.pid}.tmp`;
 				// (the two parts written one after the other: a copy of the data would be another big chunk freed)
 				const out = fs.openSync(temp, 'w', 0o600);
 				try {
-					for (const part of [digest(data), data]) {
+					for (const part of [stamp, data]) {
 						for (let at = 0; at < part.length; ) at += fs.writeSync(out, part, at);
 					}
 				} finally {
