@@ -58,7 +58,24 @@ function readWhole(fd, size) {
 		// (a file longer than its size said: read on to its end, as readFileSync does)
 		if (length === memory.buffer.byteLength) memory.grow(Math.floor(length / page) + 1);
 	}
-	return Buffer.from(memory.buffer, 0, length);
+	return Object.assign(Buffer.from(memory.buffer, 0, length), {memory});
+}
+
+// The cache's checksum: a 64-bit sum over its data by a WebAssembly function (scripts/code-cache-sum.mjs
+// writes its bytes: SUM_WASM), run on the memory readWhole read the file into; ~0.05 ms for a lean
+// script's cache, where node:crypto (a sha256) or node:v8 (V8's own checksum, --verify-snapshot-checksum)
+// took 4-5 ms to load at every start (bench P9). compiled once, on first need
+let sumModule;
+function checksum(memory, at, length) {
+	sumModule ??= new WebAssembly.Module(Buffer.from('SUM_WASM', 'base64'));
+	const sum = new WebAssembly.Instance(sumModule, {m: {memory}}).exports.sum(at, length);
+	return BigInt.asUintN(64, sum).toString(16).padStart(16, '0');
+}
+/** The checksum of data held in ordinary memory: copied into a WebAssembly.Memory (not malloc's: see readWhole) */
+function checksumOf(data) {
+	const memory = new WebAssembly.Memory({initial: Math.floor(data.length / 65_536) + 1});
+	new Uint8Array(memory.buffer).set(data);
+	return checksum(memory, 0, data.length);
 }
 
 /** Runs one of the bundle's scripts through V8 with its code cache; its module.exports (undefined: an optional script that is not there). */
@@ -79,28 +96,18 @@ function runScript(name, cacheKind, optional = false) {
 	const source = readWhole(scriptFd, scriptStat.size).toString('latin1');
 	fs.closeSync(scriptFd);
 
-	// V8 checks a cache's header (its version, its flags, the source's length) and, unless asked, runs
-	// the rest as it is: a damaged body crashed every start (a fatal error, SIGSEGV), and a script
-	// patched in place without a new build ran the old code. So the file starts with this script's
-	// identity (build, name, size, mtime, inode), which must be this run's, and V8 is asked to check
-	// the body's checksum (an Adler-32 V8 writes into the data's header and checks before it reads
-	// anything: --verify-snapshot-checksum, on by default only in V8's debug builds) when it makes the
-	// data and when it reads it. The flag is on only for those two calls: with it on, Node's own
-	// built-ins' caches (made without a checksum) are refused, and it is part of the flags V8 checks,
-	// so data made with it is read with it. (Not a sha256 over the data any more: loading crypto was
-	// ~5 ms of every start, and a hash with no key stops no one who can write this user's 0600 file.)
-	// (padded to a multiple of 8 bytes: V8 copies data that does not start aligned)
-	const identity = `opsdeck code cache 2 ${buildId}:${name}:${scriptStat.size}:${scriptStat.mtimeMs}:${scriptStat.dev}:${scriptStat.ino}\n`;
-	const stamp = Buffer.from(identity.padEnd(Math.ceil(identity.length / 8) * 8, ' '), 'latin1');
-	const checked = make => {
-		const v8 = require('node:v8');
-		v8.setFlagsFromString('--verify-snapshot-checksum');
-		try {
-			return make();
-		} finally {
-			v8.setFlagsFromString('--no-verify-snapshot-checksum');
-		}
-	};
+	// V8 checks only a cache's header (its version, its flags, the source's length) and runs the rest
+	// as it is: a damaged body crashed every start (a fatal error, SIGSEGV), and a script patched in
+	// place without a new build ran the old code. So the file starts with a line naming this script's
+	// identity (build, name, size, mtime, inode), which must be this run's, and the checksum of the data
+	// after it, which must match; anything else is not given to V8. (Not a sha256 any more: loading
+	// node:crypto was ~5 ms of every start, and a hash without a key stops no one who can write this
+	// user's 0600 file; that is what the ownership checks below are for.)
+	const identity = `opsdeck code cache 3 ${buildId}:${name}:${scriptStat.size}:${scriptStat.mtimeMs}:${scriptStat.dev}:${scriptStat.ino} `;
+	// the line: the identity, 16 hex digits, a newline, padded with spaces to a multiple of 8 bytes (V8
+	// copies data that does not start aligned)
+	const stampLength = Math.ceil((identity.length + 17) / 8) * 8;
+	const stamp = sum => Buffer.from(`${identity}${sum}\n`.padEnd(stampLength, ' '), 'latin1');
 
 	let cacheFile;
 	let cached;
@@ -123,7 +130,10 @@ function runScript(name, cacheKind, optional = false) {
 					const stat = fs.fstatSync(fd);
 					if (stat.isFile() && mine(stat)) {
 						const content = readWhole(fd, stat.size);
-						if (content.length > stamp.length && content.subarray(0, stamp.length).equals(stamp)) cached = content.subarray(stamp.length);
+						if (content.length > stampLength && content.toString('latin1', 0, identity.length) === identity) {
+							const data = content.subarray(stampLength);
+							if (content.subarray(0, stampLength).equals(stamp(checksum(content.memory, stampLength, data.length)))) cached = data;
+						}
 					}
 				} finally {
 					fs.closeSync(fd);
@@ -138,7 +148,7 @@ function runScript(name, cacheKind, optional = false) {
 	// truncated) declines like one that is not there: the main script runs the line, no stack trace.
 	let script;
 	try {
-		script = cached === undefined ? new vm.Script(source, {filename: file}) : checked(() => new vm.Script(source, {filename: file, cachedData: cached}));
+		script = new vm.Script(source, {filename: file, cachedData: cached});
 	} catch (error) {
 		if (optional) return undefined;
 		throw error;
@@ -156,12 +166,12 @@ function runScript(name, cacheKind, optional = false) {
 				// (a folder it cannot write, as under a service's read-only home: not even the data is made)
 				fs.mkdirSync(path.dirname(cacheFile), {recursive: true, mode: 0o700});
 				fs.accessSync(path.dirname(cacheFile), fs.constants.W_OK);
-				const data = checked(() => script.createCachedData());
+				const data = script.createCachedData();
 				temp = `${cacheFile}.${process.pid}.tmp`;
 				// (the two parts written one after the other: a copy of the data would be another big chunk freed)
 				const out = fs.openSync(temp, 'w', 0o600);
 				try {
-					for (const part of [stamp, data]) {
+					for (const part of [stamp(checksumOf(data)), data]) {
 						for (let at = 0; at < part.length; ) at += fs.writeSync(out, part, at);
 					}
 				} finally {
