@@ -11,6 +11,7 @@ import {builtinModules} from 'node:module';
 import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {builtWorker, bundledWorkerUrl} from './backup-worker.mjs';
+import {sumWasm} from './code-cache-sum.mjs';
 import {inkFast} from './ink-fast/plugin.mjs';
 import {checkPatchTargets, patchGuard, PatchTargetError} from './patch-targets.mjs';
 import {dependencyPatches} from './patches.mjs';
@@ -143,10 +144,11 @@ const buildId = buildHash.digest('hex').slice(0, 16);
 const loader = fs.readFileSync(path.join(root, 'scripts/code-cache-loader.cjs'), 'utf8');
 if (loader.split("'BUILD_ID'").length !== 2) throw new Error('scripts/code-cache-loader.cjs should name BUILD_ID once');
 if (loader.split("['COMMANDS']").length !== 2) throw new Error('scripts/code-cache-loader.cjs should name [\'COMMANDS\'] once');
+if (loader.split("'SUM_WASM'").length !== 2) throw new Error('scripts/code-cache-loader.cjs should name SUM_WASM once');
 if (loader.split("['LEAN']").length !== 2) throw new Error('scripts/code-cache-loader.cjs should name [\'LEAN\'] once');
 // the commands' names: a cache per kind of run (the console, each command), found without parsing flags
 const {commandNames} = await import(pathToFileURL(path.join(root, 'build/commands/help.js')).href);
-const bin = {path: path.join(outdir, 'bin.js'), contents: Buffer.from(loader.replace("'BUILD_ID'", JSON.stringify(buildId)).replace("['COMMANDS']", JSON.stringify(commandNames)).replace("['LEAN']", JSON.stringify(leanCommands)))};
+const bin = {path: path.join(outdir, 'bin.js'), contents: Buffer.from(loader.replace("'BUILD_ID'", JSON.stringify(buildId)).replace("['COMMANDS']", JSON.stringify(commandNames)).replace("['LEAN']", JSON.stringify(leanCommands)).replace("'SUM_WASM'", JSON.stringify(sumWasm().toString('base64'))))};
 // bin.js is CommonJS (the repository's package.json says "module" for every other .js)
 const scope = {path: path.join(outdir, 'package.json'), contents: Buffer.from('{"type": "commonjs"}\n')};
 

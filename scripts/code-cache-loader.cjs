@@ -25,18 +25,15 @@ const vm = require('node:vm');
 // 1-second poll): production unless told otherwise, set before anything loads React.
 process.env.NODE_ENV ??= 'production';
 
-// The flag source/regexp-fallback.ts sets (a regex that backtracks too much handed to V8's
-// linear-time engine), set here first too: V8 refuses a code cache made under other flags than the
-// run reading it, and the flag was set by the program after its script was compiled (by `logs` as
-// it loads, by the console when its Logs tab loads), so every such run wrote a cache the next one
-// refused and compiled the whole script again (bench P9: `logs` did, every time). Set before any
-// script is compiled, the flags are the same when a cache is made and when it is read.
-require('node:v8').setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
-// Not set here, though this is before anything big is compiled (bench P5b/P5c, test/bench/FINDINGS.md):
-// --single-threaded-gc and --no-parallel-marking crash V8 at the first full GC (a fatal "Check failed:
-// concurrent_marking_handle_"; the console died within 20 s); --no-concurrent-recompilation and
-// --no-concurrent-marking change nothing measurable (V8 seems to decide on its concurrent compiler
-// and marker when the isolate is made, before this line). On node's own command line they work but do not reach P5b's target.
+// No V8 flag is set here: one set at run time makes V8 refuse the code cache of every Node built-in
+// loaded after it (Node's own, made under the default flags), which are then compiled from their
+// source (~10 ms of CPU at a `logs FILE -n 50`, bench P9). The program sets its regex flag when it
+// first compiles a user's regex (source/regexp-fallback.ts), having asked for the cache it owes
+// first (opsdeck:before-v8-flags, below): a cache is made and read under the default flags.
+// Nor any other (bench P5b/P5c, test/bench/FINDINGS.md): --single-threaded-gc and --no-parallel-marking
+// crash V8 at the first full GC (a fatal "Check failed: concurrent_marking_handle_"; the console died
+// within 20 s); --no-concurrent-recompilation and --no-concurrent-marking change nothing measurable
+// when set at run time. On node's own command line they work but do not reach P5b's target.
 
 const buildId = 'BUILD_ID';
 const args = process.argv.slice(2);
@@ -65,7 +62,24 @@ function readWhole(fd, size) {
 		// (a file longer than its size said: read on to its end, as readFileSync does)
 		if (length === memory.buffer.byteLength) memory.grow(Math.floor(length / page) + 1);
 	}
-	return Buffer.from(memory.buffer, 0, length);
+	return Object.assign(Buffer.from(memory.buffer, 0, length), {memory});
+}
+
+// The cache's checksum: a 64-bit sum over its data by a WebAssembly function (scripts/code-cache-sum.mjs
+// writes its bytes: SUM_WASM), run on the memory readWhole read the file into; ~0.05 ms for a lean
+// script's cache, where node:crypto (a sha256) or node:v8 (V8's own checksum, --verify-snapshot-checksum)
+// took 4-5 ms to load at every start (bench P9). compiled once, on first need
+let sumModule;
+function checksum(memory, at, length) {
+	sumModule ??= new WebAssembly.Module(Buffer.from('SUM_WASM', 'base64'));
+	const sum = new WebAssembly.Instance(sumModule, {m: {memory}}).exports.sum(at, length);
+	return BigInt.asUintN(64, sum).toString(16).padStart(16, '0');
+}
+/** The checksum of data held in ordinary memory: copied into a WebAssembly.Memory (not malloc's: see readWhole) */
+function checksumOf(data) {
+	const memory = new WebAssembly.Memory({initial: Math.floor(data.length / 65_536) + 1});
+	new Uint8Array(memory.buffer).set(data);
+	return checksum(memory, 0, data.length);
 }
 
 /** Runs one of the bundle's scripts through V8 with its code cache; its module.exports (undefined: an optional script that is not there). */
@@ -88,11 +102,16 @@ function runScript(name, cacheKind, optional = false) {
 
 	// V8 checks only a cache's header (its version, its flags, the source's length) and runs the rest
 	// as it is: a damaged body crashed every start (a fatal error, SIGSEGV), and a script patched in
-	// place without a new build ran the old code. So the file is a sha256 over this script's identity
-	// (build, name, size, mtime, inode) and the data, then the data; anything else is not given to V8.
-	const {createHash} = require('node:crypto');
-	const stamp = `${buildId}:${name}:${scriptStat.size}:${scriptStat.mtimeMs}:${scriptStat.dev}:${scriptStat.ino}`;
-	const digest = data => createHash('sha256').update(stamp).update(data).digest();
+	// place without a new build ran the old code. So the file starts with a line naming this script's
+	// identity (build, name, size, mtime, inode), which must be this run's, and the checksum of the data
+	// after it, which must match; anything else is not given to V8. (Not a sha256 any more: loading
+	// node:crypto was ~5 ms of every start, and a hash without a key stops no one who can write this
+	// user's 0600 file; that is what the ownership checks below are for.)
+	const identity = `opsdeck code cache 3 ${buildId}:${name}:${scriptStat.size}:${scriptStat.mtimeMs}:${scriptStat.dev}:${scriptStat.ino} `;
+	// the line: the identity, 16 hex digits, a newline, padded with spaces to a multiple of 8 bytes (V8
+	// copies data that does not start aligned)
+	const stampLength = Math.ceil((identity.length + 17) / 8) * 8;
+	const stamp = sum => Buffer.from(`${identity}${sum}\n`.padEnd(stampLength, ' '), 'latin1');
 
 	let cacheFile;
 	let cached;
@@ -115,8 +134,10 @@ function runScript(name, cacheKind, optional = false) {
 					const stat = fs.fstatSync(fd);
 					if (stat.isFile() && mine(stat)) {
 						const content = readWhole(fd, stat.size);
-						const data = content.subarray(32);
-						if (content.length > 32 && digest(data).equals(content.subarray(0, 32))) cached = data;
+						if (content.length > stampLength && content.toString('latin1', 0, identity.length) === identity) {
+							const data = content.subarray(stampLength);
+							if (content.subarray(0, stampLength).equals(stamp(checksum(content.memory, stampLength, data.length)))) cached = data;
+						}
 					}
 				} finally {
 					fs.closeSync(fd);
@@ -154,7 +175,7 @@ function runScript(name, cacheKind, optional = false) {
 				// (the two parts written one after the other: a copy of the data would be another big chunk freed)
 				const out = fs.openSync(temp, 'w', 0o600);
 				try {
-					for (const part of [digest(data), data]) {
+					for (const part of [stamp(checksumOf(data)), data]) {
 						for (let at = 0; at < part.length; ) at += fs.writeSync(out, part, at);
 					}
 				} finally {

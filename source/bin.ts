@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-// first: a user's regex that backtracks too much goes to V8's linear-time engine (regexp-fallback.ts)
-import './regexp-fallback.js';
 // React's development build keeps a performance entry per render (the heap grows forever with a
 // 1-second poll): production unless told otherwise, set before anything imports React.
 process.env.NODE_ENV ??= 'production';

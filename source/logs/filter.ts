@@ -2,8 +2,7 @@
 // case (the tab's `/`), a level and worse (--level, the tab's `e`/`w`). One compiled filter serves
 // three readers: line by line (tail, follow), whole chunks at once (grep.ts: `scan` finds candidate
 // lines, `test` decides), and the presenter's highlighting (`ranges`).
-// (bin.ts imports it first; here too for anything that compiles a filter without bin.ts)
-import '../regexp-fallback.js';
+import {regexpFallback} from '../regexp-fallback.js';
 import {levelPasses, levelPrefilter, lineLevel, type Level, type LevelFilter} from './level.js';
 import type {LogLine} from './lines.js';
 import {requiredLiterals} from './literals.js';
@@ -61,6 +60,8 @@ export function grepRegex(value: string): RegExp {
 	const [source, flags] = slashed ? [slashed[1]!, slashed[2]!] : [value, ''];
 	if (!/^[isuv]*$/.test(flags)) throw new FilterError(`--grep has an unknown regex flag in ${value}: only i, s, u and v are taken (to match the text itself, write it without the first /)`);
 	let regex: RegExp;
+	// (V8's linear-time engine takes over a regex that backtracks too much: decided as it is compiled)
+	regexpFallback();
 	try {
 		regex = new RegExp(source, flags);
 	} catch (error) {

@@ -1,6 +1,6 @@
 // `opsdeck logs` against the hostile tester's inputs, the built CLI with no terminal: --grep with a
 // regex that backtracks on a 20,000-character line (`.*A.*A.*X` ran over 60 s) finishes in seconds
-// (V8's linear-time fallback, set first thing in bin.ts); one the fallback cannot take is refused
+// (V8's linear-time fallback, set by regexp-fallback.ts just before a --grep pattern is compiled); one the fallback cannot take is refused
 // in one line; LOG_FILES naming a FIFO (open() blocked for ever) is refused like a folder. Needs `npm run build`.
 import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';

@@ -157,6 +157,53 @@ describe('the bundle\'s code cache', () => {
 		fs.writeFileSync(script, fs.readFileSync(script, 'utf8').replace('a consistent backup now', 'A CONSISTENT BACKUP NOW'));
 		expect(backupHelp()).toContain('A CONSISTENT BACKUP NOW');
 	});
+	it('refuses a body with a single byte changed anywhere (V8 crashed on such data or ran it), and writes a good one', () => {
+		// the sha256 over the data (node:crypto, ~5 ms of every start) was replaced by a 64-bit sum in
+		// WebAssembly (scripts/code-cache-sum.mjs): a byte changed at any place of V8's data, its header
+		// or its body, must still be refused, the run normal, and a good cache written again
+		const home = path.join(dir, 'one-byte');
+		run(home);
+		const [name] = cacheFiles(home);
+		const file = path.join(home, 'opsdeck', name!);
+		const good = fs.readFileSync(file);
+		// (the file: our stamp line, padded, then V8's data: its header, then the body)
+		const start = Math.ceil((good.indexOf('\n') + 1) / 8) * 8;
+		expect(good.subarray(0, start).toString('latin1')).toMatch(/^opsdeck code cache 3 [0-9a-f]{16}:opsdeck\.script\.js:\d+:[\d.]+:\d+:\d+ [0-9a-f]{16}\n *$/);
+		for (const at of [start, start + 8, start + 20, start + 100, Math.floor((start + good.length) / 2), good.length - 1]) {
+			const damaged = Buffer.from(good);
+			damaged[at] ^= 0x55;
+			fs.writeFileSync(file, damaged);
+			fs.chmodSync(file, 0o600);
+			run(home);
+			const after = fs.readFileSync(file);
+			expect(after.equals(damaged), `byte ${at} changed: the cache is written again`).toBe(false);
+		}
+		// and what it wrote is read by the next run as it is
+		const rewritten = fs.statSync(file).mtimeMs;
+		run(home);
+		expect(fs.statSync(file).mtimeMs).toBe(rewritten);
+	});
+
+	it('leaves Node\'s own built-ins their code cache: no V8 flag is set as a plain line starts (logs -n, keys, --version)', () => {
+		// a V8 flag set at run time (the regex fallback's, set by bin.js first thing) made V8 refuse the
+		// cache Node ships for every built-in loaded after it: 20-28 of them compiled from their source
+		// at every start (~10 ms of CPU, bench P9). --profile-deserialization prints a line for each.
+		const home = path.join(dir, 'builtins');
+		const log = path.join(dir, 'builtins.log');
+		fs.writeFileSync(log, 'one\ntwo\nthree\n');
+		const lines = [['logs', log, '-n', '2'], ['keys', 'opsdeck-code-cache-test-none*', '--json'], ['--version']];
+		for (const line of lines) {
+			for (let i = 0; i < 2; i++) {
+				const result = spawnSync(process.execPath, ['--profile-deserialization', bin, ...line], {env: cliEnv({XDG_CACHE_HOME: home}), encoding: 'utf8'});
+				expect(result.status, `${line.join(' ')}: ${result.stderr}`).toBe(0);
+				// (V8 prints these on stdout, among the command's own output)
+				expect(result.stdout).toContain(line[0] === 'logs' ? 'three' : line[0] === 'keys' ? '[]' : `${version}\n`);
+				expect(result.stdout).toContain('[Deserializing from');
+				expect(result.stdout.split('\n').filter(text => text.includes('Cached code failed check')), line.join(' ')).toEqual([]);
+			}
+		}
+	});
+
 	it('made by a run that sets V8 flags (logs compiles a --grep pattern) is taken by the next, not refused and compiled again', () => {
 		// V8 refuses a cache made under other flags than the run reading it: logs set its regex flag
 		// after its script was compiled, so every logs run refused the cache the one before wrote
