@@ -12,6 +12,7 @@ import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {builtWorker, bundledWorkerUrl} from './backup-worker.mjs';
 import {sumWasm} from './code-cache-sum.mjs';
+import {builtCountWorker, bundledCountWorkerUrl, countWorkerFile} from './count-worker.mjs';
 import {inkFast} from './ink-fast/plugin.mjs';
 import {checkPatchTargets, patchGuard, PatchTargetError} from './patch-targets.mjs';
 import {dependencyPatches} from './patches.mjs';
@@ -44,6 +45,19 @@ const worker = await build({
 	format: 'cjs',
 	target: 'node20',
 	external: ['better-sqlite3'],
+	legalComments: 'none',
+	logLevel: 'warning',
+	write: false,
+});
+// `logs --count`'s worker the same way, beside bin.js (scripts/count-worker.mjs): count.js, inside a
+// script bin.js runs, starts it from there.
+const countWorker = await build({
+	entryPoints: [builtCountWorker(root)],
+	outfile: path.join(outdir, countWorkerFile),
+	bundle: true,
+	platform: 'node',
+	format: 'cjs',
+	target: 'node20',
 	legalComments: 'none',
 	logLevel: 'warning',
 	write: false,
@@ -84,7 +98,7 @@ const result = await build({
 	...scriptOptions,
 	entryPoints: [`${root}/build/cli/cli.js`],
 	outfile: path.join(outdir, scriptFile),
-	plugins: [bundledWorkerUrl(`./${workerFile}`), ...dependencyPatches(guard), ...inkFast(guard)],
+	plugins: [bundledWorkerUrl(`./${workerFile}`), bundledCountWorkerUrl(`./${countWorkerFile}`), ...dependencyPatches(guard), ...inkFast(guard)],
 });
 const leanResults = [];
 for (const command of leanCommands) {
@@ -93,7 +107,7 @@ for (const command of leanCommands) {
 		entryPoints: [`${root}/build/cli/lean-${command}.js`],
 		outfile: path.join(outdir, leanFile(command)),
 		// (the patch guard counts the main script's loads; the lean ones are patched the same)
-		plugins: [bundledWorkerUrl(`./${workerFile}`), ...dependencyPatches(patchGuard(modules)), ...inkFast(patchGuard(modules))],
+		plugins: [bundledWorkerUrl(`./${workerFile}`), bundledCountWorkerUrl(`./${countWorkerFile}`), ...dependencyPatches(patchGuard(modules)), ...inkFast(patchGuard(modules))],
 	}));
 }
 // a patch target the bundle no longer loads: its patch applies to nothing
@@ -137,6 +151,14 @@ if (!Object.keys(result.metafile.outputs[path.relative(process.cwd(), program.pa
 	console.error('scripts/bundle.mjs: build/backups/worker.js is not in the script; update bundledWorkerUrl\'s path');
 	process.exit(1);
 }
+// the main script and the lean `logs` one must start the count worker from ./count-worker.cjs (the
+// plugin saw count.js in each)
+for (const [built, script] of [[result, program], [leanResults[leanCommands.indexOf('logs')], leanScripts[leanCommands.indexOf('logs')]]]) {
+	if (!Object.keys(built.metafile.outputs[path.relative(process.cwd(), script.path)]?.inputs ?? {}).some(input => path.resolve(input) === path.join(root, 'build/logs/count.js')) || !script.text.includes(JSON.stringify(`./${countWorkerFile}`))) {
+		console.error(`scripts/bundle.mjs: ${path.basename(script.path)} does not start the count worker from ./${countWorkerFile}; update scripts/count-worker.mjs`);
+		process.exit(1);
+	}
+}
 // bin.js: the loader, naming the caches after this build's content (every script's)
 const buildHash = crypto.createHash('sha256');
 for (const script of [program, ...leanScripts]) buildHash.update(script.contents);
@@ -152,7 +174,7 @@ const bin = {path: path.join(outdir, 'bin.js'), contents: Buffer.from(loader.rep
 // bin.js is CommonJS (the repository's package.json says "module" for every other .js)
 const scope = {path: path.join(outdir, 'package.json'), contents: Buffer.from('{"type": "commonjs"}\n')};
 
-for (const file of [...worker.outputFiles, program, ...leanScripts, bin, scope]) {
+for (const file of [...worker.outputFiles, ...countWorker.outputFiles, program, ...leanScripts, bin, scope]) {
 	fs.mkdirSync(path.dirname(file.path), {recursive: true});
 	fs.writeFileSync(file.path, file.contents);
 }

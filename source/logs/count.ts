@@ -4,15 +4,16 @@
 // string unless the regex must run on it. The sum is the count of one pass over the whole file: each
 // block is counted as that pass counts the same lines (the last line without its newline is in the
 // last block). A block the worker took and could not finish (it failed, or could not open the
-// same file) is counted here. The worker compiles the filter from its spec, through the same
-// refusals (regex-risk.ts) as this thread.
+// same file) is counted here. The worker (count-worker.ts) compiles the filter from its spec,
+// through the same refusals (regex-risk.ts) as this thread.
 //
-// The worker runs this very module (its URL: the chunk it is in, in the bundle): loaded in a worker
-// with the job as workerData, it counts. It is imported dynamically only (reader.ts), so in the
-// bundle it is a chunk of its own, with no other module's start-up in it.
-import fs from 'node:fs/promises';
-import {isMainThread, parentPort, Worker, workerData} from 'node:worker_threads';
-import {compileFilter, type FilterSpec, type LineFilter} from './filter.js';
+// The worker's module is count-worker.js beside this one in the tsc build; the bundle points the
+// expression below at its own build of it, build/bundle/count-worker.cjs (scripts/count-worker.mjs:
+// the build stops if the expression is not found). Until 2026-12-01 the bundle's worker ran the
+// bundle's own script, a function expression that does nothing when run as a file: the worker
+// exited at once and this thread counted every block (P9b, test/bench/FINDINGS.md).
+import {Worker} from 'node:worker_threads';
+import type {FilterSpec, LineFilter} from './filter.js';
 import {grepFile} from './grep.js';
 import type {LogFile} from './tail.js';
 
@@ -26,7 +27,7 @@ export type CountOptions = {
 	readonly threads?: number;
 };
 
-type Job = {
+export type CountJob = {
 	readonly kind: 'opsdeck-count';
 	readonly fd: number;
 	readonly path: string;
@@ -39,14 +40,14 @@ type Job = {
 	readonly next: SharedArrayBuffer;
 };
 
-type Report = {readonly block: number; readonly count: number} | {readonly done: true};
+export type CountReport = {readonly block: number; readonly count: number} | {readonly done: true};
 
 const defaultBlockBytes = 16 * 1024 * 1024;
 const readBytes = 4 * 1024 * 1024;
 
 // a worker runs from the JavaScript build (the tsc build or the bundle); the TypeScript sources
 // (vitest) count in one thread
-const workerUrl = import.meta.url.endsWith('.js') ? new URL(import.meta.url) : undefined;
+const workerUrl = import.meta.url.endsWith('.js') ? new URL('./count-worker.js', import.meta.url) : undefined;
 
 /** How many lines from `from` to the end pass the filter (every line without one), as grep -c counts. */
 export async function countLines(file: LogFile, options: CountOptions = {}): Promise<number> {
@@ -103,7 +104,7 @@ async function lineStartFrom(file: LogFile, at: number, size: number, probe: Buf
 /** Starts the worker; resolves with the blocks it counted (block → count), whatever became of it. */
 function startHelper(file: LogFile, spec: FilterSpec | undefined, starts: readonly number[], next: SharedArrayBuffer): Promise<Map<number, number>> | undefined {
 	if (!workerUrl) return undefined;
-	const job: Job = {kind: 'opsdeck-count', fd: file.handle.fd, path: file.path, dev: file.dev, ino: file.ino, spec, starts, next};
+	const job: CountJob = {kind: 'opsdeck-count', fd: file.handle.fd, path: file.path, dev: file.dev, ino: file.ino, spec, starts, next};
 	let worker: Worker;
 	try {
 		worker = new Worker(workerUrl, {workerData: job, execArgv: [], stdout: true, stderr: true});
@@ -119,7 +120,7 @@ function startHelper(file: LogFile, spec: FilterSpec | undefined, starts: readon
 			// what it reports from now on is not counted (this thread counts what is missing)
 			resolve(new Map(counted));
 		};
-		worker.on('message', (report: Report) => {
+		worker.on('message', (report: CountReport) => {
 			if ('done' in report) finish();
 			else counted.set(report.block, report.count);
 		});
@@ -128,41 +129,3 @@ function startHelper(file: LogFile, spec: FilterSpec | undefined, starts: readon
 		worker.once('exit', finish);
 	});
 }
-
-/** The worker: the same file (checked by device and inode), the same filter, the blocks not taken yet. */
-async function countInWorker(job: Job): Promise<void> {
-	const port = parentPort!;
-	const file = await sameFile(job);
-	try {
-		if (file) {
-			const filter = job.spec === undefined ? undefined : compileFilter(job.spec);
-			const taken = new Int32Array(job.next);
-			const buffer = Buffer.allocUnsafe(readBytes);
-			const blocks = job.starts.length - 1;
-			for (let i = Atomics.add(taken, 0, 1); i < blocks; i = Atomics.add(taken, 0, 1)) {
-				const {matched} = await grepFile(file, {filter, from: job.starts[i], to: job.starts[i + 1], buffer});
-				port.postMessage({block: i, count: matched} satisfies Report);
-			}
-		}
-	} finally {
-		await file?.handle.close();
-		port.postMessage({done: true} satisfies Report);
-	}
-}
-
-/** The file the main thread has open: through /proc/self/fd (the same file even if renamed since), else by its path; undefined when neither is it. */
-async function sameFile(job: Job): Promise<LogFile | undefined> {
-	for (const path of [`/proc/self/fd/${job.fd}`, job.path]) {
-		try {
-			const handle = await fs.open(path, 'r');
-			const stat = await handle.stat();
-			if (stat.dev === job.dev && stat.ino === job.ino) return {path: job.path, handle, dev: stat.dev, ino: stat.ino, size: stat.size};
-			await handle.close();
-		} catch {
-			// the next way, or none
-		}
-	}
-	return undefined;
-}
-
-if (!isMainThread && (workerData as Partial<Job> | undefined)?.kind === 'opsdeck-count') void countInWorker(workerData as Job);

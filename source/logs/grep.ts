@@ -140,9 +140,18 @@ function nextLiteral(view: Buffer, needle: Needle, from: number): number {
 	for (let at = view.indexOf(part, from + offset); at !== -1; at = view.indexOf(part, at + 1)) {
 		const start = at - offset;
 		if (part.length === literal.length) return start;
-		if (start + literal.length <= view.length && view.compare(literal, 0, literal.length, start, start + literal.length) === 0) return start;
+		if (start + literal.length <= view.length && holds(view, start, literal)) return start;
 	}
 	return -1;
+}
+
+/**
+ * Whether `view` holds `literal` at `at` (in range): a byte loop here, not Buffer.compare, whose call
+ * into C++ cost ~120 ns a candidate, a tenth of the CPU of P9b's count (700,000 candidates a GB).
+ */
+function holds(view: Buffer, at: number, literal: Buffer): boolean {
+	for (let i = 0; i < literal.length; i++) if (view[at + i] !== literal[i]) return false;
+	return true;
 }
 
 function lineEnd(view: Buffer, from: number): number {

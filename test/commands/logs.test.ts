@@ -16,9 +16,12 @@ import {sleep, waitFor} from '../helpers/wait.js';
 
 let dir: string;
 const big = bigLog(suiteBigLogMb);
+// the tsc build (its modules as tsc wrote them), beside the bundle users run
+const tscBin = path.resolve('build/bin.js');
 
 beforeAll(() => {
 	requireBuild();
+	requireBuild(tscBin);
 	dir = logDir('opsdeck-logs-cmd-');
 	fs.mkdirSync(path.join(dir, 'logs'));
 	fs.writeFileSync(path.join(dir, 'logs', 'app.log'), [
@@ -77,16 +80,20 @@ describe('opsdeck logs', () => {
 		expect(refused.stdout).toBe('');
 	}, 60_000);
 
-	it('--count over 40 MB of every kind of line, in two threads (blocks of 16 MB), in the tsc build and the bundle: grep -c\'s count', async () => {
+	it('--count over 40 MB of every kind of line, in two threads (blocks of 16 MB), in the tsc build and the bundle: grep -c\'s count; the worker ran in both', async () => {
 		const tricky = path.join(dir, 'tricky.log');
 		// lines over 64 KB hold most of the bytes, so the block starts fall inside them
 		fs.writeFileSync(tricky, trickyLog(4800));
 		expect(fs.statSync(tricky).size).toBeGreaterThan(40 * 2 ** 20);
+		// the child reports when its count worker posted `done`: the second thread ran to its end (the
+		// bundle's worker used to be its own script, which does nothing when run as a file: one thread
+		// counted everything, at half the speed, and the count was still right)
+		const watched = cliEnv({NODE_OPTIONS: `--require ${path.resolve('test/helpers/count-worker-watch.cjs')}`});
 		for (const [grep, grepArgs] of [['status=5\\d\\d', ['-E', 'status=5[0-9][0-9]']], ['Zo. 日本', ['Zo. 日本']], ['', ['']]] as const) {
 			const expected = grepCount(grepArgs, tricky);
-			for (const bin of [undefined, bundledBin]) {
-				const r = await runCli(['logs', tricky, ...(grep ? ['--grep', grep] : []), '--count'], {env: cliEnv({}), cwd: dir, bin});
-				expect(r.stderr).toBe('');
+			for (const bin of [tscBin, bundledBin]) {
+				const r = await runCli(['logs', tricky, ...(grep ? ['--grep', grep] : []), '--count'], {env: watched, cwd: dir, bin});
+				expect(r.stderr, bin).toMatch(/^count worker: \d+ blocks counted, done\n$/);
 				expect(r.stdout).toBe(`${expected}\n`);
 			}
 		}

@@ -11,6 +11,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {countLines} from '../../source/logs/count.js';
 import {compileFilter} from '../../source/logs/filter.js';
 import {grepFile} from '../../source/logs/grep.js';
+import {maxLineBytes} from '../../source/logs/lines.js';
 import {openLog, type LogFile} from '../../source/logs/tail.js';
 import {grepCount, trickyLog} from '../helpers/tricky-log.js';
 
@@ -69,5 +70,45 @@ describe('counted in blocks, the count is grep -c\'s', () => {
 			expect(await countLines(small, {filter: compileFilter({grep: 'status'}), blockBytes: 1})).toBe(expected);
 			expect(await countLines(small, {blockBytes: 1})).toBe(expected);
 		}
+	});
+});
+
+describe('a literal looked for by its part, then checked byte for byte: the line-by-line count', () => {
+	const file = path.join(dir, 'parts.log');
+	// tricky lines (parts of `status=5` before the whole, CRLF, invalid UTF-8, lines over 64 KB, no
+	// last newline) and lines whose literal runs into the end of a read: every read size below
+	const content = Buffer.concat([trickyLog(300), Buffer.from('\nstatu\nstatus=5\nstatus=50\nxstatus=501\ntatus=500 status=5'), Buffer.from(' campus=599 end')]);
+	fs.writeFileSync(file, content);
+	let log: LogFile;
+	beforeAll(async () => {
+		log = await openLog(file);
+		open.push(log);
+	});
+
+	/** The slow way: each line (its CR dropped, as a listed line's text; one over 64 KB kept whole) through the filter. */
+	const lineByLine = (grep: string) => {
+		const filter = compileFilter({grep})!;
+		const lines: Buffer[] = [];
+		for (let start = 0; start < content.length; ) {
+			const nl = content.indexOf(0x0a, start);
+			const end = nl === -1 ? content.length : nl;
+			lines.push(content.subarray(start, end));
+			start = end + 1;
+		}
+		return lines.filter(line => filter.test((line.length <= maxLineBytes && line.at(-1) === 0x0d ? line.subarray(0, -1) : line).toString('utf8'))).length;
+	};
+
+	it.each([
+		'status=5\\d\\d', 'status=5\\d', 'tatus=5\\d\\d ', 'us=5x', 'campus=5\\d\\d', 'status=5$', '^status=50',
+		'xstatus=50\\d', '(status|campus)=5\\d\\d', 'status=50[03]|status=599', 'ERRO[R ]', 'bad bytes .*Zo', 'Zoë 日本', 'without its newline',
+		'ms=\\d+$', 'status=5\\d\\d ms', 'x{3} status=5', 'x status=20\\d',
+	])('%s', async grep => {
+		const filter = compileFilter({grep});
+		const expected = lineByLine(grep);
+		expect(expected, 'a pattern no line holds proves nothing').toBeGreaterThan(0);
+		for (const chunkBytes of [8, 13, 100, 4096, 65_536, 70_001]) {
+			expect((await grepFile(log, {filter, chunkBytes})).matched, `reads of ${chunkBytes}`).toBe(expected);
+		}
+		for (const blockBytes of [1, 300, 70_001]) expect(await countLines(log, {filter, blockBytes}), `blocks of ${blockBytes}`).toBe(expected);
 	});
 });

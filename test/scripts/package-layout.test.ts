@@ -1,6 +1,7 @@
 // What `npm pack` ships (package.json "files": build, scripts) is a working install: the bundle and
-// its backup worker (build/bundle/backup-worker.cjs, started by a chunk from ../backup-worker.cjs) run
-// from an unpacked tarball, better-sqlite3 taken from the install's node_modules. Needs the build.
+// its backup worker (build/bundle/backup-worker.cjs, started by a chunk from ../backup-worker.cjs) and
+// logs --count's (build/bundle/count-worker.cjs) run from an unpacked tarball, better-sqlite3 taken
+// from the install's node_modules. Needs the build.
 import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,7 +24,7 @@ describe('the packed package', () => {
 		const pack = spawnSync('npm', ['pack', '--json', '--pack-destination', dir], {cwd: root, encoding: 'utf8'});
 		expect(pack.status, pack.stderr).toBe(0);
 		const [{filename, files}] = JSON.parse(pack.stdout) as [{filename: string; files: {path: string}[]}];
-		expect(files.map(file => file.path)).toEqual(expect.arrayContaining(['build/bundle/bin.js', 'build/bundle/opsdeck.script.js', 'build/bundle/opsdeck.logs.js', 'build/bundle/opsdeck.keys.js', 'build/bundle/backup-worker.cjs', 'build/backups/worker-thread/run.js']));
+		expect(files.map(file => file.path)).toEqual(expect.arrayContaining(['build/bundle/bin.js', 'build/bundle/opsdeck.script.js', 'build/bundle/opsdeck.logs.js', 'build/bundle/opsdeck.keys.js', 'build/bundle/backup-worker.cjs', 'build/bundle/count-worker.cjs', 'build/backups/worker-thread/run.js']));
 		// installed: node_modules/opsdeck from the tarball, its native dependency beside it
 		const modules = path.join(dir, 'app/node_modules');
 		fs.mkdirSync(path.join(modules, 'opsdeck'), {recursive: true});
@@ -42,6 +43,13 @@ describe('the packed package', () => {
 		const logs = spawnSync(process.execPath, [bin, 'logs', path.join(dir, 'app.log'), '-n', '1'], {cwd: dir, env, encoding: 'utf8'});
 		expect(logs.stdout, logs.stderr).toBe('second\n');
 		expect(logs.status).toBe(0);
+		// logs --count over two 16 MB blocks: its worker (build/bundle/count-worker.cjs) counts from the tarball too
+		const lines = Buffer.from('2024-05-01T10:00:00Z INFO http GET /x status=503 ms=12\n'.repeat(600_000));
+		fs.writeFileSync(path.join(dir, 'big.log'), lines);
+		const watch = ['--require', path.join(root, 'test/helpers/count-worker-watch.cjs')];
+		const count = spawnSync(process.execPath, [...watch, bin, 'logs', path.join(dir, 'big.log'), '--grep', 'status=5\\d\\d', '--count'], {cwd: dir, env, encoding: 'utf8'});
+		expect(count.stdout, count.stderr).toBe('600000\n');
+		expect(count.stderr).toMatch(/^count worker: \d+ blocks counted, done\n$/);
 		const verify = spawnSync(process.execPath, [bin, 'backup', 'verify', created.name, '--json'], {cwd: dir, env, encoding: 'utf8'});
 		expect(verify.status, verify.stderr + verify.stdout).toBe(0);
 		expect(JSON.parse(verify.stdout)).toMatchObject({ok: true, checkOk: true, checksumOk: true});
