@@ -60,17 +60,22 @@ export async function countLines(file: LogFile, options: CountOptions = {}): Pro
 	const helper = threads > 1 && blocks > 1 ? startHelper(file, options.filter?.spec, starts, next) : undefined;
 	const buffer = Buffer.allocUnsafe(readBytes);
 	let count = 0;
+	let slowest = 0;
 	const mine = new Set<number>();
 	for (let i = Atomics.add(taken, 0, 1); i < blocks; i = Atomics.add(taken, 0, 1)) {
 		mine.add(i);
+		const began = performance.now();
 		count += (await grepFile(file, {filter: options.filter, from: starts[i], to: starts[i + 1], buffer})).matched;
+		slowest = Math.max(slowest, performance.now() - began);
 	}
 	if (helper) {
-		const counted = await helper;
+		const theirs = new Set<number>();
+		for (let i = 0; i < blocks; i++) if (!mine.has(i)) theirs.add(i);
+		const counted = await helper.settle(theirs, Math.max(quietFloorMs, 4 * slowest));
 		for (const n of counted.values()) count += n;
 		// taken by the worker and not counted there: here
-		for (let i = 0; i < blocks; i++) {
-			if (!mine.has(i) && !counted.has(i)) count += (await grepFile(file, {filter: options.filter, from: starts[i], to: starts[i + 1], buffer})).matched;
+		for (const i of theirs) {
+			if (!counted.has(i)) count += (await grepFile(file, {filter: options.filter, from: starts[i], to: starts[i + 1], buffer})).matched;
 		}
 	}
 	return count;
@@ -101,8 +106,22 @@ async function lineStartFrom(file: LogFile, at: number, size: number, probe: Buf
 	return size;
 }
 
-/** Starts the worker; resolves with the blocks it counted (block → count), whatever became of it. */
-function startHelper(file: LogFile, spec: FilterSpec | undefined, starts: readonly number[], next: SharedArrayBuffer): Promise<Map<number, number>> | undefined {
+type Helper = {
+	/**
+	 * The blocks the worker counted (block → count) once it has posted `done`, failed or exited —
+	 * or has said nothing for quietMs, or posted anything but a report of a block it took
+	 * (`theirs`). The worker is stopped then;
+	 * what it did not report is counted by this thread, so a worker that hangs or talks nonsense
+	 * costs time, never the count.
+	 */
+	settle(theirs: ReadonlySet<number>, quietMs: number): Promise<Map<number, number>>;
+};
+
+/** a worker silent this long once this thread is done is given up (4 × this thread's slowest block when longer) */
+const quietFloorMs = 2000;
+
+/** Starts the worker (undefined when it cannot start). */
+function startHelper(file: LogFile, spec: FilterSpec | undefined, starts: readonly number[], next: SharedArrayBuffer): Helper | undefined {
 	if (!workerUrl) return undefined;
 	const job: CountJob = {kind: 'opsdeck-count', fd: file.handle.fd, path: file.path, dev: file.dev, ino: file.ino, spec, starts, next};
 	let worker: Worker;
@@ -111,21 +130,60 @@ function startHelper(file: LogFile, spec: FilterSpec | undefined, starts: readon
 	} catch {
 		return undefined;
 	}
+	const blocks = starts.length - 1;
 	const counted = new Map<number, number>();
-	return new Promise(resolve => {
-		let finished = false;
-		const finish = () => {
-			if (finished) return;
-			finished = true;
-			// what it reports from now on is not counted (this thread counts what is missing)
-			resolve(new Map(counted));
-		};
-		worker.on('message', (report: CountReport) => {
-			if ('done' in report) finish();
-			else counted.set(report.block, report.count);
-		});
-		// a worker that failed: what it did not report is counted by this thread
-		worker.on('error', finish);
-		worker.once('exit', finish);
+	let over = false;
+	// it posted something that is not a report: none of its counts is taken
+	let nonsense = false;
+	// called on every event once settle() is waiting
+	let check: (() => void) | undefined;
+	const end = () => {
+		if (over) return;
+		over = true;
+		// from now on nothing it posts is counted
+		worker.removeAllListeners('message');
+		void worker.terminate().catch(() => undefined);
+		check?.();
+	};
+	worker.on('message', (report: unknown) => {
+		const valid = isReport(report, blocks);
+		if (!valid) nonsense = true;
+		if (valid === 'done' || !valid) end();
+		else counted.set(valid.block, valid.count);
+		check?.();
 	});
+	// a worker that failed: what it did not report is counted by this thread
+	worker.on('error', end);
+	worker.once('exit', end);
+	return {
+		settle: (theirs, quietMs) =>
+			new Promise(resolve => {
+				let quiet: NodeJS.Timeout | undefined;
+				const wake = () => {
+					clearTimeout(quiet);
+					quiet = setTimeout(end, quietMs);
+				};
+				check = () => {
+					// until it posts `done` (its file closed) or is given up
+					if (!over) return wake();
+					clearTimeout(quiet);
+					check = undefined;
+					end();
+					// a report of a block this thread took, or a message that is no report: none of
+					// the worker's counts is taken
+					const foreign = [...counted.keys()].some(block => !theirs.has(block));
+					resolve(foreign || nonsense ? new Map() : new Map(counted));
+				};
+				check();
+			}),
+	};
+}
+
+/** A worker's message: one block's count, `done`, or undefined for anything else. */
+function isReport(message: unknown, blocks: number): {block: number; count: number} | 'done' | undefined {
+	if (typeof message !== 'object' || message === null) return undefined;
+	const {block, count, done} = message as Record<string, unknown>;
+	if (done === true && block === undefined) return 'done';
+	if (typeof block === 'number' && Number.isInteger(block) && block >= 0 && block < blocks && typeof count === 'number' && Number.isSafeInteger(count) && count >= 0) return {block, count};
+	return undefined;
 }
