@@ -385,7 +385,13 @@ describe('secrets', () => {
 });
 
 describe('issue 20 settings: NO_COLOR, --no-color, THEME, METRICS_WATCH_CAP', () => {
-	const load = (env: Record<string, string>, flags: Flags = {}) => loadConfig({env: {HOME: os.tmpdir(), XDG_STATE_HOME: path.join(os.tmpdir(), "opsdeck-no-state"), ...env}, flags, cwd: fs.mkdtempSync(path.join(os.tmpdir(), "opsdeck-cfg-"))});
+	// one empty working folder for every load, removed after
+	let cwd = '';
+	beforeEach(() => {
+		cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-cfg-'));
+	});
+	afterEach(() => fs.rmSync(cwd, {recursive: true, force: true}));
+	const load = (env: Record<string, string>, flags: Flags = {}) => loadConfig({env: {HOME: os.tmpdir(), XDG_STATE_HOME: path.join(os.tmpdir(), 'opsdeck-no-state'), ...env}, flags, cwd});
 	it('colour is on unless NO_COLOR has a value or --no-color is given; the theme is default or high-contrast', () => {
 		expect(load({}).noColor).toBe(false);
 		expect(load({NO_COLOR: ''}).noColor).toBe(false);

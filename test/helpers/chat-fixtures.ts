@@ -9,9 +9,13 @@ import {Redis} from 'ioredis';
 import pg from 'pg';
 import {createBackends, type Backends} from '../../source/backends/index.js';
 import {loadConfig} from '../../source/config/config.js';
+import {onProcessExit} from './exit-cleanup.js';
 
+/** A temp folder, removed when the test process ends (59 empty ones were left per suite run). */
 export function tempDir(prefix = 'opsdeck-keys-'): string {
-	return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+	onProcessExit(() => fs.rmSync(dir, {recursive: true, force: true}));
+	return dir;
 }
 
 export function testBackends(redisUrl: string, extra: {databaseUrl?: string; env?: Record<string, string>; cwd?: string} = {}): Backends {
