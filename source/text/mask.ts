@@ -85,10 +85,46 @@ export function registerUrlSecrets(url: string | undefined): void {
 // scheme://authority: the authority runs to the first / ? # or blank, or a character no URL has
 // raw (a quote ends a JSON string: `"url":"redis://h","by":"a@b"` is two strings, not a userinfo);
 // its userinfo runs to its last @. A password with such a character is masked as a registered secret.
-const urlAuthority = /([a-z][a-z0-9+.-]*:\/\/)([^\s/?#"<>`{}|\\^]*)/gi;
+// Found from each `://` outwards, not by one regex over the text: /([a-z][a-z0-9+.-]*:\/\/)(...)/gi
+// tried a scheme at every letter of a long run of letters and read the run to its end each time
+// (quadratic: an S3 error body of 100 KB of letters took 35 s to mask, 1 MB never ended).
+const authorityAt = /[^\s/?#"<>`{}|\\^]*/y;
 const queryPassword = new RegExp(`([?&;\\s]|^)(${secretParams.join('|')})=([^&\\s#;]*)`, 'gi');
 
-function maskAuthority(_match: string, scheme: string, authority: string): string {
+/** A letter, a digit, + . or - (a scheme's characters after its first letter). */
+function isSchemeChar(code: number): boolean {
+	return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 43 || code === 46 || code === 45;
+}
+
+function isLetter(code: number): boolean {
+	return (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
+}
+
+/**
+ * Every scheme://authority with its userinfo's password masked: what text.replace(/([a-z][a-z0-9+.-]*:\/\/)
+ * ([^\s/?#"<>`{}|\\^]*)/gi, maskAuthority) gives (the leftmost scheme, matches not overlapping), in
+ * time linear in the text.
+ */
+function maskUrlAuthorities(text: string): string {
+	let out = '';
+	// where the last match ended (the next one starts here or after)
+	let done = 0;
+	for (let at = text.indexOf('://'); at !== -1; at = text.indexOf('://', Math.max(at + 1, done))) {
+		// the scheme: the run of scheme characters before `://`, from its first letter
+		let start = at;
+		while (start > done && isSchemeChar(text.charCodeAt(start - 1))) start--;
+		while (start < at && !isLetter(text.charCodeAt(start))) start++;
+		if (start === at) continue;
+		authorityAt.lastIndex = at + 3;
+		const authority = authorityAt.exec(text)![0];
+		const end = at + 3 + authority.length;
+		out += text.slice(done, start) + maskAuthority(text.slice(start, at + 3), authority);
+		done = end;
+	}
+	return done === 0 ? text : out + text.slice(done);
+}
+
+function maskAuthority(scheme: string, authority: string): string {
 	const at = authority.lastIndexOf('@');
 	if (at === -1) return scheme + authority;
 	const userinfo = authority.slice(0, at);
@@ -99,7 +135,7 @@ function maskAuthority(_match: string, scheme: string, authority: string): strin
 
 export function mask(text: string): string {
 	// the regexes cost as much as the rest of `opsdeck keys` on a long batch of key names: only run them when a URL or a parameter can be there
-	let out = text.includes('://') ? text.replace(urlAuthority, maskAuthority) : text;
+	let out = text.includes('://') ? maskUrlAuthorities(text) : text;
 	if (/pass|pwd/i.test(out)) out = out.replace(queryPassword, (_m, before: string, name: string, value: string) => (value ? `${before}${name}=***` : `${before}${name}=`));
 	// longest first: a secret inside a longer one must not leave the longer one's tail behind
 	sorted ??= [...secrets].sort((a, b) => b.length - a.length);
@@ -140,7 +176,22 @@ export function errorMessage(error: unknown): string {
 	} else {
 		message = String(error);
 	}
-	return mask(friendly(message.split('\n')[0]!.trim()));
+	return capLine(mask(friendly(message.split('\n')[0]!.trim())));
+}
+
+/** the most of a server's words one error line carries */
+export const maxLineChars = 1000;
+
+/**
+ * A line of at most maxLineChars characters and a mark of how much was left out (a server can
+ * answer with a megabyte of error text: an S3 error body, a Redis error). Cut after masking, so no
+ * password is cut to a part the mask no longer knows.
+ */
+export function capLine(line: string): string {
+	if (line.length <= maxLineChars) return line;
+	// (not between the two halves of a surrogate pair)
+	const cut = /[\uD800-\uDBFF]/.test(line[maxLineChars - 1]!) ? maxLineChars - 1 : maxLineChars;
+	return `${line.slice(0, cut)}… [${(line.length - cut).toLocaleString('en-US')} more characters]`;
 }
 
 // ioredis' words for "the connection went away" describe its options, not what happened.

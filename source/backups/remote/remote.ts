@@ -7,7 +7,7 @@ import {Transform} from 'node:stream';
 import type {Config} from '../../config/config.js';
 import {parseBackupName} from '../names.js';
 import type {RemoteSpec} from './spec.js';
-import {errorMessage, mask} from '../../text/mask.js';
+import {capLine, errorMessage, mask} from '../../text/mask.js';
 import {quote} from '../../text/sanitize.js';
 
 export type RemoteObject = {
@@ -79,7 +79,7 @@ export class RemoteError extends Error {
  * Never empty: an error with nothing to say (undefined, '') is "no reason given".
  */
 export function remoteReason(error: unknown): string {
-	const text = error instanceof RemoteError ? mask(error.reason.split('\n')[0]!.trim()) : error === undefined || error === null ? '' : errorMessage(error);
+	const text = error instanceof RemoteError ? capLine(mask(error.reason.split('\n')[0]!.trim())) : error === undefined || error === null ? '' : errorMessage(error);
 	return text || 'no reason given';
 }
 

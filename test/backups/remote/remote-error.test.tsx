@@ -25,7 +25,7 @@ import {tempSqlite, type TempSqlite} from '../../helpers/sqlite.js';
 const secretKey = 'supersecretkey99';
 const urlPassword = 'hunter2222';
 // what the endpoint says: a terminal escape, a title-setting OSC with BEL, the secret key, a URL password
-const serverMessage = `disk \u001b[2J\u001b]0;pwned\u0007 full; key ${secretKey} at sftp://u:${urlPassword}@h/x`;
+let serverMessage = `disk \u001b[2J\u001b]0;pwned\u0007 full; key ${secretKey} at sftp://u:${urlPassword}@h/x`;
 // the reason as recorded (masked) and as printed (masked, then sanitized)
 const recorded = 'InternalError: disk \u001b[2J\u001b]0;pwned\u0007 full; key *** at sftp://u:***@h/x (HTTP 500)';
 const printed = 'InternalError: disk \\x1b[2J\\x1b]0;pwned\\x07 full; key *** at sftp://u:***@h/x (HTTP 500)';
@@ -162,6 +162,26 @@ describe('an S3 endpoint that answers 500 with escapes, the secret key and a URL
 		expect(r.stderr.trim().split('\n')).toEqual([`opsdeck: ${id}: cannot read the sidecar of x.db: ${printed}`]);
 		noSecrets(r.stdout, r.stderr);
 	});
+
+	it('a 1 MB error body: one line of its first 1,000 characters and how many more, masked before the cut (it took minutes, then printed all of it)', async () => {
+		const kept = serverMessage;
+		// a run of letters (what made the URL mask quadratic), a URL with a password, more letters
+		serverMessage = `${'A'.repeat(600)} sftp://u:${urlPassword}@h/x ${'B'.repeat(1 << 20)}`;
+		try {
+			const list = await cli(['backup', 'list', '--remote']);
+			expect(list.code).toBe(1);
+			const line = list.stdout.trim();
+			expect(line.split('\n')).toHaveLength(1);
+			expect(line).toMatch(new RegExp(`^${id}: cannot list: InternalError: A{600} sftp://u:\\*\\*\\*@h/x B+… \\[1,048,[\\d]{3} more characters\\]$`));
+			const restore = await cli(['backup', 'restore', 'x.db', '--from', '1', '--yes']);
+			expect(restore.stderr).toMatch(/^opsdeck: .*B… \[1,048,\d{3} more characters\]\n$/);
+			const json = (await cli(['backup', 'list', '--remote', '--json'])).stdout;
+			expect(json.length).toBeLessThan(2000);
+			noSecrets(list.stdout, restore.stderr, json);
+		} finally {
+			serverMessage = kept;
+		}
+	}, 30_000);
 });
 
 describe('an SFTP remote with a password in its URL, nothing listening', () => {
