@@ -132,7 +132,8 @@ function runScript(name, cacheKind, optional = false) {
 				const fd = fs.openSync(cacheFile, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
 				try {
 					const stat = fs.fstatSync(fd);
-					if (stat.isFile() && mine(stat)) {
+					// (a cache is ~0.1-2 MB: a file far bigger is not read whole to find it is not one)
+					if (stat.isFile() && mine(stat) && stat.size <= 64 * 1024 * 1024) {
 						const content = readWhole(fd, stat.size);
 						if (content.length > stampLength && content.toString('latin1', 0, identity.length) === identity) {
 							const data = content.subarray(stampLength);
@@ -167,13 +168,41 @@ function runScript(name, cacheKind, optional = false) {
 			clearTimeout(timer);
 			let temp;
 			try {
+				// The folder is made now if it was not there at start (and ~/.cache, but never a home that
+				// is not there), then checked again, as at start: it may have been made in between by
+				// someone else (XDG_CACHE_HOME in /tmp; a home another user can write, as under sudo -E),
+				// with a link at the temp file's name; the temp file is created new, never through a link
+				// (a hostile tester had root write the cache over a file of its own that way)
+				const folder = path.dirname(cacheFile);
+				for (const made of [path.dirname(folder), folder]) {
+					try {
+						fs.mkdirSync(made, {mode: 0o700});
+					} catch (error) {
+						if (error.code !== 'EEXIST') throw error;
+					}
+				}
+				const uid = process.getuid?.();
+				if (uid !== undefined) {
+					const stat = fs.lstatSync(folder);
+					if (!stat.isDirectory() || stat.uid !== uid || (stat.mode & 0o022) !== 0) return;
+					// its parent: one that others cannot rename it out of (theirs to write only if sticky)
+					const parent = fs.lstatSync(path.dirname(folder));
+					if (!parent.isDirectory() || ((parent.mode & 0o022) !== 0 && (parent.mode & 0o1000) === 0)) return;
+				}
 				// (a folder it cannot write, as under a service's read-only home: not even the data is made)
-				fs.mkdirSync(path.dirname(cacheFile), {recursive: true, mode: 0o700});
-				fs.accessSync(path.dirname(cacheFile), fs.constants.W_OK);
+				fs.accessSync(folder, fs.constants.W_OK);
 				const data = script.createCachedData();
 				temp = `${cacheFile}.${process.pid}.tmp`;
 				// (the two parts written one after the other: a copy of the data would be another big chunk freed)
-				const out = fs.openSync(temp, 'w', 0o600);
+				const {O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW} = fs.constants;
+				let out;
+				try {
+					out = fs.openSync(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
+				} catch (error) {
+					// something at the temp file's name (not ours to remove)
+					temp = undefined;
+					throw error;
+				}
 				try {
 					for (const part of [stamp(checksumOf(data)), data]) {
 						for (let at = 0; at < part.length; ) at += fs.writeSync(out, part, at);

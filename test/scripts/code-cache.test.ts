@@ -2,7 +2,7 @@
 // first run writes it under $XDG_CACHE_HOME/opsdeck (0600 in a 0700 folder), later runs read it, a
 // damaged or foreign file is a normal start that writes a good one, OPSDECK_CODE_CACHE=0 none.
 // Needs the build.
-import {spawnSync} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +24,8 @@ function run(cacheHome: string, extra: Record<string, string> = {}) {
 	expect(result.stdout).toBe(`${version}\n`);
 	expect(result.status).toBe(0);
 }
+/** the build's id, as the cache files are named (code-ID-KIND-…) */
+const buildIdOf = () => /const buildId = ["']([0-9a-f]+)["']/.exec(fs.readFileSync(bin, 'latin1'))![1]!;
 const cacheFiles = (cacheHome: string) => (fs.existsSync(path.join(cacheHome, 'opsdeck')) ? fs.readdirSync(path.join(cacheHome, 'opsdeck')) : []);
 
 describe('the bundle\'s code cache', () => {
@@ -132,6 +134,47 @@ describe('the bundle\'s code cache', () => {
 		fs.chmodSync(path.join(shared, 'opsdeck'), 0o777);
 		run(shared);
 		expect(cacheFiles(shared)).toEqual([]);
+	});
+
+	it('is not written into a folder made by someone else after the start, nor through a link at its temp file\'s name (hostile: root wrote over a file of its own)', async () => {
+		// the folder is not there when a run starts (so the run means to make it and write its cache
+		// ~1.5 s in); while it follows a log, "someone" makes the folder and plants a link named as
+		// the run's temp file, pointing at a victim file
+		const victim = path.join(dir, 'victim');
+		const log = path.join(dir, 'follow.log');
+		fs.writeFileSync(log, 'one line\n');
+		for (const [name, mode] of [['planted', 0o777], ['own', 0o700]] as const) {
+			fs.writeFileSync(victim, 'precious\n', {mode: 0o600});
+			const home = path.join(dir, `race-${name}`);
+			fs.mkdirSync(home);
+			const child = spawn(process.execPath, [bin, 'logs', log, '--follow'], {env: {...process.env, XDG_CACHE_HOME: home}, stdio: ['ignore', 'pipe', 'pipe']});
+			try {
+				// its first output: the start's check of the folder is behind it
+				await new Promise(resolve => child.stdout.once('data', resolve));
+				const folder = path.join(home, 'opsdeck');
+				expect(fs.existsSync(folder), 'the run wrote its cache before the folder could be planted').toBe(false);
+				fs.mkdirSync(folder);
+				fs.chmodSync(folder, mode);
+				// (the caches a `logs` line may write: its lean script's, and the main one's)
+				const temps = ['logs', 'logs.lean'].map(kind => path.join(folder, `code-${buildIdOf()}-${kind}-${process.version}-${process.arch}.v8.${child.pid}.tmp`));
+				for (const temp of temps) fs.symlinkSync(victim, temp);
+				// past the run's save (1.5 s after it started)
+				await new Promise(resolve => setTimeout(resolve, 2500));
+				expect(fs.readFileSync(victim, 'utf8'), name).toBe('precious\n');
+				// a folder others can write gets nothing; in an own folder the link stays (not ours to
+				// remove) and no cache is written beside it
+				expect(fs.readdirSync(folder).sort(), name).toEqual(temps.map(temp => path.basename(temp)).sort());
+				for (const temp of temps) expect(fs.lstatSync(temp).isSymbolicLink()).toBe(true);
+			} finally {
+				child.kill('SIGTERM');
+				await new Promise(resolve => child.once('exit', resolve));
+			}
+			expect(fs.readFileSync(victim, 'utf8'), name).toBe('precious\n');
+		}
+		// a home that is not there is not made (it made /nonexistent/x/.cache/opsdeck)
+		const missing = path.join(dir, 'no-such-home', 'x');
+		run(path.join(missing, '.cache'));
+		expect(fs.existsSync(path.join(dir, 'no-such-home'))).toBe(false);
 	});
 
 	it('never hands V8 a damaged body (it crashed every start) nor a cache of the script before it was patched in place', () => {
