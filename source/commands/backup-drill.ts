@@ -6,7 +6,7 @@
 import {drillBackup, type DrillResult} from '../backups/drill.js';
 import {appendDrillLog} from '../backups/drill-log.js';
 import {DownloadVerifyError, downloadToTemp, findRemote, type Downloaded} from '../backups/remote/remote-backups.js';
-import {openRemote} from '../backups/remote/remote.js';
+import {openRemote, remoteFile} from '../backups/remote/remote.js';
 import type {RemoteSpec} from '../backups/remote/spec.js';
 import {withInterrupt} from '../system/temp-files.js';
 import {formatCount, formatDuration} from '../text/format.js';
@@ -55,7 +55,7 @@ async function drillRemote(ctx: CommandContext, name: string | undefined): Promi
 		downloaded = await downloadToTemp(ctx.config, spec, backup);
 		// as `restore --from` refuses it: without the remote's sidecar there is no sha256 or row counts to
 		// check the copy against, so a drill of it cannot pass
-		if (downloaded.checksumOk === undefined) throw new DownloadVerifyError(`${spec.id}${backup} has no sidecar there: its sha256 cannot be checked: refused, nothing was changed`);
+		if (downloaded.checksumOk === undefined) throw new DownloadVerifyError(`${remoteFile(spec.id, backup)} has no sidecar there: its sha256 cannot be checked: refused, nothing was changed`);
 		return await drillBackup(ctx.config, {file: downloaded.file, remote: {id: spec.id, name: backup, meta: downloaded.meta}});
 	} catch (error) {
 		if (error instanceof DownloadVerifyError) return refusedDownload(ctx, spec, backup, started, error);

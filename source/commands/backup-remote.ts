@@ -3,7 +3,7 @@
 // report a backup job's uploads and heartbeat. backup.ts routes here when --remote / --from is given.
 import {restoreRequest} from '../backups/restore.js';
 import {adoptDownload, deleteRemoteBackup, downloadToTemp, findRemote, listRemoteBackups, remoteDeleteRequest, RemoteChoiceError, DownloadVerifyError, type RemoteListing} from '../backups/remote/remote-backups.js';
-import {RemoteError} from '../backups/remote/remote.js';
+import {RemoteError, remoteFile} from '../backups/remote/remote.js';
 import {shipBackup, shipText, type ShipResult} from '../backups/remote/offsite.js';
 import {pingText, type PingResult} from '../backups/remote/heartbeat.js';
 import {parseBackupName} from '../backups/names.js';
@@ -79,7 +79,7 @@ export async function fetchForRestore(ctx: CommandContext, name: string): Promis
 	}));
 	if (downloaded.checksumOk === undefined && !ctx.flags.force) {
 		await downloaded.cleanup();
-		throw new UsageError(`${sanitize(spec.id)}${sanitize(name)} has no sidecar there: its sha256 cannot be checked; refused (--force restores it anyway); nothing was changed`);
+		throw new UsageError(`${sanitize(remoteFile(spec.id, name))} has no sidecar there: its sha256 cannot be checked; refused (--force restores it anyway); nothing was changed`);
 	}
 	const local = await adoptDownload(ctx.config, downloaded);
 	if (!ctx.flags.json) print(ctx, `downloaded ${sanitize(name)} from ${sanitize(spec.id)} (${formatBytes(downloaded.sizeBytes)}, ${downloaded.checksumOk ? 'sha256 matches its sidecar' : 'no sidecar to compare'}, quick_check ok); kept as a local backup`);

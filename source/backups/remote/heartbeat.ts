@@ -27,6 +27,27 @@ export function heartbeatUrl(base: string, event: HeartbeatEvent, runId?: string
 	return url.toString();
 }
 
+function decode(part: string): string {
+	try {
+		return decodeURIComponent(part);
+	} catch {
+		return part;
+	}
+}
+
+/**
+ * What fetch is given: the URL without its user:password (fetch refuses a URL with credentials) and
+ * those, percent-decoded as a browser does, as an `Authorization: Basic` header.
+ */
+export function heartbeatRequest(url: string): {readonly url: string; readonly headers: Record<string, string>} {
+	const parsed = new URL(url);
+	if (!parsed.username && !parsed.password) return {url, headers: {}};
+	const credentials = `${decode(parsed.username)}:${decode(parsed.password)}`;
+	parsed.username = '';
+	parsed.password = '';
+	return {url: parsed.toString(), headers: {authorization: `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`}};
+}
+
 /** A run id for one backup job: its /start and its end carry the same one. */
 export function newRunId(): string {
 	return crypto.randomUUID();
@@ -38,7 +59,8 @@ export async function heartbeat(config: Pick<Config, 'backupHeartbeatUrl'>, even
 	const url = heartbeatUrl(config.backupHeartbeatUrl, event, detail.runId);
 	const body = event === 'fail' ? `exit status ${detail.exitStatus ?? 1}: ${mask(detail.message ?? 'failed')}` : mask(detail.message ?? '');
 	try {
-		const response = await fetch(url, {method: 'POST', body, headers: {'content-type': 'text/plain; charset=utf-8', 'user-agent': 'opsdeck'}, signal: AbortSignal.timeout(timeoutMs)});
+		const request = heartbeatRequest(url);
+		const response = await fetch(request.url, {method: 'POST', body, headers: {'content-type': 'text/plain; charset=utf-8', 'user-agent': 'opsdeck', ...request.headers}, signal: AbortSignal.timeout(timeoutMs)});
 		await response.arrayBuffer().catch(() => undefined);
 		const ok = response.status >= 200 && response.status < 300;
 		return {event, url: mask(url), ok, status: response.status, ...(ok ? {} : {error: `HTTP ${response.status}`})};

@@ -12,7 +12,7 @@ import {ensureDir} from '../../system/ensure-dir.js';
 import {forgetTemp, trackTemp} from '../../system/temp-files.js';
 import {fsyncDir, readSidecar, writeSidecar, type BackupMeta} from '../files.js';
 import {runWorkerTask, type InspectResult} from '../worker.js';
-import {assertRemoteName, openRemote, RemoteError, remoteReason, type RemoteConfig, type RemoteObject, type TransferProgress} from './remote.js';
+import {assertRemoteName, openRemote, RemoteError, remoteFile, remoteReason, TooBigError, type RemoteConfig, type RemoteObject, type TransferProgress} from './remote.js';
 import {parseRemote, type RemoteSpec} from './spec.js';
 
 /** `--from` does not name a remote (a usage error, exit 2). */
@@ -128,16 +128,23 @@ export async function downloadToTemp(config: RemoteConfig & Pick<Config, 'backup
 			} catch {
 				meta = undefined;
 			}
-			got = await remote.download(name, file, options.onProgress);
+			// the sidecar's size bounds the download: an object that sends more (an endless one) is stopped there
+			const maxBytes = typeof meta?.sizeBytes === 'number' && Number.isSafeInteger(meta.sizeBytes) && meta.sizeBytes >= 0 ? meta.sizeBytes : undefined;
+			try {
+				got = await remote.download(name, file, options.onProgress, maxBytes);
+			} catch (error) {
+				if (error instanceof TooBigError) throw new DownloadVerifyError(`${remoteFile(spec.id, name)} ${error.reason.slice(name.length + 1)}${error.announced ? '' : ' (the partial download was removed)'}: refused, nothing was changed`);
+				throw error;
+			}
 		} finally {
 			await remote.close();
 		}
 		const recorded = typeof meta?.sha256 === 'string' && meta.sha256 ? meta.sha256 : undefined;
 		if (recorded && (recorded !== got.sha256 || (typeof meta?.sizeBytes === 'number' && meta.sizeBytes !== got.sizeBytes))) {
-			throw new DownloadVerifyError(`${spec.id}${name}: the bytes received (${got.sizeBytes}) do not have the sha256 its sidecar records: refused, nothing was changed`);
+			throw new DownloadVerifyError(`${remoteFile(spec.id, name)}: the bytes received (${got.sizeBytes}) do not have the sha256 its sidecar records: refused, nothing was changed`);
 		}
 		const checked = await runWorkerTask<InspectResult>({kind: 'inspect', file, check: 'quick'});
-		if (checked.error || checked.check !== 'ok') throw new DownloadVerifyError(`${spec.id}${name}: quick_check of the download: ${checked.error ?? checked.check ?? 'no answer'}: refused, nothing was changed`);
+		if (checked.error || checked.check !== 'ok') throw new DownloadVerifyError(`${remoteFile(spec.id, name)}: quick_check of the download: ${checked.error ?? checked.check ?? 'no answer'}: refused, nothing was changed`);
 		return {file, name, remote: spec.id, sha256: got.sha256, sizeBytes: got.sizeBytes, meta, checksumOk: recorded ? true : undefined, quickCheck: 'ok', cleanup};
 	} catch (error) {
 		await cleanup();
@@ -167,7 +174,7 @@ export async function adoptDownload(config: Pick<Config, 'backupDir'>, downloade
 }
 
 export function remoteDeleteRequest(spec: RemoteSpec, name: string): MutationRequest {
-	return {action: 'delete-remote-backup', target: `${spec.id}${name}`};
+	return {action: 'delete-remote-backup', target: remoteFile(spec.id, name)};
 }
 
 /** Deletes backup `name` and its sidecar on the remote, through the guard (read-only refused, audited). */

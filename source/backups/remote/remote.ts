@@ -42,9 +42,13 @@ export interface Remote {
 	 * sha256 and size of the bytes sent. The file is complete under its name only when this resolves.
 	 */
 	upload(file: string, sidecar: string | undefined, onProgress?: TransferProgress, expectedSha256?: string): Promise<Transfer>;
-	/** Downloads backup `name` to `dest` (created, 0600); resolves with the sha256 of the bytes received. */
-	download(name: string, dest: string, onProgress?: TransferProgress): Promise<Transfer>;
-	/** The sidecar's text, or undefined when there is none. */
+	/**
+	 * Downloads backup `name` to `dest` (created, 0600); resolves with the sha256 of the bytes received.
+	 * With `maxBytes` (the size its sidecar records) the download stops as soon as more bytes arrive
+	 * (TooBigError; the caller removes `dest`).
+	 */
+	download(name: string, dest: string, onProgress?: TransferProgress, maxBytes?: number): Promise<Transfer>;
+	/** The sidecar's text (at most sidecarMaxBytes: a bigger one is refused), or undefined when there is none. */
 	readSidecar(name: string): Promise<string | undefined>;
 	/** Deletes backup `name` and its sidecar. */
 	delete(name: string): Promise<void>;
@@ -83,14 +87,45 @@ export function remoteReason(error: unknown): string {
 	return text || 'no reason given';
 }
 
+/** A download that brought more bytes than its sidecar records: stopped there, not retryable. */
+export class TooBigError extends RemoteError {
+	/** `announced`: the store gave the size before any byte came (nothing was downloaded) */
+	readonly announced: boolean;
+	constructor(remote: string, name: string, maxBytes: number, gotBytes: number, announced = false) {
+		super(remote, announced ? `${name} is ${gotBytes} bytes there, its sidecar records ${maxBytes}: not downloaded` : `${name} sends more bytes than the ${maxBytes} its sidecar records: the download was stopped after ${gotBytes}`, {retryable: false});
+		this.name = 'TooBigError';
+		this.announced = announced;
+	}
+}
+
+/** The most of a sidecar that is read (a real one is a few KB); a bigger one is refused. */
+export const sidecarMaxBytes = 1024 * 1024;
+
+/** The sidecar of `name` is bigger than sidecarMaxBytes: refused, one line. */
+export function sidecarTooBig(remote: string, name: string): RemoteError {
+	return new RemoteError(remote, `the sidecar of ${name} is bigger than ${sidecarMaxBytes / (1024 * 1024)} MB (a real one is a few KB): refused`, {retryable: false});
+}
+
+/** A file on a remote, for messages and the audit log: the remote's id and the name joined by exactly one `/`. */
+export function remoteFile(id: string, name: string): string {
+	return `${id.replace(/\/+$/, '')}/${name}`;
+}
+
 export type RemoteConfig = Pick<Config, 'backupS3' | 'backupSftp'>;
 
-/** A stream that passes bytes through and hashes them; `done()` gives the sha256 and byte count. */
-export function hashing(onBytes?: (total: number) => void): Transform & {done(): Transfer} {
+/**
+ * A stream that passes bytes through and hashes them; `done()` gives the sha256 and byte count. With
+ * `tooMany`, the stream fails with its error as soon as more than its `maxBytes` have come.
+ */
+export function hashing(onBytes?: (total: number) => void, tooMany?: {readonly maxBytes: number; error(gotBytes: number): Error}): Transform & {done(): Transfer} {
 	const hash = crypto.createHash('sha256');
 	let size = 0;
 	const stream = new Transform({
 		transform(chunk: Buffer, _encoding, callback) {
+			if (tooMany && size + chunk.length > tooMany.maxBytes) {
+				callback(tooMany.error(size + chunk.length));
+				return;
+			}
 			hash.update(chunk);
 			size += chunk.length;
 			onBytes?.(size);

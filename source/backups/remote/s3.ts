@@ -9,7 +9,7 @@ import {DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2
 import {Upload} from '@aws-sdk/lib-storage';
 import type {S3Settings} from '../../config/remote-settings.js';
 import {errorMessage} from '../../text/mask.js';
-import {assertRemoteName, hashing, newestFirst, RemoteError, type Remote, type RemoteObject, type Transfer} from './remote.js';
+import {assertRemoteName, hashing, newestFirst, RemoteError, sidecarMaxBytes, sidecarTooBig, TooBigError, type Remote, type RemoteObject, type Transfer} from './remote.js';
 import type {S3Spec} from './spec.js';
 import {quote} from '../../text/sanitize.js';
 
@@ -51,11 +51,25 @@ function reason(error: unknown): string {
 	return errorMessage(error);
 }
 
+/** the most pages a listing may take (1,000 keys each: 10 million objects); more is a listing that does not end */
+export const s3MaxListPages = 10_000;
+
+/**
+ * S3 error codes that trying again will not change (a wrong key or secret, no permission, no such
+ * bucket): not retried, as a failed SFTP login is not.
+ */
+const permanentCodes = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied', 'NoSuchBucket', 'InvalidBucketName', 'AllAccessDisabled', 'AccountProblem']);
+
+function permanent(error: unknown): boolean {
+	const e = error as {name?: string; Code?: string};
+	return permanentCodes.has(e?.Code ?? '') || permanentCodes.has(e?.name ?? '');
+}
+
 export function openS3(settings: S3Settings, spec: S3Spec): Remote {
 	const client = s3Client(settings);
 	const key = (name: string) => `${spec.prefix}${name}`;
 	const fail = (what: string, error: unknown, retryable = true): never => {
-		throw new RemoteError(spec.id, `${what}: ${reason(error)}`, {retryable, cause: error});
+		throw new RemoteError(spec.id, `${what}: ${reason(error)}`, {retryable: retryable && !permanent(error), cause: error});
 	};
 	const remote: Remote = {
 		spec,
@@ -63,7 +77,17 @@ export function openS3(settings: S3Settings, spec: S3Spec): Remote {
 			const objects = new Map<string, {size: number; modified: number}>();
 			const sidecars = new Set<string>();
 			let token: string | undefined;
+			// a server whose listing never ends (IsTruncated with a token it gave before, or page after page
+			// without end) would keep this loop going forever
+			const seen = new Set<string>();
+			let pages = 0;
 			do {
+				if (token !== undefined) {
+					// retryable (as any listing that fails: exit 1, a remote that failed, not a refusal of ours)
+					if (seen.has(token)) throw new RemoteError(spec.id, 'cannot list: the server\'s listing does not end (continuation token repeated)');
+					seen.add(token);
+				}
+				if (++pages > s3MaxListPages) throw new RemoteError(spec.id, `cannot list: the server's listing does not end (more than ${s3MaxListPages} pages)`);
 				let page: ListObjectsV2CommandOutput;
 				try {
 					page = await client.send(new ListObjectsV2Command({Bucket: spec.bucket, Prefix: spec.prefix, Delimiter: '/', ContinuationToken: token}));
@@ -105,6 +129,7 @@ export function openS3(settings: S3Settings, spec: S3Spec): Remote {
 			const sent: Transfer = hasher.done();
 			try {
 				const head = await client.send(new HeadObjectCommand({Bucket: spec.bucket, Key: key(name)}));
+				if (head.ContentLength === undefined) throw new RemoteError(spec.id, `${name} was sent but its size there is unknown (the server's answer has no Content-Length): not counted as stored`, {retryable: false});
 				if (head.ContentLength !== sent.sizeBytes) throw new RemoteError(spec.id, `${name} is ${head.ContentLength} bytes there, ${sent.sizeBytes} were sent`);
 			} catch (error) {
 				if (error instanceof RemoteError) throw error;
@@ -124,9 +149,9 @@ export function openS3(settings: S3Settings, spec: S3Spec): Remote {
 			onProgress?.(total, total);
 			return sent;
 		},
-		async download(name, dest, onProgress) {
+		async download(name, dest, onProgress, maxBytes) {
 			assertRemoteName(name);
-			let body: NodeJS.ReadableStream;
+			let body: NodeJS.ReadableStream & {destroy?(): void};
 			let total = 0;
 			try {
 				const got = await client.send(new GetObjectCommand({Bucket: spec.bucket, Key: key(name)}));
@@ -136,10 +161,16 @@ export function openS3(settings: S3Settings, spec: S3Spec): Remote {
 				const status = (error as {$metadata?: {httpStatusCode?: number}}).$metadata?.httpStatusCode;
 				return fail(status === 404 ? `no backup named ${quote(name)}` : `cannot download ${name}`, error, status !== 404);
 			}
-			const hasher = hashing(done => onProgress?.(done, total));
+			const tooMany = maxBytes === undefined ? undefined : {maxBytes, error: (got: number) => new TooBigError(spec.id, name, maxBytes, got)};
+			if (maxBytes !== undefined && total > maxBytes) {
+				body.destroy?.();
+				throw new TooBigError(spec.id, name, maxBytes, total, true);
+			}
+			const hasher = hashing(done => onProgress?.(done, total), tooMany);
 			try {
 				await pipeline(body, hasher, fs.createWriteStream(dest, {mode: 0o600, flags: 'wx'}));
 			} catch (error) {
+				if (error instanceof RemoteError) throw error;
 				return fail(`download of ${name} failed`, error);
 			}
 			return hasher.done();
@@ -148,8 +179,26 @@ export function openS3(settings: S3Settings, spec: S3Spec): Remote {
 			assertRemoteName(name);
 			try {
 				const got = await client.send(new GetObjectCommand({Bucket: spec.bucket, Key: key(`${name}.json`)}));
-				return await got.Body?.transformToString();
+				const body = got.Body as (NodeJS.ReadableStream & {destroy?(): void}) | undefined;
+				if (!body) return undefined;
+				if ((got.ContentLength ?? 0) > sidecarMaxBytes) {
+					body.destroy?.();
+					throw sidecarTooBig(spec.id, name);
+				}
+				// read at most sidecarMaxBytes, whatever the Content-Length said
+				const chunks: Buffer[] = [];
+				let size = 0;
+				for await (const chunk of body as AsyncIterable<Buffer>) {
+					size += chunk.length;
+					if (size > sidecarMaxBytes) {
+						body.destroy?.();
+						throw sidecarTooBig(spec.id, name);
+					}
+					chunks.push(chunk);
+				}
+				return Buffer.concat(chunks).toString('utf8');
 			} catch (error) {
+				if (error instanceof RemoteError) throw error;
 				if ((error as {$metadata?: {httpStatusCode?: number}}).$metadata?.httpStatusCode === 404) return undefined;
 				return fail(`cannot read the sidecar of ${name}`, error);
 			}

@@ -4,15 +4,52 @@
 // backup's name; the size is read back and the sha256 of the bytes sent compared with the sidecar's.
 import fs from 'node:fs';
 import path from 'node:path';
-import {PassThrough} from 'node:stream';
+import {PassThrough, Writable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import SftpClient from 'ssh2-sftp-client';
 import type {SftpSettings} from '../../config/remote-settings.js';
 import {errorMessage} from '../../text/mask.js';
 import {checkHostKey} from './known-hosts.js';
-import {assertRemoteName, hashing, newestFirst, RemoteError, type Remote, type RemoteObject} from './remote.js';
+import {assertRemoteName, hashing, newestFirst, RemoteError, sidecarMaxBytes, sidecarTooBig, TooBigError, type Remote, type RemoteObject} from './remote.js';
 import type {SftpSpec} from './spec.js';
 import {quote} from '../../text/sanitize.js';
+
+/** the most entries a folder listing may bring (a backup folder holds tens); more is a listing that does not end */
+export const sftpMaxListEntries = 50_000;
+
+type Entry = {readonly type: string; readonly name: string; readonly size: number; readonly modifyTime: number};
+type DirEntry = {filename: string; longname: string; attrs: {size?: number; mtime?: number}};
+type RawSftp = {
+	opendir(path: string, cb: (error: Error | undefined, handle: Buffer) => void): void;
+	readdir(handle: Buffer, cb: (error: (Error & {code?: number}) | undefined, list: DirEntry[]) => void): void;
+	close(handle: Buffer, cb: (error?: Error) => void): void;
+};
+
+/**
+ * The folder's entries, as ssh2-sftp-client's list gives them, but bounded: its readdir loop asks
+ * for more until the server says EOF, so a server that never does would keep it (and the entries it
+ * gathers) growing for ever.
+ */
+function boundedList(client: SftpClient, folder: string, spec: SftpSpec): Promise<Entry[]> {
+	const sftp = (client as unknown as {sftp?: RawSftp}).sftp;
+	if (!sftp) return Promise.reject(new Error('not connected'));
+	return new Promise((resolve, reject) => {
+		sftp.opendir(folder, (error, handle) => {
+			if (error) return reject(new Error(`${error.message} ${folder}`));
+			const entries: Entry[] = [];
+			const more = () => sftp.readdir(handle, (error, list) => {
+				if (error && error.code === 1) return sftp.close(handle, () => resolve(entries));
+				if (error) return sftp.close(handle, () => reject(new Error(`${error.message} ${folder}`)));
+				for (const item of list) entries.push({type: item.longname.slice(0, 1), name: item.filename, size: item.attrs.size ?? 0, modifyTime: (item.attrs.mtime ?? 0) * 1000});
+				if (entries.length > sftpMaxListEntries) {
+					return sftp.close(handle, () => reject(new RemoteError(spec.id, `cannot list: the server's listing does not end (more than ${sftpMaxListEntries} entries)`)));
+				}
+				more();
+			});
+			more();
+		});
+	});
+}
 
 async function connect(settings: SftpSettings, spec: SftpSpec): Promise<SftpClient> {
 	// its default global listeners print raw text ("Global error listener: …") to the terminal; the
@@ -67,9 +104,9 @@ export async function openSftp(settings: SftpSettings, spec: SftpSpec): Promise<
 	return {
 		spec,
 		async list() {
-			let entries: SftpClient.FileInfo[];
+			let entries: Entry[];
 			try {
-				entries = await client.list(spec.path);
+				entries = await boundedList(client, spec.path, spec);
 			} catch (error) {
 				return fail('cannot list', error);
 			}
@@ -113,7 +150,7 @@ export async function openSftp(settings: SftpSettings, spec: SftpSpec): Promise<
 			onProgress?.(total, total);
 			return sent;
 		},
-		async download(name, dest, onProgress) {
+		async download(name, dest, onProgress, maxBytes) {
 			assertRemoteName(name);
 			let total = 0;
 			try {
@@ -121,7 +158,8 @@ export async function openSftp(settings: SftpSettings, spec: SftpSpec): Promise<
 			} catch (error) {
 				return fail(`no backup named ${quote(name)}`, error, false);
 			}
-			const hasher = hashing(done => onProgress?.(done, total));
+			if (maxBytes !== undefined && total > maxBytes) throw new TooBigError(spec.id, name, maxBytes, total, true);
+			const hasher = hashing(done => onProgress?.(done, total), maxBytes === undefined ? undefined : {maxBytes, error: got => new TooBigError(spec.id, name, maxBytes, got)});
 			const through = new PassThrough();
 			try {
 				await Promise.all([client.get(at(name), through), pipeline(through, hasher, fs.createWriteStream(dest, {mode: 0o600, flags: 'wx'}))]);
@@ -134,7 +172,20 @@ export async function openSftp(settings: SftpSettings, spec: SftpSpec): Promise<
 			assertRemoteName(name);
 			try {
 				if (!(await client.exists(at(`${name}.json`)))) return undefined;
-				return ((await client.get(at(`${name}.json`))) as Buffer).toString('utf8');
+				if ((await client.stat(at(`${name}.json`))).size > sidecarMaxBytes) throw sidecarTooBig(spec.id, name);
+				// read at most sidecarMaxBytes, whatever the size the server gave
+				const chunks: Buffer[] = [];
+				let size = 0;
+				const sink = new Writable({
+					write(chunk: Buffer, _encoding, callback) {
+						size += chunk.length;
+						if (size > sidecarMaxBytes) return callback(sidecarTooBig(spec.id, name));
+						chunks.push(chunk);
+						callback();
+					},
+				});
+				await client.get(at(`${name}.json`), sink);
+				return Buffer.concat(chunks).toString('utf8');
 			} catch (error) {
 				return fail(`cannot read the sidecar of ${name}`, error);
 			}

@@ -2,6 +2,7 @@
 // the round trip (create uploads, list --remote, restore --from with the plan, delete --from), a
 // wrong host key refused (nothing sent, "not off-site", heartbeat /fail with the exit status), and a
 // heartbeat that cannot be reached never failing the backup.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -23,7 +24,29 @@ beforeAll(async () => {
 	requireBuild(bundledBin);
 	[sftp, hb] = await Promise.all([startSftpServer(), startHeartbeatReceiver()]);
 	sqlite = tempSqlite({messages: 30});
+	tamperedCopies();
 });
+
+// Copies that are not what their sidecar records, written into the served folder before any client
+// connects (rclone caches what it has listed: a file changed behind it later is not seen as changed)
+const tampered = 'manual_2026-11-30T03-15-00.db';
+const sha = (bytes: Buffer) => crypto.createHash('sha256').update(bytes).digest('hex');
+function tamperedCopies() {
+	const real = fs.readFileSync(sqlite.path);
+	const put = (folder: string, bytes: Buffer, sidecar?: object) => {
+		fs.mkdirSync(path.join(sftp.root, folder), {recursive: true});
+		fs.writeFileSync(path.join(sftp.root, folder, tampered), bytes);
+		if (sidecar) fs.writeFileSync(path.join(sftp.root, folder, `${tampered}.json`), JSON.stringify({name: tampered, kind: 'manual', tables: {}, ...sidecar}));
+	};
+	// more bytes there than its sidecar records
+	put('t-longer', Buffer.concat([real, Buffer.alloc(4096, 1)]), {sha256: sha(real), sizeBytes: real.length});
+	// as many bytes, other ones
+	const other = Buffer.from(real);
+	other[other.length - 1] ^= 0xff;
+	put('t-other', other, {sha256: sha(real), sizeBytes: real.length});
+	// no sidecar
+	put('t-nocar', real);
+}
 
 afterAll(async () => {
 	await Promise.all([sftp?.close(), hb?.close()]);
@@ -98,6 +121,30 @@ describe('sftp round trip', () => {
 		expect(fs.existsSync(path.join(remoteFolder(), `${name}.json`))).toBe(false);
 		const audit = fs.readFileSync(path.join(sqlite.dir, 'audit.log'), 'utf8');
 		expect(audit).toMatch(/"action":"delete-remote-backup".*"result":"ok"/);
+		// the remote and the file joined by one "/" (not "…/box-1manual_….db")
+		expect(audit).toContain(`"target":"sftp://backup@127.0.0.1:${sftp.port}/offsite/box-1/${name}"`);
+	}, 60_000);
+
+	it('a remote copy that is not its sidecar\'s is refused in one line naming REMOTE/NAME: longer, other bytes, no sidecar', async () => {
+		const size = fs.statSync(sqlite.path).size;
+		const from = (folder: string) => `sftp://backup@127.0.0.1:${sftp.port}/${folder}`;
+		const at = (folder: string) => `${from(folder)}/${tampered}`;
+		// more bytes there than the sidecar records: refused before anything is downloaded
+		const longer = await cli(['backup', 'restore', tampered, '--from', from('t-longer'), '--yes']);
+		expect(longer.code).toBe(2);
+		expect(longer.stderr.trim()).toBe(`opsdeck: ${at('t-longer')} is ${size + 4096} bytes there, its sidecar records ${size}: not downloaded: refused, nothing was changed`);
+		// the same size, other bytes
+		const differs = await cli(['backup', 'restore', tampered, '--from', from('t-other'), '--yes']);
+		expect(differs.code).toBe(2);
+		expect(differs.stderr.trim()).toBe(`opsdeck: ${at('t-other')}: the bytes received (${size}) do not have the sha256 its sidecar records: refused, nothing was changed`);
+		// no sidecar there: drill and restore say which file
+		const drill = await cli(['backup', 'drill', tampered, '--remote', '--from', from('t-nocar')]);
+		expect(drill.stdout).toContain(`finding: ${at('t-nocar')} has no sidecar there: its sha256 cannot be checked`);
+		const restore = await cli(['backup', 'restore', tampered, '--from', from('t-nocar'), '--yes']);
+		expect(restore.code).toBe(2);
+		expect(restore.stderr).toContain(`opsdeck: ${at('t-nocar')} has no sidecar there`);
+		expect(fs.readdirSync(backups()).filter(f => f.startsWith('.'))).toEqual([]);
+		expect(fs.existsSync(path.join(backups(), tampered))).toBe(false);
 	}, 60_000);
 
 	it('a wrong host key is refused (one line, not retried, nothing sent), the backup stays local, the heartbeat gets /fail', async () => {
