@@ -2,7 +2,7 @@
 // bottom bar's fitting, and who gets a key first (router.ts's order).
 import {describe, expect, it} from 'vitest';
 import {barItems, fitBar, helpLines, keyNames, runKeymap, type KeyEntry} from '../../source/console/input/keymap.js';
-import {KeyReader, pasteIdleMs, splitKeys} from '../../source/console/input/keys.js';
+import {keepPasted, KeyReader, pasteIdleMs, pasteKeep, pasteTailMs, splitKeys} from '../../source/console/input/keys.js';
 import {InputRouter} from '../../source/console/input/router.js';
 
 const names = (chunk: string) => splitKeys(chunk).map(k => k.name);
@@ -30,41 +30,84 @@ describe('splitKeys', () => {
 
 	it('types nothing for controls, drops paste markers, keeps any printable character', () => {
 		expect(splitKeys('\u0007\u009b').map(k => k.text)).toEqual(['', '']);
-		expect(names('\u001b[200~ab\u001b[201~')).toEqual(['a', 'b']);
+		expect(names('\u001b[200~ab\u001b[201~')).toEqual(['paste']);
 		expect(splitKeys('é😀').map(k => k.text)).toEqual(['é', '😀']);
 		expect(names('\u001b[99x')).toEqual(['unknown']);
 	});
 });
 
 describe('KeyReader: bracketed paste', () => {
-	const shown = (keys: ReturnType<typeof splitKeys>) => keys.map(k => (k.paste === undefined ? k.name : `${k.name}@${k.paste}`));
+	// a paste's part of a read is one key: paste@N:text
+	const shown = (keys: ReturnType<typeof splitKeys>) => keys.map(k => (k.paste === undefined ? k.name : `paste@${k.paste}:${k.text}`));
+	const later = pasteTailMs + 1;
 
-	it('marks every key between the markers as pasted, the markers no keys, and counts the pastes', () => {
+	it('makes what a read holds of a paste one key, its text without controls and escapes; the markers no keys; counts the pastes', () => {
 		const reader = new KeyReader();
-		expect(shown(reader.read('j\u001b[200~x\rq\u001b[201~k', 0))).toEqual(['j', 'x@1', 'enter@1', 'q@1', 'k']);
-		expect(shown(reader.read('\u001b[200~2\u001b[201~', 1))).toEqual(['2@2']);
+		expect(shown(reader.read('j\u001b[200~x\rq\u001b[A\u0003\u001b[201~', 0))).toEqual(['j', 'paste@1:xq']);
+		expect(shown(reader.read('\u001b[200~2\u001b[201~', later))).toEqual(['paste@2:2']);
 		// Ink hands a marker over as a read of its own
-		expect(shown([...reader.read('\u001b[200~', 2), ...reader.read('F\u001b', 3), ...reader.read('\u001b[201~', 4), ...reader.read('F', 5)])).toEqual(['F@3', 'escape@3', 'F']);
+		expect(shown([...reader.read('\u001b[200~', 2 * later), ...reader.read('F\u001b', 2 * later + 1), ...reader.read('\u001b[201~', 2 * later + 2), ...reader.read('F', 3 * later + 2)])).toEqual(['paste@3:F', 'paste@3:', 'F']);
+		// a paste of nothing but a newline is still a paste (dropped, and said so, outside a field)
+		expect(shown(reader.read('\u001b[200~\r\u001b[201~', 5 * later))).toEqual(['paste@4:']);
 	});
 
 	it('a paste spans reads with no marker in them (a long paste comes 4 KB a read)', () => {
 		const reader = new KeyReader();
-		expect(shown(reader.read('\u001b[200~ab', 0))).toEqual(['a@1', 'b@1']);
-		expect(shown(reader.read('q\r', 5))).toEqual(['q@1', 'enter@1']);
-		expect(shown(reader.read('x\u001b[201~q', 10))).toEqual(['x@1', 'q']);
+		expect(shown(reader.read('\u001b[200~ab', 0))).toEqual(['paste@1:ab']);
+		expect(shown(reader.read('q\r', 5))).toEqual(['paste@1:q']);
+		expect(shown(reader.read('x\u001b[201~', 10))).toEqual(['paste@1:x']);
+		expect(shown(reader.read('q', 10 + later))).toEqual(['q']);
+	});
+
+	it('what comes in the same burst after an end marker is pasted too: a paste holding ESC [201~ runs none of its keys', () => {
+		const reader = new KeyReader();
+		// ESC[201~delete⏎ pasted: the terminal passes the inner marker through raw
+		expect(shown(reader.read('\u001b[200~\u001b[201~delete\r\u001b[201~', 0))).toEqual(['paste@1:delete']);
+		// the tail goes on while reads keep coming less than pasteTailMs apart, each extending it
+		expect(shown(reader.read('x', pasteTailMs))).toEqual(['paste@1:x']);
+		expect(shown(reader.read('\u007f'.repeat(10), 2 * pasteTailMs))).toEqual(['paste@1:']);
+		expect(shown(reader.read('delete\r', 3 * pasteTailMs))).toEqual(['paste@1:delete']);
+		expect(reader.inPaste(4 * pasteTailMs)).toBe(true);
+		expect(reader.inPaste(4 * pasteTailMs + 1)).toBe(false);
+		// quiet for longer: keys again (q quits, Ctrl-C)
+		expect(shown(reader.read('q\u0003', 4 * pasteTailMs + 1))).toEqual(['q', 'ctrl-c']);
+		// ls -la⏎ESC[201~q in one read: q is pasted
+		expect(shown(reader.read('\u001b[200~ls -la\n\u001b[201~q', 1000))).toEqual(['paste@2:ls -laq']);
+		// a start marker inside a paste (or its tail) goes on with the same paste, and lifts the tail
+		expect(shown(reader.read('\u001b[200~a\u001b[200~b\u001b[201~c', 2000))).toEqual(['paste@3:abc']);
+		expect(shown(reader.read('\u001b[200~d', 2000 + pasteTailMs))).toEqual(['paste@3:d']);
+		expect(reader.inPaste(2000 + pasteTailMs + pasteIdleMs)).toBe(true);
+		// time the console was busy (a late tick: its event loop blocked) is not quiet time
+		expect(shown(reader.read('\u001b[200~e\u001b[201~', 4000))).toEqual(['paste@4:e']);
+		reader.busyUntil(4000 + 5 * pasteTailMs);
+		expect(shown(reader.read('q', 4000 + 6 * pasteTailMs))).toEqual(['paste@4:q']);
+		// a stray end marker outside a paste is nothing
+		expect(shown(reader.read('\u001b[201~j', 6000))).toEqual(['j']);
+	});
+
+	it('keeps at most pasteKeep characters of a paste a read, however long it is, at once', () => {
+		const reader = new KeyReader();
+		const started = performance.now();
+		const [key] = reader.read(`\u001b[200~${'a'.repeat(1_000_000)}\u001b[201~`, 0);
+		expect(performance.now() - started).toBeLessThan(500);
+		expect(key?.text.length).toBe(pasteKeep);
+		// a pair of surrogates is not cut in two
+		expect(keepPasted('a' + '😀'.repeat(pasteKeep))).toHaveLength(pasteKeep - 1);
 	});
 
 	it('joins a marker split between two reads: ESC [20 then 0~…, and ESC then [201~', () => {
 		const reader = new KeyReader();
 		expect(shown(reader.read('j\u001b[20', 0))).toEqual(['j']);
-		expect(shown(reader.read('0~x\nq2F', 1))).toEqual(['x@1', 'enter@1', 'q@1', '2@1', 'F@1']);
-		expect(shown(reader.read('q\u001b[2', 2))).toEqual(['q@1']);
-		expect(shown(reader.read('01~q', 3))).toEqual(['q']);
+		expect(shown(reader.read('0~x\nq2F', 1))).toEqual(['paste@1:xq2F']);
+		expect(shown(reader.read('q\u001b[2', 2))).toEqual(['paste@1:q']);
+		expect(shown(reader.read('01~q', 3))).toEqual(['paste@1:q']);
+		expect(shown(reader.read('q', 3 + later))).toEqual(['q']);
 		// ESC alone at the end is Esc at once (it may be the key); a [200~ right after makes it a marker
-		expect(shown(reader.read('\u001b', 4))).toEqual(['escape']);
-		expect(shown(reader.read('[200~x', 5))).toEqual(['x@2']);
-		expect(shown(reader.read('\u001b', 6))).toEqual(['escape@2']);
-		expect(shown(reader.read('[201~x', 7))).toEqual(['x']);
+		expect(shown(reader.read('\u001b', 200))).toEqual(['escape']);
+		expect(shown(reader.read('[200~x', 201))).toEqual(['paste@2:x']);
+		expect(shown(reader.read('\u001b', 202))).toEqual(['paste@2:']);
+		expect(shown(reader.read('[201~x', 203))).toEqual(['paste@2:x']);
+		expect(shown(reader.read('x', 203 + later))).toEqual(['x']);
 	});
 
 	it('a held part of a marker that the next read does not finish is nothing, and the next read its own keys', () => {
@@ -81,9 +124,9 @@ describe('KeyReader: bracketed paste', () => {
 
 	it('a paste whose end never comes ends after a quiet second: the keyboard is not locked', () => {
 		const reader = new KeyReader();
-		expect(shown(reader.read('\u001b[200~abc', 0))).toEqual(['a@1', 'b@1', 'c@1']);
+		expect(shown(reader.read('\u001b[200~abc', 0))).toEqual(['paste@1:abc']);
 		expect(reader.inPaste(pasteIdleMs)).toBe(true);
-		expect(shown(reader.read('q', pasteIdleMs))).toEqual(['q@1']);
+		expect(shown(reader.read('q', pasteIdleMs))).toEqual(['paste@1:q']);
 		expect(reader.inPaste(2 * pasteIdleMs + 1)).toBe(false);
 		expect(shown(reader.read('2q', 2 * pasteIdleMs + 1))).toEqual(['2', 'q']);
 		// its end marker arriving late is no key either
@@ -135,8 +178,11 @@ describe('InputRouter', () => {
 	}
 	// one reader for the file, as the router has one: each paste its own number
 	const reader = new KeyReader();
+	// each press a second after the one before: a burst of its own (a paste's tail is over)
+	let clock = 0;
 	const press = (router: InputRouter, chunk: string) => {
-		for (const key of reader.read(chunk)) router.dispatch(key);
+		clock += 1000;
+		for (const key of reader.read(chunk, clock)) router.dispatch(key);
 	};
 
 	it('gives a key to the frame before the tab, and to the tab what the frame does not take', () => {
@@ -188,16 +234,32 @@ describe('InputRouter', () => {
 		press(router, '\u001b[200~x\rq?\u0003\u001b[201~');
 		expect(ran).toEqual([]);
 		expect(told).toEqual(['no text field']);
-		router.setCapture('field', {entries: [entry('submit', 'Enter'), entry('cancel', 'Esc')], other: key => ran.push(`typed ${key.name}`), paste: 'type'});
+		router.setCapture('field', {entries: [entry('submit', 'Enter'), entry('cancel', 'Esc')], other: key => ran.push(`typed ${key.text}`), paste: 'type'});
 		press(router, '\u001b[200~a\rb\u001b\u007f\u001b[201~');
-		expect(ran).toEqual(['typed a', 'typed b']);
+		expect(ran).toEqual(['typed ab']);
 		router.setCapture('dialog', {entries: [entry('confirm', 'Enter')], other: key => ran.push(`dialog ${key.name}`), paste: {refused: 'type the word'}});
-		press(router, '\u001b[200~delete\r\u001b[201~');
-		expect(ran).toEqual(['typed a', 'typed b']);
+		press(router, '\u001b[200~\u001b[201~delete\r\u001b[201~');
+		expect(ran).toEqual(['typed ab']);
 		expect(told).toEqual(['no text field', 'type the word']);
-		// typed, not pasted: as before
+		// typed, not pasted (after the paste's burst): as before
 		press(router, 'd\r');
-		expect(ran).toEqual(['typed a', 'typed b', 'dialog d', 'confirm']);
+		expect(ran).toEqual(['typed ab', 'dialog d', 'confirm']);
+	});
+
+	it('joins the queued pieces of one paste (at most pasteKeep characters): Ctrl-C after a long paste waits for one piece, not a key per character', () => {
+		const {ran, router, entry} = setUp();
+		router.setWake(() => undefined);
+		router.setCapture('field', {entries: [entry('cancel', 'Esc')], other: key => ran.push(`typed ${key.text.length}`), paste: 'type'});
+		router.receive('x', 0);
+		// a paste of 40 reads of 64 KB (Ink hands each read over) while the router is busy
+		router.receive('\u001b[200~', 1000);
+		for (let read = 0; read < 40; read++) router.receive('a'.repeat(65_536), 1000 + read);
+		router.receive('\u001b[201~', 1040);
+		// Ctrl-C once the burst is over
+		router.receive('\u0003', 1040 + pasteTailMs + 1);
+		expect(ran).toEqual(['typed 1']);
+		expect([router.step(), router.step()]).toEqual([true, false]);
+		expect(ran).toEqual(['typed 1', `typed ${pasteKeep}`, 'first']);
 	});
 
 	it('handles the first key of a read at once, the rest one per step, waking the pump once per burst', () => {

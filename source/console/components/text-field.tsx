@@ -47,7 +47,7 @@ export type TextFieldOptions = {
 /** The text typed so far; the keys go to the field while it is active. */
 export function useTextField({initial = '', max = 512, submitLabel, isActive, onSubmit, onCancel, onChange, onFull, keys = [], pasteRefused}: TextFieldOptions): string {
 	const [value, setValue] = useState(initial);
-	// a paste past the limit drops a character per key: one word of it, not hundreds
+	// typing or a paste past the limit is cut there, and said once (not once a key)
 	const [full, setFull] = useState(false);
 	useCapture(isActive
 		? {

@@ -25,7 +25,7 @@ export function frameKeymap({titles, active, select, openHelp, quit, profiles}: 
 		// on the Status tab P is the product's "reconnect PostgreSQL" (PRODUCT.md): the picker is on every other tab
 		{key: 'P', label: profiles?.any ? 'profile' : undefined, when: active !== 0, help: profiles?.any ? 'switch environment: the profiles of the config file (on any tab but Status, where P reconnects PostgreSQL)' : 'switch environment (no profiles defined: see the README, Environments)', run: () => profiles?.open()},
 		// no key of its own (keys: []): the help's line on what a paste does (input/router.ts)
-		{key: 'paste', keys: [], help: 'types into an open text field (a newline in it submits nothing); anywhere else, a confirm dialog too, it is ignored, never run as keys (a terminal with bracketed paste)', run: () => undefined},
+		{key: 'paste', keys: [], help: 'types into an open text field (a newline in it submits nothing; the field keeps what it holds); anywhere else, a confirm dialog too, it is ignored, never run as keys, nor is what comes in its burst after its end (a terminal with bracketed paste)', run: () => undefined},
 		{key: '?', label: 'help', help: 'this help', run: openHelp},
 		{key: 'q', label: 'quit', help: 'quit (during a restore: asks finish or abandon)', run: () => quit(false)},
 	];

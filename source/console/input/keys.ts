@@ -4,10 +4,13 @@
 // the one before it left.
 //
 // Bracketed paste (run-console.tsx switches it on): the terminal wraps a paste in ESC [200~ …
-// ESC [201~. A KeyReader marks every key between the two as pasted (`paste`: which paste), so the
-// router never runs one as a command (router.ts). Its state spans reads: a marker may be split
-// between two (Ink holds back an unfinished escape sequence only until the event loop turns), and
-// a long paste arrives in several reads (the tty's buffer is 4 KB), each of them with no marker.
+// ESC [201~. A KeyReader hands what a read holds of a paste over as ONE key (name 'paste', `paste`:
+// which paste, `text`: its printable text), so the router never runs any of it as a command
+// (router.ts) and a paste of megabytes is a few keys, not one per character. Its state spans reads:
+// a marker may be split between two (Ink holds back an unfinished escape sequence only until the
+// event loop turns), and a long paste arrives in several reads, each of them with no marker. An end
+// marker does not end the paste at once: everything in the same burst after it is pasted too
+// (pasteTailMs), as a paste may hold an ESC [201~ of its own.
 
 /**
  * One key. `name` is what keymaps match: the character itself for a printable key ('j', 'G', '/'),
@@ -91,8 +94,34 @@ function escapeAt(chunk: string, at: number): [KeyPress, number] {
  */
 export const pasteIdleMs = 1000;
 
+/**
+ * After an end marker the paste goes on while input keeps coming in the same burst: until the
+ * input has been quiet this long (each read starts the wait again). A paste can hold ESC [201~
+ * itself (terminals and tmux's paste-buffer -p pass it through raw), and what follows it in the
+ * paste must not run as keys: `ESC[201~delete⏎` into a confirm dialog, `ESC[201~x` and then a
+ * dialog's word, `ls⏏ESC[201~q`. Nobody types a key within 50 ms of a paste's end.
+ */
+export const pasteTailMs = 50;
+
+/**
+ * The most a paste hands on (characters, per key and per paste queued): more than any text
+ * field holds (a field keeps its first `max`, router.ts); the rest is dropped at once, so a
+ * paste of megabytes is one piece of work, not one per character.
+ */
+export const pasteKeep = 65_536;
+
 const pasteStart = '\u001b[200~';
 const pasteEnd = '\u001b[201~';
+
+/** Controls (C0, DEL, C1) a paste carries: a newline, a tab, a DEL: none types anything. */
+const pasteControls = /[\u0000-\u001f\u007f-\u009f]/gu;
+
+/** The first `pasteKeep` characters of pasted text (a pair of surrogates is not cut in two). */
+export function keepPasted(text: string): string {
+	if (text.length <= pasteKeep) return text;
+	const code = text.charCodeAt(pasteKeep - 1);
+	return text.slice(0, code >= 0xd800 && code <= 0xdbff ? pasteKeep - 1 : pasteKeep);
+}
 
 /** The end of a read that may be the beginning of a paste marker, cut there: the rest may come next. */
 function markerStartAt(chunk: string): number {
@@ -108,19 +137,36 @@ export class KeyReader {
 	/** the paste open now (0: none) and how many there were */
 	#paste = 0;
 	#pastes = 0;
+	/** the paste's end marker came: it lasts while the burst goes on (pasteTailMs) */
+	#tail = false;
 	/** when the last read came */
 	#lastRead = Number.NEGATIVE_INFINITY;
 	/** the end of the last read when it could be the first part of a marker */
 	#held = '';
 
-	/** Whether a paste is open (its end marker not read yet, and not given up on at `now`). */
+	/** Whether a paste is open at `now` (its burst not over, nor given up on). */
 	inPaste(now = Date.now()): boolean {
-		return this.#paste !== 0 && now - this.#lastRead <= pasteIdleMs;
+		return this.#paste !== 0 && now - this.#lastRead <= (this.#tail ? pasteTailMs : pasteIdleMs);
 	}
 
-	/** Every key in `chunk`, in order; `now` is when it was read (tests give their own clock). */
+	/**
+	 * The console was busy until `now` (its event loop blocked, drawing): input that waited for it
+	 * was not quiet input, so a paste's quiet time counts from here (router.ts watches for this).
+	 */
+	busyUntil(now: number): void {
+		if (this.#paste !== 0) this.#lastRead = Math.max(this.#lastRead, now);
+	}
+
+	/**
+	 * Every key in `chunk`, in order; `now` is when it was read (tests give their own clock). What
+	 * a paste holds in this read is one key (name 'paste', `paste` set), last: its text with the
+	 * controls and escape sequences taken out (at most `pasteKeep` characters), '' when it had none.
+	 */
 	read(chunk: string, now = Date.now()): KeyPress[] {
-		if (!this.inPaste(now)) this.#paste = 0;
+		if (!this.inPaste(now)) {
+			this.#paste = 0;
+			this.#tail = false;
+		}
 		const fresh = now - this.#lastRead <= pasteIdleMs;
 		this.#lastRead = now;
 		let text = chunk;
@@ -133,8 +179,23 @@ export class KeyReader {
 			if (joined.startsWith(pasteStart) || joined.startsWith(pasteEnd)) text = joined;
 		}
 		const keys: KeyPress[] = [];
+		// this read's part of a paste: once a paste is open it lasts to the end of the read (an end
+		// marker only starts its tail), so it is the read's last key
+		let pasted = '';
+		let inPasted = false;
 		let i = 0;
 		while (i < text.length) {
+			if (this.#paste !== 0) {
+				inPasted = true;
+				// text up to the next escape, at once (a paste can be megabytes)
+				let escape = text.indexOf('\u001b', i);
+				if (escape === -1) escape = text.length;
+				if (escape > i) {
+					if (pasted.length < pasteKeep) pasted += text.slice(i, Math.min(escape, i + pasteKeep)).replace(pasteControls, '');
+					i = escape;
+					continue;
+				}
+			}
 			if (text[i] === '\u001b') {
 				// an unfinished marker at the end: nothing yet (the next read may finish it); a lone ESC is Esc
 				if (i + 1 < text.length && i === markerStartAt(text)) {
@@ -145,29 +206,30 @@ export class KeyReader {
 				const [key, next] = escapeAt(text, i);
 				i = next;
 				if (key.name === 'paste-start') {
-					this.#paste = ++this.#pastes;
+					// a start inside a paste (or its tail) goes on with the same paste
+					if (this.#paste === 0) this.#paste = ++this.#pastes;
+					this.#tail = false;
 					continue;
 				}
 				if (key.name === 'paste-end') {
-					this.#paste = 0;
+					// the paste's burst goes on until the input is quiet (a stray end marker is nothing)
+					if (this.#paste !== 0) this.#tail = true;
 					continue;
 				}
-				keys.push(this.#mark(key));
+				// an escape sequence in a paste types nothing
+				if (this.#paste === 0) keys.push(key);
 				continue;
 			}
 			const char = String.fromCodePoint(text.codePointAt(i)!);
-			keys.push(this.#mark(single(char)));
+			keys.push(single(char));
 			i += char.length;
 		}
+		if (inPasted) keys.push({name: 'paste', text: keepPasted(pasted), paste: this.#paste});
 		return keys;
-	}
-
-	#mark(key: KeyPress): KeyPress {
-		return this.#paste === 0 ? key : {...key, paste: this.#paste};
 	}
 }
 
-/** Every key in `chunk`, in order (one read on its own: a paste in it is marked, its markers are no keys). */
+/** Every key in `chunk`, in order (one read on its own: a paste in it is one key, its markers are no keys). */
 export function splitKeys(chunk: string): KeyPress[] {
 	return new KeyReader().read(chunk);
 }

@@ -10,13 +10,15 @@
 // A confirm dialog (typed-word guard) drops every key still queued when it opens (dropQueued):
 // its word must be typed once it is on screen, never carried in from type-ahead or a paste.
 //
-// A key of a bracketed paste (keys.ts marks it) is text, never a command: it goes to the text field
-// on top, if that field takes pastes, as typing only (a pasted newline does not submit, Esc, Tab,
-// Backspace and controls do nothing), and anywhere else it is dropped, the frame flashing once a
-// paste why (`paste ignored: no text field`). So a paste of `x⏎q` on a list neither
-// deletes nor quits. Terminals without bracketed paste send a paste as keys, as before.
+// A bracketed paste (keys.ts makes what a read holds of it one key, its text) is text, never a
+// command: it goes to the text field on top, if that field takes pastes, as typing only (a pasted
+// newline does not submit, Esc, Tab, Backspace and controls do nothing: keys.ts took them out), and
+// anywhere else it is dropped, the frame flashing once a paste why (`paste ignored: no text field`).
+// So a paste of `x⏎q` on a list neither deletes nor quits. Pieces of one paste waiting in the queue
+// are joined (at most keys.ts's pasteKeep characters), so Ctrl-C after a paste of megabytes waits
+// for one piece, not a million keys. Terminals without bracketed paste send a paste as keys, as before.
 import {barItems, runKeymap, type BarItem, type KeyEntry} from './keymap.js';
-import {KeyReader, type KeyPress} from './keys.js';
+import {keepPasted, KeyReader, type KeyPress} from './keys.js';
 
 /** A text field or a dialog: its keys, then everything else (typing) goes to `other`. */
 export type Capture = {
@@ -54,6 +56,8 @@ export class InputRouter {
 	/** the last paste the frame was told it did nothing */
 	#toldPaste = 0;
 	#busy = false;
+	/** the tick watching for a blocked event loop while a paste is open */
+	#watch: NodeJS.Timeout | undefined;
 	#wake: () => void = () => undefined;
 	#frame: FrameKeys | undefined;
 	readonly #tabs = new Map<string, readonly KeyEntry[]>();
@@ -72,10 +76,11 @@ export class InputRouter {
 	 * in a row, with no commit between them). Not busy, the last commit is what every key handled
 	 * so far did: the first key is handled at once, so what it does lands in the very next commit
 	 * (forcing a commit first put each press in Ink's second, throttled render: bench P6 5 → 40 ms).
-	 * Busy from then on: the keys after it wait for the commit that key makes.
+	 * Busy from then on: the keys after it wait for the commit that key makes. `now`: when it was read (tests give their own clock).
 	 */
-	receive(chunk: string): void {
-		this.#queue.push(...this.#reader.read(chunk));
+	receive(chunk: string, now = Date.now()): void {
+		for (const press of this.#reader.read(chunk, now)) this.#enqueue(press);
+		this.#watchPaste();
 		if (this.#busy) return;
 		const press = this.#queue.shift();
 		if (press === undefined) return;
@@ -86,6 +91,37 @@ export class InputRouter {
 			// a commit follows even when the key changed nothing: the pump steps (or releases) there
 			this.#wake();
 		}
+	}
+
+	/**
+	 * While a paste is open, a tick every 10 ms: one that comes late found the event loop blocked
+	 * (a frame being drawn), and input that arrived meanwhile waited in the terminal's buffer — the
+	 * burst was not over, the console was just not reading. So a paste's quiet time (keys.ts:
+	 * pasteTailMs after its end marker) counts only time the console could read. Timers run before
+	 * reads in a turn of the event loop, so the late tick is seen before the input that waited.
+	 */
+	#watchPaste(): void {
+		if (this.#watch !== undefined || !this.#reader.inPaste()) return;
+		let last = Date.now();
+		this.#watch = setInterval(() => {
+			const now = Date.now();
+			if (now - last > 25) this.#reader.busyUntil(now);
+			last = now;
+			if (this.#reader.inPaste(now)) return;
+			clearInterval(this.#watch);
+			this.#watch = undefined;
+		}, 10);
+		this.#watch.unref();
+	}
+
+	/** Queues a key; a piece of a paste joins the piece of the same paste queued last (a paste is one piece of work). */
+	#enqueue(press: KeyPress): void {
+		const last = this.#queue.at(-1);
+		if (press.paste !== undefined && last?.paste === press.paste) {
+			this.#queue[this.#queue.length - 1] = {...last, text: keepPasted(last.text + press.text)};
+			return;
+		}
+		this.#queue.push(press);
 	}
 
 	/**
@@ -133,7 +169,7 @@ export class InputRouter {
 		runKeymap(this.tabKeymap(frame?.activeTab ?? this.#lastTab), press);
 	}
 
-	/** A key of a paste: typing for a text field on top that takes it, nothing anywhere else. */
+	/** A paste's text: typing for a text field on top that takes it, nothing anywhere else. */
 	#pasted(press: KeyPress, paste: number, frame: FrameKeys | undefined): void {
 		const capture = frame?.question ? undefined : [...this.#captures.values()].at(-1);
 		if (capture?.paste === 'type') {
