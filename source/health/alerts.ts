@@ -3,6 +3,7 @@
 // message retried later; it never throws into the caller (the console or `serve`).
 import {mask} from '../text/mask.js';
 import {summary, type HealthReport, type Verdict} from './health.js';
+import {fetchTarget} from '../system/url-credentials.js';
 
 export type AlertPayload = {
 	readonly content: string;
@@ -67,9 +68,11 @@ export class AlertNotifier {
 			while (this.#queue.length > 0 && !this.#closed) {
 				const payload = this.#queue[0]!;
 				try {
-					const response = await fetch(this.options.url!, {
+					// (user:password in the URL as a Basic header: fetch refuses a URL with credentials)
+					const target = fetchTarget(this.options.url!);
+					const response = await fetch(target.url, {
 						method: 'POST',
-						headers: {'content-type': 'application/json'},
+						headers: {'content-type': 'application/json', ...target.headers},
 						body: JSON.stringify(payload),
 						signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
 					});

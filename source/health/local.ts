@@ -6,6 +6,7 @@ import type {SqliteBackend} from '../backends/index.js';
 import {withTimeout} from '../backends/status.js';
 import {errorMessage, mask} from '../text/mask.js';
 import {roundMs} from './wait.js';
+import {fetchTarget} from '../system/url-credentials.js';
 
 export type SqliteHealth = {
 	readonly path: string;
@@ -126,7 +127,9 @@ export async function probeApp(url: string, timeoutMs: number): Promise<AppHealt
 	const started = performance.now();
 	const masked = mask(url);
 	try {
-		const response = await fetch(url, {signal: AbortSignal.timeout(timeoutMs), headers: {accept: 'application/json, */*'}});
+		// (user:password in the URL as a Basic header: fetch refuses a URL with credentials)
+		const target = fetchTarget(url);
+		const response = await fetch(target.url, {signal: AbortSignal.timeout(timeoutMs), headers: {accept: 'application/json, */*', ...target.headers}});
 		// the body is not needed; drain it so the socket is freed
 		await response.arrayBuffer().catch(() => undefined);
 		const latencyMs = roundMs(performance.now() - started);

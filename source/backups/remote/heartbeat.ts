@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import type {Config} from '../../config/config.js';
 import {errorMessage, mask} from '../../text/mask.js';
+import {fetchTarget} from '../../system/url-credentials.js';
 
 export type HeartbeatEvent = 'start' | 'success' | 'fail';
 
@@ -27,26 +28,8 @@ export function heartbeatUrl(base: string, event: HeartbeatEvent, runId?: string
 	return url.toString();
 }
 
-function decode(part: string): string {
-	try {
-		return decodeURIComponent(part);
-	} catch {
-		return part;
-	}
-}
-
-/**
- * What fetch is given: the URL without its user:password (fetch refuses a URL with credentials) and
- * those, percent-decoded as a browser does, as an `Authorization: Basic` header.
- */
-export function heartbeatRequest(url: string): {readonly url: string; readonly headers: Record<string, string>} {
-	const parsed = new URL(url);
-	if (!parsed.username && !parsed.password) return {url, headers: {}};
-	const credentials = `${decode(parsed.username)}:${decode(parsed.password)}`;
-	parsed.username = '';
-	parsed.password = '';
-	return {url: parsed.toString(), headers: {authorization: `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`}};
-}
+/** What fetch is given for a heartbeat URL (user:password as a Basic header): fetchTarget. */
+export const heartbeatRequest = fetchTarget;
 
 /** A run id for one backup job: its /start and its end carry the same one. */
 export function newRunId(): string {
