@@ -148,8 +148,8 @@ function startHelper(file: LogFile, spec: FilterSpec | undefined, starts: readon
 	worker.on('message', (report: unknown) => {
 		const valid = isReport(report, blocks);
 		if (!valid) nonsense = true;
-		if (valid === 'done' || !valid) end();
-		else counted.set(valid.block, valid.count);
+		if (valid === 'done' || !valid) return end();
+		counted.set(valid.block, valid.count);
 		check?.();
 	});
 	// a worker that failed: what it did not report is counted by this thread
@@ -168,7 +168,6 @@ function startHelper(file: LogFile, spec: FilterSpec | undefined, starts: readon
 					if (!over) return wake();
 					clearTimeout(quiet);
 					check = undefined;
-					end();
 					// a report of a block this thread took, or a message that is no report: none of
 					// the worker's counts is taken
 					const foreign = [...counted.keys()].some(block => !theirs.has(block));

@@ -133,7 +133,7 @@ export async function downloadToTemp(config: RemoteConfig & Pick<Config, 'backup
 			try {
 				got = await remote.download(name, file, options.onProgress, maxBytes);
 			} catch (error) {
-				if (error instanceof TooBigError) throw new DownloadVerifyError(`${remoteFile(spec.id, name)} ${error.reason.slice(name.length + 1)}${error.announced ? '' : ' (the partial download was removed)'}: refused, nothing was changed`);
+				if (error instanceof TooBigError) throw new DownloadVerifyError(`${remoteFile(spec.id, name)} ${error.detail}${error.announced ? '' : ' (the partial download was removed)'}: refused, nothing was changed`);
 				throw error;
 			}
 		} finally {

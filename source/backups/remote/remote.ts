@@ -3,7 +3,7 @@
 // comes down is hashed on the way (hashing()), so "the sha256 of what was uploaded" is the sha256 of
 // the bytes read for the upload, not of the file read again later.
 import crypto from 'node:crypto';
-import {Transform} from 'node:stream';
+import {Transform, Writable} from 'node:stream';
 import type {Config} from '../../config/config.js';
 import {parseBackupName} from '../names.js';
 import type {RemoteSpec} from './spec.js';
@@ -91,10 +91,14 @@ export function remoteReason(error: unknown): string {
 export class TooBigError extends RemoteError {
 	/** `announced`: the store gave the size before any byte came (nothing was downloaded) */
 	readonly announced: boolean;
+	/** the reason without the name, for a reader that names the file itself */
+	readonly detail: string;
 	constructor(remote: string, name: string, maxBytes: number, gotBytes: number, announced = false) {
-		super(remote, announced ? `${name} is ${gotBytes} bytes there, its sidecar records ${maxBytes}: not downloaded` : `${name} sends more bytes than the ${maxBytes} its sidecar records: the download was stopped after ${gotBytes}`, {retryable: false});
+		const detail = announced ? `is ${gotBytes} bytes there, its sidecar records ${maxBytes}: not downloaded` : `sends more bytes than the ${maxBytes} its sidecar records: the download was stopped after ${gotBytes}`;
+		super(remote, `${name} ${detail}`, {retryable: false});
 		this.name = 'TooBigError';
 		this.announced = announced;
+		this.detail = detail;
 	}
 }
 
@@ -104,6 +108,25 @@ export const sidecarMaxBytes = 1024 * 1024;
 /** The sidecar of `name` is bigger than sidecarMaxBytes: refused, one line. */
 export function sidecarTooBig(remote: string, name: string): RemoteError {
 	return new RemoteError(remote, `the sidecar of ${name} is bigger than ${sidecarMaxBytes / (1024 * 1024)} MB (a real one is a few KB): refused`, {retryable: false});
+}
+
+/**
+ * Where a sidecar's bytes are written as they come: at most sidecarMaxBytes are kept (one more and it
+ * fails with sidecarTooBig, whatever size the server gave before); text() is the UTF-8 of what came.
+ */
+export function sidecarSink(remote: string, name: string): Writable & {text(): string} {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	const sink = new Writable({
+		write(chunk: Buffer, _encoding, callback) {
+			size += chunk.length;
+			if (size > sidecarMaxBytes) return callback(sidecarTooBig(remote, name));
+			chunks.push(chunk);
+			callback();
+		},
+	}) as Writable & {text(): string};
+	sink.text = () => Buffer.concat(chunks).toString('utf8');
+	return sink;
 }
 
 /** A file on a remote, for messages and the audit log: the remote's id and the name joined by exactly one `/`. */

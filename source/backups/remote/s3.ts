@@ -9,7 +9,7 @@ import {DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2
 import {Upload} from '@aws-sdk/lib-storage';
 import type {S3Settings} from '../../config/remote-settings.js';
 import {errorMessage} from '../../text/mask.js';
-import {assertRemoteName, hashing, newestFirst, RemoteError, sidecarMaxBytes, sidecarTooBig, TooBigError, type Remote, type RemoteObject, type Transfer} from './remote.js';
+import {assertRemoteName, hashing, newestFirst, RemoteError, sidecarMaxBytes, sidecarSink, sidecarTooBig, TooBigError, type Remote, type RemoteObject, type Transfer} from './remote.js';
 import type {S3Spec} from './spec.js';
 import {quote} from '../../text/sanitize.js';
 
@@ -185,18 +185,10 @@ export function openS3(settings: S3Settings, spec: S3Spec): Remote {
 					body.destroy?.();
 					throw sidecarTooBig(spec.id, name);
 				}
-				// read at most sidecarMaxBytes, whatever the Content-Length said
-				const chunks: Buffer[] = [];
-				let size = 0;
-				for await (const chunk of body as AsyncIterable<Buffer>) {
-					size += chunk.length;
-					if (size > sidecarMaxBytes) {
-						body.destroy?.();
-						throw sidecarTooBig(spec.id, name);
-					}
-					chunks.push(chunk);
-				}
-				return Buffer.concat(chunks).toString('utf8');
+				// read at most sidecarMaxBytes, whatever the Content-Length said (pipeline destroys the body on a refusal)
+				const sink = sidecarSink(spec.id, name);
+				await pipeline(body, sink);
+				return sink.text();
 			} catch (error) {
 				if (error instanceof RemoteError) throw error;
 				if ((error as {$metadata?: {httpStatusCode?: number}}).$metadata?.httpStatusCode === 404) return undefined;

@@ -4,13 +4,13 @@
 // backup's name; the size is read back and the sha256 of the bytes sent compared with the sidecar's.
 import fs from 'node:fs';
 import path from 'node:path';
-import {PassThrough, Writable} from 'node:stream';
+import {PassThrough} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import SftpClient from 'ssh2-sftp-client';
 import type {SftpSettings} from '../../config/remote-settings.js';
 import {errorMessage} from '../../text/mask.js';
 import {checkHostKey} from './known-hosts.js';
-import {assertRemoteName, hashing, newestFirst, RemoteError, sidecarMaxBytes, sidecarTooBig, TooBigError, type Remote, type RemoteObject} from './remote.js';
+import {assertRemoteName, hashing, newestFirst, RemoteError, sidecarMaxBytes, sidecarSink, sidecarTooBig, TooBigError, type Remote, type RemoteObject} from './remote.js';
 import type {SftpSpec} from './spec.js';
 import {quote} from '../../text/sanitize.js';
 
@@ -174,18 +174,9 @@ export async function openSftp(settings: SftpSettings, spec: SftpSpec): Promise<
 				if (!(await client.exists(at(`${name}.json`)))) return undefined;
 				if ((await client.stat(at(`${name}.json`))).size > sidecarMaxBytes) throw sidecarTooBig(spec.id, name);
 				// read at most sidecarMaxBytes, whatever the size the server gave
-				const chunks: Buffer[] = [];
-				let size = 0;
-				const sink = new Writable({
-					write(chunk: Buffer, _encoding, callback) {
-						size += chunk.length;
-						if (size > sidecarMaxBytes) return callback(sidecarTooBig(spec.id, name));
-						chunks.push(chunk);
-						callback();
-					},
-				});
+				const sink = sidecarSink(spec.id, name);
 				await client.get(at(`${name}.json`), sink);
-				return Buffer.concat(chunks).toString('utf8');
+				return sink.text();
 			} catch (error) {
 				return fail(`cannot read the sidecar of ${name}`, error);
 			}
